@@ -1,0 +1,5 @@
+package timemachine
+
+import "runtime"
+
+const runtimeIsDarwin = runtime.GOOS == "darwin"
