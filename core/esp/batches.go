@@ -1,0 +1,148 @@
+package esp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+)
+
+const batchesPath = "/submission/v1/submission_batches"
+
+// DefaultBatchPageSize is the largest batch page size seen (no maximum is documented).
+const DefaultBatchPageSize = 100
+
+// ListBatchesPage fetches one page (1-based) of batches, newest first, and
+// the total number of batches (-1 if the server did not say).
+func (c *Client) ListBatchesPage(ctx context.Context, page, pageSize int) ([]Batch, int, error) {
+	if page < 1 || pageSize < 1 {
+		return nil, 0, errors.New("list batches: page and page size must be at least 1")
+	}
+	q := url.Values{
+		"page":        {strconv.Itoa(page)},
+		"page_size":   {strconv.Itoa(pageSize)},
+		"sort_column": {"created_at"},
+		"sort_order":  {"DESC"},
+	}
+	var items []Batch
+	var total int
+	err := c.do(ctx, c.apiGet(EndpointBatchesList, batchesPath, q), func(_ *http.Response, body io.Reader) error {
+		var err error
+		items, total, err = decodeBatchList(body)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return items, total, nil
+}
+
+// ListBatches fetches every batch: page 1 first, then all remaining pages at
+// once (bounded by the client's shared limit), then more pages while the
+// total grew meanwhile. Batches seen twice (the list shifted) are kept once.
+func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error) {
+	if pageSize <= 0 {
+		pageSize = DefaultBatchPageSize
+	}
+	first, total, err := c.ListBatchesPage(ctx, 1, pageSize)
+	if err != nil {
+		return nil, err
+	}
+	per := effectivePageSize(len(first), pageSize, total)
+	if total < 0 {
+		// No total: walk pages until a short one.
+		pages := [][]Batch{first}
+		for p := 2; len(pages[len(pages)-1]) >= per; p++ {
+			items, _, err := c.ListBatchesPage(ctx, p, pageSize)
+			if err != nil {
+				return nil, err
+			}
+			pages = append(pages, items)
+		}
+		return dedupe(pages, func(b Batch) string { return b.ID }), nil
+	}
+	n := pagesFor(total, per)
+	pages := make([][]Batch, n)
+	totals := make([]int, n)
+	pages[0], totals[0] = first, total
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.cfg.MaxInFlight)
+	for p := 2; p <= n; p++ {
+		g.Go(func() error {
+			items, t, err := c.ListBatchesPage(gctx, p, pageSize)
+			pages[p-1], totals[p-1] = items, t
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, t := range totals {
+		total = max(total, t)
+	}
+	for p := n + 1; len(pages[len(pages)-1]) >= per && (p-1)*per < total; p++ {
+		items, t, err := c.ListBatchesPage(ctx, p, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, items)
+		total = max(total, t)
+	}
+	return dedupe(pages, func(b Batch) string { return b.ID }), nil
+}
+
+// GetBatch fetches one batch.
+func (c *Client) GetBatch(ctx context.Context, batchID string) (Batch, error) {
+	if batchID == "" {
+		return Batch{}, errors.New("get batch: empty batch id")
+	}
+	var b Batch
+	err := c.do(ctx, c.apiGet(EndpointBatchesGet, batchesPath+"/"+url.PathEscape(batchID), nil), func(_ *http.Response, body io.Reader) error {
+		var err error
+		b, err = decodeBatchObject(body)
+		return err
+	})
+	return b, err
+}
+
+func (c *Client) apiGet(endpoint, path string, q url.Values) request {
+	return request{endpoint: endpoint, method: http.MethodGet, url: c.endpointURL(path, q), auth: true, accept: "application/json"}
+}
+
+// effectivePageSize detects a server that caps the page size below the one
+// asked for: a first page shorter than asked while more items exist.
+func effectivePageSize(got, asked, total int) int {
+	if got > 0 && got < asked && total > got {
+		return got
+	}
+	return asked
+}
+
+func pagesFor(total, per int) int {
+	if total <= 0 {
+		return 1
+	}
+	return (total + per - 1) / per
+}
+
+func dedupe[T any](pages [][]T, id func(T) string) []T {
+	n := 0
+	for _, p := range pages {
+		n += len(p)
+	}
+	out := make([]T, 0, n)
+	seen := make(map[string]bool, n)
+	for _, p := range pages {
+		for _, v := range p {
+			if k := id(v); !seen[k] {
+				seen[k] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}

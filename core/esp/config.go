@@ -1,0 +1,196 @@
+package esp
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// API roots and token URLs of Getty's servers.
+const (
+	ProductionAPIRoot  = "https://api.gettyimages.com/esp"
+	ProductionTokenURL = "https://api.gettyimages.com/oauth2/token"
+	SandboxAPIRoot     = "https://esp-sandbox.api.gettyimages.com/esp"
+	SandboxTokenURL    = "https://esp-sandbox.api.gettyimages.com/oauth2/token"
+)
+
+// AuthScheme is how the access token is sent in the Authorization header.
+type AuthScheme int
+
+const (
+	// Bearer sends "Authorization: Bearer <token>", as Getty's other APIs take it.
+	Bearer AuthScheme = iota
+	// Token sends "Authorization: Token token=<token>", as the 2016 ESP SDK did.
+	Token
+)
+
+func (s AuthScheme) String() string {
+	switch s {
+	case Bearer:
+		return "Bearer"
+	case Token:
+		return "Token"
+	}
+	return fmt.Sprintf("AuthScheme(%d)", int(s))
+}
+
+// ParseAuthScheme accepts "bearer" or "token" (any case).
+func ParseAuthScheme(s string) (AuthScheme, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "bearer", "":
+		return Bearer, nil
+	case "token":
+		return Token, nil
+	}
+	return Bearer, fmt.Errorf("unknown authorization scheme %q: use \"bearer\" or \"token\"", s)
+}
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultMaxInFlight       = 8
+	DefaultRequestsPerSecond = 20
+	DefaultTimeout           = 30 * time.Second
+	DefaultMaxResponseBytes  = 32 << 20
+	DefaultMaxRetries        = 4
+	DefaultRetryBaseDelay    = 250 * time.Millisecond
+	DefaultRetryMaxDelay     = 20 * time.Second
+	DefaultMaxRetryAfter     = 2 * time.Minute
+)
+
+// Config says where and as whom the client connects. Zero numeric fields take
+// the defaults above.
+type Config struct {
+	APIRoot  string // e.g. ProductionAPIRoot, SandboxAPIRoot, or a local espfake server's URL()
+	TokenURL string // e.g. ProductionTokenURL
+
+	APIKey    string // sent as Api-Key on every call and as client_id to the token endpoint
+	APISecret string // client_secret
+	Username  string // the contributor's ESP login
+	Password  string
+
+	AuthScheme AuthScheme
+
+	// MaxInFlight bounds the requests under way at once, across all calls
+	// and hosts (token and thumbnail requests included).
+	MaxInFlight int
+	// RequestsPerSecond limits each host separately; negative means no limit.
+	RequestsPerSecond float64
+	// Timeout bounds one attempt of one request, body included.
+	Timeout time.Duration
+	// MaxResponseBytes bounds one response body.
+	MaxResponseBytes int64
+
+	// MaxRetries is how many times a request is retried after a 429, a 5xx
+	// or a connection error; negative means never.
+	MaxRetries int
+	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff.
+	RetryBaseDelay time.Duration
+	RetryMaxDelay  time.Duration
+	// MaxRetryAfter: a Retry-After longer than this is not waited out; the
+	// call fails at once with ErrRateLimited (or ErrUnavailable) instead.
+	MaxRetryAfter time.Duration
+
+	// HTTPClient supplies the transport (tests may pass one). Its Timeout
+	// and CheckRedirect are not used: the client sets its own.
+	HTTPClient *http.Client
+
+	// Now is the clock used for token expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
+	if c.RequestsPerSecond == 0 {
+		c.RequestsPerSecond = DefaultRequestsPerSecond
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxResponseBytes <= 0 {
+		c.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	} else if c.MaxRetries < 0 {
+		c.MaxRetries = 0
+	}
+	if c.RetryBaseDelay <= 0 {
+		c.RetryBaseDelay = DefaultRetryBaseDelay
+	}
+	if c.RetryMaxDelay <= 0 {
+		c.RetryMaxDelay = DefaultRetryMaxDelay
+	}
+	if c.RetryMaxDelay < c.RetryBaseDelay {
+		c.RetryMaxDelay = c.RetryBaseDelay
+	}
+	if c.MaxRetryAfter <= 0 {
+		c.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if u, err := checkServiceURL("API root", c.APIRoot); err != nil {
+		errs = append(errs, err)
+	} else if u.RawQuery != "" || u.Fragment != "" {
+		errs = append(errs, fmt.Errorf("API root %q must not have a query or fragment", c.APIRoot))
+	}
+	if _, err := checkServiceURL("token URL", c.TokenURL); err != nil {
+		errs = append(errs, err)
+	}
+	if c.APIKey == "" {
+		errs = append(errs, errors.New("API key is empty"))
+	}
+	if c.Username == "" {
+		errs = append(errs, errors.New("username is empty"))
+	}
+	if c.AuthScheme != Bearer && c.AuthScheme != Token {
+		errs = append(errs, fmt.Errorf("unknown authorization scheme %v", c.AuthScheme))
+	}
+	if c.HTTPClient != nil {
+		if t, ok := c.HTTPClient.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify {
+			errs = append(errs, errors.New("the HTTP transport skips TLS certificate checks; Stocksync never sends credentials that way"))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("esp client settings: %w", err)
+	}
+	return nil
+}
+
+// checkServiceURL accepts https URLs, and plain http only to a loopback
+// address (a local server), so credentials never cross a network in clear.
+func checkServiceURL(what, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%s %q is not an absolute URL", what, raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return u, nil
+	case "http":
+		if isLoopbackHost(u.Hostname()) {
+			return u, nil
+		}
+		return nil, fmt.Errorf("%s %q uses plain http to a non-local host; use https", what, raw)
+	}
+	return nil, fmt.Errorf("%s %q must be an https URL", what, raw)
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

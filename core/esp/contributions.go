@@ -1,0 +1,137 @@
+package esp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// DefaultContributionPageSize is the page size seen in ESP's own clients.
+const DefaultContributionPageSize = 200
+
+func contributionsPath(batchID string) string {
+	return batchesPath + "/" + url.PathEscape(batchID) + "/contributions"
+}
+
+// ListContributionsPage fetches one page (1-based) of a batch's
+// contributions. ESP sends a plain array with no total.
+func (c *Client) ListContributionsPage(ctx context.Context, batchID string, page, pageSize int) ([]Contribution, error) {
+	if batchID == "" {
+		return nil, errors.New("list contributions: empty batch id")
+	}
+	if page < 1 || pageSize < 1 {
+		return nil, errors.New("list contributions: page and page size must be at least 1")
+	}
+	q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(pageSize)}}
+	var items []Contribution
+	err := c.do(ctx, c.apiGet(EndpointContributionsList, contributionsPath(batchID), q), func(_ *http.Response, body io.Reader) error {
+		var err error
+		items, err = decodeContributionList(body)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// ListContributions fetches all of a batch's contributions. expected (the
+// batch's contributions_count) decides how many pages are fetched at once
+// after the first; then pages are fetched while the last one is full, so a
+// batch that grew meanwhile is still read whole. Contributions seen twice are
+// kept once.
+func (c *Client) ListContributions(ctx context.Context, batchID string, expected, pageSize int) ([]Contribution, error) {
+	if pageSize <= 0 {
+		pageSize = DefaultContributionPageSize
+	}
+	first, err := c.ListContributionsPage(ctx, batchID, 1, pageSize)
+	if err != nil {
+		return nil, err
+	}
+	per := effectivePageSize(len(first), pageSize, expected)
+	n := pagesFor(expected, per)
+	pages := make([][]Contribution, n)
+	pages[0] = first
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.cfg.MaxInFlight)
+	for p := 2; p <= n; p++ {
+		g.Go(func() error {
+			items, err := c.ListContributionsPage(gctx, batchID, p, pageSize)
+			pages[p-1] = items
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for p := n + 1; len(pages[len(pages)-1]) >= per; p++ {
+		items, err := c.ListContributionsPage(ctx, batchID, p, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, items)
+	}
+	return dedupe(pages, func(c Contribution) string { return c.ID }), nil
+}
+
+// GetContribution fetches one contribution.
+func (c *Client) GetContribution(ctx context.Context, batchID, id string) (Contribution, error) {
+	if batchID == "" || id == "" {
+		return Contribution{}, errors.New("get contribution: empty batch or contribution id")
+	}
+	var out Contribution
+	path := contributionsPath(batchID) + "/" + url.PathEscape(id)
+	err := c.do(ctx, c.apiGet(EndpointContributionsGet, path, nil), func(_ *http.Response, body io.Reader) error {
+		var err error
+		out, err = decodeContributionObject(body)
+		return err
+	})
+	return out, err
+}
+
+// UpdateContribution sends a metadata change and returns the contribution as
+// ESP now has it. ESP refuses changes to submitted files with ErrValidation.
+func (c *Client) UpdateContribution(ctx context.Context, batchID, id string, u ContributionUpdate) (Contribution, error) {
+	if batchID == "" || id == "" {
+		return Contribution{}, errors.New("update contribution: empty batch or contribution id")
+	}
+	body, err := modeledUpdateBody(u)
+	if err != nil {
+		return Contribution{}, err
+	}
+	r := request{
+		endpoint: EndpointContributionUpdate,
+		method:   http.MethodPut,
+		url:      c.endpointURL(contributionsPath(batchID)+"/"+url.PathEscape(id), nil),
+		body:     body,
+		auth:     true,
+		accept:   "application/json",
+	}
+	var out Contribution
+	err = c.do(ctx, r, func(_ *http.Response, body io.Reader) error {
+		var err error
+		out, err = decodeContributionObject(body)
+		return err
+	})
+	return out, err
+}
+
+// ListReleases fetches a batch's model and property releases.
+func (c *Client) ListReleases(ctx context.Context, batchID string) ([]Release, error) {
+	if batchID == "" {
+		return nil, errors.New("list releases: empty batch id")
+	}
+	var out []Release
+	path := batchesPath + "/" + url.PathEscape(batchID) + "/releases"
+	err := c.do(ctx, c.apiGet(EndpointReleasesList, path, nil), func(_ *http.Response, body io.Reader) error {
+		var err error
+		out, err = decodeReleaseList(body)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,465 @@
+package esp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Streaming decoders of server data. Lists are read item by item with a
+// json.Decoder, so memory is bounded by one item plus the result. Each
+// returns an error describing what was wrong; the caller turns it into an
+// *Error of kind ErrMalformed (or a transport error, if the body broke off).
+
+type wireBatch struct {
+	ID                          flexID     `json:"id"`
+	SubmissionName              flexString `json:"submission_name"`
+	SubmissionType              flexString `json:"submission_type"`
+	Status                      flexString `json:"status"`
+	Note                        flexString `json:"note"`
+	CreatedAt                   flexTime   `json:"created_at"`
+	UpdatedAt                   flexTime   `json:"updated_at"`
+	LastSubmittedAt             flexTime   `json:"last_submitted_at"`
+	LastContributionSubmittedAt flexTime   `json:"last_contribution_submitted_at"`
+	ContributionsCount          count      `json:"contributions_count"`
+	SubmittedCount              count      `json:"submitted_contributions_count"`
+	AwaitingReviewCount         count      `json:"contributions_awaiting_review_count"`
+	ReviewedCount               count      `json:"reviewed_contributions_count"`
+	RevisableCount              count      `json:"revisable_contributions_count"`
+	ProcessedCount              count      `json:"processed_contributions_count"`
+	RejectedCount               count      `json:"rejected_contributions_count"`
+	PendingCount                count      `json:"pending_contributions_count"`
+	IsGetty                     flexBool   `json:"is_getty"`
+	IsIStock                    flexBool   `json:"is_istock"`
+	IStockExclusive             flexBool   `json:"istock_exclusive"`
+	UserID                      flexID     `json:"user_id"`
+	ProfileID                   flexID     `json:"profile_id"`
+}
+
+func (w *wireBatch) batch() (Batch, error) {
+	if !w.ID.set {
+		return Batch{}, errors.New(`field "id" missing or empty`)
+	}
+	return Batch{
+		ID:                          w.ID.s,
+		Name:                        string(w.SubmissionName),
+		Type:                        string(w.SubmissionType),
+		Status:                      string(w.Status),
+		Note:                        string(w.Note),
+		CreatedAt:                   time.Time(w.CreatedAt),
+		UpdatedAt:                   time.Time(w.UpdatedAt),
+		LastSubmittedAt:             time.Time(w.LastSubmittedAt),
+		LastContributionSubmittedAt: time.Time(w.LastContributionSubmittedAt),
+		ContributionsCount:          int(w.ContributionsCount),
+		SubmittedCount:              int(w.SubmittedCount),
+		AwaitingReviewCount:         int(w.AwaitingReviewCount),
+		ReviewedCount:               int(w.ReviewedCount),
+		RevisableCount:              int(w.RevisableCount),
+		ProcessedCount:              int(w.ProcessedCount),
+		RejectedCount:               int(w.RejectedCount),
+		PendingCount:                int(w.PendingCount),
+		IsGetty:                     bool(w.IsGetty),
+		IsIStock:                    bool(w.IsIStock),
+		IStockExclusive:             bool(w.IStockExclusive),
+		UserID:                      w.UserID.s,
+		ProfileID:                   w.ProfileID.s,
+	}, nil
+}
+
+type wireContribution struct {
+	ID                       flexID         `json:"id"`
+	SubmissionBatchID        flexID         `json:"submission_batch_id"`
+	MasterID                 flexID         `json:"master_id"`
+	Status                   flexString     `json:"status"`
+	FileName                 flexString     `json:"file_name"`
+	MimeType                 flexString     `json:"mime_type"`
+	MediaType                flexString     `json:"media_type"`
+	ImageWidth               count          `json:"image_width"`
+	ImageHeight              count          `json:"image_height"`
+	ThumbnailURL             flexString     `json:"thumbnail_url"`
+	Headline                 flexString     `json:"headline"`
+	Caption                  flexString     `json:"caption"`
+	Keywords                 keywords       `json:"keywords"`
+	CountryOfShoot           flexString     `json:"country_of_shoot"`
+	City                     flexString     `json:"city"`
+	ProvinceState            flexString     `json:"province_state"`
+	Copyright                flexString     `json:"copyright"`
+	CreditLine               flexString     `json:"credit_line"`
+	CameraShotDate           flexString     `json:"camera_shot_date"`
+	Submittable              flexBool       `json:"submittable"`
+	SubmittedAt              flexTime       `json:"submitted_at"`
+	SubmittedToReviewAt      flexTime       `json:"submitted_to_review_at"`
+	PublishedAt              flexTime       `json:"published_at"`
+	CreatedAt                flexTime       `json:"created_at"`
+	UpdatedAt                flexTime       `json:"updated_at"`
+	Errors                   fieldMessages  `json:"errors"`
+	NominateForSignaturePlus flexBool       `json:"nominate_for_signature_plus"`
+	CollectionCFWName        flexString     `json:"collection_cfw_name"`
+	Reviews                  modeledReviews `json:"reviews"`
+}
+
+func (w *wireContribution) contribution() (Contribution, error) {
+	if !w.ID.set {
+		return Contribution{}, errors.New(`field "id" missing or empty`)
+	}
+	return Contribution{
+		ID:                       w.ID.s,
+		BatchID:                  w.SubmissionBatchID.s,
+		MasterID:                 w.MasterID.s,
+		Status:                   string(w.Status),
+		FileName:                 string(w.FileName),
+		MimeType:                 string(w.MimeType),
+		MediaType:                string(w.MediaType),
+		ImageWidth:               int(w.ImageWidth),
+		ImageHeight:              int(w.ImageHeight),
+		ThumbnailURL:             string(w.ThumbnailURL),
+		Headline:                 string(w.Headline),
+		Caption:                  string(w.Caption),
+		Keywords:                 []string(w.Keywords),
+		CountryOfShoot:           string(w.CountryOfShoot),
+		City:                     string(w.City),
+		ProvinceState:            string(w.ProvinceState),
+		Copyright:                string(w.Copyright),
+		CreditLine:               string(w.CreditLine),
+		CameraShotDate:           string(w.CameraShotDate),
+		Submittable:              bool(w.Submittable),
+		SubmittedAt:              time.Time(w.SubmittedAt),
+		SubmittedToReview:        time.Time(w.SubmittedToReviewAt),
+		PublishedAt:              time.Time(w.PublishedAt),
+		CreatedAt:                time.Time(w.CreatedAt),
+		UpdatedAt:                time.Time(w.UpdatedAt),
+		Errors:                   map[string][]string(w.Errors),
+		NominateForSignaturePlus: bool(w.NominateForSignaturePlus),
+		CollectionCFWName:        string(w.CollectionCFWName),
+		Reviews:                  []Review(w.Reviews),
+	}, nil
+}
+
+type wireRelease struct {
+	ID               flexID     `json:"id"`
+	ReleaseType      flexString `json:"release_type"`
+	FileName         flexString `json:"file_name"`
+	MimeType         flexString `json:"mime_type"`
+	StorageURL       flexString `json:"storage_url"`
+	ModelDateOfBirth flexString `json:"model_date_of_birth"`
+	ModelGender      flexString `json:"model_gender"`
+	ModelEthnicities stringList `json:"model_ethnicities"`
+}
+
+func (w *wireRelease) release() (Release, error) {
+	if !w.ID.set {
+		return Release{}, errors.New(`field "id" missing or empty`)
+	}
+	return Release{
+		ID:               w.ID.s,
+		ReleaseType:      string(w.ReleaseType),
+		FileName:         string(w.FileName),
+		MimeType:         string(w.MimeType),
+		StorageURL:       string(w.StorageURL),
+		ModelDateOfBirth: string(w.ModelDateOfBirth),
+		ModelGender:      string(w.ModelGender),
+		ModelEthnicities: []string(w.ModelEthnicities),
+	}, nil
+}
+
+// describe turns a decoding error into words naming the field.
+func describe(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return fmt.Sprintf("field %q has a %s where a %s belongs", te.Field, te.Value, kindName(te))
+		}
+		return fmt.Sprintf("a %s where a %s belongs", te.Value, kindName(te))
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the JSON ends too early"
+	}
+	return err.Error()
+}
+
+func kindName(te *json.UnmarshalTypeError) string {
+	if te.Type == nil {
+		return "value"
+	}
+	switch te.Type {
+	case typeString:
+		return "string"
+	case typeInt:
+		return "non-negative integer"
+	case typeBool:
+		return "boolean"
+	case typeTime:
+		return "RFC 3339 timestamp"
+	case typeList:
+		return "list"
+	}
+	return te.Type.String()
+}
+
+// decodeBatchList reads {"items":[batch…],"meta":{"total_items":N}}. total is
+// -1 when the server sent none.
+func decodeBatchList(r io.Reader) (items []Batch, total int, err error) {
+	dec := json.NewDecoder(r)
+	total = -1
+	sawItems := false
+	if err := expectDelim(dec, '{', "an object with items"); err != nil {
+		return nil, 0, err
+	}
+	for dec.More() {
+		key, err := objectKey(dec)
+		if err != nil {
+			return nil, 0, err
+		}
+		switch key {
+		case "items":
+			sawItems = true
+			items, err = decodeArray(dec, decodeBatchItem)
+			if err != nil {
+				return nil, 0, err
+			}
+		case "meta":
+			var meta struct {
+				TotalItems *count `json:"total_items"`
+			}
+			if err := dec.Decode(&meta); err != nil {
+				return nil, 0, fmt.Errorf("meta: %s", describe(err))
+			}
+			if meta.TotalItems != nil {
+				total = int(*meta.TotalItems)
+			}
+		default:
+			if err := skipValue(dec); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if err := endOfDocument(dec, '}'); err != nil {
+		return nil, 0, err
+	}
+	if !sawItems {
+		return nil, 0, errors.New(`no "items" list`)
+	}
+	return items, total, nil
+}
+
+// decodeContributionList reads a plain array of contributions (confirmed);
+// an {"items":[…]} envelope is accepted too.
+func decodeContributionList(r io.Reader) ([]Contribution, error) {
+	return decodeList(r, decodeContributionItem)
+}
+
+// decodeReleaseList reads a plain array of releases.
+func decodeReleaseList(r io.Reader) ([]Release, error) {
+	return decodeList(r, decodeReleaseItem)
+}
+
+func decodeBatchObject(r io.Reader) (Batch, error) {
+	return decodeOne(r, modeledBatchWrapper, decodeBatchItem)
+}
+
+func decodeContributionObject(r io.Reader) (Contribution, error) {
+	return decodeOne(r, modeledContributionWrapper, decodeContributionItem)
+}
+
+func decodeBatchItem(dec *json.Decoder) (Batch, error) {
+	var w wireBatch
+	if err := dec.Decode(&w); err != nil {
+		return Batch{}, errors.New(describe(err))
+	}
+	return w.batch()
+}
+
+func decodeContributionItem(dec *json.Decoder) (Contribution, error) {
+	var w wireContribution
+	if err := dec.Decode(&w); err != nil {
+		return Contribution{}, errors.New(describe(err))
+	}
+	return w.contribution()
+}
+
+func decodeReleaseItem(dec *json.Decoder) (Release, error) {
+	var w wireRelease
+	if err := dec.Decode(&w); err != nil {
+		return Release{}, errors.New(describe(err))
+	}
+	return w.release()
+}
+
+func decodeList[T any](r io.Reader, item func(*json.Decoder) (T, error)) ([]T, error) {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, errors.New(describe(err))
+	}
+	switch tok {
+	case json.Delim('['):
+		out, err := decodeArrayBody(dec, item)
+		if err != nil {
+			return nil, err
+		}
+		return out, endOfDocument(dec, ']')
+	case json.Delim('{'):
+		var out []T
+		saw := false
+		for dec.More() {
+			key, err := objectKey(dec)
+			if err != nil {
+				return nil, err
+			}
+			if key != "items" {
+				if err := skipValue(dec); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			saw = true
+			if out, err = decodeArray(dec, item); err != nil {
+				return nil, err
+			}
+		}
+		if !saw {
+			return nil, errors.New("an object without an items list where a list belongs")
+		}
+		return out, endOfDocument(dec, '}')
+	}
+	return nil, fmt.Errorf("%s where a list belongs", tokenKind(tok))
+}
+
+// decodeOne reads one object, unwrapping {"<wrapper>":{…}} if the server
+// wrapped it. The object is small, so it is read whole (within the limit).
+func decodeOne[T any](r io.Reader, wrapper string, item func(*json.Decoder) (T, error)) (T, error) {
+	var zero T
+	var raw json.RawMessage
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&raw); err != nil {
+		return zero, errors.New(describe(err))
+	}
+	if err := endOfDocument(dec, 0); err != nil {
+		return zero, err
+	}
+	if jsonKind(raw) != "object" {
+		return zero, fmt.Errorf("a %s where an object belongs", jsonKind(raw))
+	}
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &env); err == nil && len(env) == 1 {
+		if inner, ok := env[wrapper]; ok && jsonKind(inner) == "object" {
+			raw = inner
+		}
+	}
+	return item(json.NewDecoder(bytesReader(raw)))
+}
+
+func decodeArray[T any](dec *json.Decoder, item func(*json.Decoder) (T, error)) ([]T, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, errors.New(describe(err))
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if tok != json.Delim('[') {
+		return nil, fmt.Errorf("items: %s where a list belongs", tokenKind(tok))
+	}
+	out, err := decodeArrayBody(dec, item)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != nil { // the closing ]
+		return nil, errors.New(describe(err))
+	}
+	return out, nil
+}
+
+// decodeArrayBody reads items up to, not including, the closing bracket.
+func decodeArrayBody[T any](dec *json.Decoder, item func(*json.Decoder) (T, error)) ([]T, error) {
+	var out []T
+	for i := 0; dec.More(); i++ {
+		v, err := item(dec)
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %w", i, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return errors.New(describe(err))
+	}
+	if tok != want {
+		return fmt.Errorf("%s where %s belongs", tokenKind(tok), what)
+	}
+	return nil
+}
+
+func objectKey(dec *json.Decoder) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", errors.New(describe(err))
+	}
+	key, ok := tok.(string)
+	if !ok {
+		return "", fmt.Errorf("%s where an object key belongs", tokenKind(tok))
+	}
+	return key, nil
+}
+
+func skipValue(dec *json.Decoder) error {
+	var discard json.RawMessage
+	if err := dec.Decode(&discard); err != nil {
+		return errors.New(describe(err))
+	}
+	return nil
+}
+
+// endOfDocument consumes the closing delimiter (if close is not 0) and checks
+// that nothing but white space follows.
+func endOfDocument(dec *json.Decoder, close json.Delim) error {
+	if close != 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return errors.New(describe(err))
+		}
+		if tok != close {
+			return fmt.Errorf("%s where %q belongs", tokenKind(tok), string(close))
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return errors.New(describe(err))
+		}
+		return errors.New("more data after the end of the JSON document")
+	}
+	return nil
+}
+
+func tokenKind(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		switch v {
+		case '[', ']':
+			return "a list"
+		case '{', '}':
+			return "an object"
+		}
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "something"
+}
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

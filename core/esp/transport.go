@@ -1,0 +1,101 @@
+package esp
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// limitTransport wraps the one HTTP transport with the cross-cutting limits:
+// at most MaxInFlight requests under way (a slot is held until the response
+// body is closed), a rate limiter per host, and request counting.
+type limitTransport struct {
+	base   http.RoundTripper
+	slots  chan struct{}
+	rps    float64
+	burst  int
+	counts *counters
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+func newLimitTransport(base http.RoundTripper, maxInFlight int, rps float64, counts *counters) *limitTransport {
+	return &limitTransport{
+		base:     base,
+		slots:    make(chan struct{}, maxInFlight),
+		rps:      rps,
+		burst:    maxInFlight,
+		counts:   counts,
+		limiters: map[string]*rate.Limiter{},
+	}
+}
+
+func (t *limitTransport) limiter(host string) *rate.Limiter {
+	if t.rps < 0 {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l := t.limiters[host]
+	if l == nil {
+		l = rate.NewLimiter(rate.Limit(t.rps), t.burst)
+		t.limiters[host] = l
+	}
+	return l
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	select {
+	case t.slots <- struct{}{}:
+	case <-ctx.Done():
+		closeRequestBody(req)
+		return nil, ctx.Err()
+	}
+	release := sync.OnceFunc(func() { <-t.slots })
+	if l := t.limiter(req.URL.Host); l != nil {
+		if err := l.Wait(ctx); err != nil {
+			release()
+			closeRequestBody(req)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, context.DeadlineExceeded
+		}
+	}
+	tag := tagOf(ctx)
+	t.counts.add(tag.endpoint, func(s *EndpointStats) {
+		s.Requests++
+		if tag.retry {
+			s.Retries++
+		}
+	})
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+	return resp, nil
+}
+
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
+}
