@@ -1,0 +1,5 @@
+package loginitem
+
+import "runtime"
+
+const isDarwin = runtime.GOOS == "darwin"
