@@ -1,0 +1,85 @@
+# Stocksync — see README.md. Every target works on a fresh machine with Go installed.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/stocksync/stocksync/core/version.Version=$(VERSION)
+UNAME    := $(shell uname -s)
+BUILD    := build
+APP      := $(BUILD)/Stocksync.app
+SIGN_IDENTITY ?= -
+
+.PHONY: all run test check fmt vet check-darwin cross-build build app dmg bench reliability fuzz clean
+
+all: build
+
+## run: the main job — the demo on Linux, the menu-bar app on macOS
+ifeq ($(UNAME),Darwin)
+run: app
+	open $(APP)
+else
+run: build
+	$(BUILD)/stocksync demo
+endif
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/stocksync ./cmd/stocksync
+
+## test: every test, with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## check: formatting, vet, the macOS type-check and the darwin cross-builds
+check: fmt vet check-darwin cross-build
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./cmd/stocksync/... ./core/...
+
+## check-darwin: type-check every package as built for macOS (arm64, amd64), cgo opaque
+check-darwin:
+	$(GO) run ./internal/tools/darwincheck ./...
+
+cross-build:
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/stocksync
+	GOOS=darwin GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/stocksync
+
+## bench: reproduce every figure in docs/BENCHMARKS.md
+bench:
+	$(GO) run ./internal/tools/benchreport -out docs/BENCHMARKS.md
+
+## reliability: reproduce every figure in docs/RELIABILITY.md
+reliability:
+	$(GO) run ./internal/tools/reliability -out docs/RELIABILITY.md
+
+ifeq ($(UNAME),Darwin)
+## app: build/Stocksync.app, universal (arm64 + amd64), signed (ad-hoc unless SIGN_IDENTITY is set)
+app:
+	mkdir -p $(BUILD)/arm64 $(BUILD)/amd64 $(APP)/Contents/MacOS $(APP)/Contents/Resources
+	CGO_ENABLED=1 GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/arm64/Stocksync ./cmd/stocksync-app
+	CGO_ENABLED=1 GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/amd64/Stocksync ./cmd/stocksync-app
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/arm64/stocksync ./cmd/stocksync
+	CGO_ENABLED=0 GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/amd64/stocksync ./cmd/stocksync
+	lipo -create -output $(APP)/Contents/MacOS/Stocksync $(BUILD)/arm64/Stocksync $(BUILD)/amd64/Stocksync
+	lipo -create -output $(APP)/Contents/MacOS/stocksync $(BUILD)/arm64/stocksync $(BUILD)/amd64/stocksync
+	$(GO) run ./internal/tools/plistver -in Info.plist -out $(APP)/Contents/Info.plist -version $(VERSION)
+	cp resources/AppIcon.icns $(APP)/Contents/Resources/
+	codesign --force --deep --options runtime --timestamp=none --sign '$(SIGN_IDENTITY)' $(APP)
+	@if [ -n "$(NOTARY_PROFILE)" ]; then \
+		ditto -c -k --keepParent $(APP) $(BUILD)/Stocksync.zip && \
+		xcrun notarytool submit $(BUILD)/Stocksync.zip --keychain-profile '$(NOTARY_PROFILE)' --wait && \
+		xcrun stapler staple $(APP); fi
+
+## dmg: build/Stocksync.dmg
+dmg: app
+	rm -f $(BUILD)/Stocksync.dmg
+	hdiutil create -volname Stocksync -srcfolder $(APP) -ov -format UDZO $(BUILD)/Stocksync.dmg
+else
+app dmg:
+	@echo "make $@ builds the macOS app bundle and needs macOS with the Xcode command line tools; on $(UNAME) use 'make run' for the demo." >&2; exit 2
+endif
+
+clean:
+	rm -rf $(BUILD)

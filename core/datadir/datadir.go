@@ -1,0 +1,119 @@
+package datadir
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// EnvDataDir overrides the data folder, below the --data-dir flag.
+const EnvDataDir = "STOCKSYNC_DATA_DIR"
+
+// Names inside the data folder.
+const (
+	DBName         = "stocksync.db"
+	ConfigName     = "config.json"
+	ThumbnailsName = "thumbnails"
+	SnapshotsName  = "snapshots"
+	LockName       = "sync.lock"
+	SocketName     = "stocksync.sock"
+)
+
+// Env is the part of the process environment the paths depend on; tests pass
+// their own so every platform's answer can be checked on Linux.
+type Env struct {
+	GOOS   string
+	Home   string
+	Getenv func(string) string
+}
+
+// CurrentEnv is the environment of this process.
+func CurrentEnv() (Env, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return Env{}, fmt.Errorf("find home folder: %w (set %s to choose a data folder)", err, EnvDataDir)
+	}
+	return Env{GOOS: runtime.GOOS, Home: home, Getenv: os.Getenv}, nil
+}
+
+// Resolve picks the data folder: the flag if set, then $STOCKSYNC_DATA_DIR,
+// then the platform default. The result is absolute and cleaned.
+func Resolve(flag string, env Env) (string, error) {
+	dir := flag
+	if dir == "" {
+		dir = env.Getenv(EnvDataDir)
+	}
+	if dir == "" {
+		dir = defaultData(env)
+	}
+	if dir == "" {
+		return "", errors.New("cannot decide where to keep data: no home folder; pass --data-dir")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("data folder %q: %w", dir, err)
+	}
+	return abs, nil
+}
+
+func defaultData(env Env) string {
+	if env.GOOS == "darwin" {
+		if env.Home == "" {
+			return ""
+		}
+		return filepath.Join(env.Home, "Library", "Application Support", "Stocksync")
+	}
+	if x := env.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "stocksync")
+	}
+	if env.Home == "" {
+		return ""
+	}
+	return filepath.Join(env.Home, ".local", "share", "stocksync")
+}
+
+// LogDir is where log files go.
+func LogDir(env Env) string {
+	if env.GOOS == "darwin" {
+		return filepath.Join(env.Home, "Library", "Logs", "Stocksync")
+	}
+	if x := env.Getenv("XDG_STATE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "stocksync")
+	}
+	return filepath.Join(env.Home, ".local", "state", "stocksync")
+}
+
+// Dir is a data folder and the names inside it.
+type Dir struct{ Root string }
+
+func (d Dir) DB() string         { return filepath.Join(d.Root, DBName) }
+func (d Dir) Config() string     { return filepath.Join(d.Root, ConfigName) }
+func (d Dir) Thumbnails() string { return filepath.Join(d.Root, ThumbnailsName) }
+func (d Dir) Snapshots() string  { return filepath.Join(d.Root, SnapshotsName) }
+func (d Dir) Lock() string       { return filepath.Join(d.Root, LockName) }
+func (d Dir) Socket() string     { return filepath.Join(d.Root, SocketName) }
+
+// Ensure creates the data folder (0700: it holds unpublished work) and its
+// subfolders. An existing folder with looser permissions is tightened.
+func (d Dir) Ensure() error {
+	for _, p := range []string{d.Root, d.Thumbnails(), d.Snapshots()} {
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			return fmt.Errorf("create data folder %s: %w", p, err)
+		}
+	}
+	st, err := os.Stat(d.Root)
+	if err != nil {
+		return fmt.Errorf("data folder %s: %w", d.Root, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("data folder %s is not a folder: move the file away or pass another --data-dir", d.Root)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(d.Root, 0o700); err != nil {
+			return fmt.Errorf("restrict data folder %s to your user: %w", d.Root, err)
+		}
+	}
+	return nil
+}

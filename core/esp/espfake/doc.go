@@ -1,0 +1,20 @@
+// Package espfake is a local server that speaks the ESP partner API the way
+// package esp expects it: the OAuth2 token endpoint with expiring access
+// tokens and refresh tokens, Api-Key checking, both authorization schemes,
+// paginated batch lists with meta.total_items, plain-array contribution
+// lists, metadata updates (422 once a file is submitted), releases, 404s, and
+// JPEG thumbnails served from a second loopback listener (another host, as
+// far as a client can tell).
+//
+// Its portfolio is generated deterministically from a seed and kept
+// compactly (metadata is regenerated on demand until edited), so 100,000
+// files cost a few tens of megabytes. Knobs add latency, a rate limit that
+// answers 429 with Retry-After, a page-size cap, and faults by endpoint and
+// probability. A Go API lets tests move files through review, edit metadata,
+// add and remove batches and files, expire tokens, read the request log and
+// take a Snapshot of the whole portfolio.
+//
+// It listens on loopback addresses only. Tests, the demo, benchmarks and
+// `stocksync esp-server` all use it; modeled.go holds the parts of the
+// contract no public source confirms (see docs/esp-api.md).
+package espfake

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// DB is an open stocksync.db.
+type DB struct {
+	path     string
+	readOnly bool
+	w        *sql.DB // one connection; BEGIN IMMEDIATE
+	r        *sql.DB // readers
+	version  int
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Options tune Open.
+type Options struct {
+	// BeforeMigrate runs when the schema is about to change from one version to
+	// another (not on a fresh, empty database). Backups use it to take a safety
+	// snapshot; an error aborts the open without changing anything.
+	BeforeMigrate func(ctx context.Context, from, to int) error
+
+	migrations fs.FS // tests only
+}
+
+// BusyTimeoutMS is how long a connection waits for another process's lock.
+const BusyTimeoutMS = 15000
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeoutMS))
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// FULL: a committed pending upload must survive a power cut, not just a crash.
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and brings its schema
+// up to date. A damaged file gives a *CorruptError and a database from a newer
+// Stocksync a *TooNewError; in both cases nothing is written.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("open database %s: it is a folder, not a file", path)
+	}
+	db := &DB{path: path}
+	var err error
+	// Check the file before journal_mode(WAL) on the writer can touch it.
+	if err := probe(ctx, path); err != nil {
+		return nil, err
+	}
+	if db.w, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.w.SetMaxOpenConns(1)
+	db.w.SetConnMaxIdleTime(0)
+	if db.r, err = sql.Open("sqlite", dsn(path, false)+"&_pragma=query_only(1)"); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.r.SetMaxOpenConns(4)
+	if err := db.checkWAL(ctx); err != nil {
+		db.closeAll()
+		return nil, err
+	}
+	migs := opt.migrations
+	if migs == nil {
+		migs = migrationFS
+	}
+	if db.version, err = migrate(ctx, db, migs, opt.BeforeMigrate); err != nil {
+		db.closeAll()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenReadOnly opens an existing database without changing it in any way:
+// no migrations, no journal-mode change. Used for snapshots and inspection.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{path: path, readOnly: true}
+	var err error
+	if db.r, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.w = db.r
+	if err := db.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&db.version); err != nil {
+		db.r.Close()
+		return nil, db.wrapOpen(err)
+	}
+	if _, err := db.r.ExecContext(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
+		db.r.Close()
+		return nil, db.wrapOpen(err)
+	}
+	return db, nil
+}
+
+// probe reads the header and schema through a read-only connection, so a file
+// that is not a database is reported before anything could write to it.
+func probe(ctx context.Context, path string) error {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && st.Size() == 0) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	// A read-only connection to a WAL-mode file still creates empty -wal and
+	// -shm files; if the file turns out to be damaged, remove the ones we made
+	// so the user finds the folder as they left it.
+	var made []string
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		if _, err := os.Lstat(side); errors.Is(err, fs.ErrNotExist) {
+			made = append(made, side)
+		}
+	}
+	c, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	var n int
+	err = c.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n)
+	c.Close()
+	if err != nil {
+		// The -shm is only an index and we created it; a -wal we created holds
+		// nothing unless something wrote to it, so keep a non-empty one.
+		for _, side := range made {
+			if st, serr := os.Stat(side); serr == nil && (st.Size() == 0 || strings.HasSuffix(side, "-shm")) {
+				os.Remove(side)
+			}
+		}
+		return (&DB{path: path}).wrapOpen(err)
+	}
+	return nil
+}
+
+func (db *DB) wrapOpen(err error) error {
+	if isCorrupt(err) {
+		return &CorruptError{Path: db.path, Err: err}
+	}
+	return fmt.Errorf("open database %s: %w", db.path, err)
+}
+
+func (db *DB) checkWAL(ctx context.Context) error {
+	var mode string
+	if err := db.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return db.wrapOpen(err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("open database %s: journal mode is %q, not WAL: the folder may be on a network or "+
+			"read-only volume; keep the data folder on a local disk", db.path, mode)
+	}
+	return nil
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// SchemaVersion is the schema version after Open's migrations.
+func (db *DB) SchemaVersion() int { return db.version }
+
+// Close checkpoints the WAL into the main file, so the database is one
+// self-contained file at rest, and closes all connections.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		if !db.readOnly {
+			// Best effort: another process may hold a read lock; the WAL stays valid.
+			db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		}
+		db.closeErr = db.closeAll()
+	})
+	return db.closeErr
+}
+
+func (db *DB) closeAll() error {
+	var errs []error
+	if db.r != nil && db.r != db.w {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		errs = append(errs, db.w.Close())
+	}
+	return errors.Join(errs...)
+}

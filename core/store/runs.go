@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// SyncRun records one sync.
+type SyncRun struct {
+	ID               int64     `json:"id"`
+	StartedAt        time.Time `json:"started_at"`
+	FinishedAt       time.Time `json:"finished_at,omitzero"`
+	Outcome          string    `json:"outcome"` // running, ok, partial, failed, cancelled
+	Push             bool      `json:"push"`
+	BatchesListed    int       `json:"batches_listed"`
+	BatchesSynced    int       `json:"batches_synced"`
+	FilesWritten     int       `json:"files_written"`
+	ThumbnailsQueued int       `json:"thumbnails_queued"`
+	EditsSent        int       `json:"edits_sent"`
+	Conflicts        int       `json:"conflicts"`
+	Requests         int       `json:"requests"`
+	Message          string    `json:"message,omitempty"`
+	Errors           []string  `json:"errors,omitempty"`
+}
+
+// Sync outcomes.
+const (
+	OutcomeRunning   = "running"
+	OutcomeOK        = "ok"
+	OutcomePartial   = "partial"
+	OutcomeFailed    = "failed"
+	OutcomeCancelled = "cancelled"
+)
+
+// StartSyncRun records the start of a sync and returns its ID.
+func (db *DB) StartSyncRun(ctx context.Context, push bool, now time.Time) (int64, error) {
+	var id int64
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		// A run left "running" by a killed process is over: say so.
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_runs SET outcome = 'cancelled', message = 'interrupted (the process stopped)'
+			WHERE outcome = 'running'`); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO sync_runs (started_at, push) VALUES (?, ?)`, fmtTime(now), b2i(push))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// FinishSyncRun stores a run's final numbers.
+func (db *DB) FinishSyncRun(ctx context.Context, r SyncRun) error {
+	return db.Write(ctx, func(tx *sql.Tx) error {
+		errs := r.Errors
+		if errs == nil {
+			errs = []string{}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET finished_at = ?, outcome = ?, batches_listed = ?, batches_synced = ?,
+			files_written = ?, thumbnails_queued = ?, edits_sent = ?, conflicts = ?, requests = ?, message = ?, errors = ?
+			WHERE id = ?`, fmtTime(r.FinishedAt), r.Outcome, r.BatchesListed, r.BatchesSynced, r.FilesWritten,
+			r.ThumbnailsQueued, r.EditsSent, r.Conflicts, r.Requests, r.Message, toJSON(errs), r.ID)
+		return err
+	})
+}
+
+// LastSyncRun is the most recent sync, or ErrNotFound.
+func (db *DB) LastSyncRun(ctx context.Context) (SyncRun, error) {
+	var r SyncRun
+	err := db.Read(ctx, func(tx *sql.Tx) (err error) {
+		r, err = lastSyncRun(ctx, tx)
+		return err
+	})
+	return r, err
+}
+
+func lastSyncRun(ctx context.Context, tx *sql.Tx) (SyncRun, error) {
+	var r SyncRun
+	var started, finished, errs string
+	var push int
+	err := tx.QueryRowContext(ctx, `SELECT id, started_at, finished_at, outcome, push, batches_listed, batches_synced,
+		files_written, thumbnails_queued, edits_sent, conflicts, requests, message, errors
+		FROM sync_runs ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &finished, &r.Outcome, &push, &r.BatchesListed,
+		&r.BatchesSynced, &r.FilesWritten, &r.ThumbnailsQueued, &r.EditsSent, &r.Conflicts, &r.Requests, &r.Message, &errs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, err
+	}
+	r.StartedAt, r.FinishedAt, r.Push, r.Errors = parseTime(started), parseTime(finished), push == 1, strList(errs)
+	return r, nil
+}
+
+// BackupRun records one backup operation.
+type BackupRun struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"` // snapshot, safety, verify, test-restore, restore
+	Path      string    `json:"path"`
+	StartedAt time.Time `json:"started_at"`
+	OK        bool      `json:"ok"`
+	Detail    string    `json:"detail,omitempty"`
+}
+
+// RecordBackupRun stores a backup operation's result.
+func (db *DB) RecordBackupRun(ctx context.Context, r BackupRun) error {
+	return db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO backup_runs (kind, path, started_at, ok, detail) VALUES (?, ?, ?, ?, ?)`,
+			r.Kind, r.Path, fmtTime(r.StartedAt), b2i(r.OK), r.Detail)
+		return err
+	})
+}
+
+// LastBackupRun is the newest run of kind (ok only if okOnly), or ErrNotFound.
+func (db *DB) LastBackupRun(ctx context.Context, kind string, okOnly bool) (BackupRun, error) {
+	var r BackupRun
+	var started string
+	var ok int
+	err := db.r.QueryRowContext(ctx, `SELECT id, kind, path, started_at, ok, detail FROM backup_runs
+		WHERE kind = ? AND (ok = 1 OR ? = 0) ORDER BY started_at DESC, id DESC LIMIT 1`, kind, b2i(okOnly)).
+		Scan(&r.ID, &r.Kind, &r.Path, &started, &ok, &r.Detail)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, db.wrapErr("read backup history", err)
+	}
+	r.StartedAt, r.OK = parseTime(started), ok == 1
+	return r, nil
+}
