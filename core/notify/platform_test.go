@@ -1,0 +1,5 @@
+package notify
+
+import "runtime"
+
+const isDarwin = runtime.GOOS == "darwin"
