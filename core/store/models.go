@@ -139,6 +139,8 @@ func toJSON(v any) string {
 	return string(b)
 }
 
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
 func strList(s string) []string {
 	var out []string
 	if json.Unmarshal([]byte(s), &out) != nil {

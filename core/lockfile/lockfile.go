@@ -1,0 +1,92 @@
+//go:build unix
+
+package lockfile
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Holder describes the process holding a lock.
+type Holder struct {
+	PID     int       `json:"pid"`
+	Command string    `json:"command"`
+	Host    string    `json:"host"`
+	Since   time.Time `json:"since"`
+}
+
+// HeldError is returned when another process holds the lock.
+type HeldError struct {
+	Path   string
+	Holder Holder // zero if the holder could not be read
+}
+
+// ErrHeld matches any HeldError.
+var ErrHeld = errors.New("lock is held by another process")
+
+func (e *HeldError) Error() string {
+	h := e.Holder
+	if h.PID == 0 {
+		return fmt.Sprintf("another Stocksync process is already syncing this data folder (lock %s); wait for it to finish", e.Path)
+	}
+	return fmt.Sprintf("a sync is already running: %s (pid %d on %s, started %s; lock %s). Wait for it to finish, or stop that process",
+		h.Command, h.PID, h.Host, h.Since.Local().Format("15:04:05"), e.Path)
+}
+
+func (e *HeldError) Is(target error) bool { return target == ErrHeld }
+
+// Lock is a held lock. Release it when done; the kernel releases it if the
+// process dies.
+type Lock struct {
+	f *os.File
+}
+
+// TryAcquire takes the lock at path without waiting, recording command as
+// what holds it. If another process holds it, the error is a *HeldError.
+func TryAcquire(path, command string) (*Lock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, &HeldError{Path: path, Holder: readHolder(path)}
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	host, _ := os.Hostname()
+	b, _ := json.Marshal(Holder{PID: os.Getpid(), Command: command, Host: host, Since: time.Now()})
+	// Written in place, not atomically: the lock is on this inode, and readers
+	// tolerate a torn record (they only show it).
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt(append(b, '\n'), 0)
+	}
+	return &Lock{f: f}, nil
+}
+
+func readHolder(path string) Holder {
+	var h Holder
+	b, err := os.ReadFile(path)
+	if err == nil {
+		json.Unmarshal(b, &h)
+	}
+	return h
+}
+
+// Release gives the lock up. It is safe to call more than once.
+func (l *Lock) Release() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	l.f.Truncate(0)
+	err := unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
+	cerr := l.f.Close()
+	l.f = nil
+	return errors.Join(err, cerr)
+}

@@ -1,0 +1,325 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// BatchListResult says what UpsertBatchList found.
+type BatchListResult struct {
+	// Stale are the batches whose files must be fetched: new ones and those
+	// whose server fingerprint moved past what was last fully synced.
+	Stale []Batch
+	// Removed counts batches ESP no longer lists, marked removed this time.
+	Removed int
+}
+
+// UpsertBatchList stores the complete batch list from ESP in one transaction:
+// server fields and fingerprints are updated, batches ESP no longer lists are
+// marked removed (never deleted), and the batches whose files need fetching
+// are returned. Only call it with a complete list.
+func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
+	var res BatchListResult
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		synced := map[string]string{}
+		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, removed_at FROM batches`)
+		if err != nil {
+			return err
+		}
+		removedBefore := map[string]bool{}
+		for rows.Next() {
+			var id, v, rm string
+			if err := rows.Scan(&id, &v, &rm); err != nil {
+				rows.Close()
+				return err
+			}
+			synced[id] = v
+			removedBefore[id] = rm != ""
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		up, err := tx.PrepareContext(ctx, `INSERT INTO batches (id, submission_name, submission_type, status, note,
+			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
+			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
+			istock_exclusive, server_version, removed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+			ON CONFLICT (id) DO UPDATE SET submission_name = excluded.submission_name,
+				submission_type = excluded.submission_type, status = excluded.status, note = excluded.note,
+				created_at = excluded.created_at, updated_at = excluded.updated_at,
+				last_submitted_at = excluded.last_submitted_at, contributions_count = excluded.contributions_count,
+				submitted_count = excluded.submitted_count, awaiting_review_count = excluded.awaiting_review_count,
+				reviewed_count = excluded.reviewed_count, revisable_count = excluded.revisable_count,
+				accepted_count = excluded.accepted_count, rejected_count = excluded.rejected_count,
+				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
+				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version, removed_at = ''`)
+		if err != nil {
+			return err
+		}
+		defer up.Close()
+		seen := make(map[string]bool, len(batches))
+		for _, b := range batches {
+			seen[b.ID] = true
+			c := b.Counts
+			if _, err := up.ExecContext(ctx, b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
+				fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
+				c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
+				b2i(b.IStockExclusive), b.ServerVersion); err != nil {
+				return fmt.Errorf("store batch %s: %w", b.ID, err)
+			}
+			if v, ok := synced[b.ID]; !ok || v != b.ServerVersion || removedBefore[b.ID] {
+				res.Stale = append(res.Stale, b)
+			}
+		}
+		ts := fmtTime(now)
+		for id, wasRemoved := range removedBefore {
+			if seen[id] || wasRemoved {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE batches SET removed_at = ?, synced_version = '' WHERE id = ?`, ts, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE contributions SET removed_at = ? WHERE batch_id = ? AND removed_at = ''`, ts, id); err != nil {
+				return err
+			}
+			res.Removed++
+		}
+		return nil
+	})
+	return res, err
+}
+
+// FilesResult counts what WriteBatchFiles changed.
+type FilesResult struct {
+	Written, Unchanged, Removed, ThumbnailsQueued int
+}
+
+// WriteBatchFiles stores the complete list of a batch's files, their reviews
+// and thumbnail jobs, and marks the batch synced at version — all in one
+// transaction, so a crash leaves the batch either fully synced or stale.
+// Files unchanged since the last sync (same updated_at) are not rewritten;
+// files ESP no longer lists are marked removed. Local-only tables are never
+// touched.
+func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, files []Contribution, now time.Time) (FilesResult, error) {
+	var res FilesResult
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		type prev struct{ updated, accepted, thumbURL, removed string }
+		known := map[string]prev{}
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, COALESCE(t.url, '')
+			FROM contributions c LEFT JOIN thumbnails t ON t.contribution_id = c.id WHERE c.batch_id = ?`, batchID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var p prev
+			if err := rows.Scan(&id, &p.updated, &p.accepted, &p.removed, &p.thumbURL); err != nil {
+				rows.Close()
+				return err
+			}
+			known[id] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		st, err := prepareFileWrites(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
+		ts := fmtTime(now)
+		seen := make(map[string]bool, len(files))
+		for i := range files {
+			f := &files[i]
+			seen[f.ID] = true
+			p, exists := known[f.ID]
+			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL {
+				res.Unchanged++
+				continue
+			}
+			acc := acceptedAt(f, parseTime(p.accepted), now)
+			if err := st.upsert(ctx, batchID, f, acc); err != nil {
+				return fmt.Errorf("store file %s of batch %s: %w", f.ID, batchID, err)
+			}
+			if err := st.reviews(ctx, f); err != nil {
+				return fmt.Errorf("store reviews of file %s: %w", f.ID, err)
+			}
+			res.Written++
+			if f.ThumbnailURL != "" && f.ThumbnailURL != p.thumbURL {
+				if _, err := st.thumb.ExecContext(ctx, f.ID, f.ThumbnailURL, ts); err != nil {
+					return err
+				}
+				res.ThumbnailsQueued++
+			}
+		}
+		for id, p := range known {
+			if seen[id] || p.removed != "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE contributions SET removed_at = ? WHERE id = ?`, ts, id); err != nil {
+				return err
+			}
+			res.Removed++
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, version, ts, batchID)
+		return err
+	})
+	return res, err
+}
+
+// acceptedAt decides when an accepted file was accepted: ESP's publish time,
+// else the accepting review, else what we knew, else now (first seen accepted).
+func acceptedAt(f *Contribution, known, now time.Time) time.Time {
+	if Bucket(f.Status) != BucketAccepted {
+		return time.Time{}
+	}
+	if !f.PublishedAt.IsZero() {
+		return f.PublishedAt
+	}
+	for i := len(f.Reviews) - 1; i >= 0; i-- {
+		if f.Reviews[i].Outcome == "accepted" && !f.Reviews[i].ReviewedAt.IsZero() {
+			return f.Reviews[i].ReviewedAt
+		}
+	}
+	if !known.IsZero() {
+		return known
+	}
+	return now
+}
+
+type fileStmts struct {
+	up, delRev, insRev, thumb *sql.Stmt
+}
+
+func prepareFileWrites(ctx context.Context, tx *sql.Tx) (*fileStmts, error) {
+	var s fileStmts
+	var err error
+	if s.up, err = tx.PrepareContext(ctx, `INSERT INTO contributions (id, batch_id, master_id, status, file_name,
+		mime_type, media_type, image_width, image_height, thumbnail_url, headline, caption, keywords,
+		country_of_shoot, city, province_state, copyright, credit_line, camera_shot_date, submittable, submitted_at,
+		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, removed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+		ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, master_id = excluded.master_id,
+			status = excluded.status, file_name = excluded.file_name, mime_type = excluded.mime_type,
+			media_type = excluded.media_type, image_width = excluded.image_width, image_height = excluded.image_height,
+			thumbnail_url = excluded.thumbnail_url, headline = excluded.headline, caption = excluded.caption,
+			keywords = excluded.keywords, country_of_shoot = excluded.country_of_shoot, city = excluded.city,
+			province_state = excluded.province_state, copyright = excluded.copyright, credit_line = excluded.credit_line,
+			camera_shot_date = excluded.camera_shot_date, submittable = excluded.submittable,
+			submitted_at = excluded.submitted_at, submitted_to_review_at = excluded.submitted_to_review_at,
+			published_at = excluded.published_at, created_at = excluded.created_at, updated_at = excluded.updated_at,
+			errors = excluded.errors, accepted_at = excluded.accepted_at, removed_at = ''`); err != nil {
+		return nil, err
+	}
+	if s.delRev, err = tx.PrepareContext(ctx, `DELETE FROM reviews WHERE contribution_id = ?`); err != nil {
+		s.close()
+		return nil, err
+	}
+	if s.insRev, err = tx.PrepareContext(ctx, `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)
+		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
+		s.close()
+		return nil, err
+	}
+	if s.thumb, err = tx.PrepareContext(ctx, `INSERT INTO thumbnails (contribution_id, url, state, attempts, last_error, updated_at)
+		VALUES (?, ?, 'queued', 0, '', ?)
+		ON CONFLICT (contribution_id) DO UPDATE SET url = excluded.url, state = 'queued', attempts = 0,
+			last_error = '', updated_at = excluded.updated_at`); err != nil {
+		s.close()
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (s *fileStmts) close() {
+	for _, st := range []*sql.Stmt{s.up, s.delRev, s.insRev, s.thumb} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (s *fileStmts) upsert(ctx context.Context, batchID string, f *Contribution, accepted time.Time) error {
+	errs := f.Errors
+	if errs == nil {
+		errs = map[string][]string{}
+	}
+	_, err := s.up.ExecContext(ctx, f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
+		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, keywordsJSON(f.Keywords), f.CountryOfShoot, f.City,
+		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
+		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
+		toJSON(errs), fmtTime(accepted))
+	return err
+}
+
+func (s *fileStmts) reviews(ctx context.Context, f *Contribution) error {
+	if _, err := s.delRev.ExecContext(ctx, f.ID); err != nil {
+		return err
+	}
+	for i, r := range f.Reviews {
+		reasons := r.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		if _, err := s.insRev.ExecContext(ctx, f.ID, i, fmtTime(r.ReviewedAt), r.Outcome, toJSON(reasons), r.Notes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpsertContribution stores one file as ESP returned it (after a metadata
+// update was sent), leaving its batch's sync marker alone.
+func (db *DB) UpsertContribution(ctx context.Context, f Contribution, now time.Time) error {
+	return db.Write(ctx, func(tx *sql.Tx) error {
+		var acc string
+		tx.QueryRowContext(ctx, `SELECT accepted_at FROM contributions WHERE id = ?`, f.ID).Scan(&acc)
+		st, err := prepareFileWrites(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
+		if err := st.upsert(ctx, f.BatchID, &f, acceptedAt(&f, parseTime(acc), now)); err != nil {
+			return err
+		}
+		return st.reviews(ctx, &f)
+	})
+}
+
+// ApplySentEdit stores the file as ESP returned it after accepting a local
+// edit and clears the edit, in one transaction — unless the edit was changed
+// again since it was read for sending (editUpdatedAt differs), in which case
+// the newer edit stays waiting. It reports whether the edit was cleared.
+func (db *DB) ApplySentEdit(ctx context.Context, f Contribution, editUpdatedAt, now time.Time) (bool, error) {
+	var cleared bool
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		var acc string
+		tx.QueryRowContext(ctx, `SELECT accepted_at FROM contributions WHERE id = ?`, f.ID).Scan(&acc)
+		st, err := prepareFileWrites(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
+		if err := st.upsert(ctx, f.BatchID, &f, acceptedAt(&f, parseTime(acc), now)); err != nil {
+			return err
+		}
+		if err := st.reviews(ctx, &f); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM local_edits WHERE contribution_id = ? AND updated_at = ?`, f.ID, fmtTime(editUpdatedAt))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		cleared = n == 1
+		if !cleared {
+			// The user edited again meanwhile: the newer edit is now based on this server version.
+			_, err = tx.ExecContext(ctx, `UPDATE local_edits SET base_updated_at = ? WHERE contribution_id = ?`, fmtTime(f.UpdatedAt), f.ID)
+		}
+		return err
+	})
+	return cleared, err
+}

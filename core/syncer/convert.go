@@ -1,0 +1,51 @@
+package syncer
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// fingerprint sums up what the batch list says about a batch. If it is the
+// same as when the batch's files were last synced, nothing in the batch has
+// changed and its files are not fetched again. ESP moves updated_at when a
+// file changes; the counts catch a server that does not.
+func fingerprint(b esp.Batch) string {
+	return fmt.Sprintf("%s|%s|%s|%d|%d|%d|%d|%d|%d|%d|%d|%s",
+		b.UpdatedAt.UTC().Format(time.RFC3339Nano), b.LastSubmittedAt.UTC().Format(time.RFC3339Nano),
+		b.LastContributionSubmittedAt.UTC().Format(time.RFC3339Nano), b.ContributionsCount, b.SubmittedCount,
+		b.AwaitingReviewCount, b.ReviewedCount, b.RevisableCount, b.ProcessedCount, b.RejectedCount,
+		b.PendingCount, b.Status)
+}
+
+func toStoreBatch(b esp.Batch) store.Batch {
+	return store.Batch{
+		ID: b.ID, Name: b.Name, Type: b.Type, Status: b.Status, Note: b.Note,
+		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, LastSubmitted: b.LastSubmittedAt,
+		Counts: store.BatchCounts{
+			Contributions: b.ContributionsCount, Submitted: b.SubmittedCount, AwaitingReview: b.AwaitingReviewCount,
+			Reviewed: b.ReviewedCount, Revisable: b.RevisableCount, Accepted: b.ProcessedCount,
+			Rejected: b.RejectedCount, Pending: b.PendingCount,
+		},
+		IsGetty: b.IsGetty, IsIStock: b.IsIStock, IStockExclusive: b.IStockExclusive,
+		ServerVersion: fingerprint(b),
+	}
+}
+
+func toStoreFile(c esp.Contribution, batchID string) store.Contribution {
+	f := store.Contribution{
+		ID: c.ID, BatchID: batchID, MasterID: c.MasterID, Status: c.Status, FileName: c.FileName,
+		MimeType: c.MimeType, MediaType: c.MediaType, Width: c.ImageWidth, Height: c.ImageHeight,
+		ThumbnailURL: c.ThumbnailURL, Headline: c.Headline, Caption: c.Caption, Keywords: c.Keywords,
+		CountryOfShoot: c.CountryOfShoot, City: c.City, ProvinceState: c.ProvinceState, Copyright: c.Copyright,
+		CreditLine: c.CreditLine, CameraShotDate: c.CameraShotDate, Submittable: c.Submittable,
+		SubmittedAt: c.SubmittedAt, SubmittedToReviewAt: c.SubmittedToReview, PublishedAt: c.PublishedAt,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Errors: c.Errors,
+	}
+	for _, r := range c.Reviews {
+		f.Reviews = append(f.Reviews, store.Review{ReviewedAt: r.ReviewedAt, Outcome: r.Outcome, Reasons: r.Reasons, Notes: r.Notes})
+	}
+	return f
+}

@@ -1,0 +1,299 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// ESP is what a sync needs of the ESP client (*esp.Client).
+type ESP interface {
+	ListBatches(ctx context.Context, pageSize int) ([]esp.Batch, error)
+	ListContributions(ctx context.Context, batchID string, expected, pageSize int) ([]esp.Contribution, error)
+	GetContribution(ctx context.Context, batchID, id string) (esp.Contribution, error)
+	UpdateContribution(ctx context.Context, batchID, id string, u esp.ContributionUpdate) (esp.Contribution, error)
+	Stats() esp.Stats
+}
+
+// Engine syncs one database with one ESP account.
+type Engine struct {
+	DB  *store.DB
+	ESP ESP
+	// LockPath, if set, is the data folder's sync lock: a run holds it
+	// throughout, and a second run (in any process) is refused.
+	LockPath string
+	// Command names the holder in the lock ("stocksync sync", "Stocksync app").
+	Command string
+	// Fetchers bounds the batches fetched at once; the ESP client's own
+	// in-flight limit is what bounds requests. Default 16.
+	Fetchers int
+	// BatchPageSize and FilePageSize: 0 means the largest ESP allows.
+	BatchPageSize, FilePageSize int
+	// Progress receives rate-limited reports; it must not block for long.
+	Progress func(Progress)
+	// ThumbnailsQueued is called after a batch queued thumbnails, to wake the downloader.
+	ThumbnailsQueued func()
+	Now              func() time.Time
+}
+
+// Options are per-run choices.
+type Options struct {
+	// Push sends local edits of pending files to ESP before fetching.
+	Push bool
+}
+
+// Failure is one batch (or edit) that could not be synced.
+type Failure struct {
+	What string `json:"what"` // "batch 123", "edit of file 456", "batch list"
+	Err  string `json:"error"`
+}
+
+// Result is what a run did.
+type Result struct {
+	Run      store.SyncRun `json:"run"`
+	Failures []Failure     `json:"failures,omitempty"`
+}
+
+// ErrPartial means the run finished but some batches or edits failed; Result.Failures names them.
+var ErrPartial = errors.New("sync finished with failures")
+
+// Run performs one sync. It returns an error when the run did not fully
+// succeed: ErrPartial (wrapped, listing each failure), an *esp.Error for a
+// failure that stopped the whole run (bad credentials, ESP unavailable),
+// a *lockfile.HeldError when another sync runs, or ctx's error.
+func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
+	now := e.Now
+	if now == nil {
+		now = time.Now
+	}
+	if e.LockPath != "" {
+		cmd := e.Command
+		if cmd == "" {
+			cmd = "stocksync"
+		}
+		lock, err := lockfile.TryAcquire(e.LockPath, cmd)
+		if err != nil {
+			return Result{}, err
+		}
+		defer lock.Release()
+	}
+	r := &run{e: e, opt: opt, now: now, stats0: e.ESP.Stats()}
+	r.rep = &reporter{fn: e.Progress, every: 250 * time.Millisecond, now: now, start: now()}
+	id, err := e.DB.StartSyncRun(ctx, opt.Push, now())
+	if err != nil {
+		return Result{}, fmt.Errorf("record sync start: %w", err)
+	}
+	r.res.Run = store.SyncRun{ID: id, StartedAt: now(), Push: opt.Push}
+	r.rep.update(func(p *Progress) { p.RunID, p.Phase = id, PhaseStarting })
+
+	fatal := r.do(ctx)
+	return r.finish(ctx, fatal)
+}
+
+type run struct {
+	e      *Engine
+	opt    Options
+	now    func() time.Time
+	rep    *reporter
+	stats0 esp.Stats
+
+	mu  sync.Mutex
+	res Result
+}
+
+func (r *run) fail(what string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.Failures = append(r.res.Failures, Failure{What: what, Err: err.Error()})
+	r.rep.update(func(p *Progress) { p.Errors++ })
+}
+
+// do runs the phases; its error is one that stopped the whole run.
+func (r *run) do(ctx context.Context) error {
+	if r.opt.Push {
+		r.rep.update(func(p *Progress) { p.Phase = PhasePushing })
+		if err := r.push(ctx); err != nil {
+			return err
+		}
+	}
+	r.rep.update(func(p *Progress) { p.Phase = PhaseListing })
+	batches, err := r.e.ESP.ListBatches(ctx, r.e.BatchPageSize)
+	if err != nil {
+		return fmt.Errorf("list batches: %w", err)
+	}
+	sb := make([]store.Batch, len(batches))
+	for i, b := range batches {
+		sb[i] = toStoreBatch(b)
+	}
+	listed, err := r.e.DB.UpsertBatchList(ctx, sb, r.now())
+	if err != nil {
+		return fmt.Errorf("store batch list: %w", err)
+	}
+	files := 0
+	for _, b := range listed.Stale {
+		files += b.Counts.Contributions
+	}
+	r.res.Run.BatchesListed = len(batches)
+	r.rep.update(func(p *Progress) {
+		p.Phase, p.BatchesTotal, p.FilesTotal = PhaseFiles, len(listed.Stale), files
+	})
+	return r.fetchFiles(ctx, listed.Stale)
+}
+
+type fetched struct {
+	batch store.Batch
+	files []store.Contribution
+}
+
+// fetchFiles fetches stale batches in parallel and writes them on this
+// goroutine, one transaction each, in the order they arrive.
+func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
+	if len(stale) == 0 {
+		return nil
+	}
+	n := r.e.Fetchers
+	if n <= 0 {
+		n = 16
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	out := make(chan fetched, n)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
+	go func() {
+		defer close(out)
+		for _, b := range stale {
+			if gctx.Err() != nil {
+				break
+			}
+			g.Go(func() error {
+				list, err := r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.FilePageSize)
+				if err != nil {
+					if stopsRun(err) {
+						return err
+					}
+					if gctx.Err() == nil {
+						r.fail("batch "+b.ID, err)
+					}
+					return nil
+				}
+				files := make([]store.Contribution, len(list))
+				for i, c := range list {
+					files[i] = toStoreFile(c, b.ID)
+				}
+				select {
+				case out <- fetched{b, files}:
+				case <-gctx.Done():
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			cancel(err)
+		}
+	}()
+	for f := range out {
+		if err := r.write(ctx, f); err != nil {
+			cancel(err)
+			for range out { // let the fetchers finish
+			}
+			return err
+		}
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+func (r *run) write(ctx context.Context, f fetched) error {
+	res, err := r.e.DB.WriteBatchFiles(ctx, f.batch.ID, f.batch.ServerVersion, f.files, r.now())
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var ce *store.CorruptError
+		if errors.As(err, &ce) {
+			return err
+		}
+		r.fail("batch "+f.batch.ID, err)
+		return nil
+	}
+	r.mu.Lock()
+	r.res.Run.BatchesSynced++
+	r.res.Run.FilesWritten += res.Written
+	r.res.Run.ThumbnailsQueued += res.ThumbnailsQueued
+	r.mu.Unlock()
+	r.rep.update(func(p *Progress) {
+		p.BatchesDone++
+		p.FilesDone += len(f.files)
+		p.ThumbnailsQueued += res.ThumbnailsQueued
+		p.Requests = r.e.ESP.Stats().Requests - r.stats0.Requests
+	})
+	if res.ThumbnailsQueued > 0 && r.e.ThumbnailsQueued != nil {
+		r.e.ThumbnailsQueued()
+	}
+	return nil
+}
+
+// stopsRun reports whether err makes every other request pointless.
+func stopsRun(err error) bool {
+	return errors.Is(err, esp.ErrBadCredentials)
+}
+
+func (r *run) finish(ctx context.Context, fatal error) (Result, error) {
+	run := &r.res.Run
+	run.FinishedAt = r.now()
+	run.Requests = int(r.e.ESP.Stats().Requests - r.stats0.Requests)
+	sort.Slice(r.res.Failures, func(i, j int) bool { return r.res.Failures[i].What < r.res.Failures[j].What })
+	for _, f := range r.res.Failures {
+		run.Errors = append(run.Errors, f.What+": "+f.Err)
+	}
+	var err error
+	switch {
+	case fatal != nil && ctx.Err() != nil:
+		run.Outcome, run.Message, err = store.OutcomeCancelled, "cancelled", ctx.Err()
+	case fatal != nil:
+		run.Outcome, run.Message, err = store.OutcomeFailed, userMessage(fatal), fatal
+	case len(r.res.Failures) > 0:
+		run.Outcome = store.OutcomePartial
+		run.Message = fmt.Sprintf("%d of %d items failed; the next sync retries them", len(r.res.Failures), len(r.res.Failures)+run.BatchesSynced)
+		err = fmt.Errorf("%w: %s", ErrPartial, strings.Join(run.Errors, "; "))
+	default:
+		run.Outcome = store.OutcomeOK
+	}
+	// Record the outcome even when ctx was cancelled.
+	if ferr := r.e.DB.FinishSyncRun(context.WithoutCancel(ctx), *run); ferr != nil && err == nil {
+		err = fmt.Errorf("record sync result: %w", ferr)
+	}
+	r.rep.update(func(p *Progress) { p.Phase, p.Requests = PhaseDone, int64(run.Requests) })
+	return r.res, err
+}
+
+// userMessage turns a run-stopping error into words the user can act on.
+func userMessage(err error) string {
+	var ee *esp.Error
+	switch {
+	case errors.Is(err, esp.ErrBadCredentials):
+		return "ESP refused the sign-in: check the username, password, API key and secret (`stocksync login`)"
+	case errors.Is(err, esp.ErrForbidden):
+		return "ESP says this account has no rights for this: " + err.Error()
+	case errors.Is(err, esp.ErrUnavailable):
+		return "ESP is unavailable right now; the next sync will try again (" + err.Error() + ")"
+	case errors.Is(err, esp.ErrRateLimited):
+		return "ESP is limiting requests; try again in a few minutes"
+	case errors.As(err, &ee):
+		return ee.Error()
+	}
+	return err.Error()
+}
