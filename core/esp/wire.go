@@ -263,6 +263,10 @@ func (l *stringList) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(data, &raw); err != nil {
 			return typeErr(data, typeList)
 		}
+		if len(raw) == 0 {
+			*l = nil
+			return nil
+		}
 		out := make([]string, len(raw))
 		for i, s := range raw {
 			out[i] = string(s)

@@ -1,0 +1,77 @@
+package espfake
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/stocksync/stocksync/core/esp"
+)
+
+// Portfolio is the server's whole state as a client would decode it.
+type Portfolio struct {
+	Batches []PortfolioBatch // newest first, as the batch list is sorted by default
+}
+
+// PortfolioBatch is one batch with its files (in list order) and releases.
+type PortfolioBatch struct {
+	esp.Batch
+	Contributions []esp.Contribution
+	Releases      []esp.Release
+}
+
+// Snapshot returns the current portfolio, for tests that check a synced copy
+// equals the server.
+func (s *Server) Snapshot() Portfolio {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	list := slices.Clone(s.batches)
+	slices.SortStableFunc(list, func(a, b *batch) int {
+		return -cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id))
+	})
+	out := Portfolio{Batches: make([]PortfolioBatch, 0, len(list))}
+	for _, b := range list {
+		pb := PortfolioBatch{Batch: s.espBatchLocked(b)}
+		for i := range b.files {
+			pb.Contributions = append(pb.Contributions, s.espContributionLocked(b, &b.files[i]))
+		}
+		for _, r := range b.releases {
+			pb.Releases = append(pb.Releases, s.espReleaseLocked(r))
+		}
+		out.Batches = append(out.Batches, pb)
+	}
+	return out
+}
+
+// Portfolio is Snapshot under the name the sync engine's tests may look for.
+func (s *Server) Portfolio() Portfolio { return s.Snapshot() }
+
+// BatchIDs returns the ids of all batches, newest first.
+func (s *Server) BatchIDs() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	list := slices.Clone(s.batches)
+	slices.SortStableFunc(list, func(a, b *batch) int {
+		return -cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id))
+	})
+	ids := make([]string, len(list))
+	for i, b := range list {
+		ids[i] = id(b.id)
+	}
+	return ids
+}
+
+// ContributionIDs returns the ids of a batch's files in list order (nil for an unknown batch).
+func (s *Server) ContributionIDs(batchID string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, b := range s.batches {
+		if id(b.id) == batchID {
+			ids := make([]string, len(b.files))
+			for i := range b.files {
+				ids[i] = id(b.files[i].id)
+			}
+			return ids
+		}
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package espfake
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/stocksync/stocksync/core/esp"
+)
+
+// The portfolio, kept compactly: timestamps are Unix milliseconds (0 = none)
+// and a file's metadata is regenerated from its seed until it is edited.
+// Everything here is guarded by Server.mu.
+
+type batch struct {
+	id                int64
+	name, typ, note   string
+	status            string
+	created, updated  int64
+	lastSubmitted     int64
+	lastContribSubmit int64
+	files             []file // sorted by id
+	releases          []release
+	userID, profileID int64
+}
+
+type file struct {
+	id        int64
+	status    string
+	created   int64
+	updated   int64
+	submitted int64
+	toReview  int64
+	published int64
+	width     int32
+	height    int32
+	meta      *metadata // nil: generated from seed
+	reviews   []review
+}
+
+type metadata struct {
+	headline, caption             string
+	keywords                      []string
+	country, province, city       string
+	copyright, credit, cameraShot string
+}
+
+type review struct {
+	at      int64
+	outcome string
+	reasons []string
+	notes   string
+}
+
+type release struct {
+	id          int64
+	typ         string
+	fileName    string
+	gender      string
+	dateOfBirth string
+	ethnicities []string
+}
+
+// counts are a batch's contribution counts by status, as ESP reports them.
+type counts struct {
+	total, pending, submitted, awaiting, reviewed, revisable, processed, rejected int
+}
+
+func (b *batch) counts() counts {
+	var c counts
+	c.total = len(b.files)
+	for i := range b.files {
+		switch b.files[i].status {
+		case esp.StatusPending:
+			c.pending++
+			continue
+		case esp.StatusReview, esp.StatusRevised:
+			c.awaiting++
+		case esp.StatusProcessed:
+			c.processed++
+			c.reviewed++
+		case esp.StatusRejected:
+			c.rejected++
+			c.reviewed++
+		case esp.StatusRevisable:
+			c.revisable++
+		}
+		c.submitted++
+	}
+	return c
+}
+
+// find returns the index of the file with id, or -1.
+func (b *batch) find(id int64) int {
+	i := sort.Search(len(b.files), func(i int) bool { return b.files[i].id >= id })
+	if i < len(b.files) && b.files[i].id == id {
+		return i
+	}
+	return -1
+}
+
+// metadata returns the file's metadata, generated if never edited.
+func (f *file) metadata(seed uint64) metadata {
+	if f.meta != nil {
+		return *f.meta
+	}
+	return generateMetadata(seed, f.id)
+}
+
+// normaliseKeywords trims, drops blanks and duplicates, keeping order
+// (modeled: ESP stores a keyword once).
+func normaliseKeywords(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for _, k := range in {
+		k = strings.TrimSpace(k)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
