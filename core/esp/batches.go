@@ -134,6 +134,9 @@ func dedupe[T any](pages [][]T, id func(T) string) []T {
 	for _, p := range pages {
 		n += len(p)
 	}
+	if n == 0 {
+		return nil
+	}
 	out := make([]T, 0, n)
 	seen := make(map[string]bool, n)
 	for _, p := range pages {
