@@ -116,13 +116,18 @@ func (c *Client) invalidate(refused string) {
 func (c *Client) fetchToken(ctx context.Context, grant func(context.Context) (*oauth2.Token, error)) (*oauth2.Token, error) {
 	var tok *oauth2.Token
 	err := c.retry(ctx, EndpointToken, func(retry bool) outcome {
-		actx, cancel := context.WithTimeout(withTag(ctx, EndpointToken, retry), c.cfg.Timeout)
+		tagged := withTag(ctx, EndpointToken, retry)
+		actx, cancel := context.WithTimeout(tagged, c.cfg.Timeout)
 		defer cancel()
 		actx = context.WithValue(actx, oauth2.HTTPClient, c.http)
 		t, err := grant(actx)
 		if err == nil {
 			tok = t
 			return outcome{}
+		}
+		if berr := tagOf(tagged).bodyErr.get(); berr != nil && ctx.Err() == nil {
+			return outcome{transient: true, err: &Error{Endpoint: EndpointToken, Kind: ErrUnavailable,
+				Message: "the token response broke off", Err: scrubURLError(berr)}}
 		}
 		return c.tokenOutcome(ctx, err)
 	})

@@ -54,13 +54,9 @@ func (c *Client) retry(ctx context.Context, endpoint string, attempt func(retry 
 
 func (c *Client) fail(endpoint string, err error) error {
 	c.counts.add(endpoint, func(s *EndpointStats) { s.Failures++ })
-	if isContextErr(err) {
-		var e *Error
-		if errors.As(err, &e) {
-			// A typed error whose cause is the caller's cancellation is
-			// reported as the cancellation.
-			return fmt.Errorf("%s: %w", endpoint, e.Err)
-		}
+	var e *Error
+	if !errors.As(err, &e) && isContextErr(err) && !strings.HasPrefix(err.Error(), endpoint+":") {
+		return fmt.Errorf("%s: %w", endpoint, err)
 	}
 	return err
 }

@@ -86,16 +86,42 @@ type requestTagKey struct{}
 type requestTag struct {
 	endpoint string
 	retry    bool
+	// bodyErr records a failed read of the response body. x/oauth2 hides
+	// such errors in its message; this tells a token response that broke
+	// off (worth retrying) from one that was wrong.
+	bodyErr *bodyError
+}
+
+type bodyError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (b *bodyError) set(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err == nil {
+		b.err = err
+	}
+}
+
+func (b *bodyError) get() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
 }
 
 func withTag(ctx context.Context, endpoint string, retry bool) context.Context {
-	return context.WithValue(ctx, requestTagKey{}, requestTag{endpoint, retry})
+	return context.WithValue(ctx, requestTagKey{}, requestTag{endpoint, retry, &bodyError{}})
 }
 
 func tagOf(ctx context.Context) requestTag {
 	t, _ := ctx.Value(requestTagKey{}).(requestTag)
 	if t.endpoint == "" {
 		t.endpoint = "other"
+	}
+	if t.bodyErr == nil {
+		t.bodyErr = &bodyError{}
 	}
 	return t
 }

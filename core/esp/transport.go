@@ -79,7 +79,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr}
 	return resp, nil
 }
 
@@ -92,6 +92,15 @@ func closeRequestBody(req *http.Request) {
 type releasingBody struct {
 	io.ReadCloser
 	release func()
+	bodyErr *bodyError
+}
+
+func (b *releasingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.bodyErr.set(err)
+	}
+	return n, err
 }
 
 func (b *releasingBody) Close() error {
