@@ -52,17 +52,21 @@ func clamp(v, lo, hi int64) int64 {
 	return max(lo, min(v, hi))
 }
 
-// polygon is convex, its vertices in clockwise order on screen (y grows down).
+// polygon is convex, its vertices in either winding order.
 type polygon []point
 
 func (s polygon) contains(p point) bool {
+	var pos, neg bool
 	for i, a := range s {
 		b := s[(i+1)%len(s)]
-		if cross(sub(b, a), sub(p, a)) < 0 {
-			return false
+		switch c := cross(sub(b, a), sub(p, a)); {
+		case c > 0:
+			pos = true
+		case c < 0:
+			neg = true
 		}
 	}
-	return true
+	return !(pos && neg)
 }
 
 // arc is the part of a ring between two directions, going clockwise on
@@ -128,4 +132,62 @@ func isqrt(n int64) int64 {
 // along returns the point at distance r from c in direction d.
 func along(c, d point, r int64) point {
 	return add(c, scale(d, r, length(d)))
+}
+
+// boxed skips the test of s for points outside its bounding box: most samples
+// of a large icon are nowhere near most parts of the glyph.
+type boxed struct {
+	lo, hi point
+	s      shape
+}
+
+func (b boxed) contains(p point) bool {
+	return p.x >= b.lo.x && p.x <= b.hi.x && p.y >= b.lo.y && p.y <= b.hi.y && b.s.contains(p)
+}
+
+// box wraps s with its bounding box.
+func box(s shape) shape {
+	lo, hi, ok := bounds(s)
+	if !ok {
+		return s
+	}
+	return boxed{lo, hi, s}
+}
+
+// bounds returns a box around s; ok is false for shapes without one.
+func bounds(s shape) (lo, hi point, ok bool) {
+	switch s := s.(type) {
+	case circle:
+		return point{s.c.x - s.r, s.c.y - s.r}, point{s.c.x + s.r, s.c.y + s.r}, true
+	case arc:
+		return bounds(circle{s.c, s.rOut})
+	case roundRect:
+		return s.min, s.max, true
+	case polygon:
+		lo, hi = s[0], s[0]
+		for _, p := range s[1:] {
+			lo = point{min(lo.x, p.x), min(lo.y, p.y)}
+			hi = point{max(hi.x, p.x), max(hi.y, p.y)}
+		}
+		return lo, hi, true
+	case minus:
+		return bounds(s.base)
+	case boxed:
+		return s.lo, s.hi, true
+	case union:
+		for i, part := range s {
+			plo, phi, pok := bounds(part)
+			if !pok {
+				return point{}, point{}, false
+			}
+			if i == 0 {
+				lo, hi = plo, phi
+				continue
+			}
+			lo = point{min(lo.x, plo.x), min(lo.y, plo.y)}
+			hi = point{max(hi.x, phi.x), max(hi.y, phi.y)}
+		}
+		return lo, hi, len(s) > 0
+	}
+	return point{}, point{}, false
 }
