@@ -393,4 +393,3 @@ func count401(srv *espfake.Server) int {
 	}
 	return n
 }
-
