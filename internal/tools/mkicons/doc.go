@@ -1,6 +1,7 @@
 // Command mkicons draws Stocksync's icons and writes them to resources/:
 //
-//	go run ./internal/tools/mkicons            # from the repository root
+//	go generate ./resources                    # from the repository root
+//	go run ./internal/tools/mkicons            # the same
 //	go run ./internal/tools/mkicons -o DIR     # somewhere else
 //
 // The status-bar icons are template images (black with alpha; macOS tints
