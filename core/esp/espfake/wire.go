@@ -138,8 +138,10 @@ func (s *Server) renderContributionLocked(b *batch, f *file) wireContribution {
 		kw = terms
 	}
 	mime, media, ext := "image/jpeg", "image", ".jpg"
+	width, height := int(f.width), int(f.height)
 	if isVideo(b.typ) {
 		mime, media, ext = "video/quicktime", "video", ".mov"
+		width, height = 1920, 1080
 	}
 	return wireContribution{
 		ID:                  id(f.id),
@@ -149,8 +151,8 @@ func (s *Server) renderContributionLocked(b *batch, f *file) wireContribution {
 		FileName:            "DSC_" + id(f.id%100000) + ext,
 		MimeType:            mime,
 		MediaType:           media,
-		ImageWidth:          int(f.width),
-		ImageHeight:         int(f.height),
+		ImageWidth:          width,
+		ImageHeight:         height,
 		ThumbnailURL:        optString(s.thumbnailURL(b.id, f.id)),
 		Headline:            m.headline,
 		Caption:             m.caption,
