@@ -1,0 +1,50 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/stocksync/stocksync/core/atomicfile"
+)
+
+// appStateName is the app's own bookkeeping file in the data folder. It holds
+// nothing a user could lose (only when reminders were shown), so a damaged
+// file is replaced rather than refused.
+const appStateName = "app-state.json"
+
+// appState is what the reminder policy asks callers to remember between runs.
+type appState struct {
+	LastReminded time.Time `json:"last_reminded,omitzero"`
+	WarnedTM     bool      `json:"warned_time_machine,omitempty"`
+}
+
+func loadAppState(path string) (appState, error) {
+	var s appState
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read %s: %w", path, err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		// Only reminder timing is lost: the worst case is one early reminder.
+		return appState{}, nil
+	}
+	return s, nil
+}
+
+func saveAppState(path string, s appState) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("save reminder state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// BackUpNow writes a snapshot to the backup folder. Without a folder it
+// opens the Backups panel and asks for one.
+func (c *Controller) BackUpNow() { c.startBackup(OpBackUp) }
+
+// Verify checks the newest snapshot in the backup folder.
+func (c *Controller) Verify() { c.startBackup(OpVerify) }
+
+// TestRestore restores the newest snapshot into a scratch folder and checks it.
+func (c *Controller) TestRestore() { c.startBackup(OpTestRestore) }
+
+func (c *Controller) startBackup(op Operation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := &c.f.backup
+	switch {
+	case c.deps.Backups == nil:
+		c.emitLocked(Effect{Kind: EffectAlert, Title: textAlertTitle, Message: textBackupsMissing})
+		return
+	case b.busy != OpNone:
+		return
+	case c.f.cfg.Backup.Destination == "":
+		c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelBackups})
+		c.chooseDestinationLocked()
+		return
+	}
+	b.busy, b.progress, b.result, b.resultOK = op, BackupProgress{}, "", false
+	bc := c.f.cfg.Backup
+	c.goLocked(func(ctx context.Context) { c.runBackup(ctx, op, bc) })
+	c.publishLocked()
+}
+
+func (c *Controller) runBackup(ctx context.Context, op Operation, bc config.Backup) {
+	started := c.clock.Now()
+	progress := func(p BackupProgress) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.f.backup.progress = p
+		c.progressLocked()
+	}
+	run := store.BackupRun{StartedAt: started, Path: bc.Destination}
+	var result string
+	var err error
+	switch op {
+	case OpBackUp:
+		var info SnapshotInfo
+		info, err = c.deps.Backups.Snapshot(ctx, bc.Destination, SnapshotOptions{IncludeThumbnails: bc.IncludeThumbnails, Keep: bc.Keep}, progress)
+		run.Kind, run.Path, run.OK, result = kindSnapshot, info.Path, err == nil, snapshotResult(info)
+	case OpVerify:
+		var info VerifyInfo
+		info, err = c.deps.Backups.Verify(ctx, bc.Destination, progress)
+		run.Kind, run.Path, run.OK, result = kindVerify, info.Path, err == nil && info.OK, verifyResult(info)
+		run.Detail = strings.Join(info.Problems, "; ")
+	case OpTestRestore:
+		var info RestoreInfo
+		info, err = c.deps.Backups.TestRestore(ctx, bc.Destination, progress)
+		run.Kind, run.Path, run.OK, result = kindTestRestore, info.Path, err == nil && info.OK, restoreResult(info)
+		run.Detail = strings.Join(info.Problems, "; ")
+	}
+	if err != nil {
+		result = opFailed(op, err)
+		run.Detail = err.Error()
+		if run.Path == "" {
+			run.Path = bc.Destination
+		}
+	}
+	var recErr error
+	if ctx.Err() == nil {
+		recErr = c.db.RecordBackupRun(context.WithoutCancel(ctx), run)
+	}
+	c.refreshDBFacts(context.WithoutCancel(ctx))
+	c.update(func() {
+		b := &c.f.backup
+		b.busy, b.progress = OpNone, BackupProgress{}
+		b.result, b.resultOK = result, run.OK
+		if recErr != nil {
+			b.result += " " + recordFailed(recErr)
+		}
+	})
+}
+
+// ChooseDestination asks the frontend for a backup folder; it answers with
+// SetDestination.
+func (c *Controller) ChooseDestination() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.chooseDestinationLocked()
+}
+
+func (c *Controller) chooseDestinationLocked() {
+	start := c.f.cfg.Backup.Destination
+	if start == "" {
+		start = c.deps.Home
+	}
+	c.emitLocked(Effect{Kind: EffectChooseFolder, Purpose: PurposeBackupDestination, Path: start})
+}
+
+// SetDestination makes path the backup folder. It must be an existing
+// folder outside the data folder. The outcome shows in the Backups panel.
+func (c *Controller) SetDestination(path string) {
+	err := c.checkDestination(path)
+	if err == nil {
+		err = c.updateConfig(func(cfg *config.Config) { cfg.Backup.Destination = filepath.Clean(path) })
+	}
+	c.update(func() {
+		b := &c.f.backup
+		if err != nil {
+			b.result, b.resultOK = destinationRefused(path, err), false
+			return
+		}
+		b.result, b.resultOK = destinationSet(filepath.Clean(path)), true
+	})
+}
+
+func (c *Controller) checkDestination(path string) error {
+	if path == "" || !filepath.IsAbs(path) {
+		return errors.New("choose a folder with a full path")
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.IsDir() {
+		return errors.New(textDestinationGone)
+	}
+	if isUnder(path, c.dir.Root) {
+		return errors.New(textDestinationInside)
+	}
+	return nil
+}
+
+// updateConfig changes the settings file and the controller's copy of it.
+// A damaged settings file is not overwritten: the change fails instead.
+func (c *Controller) updateConfig(fn func(*config.Config)) error {
+	cfg, err := config.Update(c.dir.Config(), func(cfg *config.Config) error { fn(cfg); return nil })
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	c.update(func() { c.f.cfg, c.f.cfgErr = cfg, nil })
+	return nil
+}
+
+// IncludeInTimeMachine removes the exclusions that keep the data folder out
+// of Time Machine backups.
+func (c *Controller) IncludeInTimeMachine() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f.tmIncluding {
+		return
+	}
+	c.f.tmIncluding, c.f.tmResult = true, ""
+	c.goLocked(func(ctx context.Context) {
+		_, err := c.deps.TimeMachine.Include(ctx, c.dir.Root)
+		c.refreshTimeMachine(ctx)
+		c.update(func() {
+			c.f.tmIncluding = false
+			c.f.tmResult = textTMNowIncluded
+			if err != nil {
+				c.f.tmResult = tmIncludeFailed(err)
+			}
+		})
+		c.checkReminders(ctx)
+	})
+	c.publishLocked()
+}

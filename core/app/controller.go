@@ -1,0 +1,236 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// Controller owns the running pieces of the app and publishes what they do
+// as State snapshots. Create it with New, start it with Start and stop it
+// with Close. All methods are safe for concurrent use.
+//
+// Fields below mu are guarded by it; methods whose names end in Locked
+// expect it held. Everything above mu is set by New and never changes.
+type Controller struct {
+	deps      Deps
+	dir       datadir.Dir
+	db        *store.DB
+	clock     Clock
+	statePath string // the reminder bookkeeping (appstate.go)
+	thumbWake chan struct{}
+	done      chan struct{} // closed by Close
+	fetcher   *currentFetcher
+
+	mu          sync.Mutex
+	ctx         context.Context // services' context; nil before Start
+	cancel      context.CancelFunc
+	started     bool
+	closed      bool
+	wg          sync.WaitGroup
+	f           facts
+	client      ESPClient // built on first use, dropped when the settings change
+	clientKey   string
+	thumbsOn    bool // the downloader runs
+	watchers    map[*watcher]struct{}
+	effectSubs  map[*effectSub]struct{}
+	published   State
+	hasPub      bool
+	lastPub     time.Time
+	progTimer   Timer
+	syncTimer   Timer
+	remindTimer Timer
+	tickTimer   Timer
+	watcher     Watcher
+}
+
+// Intervals the controller works at.
+const (
+	// progressEvery bounds progress-only snapshots to about four a second.
+	progressEvery = 250 * time.Millisecond
+	// tickEvery refreshes relative times ("5 minutes ago").
+	tickEvery = time.Minute
+	// recheckEvery bounds the wait between two Time Machine and reminder checks.
+	recheckEvery = 6 * time.Hour
+	// defaultCommand names the app in the sync lock.
+	defaultCommand = "Stocksync app"
+)
+
+// New checks deps and reads the settings, the credentials' presence and the
+// database summary, so the first snapshot already shows them. It starts
+// nothing: call Start.
+func New(deps Deps) (*Controller, error) {
+	switch {
+	case deps.DataDir.Root == "":
+		return nil, errors.New("app: no data folder")
+	case deps.DB == nil:
+		return nil, errors.New("app: no database")
+	case deps.NewESP == nil:
+		return nil, errors.New("app: no ESP client factory")
+	case deps.Secrets == nil:
+		return nil, errors.New("app: no credential store")
+	case deps.Login == nil:
+		return nil, errors.New("app: no login item manager")
+	case deps.Notifier == nil:
+		return nil, errors.New("app: no notifier")
+	case deps.TimeMachine == nil:
+		return nil, errors.New("app: no Time Machine checker")
+	}
+	if deps.Clock == nil {
+		deps.Clock = SystemClock()
+	}
+	if deps.Command == "" {
+		deps.Command = defaultCommand
+	}
+	c := &Controller{
+		deps:       deps,
+		dir:        deps.DataDir,
+		db:         deps.DB,
+		clock:      deps.Clock,
+		statePath:  filepath.Join(deps.DataDir.Root, appStateName),
+		thumbWake:  make(chan struct{}, 1),
+		done:       make(chan struct{}),
+		fetcher:    &currentFetcher{},
+		watchers:   map[*watcher]struct{}{},
+		effectSubs: map[*effectSub]struct{}{},
+	}
+	c.f.dataDir = deps.DataDir.Root
+	c.f.hasBackups = deps.Backups != nil
+	c.f.home = deps.Home
+	c.f.cfg, c.f.cfgErr = loadConfig(c.dir.Config())
+	c.f.creds = c.readCredentials()
+	c.f.app, c.f.appErr = loadAppState(c.statePath)
+	ctx := context.Background()
+	c.refreshDBFacts(ctx)
+	return c, nil
+}
+
+// Start starts the services: the automatic sync (one now when an account or
+// the demo is set up, then every interval), the thumbnail downloader, the
+// data-folder watcher, the Time Machine and launch-at-login checks and the
+// reminder scheduler. Cancelling ctx stops them like Close, without waiting.
+func (c *Controller) Start(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errors.New("app: controller is closed")
+	}
+	if c.started {
+		return errors.New("app: controller already started")
+	}
+	c.started = true
+	c.ctx, c.cancel = context.WithCancel(ctx)
+	if c.deps.NewWatcher != nil {
+		w, err := c.deps.NewWatcher(c.dir.Root)
+		if err != nil {
+			c.f.watchErr = fmt.Sprintf("%v", err)
+		} else {
+			c.watcher = w
+			c.goLocked(func(ctx context.Context) { c.watchFolder(ctx, w) })
+		}
+	}
+	c.goLocked(c.refreshLogin)
+	c.goLocked(func(ctx context.Context) {
+		c.refreshTimeMachine(ctx)
+		c.checkReminders(ctx)
+	})
+	if c.canSyncLocked() && c.f.cfg.SyncIntervalMinutes > 0 {
+		c.startSyncLocked()
+	} else {
+		c.scheduleSyncLocked()
+	}
+	c.scheduleTickLocked()
+	c.publishLocked()
+	return nil
+}
+
+// Close stops every service, cancels a running sync or backup, and waits for
+// them to end. The database stays open: the caller closes it.
+func (c *Controller) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	if c.cancel != nil {
+		c.cancel()
+	}
+	for _, t := range []Timer{c.progTimer, c.syncTimer, c.remindTimer, c.tickTimer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	w := c.watcher
+	close(c.done)
+	c.mu.Unlock()
+	var err error
+	if w != nil {
+		if cerr := w.Close(); cerr != nil {
+			err = fmt.Errorf("stop data folder watcher: %w", cerr)
+		}
+	}
+	c.wg.Wait()
+	return err
+}
+
+// goLocked runs fn on a service goroutine that Close waits for. It does
+// nothing once the controller is closed or before it is started.
+func (c *Controller) goLocked(fn func(ctx context.Context)) {
+	if c.closed || c.ctx == nil {
+		return
+	}
+	ctx := c.ctx
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		fn(ctx)
+	}()
+}
+
+// afterLocked calls fn with the lock held once d has passed, unless the
+// controller closed meanwhile.
+func (c *Controller) afterLocked(d time.Duration, fn func()) Timer {
+	return c.clock.AfterFunc(d, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.closed {
+			return
+		}
+		fn()
+	})
+}
+
+// update runs fn with the lock held and publishes the result.
+func (c *Controller) update(fn func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fn()
+	c.publishLocked()
+}
+
+// State returns the current snapshot.
+func (c *Controller) State() State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.renderLocked()
+}
+
+func (c *Controller) renderLocked() State {
+	return render(c.f, c.clock.Now())
+}
+
+func loadConfig(path string) (config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return config.Default(), err
+	}
+	return cfg, nil
+}

@@ -1,0 +1,167 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/syncer"
+	"github.com/stocksync/stocksync/core/thumbs"
+	"github.com/stocksync/stocksync/core/timemachine"
+)
+
+// Deps is everything the controller uses from the outside world. Tests pass
+// fakes for the pieces that need macOS.
+type Deps struct {
+	// DataDir is the data folder; it must exist (datadir.Dir.Ensure).
+	DataDir datadir.Dir
+	// DB is the open database. The caller opened it and closes it after
+	// Controller.Close.
+	DB *store.DB
+	// Home is the user's home folder, used to recognise cloud folders
+	// (iCloud Drive, Dropbox, …) among backup destinations.
+	Home string
+
+	// Clock is the time source; nil means the system clock.
+	Clock Clock
+	// NewESP makes an ESP client for the configured server and credentials.
+	// NewESPFactory gives the real one.
+	NewESP ESPFactory
+	// Secrets holds the ESP credentials (secrets.Auto() in the app).
+	Secrets secrets.Store
+	// Login turns Open at Login on and off.
+	Login loginitem.Manager
+	// Notifier shows notifications.
+	Notifier notify.Notifier
+	// TimeMachine answers Time Machine questions (*timemachine.Checker).
+	TimeMachine TimeMachine
+	// Backups makes, verifies and test-restores app snapshots; nil disables
+	// the app-backup buttons.
+	Backups Backups
+	// NewWatcher starts the data-folder watcher; nil means none.
+	NewWatcher WatcherFactory
+
+	// Command names the app in the sync lock; default "Stocksync app".
+	Command string
+}
+
+// Clock is the controller's time source, so tests control time.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc calls f on its own goroutine once d has passed.
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// Timer is a pending AfterFunc call.
+type Timer interface {
+	// Stop prevents the call if it has not started; it reports whether it did.
+	Stop() bool
+}
+
+// SystemClock is the real clock.
+func SystemClock() Clock { return systemClock{} }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+func (systemClock) AfterFunc(d time.Duration, f func()) Timer {
+	return time.AfterFunc(d, f)
+}
+
+// ESPClient is what the controller needs of an ESP client (*esp.Client):
+// syncing, thumbnails and a sign-in check.
+type ESPClient interface {
+	syncer.ESP
+	thumbs.Fetcher
+	VerifyCredentials(ctx context.Context) error
+}
+
+// ESPFactory makes a client for cfg's server signing in with creds. For the
+// demo server creds are zero: the factory supplies the demo account.
+type ESPFactory func(cfg config.Config, creds secrets.Credentials) (ESPClient, error)
+
+// TimeMachine is what the controller asks Time Machine (*timemachine.Checker).
+type TimeMachine interface {
+	Status(ctx context.Context, dataDir string) timemachine.Status
+	Include(ctx context.Context, dataDir string) (timemachine.Exclusion, error)
+}
+
+// Backups makes Stocksync's own snapshots of the data folder. Progress
+// callbacks must not block for long. The controller records each run in the
+// database (store.RecordBackupRun); implementations need not.
+type Backups interface {
+	// Snapshot writes a consistent snapshot of the data folder into dest.
+	Snapshot(ctx context.Context, dest string, opt SnapshotOptions, progress func(BackupProgress)) (SnapshotInfo, error)
+	// Verify checks the newest snapshot in dest. An error means the check
+	// could not run; problems it found are in VerifyInfo.
+	Verify(ctx context.Context, dest string, progress func(BackupProgress)) (VerifyInfo, error)
+	// TestRestore restores the newest snapshot in dest into a scratch folder
+	// and checks that it opens and holds the local-only data.
+	TestRestore(ctx context.Context, dest string, progress func(BackupProgress)) (RestoreInfo, error)
+}
+
+// SnapshotOptions are the per-snapshot choices from the settings.
+type SnapshotOptions struct {
+	IncludeThumbnails bool
+	Keep              int // snapshots kept in dest; older ones are removed
+}
+
+// BackupProgress is a long backup operation's progress.
+type BackupProgress struct {
+	Done, Total int64 // bytes or files; Total 0 when unknown
+}
+
+// SnapshotInfo describes a snapshot that was written.
+type SnapshotInfo struct {
+	Path  string
+	Time  time.Time
+	Files int
+	Bytes int64
+}
+
+// VerifyInfo is what verifying a snapshot found.
+type VerifyInfo struct {
+	Path     string
+	OK       bool
+	Problems []string // what is wrong, in words the user can act on
+}
+
+// RestoreInfo is what a test restore found.
+type RestoreInfo struct {
+	Path     string
+	OK       bool
+	Files    int
+	Problems []string
+}
+
+// WatchKind is what the data-folder watcher saw.
+type WatchKind int
+
+const (
+	// WatchLocalDataChanged: local data changed (debounced).
+	WatchLocalDataChanged WatchKind = iota + 1
+	// WatchDatabaseGone: the database file was deleted or moved away.
+	WatchDatabaseGone
+	// WatchFolderGone: the data folder itself was deleted or moved away.
+	WatchFolderGone
+)
+
+// WatchEvent is one event from the data-folder watcher.
+type WatchEvent struct {
+	Kind WatchKind
+	Path string
+}
+
+// Watcher watches the data folder. Events is closed when the watcher stops.
+type Watcher interface {
+	Events() <-chan WatchEvent
+	Close() error
+}
+
+// WatcherFactory starts a watcher on the data folder.
+type WatcherFactory func(dataDir string) (Watcher, error)

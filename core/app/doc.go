@@ -1,0 +1,19 @@
+// Package app is the platform-independent controller of the Stocksync
+// menu-bar app. One Controller owns every running piece — the sync engine,
+// the thumbnail downloader, the data-folder watcher, the backup reminder
+// scheduler and the automatic-sync timer — and is the only thing the macOS
+// frontend (darwin/) talks to.
+//
+// The frontend renders State snapshots, received through Watch, and turns
+// clicks into intent methods (SyncNow, BackUpNow, SetPush, …). Every intent
+// returns at once; long work runs on the controller's goroutines and shows up
+// in later snapshots. Things only the frontend can do (open a panel, show a
+// folder picker, reveal a folder in Finder, quit) arrive as Effects.
+// Notifications are shown by the controller itself through the injected
+// notify.Notifier.
+//
+// Every text in a State is ready to render and written in text.go. Nothing
+// here imports AppKit: the whole controller is tested on Linux with a fake
+// clock, a real SQLite database, a local ESP server (espfake) and fakes for
+// tmutil, launch at login and notifications.
+package app

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/syncer"
+	"github.com/stocksync/stocksync/core/timemachine"
+)
+
+// facts is everything the controller knows that a snapshot shows. render
+// turns facts and the time into a State; nothing else decides wording.
+type facts struct {
+	dataDir    string
+	home       string
+	hasBackups bool
+
+	cfg    config.Config
+	cfgErr error // the settings file could not be read
+
+	creds credFacts
+
+	sync syncFacts
+
+	summary    store.Summary
+	summaryErr error
+	// lastBackup is the newest backup that counts for reminders (an app
+	// snapshot, or a Time Machine backup that includes the folder);
+	// sinceBackup is what changed after it.
+	lastBackup  time.Time
+	sinceBackup store.AtRisk
+	sinceErr    error
+
+	login      loginitem.State
+	loginErr   error
+	loginKnown bool
+	loginBusy  bool
+
+	tm          timemachine.Status
+	tmKnown     bool
+	tmIncluding bool
+	tmResult    string
+
+	backup backupFacts
+
+	app    appState // reminder bookkeeping, persisted
+	appErr error
+
+	dbGone, folderGone bool
+	watchErr           string
+
+	verifying    bool
+	verifyResult string
+	verifyOK     bool
+	saveErr      string
+	notifyErr    string
+}
+
+// credFacts says which credentials are stored, never what they are.
+type credFacts struct {
+	found                          bool
+	username                       string
+	hasPassword, hasKey, hasSecret bool
+	note                           string // why they cannot be read, or where they come from
+}
+
+type failKind int
+
+const (
+	failNone failKind = iota
+	failBadCredentials
+	failHeld
+	failOther
+)
+
+type syncFacts struct {
+	running  bool
+	progress syncer.Progress
+
+	// The last failure this process saw, until a later run in any process
+	// succeeds: store records runs, not refusals such as a held lock.
+	fail     failKind
+	failMsg  string
+	failedAt time.Time
+	holder   lockfile.Holder
+
+	badCredsNotified bool
+}
+
+type backupFacts struct {
+	lastSnapshot store.BackupRun // newest successful snapshot; zero if none
+	lastAttempt  store.BackupRun // newest snapshot attempt, ok or not
+	lastVerify   store.BackupRun // newest verify or test restore
+	busy         Operation
+	progress     BackupProgress
+	result       string
+	resultOK     bool
+}

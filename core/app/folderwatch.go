@@ -1,0 +1,45 @@
+package app
+
+import (
+	"context"
+
+	"github.com/stocksync/stocksync/core/notify"
+)
+
+// watchFolder handles the data-folder watcher's events until ctx ends or the
+// watcher stops.
+func (c *Controller) watchFolder(ctx context.Context, w Watcher) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events():
+			if !ok {
+				return
+			}
+			c.handleWatch(ctx, ev)
+		}
+	}
+}
+
+func (c *Controller) handleWatch(ctx context.Context, ev WatchEvent) {
+	switch ev.Kind {
+	case WatchLocalDataChanged:
+		c.checkReminders(ctx)
+	case WatchDatabaseGone, WatchFolderGone:
+		folder := ev.Kind == WatchFolderGone
+		var notes []notify.Notification
+		c.update(func() {
+			already := c.f.dbGone || c.f.folderGone
+			if folder {
+				c.f.folderGone = true
+			} else {
+				c.f.dbGone = true
+			}
+			if !already {
+				notes = append(notes, dataGoneNote(folder))
+			}
+		})
+		c.notify(ctx, notes...)
+	}
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/reminder"
+)
+
+// SyncNow starts a sync unless one is running. Without an account it opens
+// Settings.
+func (c *Controller) SyncNow() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !canSync(c.f) {
+		c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelSettings})
+		return
+	}
+	c.startSyncLocked()
+}
+
+// Woke is called when the Mac wakes from sleep: timers may have slept too,
+// so a sync starts if one is due and the timers are re-armed.
+func (c *Controller) Woke() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !(c.dueLocked() && c.startSyncLocked()) {
+		c.scheduleSyncLocked()
+	}
+	c.goLocked(func(ctx context.Context) {
+		c.refreshTimeMachine(ctx)
+		c.checkReminders(ctx)
+	})
+	c.publishLocked()
+}
+
+// SetPush turns "Send Local Changes to ESP" on or off; the next sync uses it.
+func (c *Controller) SetPush(on bool) {
+	if err := c.updateConfig(func(cfg *config.Config) { cfg.PushLocalChanges = on }); err != nil {
+		c.alert(err)
+	}
+}
+
+// SetOpenAtLogin turns Open at Login on or off. When only the user can
+// allow it, System Settings is opened for them.
+func (c *Controller) SetOpenAtLogin(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f.loginBusy {
+		return
+	}
+	c.f.loginBusy = true
+	c.goLocked(func(ctx context.Context) {
+		var err error
+		if on {
+			err = c.deps.Login.Enable(ctx)
+		} else {
+			err = c.deps.Login.Disable(ctx)
+		}
+		st, serr := c.deps.Login.Status(ctx)
+		c.update(func() {
+			c.f.loginBusy = false
+			c.f.login, c.f.loginErr, c.f.loginKnown = st, serr, true
+			switch {
+			case err == nil:
+			case errors.Is(err, loginitem.ErrRequiresApproval) || st == loginitem.RequiresApproval:
+				c.emitLocked(Effect{Kind: EffectOpenLoginItemsSettings})
+			default:
+				c.emitLocked(Effect{Kind: EffectAlert, Title: textAlertTitle, Message: loginFailed(on, err)})
+			}
+		})
+	})
+	c.publishLocked()
+}
+
+// RevealDataFolder shows the data folder in Finder.
+func (c *Controller) RevealDataFolder() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emitLocked(Effect{Kind: EffectRevealInFinder, Path: c.dir.Root})
+}
+
+// SetSchedule sets how often to remind about backups.
+func (c *Controller) SetSchedule(s reminder.Schedule) {
+	if err := c.updateConfig(func(cfg *config.Config) { cfg.Backup.Schedule = s.String() }); err != nil {
+		c.alert(err)
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.goLocked(c.checkReminders)
+}
+
+// SnoozeReminder silences backup reminders for d.
+func (c *Controller) SnoozeReminder(d time.Duration) {
+	until := c.clock.Now().Add(d)
+	if err := c.updateConfig(func(cfg *config.Config) { cfg.Backup.SnoozedUntil = until }); err != nil {
+		c.alert(err)
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.goLocked(c.checkReminders)
+}
+
+// OpenBackups opens the Backups panel and rereads what it shows.
+func (c *Controller) OpenBackups() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelBackups})
+	c.goLocked(func(ctx context.Context) {
+		c.refreshTimeMachine(ctx)
+		c.refreshDBFacts(ctx)
+		c.update(func() {})
+	})
+}
+
+// OpenSettings opens the Settings window.
+func (c *Controller) OpenSettings() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelSettings})
+}
+
+// NotificationAction handles a click on a notification the controller
+// showed: actionID is one of its buttons (notify.BackupNow.ID,
+// notify.OpenBackups.ID), or "" when the notification itself was clicked.
+func (c *Controller) NotificationAction(notificationID, actionID string) {
+	switch actionID {
+	case notify.BackupNow.ID:
+		c.BackUpNow()
+		return
+	case notify.OpenBackups.ID:
+		c.OpenBackups()
+		return
+	}
+	switch notificationID {
+	case noteIDReminder, noteIDTMWarning, noteIDDataGone:
+		c.OpenBackups()
+	case noteIDSignIn:
+		c.OpenSettings()
+	}
+}
+
+// MenuOpened refreshes relative times at once; they also refresh every
+// minute while the app runs.
+func (c *Controller) MenuOpened() { c.Tick() }
+
+// Tick republishes the state if a relative time ("5 minutes ago") changed.
+func (c *Controller) Tick() { c.update(func() {}) }
+
+// Quit asks the frontend to end the app (EffectQuit); the frontend then
+// calls Close.
+func (c *Controller) Quit() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emitLocked(Effect{Kind: EffectQuit})
+}
+
+// alert shows an error from a menu intent.
+func (c *Controller) alert(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emitLocked(Effect{Kind: EffectAlert, Title: textAlertTitle, Message: err.Error()})
+}

@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/stocksync/stocksync/core/timemachine"
+)
+
+// refreshDBFacts rereads what the database says: counts, the last sync, the
+// last backups and what changed since the last backup. It does not publish.
+func (c *Controller) refreshDBFacts(ctx context.Context) {
+	d := readDBFacts(ctx, c.db)
+	c.mu.Lock()
+	tmLast := tmBackupTime(c.f)
+	c.mu.Unlock()
+	last := d.snapshot.StartedAt
+	if tmLast.After(last) {
+		last = tmLast
+	}
+	since, sinceErr := c.db.LocalChangesSince(ctx, last)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.f.summaryErr = d.err
+	if d.err == nil {
+		c.f.summary = d.summary
+		c.f.backup.lastSnapshot = d.snapshot
+		c.f.backup.lastAttempt = d.attempt
+		c.f.backup.lastVerify = d.checked
+	}
+	c.f.sinceErr = sinceErr
+	if sinceErr == nil {
+		c.f.lastBackup, c.f.sinceBackup = last, since
+	}
+}
+
+// tmBackupTime is the latest Time Machine backup when it counts: Time
+// Machine includes the data folder.
+func tmBackupTime(f facts) time.Time {
+	if f.tmKnown && f.tm.IncludesFolder() && f.tm.LatestErr == nil && f.tm.Latest.State == timemachine.BackupFound {
+		return f.tm.Latest.Time
+	}
+	return time.Time{}
+}
+
+// refreshTimeMachine asks Time Machine about the data folder.
+func (c *Controller) refreshTimeMachine(ctx context.Context) {
+	st := c.deps.TimeMachine.Status(ctx, c.dir.Root)
+	if ctx.Err() != nil {
+		return
+	}
+	c.update(func() { c.f.tm, c.f.tmKnown = st, true })
+}
+
+// refreshLogin reads the launch-at-login state.
+func (c *Controller) refreshLogin(ctx context.Context) {
+	st, err := c.deps.Login.Status(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	c.update(func() {
+		c.f.login, c.f.loginErr, c.f.loginKnown = st, err, true
+	})
+}
+
+// scheduleTickLocked refreshes relative times ("5 minutes ago") every
+// minute; only snapshots whose texts changed go out.
+func (c *Controller) scheduleTickLocked() {
+	if c.closed {
+		return
+	}
+	c.tickTimer = c.afterLocked(tickEvery, func() {
+		c.publishLocked()
+		c.scheduleTickLocked()
+	})
+}

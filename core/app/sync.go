@@ -1,0 +1,240 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/syncer"
+	"github.com/stocksync/stocksync/core/thumbs"
+)
+
+// canSyncLocked: an account (or the demo) is set up and the data is there.
+func (c *Controller) canSyncLocked() bool {
+	return canSync(c.f) && !c.f.dbGone && !c.f.folderGone
+}
+
+// startSyncLocked starts a sync unless one runs or none is possible; it
+// reports whether it started one.
+func (c *Controller) startSyncLocked() bool {
+	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil {
+		return false
+	}
+	if c.syncTimer != nil {
+		c.syncTimer.Stop()
+		c.syncTimer = nil
+	}
+	c.f.sync.running = true
+	c.f.sync.progress = syncer.Progress{Phase: syncer.PhaseStarting}
+	cfg := c.f.cfg
+	c.goLocked(func(ctx context.Context) { c.runSync(ctx, cfg) })
+	c.publishLocked()
+	return true
+}
+
+// scheduleSyncLocked arms the automatic-sync timer for one interval after
+// the last sync started (now, if that is past).
+func (c *Controller) scheduleSyncLocked() {
+	if c.syncTimer != nil {
+		c.syncTimer.Stop()
+		c.syncTimer = nil
+	}
+	every := time.Duration(c.f.cfg.SyncIntervalMinutes) * time.Minute
+	if every <= 0 || c.closed || c.ctx == nil {
+		return
+	}
+	wait := every
+	if last := c.f.summary.LastSync; last != nil {
+		wait = max(0, last.StartedAt.Add(every).Sub(c.clock.Now()))
+	}
+	if wait == 0 {
+		wait = every // never run back to back: the next is due one interval after this
+	}
+	c.syncTimer = c.afterLocked(wait, func() {
+		c.syncTimer = nil
+		if !c.startSyncLocked() {
+			c.scheduleSyncLocked()
+		}
+	})
+}
+
+// dueLocked reports whether an automatic sync is due (after a wake).
+func (c *Controller) dueLocked() bool {
+	every := time.Duration(c.f.cfg.SyncIntervalMinutes) * time.Minute
+	if every <= 0 {
+		return false
+	}
+	last := c.f.summary.LastSync
+	return last == nil || !c.clock.Now().Before(last.StartedAt.Add(every))
+}
+
+func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
+	client, err := c.espClient(cfg)
+	var newRevisable, newRejected int
+	if err == nil {
+		before, berr := problemFiles(ctx, c.db)
+		firstSync := c.filesKnown() == 0
+		eng := &syncer.Engine{
+			DB:               c.db,
+			ESP:              client,
+			LockPath:         c.dir.Lock(),
+			Command:          c.deps.Command,
+			Fetchers:         cfg.Concurrency,
+			Progress:         c.onSyncProgress,
+			ThumbnailsQueued: c.wakeThumbs,
+			Now:              c.clock.Now,
+		}
+		_, err = eng.Run(ctx, syncer.Options{Push: cfg.PushLocalChanges})
+		if berr == nil && !firstSync && ctx.Err() == nil {
+			if after, aerr := problemFiles(ctx, c.db); aerr == nil {
+				newRevisable, newRejected = after.newSince(before)
+			}
+		}
+	}
+	c.refreshDBFacts(context.WithoutCancel(ctx))
+
+	var notes []notify.Notification
+	c.mu.Lock()
+	c.f.sync.running = false
+	c.f.sync.progress = syncer.Progress{}
+	now := c.clock.Now()
+	var held *lockfile.HeldError
+	switch {
+	case err == nil || errors.Is(err, syncer.ErrPartial):
+		c.f.sync.fail, c.f.sync.failMsg = failNone, ""
+		c.f.sync.badCredsNotified = false
+		c.startThumbsLocked()
+	case ctx.Err() != nil:
+		// Closing: nothing to tell.
+	case errors.Is(err, secrets.ErrNotFound):
+		c.f.creds = credFacts{note: c.f.creds.note}
+	case errors.Is(err, esp.ErrBadCredentials):
+		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
+		if !c.f.sync.badCredsNotified {
+			c.f.sync.badCredsNotified = true
+			notes = append(notes, signInNote())
+		}
+	case errors.As(err, &held):
+		c.f.sync.fail, c.f.sync.failedAt, c.f.sync.holder = failHeld, now, held.Holder
+	default:
+		c.f.sync.fail, c.f.sync.failedAt, c.f.sync.failMsg = failOther, now, failureReason(err)
+	}
+	if newRevisable > 0 {
+		notes = append(notes, revisableNote(newRevisable))
+	}
+	if newRejected > 0 {
+		notes = append(notes, rejectedNote(newRejected))
+	}
+	c.scheduleSyncLocked()
+	c.publishLocked()
+	c.mu.Unlock()
+	c.notify(ctx, notes...)
+}
+
+// filesKnown is how many files the database held at the last refresh.
+func (c *Controller) filesKnown() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.f.summary.Files + c.f.summary.FilesRemoved
+}
+
+func (c *Controller) onSyncProgress(p syncer.Progress) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.f.sync.running || p.Phase == syncer.PhaseDone {
+		return // the run's end is published with its outcome
+	}
+	c.f.sync.progress = p
+	c.progressLocked()
+}
+
+func (c *Controller) wakeThumbs() {
+	select {
+	case c.thumbWake <- struct{}{}:
+	default:
+	}
+}
+
+// espClient returns the client for cfg and the stored credentials, reusing
+// the last one while neither changed (it holds the access token).
+func (c *Controller) espClient(cfg config.Config) (ESPClient, error) {
+	var creds secrets.Credentials
+	if cfg.Server != config.ServerDemo {
+		var err error
+		creds, err = c.deps.Secrets.Load()
+		if err != nil {
+			return nil, fmt.Errorf("read ESP credentials: %w", err)
+		}
+	}
+	key := clientKey(cfg, creds)
+	c.mu.Lock()
+	if c.client != nil && c.clientKey == key {
+		cl := c.client
+		c.mu.Unlock()
+		return cl, nil
+	}
+	c.mu.Unlock()
+	cl, err := c.deps.NewESP(cfg, creds)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.client, c.clientKey = cl, key
+	c.fetcher.set(cl)
+	c.mu.Unlock()
+	return cl, nil
+}
+
+// clientKey identifies what a client was built from; secrets are compared,
+// never kept in the key in clear.
+func clientKey(cfg config.Config, creds secrets.Credentials) string {
+	h := sha256.New()
+	for _, s := range []string{creds.Password.Reveal(), creds.APIKey.Reveal(), creds.APISecret.Reveal()} {
+		fmt.Fprintf(h, "%d:%s", len(s), s)
+	}
+	return fmt.Sprintf("%s|%s|%s|%s|%q|%x", cfg.Server, cfg.APIRoot, cfg.TokenURL, cfg.AuthScheme, creds.Username, h.Sum(nil))
+}
+
+// startThumbsLocked starts the thumbnail downloader once a client exists: jobs
+// tried without one would only fail and use up their attempts.
+func (c *Controller) startThumbsLocked() {
+	if c.thumbsOn || c.client == nil {
+		c.wakeThumbs()
+		return
+	}
+	c.thumbsOn = true
+	d := &thumbs.Downloader{DB: c.db, Fetch: c.fetcher, Dir: c.dir.Thumbnails(), Now: c.clock.Now}
+	c.goLocked(func(ctx context.Context) { d.Run(ctx, c.thumbWake) })
+}
+
+// currentFetcher hands thumbnail downloads to the current ESP client, so
+// the downloader survives a change of account.
+type currentFetcher struct {
+	mu sync.Mutex
+	f  thumbs.Fetcher
+}
+
+func (cf *currentFetcher) set(f thumbs.Fetcher) {
+	cf.mu.Lock()
+	cf.f = f
+	cf.mu.Unlock()
+}
+
+func (cf *currentFetcher) DownloadThumbnail(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, string, error) {
+	cf.mu.Lock()
+	f := cf.f
+	cf.mu.Unlock()
+	if f == nil {
+		return 0, "", errors.New("no ESP account set up")
+	}
+	return f.DownloadThumbnail(ctx, rawURL, w, maxBytes)
+}

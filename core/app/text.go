@@ -1,0 +1,460 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/reminder"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// Every word the app shows is here, so wording is reviewed and tested in one
+// place. Numbers go through reminder.Count ("1,234"), days through
+// reminder.Ago.
+
+const (
+	textSyncNow         = "Sync Now"
+	textSyncing         = "Syncing…"
+	textSendingChanges  = "Sending local changes…"
+	textNoAccount       = "No ESP account — open Settings…"
+	textSignInFailed    = "Sign-in failed — open Settings…"
+	textHeldElsewhere   = "Sync running in another Stocksync process"
+	textNeverSynced     = "Last sync: never"
+	textRequiresApprove = "Requires approval in System Settings"
+	textLoginNotHere    = "Not available on this system"
+	textDBGone          = "The Stocksync database is missing — open Backups… to restore it"
+	textFolderGone      = "The Stocksync data folder is missing — open Backups… to restore it"
+	textTMExcludedLine  = "The data folder is not in Time Machine backups"
+	textTooltip         = "Stocksync"
+)
+
+// ago says how long ago t was, to the minute for the last day and in
+// calendar days (reminder.Ago) before that.
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	}
+	return reminder.Ago(now, t)
+}
+
+func plural(n int, unit string) string { return reminder.Plural(n, unit, unit+"s") }
+
+// syncTitle is the Sync Now item's title.
+func syncTitle(running bool, p syncerProgress) string {
+	if !running {
+		return textSyncNow
+	}
+	switch {
+	case p.pushing:
+		return textSendingChanges
+	case p.filesTotal > 0:
+		return "Syncing… " + reminder.Count(p.filesDone) + " of " + reminder.Count(p.filesTotal) + " " + unitWord(p.filesTotal, "file")
+	}
+	return textSyncing
+}
+
+func unitWord(n int, unit string) string {
+	if n == 1 {
+		return unit
+	}
+	return unit + "s"
+}
+
+// syncerProgress is the part of syncer.Progress the title uses.
+type syncerProgress struct {
+	pushing               bool
+	filesDone, filesTotal int
+}
+
+// lastSyncText describes the last finished sync run.
+func lastSyncText(now time.Time, r *store.SyncRun) string {
+	if r == nil {
+		return textNeverSynced
+	}
+	at := r.FinishedAt
+	if at.IsZero() {
+		at = r.StartedAt
+	}
+	switch r.Outcome {
+	case store.OutcomeOK:
+		return "Last sync: " + ago(now, at)
+	case store.OutcomePartial:
+		return "Last sync: " + ago(now, at) + ", " + reminder.Plural(len(r.Errors), "item", "items") + " failed — retried next time"
+	case store.OutcomeCancelled:
+		return "Last sync was stopped " + ago(now, at)
+	case store.OutcomeRunning:
+		return "Last sync did not finish (started " + ago(now, at) + ")"
+	}
+	return "Last sync failed " + ago(now, at)
+}
+
+// failureText is the last-sync line after a failure this process saw.
+func failureText(now time.Time, kind failKind, reason string, at time.Time) string {
+	switch kind {
+	case failBadCredentials:
+		return textSignInFailed
+	case failHeld:
+		return textHeldElsewhere
+	}
+	return "Sync failed " + ago(now, at) + ": " + reason
+}
+
+// failureReason is why a sync stopped, short enough for a menu item and
+// saying what happens next or what to do.
+func failureReason(err error) string {
+	var ce *store.CorruptError
+	switch {
+	case errors.Is(err, esp.ErrUnavailable):
+		return "ESP is unavailable, will retry"
+	case errors.Is(err, esp.ErrRateLimited):
+		return "ESP is limiting requests, will retry"
+	case errors.Is(err, esp.ErrForbidden):
+		return "the ESP account has no rights for this"
+	case errors.Is(err, esp.ErrMalformed), errors.Is(err, esp.ErrUnexpected):
+		return "ESP sent an answer Stocksync does not understand"
+	case errors.As(err, &ce):
+		return "the database is damaged — open Backups… to restore"
+	}
+	return "unexpected error, will retry (see stocksync status)"
+}
+
+// portfolioLine counts files by bucket: "12 pending · 40 in review · 1,200
+// accepted · 3 revisable · 8 rejected" (plus "· 2 other" when there are).
+func portfolioLine(byBucket map[string]int) string {
+	total := 0
+	for _, n := range byBucket {
+		total += n
+	}
+	if total == 0 {
+		return ""
+	}
+	parts := []string{
+		reminder.Count(byBucket[store.BucketPending]) + " pending",
+		reminder.Count(byBucket[store.BucketInReview]) + " in review",
+		reminder.Count(byBucket[store.BucketAccepted]) + " accepted",
+		reminder.Count(byBucket[store.BucketRevisable]) + " revisable",
+		reminder.Count(byBucket[store.BucketRejected]) + " rejected",
+	}
+	if n := byBucket[store.BucketOther]; n > 0 {
+		parts = append(parts, reminder.Count(n)+" other")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// noBackupLine and overdueLine are the menu's backup warnings.
+func noBackupLine(atRisk int) string {
+	return "No backup yet — " + reminder.Plural(atRisk, "change exists", "changes exist") + " only on this Mac"
+}
+
+func overdueLine(now, last time.Time) string {
+	return "Last backup " + ago(now, last) + " — back up now"
+}
+
+// atRiskLines lists what exists only on this Mac, one kind per line.
+func atRiskLines(a store.AtRisk) []string {
+	var lines []string
+	if a.PendingUploads > 0 {
+		lines = append(lines, reminder.Plural(a.PendingUploads, "pending upload", "pending uploads"))
+	}
+	if a.LocalEdits > 0 {
+		l := reminder.Plural(a.LocalEdits, "local edit", "local edits")
+		if a.Conflicts > 0 {
+			l += " (" + reminder.Count(a.Conflicts) + " in conflict with ESP)"
+		}
+		lines = append(lines, l)
+	}
+	if a.LocalPaths > 0 {
+		lines = append(lines, reminder.Plural(a.LocalPaths, "local file path", "local file paths"))
+	}
+	return lines
+}
+
+func atRiskSummary(a store.AtRisk) string {
+	if a.Total() == 0 {
+		return "Nothing exists only on this Mac yet."
+	}
+	return "These exist only on this Mac: ESP cannot give them back."
+}
+
+func changedSinceText(a store.AtRisk, last time.Time) string {
+	n := a.Total()
+	switch {
+	case n == 0 && last.IsZero():
+		return ""
+	case n == 0:
+		return "The last backup holds everything."
+	case last.IsZero():
+		return reminder.Plural(n, "change is", "changes are") + " in no backup yet."
+	}
+	return reminder.Plural(n, "change", "changes") + " since the last backup."
+}
+
+func scheduleText(s reminder.Schedule) string {
+	switch s {
+	case reminder.Daily:
+		return "Remind me daily when work is not backed up"
+	case reminder.Off:
+		return "No backup reminders"
+	}
+	return "Remind me weekly when work is not backed up"
+}
+
+// Notifications.
+
+const (
+	noteIDRevisable = "sync-revisable"
+	noteIDRejected  = "sync-rejected"
+	noteIDSignIn    = "sign-in"
+	noteIDReminder  = "backup-reminder"
+	noteIDTMWarning = "time-machine-warning"
+	noteIDDataGone  = "data-gone"
+)
+
+func revisableNote(n int) notify.Notification {
+	return notify.Notification{
+		ID:    noteIDRevisable,
+		Title: reminder.Plural(n, "file needs", "files need") + " revision",
+		Body:  "ESP inspectors asked for changes since the last sync.",
+	}
+}
+
+func rejectedNote(n int) notify.Notification {
+	return notify.Notification{
+		ID:    noteIDRejected,
+		Title: reminder.Plural(n, "file was", "files were") + " rejected",
+		Body:  "ESP inspectors rejected them since the last sync.",
+	}
+}
+
+func signInNote() notify.Notification {
+	return notify.Notification{
+		ID:    noteIDSignIn,
+		Title: "Stocksync cannot sign in to ESP",
+		Body:  "ESP refused the username, password, API key or secret. Open Settings in the Stocksync menu to correct them.",
+	}
+}
+
+func reminderNote(title, body string) notify.Notification {
+	return notify.Notification{
+		ID: noteIDReminder, Title: title, Body: body,
+		Actions: []notify.Action{notify.BackupNow, notify.OpenBackups},
+	}
+}
+
+func dataGoneNote(folder bool) notify.Notification {
+	what := "database"
+	if folder {
+		what = "data folder"
+	}
+	return notify.Notification{
+		ID:      noteIDDataGone,
+		Title:   "The Stocksync " + what + " is missing",
+		Body:    "It was deleted or moved while Stocksync was running. Put it back from the Trash or restore it from a backup before syncing again.",
+		Actions: []notify.Action{notify.OpenBackups},
+	}
+}
+
+// Time Machine texts.
+
+const (
+	textTMNotAvailable = "Time Machine is not available on this system"
+	textTMChecking     = "Checking Time Machine…"
+	textTMIncluded     = "Included in Time Machine backups"
+	textTMUnknown      = "Time Machine did not say whether it backs up the data folder"
+	textTMNoDisk       = "No backup disk configured — choose one in System Settings → General → Time Machine"
+	textTMNoBackup     = "No Time Machine backup yet"
+	textTMNeedsFDA     = "Latest backup unknown: allow Stocksync Full Disk Access in System Settings → Privacy & Security"
+	textTMDiskAway     = "The backup disk is not connected"
+	textTMIncluding    = "Including the data folder…"
+)
+
+func tmExcludedText(dataDir, by string) string {
+	if by == "" || by == dataDir {
+		return "Excluded from Time Machine backups"
+	}
+	return "Excluded from Time Machine backups (by " + by + ")"
+}
+
+func tmDisksText(names []string, unmounted int) string {
+	s := "Backup disk: "
+	if len(names) > 1 {
+		s = "Backup disks: "
+	}
+	s += strings.Join(names, ", ")
+	if unmounted == len(names) {
+		s += " (not connected)"
+	}
+	return s
+}
+
+func tmLatestText(now, t time.Time) string { return "Latest backup: " + ago(now, t) }
+
+func tmErrorText(what string, err error) string {
+	return "Could not check " + what + ": " + err.Error()
+}
+
+func tmIncludeFailed(err error) string {
+	return "Could not include the data folder: " + err.Error()
+}
+
+const textTMNowIncluded = "The data folder is now included in Time Machine backups."
+
+// App backup texts.
+
+const (
+	textNoDestination   = "No folder chosen"
+	textNoSnapshot      = "No backup yet"
+	textNotVerified     = "Not verified yet"
+	textBackupsMissing  = "Backups are not available in this build"
+	textChooseFirst     = "Choose a backup folder first"
+	textBackingUp       = "Backing up…"
+	textVerifying       = "Verifying…"
+	textTestRestoring   = "Test restoring…"
+	textRestoreOK       = "Test restore succeeded"
+	textDestinationGone = "The backup folder does not exist or is not a folder"
+)
+
+func progressText(op Operation, p BackupProgress) string {
+	base := map[Operation]string{OpBackUp: textBackingUp, OpVerify: textVerifying, OpTestRestore: textTestRestoring}[op]
+	if p.Total <= 0 {
+		return base
+	}
+	pct := min(100, max(0, p.Done*100/p.Total))
+	return base + " " + strconv.FormatInt(pct, 10) + "%"
+}
+
+func lastSnapshotText(now time.Time, ok, attempt store.BackupRun) string {
+	if attempt.ID != 0 && !attempt.OK && attempt.StartedAt.After(ok.StartedAt) {
+		s := "Last backup failed " + ago(now, attempt.StartedAt)
+		if ok.ID != 0 {
+			s += "; last good one " + ago(now, ok.StartedAt)
+		}
+		return s
+	}
+	if ok.ID == 0 {
+		return textNoSnapshot
+	}
+	return "Last backup: " + ago(now, ok.StartedAt)
+}
+
+func lastVerifyText(now time.Time, r store.BackupRun) string {
+	if r.ID == 0 {
+		return textNotVerified
+	}
+	what := "Verified"
+	if r.Kind == kindTestRestore {
+		what = "Test restore"
+	}
+	if r.OK {
+		return what + " " + ago(now, r.StartedAt) + ": all good"
+	}
+	s := what + " " + ago(now, r.StartedAt) + ": problems found"
+	if r.Detail != "" {
+		s += " — " + r.Detail
+	}
+	return s
+}
+
+func snapshotResult(info SnapshotInfo) string {
+	return "Backed up " + reminder.Plural(info.Files, "file", "files") + " to " + info.Path
+}
+
+func verifyResult(info VerifyInfo) string {
+	if info.OK {
+		return "The backup is complete and readable."
+	}
+	return "The backup has problems: " + strings.Join(info.Problems, "; ")
+}
+
+func restoreResult(info RestoreInfo) string {
+	if info.OK {
+		return textRestoreOK + ": " + reminder.Plural(info.Files, "file", "files") + " restored and checked."
+	}
+	return "Test restore found problems: " + strings.Join(info.Problems, "; ")
+}
+
+func opFailed(op Operation, err error) string {
+	what := map[Operation]string{OpBackUp: "Backup", OpVerify: "Verify", OpTestRestore: "Test restore"}[op]
+	return what + " failed: " + err.Error()
+}
+
+// Backup methods, in the guide's order.
+
+const (
+	methodTimeMachine = "Time Machine"
+	methodCloud       = "Cloud folder"
+	methodExternal    = "External drive"
+	methodManual      = "Manual copy"
+)
+
+const (
+	textMethodTMOn       = "Backs up the data folder automatically"
+	textMethodTMOff      = "Not backing up the data folder"
+	textMethodCloudHint  = "Choose a folder in iCloud Drive, Dropbox or Google Drive for app backups"
+	textMethodDriveHint  = "Choose a folder on an external drive for app backups"
+	textMethodManualHint = "Copying the folder by hand while Stocksync runs can give a damaged copy: Back Up Now writes a safe one"
+)
+
+func methodInUse(dest string) string { return "App backups go to " + dest }
+
+// Login and settings texts.
+
+func loginErrorNote(err error) string { return "Could not check: " + err.Error() }
+
+const (
+	textCredsEnv      = "Credentials come from STOCKSYNC_ESP_* environment variables: no keychain is reachable"
+	textVerifyOK      = "Signed in to ESP."
+	textVerifyWorking = "Signing in…"
+)
+
+func verifyFailed(err error) string {
+	var ee *esp.Error
+	if errors.As(err, &ee) {
+		if h := ee.Hint(); h != "" {
+			return ee.Error() + ". " + h
+		}
+	}
+	return "Sign-in failed: " + err.Error()
+}
+
+const textAlertTitle = "Stocksync could not do that"
+
+func notificationsFailed(err error) string {
+	return "Notifications cannot be shown: " + err.Error()
+}
+
+const textDestinationInside = "the backup folder cannot be inside the Stocksync data folder"
+
+func destinationRefused(path string, err error) string {
+	return "Cannot back up to " + path + ": " + err.Error()
+}
+
+func destinationSet(path string) string { return "Backups will go to " + path }
+
+func recordFailed(err error) string {
+	return "(It could not be recorded: " + err.Error() + ")"
+}
+
+func credentialsUnreadable(err error) string {
+	return "Cannot read the ESP account: " + err.Error()
+}
+
+func loginFailed(on bool, err error) string {
+	if on {
+		return "Could not turn on Open at Login: " + err.Error()
+	}
+	return "Could not turn off Open at Login: " + err.Error()
+}
