@@ -56,14 +56,14 @@ func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error)
 	if total < 0 {
 		// No total: walk pages until a short one.
 		pages := [][]Batch{first}
-		for p := 2; len(pages[len(pages)-1]) >= per; p++ {
+		for p := 2; len(pages[len(pages)-1]) >= per && !repeats(pages, batchID); p++ {
 			items, _, err := c.ListBatchesPage(ctx, p, pageSize)
 			if err != nil {
 				return nil, err
 			}
 			pages = append(pages, items)
 		}
-		return dedupe(pages, func(b Batch) string { return b.ID }), nil
+		return dedupe(pages, batchID), nil
 	}
 	n := pagesFor(total, per)
 	pages := make([][]Batch, n)
@@ -84,7 +84,7 @@ func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error)
 	for _, t := range totals {
 		total = max(total, t)
 	}
-	for p := n + 1; len(pages[len(pages)-1]) >= per && (p-1)*per < total; p++ {
+	for p := n + 1; len(pages[len(pages)-1]) >= per && (p-1)*per < total && !repeats(pages, batchID); p++ {
 		items, t, err := c.ListBatchesPage(ctx, p, pageSize)
 		if err != nil {
 			return nil, err
@@ -92,7 +92,29 @@ func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error)
 		pages = append(pages, items)
 		total = max(total, t)
 	}
-	return dedupe(pages, func(b Batch) string { return b.ID }), nil
+	return dedupe(pages, batchID), nil
+}
+
+func batchID(b Batch) string { return b.ID }
+
+// repeats reports whether the last page brought nothing new: a server that
+// ignores the page parameter must not keep the client paging for ever.
+func repeats[T any](pages [][]T, id func(T) string) bool {
+	if len(pages) < 2 {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, p := range pages[:len(pages)-1] {
+		for _, v := range p {
+			seen[id(v)] = true
+		}
+	}
+	for _, v := range pages[len(pages)-1] {
+		if !seen[id(v)] {
+			return false
+		}
+	}
+	return true
 }
 
 // GetBatch fetches one batch.

@@ -69,15 +69,17 @@ func (c *Client) ListContributions(ctx context.Context, batchID string, expected
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for p := n + 1; len(pages[len(pages)-1]) >= per; p++ {
+	for p := n + 1; len(pages[len(pages)-1]) >= per && !repeats(pages, contributionID); p++ {
 		items, err := c.ListContributionsPage(ctx, batchID, p, pageSize)
 		if err != nil {
 			return nil, err
 		}
 		pages = append(pages, items)
 	}
-	return dedupe(pages, func(c Contribution) string { return c.ID }), nil
+	return dedupe(pages, contributionID), nil
 }
+
+func contributionID(c Contribution) string { return c.ID }
 
 // GetContribution fetches one contribution.
 func (c *Client) GetContribution(ctx context.Context, batchID, id string) (Contribution, error) {

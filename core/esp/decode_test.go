@@ -2,6 +2,9 @@ package esp
 
 import (
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -195,5 +198,29 @@ func TestConfigValidation(t *testing.T) {
 	local.APIRoot, local.TokenURL = "http://127.0.0.1:8080/esp", "http://localhost:8080/oauth2/token"
 	if _, err := New(local); err != nil {
 		t.Errorf("loopback http refused: %v", err)
+	}
+}
+
+func TestPagingStopsWhenServerRepeatsPages(t *testing.T) {
+	page := `[{"id":"1"},{"id":"2"}]`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth2/token" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"access_token":"t","token_type":"Bearer","expires_in":3600}`)
+			return
+		}
+		io.WriteString(w, page) // ignores ?page=
+	}))
+	defer srv.Close()
+	c, err := New(Config{APIRoot: srv.URL + "/esp", TokenURL: srv.URL + "/oauth2/token", APIKey: "k", Username: "u", RequestsPerSecond: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ListContributions(t.Context(), "1", 2, 2)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("got %d, %v; want 2 contributions", len(got), err)
+	}
+	if n := c.Stats().Endpoints[EndpointContributionsList].Requests; n != 2 {
+		t.Errorf("%d list requests, want 2", n)
 	}
 }
