@@ -28,8 +28,9 @@ type archResult struct {
 	Arch    string
 	Checked int // packages of the main module type-checked
 	Total   int // packages type-checked, dependencies included
-	// DepErrors counts type errors in dependencies, ignored because they
-	// come from cgo code that FakeImportC cannot model.
+	// DepErrors counts type errors in dependencies, ignored: without a
+	// darwin C toolchain, cgo code can produce errors FakeImportC cannot
+	// model, and only this module's errors are ours to fix.
 	DepErrors int
 	Findings  []finding
 }

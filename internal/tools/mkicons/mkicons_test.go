@@ -144,3 +144,13 @@ func TestRenderTemplateCoverage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkGenerate measures drawing every file; the committed-icons test
+// runs it once, under -race too.
+func BenchmarkGenerate(b *testing.B) {
+	for b.Loop() {
+		if _, err := generate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -71,31 +71,38 @@ type coverage struct {
 // appCoverage samples the coloured app icon at px×px.
 func appCoverage(px, ss int) coverage {
 	body := box(roundRect{point{bodyMin, bodyMin}, point{bodyMax, bodyMax}, bodyRadius})
-	g := glyph(idle)
+	g := box(glyph(idle))
 	cov := coverage{px: px, total: ss * ss,
 		r: make([]int32, px*px), g: make([]int32, px*px), b: make([]int32, px*px), n: make([]int32, px*px)}
+	type row struct {
+		y, gy int64 // design and glyph coordinates
+		shade color.NRGBA
+	}
+	rows := make([]row, ss)
 	for y := 0; y < px; y++ {
-		for j := 0; j < ss; j++ {
+		for j := range rows {
 			sy := sample(y, j, px, ss)
-			shade := gradient(sy)
-			gy := (sy - glyphOff) * size / glyphSpan
-			for x := 0; x < px; x++ {
-				i := y*px + x
-				for k := 0; k < ss; k++ {
-					p := point{sample(x, k, px, ss), sy}
-					if !body.contains(p) {
+			rows[j] = row{sy, (sy - glyphOff) * size / glyphSpan, gradient(sy)}
+		}
+		for x := 0; x < px; x++ {
+			// Sums in locals: one store per pixel keeps -race tests fast.
+			var r, gr, b, n int32
+			for k := 0; k < ss; k++ {
+				sx := sample(x, k, px, ss)
+				gx := (sx - glyphOff) * size / glyphSpan
+				for _, rw := range rows {
+					if !body.contains(point{sx, rw.y}) {
 						continue
 					}
-					c := shade
-					if g.contains(point{(p.x - glyphOff) * size / glyphSpan, gy}) {
+					c := rw.shade
+					if g.contains(point{gx, rw.gy}) {
 						c = white
 					}
-					cov.r[i] += int32(c.R)
-					cov.g[i] += int32(c.G)
-					cov.b[i] += int32(c.B)
-					cov.n[i]++
+					r, gr, b, n = r+int32(c.R), gr+int32(c.G), b+int32(c.B), n+1
 				}
 			}
+			i := y*px + x
+			cov.r[i], cov.g[i], cov.b[i], cov.n[i] = r, gr, b, n
 		}
 	}
 	return cov
