@@ -28,6 +28,9 @@ type Controller struct {
 	thumbWake chan struct{}
 	done      chan struct{} // closed by Close
 	fetcher   *currentFetcher
+	// onPublish, set by tests before Start, sees every published snapshot
+	// in order (Watch merges them).
+	onPublish func(State)
 
 	mu          sync.Mutex
 	ctx         context.Context // services' context; nil before Start
@@ -35,6 +38,7 @@ type Controller struct {
 	started     bool
 	closed      bool
 	wg          sync.WaitGroup
+	tasks       int // goLocked tasks still running
 	f           facts
 	client      ESPClient // built on first use, dropped when the settings change
 	clientKey   string
@@ -133,7 +137,7 @@ func (c *Controller) Start(ctx context.Context) error {
 			c.f.watchErr = fmt.Sprintf("%v", err)
 		} else {
 			c.watcher = w
-			c.goLocked(func(ctx context.Context) { c.watchFolder(ctx, w) })
+			c.serviceLocked(func(ctx context.Context) { c.watchFolder(ctx, w) })
 		}
 	}
 	c.goLocked(c.refreshLogin)
@@ -181,9 +185,27 @@ func (c *Controller) Close() error {
 	return err
 }
 
-// goLocked runs fn on a service goroutine that Close waits for. It does
-// nothing once the controller is closed or before it is started.
+// goLocked runs fn, a task that ends by itself, on a goroutine that Close
+// waits for. It does nothing once the controller is closed or before it is
+// started.
 func (c *Controller) goLocked(fn func(ctx context.Context)) {
+	if c.closed || c.ctx == nil {
+		return
+	}
+	c.tasks++
+	c.serviceLocked(func(ctx context.Context) {
+		defer func() {
+			c.mu.Lock()
+			c.tasks--
+			c.mu.Unlock()
+		}()
+		fn(ctx)
+	})
+}
+
+// serviceLocked runs fn, which runs until ctx ends, on a goroutine that
+// Close waits for.
+func (c *Controller) serviceLocked(fn func(ctx context.Context)) {
 	if c.closed || c.ctx == nil {
 		return
 	}

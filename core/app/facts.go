@@ -25,8 +25,11 @@ type facts struct {
 
 	sync syncFacts
 
-	summary    store.Summary
-	summaryErr error
+	summary store.Summary
+	// lastFinished is the newest sync that is not running; summary.LastSync
+	// may be one running now.
+	lastFinished *store.SyncRun
+	summaryErr   error
 	// lastBackup is the newest backup that counts for reminders (an app
 	// snapshot, or a Time Machine backup that includes the folder);
 	// sinceBackup is what changed after it.

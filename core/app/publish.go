@@ -114,6 +114,9 @@ func (c *Controller) publishLocked() {
 		return
 	}
 	c.published, c.hasPub = st, true
+	if c.onPublish != nil {
+		c.onPublish(st)
+	}
 	for w := range c.watchers {
 		cp := st
 		w.pending = &cp

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -73,9 +76,39 @@ func lastRun(ctx context.Context, db *store.DB, kind string, okOnly bool) (store
 	return r, err
 }
 
+// lastFinishedSync is the newest sync run that is no longer running (in
+// this process or another), or nil: the menu shows it while a sync runs.
+func lastFinishedSync(ctx context.Context, db *store.DB) (*store.SyncRun, error) {
+	var r store.SyncRun
+	var started, finished, errs string
+	err := db.Reader().QueryRowContext(ctx, `SELECT id, started_at, finished_at, outcome, errors
+		FROM sync_runs WHERE outcome != 'running' ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &finished, &r.Outcome, &errs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the last sync: %w", err)
+	}
+	r.StartedAt, r.FinishedAt = parseDBTime(started), parseDBTime(finished)
+	if err := json.Unmarshal([]byte(errs), &r.Errors); err != nil {
+		r.Errors = nil // the count is all the menu shows; a damaged list shows none
+	}
+	return &r, nil
+}
+
+// parseDBTime reads the store's RFC 3339 times; ” (never) is the zero time.
+func parseDBTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
 // dbFacts is what refreshDBFacts reads.
 type dbFacts struct {
 	summary                    store.Summary
+	finished                   *store.SyncRun
 	snapshot, attempt, checked store.BackupRun
 	err                        error
 }
@@ -85,6 +118,8 @@ func readDBFacts(ctx context.Context, db *store.DB) dbFacts {
 	var errs []error
 	var err error
 	d.summary, err = db.Summary(ctx)
+	errs = append(errs, err)
+	d.finished, err = lastFinishedSync(ctx, db)
 	errs = append(errs, err)
 	d.snapshot, err = lastRun(ctx, db, kindSnapshot, true)
 	errs = append(errs, err)

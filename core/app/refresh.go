@@ -9,7 +9,13 @@ import (
 
 // refreshDBFacts rereads what the database says: counts, the last sync, the
 // last backups and what changed since the last backup. It does not publish.
-func (c *Controller) refreshDBFacts(ctx context.Context) {
+func (c *Controller) refreshDBFacts(ctx context.Context) { c.readDB(ctx, false) }
+
+// readDB is refreshDBFacts; while this process syncs, the last finished
+// sync is left as it was (the run's own outcome, read with afterSync, replaces
+// it together with the run's result) so the menu never shows a half-told
+// outcome.
+func (c *Controller) readDB(ctx context.Context, afterSync bool) {
 	d := readDBFacts(ctx, c.db)
 	c.mu.Lock()
 	tmLast := tmBackupTime(c.f)
@@ -25,6 +31,9 @@ func (c *Controller) refreshDBFacts(ctx context.Context) {
 	c.f.summaryErr = d.err
 	if d.err == nil {
 		c.f.summary = d.summary
+		if afterSync || !c.f.sync.running {
+			c.f.lastFinished = d.finished
+		}
 		c.f.backup.lastSnapshot = d.snapshot
 		c.f.backup.lastAttempt = d.attempt
 		c.f.backup.lastVerify = d.checked

@@ -75,13 +75,13 @@ func lastSyncLine(f facts, now time.Time) string {
 	if !canSync(f) {
 		return textNoAccount
 	}
-	return lastSyncText(now, f.summary.LastSync)
+	return lastSyncText(now, f.lastFinished)
 }
 
 // activeFailure is the failure this process saw last, unless a run (in any
 // process) has finished well since.
 func activeFailure(f facts) failKind {
-	last := f.summary.LastSync
+	last := f.lastFinished
 	if f.sync.fail == failNone || f.sync.running {
 		return f.sync.fail
 	}

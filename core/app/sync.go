@@ -100,7 +100,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 			}
 		}
 	}
-	c.refreshDBFacts(context.WithoutCancel(ctx))
+	c.readDB(context.WithoutCancel(ctx), true)
 
 	var notes []notify.Notification
 	c.mu.Lock()
@@ -213,7 +213,7 @@ func (c *Controller) startThumbsLocked() {
 	}
 	c.thumbsOn = true
 	d := &thumbs.Downloader{DB: c.db, Fetch: c.fetcher, Dir: c.dir.Thumbnails(), Now: c.clock.Now}
-	c.goLocked(func(ctx context.Context) { d.Run(ctx, c.thumbWake) })
+	c.serviceLocked(func(ctx context.Context) { d.Run(ctx, c.thumbWake) })
 }
 
 // currentFetcher hands thumbnail downloads to the current ESP client, so

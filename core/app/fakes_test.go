@@ -1,0 +1,302 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/secrets"
+)
+
+// fakeClock is a Clock that moves only when the test says. Timers due by the
+// new time fire in order, synchronously, on the goroutine that called Advance.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []*fakeTimer
+}
+
+type fakeTimer struct {
+	c       *fakeClock
+	at      time.Time
+	f       func()
+	stopped bool
+}
+
+func newFakeClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) Timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeTimer{c: c, at: c.now.Add(d), f: f}
+	c.timers = append(c.timers, t)
+	return t
+}
+
+func (t *fakeTimer) Stop() bool {
+	t.c.mu.Lock()
+	defer t.c.mu.Unlock()
+	was := !t.stopped
+	t.stopped = true
+	return was
+}
+
+// Advance moves the clock by d, firing every timer that falls due on the way
+// at its own time.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	target := c.now.Add(d)
+	c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		sort.SliceStable(c.timers, func(i, j int) bool { return c.timers[i].at.Before(c.timers[j].at) })
+		var next *fakeTimer
+		for i, t := range c.timers {
+			if t.stopped {
+				continue
+			}
+			if !t.at.After(target) {
+				next = t
+				c.timers = append(c.timers[:i:i], c.timers[i+1:]...)
+			}
+			break
+		}
+		if next == nil {
+			c.now = target
+			c.dropStopped()
+			c.mu.Unlock()
+			return
+		}
+		next.stopped = true
+		if next.at.After(c.now) {
+			c.now = next.at
+		}
+		c.mu.Unlock()
+		next.f()
+	}
+}
+
+func (c *fakeClock) dropStopped() {
+	kept := c.timers[:0]
+	for _, t := range c.timers {
+		if !t.stopped {
+			kept = append(kept, t)
+		}
+	}
+	c.timers = kept
+}
+
+// pending lists when the live timers are due, for failure messages.
+func (c *fakeClock) pending() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var at []time.Time
+	for _, t := range c.timers {
+		if !t.stopped {
+			at = append(at, t.at)
+		}
+	}
+	return at
+}
+
+// fakeLogin is a launch-at-login manager whose answers the test sets.
+type fakeLogin struct {
+	mu        sync.Mutex
+	state     loginitem.State
+	approval  bool  // Enable leaves it waiting for the user's approval
+	enableErr error // Enable fails with this
+	calls     []string
+}
+
+func (l *fakeLogin) Status(context.Context) (loginitem.State, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.state, nil
+}
+
+func (l *fakeLogin) Enable(context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = append(l.calls, "enable")
+	switch {
+	case l.enableErr != nil:
+		return l.enableErr
+	case l.approval:
+		l.state = loginitem.RequiresApproval
+		return loginitem.ErrRequiresApproval
+	}
+	l.state = loginitem.Enabled
+	return nil
+}
+
+func (l *fakeLogin) Disable(context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = append(l.calls, "disable")
+	l.state = loginitem.Disabled
+	return nil
+}
+
+// memSecrets is a credential store in memory.
+type memSecrets struct {
+	mu    sync.Mutex
+	creds *secrets.Credentials
+}
+
+func (m *memSecrets) Save(c secrets.Credentials) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.creds = &c
+	return nil
+}
+
+func (m *memSecrets) Load() (secrets.Credentials, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.creds == nil {
+		return secrets.Credentials{}, secrets.ErrNotFound
+	}
+	return *m.creds, nil
+}
+
+func (m *memSecrets) Delete() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.creds = nil
+	return nil
+}
+
+// tmRunner replays recorded tmutil output from core/timemachine/testdata.
+// The fixtures were recorded for /Users/anna; the test's home folder takes
+// its place. replies maps tmutil's subcommand to a fixture name, a
+// "literal:" text, or "stderr:" plus a fixture name.
+type tmRunner struct {
+	mu      sync.Mutex
+	home    string
+	replies map[string]string
+	calls   []string
+}
+
+const fixtureHome = "/System/Volumes/Data/Users/anna"
+
+func (r *tmRunner) set(sub, reply string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.replies[sub] = reply
+}
+
+func (r *tmRunner) Run(_ context.Context, args ...string) ([]byte, []byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, strings.Join(args, " "))
+	sub := args[0]
+	reply, ok := r.replies[sub]
+	if !ok {
+		return nil, nil, errors.New("tmutil: unexpected subcommand " + sub)
+	}
+	toStderr := false
+	if rest, ok := strings.CutPrefix(reply, "stderr:"); ok {
+		reply, toStderr = rest, true
+	}
+	var out []byte
+	if text, ok := strings.CutPrefix(reply, "literal:"); ok {
+		out = []byte(text)
+	} else if reply != "" {
+		b, err := os.ReadFile(filepath.Join("..", "timemachine", "testdata", reply))
+		if err != nil {
+			return nil, nil, err
+		}
+		out = []byte(strings.ReplaceAll(string(b), fixtureHome, r.home))
+	}
+	if toStderr {
+		return nil, out, errors.New("exit status 1")
+	}
+	return out, nil, nil
+}
+
+// fakeBackups answers backup operations; gate, when set, holds each one
+// until the test sends on it.
+type fakeBackups struct {
+	mu       sync.Mutex
+	snapshot SnapshotInfo
+	verify   VerifyInfo
+	restore  RestoreInfo
+	err      error
+	gate     chan BackupProgress
+	calls    []string
+}
+
+func (b *fakeBackups) wait(ctx context.Context, progress func(BackupProgress)) error {
+	b.mu.Lock()
+	gate := b.gate
+	b.mu.Unlock()
+	if gate == nil {
+		return nil
+	}
+	for {
+		select {
+		case p, ok := <-gate:
+			if !ok {
+				return nil
+			}
+			progress(p)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (b *fakeBackups) record(call string) (error, SnapshotInfo, VerifyInfo, RestoreInfo) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.calls = append(b.calls, call)
+	return b.err, b.snapshot, b.verify, b.restore
+}
+
+func (b *fakeBackups) Snapshot(ctx context.Context, dest string, opt SnapshotOptions, progress func(BackupProgress)) (SnapshotInfo, error) {
+	if err := b.wait(ctx, progress); err != nil {
+		return SnapshotInfo{}, err
+	}
+	err, s, _, _ := b.record("snapshot " + dest)
+	return s, err
+}
+
+func (b *fakeBackups) Verify(ctx context.Context, dest string, progress func(BackupProgress)) (VerifyInfo, error) {
+	if err := b.wait(ctx, progress); err != nil {
+		return VerifyInfo{}, err
+	}
+	err, _, v, _ := b.record("verify " + dest)
+	return v, err
+}
+
+func (b *fakeBackups) TestRestore(ctx context.Context, dest string, progress func(BackupProgress)) (RestoreInfo, error) {
+	if err := b.wait(ctx, progress); err != nil {
+		return RestoreInfo{}, err
+	}
+	err, _, _, r := b.record("test-restore " + dest)
+	return r, err
+}
+
+// fakeWatcher hands the test's events to the controller.
+type fakeWatcher struct {
+	events chan WatchEvent
+	once   sync.Once
+}
+
+func (w *fakeWatcher) Events() <-chan WatchEvent { return w.events }
+func (w *fakeWatcher) Close() error {
+	w.once.Do(func() { close(w.events) })
+	return nil
+}

@@ -1,0 +1,297 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/timemachine"
+)
+
+// t0 is when every test starts: a Tuesday morning, in UTC so that tmutil's
+// backup names (read in UTC here) and calendar days agree.
+var t0 = time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
+
+type harnessOptions struct {
+	cfg     func(*config.Config)
+	server  *espfake.Options // nil: no ESP server and no account
+	creds   func(espfake.Credentials) secrets.Credentials
+	tm      map[string]string // nil: Time Machine not available
+	login   loginitem.State
+	wrap    func(ESPClient) ESPClient
+	backups bool
+	start   bool // call Start
+}
+
+type harness struct {
+	t       *testing.T
+	c       *Controller
+	clock   *fakeClock
+	notes   *notify.Recorder
+	login   *fakeLogin
+	tm      *tmRunner
+	backups *fakeBackups
+	watcher *fakeWatcher
+	secrets *memSecrets
+	dir     datadir.Dir
+	home    string
+	db      *store.DB
+	srv     *espfake.Server
+
+	mu        sync.Mutex
+	published []State
+	effects   []Effect
+}
+
+func newHarness(t *testing.T, o harnessOptions) *harness {
+	t.Helper()
+	home := t.TempDir()
+	dir := datadir.Dir{Root: filepath.Join(home, "Library", "Application Support", "Stocksync")}
+	if err := dir.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, dir.DB(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h := &harness{
+		t: t, clock: newFakeClock(t0), notes: &notify.Recorder{},
+		login:   &fakeLogin{state: o.login},
+		backups: &fakeBackups{},
+		watcher: &fakeWatcher{events: make(chan WatchEvent, 8)},
+		secrets: &memSecrets{},
+		dir:     dir, home: home, db: db,
+	}
+	cfg := config.Default()
+	if o.server != nil {
+		h.srv = espfake.NewTest(t, *o.server)
+		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, h.srv.URL(), h.srv.TokenURL()
+		sc := h.srv.Credentials()
+		creds := secrets.Credentials{Username: sc.Username, Password: secrets.NewSecret(sc.Password),
+			APIKey: secrets.NewSecret(sc.APIKey), APISecret: secrets.NewSecret(sc.APISecret)}
+		if o.creds != nil {
+			creds = o.creds(sc)
+		}
+		h.secrets.Save(creds)
+	}
+	if o.cfg != nil {
+		o.cfg(&cfg)
+	}
+	if err := config.Save(dir.Config(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	var runner timemachine.Runner = unavailableTM{}
+	if o.tm != nil {
+		h.tm = &tmRunner{home: home, replies: o.tm}
+		runner = h.tm
+	}
+	checker := timemachine.NewChecker(runner, home)
+	checker.Location = time.UTC
+	factory := NewESPFactory(nil)
+	deps := Deps{
+		DataDir: dir, DB: db, Home: home, Clock: h.clock,
+		NewESP: func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
+			c, err := factory(cfg, creds)
+			if err == nil && o.wrap != nil {
+				c = o.wrap(c)
+			}
+			return c, err
+		},
+		Secrets: h.secrets, Login: h.login, Notifier: h.notes, TimeMachine: checker,
+		NewWatcher: func(string) (Watcher, error) { return h.watcher, nil },
+	}
+	if o.backups {
+		deps.Backups = h.backups
+	}
+	c, err := New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.c = c
+	c.onPublish = func(s State) {
+		h.mu.Lock()
+		h.published = append(h.published, s)
+		h.mu.Unlock()
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	go c.Effects(ectx, func(e Effect) {
+		h.mu.Lock()
+		h.effects = append(h.effects, e)
+		h.mu.Unlock()
+	})
+	h.waitFor("effects listener", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return len(c.effectSubs) == 1
+	})
+	t.Cleanup(func() {
+		cancel()
+		if err := c.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	if o.start {
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+type unavailableTM struct{}
+
+func (unavailableTM) Run(context.Context, ...string) ([]byte, []byte, error) {
+	return nil, nil, timemachine.ErrNotAvailable
+}
+
+// waitFor waits until cond holds. The deadline only turns a hang into a
+// failure; no test depends on how long anything takes.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s; state:\n%s", what, h.c.State())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// waitState waits until the current state satisfies cond and returns it.
+func (h *harness) waitState(what string, cond func(State) bool) State {
+	h.t.Helper()
+	var s State
+	h.waitFor(what, func() bool { s = h.c.State(); return cond(s) })
+	return s
+}
+
+// waitFacts waits until cond holds on the controller's facts.
+func (h *harness) waitFacts(what string, cond func(f *facts) bool) {
+	h.t.Helper()
+	h.waitFor(what, func() bool {
+		h.c.mu.Lock()
+		defer h.c.mu.Unlock()
+		return cond(&h.c.f)
+	})
+}
+
+// settled waits until the start-up checks (Time Machine, launch at login)
+// have answered and no sync runs.
+func (h *harness) settled() State {
+	h.t.Helper()
+	h.waitFor("start-up checks", func() bool {
+		h.c.mu.Lock()
+		defer h.c.mu.Unlock()
+		f := h.c.f
+		return f.tmKnown && f.loginKnown && !f.sync.running && h.c.tasks == 0
+	})
+	return h.c.State()
+}
+
+// menuLines projects the published snapshots onto what f picks, dropping
+// repeats: the exact sequence a user would have seen.
+func (h *harness) menuLines(f func(State) string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, s := range h.published {
+		l := f(s)
+		if len(out) == 0 || out[len(out)-1] != l {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func syncFields(s State) string {
+	m := s.Menu
+	return fmt.Sprintf("[%s]%s | %s | %s | syncing=%t attention=%t", m.SyncItem.Title, enabledMark(m.SyncItem.Enabled), m.LastSyncLine, m.PortfolioLine, m.Syncing, m.Attention)
+}
+
+func enabledMark(on bool) string {
+	if on {
+		return ""
+	}
+	return "(disabled)"
+}
+
+func (h *harness) effectsSeen() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, e := range h.effects {
+		out = append(out, e.String())
+	}
+	return out
+}
+
+func (h *harness) notifications() []string {
+	var out []string
+	for _, n := range h.notes.Notifications() {
+		s := n.ID + ": " + n.Title + " — " + n.Body
+		for _, a := range n.Actions {
+			s += " [" + a.Title + "]"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (h *harness) loadConfig() config.Config {
+	h.t.Helper()
+	cfg, err := config.Load(h.dir.Config())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return cfg
+}
+
+func diffLines(got, want []string) string {
+	return fmt.Sprintf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+}
+
+func equalLines(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// addPending adds local-only pending uploads, made at the fake time.
+func (h *harness) addPending(n int, at time.Time) {
+	h.t.Helper()
+	for i := range n {
+		p := store.PendingUpload{Path: filepath.Join(h.home, "Pictures", fmt.Sprintf("IMG_%04d.jpg", i)), Title: "t"}
+		if _, err := h.db.AddPendingUpload(context.Background(), p, at); err != nil && !errors.Is(err, store.ErrDuplicate) {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+func mkdir(t *testing.T, path string) string {
+	t.Helper()
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
