@@ -34,6 +34,7 @@ Try it without an account: stocksync demo`,
 		newVersionCmd(),
 		newDatadirCmd(),
 		newStatusCmd(),
+		newESPServerCmd(),
 	)
 	for _, add := range extraCommands {
 		root.AddCommand(add())

@@ -77,7 +77,10 @@ func StartDemo(opts espfake.Options) (*Demo, error) {
 
 // ESPConfig is the client configuration for the demo server.
 func (d *Demo) ESPConfig(cfg config.Config) (esp.Config, error) {
-	return clientConfig(cfg, d.Credentials, d.Server.URL(), d.Server.TokenURL())
+	c, err := clientConfig(cfg, d.Credentials, d.Server.URL(), d.Server.TokenURL())
+	// The demo server is on this machine: no need to be polite about the rate.
+	c.RequestsPerSecond = -1
+	return c, err
 }
 
 // Close stops the server.

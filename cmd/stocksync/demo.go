@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/account"
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/syncer"
+	"github.com/stocksync/stocksync/core/thumbs"
+)
+
+var _ = register(newDemoCmd)
+
+func newDemoCmd() *cobra.Command {
+	var batches, files int
+	var latency time.Duration
+	var keep bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Try Stocksync against a built-in ESP server, no account needed",
+		Long: `Starts a built-in ESP server on 127.0.0.1 with a generated portfolio, and in a
+throw-away data folder: syncs everything, downloads the thumbnails, lets a few
+reviews come in on the server, syncs again (incrementally), adds a pending upload
+and makes a verified backup. Prints what happened and how long each step took.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), batches, files, latency, keep)
+		},
+	}
+	cmd.Flags().IntVar(&batches, "batches", 40, "batches in the demo portfolio")
+	cmd.Flags().IntVar(&files, "files", 35, "average files per batch")
+	cmd.Flags().DurationVar(&latency, "latency", 20*time.Millisecond, "added latency per request, like a real network")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the demo data folder afterwards")
+	return cmd
+}
+
+// demoSteps lets other command files (backups) add steps to the demo.
+var demoSteps []func(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB) error
+
+func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency time.Duration, keep bool) error {
+	opts := account.DemoOptions()
+	opts.Batches, opts.FilesPerBatch, opts.FilesPerBatchMax, opts.Latency = batches, max(1, files/2), files*3/2, latency
+	demo, err := account.StartDemo(opts)
+	if err != nil {
+		return err
+	}
+	defer demo.Close()
+
+	root := g.dataDir
+	if root == "" {
+		if root, err = os.MkdirTemp("", "stocksync-demo-"); err != nil {
+			return err
+		}
+		if !keep {
+			defer os.RemoveAll(root)
+		}
+	}
+	d := datadir.Dir{Root: root}
+	if err := d.Ensure(); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, d.DB(), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ec, err := demo.ESPConfig(config.Default())
+	if err != nil {
+		return err
+	}
+	client, err := esp.New(ec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Built-in ESP server at %s (%d batches, %s latency per request)\nData folder: %s\n\n",
+		demo.Server.URL(), batches, latency, d.Root)
+
+	eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync demo"}
+	sync := func(title string) (store.SyncRun, error) {
+		eng.Progress = newSyncProgress(w, errw, false).report
+		res, err := eng.Run(ctx, syncer.Options{Push: true})
+		if err != nil {
+			return res.Run, err
+		}
+		r := res.Run
+		fmt.Fprintf(w, "%s: %s batches listed, %s fetched, %s files written in %s with %s requests.\n",
+			title, num(r.BatchesListed), num(r.BatchesSynced), num(r.FilesWritten), r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond), num(r.Requests))
+		return r, nil
+	}
+
+	first, err := sync("1. First sync")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	dl := &thumbs.Downloader{DB: db, Fetch: client, Dir: d.Thumbnails()}
+	if err := dl.Drain(ctx); err != nil {
+		return err
+	}
+	st := dl.Stats()
+	fmt.Fprintf(w, "2. Thumbnails: %s downloaded (%s) in %s.\n", num(st.Done), bytesText(st.Bytes), time.Since(start).Round(time.Millisecond))
+
+	changed := reviewSome(demo.Server)
+	fmt.Fprintf(w, "3. Meanwhile on ESP: %s\n", changed)
+	second, err := sync("4. Incremental sync")
+	if err != nil {
+		return err
+	}
+
+	for _, step := range demoSteps {
+		if err := step(ctx, w, d, db); err != nil {
+			return err
+		}
+	}
+	s, err := db.Summary(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	printStatus(w, statusJSON{DataDir: d.Root, Exists: true, Summary: s}, time.Now())
+	fmt.Fprintf(w, "\nFirst sync %s with %s requests; incremental sync %s with %s requests.\n",
+		first.FinishedAt.Sub(first.StartedAt).Round(time.Millisecond), num(first.Requests),
+		second.FinishedAt.Sub(second.StartedAt).Round(time.Millisecond), num(second.Requests))
+	if keep || g.dataDir != "" {
+		fmt.Fprintf(w, "Look around: stocksync --data-dir %q status\n", d.Root)
+	}
+	return nil
+}
+
+// reviewSome plays the inspectors: accepts, asks for revisions, rejects.
+func reviewSome(srv *espfake.Server) string {
+	var acc, rev, rej int
+	for i, b := range srv.BatchIDs() {
+		if i%5 != 0 {
+			continue
+		}
+		for j, id := range srv.ContributionIDs(b) {
+			var err error
+			switch j % 7 {
+			case 0:
+				if err = srv.Accept(b, id); err == nil {
+					acc++
+				}
+			case 3:
+				if err = srv.RequestRevision(b, id, []string{"Keywords"}, "Please remove keywords that do not describe the image."); err == nil {
+					rev++
+				}
+			case 5:
+				if err = srv.Reject(b, id, []string{"Focus"}, "The main subject is not in focus."); err == nil {
+					rej++
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("%d files accepted, %d need revision, %d rejected.", acc, rev, rej)
+}

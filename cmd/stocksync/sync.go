@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/syncer"
+)
+
+var _ = register(newSyncCmd)
+
+// Exit codes shared by commands (docs/cli.md).
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitPartial     = 3
+	exitBusy        = 4
+	exitInterrupted = 130
+)
+
+func newSyncCmd() *cobra.Command {
+	var push, asJSON, noThumbs bool
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Fetch batches, files and reviews from ESP into the local database",
+		Long: `Fetch every batch with its status and counts, every file in those batches and the
+inspectors' reviews. The first sync fetches everything; later ones fetch only the
+batches that changed. Thumbnails are downloaded afterwards by a background process.
+
+With --push (or "push_local_changes" in the settings), local edits of files that
+are uploaded but not yet submitted are sent to ESP first. An edit whose file was
+changed on ESP since is kept and reported as a conflict, never sent.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			d, db, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			cfg, err := loadConfig(d)
+			if err != nil {
+				return err
+			}
+			client, err := espClient(cfg)
+			if err != nil {
+				return err
+			}
+			push = push || cfg.PushLocalChanges
+			jsonLines := asJSON || !isTerminal(os.Stdout)
+			prog := newSyncProgress(cmd.OutOrStdout(), cmd.ErrOrStderr(), jsonLines)
+			eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report}
+			res, err := eng.Run(ctx, syncer.Options{Push: push})
+			prog.finish()
+			if err == nil && !noThumbs && res.Run.ThumbnailsQueued > 0 {
+				startBackgroundThumbnails(d)
+			}
+			return reportSync(cmd.OutOrStdout(), cmd.ErrOrStderr(), res, err, jsonLines)
+		},
+	}
+	cmd.Flags().BoolVar(&push, "push", false, "send local edits of files not yet submitted to ESP")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print progress and the result as JSON lines (the default when not on a terminal)")
+	cmd.Flags().BoolVar(&noThumbs, "no-thumbnails", false, "do not start the background thumbnail download")
+	return cmd
+}
+
+// syncProgress shows the engine's reports as a progress bar when stderr is
+// a terminal, as JSON lines on stdout, or not at all.
+type syncProgress struct {
+	out, errw io.Writer
+	json      bool
+	quiet     bool
+	bar       *progressbar.ProgressBar
+}
+
+func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
+	return &syncProgress{out: out, errw: errw, json: jsonLines, quiet: !jsonLines && !isTerminal(os.Stderr)}
+}
+
+func (p *syncProgress) report(pr syncer.Progress) {
+	if p.quiet {
+		return
+	}
+	if p.json {
+		json.NewEncoder(p.out).Encode(struct {
+			Event string `json:"event"`
+			syncer.Progress
+		}{"progress", pr})
+		return
+	}
+	switch pr.Phase {
+	case syncer.PhasePushing:
+		fmt.Fprintln(p.errw, "Sending local changes…")
+	case syncer.PhaseListing:
+		fmt.Fprintln(p.errw, "Listing batches…")
+	case syncer.PhaseFiles:
+		if p.bar == nil && pr.FilesTotal > 0 {
+			p.bar = progressbar.NewOptions(pr.FilesTotal, progressbar.OptionSetWriter(p.errw),
+				progressbar.OptionSetDescription("Syncing files"), progressbar.OptionShowCount(),
+				progressbar.OptionSetWidth(30), progressbar.OptionThrottle(0), progressbar.OptionClearOnFinish())
+		}
+		if p.bar != nil {
+			p.bar.Set(min(pr.FilesDone, pr.FilesTotal))
+		}
+	}
+}
+
+func (p *syncProgress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}
+
+func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines bool) error {
+	if jsonLines {
+		json.NewEncoder(out).Encode(struct {
+			Event string `json:"event"`
+			syncer.Result
+			Error string `json:"error,omitempty"`
+		}{"result", res, errString(err)})
+	} else if res.Run.ID != 0 {
+		r := res.Run
+		fmt.Fprintf(out, "Sync %s in %s: %s batches listed, %s synced, %s files written, %s thumbnails queued, %s requests.\n",
+			r.Outcome, r.FinishedAt.Sub(r.StartedAt).Round(1e7), num(r.BatchesListed), num(r.BatchesSynced),
+			num(r.FilesWritten), num(r.ThumbnailsQueued), num(r.Requests))
+		if r.Push {
+			fmt.Fprintf(out, "Local changes: %s sent, %s conflicts (see `stocksync list edits`).\n", num(r.EditsSent), num(r.Conflicts))
+		}
+		for _, f := range res.Failures {
+			fmt.Fprintf(errw, "  failed: %s: %s\n", f.What, f.Err)
+		}
+	}
+	var held *lockfile.HeldError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &held):
+		return &exitError{code: exitBusy, msg: err.Error()}
+	case errors.Is(err, context.Canceled):
+		return &exitError{code: exitInterrupted, msg: "sync interrupted; the next sync continues where this one stopped"}
+	case errors.Is(err, syncer.ErrPartial):
+		return &exitError{code: exitPartial, msg: res.Run.Message}
+	case res.Run.Message != "" && res.Run.Outcome == store.OutcomeFailed:
+		return &exitError{code: exitFailure, msg: res.Run.Message}
+	}
+	return err
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// startBackgroundThumbnails starts `stocksync thumbnails --background` as a
+// detached process, so downloads go on after this command exits (as the
+// user guide promises). The child takes its own lock; if a downloader is
+// already running it simply exits.
+func startBackgroundThumbnails(d datadir.Dir) {
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	c := exec.Command(exe, "thumbnails", "--background", "--data-dir", d.Root)
+	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if c.Start() == nil {
+		c.Process.Release()
+	}
+}
