@@ -224,7 +224,7 @@ func TestPushConflictKeepsEdit(t *testing.T) {
 	e.db.PutLocalEdit(ctx, store.LocalEdit{ContributionID: ids[0], Headline: &mine}, time.Now())
 	e.db.PutLocalEdit(ctx, store.LocalEdit{ContributionID: ids[1], Headline: &mine}, time.Now())
 	e.srv.EditMetadata(b, ids[0], esp.ContributionUpdate{Headline: &theirs}) // changed on ESP after the edit
-	e.srv.Submit(b, ids[1])                                                   // submitted: can't be edited any more
+	e.srv.Submit(b, ids[1])                                                  // submitted: can't be edited any more
 	res := e.sync(t, true)
 	if res.Run.EditsSent != 0 || res.Run.Conflicts != 2 {
 		t.Errorf("run = %+v", res.Run)
