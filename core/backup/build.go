@@ -1,0 +1,232 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// builder fills a temporary snapshot folder.
+type builder struct {
+	ctx   context.Context
+	dest  string // the destination, for error messages
+	tmp   string // the temporary snapshot folder
+	prev  *prevSnapshot
+	stats WriteStats
+	dirs  []string // folders created inside tmp, to fsync
+}
+
+// database copies the database with VACUUM INTO into a staging file in the
+// data folder, reads its counts, and puts it into the snapshot.
+func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
+	stage, err := os.CreateTemp(dir.Root, atomicfile.TempPrefix+"snapshot-*.db")
+	if err != nil {
+		return fmt.Errorf("make a temporary copy of the database in %s: %w", dir.Root, err)
+	}
+	stagePath := stage.Name()
+	stage.Close()
+	defer removeWithSidecars(stagePath)
+	if err := db.CopyTo(b.ctx, stagePath); err != nil {
+		if errors.Is(err, store.ErrDiskFull) {
+			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)
+		}
+		return fmt.Errorf("copy the database: %w", err)
+	}
+	in, err := store.Inspect(b.ctx, stagePath, false)
+	if err != nil {
+		return fmt.Errorf("read the database copy: %w", err)
+	}
+	m.SchemaVersion, m.Tables, m.LocalOnly = in.SchemaVersion, in.Counts, in.LocalOnly
+	sum, size, err := hashFile(stagePath)
+	if err != nil {
+		return err
+	}
+	b.stats.StagedBytes += size
+	return b.put(DBName, stagePath, sum, size, true, m)
+}
+
+// config copies config.json byte for byte (even if damaged: it is the
+// user's), if there is one.
+func (b *builder) config(dir datadir.Dir, m *Manifest) error {
+	data, err := os.ReadFile(dir.Config())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read settings %s: %w", dir.Config(), err)
+	}
+	sum, size := sha256Hex(data), int64(len(data))
+	if !b.tryLink(ConfigName, sum, size) {
+		if _, _, err := writeNew(filepath.Join(b.tmp, ConfigName), bytes.NewReader(data)); err != nil {
+			return destErr(b.dest, err)
+		}
+		b.stats.BytesWritten += size
+		b.stats.FilesCopied++
+	}
+	m.Files = append(m.Files, FileEntry{Path: ConfigName, Size: size, SHA256: sum})
+	return nil
+}
+
+// tryLink hard-links rel from the previous snapshot if the file there has
+// the same size and SHA-256.
+func (b *builder) tryLink(rel, sum string, size int64) bool {
+	if b.prev == nil {
+		return false
+	}
+	pe, ok := b.prev.m.File(rel)
+	if !ok || pe.Size != size || pe.SHA256 != sum {
+		return false
+	}
+	old := filepath.Join(b.prev.dir, filepath.FromSlash(rel))
+	// Trust, but check: a damaged file in the previous snapshot must not
+	// become part of this one.
+	if osum, osize, err := hashFile(old); err != nil || osum != sum || osize != size {
+		return false
+	}
+	if err := os.Link(old, filepath.Join(b.tmp, filepath.FromSlash(rel))); err != nil {
+		return false // no hard links here (or another volume): copy instead
+	}
+	b.stats.FilesLinked++
+	return true
+}
+
+// put places a file whose hash is known at rel: hard-linked from the
+// previous snapshot when identical there, else moved (move=true, same
+// volume) or copied.
+func (b *builder) put(rel, src, sum string, size int64, move bool, m *Manifest) error {
+	dst := filepath.Join(b.tmp, filepath.FromSlash(rel))
+	if b.tryLink(rel, sum, size) {
+		m.Files = append(m.Files, FileEntry{Path: rel, Size: size, SHA256: sum})
+		return nil
+	}
+	if move {
+		if err := os.Rename(src, dst); err == nil {
+			if err := syncFile(dst); err != nil {
+				return destErr(b.dest, err)
+			}
+			b.stats.FilesMoved++
+			m.Files = append(m.Files, FileEntry{Path: rel, Size: size, SHA256: sum})
+			return nil
+		}
+	}
+	csum, n, err := copyFile(src, dst)
+	if err != nil {
+		return destErr(b.dest, err)
+	}
+	if csum != sum || n != size {
+		return fmt.Errorf("copy %s: the file changed while it was copied", src)
+	}
+	b.stats.BytesWritten += n
+	b.stats.FilesCopied++
+	m.Files = append(m.Files, FileEntry{Path: rel, Size: size, SHA256: sum})
+	return nil
+}
+
+// thumbnails copies the thumbnail cache, hard-linking every file whose size
+// and modification time match the previous snapshot's record (thumbnails
+// are written once, atomically, under names derived from their content).
+func (b *builder) thumbnails(root string, m *Manifest) error {
+	if err := b.mkdir(ThumbsDir); err != nil {
+		return err
+	}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == root && errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return fmt.Errorf("read thumbnails %s: %w", path, err)
+		}
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		if path == root || atomicfile.IsTemp(d.Name()) {
+			if d.IsDir() && path != root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		r, err := relSlash(root, path)
+		if err != nil {
+			return err
+		}
+		rel := ThumbsDir + "/" + r
+		if d.IsDir() {
+			return b.mkdir(rel)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		st, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // replaced or removed meanwhile: the next snapshot has it
+		}
+		if err != nil {
+			return fmt.Errorf("read thumbnail %s: %w", path, err)
+		}
+		return b.thumbnail(rel, path, st, m)
+	})
+	return err
+}
+
+func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error {
+	dst := filepath.Join(b.tmp, filepath.FromSlash(rel))
+	mtime := st.ModTime().UnixNano()
+	if b.prev != nil {
+		if pe, ok := b.prev.m.File(rel); ok && pe.Size == st.Size() && pe.MTime == mtime {
+			if err := os.Link(filepath.Join(b.prev.dir, filepath.FromSlash(rel)), dst); err == nil {
+				b.stats.FilesLinked++
+				m.Files = append(m.Files, FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime})
+				return nil
+			}
+		}
+	}
+	sum, n, err := copyFile(src, dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return destErr(b.dest, err)
+	}
+	b.stats.BytesWritten += n
+	b.stats.FilesCopied++
+	m.Files = append(m.Files, FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime})
+	return nil
+}
+
+func (b *builder) mkdir(rel string) error {
+	p := filepath.Join(b.tmp, filepath.FromSlash(rel))
+	if err := os.Mkdir(p, 0o700); err != nil {
+		return destErr(b.dest, err)
+	}
+	b.dirs = append(b.dirs, p)
+	return nil
+}
+
+// finish writes the manifest and fsyncs every folder of the snapshot.
+func (b *builder) finish(m *Manifest) error {
+	m.sortFiles()
+	data, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return fmt.Errorf("write snapshot manifest: %w", err)
+	}
+	if _, n, err := writeNew(filepath.Join(b.tmp, ManifestName), bytes.NewReader(append(data, '\n'))); err != nil {
+		return destErr(b.dest, err)
+	} else {
+		b.stats.BytesWritten += n
+	}
+	for i := len(b.dirs) - 1; i >= 0; i-- {
+		if err := atomicfile.SyncDir(b.dirs[i]); err != nil {
+			return destErr(b.dest, err)
+		}
+	}
+	return destErr(b.dest, atomicfile.SyncDir(b.tmp))
+}

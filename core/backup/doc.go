@@ -1,0 +1,32 @@
+// Package backup takes, lists, verifies, prunes and restores snapshots of the
+// Stocksync data folder: the work that exists only on this machine (pending
+// uploads, local file paths, local edits, settings) must survive a lost disk.
+//
+// A snapshot is a folder named after its UTC creation time
+// (stocksync-20261122T101500Z, "-2" etc. on collision) holding a consistent
+// copy of the database made with VACUUM INTO (never a copy of the live WAL
+// files), config.json, optionally the thumbnails, and manifest.json: created
+// time, app and schema versions, rows per table, a digest of every local-only
+// table, and the size and SHA-256 of every file. It is built in a temporary
+// folder (atomicfile.TempPrefix) and renamed into place only when complete and
+// fsynced, so a snapshot exists whole or not at all; a failed snapshot leaves
+// nothing behind in the destination and never touches the data folder.
+//
+// The database is first copied to a temporary file in the data folder (local,
+// SQLite-friendly) and then moved, copied or — when it is byte-identical to
+// the previous snapshot's — hard-linked into the destination; unchanged
+// thumbnails are hard-linked from the previous snapshot too, so a second
+// snapshot where nothing changed writes almost nothing to the destination.
+//
+// Verify re-reads a snapshot (hashes, PRAGMA integrity_check, row counts,
+// local-only digests) and names the file or table behind every problem; a
+// successful verify is remembered in the snapshot's verified.json. Retention
+// keeps the newest N, one per day for a week, one per week for two months, and
+// never the only verified snapshot. Safety snapshots go to the data folder's
+// snapshots/ before migrations, restores and updates, and (debounced, see
+// SafetySnapshotter) after local-only data changed.
+//
+// Operations that are given a Recorder (a *store.DB) record their outcome in
+// the backup history (store.BackupRun) with the kinds named by the Kind*
+// constants.
+package backup

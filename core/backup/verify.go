@@ -1,0 +1,343 @@
+package backup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// Severity says whether a finding makes a snapshot unusable.
+type Severity string
+
+const (
+	SeverityError Severity = "error" // the snapshot cannot be trusted
+	SeverityHint  Severity = "hint"  // worth knowing, not a fault
+)
+
+// Checks a finding can come from.
+const (
+	CheckManifest  = "manifest"   // manifest.json missing, damaged or inconsistent
+	CheckMissing   = "missing"    // a file the manifest lists is gone
+	CheckSize      = "size"       // a file's size differs (truncated?)
+	CheckHash      = "hash"       // a file's content differs
+	CheckExtra     = "extra"      // a file the manifest does not list
+	CheckDatabase  = "database"   // the database cannot be opened or is in the wrong mode
+	CheckIntegrity = "integrity"  // PRAGMA integrity_check found damage
+	CheckRows      = "rows"       // a table's row count differs from the manifest
+	CheckLocalOnly = "local-only" // a local-only table's rows differ from the manifest
+	CheckSchema    = "schema"     // schema version differs
+	CheckConfig    = "config"     // the settings file cannot be read
+	CheckRecord    = "record"     // the result could not be remembered
+)
+
+// Finding is one problem or remark, naming the file or table concerned.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Check    string   `json:"check"`
+	File     string   `json:"file,omitempty"`
+	Table    string   `json:"table,omitempty"`
+	Message  string   `json:"message"`
+}
+
+func (f Finding) String() string { return string(f.Severity) + ": " + f.Message }
+
+// Report is the outcome of Verify.
+type Report struct {
+	Snapshot     string           `json:"snapshot"`
+	Created      time.Time        `json:"created,omitzero"`
+	CheckedAt    time.Time        `json:"checked_at"`
+	OK           bool             `json:"ok"`
+	FilesChecked int              `json:"files_checked"`
+	BytesChecked int64            `json:"bytes_checked"`
+	Tables       map[string]int64 `json:"tables,omitempty"` // rows found in the copy
+	Findings     []Finding        `json:"findings"`
+}
+
+// Errors returns the findings of severity error.
+func (r *Report) Errors() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Severity == SeverityError {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Err is nil when the snapshot is sound, else a *VerifyError.
+func (r *Report) Err() error {
+	if r.OK {
+		return nil
+	}
+	return &VerifyError{Report: *r}
+}
+
+func (r *Report) add(sev Severity, check, file, table, format string, args ...any) {
+	r.Findings = append(r.Findings, Finding{Severity: sev, Check: check, File: file, Table: table, Message: fmt.Sprintf(format, args...)})
+}
+
+// VerifyError means a snapshot failed verification.
+type VerifyError struct{ Report Report }
+
+func (e *VerifyError) Error() string {
+	errs := e.Report.Errors()
+	msg := fmt.Sprintf("snapshot %s failed verification", e.Report.Snapshot)
+	if len(errs) > 0 {
+		msg += ": " + errs[0].Message
+		if len(errs) > 1 {
+			msg += fmt.Sprintf(" (and %d more problems)", len(errs)-1)
+		}
+	}
+	return msg + "; use another snapshot (`stocksync backup list`)"
+}
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// Mark remembers the outcome in the snapshot folder (verified.json),
+	// which retention and List read. A snapshot on read-only media cannot be
+	// marked; that is a hint, not a failure.
+	Mark   bool
+	Now    func() time.Time
+	Record Recorder // gets a KindVerify run
+}
+
+// ignored are files a snapshot folder may hold besides its manifest's list.
+func ignored(rel string) bool {
+	base := filepath.Base(rel)
+	return rel == ManifestName || rel == VerifiedName || atomicfile.IsTemp(base) || base == ".DS_Store"
+}
+
+// Verify checks the snapshot folder at dir: the manifest is readable, every
+// file it lists exists with the recorded size and SHA-256, the database
+// passes PRAGMA integrity_check, and its row counts and local-only rows equal
+// the manifest's. The database is opened read-only and never changed.
+// Problems are findings in the report; the error is for a snapshot that
+// cannot be examined at all (not there, or ctx cancelled).
+func Verify(ctx context.Context, dir string, opt VerifyOptions) (Report, error) {
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	started := now()
+	r := Report{Snapshot: dir, CheckedAt: started.UTC()}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return r, fmt.Errorf("verify snapshot %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return r, fmt.Errorf("verify snapshot %s: not a snapshot folder", dir)
+	}
+	if err := verify(ctx, dir, &r); err != nil {
+		return r, err
+	}
+	r.OK = len(r.Errors()) == 0
+	if opt.Mark {
+		if err := markVerified(dir, r.OK, started); err != nil {
+			r.add(SeverityHint, CheckRecord, VerifiedName, "", "could not note the result in the snapshot folder (%v); read-only media cannot be marked", err)
+		}
+	}
+	if opt.Record != nil {
+		detail := "ok"
+		if !r.OK {
+			detail = (&VerifyError{Report: r}).Error()
+		}
+		if err := opt.Record.RecordBackupRun(ctx, store.BackupRun{Kind: KindVerify, Path: dir, StartedAt: started, OK: r.OK, Detail: detail}); err != nil {
+			return r, fmt.Errorf("record the verification in the backup history: %w", err)
+		}
+	}
+	return r, nil
+}
+
+func verify(ctx context.Context, dir string, r *Report) error {
+	m, merr := ReadManifest(dir)
+	if merr != nil {
+		r.add(SeverityError, CheckManifest, ManifestName, "", "%v", merr)
+		// Still say what state the database is in: it may be all that is left.
+		if _, err := os.Stat(filepath.Join(dir, DBName)); err == nil {
+			return checkDB(ctx, dir, nil, r)
+		}
+		return nil
+	}
+	r.Created = m.Created
+	if err := checkFiles(ctx, dir, &m, r); err != nil {
+		return err
+	}
+	if _, ok := m.File(DBName); !ok {
+		r.add(SeverityError, CheckManifest, ManifestName, "", "the manifest lists no database (%s)", DBName)
+		return nil
+	}
+	if m.Raw {
+		r.add(SeverityHint, CheckDatabase, DBName, "", "%s is a raw copy of a database that could not be read when the snapshot was taken; it is kept for recovery and cannot be restored as it is", DBName)
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, DBName)); err != nil {
+		return nil // reported as missing
+	}
+	return checkDB(ctx, dir, &m, r)
+}
+
+// checkFiles compares every file with the manifest and looks for extras.
+func checkFiles(ctx context.Context, dir string, m *Manifest, r *Report) error {
+	listed := map[string]bool{}
+	for _, f := range m.Files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		listed[f.Path] = true
+		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
+			r.add(SeverityError, CheckManifest, f.Path, "", "the manifest lists %q, which is outside the snapshot folder", f.Path)
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			r.add(SeverityError, CheckMissing, f.Path, "", "%s is missing", f.Path)
+			continue
+		}
+		if err != nil {
+			r.add(SeverityError, CheckMissing, f.Path, "", "%s cannot be read: %v", f.Path, err)
+			continue
+		}
+		r.FilesChecked++
+		if st.Size() != f.Size {
+			what := "larger"
+			if st.Size() < f.Size {
+				what = "smaller: truncated?"
+			}
+			r.add(SeverityError, CheckSize, f.Path, "", "%s is %d bytes, the manifest says %d (%s)", f.Path, st.Size(), f.Size, what)
+			continue
+		}
+		sum, n, err := hashFile(p)
+		r.BytesChecked += n
+		if err != nil {
+			r.add(SeverityError, CheckHash, f.Path, "", "%s cannot be read: %v", f.Path, err)
+			continue
+		}
+		if sum != f.SHA256 {
+			r.add(SeverityError, CheckHash, f.Path, "", "%s is damaged: its content differs from when the snapshot was taken (SHA-256 %s, expected %s)", f.Path, short(sum), short(f.SHA256))
+		}
+	}
+	var extra []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, rerr := relSlash(dir, p)
+		if rerr == nil && !listed[rel] && !ignored(rel) {
+			extra = append(extra, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(extra)
+	for _, e := range extra {
+		r.add(SeverityHint, CheckExtra, e, "", "%s is not part of the snapshot (added later?); it is ignored", e)
+	}
+	return nil
+}
+
+// checkDB opens the database copy read-only. m is nil when the manifest
+// could not be read.
+func checkDB(ctx context.Context, dir string, m *Manifest, r *Report) error {
+	in, err := store.Inspect(ctx, filepath.Join(dir, DBName), true)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		r.add(SeverityError, CheckDatabase, DBName, "", "%s cannot be read as a database: %v", DBName, rootCause(err))
+		return nil
+	}
+	r.Tables = in.Counts
+	for i, msg := range in.Integrity {
+		if i == 10 {
+			r.add(SeverityError, CheckIntegrity, DBName, "", "%s: %d more integrity problems", DBName, len(in.Integrity)-10)
+			break
+		}
+		r.add(SeverityError, CheckIntegrity, DBName, tableIn(msg), "%s is damaged: %s", DBName, msg)
+	}
+	if in.JournalMode == "wal" {
+		r.add(SeverityError, CheckDatabase, DBName, "", "%s is in WAL mode, so it is not a self-contained copy", DBName)
+	}
+	if m == nil {
+		return nil
+	}
+	if in.SchemaVersion != m.SchemaVersion {
+		r.add(SeverityError, CheckSchema, DBName, "", "%s has schema version %d, the manifest says %d", DBName, in.SchemaVersion, m.SchemaVersion)
+	}
+	var tables []string
+	for t := range m.Tables {
+		tables = append(tables, t)
+	}
+	for t := range in.Counts {
+		if _, ok := m.Tables[t]; !ok {
+			tables = append(tables, t)
+		}
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		want, inManifest := m.Tables[t]
+		got, inDB := in.Counts[t]
+		switch {
+		case !inDB:
+			r.add(SeverityError, CheckRows, DBName, t, "table %s is missing from %s (the manifest counts %d rows)", t, DBName, want)
+		case !inManifest:
+			r.add(SeverityError, CheckRows, DBName, t, "table %s is in %s but not in the manifest", t, DBName)
+		case got != want:
+			r.add(SeverityError, CheckRows, DBName, t, "table %s has %d rows, the manifest says %d", t, got, want)
+		}
+	}
+	for _, t := range store.LocalOnlyTables {
+		want, ok := m.LocalOnly[t]
+		if !ok {
+			continue
+		}
+		if got := in.LocalOnly[t]; got != want {
+			r.add(SeverityError, CheckLocalOnly, DBName, t, "the rows of local-only table %s differ from when the snapshot was taken", t)
+		}
+	}
+	return nil
+}
+
+// tableIn picks a table name out of an integrity_check message such as
+// "row 5 missing from index contributions_batch" or "Tree 7 page 9 ...":
+// best effort, for the Table field.
+func tableIn(msg string) string {
+	for _, marker := range []string{"from index ", "in index ", "table "} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			rest := msg[i+len(marker):]
+			if j := strings.IndexAny(rest, " :,"); j >= 0 {
+				rest = rest[:j]
+			}
+			return rest
+		}
+	}
+	return ""
+}
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12] + "…"
+	}
+	return sum
+}
+
+// rootCause strips the store's advice (aimed at the live database) from an
+// error about a snapshot copy.
+func rootCause(err error) error {
+	var ce *store.CorruptError
+	if errors.As(err, &ce) {
+		return ce.Err
+	}
+	return err
+}
