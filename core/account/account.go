@@ -43,7 +43,7 @@ func clientConfig(cfg config.Config, cr secrets.Credentials, root, tok string) (
 		APIRoot: root, TokenURL: tok, AuthScheme: scheme,
 		Username: cr.Username, Password: cr.Password.Reveal(),
 		APIKey: cr.APIKey.Reveal(), APISecret: cr.APISecret.Reveal(),
-		MaxInFlight: cfg.Concurrency,
+		MaxInFlight: cfg.Concurrency, RequestsPerSecond: cfg.RequestsPerSecond,
 	}, nil
 }
 

@@ -30,6 +30,9 @@ type Config struct {
 	SyncIntervalMinutes int  `json:"sync_interval_minutes"`
 	PushLocalChanges    bool `json:"push_local_changes"`
 	Concurrency         int  `json:"concurrency"`
+	// RequestsPerSecond limits requests to each ESP host: 0 means the
+	// client's polite default, -1 no limit (for a local server).
+	RequestsPerSecond float64 `json:"requests_per_second,omitempty"`
 
 	Backup Backup `json:"backup"`
 }
@@ -73,6 +76,9 @@ func (c Config) Validate() error {
 	}
 	if c.Concurrency < 1 || c.Concurrency > 32 {
 		return fmt.Errorf("concurrency %d is out of range 1..32", c.Concurrency)
+	}
+	if c.RequestsPerSecond < -1 || c.RequestsPerSecond > 1000 {
+		return fmt.Errorf("requests_per_second %v is out of range -1..1000 (-1 means no limit)", c.RequestsPerSecond)
 	}
 	switch c.Backup.Schedule {
 	case "off", "daily", "weekly":

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/zalando/go-keyring"
 )
@@ -85,9 +86,15 @@ func Probe() error {
 	return &NoKeychainError{Cause: err}
 }
 
-// Auto returns the keychain when it is reachable, else the environment
-// variables (whose errors then explain that no keychain was found).
+// Auto returns the environment when STOCKSYNC_ESP_USERNAME and
+// STOCKSYNC_ESP_PASSWORD are both set (an explicit choice wins, as for any
+// Unix tool: scripts, CI, a second account), else the keychain when it is
+// reachable, else the environment (whose errors then explain that no
+// keychain was found).
 func Auto() Store {
+	if os.Getenv(EnvUsername) != "" && os.Getenv(EnvPassword) != "" {
+		return NewEnv()
+	}
 	if err := Probe(); err != nil {
 		var nk *NoKeychainError
 		errors.As(err, &nk)
