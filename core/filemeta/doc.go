@@ -1,0 +1,14 @@
+// Package filemeta reads what a stock photographer has already written into
+// an image or video file — title, description and keywords from embedded XMP
+// and IPTC-IIM — plus its media type and, where it is cheap, its pixel size.
+//
+// JPEG (APP1 XMP, APP13 Photoshop/IPTC), TIFF and DNG (tags 700, 33723,
+// 34377) and PNG (iTXt XML:com.adobe.xmp) are walked by structure. HEIC and
+// QuickTime/MP4 videos are searched for an XMP packet in a bounded window at
+// each end of the file. XMP wins over IIM field by field, as Adobe's
+// applications do.
+//
+// Every read is bounded: files are read through io.ReaderAt, metadata blocks
+// are capped (MaxPacket), and hostile input yields an error or a warning,
+// never a panic, an endless loop or an unbounded allocation.
+package filemeta
