@@ -111,9 +111,10 @@ func (c *Controller) chooseDestinationLocked() {
 // SetDestination makes path the backup folder. It must be an existing
 // folder outside the data folder. The outcome shows in the Backups panel.
 func (c *Controller) SetDestination(path string) {
+	var cfg config.Config
 	err := c.checkDestination(path)
 	if err == nil {
-		err = c.updateConfig(func(cfg *config.Config) { cfg.Backup.Destination = filepath.Clean(path) })
+		cfg, err = c.saveConfig(func(cfg *config.Config) { cfg.Backup.Destination = filepath.Clean(path) })
 	}
 	c.update(func() {
 		b := &c.f.backup
@@ -121,6 +122,7 @@ func (c *Controller) SetDestination(path string) {
 			b.result, b.resultOK = destinationRefused(path, err), false
 			return
 		}
+		c.f.cfg, c.f.cfgErr = cfg, nil
 		b.result, b.resultOK = destinationSet(filepath.Clean(path)), true
 	})
 }
@@ -129,22 +131,32 @@ func (c *Controller) checkDestination(path string) error {
 	if path == "" || !filepath.IsAbs(path) {
 		return errors.New("choose a folder with a full path")
 	}
+	if isUnder(path, c.dir.Root) {
+		return errors.New(textDestinationInside)
+	}
 	fi, err := os.Stat(path)
 	if err != nil || !fi.IsDir() {
 		return errors.New(textDestinationGone)
 	}
-	if isUnder(path, c.dir.Root) {
-		return errors.New(textDestinationInside)
-	}
 	return nil
 }
 
-// updateConfig changes the settings file and the controller's copy of it.
-// A damaged settings file is not overwritten: the change fails instead.
-func (c *Controller) updateConfig(fn func(*config.Config)) error {
+// saveConfig changes the settings file and returns the new settings; the
+// caller stores them in the facts. A damaged settings file is not
+// overwritten: the change fails instead.
+func (c *Controller) saveConfig(fn func(*config.Config)) (config.Config, error) {
 	cfg, err := config.Update(c.dir.Config(), func(cfg *config.Config) error { fn(cfg); return nil })
 	if err != nil {
-		return fmt.Errorf("save settings: %w", err)
+		return config.Config{}, fmt.Errorf("save settings: %w", err)
+	}
+	return cfg, nil
+}
+
+// updateConfig is saveConfig that also publishes the new settings.
+func (c *Controller) updateConfig(fn func(*config.Config)) error {
+	cfg, err := c.saveConfig(fn)
+	if err != nil {
+		return err
 	}
 	c.update(func() { c.f.cfg, c.f.cfgErr = cfg, nil })
 	return nil

@@ -202,6 +202,9 @@ func (r *tmRunner) Run(_ context.Context, args ...string) ([]byte, []byte, error
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, strings.Join(args, " "))
 	sub := args[0]
+	if sub == "removeexclusion" {
+		r.replies["isexcluded"] = "isexcluded_X_included.plist" // tmutil did it
+	}
 	reply, ok := r.replies[sub]
 	if !ok {
 		return nil, nil, errors.New("tmutil: unexpected subcommand " + sub)

@@ -295,3 +295,14 @@ func mkdir(t *testing.T, path string) string {
 	}
 	return path
 }
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

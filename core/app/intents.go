@@ -66,10 +66,9 @@ func (c *Controller) SetOpenAtLogin(on bool) {
 			c.f.loginBusy = false
 			c.f.login, c.f.loginErr, c.f.loginKnown = st, serr, true
 			switch {
-			case err == nil:
-			case errors.Is(err, loginitem.ErrRequiresApproval) || st == loginitem.RequiresApproval:
+			case errors.Is(err, loginitem.ErrRequiresApproval), err == nil && on && st == loginitem.RequiresApproval:
 				c.emitLocked(Effect{Kind: EffectOpenLoginItemsSettings})
-			default:
+			case err != nil:
 				c.emitLocked(Effect{Kind: EffectAlert, Title: textAlertTitle, Message: loginFailed(on, err)})
 			}
 		})

@@ -130,7 +130,7 @@ func readDBFacts(ctx context.Context, db *store.DB) dbFacts {
 	restore, err := lastRun(ctx, db, kindTestRestore, false)
 	errs = append(errs, err)
 	d.checked = verify
-	if restore.StartedAt.After(verify.StartedAt) {
+	if restore.StartedAt.After(verify.StartedAt) || restore.StartedAt.Equal(verify.StartedAt) && restore.ID > verify.ID {
 		d.checked = restore
 	}
 	if err := errors.Join(errs...); err != nil {

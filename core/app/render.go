@@ -26,7 +26,7 @@ func renderMenu(f facts, now time.Time) Menu {
 	m := Menu{
 		Syncing:     f.sync.running,
 		Tooltip:     textTooltip,
-		SyncItem:    MenuItem{Title: syncTitle(f.sync.running, progressOf(f.sync.progress)), Enabled: !f.sync.running && canSync(f)},
+		SyncItem:    MenuItem{Title: syncTitle(f.sync.running, progressOf(f.sync.progress)), Enabled: !f.sync.running},
 		PushChecked: f.cfg.PushLocalChanges,
 	}
 	m.LastSyncLine = lastSyncLine(f, now)

@@ -324,7 +324,7 @@ const (
 	textVerifying       = "Verifying…"
 	textTestRestoring   = "Test restoring…"
 	textRestoreOK       = "Test restore succeeded"
-	textDestinationGone = "The backup folder does not exist or is not a folder"
+	textDestinationGone = "the backup folder does not exist or is not a folder"
 )
 
 func progressText(op Operation, p BackupProgress) string {
@@ -337,7 +337,7 @@ func progressText(op Operation, p BackupProgress) string {
 }
 
 func lastSnapshotText(now time.Time, ok, attempt store.BackupRun) string {
-	if attempt.ID != 0 && !attempt.OK && attempt.StartedAt.After(ok.StartedAt) {
+	if attempt.ID > ok.ID && !attempt.OK {
 		s := "Last backup failed " + ago(now, attempt.StartedAt)
 		if ok.ID != 0 {
 			s += "; last good one " + ago(now, ok.StartedAt)

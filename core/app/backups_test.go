@@ -1,0 +1,333 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/reminder"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// panelLines is what the Backups panel and the menu's warning show.
+func panelLines(s State) []string {
+	p := s.Backups
+	lines := []string{
+		"warning: " + s.Menu.WarningLine,
+		"at risk: " + p.AtRiskSummary + " | " + strings.Join(p.AtRisk, "; ") + " | " + p.ChangedSinceBackup,
+		fmt.Sprintf("tm: %s | include=%t | %s | %s", p.TimeMachine.StatusText, p.TimeMachine.ShowInclude, p.TimeMachine.DestinationText, p.TimeMachine.LatestText),
+		fmt.Sprintf("app: %s | %s | %s | backup=%t verify=%t", p.App.DestinationText, p.App.LastSnapshotText, p.App.LastVerifyText, p.App.CanBackUp, p.App.CanVerify),
+		"schedule: " + p.ScheduleText,
+	}
+	for _, m := range p.Methods {
+		lines = append(lines, fmt.Sprintf("method %s: %t: %s", m.Name, m.InPlace, m.Detail))
+	}
+	return lines
+}
+
+var (
+	tmIncluded = map[string]string{
+		"isexcluded":      "isexcluded_X_included.plist",
+		"destinationinfo": "destinationinfo_one_local.txt",
+		"latestbackup":    "latestbackup_apfs.txt", // 2026-08-01 00:51:34
+	}
+	tmNoBackupYet = map[string]string{
+		"isexcluded":      "isexcluded_X_included.plist",
+		"destinationinfo": "destinationinfo_one_local.txt",
+		"latestbackup":    "literal:",
+	}
+	tmExcluded = map[string]string{
+		"isexcluded":      "isexcluded_X_excluded.plist",
+		"destinationinfo": "destinationinfo_one_local.txt",
+		"latestbackup":    "latestbackup_apfs.txt",
+		"removeexclusion": "literal:",
+	}
+	tmOff = map[string]string{
+		"isexcluded":      "isexcluded_X_included.plist",
+		"destinationinfo": "destinationinfo_none.txt",
+		"latestbackup":    "stderr:literal:tmutil: No destinations configured.",
+	}
+)
+
+const (
+	hintCloud  = "Choose a folder in iCloud Drive, Dropbox or Google Drive for app backups"
+	hintDrive  = "Choose a folder on an external drive for app backups"
+	hintManual = "Copying the folder by hand while Stocksync runs can give a damaged copy: Back Up Now writes a safe one"
+	reminderBy = "backup-reminder: Back up your Stocksync work — "
+	actions    = " [Back Up Now] [Open Backups]"
+)
+
+func TestBackupsPanel(t *testing.T) {
+	type history struct {
+		pending   int
+		pendingAt time.Duration // before t0
+		dest      string        // relative to home
+		snapshot  time.Duration // before t0; 0 = none
+		verify    time.Duration
+	}
+	for _, tc := range []struct {
+		name  string
+		tm    map[string]string
+		h     history
+		want  func(home, dataDir string) []string
+		notes []string
+	}{{
+		name: "no backup ever",
+		tm:   tmNoBackupYet,
+		h:    history{pending: 3, pendingAt: time.Hour},
+		want: func(home, dataDir string) []string {
+			return []string{
+				"warning: No backup yet — 3 changes exist only on this Mac",
+				"at risk: These exist only on this Mac: ESP cannot give them back. | 3 pending uploads | 3 changes are in no backup yet.",
+				"tm: Included in Time Machine backups | include=false | Backup disk: Backup Anna | No Time Machine backup yet",
+				"app: No folder chosen | No backup yet | Not verified yet | backup=false verify=false",
+				"schedule: Remind me weekly when work is not backed up",
+				"method Time Machine: true: Backs up the data folder automatically",
+				"method Cloud folder: false: " + hintCloud,
+				"method External drive: false: " + hintDrive,
+				"method Manual copy: false: " + hintManual,
+			}
+		},
+		notes: []string{reminderBy + "3 pending uploads exist only on this Mac. Last backup: never." + actions},
+	}, {
+		name: "Time Machine excluded",
+		tm:   tmExcluded,
+		want: func(home, dataDir string) []string {
+			return []string{
+				"warning: The data folder is not in Time Machine backups",
+				"at risk: Nothing exists only on this Mac yet. |  | ",
+				"tm: Excluded from Time Machine backups | include=true | Backup disk: Backup Anna | Latest backup: 3 days ago",
+				"app: No folder chosen | No backup yet | Not verified yet | backup=false verify=false",
+				"schedule: Remind me weekly when work is not backed up",
+				"method Time Machine: false: Excluded from Time Machine backups",
+				"method Cloud folder: false: " + hintCloud,
+				"method External drive: false: " + hintDrive,
+				"method Manual copy: false: " + hintManual,
+			}
+		},
+		notes: []string{"time-machine-warning: Your Stocksync data is not backed up — Time Machine skips the Stocksync data folder and no other backup of it exists. Include the folder in Time Machine, or make a backup from Stocksync. [Open Backups]"},
+	}, {
+		name: "Time Machine off",
+		tm:   tmOff,
+		h:    history{pending: 3, pendingAt: time.Hour},
+		want: func(home, dataDir string) []string {
+			return []string{
+				"warning: No backup yet — 3 changes exist only on this Mac",
+				"at risk: These exist only on this Mac: ESP cannot give them back. | 3 pending uploads | 3 changes are in no backup yet.",
+				"tm: Included in Time Machine backups | include=false | " + textTMNoDisk + " | No Time Machine backup yet",
+				"app: No folder chosen | No backup yet | Not verified yet | backup=false verify=false",
+				"schedule: Remind me weekly when work is not backed up",
+				"method Time Machine: false: " + textTMNoDisk,
+				"method Cloud folder: false: " + hintCloud,
+				"method External drive: false: " + hintDrive,
+				"method Manual copy: false: " + hintManual,
+			}
+		},
+		notes: []string{
+			reminderBy + "3 pending uploads exist only on this Mac. Last backup: never." + actions,
+			"time-machine-warning: Your Stocksync data is not backed up — Time Machine has no backup disk and no other backup of the Stocksync data exists. Choose a backup disk in System Settings → General → Time Machine, or make a backup from Stocksync. [Open Backups]",
+		},
+	}, {
+		name: "Time Machine not available",
+		h:    history{pending: 1, pendingAt: time.Hour},
+		want: func(home, dataDir string) []string {
+			return []string{
+				"warning: No backup yet — 1 change exists only on this Mac",
+				"at risk: These exist only on this Mac: ESP cannot give them back. | 1 pending upload | 1 change is in no backup yet.",
+				"tm: Time Machine is not available on this system | include=false |  | ",
+				"app: No folder chosen | No backup yet | Not verified yet | backup=false verify=false",
+				"schedule: Remind me weekly when work is not backed up",
+				"method Time Machine: false: Time Machine is not available on this system",
+				"method Cloud folder: false: " + hintCloud,
+				"method External drive: false: " + hintDrive,
+				"method Manual copy: false: " + hintManual,
+			}
+		},
+		notes: []string{reminderBy + "1 pending upload exists only on this Mac. Last backup: never." + actions},
+	}, {
+		name: "overdue",
+		h:    history{pending: 3, pendingAt: time.Hour, dest: "Backups", snapshot: 9 * 24 * time.Hour},
+		want: func(home, dataDir string) []string {
+			dest := filepath.Join(home, "Backups")
+			return []string{
+				"warning: Last backup 9 days ago — back up now",
+				"at risk: These exist only on this Mac: ESP cannot give them back. | 3 pending uploads | 3 changes since the last backup.",
+				"tm: Time Machine is not available on this system | include=false |  | ",
+				"app: " + dest + " | Last backup: 9 days ago | Not verified yet | backup=true verify=true",
+				"schedule: Remind me weekly when work is not backed up",
+				"method Time Machine: false: Time Machine is not available on this system",
+				"method Cloud folder: false: " + hintCloud,
+				"method External drive: false: " + hintDrive,
+				"method Manual copy: true: App backups go to " + dest,
+			}
+		},
+		notes: []string{reminderBy + "3 pending uploads exist only on this Mac. Last backup: 9 days ago." + actions},
+	}, {
+		name: "all good",
+		tm:   tmIncluded,
+		h: history{pending: 3, pendingAt: 2 * 24 * time.Hour, dest: "Library/Mobile Documents/com~apple~CloudDocs/Stocksync Backups",
+			snapshot: 20 * time.Hour, verify: 19 * time.Hour},
+		want: func(home, dataDir string) []string {
+			dest := filepath.Join(home, "Library/Mobile Documents/com~apple~CloudDocs/Stocksync Backups")
+			return []string{
+				"warning: ",
+				"at risk: These exist only on this Mac: ESP cannot give them back. | 3 pending uploads | The last backup holds everything.",
+				"tm: Included in Time Machine backups | include=false | Backup disk: Backup Anna | Latest backup: 3 days ago",
+				"app: " + dest + " | Last backup: 20 hours ago | Verified 19 hours ago: all good | backup=true verify=true",
+				"schedule: Remind me weekly when work is not backed up",
+				"method Time Machine: true: Backs up the data folder automatically",
+				"method Cloud folder: true: App backups go to " + dest,
+				"method External drive: false: " + hintDrive,
+				"method Manual copy: false: " + hintManual,
+			}
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var dest string
+			h := newHarness(t, harnessOptions{tm: tc.tm, backups: true})
+			ctx := context.Background()
+			if tc.h.dest != "" {
+				dest = mkdir(t, filepath.Join(h.home, tc.h.dest))
+				if _, err := config.Update(h.dir.Config(), func(c *config.Config) error { c.Backup.Destination = dest; return nil }); err != nil {
+					t.Fatal(err)
+				}
+				h.c.mu.Lock()
+				h.c.f.cfg.Backup.Destination = dest // as New would have read it
+				h.c.mu.Unlock()
+			}
+			h.addPending(tc.h.pending, t0.Add(-tc.h.pendingAt))
+			if tc.h.snapshot != 0 {
+				record(t, h.db, store.BackupRun{Kind: kindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.snapshot), OK: true})
+			}
+			if tc.h.verify != 0 {
+				record(t, h.db, store.BackupRun{Kind: kindVerify, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.verify), OK: true})
+			}
+			if err := h.c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got := panelLines(h.settled())
+			if want := tc.want(h.home, h.dir.Root); !equalLines(got, want) {
+				t.Errorf("panel:\n%s", diffLines(got, want))
+			}
+			if got := h.notifications(); !equalLines(got, tc.notes) {
+				t.Errorf("notifications:\n%s", diffLines(got, tc.notes))
+			}
+		})
+	}
+}
+
+func record(t *testing.T, db *store.DB, r store.BackupRun) {
+	t.Helper()
+	if err := db.RecordBackupRun(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func appFields(s State) string {
+	a := s.Backups.App
+	return fmt.Sprintf("busy=%s %q | %s | %s | result=%q ok=%t | backup=%t verify=%t restore=%t",
+		a.Busy, a.ProgressText, a.LastSnapshotText, a.LastVerifyText, a.ResultText, a.ResultOK, a.CanBackUp, a.CanVerify, a.CanTestRestore)
+}
+
+func TestBackUpVerifyTestRestore(t *testing.T) {
+	h := newHarness(t, harnessOptions{backups: true, start: true})
+	h.settled()
+	dest := mkdir(t, filepath.Join(h.home, "Backups"))
+
+	// No folder yet: Back Up Now asks for one.
+	h.c.BackUpNow()
+	h.c.SetDestination(mkdir(t, filepath.Join(h.dir.Root, "inside")))
+	h.c.SetDestination(dest)
+	if got := h.loadConfig().Backup.Destination; got != dest {
+		t.Fatalf("destination in config.json = %q, want %q", got, dest)
+	}
+
+	gate := make(chan BackupProgress)
+	h.backups.gate = gate
+	h.backups.snapshot = SnapshotInfo{Path: filepath.Join(dest, "2026-08-04-090000"), Time: t0, Files: 1234}
+	h.c.BackUpNow()
+	h.c.BackUpNow() // one at a time
+	gate <- BackupProgress{Done: 40, Total: 100}
+	h.waitFacts("progress", func(f *facts) bool { return f.backup.progress.Done == 40 })
+	h.clock.Advance(progressEvery)
+	h.waitState("40%", func(s State) bool { return s.Backups.App.ProgressText == "Backing up… 40%" })
+	close(gate)
+	h.waitState("backed up", func(s State) bool { return s.Backups.App.Busy == OpNone })
+	h.backups.gate = nil
+
+	h.backups.verify = VerifyInfo{Path: h.backups.snapshot.Path, OK: false, Problems: []string{"stocksync.db: checksum mismatch"}}
+	h.c.Verify()
+	h.settled()
+	h.backups.restore = RestoreInfo{Path: h.backups.snapshot.Path, OK: true, Files: 1234}
+	h.c.TestRestore()
+	h.settled()
+	h.backups.err = errors.New("the backup folder is on a disk that is not connected")
+	h.clock.Advance(time.Minute)
+	h.c.BackUpNow()
+	h.settled()
+
+	want := []string{
+		`busy=none "" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | No backup yet | Not verified yet | result="Cannot back up to ` + filepath.Join(h.dir.Root, "inside") + `: the backup folder cannot be inside the Stocksync data folder" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | No backup yet | Not verified yet | result="Backups will go to ` + dest + `" ok=true | backup=true verify=false restore=false`,
+		`busy=back up "Backing up…" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=back up "Backing up… 40%" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup: just now | Not verified yet | result="Backed up 1,234 files to ` + h.backups.snapshot.Path + `" ok=true | backup=true verify=true restore=true`,
+		`busy=verify "Verifying…" | Last backup: just now | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup: just now | Verified just now: problems found — stocksync.db: checksum mismatch | result="The backup has problems: stocksync.db: checksum mismatch" ok=false | backup=true verify=true restore=true`,
+		`busy=test restore "Test restoring…" | Last backup: just now | Verified just now: problems found — stocksync.db: checksum mismatch | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup: just now | Test restore just now: all good | result="Test restore succeeded: 1,234 files restored and checked." ok=true | backup=true verify=true restore=true`,
+		// The minute tick: the snapshot was taken 250 ms before the test restore.
+		`busy=none "" | Last backup: 1 minute ago | Test restore just now: all good | result="Test restore succeeded: 1,234 files restored and checked." ok=true | backup=true verify=true restore=true`,
+		`busy=back up "Backing up…" | Last backup: 1 minute ago | Test restore 1 minute ago: all good | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup failed just now; last good one 1 minute ago | Test restore 1 minute ago: all good | result="Backup failed: the backup folder is on a disk that is not connected" ok=false | backup=true verify=true restore=true`,
+	}
+	if got := h.menuLines(appFields); !equalLines(got, want) {
+		t.Errorf("app backup sequence:\n%s", diffLines(got, want))
+	}
+	wantEffects := []string{"open backups", fmt.Sprintf("choose folder (purpose 1) from %q", h.home)}
+	if got := h.effectsSeen(); !equalLines(got, wantEffects) {
+		t.Errorf("effects:\n%s", diffLines(got, wantEffects))
+	}
+	if got, want := h.backups.calls, []string{"snapshot " + dest, "verify " + dest, "test-restore " + dest, "snapshot " + dest}; !equalLines(got, want) {
+		t.Errorf("backup calls:\n%s", diffLines(got, want))
+	}
+}
+
+func TestIncludeInTimeMachine(t *testing.T) {
+	tm := map[string]string{}
+	for k, v := range tmExcluded {
+		tm[k] = v
+	}
+	h := newHarness(t, harnessOptions{tm: tm, start: true})
+	if s := h.settled(); !s.Backups.TimeMachine.ShowInclude {
+		t.Fatalf("no Include button while excluded:\n%s", s)
+	}
+	h.c.IncludeInTimeMachine()
+	s := h.settled()
+	tp := s.Backups.TimeMachine
+	if tp.StatusText != textTMIncluded || tp.ShowInclude || tp.ResultText != textTMNowIncluded || s.Menu.WarningLine != "" {
+		t.Errorf("after Include:\n%s", s)
+	}
+}
+
+func TestScheduleAndSnooze(t *testing.T) {
+	h := newHarness(t, harnessOptions{start: true})
+	h.settled()
+	h.c.SetSchedule(reminder.Daily)
+	if s := h.settled(); s.Backups.Schedule != reminder.Daily || s.Backups.ScheduleText != "Remind me daily when work is not backed up" {
+		t.Errorf("after SetSchedule(Daily):\n%s", s)
+	}
+	if got := h.loadConfig().Backup.Schedule; got != "daily" {
+		t.Errorf("schedule in config.json = %q, want daily", got)
+	}
+	h.c.SnoozeReminder(3 * 24 * time.Hour)
+	if got := h.loadConfig().Backup.SnoozedUntil; !got.Equal(t0.Add(3 * 24 * time.Hour)) {
+		t.Errorf("snoozed until %v, want %v", got, t0.Add(3*24*time.Hour))
+	}
+}

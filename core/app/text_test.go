@@ -1,0 +1,170 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+func TestSyncTitle(t *testing.T) {
+	for _, tc := range []struct {
+		running bool
+		p       syncerProgress
+		want    string
+	}{
+		{false, syncerProgress{}, "Sync Now"},
+		{true, syncerProgress{}, "Syncing…"},
+		{true, syncerProgress{pushing: true}, "Sending local changes…"},
+		{true, syncerProgress{filesDone: 1234, filesTotal: 5000}, "Syncing… 1,234 of 5,000 files"},
+		{true, syncerProgress{filesDone: 0, filesTotal: 1}, "Syncing… 0 of 1 file"},
+		{false, syncerProgress{filesDone: 3, filesTotal: 5}, "Sync Now"},
+	} {
+		if got := syncTitle(tc.running, tc.p); got != tc.want {
+			t.Errorf("syncTitle(%t, %+v) = %q, want %q", tc.running, tc.p, got, tc.want)
+		}
+	}
+}
+
+func TestAgo(t *testing.T) {
+	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now, "just now"},
+		{now.Add(-59 * time.Second), "just now"},
+		{now.Add(-time.Minute), "1 minute ago"},
+		{now.Add(-5 * time.Minute), "5 minutes ago"},
+		{now.Add(-61 * time.Minute), "1 hour ago"},
+		{now.Add(-23 * time.Hour), "23 hours ago"},
+		{now.Add(-25 * time.Hour), "yesterday"},
+		{now.Add(-9 * 24 * time.Hour), "9 days ago"},
+		{now.Add(time.Hour), "just now"}, // clock skew
+	} {
+		if got := ago(now, tc.t); got != tc.want {
+			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
+		}
+	}
+}
+
+func TestLastSyncText(t *testing.T) {
+	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
+	run := func(outcome string, errs int) *store.SyncRun {
+		r := &store.SyncRun{StartedAt: now.Add(-6 * time.Minute), FinishedAt: now.Add(-5 * time.Minute), Outcome: outcome}
+		for i := range errs {
+			r.Errors = append(r.Errors, fmt.Sprintf("batch %d: boom", i))
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		r    *store.SyncRun
+		want string
+	}{
+		{nil, "Last sync: never"},
+		{run(store.OutcomeOK, 0), "Last sync: 5 minutes ago"},
+		{run(store.OutcomePartial, 3), "Last sync: 5 minutes ago, 3 items failed — retried next time"},
+		{run(store.OutcomePartial, 1), "Last sync: 5 minutes ago, 1 item failed — retried next time"},
+		{run(store.OutcomeFailed, 0), "Last sync failed 5 minutes ago"},
+		{run(store.OutcomeCancelled, 0), "Last sync was stopped 5 minutes ago"},
+	} {
+		if got := lastSyncText(now, tc.r); got != tc.want {
+			t.Errorf("lastSyncText(%+v) = %q, want %q", tc.r, got, tc.want)
+		}
+	}
+}
+
+func TestFailureLines(t *testing.T) {
+	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
+	espErr := func(kind error) error { return fmt.Errorf("list batches: %w", &esp.Error{Kind: kind, Endpoint: "batches.list"}) }
+	for _, tc := range []struct {
+		kind failKind
+		err  error
+		want string
+	}{
+		{failBadCredentials, nil, "Sign-in failed — open Settings…"},
+		{failHeld, nil, "Sync running in another Stocksync process"},
+		{failOther, espErr(esp.ErrUnavailable), "Sync failed 2 minutes ago: ESP is unavailable, will retry"},
+		{failOther, espErr(esp.ErrRateLimited), "Sync failed 2 minutes ago: ESP is limiting requests, will retry"},
+		{failOther, espErr(esp.ErrForbidden), "Sync failed 2 minutes ago: the ESP account has no rights for this"},
+		{failOther, espErr(esp.ErrMalformed), "Sync failed 2 minutes ago: ESP sent an answer Stocksync does not understand"},
+		{failOther, &store.CorruptError{Path: "x", Err: store.ErrCorrupt}, "Sync failed 2 minutes ago: the database is damaged — open Backups… to restore"},
+		{failOther, errors.New("disk full"), "Sync failed 2 minutes ago: unexpected error, will retry (see stocksync status)"},
+	} {
+		reason := ""
+		if tc.err != nil {
+			reason = failureReason(tc.err)
+		}
+		if got := failureText(now, tc.kind, reason, now.Add(-2*time.Minute)); got != tc.want {
+			t.Errorf("failure %d %v = %q, want %q", tc.kind, tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestPortfolioLine(t *testing.T) {
+	for _, tc := range []struct {
+		n    map[string]int
+		want string
+	}{
+		{map[string]int{"pending": 12, "in_review": 40, "accepted": 1200, "revisable": 3, "rejected": 8},
+			"12 pending · 40 in review · 1,200 accepted · 3 revisable · 8 rejected"},
+		{map[string]int{"accepted": 1, "other": 2}, "0 pending · 0 in review · 1 accepted · 0 revisable · 0 rejected · 2 other"},
+		{map[string]int{}, ""},
+		{nil, ""},
+	} {
+		if got := portfolioLine(tc.n); got != tc.want {
+			t.Errorf("portfolioLine(%v) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestBackupTexts(t *testing.T) {
+	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ got, want string }{
+		{noBackupLine(37), "No backup yet — 37 changes exist only on this Mac"},
+		{noBackupLine(1), "No backup yet — 1 change exists only on this Mac"},
+		{overdueLine(now, now.Add(-9*24*time.Hour)), "Last backup 9 days ago — back up now"},
+		{progressText(OpBackUp, BackupProgress{Done: 40, Total: 100}), "Backing up… 40%"},
+		{progressText(OpVerify, BackupProgress{}), "Verifying…"},
+		{changedSinceText(store.AtRisk{PendingUploads: 3, LocalEdits: 2}, now), "5 changes since the last backup."},
+		{changedSinceText(store.AtRisk{PendingUploads: 1}, time.Time{}), "1 change is in no backup yet."},
+		{changedSinceText(store.AtRisk{}, now), "The last backup holds everything."},
+		{lastSnapshotText(now, store.BackupRun{ID: 1, OK: true, StartedAt: now.Add(-2 * 24 * time.Hour)}, store.BackupRun{ID: 2, StartedAt: now.Add(-time.Hour)}),
+			"Last backup failed 1 hour ago; last good one 2 days ago"},
+		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: kindVerify, OK: false, StartedAt: now.Add(-time.Hour), Detail: "manifest missing"}),
+			"Verified 1 hour ago: problems found — manifest missing"},
+		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: kindTestRestore, OK: true, StartedAt: now.Add(-time.Hour)}), "Test restore 1 hour ago: all good"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+	if got, want := atRiskLines(store.AtRisk{PendingUploads: 1234, LocalEdits: 5, Conflicts: 1, LocalPaths: 1}),
+		[]string{"1,234 pending uploads", "5 local edits (1 in conflict with ESP)", "1 local file path"}; !equalLines(got, want) {
+		t.Errorf("atRiskLines:\n%s", diffLines(got, want))
+	}
+}
+
+func TestClassifyDestination(t *testing.T) {
+	home := "/Users/anna"
+	for _, tc := range []struct {
+		dest string
+		want destKind
+	}{
+		{"", destNone},
+		{"/Users/anna/Library/Mobile Documents/com~apple~CloudDocs/Stocksync", destCloud},
+		{"/Users/anna/Library/CloudStorage/Dropbox/Backups", destCloud},
+		{"/Users/anna/Dropbox", destCloud},
+		{"/Volumes/Backup Anna/Stocksync", destExternal},
+		{"/Users/anna/Backups", destLocal},
+		{"/Users/anna/Dropboxes", destLocal},
+	} {
+		if got := classify(home, tc.dest); got != tc.want {
+			t.Errorf("classify(%q) = %d, want %d", tc.dest, got, tc.want)
+		}
+	}
+}
