@@ -45,18 +45,33 @@ func (c *Client) ListBatchesPage(ctx context.Context, page, pageSize int) ([]Bat
 // once (bounded by the client's shared limit), then more pages while the
 // total grew meanwhile. Batches seen twice (the list shifted) are kept once.
 func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error) {
+	return c.ListBatchesExpecting(ctx, pageSize, 0)
+}
+
+// ListBatchesExpecting is ListBatches for a caller that knows about how many
+// batches there are (from its last sync): it asks for all the pages that
+// many batches fill at once, instead of waiting for page 1 to give the
+// total, saving a round trip. A wrong guess costs at most a few empty pages
+// or one more round; the result is the same.
+func (c *Client) ListBatchesExpecting(ctx context.Context, pageSize, expected int) ([]Batch, error) {
 	if pageSize <= 0 {
 		pageSize = DefaultBatchPageSize
 	}
-	first, total, err := c.ListBatchesPage(ctx, 1, pageSize)
+	pages, totals, err := c.batchPages(ctx, 1, pagesFor(expected, pageSize), pageSize)
 	if err != nil {
 		return nil, err
 	}
-	per := effectivePageSize(len(first), pageSize, total)
+	total := -1
+	for _, t := range totals {
+		total = max(total, t)
+	}
 	if total < 0 {
 		// No total: walk pages until a short one.
-		pages := [][]Batch{first}
-		for p := 2; len(pages[len(pages)-1]) >= per && !repeats(pages, batchID); p++ {
+		per := pageSize
+		if len(pages[0]) > 0 && len(pages[0]) < pageSize {
+			per = len(pages[0])
+		}
+		for p := len(pages) + 1; len(pages[len(pages)-1]) >= per && !repeats(pages, batchID); p++ {
 			items, _, err := c.ListBatchesPage(ctx, p, pageSize)
 			if err != nil {
 				return nil, err
@@ -65,26 +80,18 @@ func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error)
 		}
 		return dedupe(pages, batchID), nil
 	}
-	n := pagesFor(total, per)
-	pages := make([][]Batch, n)
-	totals := make([]int, n)
-	pages[0], totals[0] = first, total
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.cfg.MaxInFlight)
-	for p := 2; p <= n; p++ {
-		g.Go(func() error {
-			items, t, err := c.ListBatchesPage(gctx, p, pageSize)
-			pages[p-1], totals[p-1] = items, t
-			return err
-		})
+	per := effectivePageSize(len(pages[0]), pageSize, total)
+	if n := pagesFor(total, per); n > len(pages) {
+		more, ts, err := c.batchPages(ctx, len(pages)+1, n, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, more...)
+		for _, t := range ts {
+			total = max(total, t)
+		}
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	for _, t := range totals {
-		total = max(total, t)
-	}
-	for p := n + 1; len(pages[len(pages)-1]) >= per && (p-1)*per < total && !repeats(pages, batchID); p++ {
+	for p := len(pages) + 1; len(pages[len(pages)-1]) >= per && (p-1)*per < total && !repeats(pages, batchID); p++ {
 		items, t, err := c.ListBatchesPage(ctx, p, pageSize)
 		if err != nil {
 			return nil, err
@@ -93,6 +100,26 @@ func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error)
 		total = max(total, t)
 	}
 	return dedupe(pages, batchID), nil
+}
+
+// batchPages fetches pages from..to at once, bounded by the shared limit.
+func (c *Client) batchPages(ctx context.Context, from, to, pageSize int) ([][]Batch, []int, error) {
+	n := to - from + 1
+	pages := make([][]Batch, n)
+	totals := make([]int, n)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.cfg.MaxInFlight)
+	for i := range n {
+		g.Go(func() error {
+			items, t, err := c.ListBatchesPage(gctx, from+i, pageSize)
+			pages[i], totals[i] = items, t
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return pages, totals, nil
 }
 
 func batchID(b Batch) string { return b.ID }

@@ -156,3 +156,13 @@ func (db *DB) GetFile(ctx context.Context, id string) (Contribution, error) {
 	})
 	return c, err
 }
+
+// BatchCount is the number of batches ESP listed at the last sync.
+func (db *DB) BatchCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM batches WHERE removed_at = ''`).Scan(&n)
+	if err != nil {
+		return 0, db.wrapErr("count batches", err)
+	}
+	return n, nil
+}

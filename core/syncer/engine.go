@@ -18,7 +18,7 @@ import (
 
 // ESP is what a sync needs of the ESP client (*esp.Client).
 type ESP interface {
-	ListBatches(ctx context.Context, pageSize int) ([]esp.Batch, error)
+	ListBatchesExpecting(ctx context.Context, pageSize, expected int) ([]esp.Batch, error)
 	ListContributions(ctx context.Context, batchID string, expected, pageSize int) ([]esp.Contribution, error)
 	GetContribution(ctx context.Context, batchID, id string) (esp.Contribution, error)
 	UpdateContribution(ctx context.Context, batchID, id string, u esp.ContributionUpdate) (esp.Contribution, error)
@@ -127,7 +127,11 @@ func (r *run) do(ctx context.Context) error {
 		}
 	}
 	r.rep.update(func(p *Progress) { p.Phase = PhaseListing })
-	batches, err := r.e.ESP.ListBatches(ctx, r.e.BatchPageSize)
+	known, err := r.e.DB.BatchCount(ctx)
+	if err != nil {
+		return err
+	}
+	batches, err := r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
 	if err != nil {
 		return fmt.Errorf("list batches: %w", err)
 	}
