@@ -246,7 +246,7 @@ func mp4With(first []byte, packet []byte) []byte {
 	return bytes.Join([][]byte{
 		first,
 		box("moov", box("mvhd", make([]byte, 100)), box("udta", box("XMP_", packet))),
-		box("mdat", bytes.Repeat([]byte{0x42, 0x17}, 2000)),
+		box("mdat", bytes.Repeat([]byte{0x42, 0x17}, 100)),
 	}, nil)
 }
 

@@ -135,13 +135,20 @@ func (f *found) resolve(m *Meta) {
 			f.warn("embedded IPTC is malformed, read up to the damage: %v", err)
 		}
 	}
+	merge(m, x, i)
+	m.Warnings = f.warnings
+}
+
+// merge fills m from XMP fields x and IIM fields i: XMP wins wherever it
+// says anything, as in Adobe's applications; a title falls back to the
+// headline.
+func merge(m *Meta, x, i fields) {
 	m.Title = firstNonEmpty(x.title, x.headline, i.title, i.headline)
 	m.Description = firstNonEmpty(x.description, i.description)
 	m.Keywords = CleanKeywords(x.keywords)
 	if len(m.Keywords) == 0 {
 		m.Keywords = CleanKeywords(i.keywords)
 	}
-	m.Warnings = f.warnings
 }
 
 // fields is what one metadata block says, before cleaning and merging.
