@@ -26,8 +26,8 @@ const (
 	textNeverSynced     = "Last sync: never"
 	textRequiresApprove = "Requires approval in System Settings"
 	textLoginNotHere    = "Not available on this system"
-	textDBGone          = "The Stocksync database is missing — open Backups… to restore it"
-	textFolderGone      = "The Stocksync data folder is missing — open Backups… to restore it"
+	textDBGone          = "The Stocksync database is missing — quit Stocksync and restore it from a backup"
+	textFolderGone      = "The Stocksync data folder is missing — quit Stocksync and restore it from a backup"
 	textTMExcludedLine  = "The data folder is not in Time Machine backups"
 	textTooltip         = "Stocksync"
 )

@@ -80,7 +80,9 @@ func TestLastSyncText(t *testing.T) {
 
 func TestFailureLines(t *testing.T) {
 	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
-	espErr := func(kind error) error { return fmt.Errorf("list batches: %w", &esp.Error{Kind: kind, Endpoint: "batches.list"}) }
+	espErr := func(kind error) error {
+		return fmt.Errorf("list batches: %w", &esp.Error{Kind: kind, Endpoint: "batches.list"})
+	}
 	for _, tc := range []struct {
 		kind failKind
 		err  error
