@@ -2,6 +2,8 @@ package filemeta
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 )
 
@@ -16,13 +18,14 @@ const scanWindow = 8 << 20
 // windows are ever held in memory, however large the file.
 func scanXMP(r io.ReaderAt, size int64) (found, error) {
 	var f found
-	head, err := readUpTo(r, size, 0, scanWindow)
+	buf := make([]byte, min(size, scanWindow)) // one buffer for both windows
+	head, err := readInto(r, buf, 0)
 	if err != nil {
 		return f, err
 	}
 	p, cut := findPacket(head)
 	if p == nil && size > scanWindow {
-		tail, err := readUpTo(r, size, size-scanWindow, scanWindow)
+		tail, err := readInto(r, buf, size-scanWindow)
 		if err != nil {
 			return f, err
 		}
@@ -37,6 +40,15 @@ func scanXMP(r io.ReaderAt, size int64) (found, error) {
 		f.warn("XMP packet has no end within %d MiB; not read", MaxPacket>>20)
 	}
 	return f, nil
+}
+
+// readInto fills buf from off, or as much of it as the file has.
+func readInto(r io.ReaderAt, buf []byte, off int64) ([]byte, error) {
+	n, err := r.ReadAt(buf, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read %d bytes at offset %d: %w", len(buf), off, err)
+	}
+	return buf[:n], nil
 }
 
 var (
