@@ -33,6 +33,7 @@ type harnessOptions struct {
 	login   loginitem.State
 	wrap    func(ESPClient) ESPClient
 	backups bool
+	demo    bool // the demo server is offered
 	start   bool // call Start
 }
 
@@ -102,7 +103,12 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	checker := timemachine.NewChecker(runner, home)
 	checker.Location = time.UTC
-	factory := NewESPFactory(nil)
+	var demo *Demo
+	if o.demo {
+		demo = NewDemo(espfake.Options{Seed: 11, Batches: 3, FilesPerBatch: 5, NoThumbnails: true})
+		t.Cleanup(demo.Close)
+	}
+	factory := NewESPFactory(demo)
 	deps := Deps{
 		DataDir: dir, DB: db, Home: home, Clock: h.clock,
 		NewESP: func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
