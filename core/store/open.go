@@ -47,8 +47,9 @@ func dsn(path string, readOnly bool) string {
 		q.Set("mode", "ro")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
-		// FULL: a committed pending upload must survive a power cut, not just a crash.
-		q.Add("_pragma", "synchronous(FULL)")
+		// NORMAL between writes; Write switches to FULL for its transaction
+		// (see tx.go): local-only data is fsynced on commit, server data is not.
+		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()

@@ -55,7 +55,7 @@ func (db *DB) StartSyncRun(ctx context.Context, push bool, now time.Time) (int64
 
 // FinishSyncRun stores a run's final numbers.
 func (db *DB) FinishSyncRun(ctx context.Context, r SyncRun) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
+	return db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		errs := r.Errors
 		if errs == nil {
 			errs = []string{}

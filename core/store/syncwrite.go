@@ -22,7 +22,7 @@ type BatchListResult struct {
 // are returned. Only call it with a complete list.
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
 	var res BatchListResult
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		synced := map[string]string{}
 		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, removed_at FROM batches`)
 		if err != nil {
@@ -105,7 +105,7 @@ type FilesResult struct {
 // touched.
 func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, files []Contribution, now time.Time) (FilesResult, error) {
 	var res FilesResult
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		type prev struct{ updated, accepted, thumbURL, removed string }
 		known := map[string]prev{}
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, COALESCE(t.url, '')
@@ -274,7 +274,7 @@ func (s *fileStmts) reviews(ctx context.Context, f *Contribution) error {
 // UpsertContribution stores one file as ESP returned it (after a metadata
 // update was sent), leaving its batch's sync marker alone.
 func (db *DB) UpsertContribution(ctx context.Context, f Contribution, now time.Time) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
+	return db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		var acc string
 		tx.QueryRowContext(ctx, `SELECT accepted_at FROM contributions WHERE id = ?`, f.ID).Scan(&acc)
 		st, err := prepareFileWrites(ctx, tx)

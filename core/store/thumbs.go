@@ -39,7 +39,7 @@ func (db *DB) NextThumbnails(ctx context.Context, n int, busy map[string]bool) (
 // its URL is still the one downloaded: a sync may have queued a newer one.
 // failErr != nil with final=false keeps the job queued for another attempt.
 func (db *DB) FinishThumbnail(ctx context.Context, job ThumbJob, file string, failErr error, final bool, now time.Time) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
+	return db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		ts := fmtTime(now)
 		var err error
 		switch {
@@ -102,7 +102,7 @@ func (db *DB) RequeueMissingThumbnails(ctx context.Context, present func(file st
 	if len(missing) == 0 {
 		return 0, nil
 	}
-	err = db.Write(ctx, func(tx *sql.Tx) error {
+	err = db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `UPDATE thumbnails SET state = 'queued', attempts = 0, updated_at = ? WHERE file = ?`)
 		if err != nil {
 			return err

@@ -7,12 +7,39 @@ import (
 )
 
 // Write runs fn in one immediate transaction on the writer connection and
-// commits if fn returns nil. Every change to the database goes through here.
+// commits if fn returns nil, durably: the commit is on disk (fsynced) before
+// Write returns, so local-only data survives a power cut. Every change to the
+// database goes through Write or writeRefetchable.
 func (db *DB) Write(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.write(ctx, true, fn)
+}
+
+// writeRefetchable is Write for server data a sync can fetch again. Its
+// commits are not fsynced one by one (WAL with synchronous=NORMAL): a power
+// cut may undo the last few — never corrupt them — and since a batch's sync
+// marker commits with its files, the next sync simply fetches them again.
+// That is the difference between an fsync per batch and none on a first sync.
+func (db *DB) writeRefetchable(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.write(ctx, false, fn)
+}
+
+func (db *DB) write(ctx context.Context, durable bool, fn func(*sql.Tx) error) error {
 	if db.readOnly {
 		return fmt.Errorf("database %s is open read-only", db.path)
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	// The writer pool has one connection; holding it pins the pragma to this transaction.
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return db.wrapErr("begin write", err)
+	}
+	defer conn.Close()
+	if durable {
+		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
+			return db.wrapErr("begin write", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return db.wrapErr("begin write", err)
 	}

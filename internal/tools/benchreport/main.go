@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/syncer"
+	"github.com/stocksync/stocksync/core/thumbs"
+)
+
+type params struct {
+	batches, files, inflight int
+	latency                  time.Duration
+	naive                    bool
+	thumbSeconds             int
+	out                      string
+}
+
+func main() {
+	var p params
+	flag.IntVar(&p.batches, "batches", 2000, "batches on the server")
+	flag.IntVar(&p.files, "files", 50, "files per batch")
+	flag.IntVar(&p.inflight, "inflight", 8, "requests in flight")
+	flag.DurationVar(&p.latency, "latency", 50*time.Millisecond, "added latency per request")
+	flag.BoolVar(&p.naive, "naive", true, "also run the naive baseline (slow: one request at a time)")
+	flag.IntVar(&p.thumbSeconds, "thumb-seconds", 20, "how long to measure thumbnail throughput")
+	flag.StringVar(&p.out, "out", "", "write the markdown report here (default: stdout)")
+	flag.Parse()
+	if err := run(p); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+}
+
+// measurement is one sync run of the real command.
+type measurement struct {
+	name     string
+	requests int64
+	wall     time.Duration
+	files    int
+	peakRSS  int64 // bytes
+}
+
+func (m measurement) floor(latency time.Duration, inflight int) time.Duration {
+	return time.Duration(m.requests) * latency / time.Duration(inflight)
+}
+
+func run(p params) error {
+	ctx := context.Background()
+	work, err := os.MkdirTemp("", "stocksync-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "stocksync")
+	logf("building stocksync")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/stocksync").CombinedOutput(); err != nil {
+		return fmt.Errorf("build: %v\n%s", err, out)
+	}
+	logf("starting the built-in ESP server: %d batches × %d files, %s latency", p.batches, p.files, p.latency)
+	srv, err := espfake.New(espfake.Options{Seed: 42, Batches: p.batches, FilesPerBatch: p.files, Latency: p.latency,
+		RequestLogLimit: 1})
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	data := filepath.Join(work, "data")
+	if err := writeConfig(data, srv, p.inflight); err != nil {
+		return err
+	}
+	env := credentialsEnv(srv)
+	sync := func(name string) (measurement, error) {
+		before := total(srv.Counts())
+		m, err := syncChild(ctx, bin, data, env)
+		m.name = name
+		m.requests = total(srv.Counts()) - before
+		logf("%s: %d requests in %s, peak RSS %.1f MB", name, m.requests, m.wall.Round(time.Millisecond), float64(m.peakRSS)/(1<<20))
+		return m, err
+	}
+	initial, err := sync("Initial sync")
+	if err != nil {
+		return err
+	}
+	nochange, err := sync("No-change sync")
+	if err != nil {
+		return err
+	}
+	changed := changeOnePercent(srv, p.batches*p.files/100)
+	onePct, err := sync(fmt.Sprintf("After 1%% changed (%d files)", changed))
+	if err != nil {
+		return err
+	}
+	thumbRate, thumbDone, err := thumbnailThroughput(ctx, srv, data, p)
+	if err != nil {
+		return err
+	}
+	var naive *measurement
+	if p.naive {
+		logf("naive baseline: one request at a time, page size 10 (this takes a while)")
+		n, err := naiveSync(ctx, srv, work, p)
+		if err != nil {
+			return err
+		}
+		naive = &n
+		logf("naive: %d requests in %s", n.requests, n.wall.Round(time.Millisecond))
+	}
+	logf("running the backup benchmarks")
+	backupOut, err := goBench("./core/backup")
+	if err != nil {
+		return err
+	}
+	report := render(p, []measurement{initial, nochange, onePct}, naive, thumbRate, thumbDone, backupOut)
+	if p.out == "" {
+		fmt.Print(report)
+		return nil
+	}
+	return os.WriteFile(p.out, []byte(report), 0o644)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func total(m map[string]int) int64 {
+	var n int64
+	for k, v := range m {
+		if k != esp.EndpointThumbnail {
+			n += int64(v)
+		}
+	}
+	return n
+}
+
+func writeConfig(data string, srv *espfake.Server, inflight int) error {
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return err
+	}
+	c := config.Default()
+	c.Server, c.APIRoot, c.TokenURL = config.ServerCustom, srv.URL(), srv.TokenURL()
+	c.Concurrency, c.RequestsPerSecond = inflight, -1
+	return config.Save(filepath.Join(data, "config.json"), c)
+}
+
+func credentialsEnv(srv *espfake.Server) []string {
+	cr := srv.Credentials()
+	return append(os.Environ(),
+		secrets.EnvUsername+"="+cr.Username, secrets.EnvPassword+"="+cr.Password,
+		secrets.EnvAPIKey+"="+cr.APIKey, secrets.EnvAPISecret+"="+cr.APISecret)
+}
+
+// syncChild runs `stocksync sync` and reads its result line and max RSS.
+func syncChild(ctx context.Context, bin, data string, env []string) (measurement, error) {
+	cmd := exec.CommandContext(ctx, bin, "--data-dir", data, "sync", "--json", "--no-thumbnails")
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return measurement{}, fmt.Errorf("stocksync sync: %v\n%s", err, stderr.String())
+	}
+	m := measurement{wall: wall}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.peakRSS = int64(ru.Maxrss)
+		if runtime.GOOS != "darwin" { // Linux reports KiB, macOS bytes
+			m.peakRSS *= 1024
+		}
+	}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var line struct {
+			Event string        `json:"event"`
+			Run   store.SyncRun `json:"run"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Event == "result" {
+			m.files = line.Run.FilesWritten
+		}
+	}
+	return m, nil
+}
+
+// changeOnePercent moves n random files through review.
+func changeOnePercent(srv *espfake.Server, n int) int {
+	r := rand.New(rand.NewPCG(7, 7))
+	ids := srv.BatchIDs()
+	done := 0
+	for done < n {
+		b := ids[r.IntN(len(ids))]
+		files := srv.ContributionIDs(b)
+		id := files[r.IntN(len(files))]
+		var err error
+		switch done % 3 {
+		case 0:
+			err = srv.SetStatus(b, id, esp.StatusProcessed)
+		case 1:
+			err = srv.RequestRevision(b, id, []string{"Keywords"}, "Remove unrelated keywords.")
+		default:
+			err = srv.Reject(b, id, []string{"Focus"}, "Subject not in focus.")
+		}
+		if err == nil {
+			done++
+		}
+	}
+	return done
+}
+
+func openClient(srv *espfake.Server, inflight int) (*esp.Client, error) {
+	cr := srv.Credentials()
+	return esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey, APISecret: cr.APISecret,
+		Username: cr.Username, Password: cr.Password, MaxInFlight: inflight, RequestsPerSecond: -1})
+}
+
+func thumbnailThroughput(ctx context.Context, srv *espfake.Server, data string, p params) (float64, int, error) {
+	db, err := store.Open(ctx, filepath.Join(data, "stocksync.db"), store.Options{})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	client, err := openClient(srv, p.inflight)
+	if err != nil {
+		return 0, 0, err
+	}
+	dl := &thumbs.Downloader{DB: db, Fetch: client, Dir: filepath.Join(data, "thumbnails"), Workers: p.inflight}
+	tctx, cancel := context.WithTimeout(ctx, time.Duration(p.thumbSeconds)*time.Second)
+	defer cancel()
+	start := time.Now()
+	dl.Drain(tctx)
+	el := time.Since(start)
+	done := dl.Stats().Done
+	logf("thumbnails: %d in %s", done, el.Round(time.Millisecond))
+	return float64(done) / el.Seconds(), done, nil
+}
+
+func naiveSync(ctx context.Context, srv *espfake.Server, work string, p params) (measurement, error) {
+	db, err := store.Open(ctx, filepath.Join(work, "naive.db"), store.Options{})
+	if err != nil {
+		return measurement{}, err
+	}
+	defer db.Close()
+	client, err := openClient(srv, 1)
+	if err != nil {
+		return measurement{}, err
+	}
+	eng := &syncer.Engine{DB: db, ESP: client, Fetchers: 1, BatchPageSize: 10, FilePageSize: 10}
+	before := total(srv.Counts())
+	start := time.Now()
+	res, err := eng.Run(ctx, syncer.Options{})
+	if err != nil {
+		return measurement{}, err
+	}
+	return measurement{name: "Naive initial sync", wall: time.Since(start), requests: total(srv.Counts()) - before,
+		files: res.Run.FilesWritten}, nil
+}
+
+func goBench(pkg string) (string, error) {
+	out, err := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchtime=1x", "-count=1", pkg).CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("go test -bench %s: %v\n%s", pkg, err, out)
+	}
+	var keep []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "cpu:") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n"), nil
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return math.Inf(1)
+	}
+	return float64(a) / float64(b)
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+)
+
+func render(p params, ms []measurement, naive *measurement, thumbRate float64, thumbDone int, backup string) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Benchmarks\n\n")
+	w("Every figure on this page comes from one command, run from the repository root:\n\n")
+	w("```sh\nmake bench    # go run ./internal/tools/benchreport -out docs/BENCHMARKS.md  (about 15 minutes)\n```\n\n")
+	w("It starts the built-in ESP server (`core/esp/espfake`) with **%s batches × %d files = %s files** and **%s added latency per request**, "+
+		"and runs the real `stocksync sync` binary as a child process against it over loopback, with at most **%d requests in flight**. "+
+		"Wall time and peak memory (max RSS) are the child's. The *floor* is requests × latency ÷ %d: the time the requests alone take "+
+		"at full concurrency, which no client can beat.\n\n",
+		comma(p.batches), p.files, comma(p.batches*p.files), p.latency, p.inflight, p.inflight)
+	w("Measured %s on %s/%s, %d CPUs, %s.\n\n", time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), goVersion())
+	w("## Sync\n\n")
+	w("| run | requests | wall | floor | wall ÷ floor | files written | files/s | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, m := range ms {
+		fl := m.floor(p.latency, p.inflight)
+		w("| %s | %s | %s | %s | %.2f | %s | %s | %.0f MB |\n", m.name, comma(int(m.requests)), dur(m.wall), dur(fl), ratio(m.wall, fl),
+			comma(m.files), comma(int(float64(m.files)/m.wall.Seconds())), float64(m.peakRSS)/(1<<20))
+	}
+	if naive != nil {
+		w("| %s (1 in flight, page size 10) | %s | %s | %s | %.2f | %s | %s | — |\n", naive.name, comma(int(naive.requests)), dur(naive.wall),
+			dur(time.Duration(naive.requests)*p.latency), ratio(naive.wall, time.Duration(naive.requests)*p.latency), comma(naive.files),
+			comma(int(float64(naive.files)/naive.wall.Seconds())))
+	}
+	initial, nochange := ms[0], ms[1]
+	pages := int(math.Ceil(float64(p.batches) / 100))
+	w("\n### Targets\n\n| target | result |\n|---|---|\n")
+	w("| initial sync ≤ 1.3 × floor | %.2f × — %s |\n", ratio(initial.wall, initial.floor(p.latency, p.inflight)), pass(ratio(initial.wall, initial.floor(p.latency, p.inflight)) <= 1.3))
+	w("| no-change sync ≤ ⌈batches ÷ page size⌉ + 1 = %d requests | %d — %s |\n", pages+1, nochange.requests, pass(nochange.requests <= int64(pages+1)))
+	w("| no-change sync ≤ 1.5 × floor | %.2f × — %s |\n", ratio(nochange.wall, nochange.floor(p.latency, p.inflight)), pass(ratio(nochange.wall, nochange.floor(p.latency, p.inflight)) <= 1.5))
+	peak := int64(0)
+	for _, m := range ms {
+		peak = max(peak, m.peakRSS)
+	}
+	w("| peak memory ≤ 150 MB | %.0f MB — %s |\n", float64(peak)/(1<<20), pass(peak <= 150<<20))
+	if naive != nil {
+		sp := ratio(naive.wall, initial.wall)
+		w("| initial sync ≥ 20 × faster than naive | %.1f × — %s |\n", sp, pass(sp >= 20))
+	}
+	w("\n## Thumbnails\n\n")
+	w("The background downloader, %d workers, same server and latency, measured for %d s: **%.0f thumbnails/s** (%s downloaded); "+
+		"the floor is %d ÷ %s = %.0f/s.\n\n", p.inflight, p.thumbSeconds, thumbRate, comma(thumbDone), p.inflight, p.latency,
+		float64(p.inflight)/p.latency.Seconds())
+	w("## Backups\n\n`go test -run=^$ -bench=. -benchtime=1x ./core/backup` (part of the same command):\n\n```\n%s\n```\n\n", backup)
+	w("See `docs/benchmarks-backup.md` for what each backup benchmark measures.\n")
+	return b.String()
+}
+
+func pass(ok bool) string {
+	if ok {
+		return "**met**"
+	}
+	return "**missed**"
+}
+
+func dur(d time.Duration) string {
+	if d >= 10*time.Second {
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+func comma(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func goVersion() string {
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		return runtime.Version()
+	}
+	return strings.TrimSpace(string(out))
+}
