@@ -25,20 +25,25 @@ func render(p params, ms []measurement, naive *measurement, thumbRate float64, t
 	w("| run | requests | wall | floor | wall ÷ floor | files written | files/s | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range ms {
 		fl := m.floor(p.latency, p.inflight)
-		w("| %s | %s | %s | %s | %.2f | %s | %s | %.0f MB |\n", m.name, comma(int(m.requests)), dur(m.wall), dur(fl), ratio(m.wall, fl),
-			comma(m.files), comma(int(float64(m.files)/m.wall.Seconds())), float64(m.peakRSS)/(1<<20))
+		rss := "— (in process)"
+		if m.peakRSS > 0 {
+			rss = fmt.Sprintf("%.0f MB", float64(m.peakRSS)/(1<<20))
+		}
+		w("| %s | %s | %s | %s | %.2f | %s | %s | %s |\n", m.name, comma(int(m.requests)), dur(m.wall), dur(fl), ratio(m.wall, fl),
+			comma(m.files), comma(int(float64(m.files)/m.wall.Seconds())), rss)
 	}
 	if naive != nil {
 		w("| %s (1 in flight, page size 10) | %s | %s | %s | %.2f | %s | %s | — |\n", naive.name, comma(int(naive.requests)), dur(naive.wall),
 			dur(time.Duration(naive.requests)*p.latency), ratio(naive.wall, time.Duration(naive.requests)*p.latency), comma(naive.files),
 			comma(int(float64(naive.files)/naive.wall.Seconds())))
 	}
-	initial, nochange := ms[0], ms[1]
+	initial, nochange, warm := ms[0], ms[1], ms[2]
 	pages := int(math.Ceil(float64(p.batches) / 100))
 	w("\n### Targets\n\n| target | result |\n|---|---|\n")
 	w("| initial sync ≤ 1.3 × floor | %.2f × — %s |\n", ratio(initial.wall, initial.floor(p.latency, p.inflight)), pass(ratio(initial.wall, initial.floor(p.latency, p.inflight)) <= 1.3))
 	w("| no-change sync ≤ ⌈batches ÷ page size⌉ + 1 = %d requests | %d — %s |\n", pages+1, nochange.requests, pass(nochange.requests <= int64(pages+1)))
-	w("| no-change sync ≤ 1.5 × floor | %.2f × — %s |\n", ratio(nochange.wall, nochange.floor(p.latency, p.inflight)), pass(ratio(nochange.wall, nochange.floor(p.latency, p.inflight)) <= 1.5))
+	w("| no-change sync ≤ 1.5 × floor, CLI (new process, new token) | %.2f × — %s |\n", ratio(nochange.wall, nochange.floor(p.latency, p.inflight)), pass(ratio(nochange.wall, nochange.floor(p.latency, p.inflight)) <= 1.5))
+	w("| no-change sync ≤ 1.5 × floor, app (warm client) | %.2f × — %s |\n", ratio(warm.wall, warm.floor(p.latency, p.inflight)), pass(ratio(warm.wall, warm.floor(p.latency, p.inflight)) <= 1.5))
 	peak := int64(0)
 	for _, m := range ms {
 		peak = max(peak, m.peakRSS)
