@@ -156,6 +156,12 @@ func TestSnapshotThumbnailsLinkedWhenUnchanged(t *testing.T) {
 	if first.Written.FilesLinked != 0 {
 		t.Errorf("first snapshot linked %d files, want 0", first.Written.FilesLinked)
 	}
+	// Only a verified snapshot is linked from.
+	if again := f.snapshot(t, true); again.Written.FilesLinked != 0 {
+		t.Errorf("snapshot after an unverified one linked %d files, want 0", again.Written.FilesLinked)
+	}
+	first = f.snapshot(t, true)
+	verifyOK(t, first.Path)
 	second := f.snapshot(t, true)
 	// The database is identical (nothing changed), and so are config.json
 	// and the 5 thumbnails: all linked, only the manifest written.
@@ -184,6 +190,7 @@ func TestSnapshotThumbnailsLinkedWhenUnchanged(t *testing.T) {
 	if err := f.db.SetLocalPath(context.Background(), "c9", "/x", t0); err != nil {
 		t.Fatal(err)
 	}
+	verifyOK(t, second.Path)
 	third := f.snapshot(t, true)
 	// t0.jpg and new.jpg are copied; the changed database is moved in from
 	// its staging copy (same volume here).
@@ -290,4 +297,12 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func verifyOK(t *testing.T, dir string) {
+	t.Helper()
+	rep, err := Verify(context.Background(), dir, VerifyOptions{Mark: true})
+	if err != nil || !rep.OK {
+		t.Fatalf("%s does not verify: %v %+v", dir, err, rep.Findings)
+	}
 }

@@ -167,4 +167,3 @@ func testRestore(ctx context.Context, snap string, opt TestRestoreOptions, now f
 	}
 	return rep, nil
 }
-
