@@ -182,6 +182,9 @@ func (c *Controller) Close() error {
 		}
 	}
 	c.wg.Wait()
+	if c.deps.Safety != nil {
+		c.deps.Safety.Close()
+	}
 	return err
 }
 

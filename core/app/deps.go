@@ -45,6 +45,9 @@ type Deps struct {
 	Backups Backups
 	// NewWatcher starts the data-folder watcher; nil means none.
 	NewWatcher WatcherFactory
+	// Safety, if set, is told about every local data change and closed by
+	// Close (*backup.SafetySnapshotter).
+	Safety SafetySnapshots
 
 	// Command names the app in the sync lock; default "Stocksync app".
 	Command string
@@ -122,6 +125,9 @@ type SnapshotInfo struct {
 	Time  time.Time
 	Files int
 	Bytes int64
+	// Warning is something that went wrong after the snapshot was safely
+	// written (e.g. old snapshots could not be pruned).
+	Warning string
 }
 
 // VerifyInfo is what verifying a snapshot found.
@@ -137,6 +143,12 @@ type RestoreInfo struct {
 	OK       bool
 	Files    int
 	Problems []string
+}
+
+// SafetySnapshots takes safety snapshots a while after local data changed.
+type SafetySnapshots interface {
+	Changed()
+	Close()
 }
 
 // WatchKind is what the data-folder watcher saw.

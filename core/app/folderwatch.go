@@ -25,6 +25,9 @@ func (c *Controller) watchFolder(ctx context.Context, w Watcher) {
 func (c *Controller) handleWatch(ctx context.Context, ev WatchEvent) {
 	switch ev.Kind {
 	case WatchLocalDataChanged:
+		if c.deps.Safety != nil {
+			c.deps.Safety.Changed()
+		}
 		c.checkReminders(ctx)
 	case WatchDatabaseGone, WatchFolderGone:
 		folder := ev.Kind == WatchFolderGone

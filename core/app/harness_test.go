@@ -34,6 +34,7 @@ type harnessOptions struct {
 	wrap    func(ESPClient) ESPClient
 	backups bool
 	demo    bool // the demo server is offered
+	real    bool // package backup does the backups
 	start   bool // call Start
 }
 
@@ -123,6 +124,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	if o.backups {
 		deps.Backups = h.backups
+	}
+	if o.real {
+		deps.Backups = &BackupEngine{Dir: dir, DB: db, TempDir: t.TempDir(), Now: h.clock.Now}
 	}
 	c, err := New(deps)
 	if err != nil {

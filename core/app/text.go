@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/reminder"
@@ -369,7 +370,11 @@ func lastVerifyText(now time.Time, r store.BackupRun) string {
 }
 
 func snapshotResult(info SnapshotInfo) string {
-	return "Backed up " + reminder.Plural(info.Files, "file", "files") + " to " + info.Path
+	s := "Backed up " + reminder.Plural(info.Files, "file", "files") + " to " + info.Path
+	if info.Warning != "" {
+		s += "; " + info.Warning
+	}
+	return s
 }
 
 func verifyResult(info VerifyInfo) string {
@@ -388,7 +393,23 @@ func restoreResult(info RestoreInfo) string {
 
 func opFailed(op Operation, err error) string {
 	what := map[Operation]string{OpBackUp: "Backup", OpVerify: "Verify", OpTestRestore: "Test restore"}[op]
+	var de *backup.DestinationError
+	if errors.As(err, &de) {
+		if why, ok := destinationReasons[de.Reason]; ok {
+			return what + " failed: " + why
+		}
+	}
 	return what + " failed: " + err.Error()
+}
+
+// destinationReasons say what to do about a backup folder that cannot be
+// used, in the app's terms (package backup's own messages name CLI commands).
+var destinationReasons = map[backup.Reason]string{
+	backup.ReasonMissing:    "the backup folder is not there: connect the drive (or mount the share) and try again, or choose another folder",
+	backup.ReasonNotFolder:  "the backup destination is a file, not a folder: choose a folder",
+	backup.ReasonReadOnly:   "the backup folder is on a read-only disk: choose another folder",
+	backup.ReasonFull:       "the backup disk is full: free some space or choose another folder",
+	backup.ReasonPermission: "Stocksync may not write to the backup folder: allow it in Finder (Get Info → Sharing & Permissions) or choose another folder",
 }
 
 // Backup methods, in the guide's order.
