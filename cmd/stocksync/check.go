@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/check"
+)
+
+var _ = register(newCheckCmd)
+
+func newCheckCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Check the data folder: database integrity, settings, local-only data, thumbnails",
+		Long: `Checks the data folder in phases and lists what it finds: errors (data may be at
+risk), warnings and hints, each with how to fix it. It only reads, so it is safe
+to run on a damaged folder before deciding what to restore.
+
+Exit status: 0 no errors (warnings allowed), 3 errors found, 1 the check could not run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := dataDir()
+			if err != nil {
+				return err
+			}
+			r := check.Run(cmd.Context(), d)
+			out := cmd.OutOrStdout()
+			if asJSON {
+				if err := writeJSON(out, r); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range r.Phases {
+					status := "ok"
+					switch {
+					case p.Skipped != "":
+						status = "skipped: " + p.Skipped
+					case p.Findings > 0:
+						status = fmt.Sprintf("%d finding(s)", p.Findings)
+					}
+					fmt.Fprintf(out, "%-16s %s\n", p.Name, status)
+				}
+				for _, f := range r.Findings {
+					fmt.Fprintf(out, "\n%s: %s\n", f.Severity, f.What)
+					if f.Fix != "" {
+						fmt.Fprintf(out, "  fix: %s\n", f.Fix)
+					}
+				}
+				fmt.Fprintf(out, "\n%d error(s), %d warning(s) in %s\n", r.Errors, r.Warnings, r.DataDir)
+			}
+			if !r.OK() {
+				return &exitError{code: exitPartial}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
