@@ -158,21 +158,24 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOverrides) (stor
 	} else if err != nil {
 		return store.PendingUpload{}, nil, fmt.Errorf("cannot add %s: %w", arg, err)
 	}
+	// Look before opening: opening a named pipe would block.
+	st, err := os.Stat(path)
+	if err != nil {
+		return store.PendingUpload{}, nil, fmt.Errorf("cannot add %s: %w", arg, err)
+	}
+	if err := checkRegular(arg, st); err != nil {
+		return store.PendingUpload{}, nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return store.PendingUpload{}, nil, fmt.Errorf("cannot add %s: %w", arg, err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	if st, err = f.Stat(); err != nil {
 		return store.PendingUpload{}, nil, fmt.Errorf("cannot add %s: %w", arg, err)
 	}
-	switch {
-	case st.IsDir():
-		return store.PendingUpload{}, nil, &addError{fmt.Sprintf("cannot add %s: it is a folder; name the files in it instead (e.g. %s)",
-			arg, filepath.Join(arg, "*.jpg")), filemeta.ErrUnsupported}
-	case !st.Mode().IsRegular():
-		return store.PendingUpload{}, nil, &addError{fmt.Sprintf("cannot add %s: not a regular file", arg), filemeta.ErrUnsupported}
+	if err := checkRegular(arg, st); err != nil {
+		return store.PendingUpload{}, nil, err
 	}
 	m, err := filemeta.ReadFrom(f, st.Size(), path)
 	if errors.Is(err, filemeta.ErrUnsupported) {
@@ -202,6 +205,17 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOverrides) (stor
 	}
 	p.AddedAt, p.UpdatedAt = now, now
 	return p, m.Warnings, nil
+}
+
+func checkRegular(arg string, st fs.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return &addError{fmt.Sprintf("cannot add %s: it is a folder; name the files in it instead (e.g. %s)",
+			arg, filepath.Join(arg, "*.jpg")), filemeta.ErrUnsupported}
+	case !st.Mode().IsRegular():
+		return &addError{fmt.Sprintf("cannot add %s: not a regular file", arg), filemeta.ErrUnsupported}
+	}
+	return nil
 }
 
 // pendingByID reads back the rows just added, so --json shows exactly what

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -225,19 +226,25 @@ func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Opening a named pipe would block; it is refused first.
+	fifo := e.photo("pipe.jpg")
+	if out, err := exec.Command("mkfifo", fifo).CombinedOutput(); err != nil {
+		t.Skipf("mkfifo: %v %s", err, out)
+	}
 	missing := e.photo("missing.jpg")
-	stdout, stderr, code := e.run(t, "add", missing, e.photos, gif, pdf)
+	stdout, stderr, code := e.run(t, "add", missing, e.photos, gif, pdf, fifo)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
 	wantErr := "stocksync: cannot add " + missing + ": no such file\n" +
 		"stocksync: cannot add " + e.photos + ": it is a folder; name the files in it instead (e.g. " + filepath.Join(e.photos, "*.jpg") + ")\n" +
 		"stocksync: cannot add " + gif + ": is not a supported type (.gif); Stocksync accepts .jpg, .jpeg, .png, .tif, .tiff, .heic and .dng images; .mov, .mp4 and .m4v videos\n" +
-		"stocksync: cannot add " + pdf + `: the content is not a JPEG image as the name says (it starts with 25 50 44 46 2d 31 2e 37 "%PDF-1.7")` + "\n"
+		"stocksync: cannot add " + pdf + `: the content is not a JPEG image as the name says (it starts with 25 50 44 46 2d 31 2e 37 "%PDF-1.7")` + "\n" +
+		"stocksync: cannot add " + fifo + ": not a regular file\n"
 	if stderr != wantErr {
 		t.Errorf("stderr\n got %s\nwant %s", stderr, wantErr)
 	}
-	if want := "Nothing added: 4 files failed.\n"; stdout != want {
+	if want := "Nothing added: 5 files failed.\n"; stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
 	if got := e.pending(t); len(got) != 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -249,6 +250,18 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(sub); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("Read(folder) = %v, want not a regular file", err)
+	}
+}
+
+// TestReadRefusesPipeWithoutBlocking: opening a named pipe for reading
+// waits for a writer, so Read must refuse it before opening.
+func TestReadRefusesPipeWithoutBlocking(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pipe.jpg")
+	if out, err := exec.Command("mkfifo", fifo).CombinedOutput(); err != nil {
+		t.Skipf("mkfifo: %v %s", err, out)
+	}
+	if _, err := Read(fifo); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Read(fifo) = %v, want not a regular file", err)
 	}
 }
 

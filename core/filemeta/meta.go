@@ -49,18 +49,25 @@ func (e *UnsupportedError) Error() string { return e.Name + ": " + e.Reason }
 func (e *UnsupportedError) Is(target error) bool { return target == ErrUnsupported }
 
 // Read opens path and reads its metadata. The file is read in bounded
-// pieces, never whole.
+// pieces, never whole. Anything but a regular file is refused before it is
+// opened, so a named pipe cannot block the read.
 func Read(path string) (Meta, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Meta{}, fmt.Errorf("read metadata: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return Meta{}, &UnsupportedError{Name: path, Reason: "not a regular file"}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return Meta{}, fmt.Errorf("read metadata: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	if st, err = f.Stat(); err != nil {
 		return Meta{}, fmt.Errorf("read metadata: %w", err)
 	}
-	if !st.Mode().IsRegular() {
+	if !st.Mode().IsRegular() { // replaced between the two looks
 		return Meta{}, &UnsupportedError{Name: path, Reason: "not a regular file"}
 	}
 	return ReadFrom(f, st.Size(), path)
