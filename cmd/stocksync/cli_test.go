@@ -101,7 +101,7 @@ func TestSyncListEditCheck(t *testing.T) {
 		t.Errorf("status %+v", s.Summary)
 	}
 	out, _, _ = runCLI(t, "--data-dir", dir, "list", "batches", "--json")
-	if n := strings.Count(out, `"ID"`); n != 4 {
+	if n := strings.Count(out, `"submission_name"`); n != 4 {
 		t.Errorf("list batches: %d batches in %s", n, out)
 	}
 	id := srv.ContributionIDs(srv.BatchIDs()[0])[0]

@@ -32,6 +32,9 @@ func newStatusCmd() *cobra.Command {
 				return err
 			}
 			out := statusJSON{DataDir: d.Root, Summary: store.Summary{ByBucket: map[string]int{}}}
+			for _, b := range store.Buckets {
+				out.Summary.ByBucket[b] = 0
+			}
 			// Reading status never creates a data folder as a side effect.
 			if _, err := os.Stat(d.DB()); err == nil {
 				out.Exists = true

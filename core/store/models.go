@@ -5,68 +5,105 @@ import (
 	"time"
 )
 
-// Batch is a submission batch as last synced from ESP.
+// Batch is a submission batch as last synced from ESP. The JSON form is what
+// `stocksync list batches --json` prints (docs/cli.md).
 type Batch struct {
-	ID, Name, Type, Status, Note        string
-	CreatedAt, UpdatedAt, LastSubmitted time.Time
-	Counts                              BatchCounts
-	IsGetty, IsIStock, IStockExclusive  bool
-	ServerVersion, SyncedVersion        string
-	SyncedAt, RemovedAt                 time.Time
+	ID              string      `json:"id"`
+	Name            string      `json:"submission_name"`
+	Type            string      `json:"submission_type"`
+	Status          string      `json:"status"`
+	Note            string      `json:"note,omitempty"`
+	CreatedAt       time.Time   `json:"created_at,omitzero"`
+	UpdatedAt       time.Time   `json:"updated_at,omitzero"`
+	LastSubmitted   time.Time   `json:"last_submitted_at,omitzero"`
+	Counts          BatchCounts `json:"counts"`
+	IsGetty         bool        `json:"is_getty"`
+	IsIStock        bool        `json:"is_istock"`
+	IStockExclusive bool        `json:"istock_exclusive"`
+	ServerVersion   string      `json:"-"`
+	SyncedVersion   string      `json:"-"`
+	SyncedAt        time.Time   `json:"synced_at,omitzero"`
+	RemovedAt       time.Time   `json:"removed_at,omitzero"`
 }
 
 // BatchCounts are the per-batch counts ESP reports.
 type BatchCounts struct {
-	Contributions, Submitted, AwaitingReview, Reviewed int
-	Revisable, Accepted, Rejected, Pending             int
+	Contributions  int `json:"files"`
+	Submitted      int `json:"submitted"`
+	AwaitingReview int `json:"in_review"`
+	Reviewed       int `json:"reviewed"`
+	Revisable      int `json:"revisable"`
+	Accepted       int `json:"accepted"`
+	Rejected       int `json:"rejected"`
+	Pending        int `json:"pending"`
 }
 
 // Contribution is one file in a batch, as last synced from ESP.
 type Contribution struct {
-	ID, BatchID, MasterID, Status         string
-	FileName, MimeType, MediaType         string
-	Width, Height                         int
-	ThumbnailURL, Headline, Caption       string
-	Keywords                              []string
-	CountryOfShoot, City, ProvinceState   string
-	Copyright, CreditLine, CameraShotDate string
-	Submittable                           bool
-	SubmittedAt, SubmittedToReviewAt      time.Time
-	PublishedAt, CreatedAt, UpdatedAt     time.Time
-	Errors                                map[string][]string
-	AcceptedAt, RemovedAt                 time.Time
-	Reviews                               []Review
+	ID                  string              `json:"id"`
+	BatchID             string              `json:"batch_id"`
+	MasterID            string              `json:"master_id,omitempty"`
+	Status              string              `json:"status"`
+	FileName            string              `json:"file_name"`
+	MimeType            string              `json:"mime_type,omitempty"`
+	MediaType           string              `json:"media_type,omitempty"`
+	Width               int                 `json:"image_width,omitempty"`
+	Height              int                 `json:"image_height,omitempty"`
+	ThumbnailURL        string              `json:"thumbnail_url,omitempty"`
+	Headline            string              `json:"title"`
+	Caption             string              `json:"description"`
+	Keywords            []string            `json:"keywords"`
+	CountryOfShoot      string              `json:"country_of_shoot,omitempty"`
+	City                string              `json:"city,omitempty"`
+	ProvinceState       string              `json:"province_state,omitempty"`
+	Copyright           string              `json:"copyright,omitempty"`
+	CreditLine          string              `json:"credit_line,omitempty"`
+	CameraShotDate      string              `json:"camera_shot_date,omitempty"`
+	Submittable         bool                `json:"submittable"`
+	SubmittedAt         time.Time           `json:"submitted_at,omitzero"`
+	SubmittedToReviewAt time.Time           `json:"submitted_to_review_at,omitzero"`
+	PublishedAt         time.Time           `json:"published_at,omitzero"`
+	CreatedAt           time.Time           `json:"created_at,omitzero"`
+	UpdatedAt           time.Time           `json:"updated_at,omitzero"`
+	Errors              map[string][]string `json:"errors,omitempty"`
+	AcceptedAt          time.Time           `json:"accepted_at,omitzero"`
+	RemovedAt           time.Time           `json:"removed_at,omitzero"`
+	Reviews             []Review            `json:"reviews,omitempty"`
 }
 
 // Review is one inspector decision on a file.
 type Review struct {
-	ReviewedAt time.Time
-	Outcome    string // accepted, revisable, rejected (open text)
-	Reasons    []string
-	Notes      string
+	ReviewedAt time.Time `json:"reviewed_at,omitzero"`
+	Outcome    string    `json:"outcome"` // accepted, revisable, rejected (open text)
+	Reasons    []string  `json:"reasons,omitempty"`
+	Notes      string    `json:"notes,omitempty"`
 }
 
 // PendingUpload is a LOCAL-ONLY file prepared here and not yet on ESP.
 type PendingUpload struct {
-	ID                 int64
-	Path               string
-	Title, Description string
-	Keywords           []string
-	MediaType          string
-	Size               int64
-	AddedAt, UpdatedAt time.Time
+	ID          int64     `json:"id"`
+	Path        string    `json:"path"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Keywords    []string  `json:"keywords"`
+	MediaType   string    `json:"media_type,omitempty"`
+	Size        int64     `json:"size"`
+	AddedAt     time.Time `json:"added_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // LocalEdit is a LOCAL-ONLY metadata change to a file on ESP. Nil fields are
 // not edited.
 type LocalEdit struct {
-	ContributionID       string
-	Headline, Caption    *string
-	Keywords             *[]string
-	BaseUpdatedAt        time.Time
-	State                string // waiting, conflict
-	Conflict             string
-	CreatedAt, UpdatedAt time.Time
+	ContributionID string    `json:"file_id"`
+	Headline       *string   `json:"title,omitempty"`
+	Caption        *string   `json:"description,omitempty"`
+	Keywords       *[]string `json:"keywords,omitempty"`
+	BaseUpdatedAt  time.Time `json:"base_updated_at,omitzero"`
+	State          string    `json:"state"` // waiting, conflict
+	Conflict       string    `json:"conflict,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Edit states.
