@@ -149,6 +149,10 @@ func (c *Controller) NotificationAction(notificationID, actionID string) {
 // minute while the app runs.
 func (c *Controller) MenuOpened() { c.Tick() }
 
+// MenuClosed is the counterpart of MenuOpened. Relative times keep
+// refreshing every minute either way, so it has nothing to stop.
+func (c *Controller) MenuClosed() {}
+
 // Tick republishes the state if a relative time ("5 minutes ago") changed.
 func (c *Controller) Tick() { c.update(func() {}) }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"time"
@@ -25,14 +26,14 @@ func render(f facts, now time.Time) State {
 func renderMenu(f facts, now time.Time) Menu {
 	m := Menu{
 		Syncing:     f.sync.running,
-		Tooltip:     textTooltip,
 		SyncItem:    MenuItem{Title: syncTitle(f.sync.running, progressOf(f.sync.progress)), Enabled: !f.sync.running},
 		PushChecked: f.cfg.PushLocalChanges,
 	}
 	m.LastSyncLine = lastSyncLine(f, now)
+	m.Tooltip = tooltip(m.LastSyncLine)
 	m.PortfolioLine = portfolioLine(f.summary.ByBucket)
 	m.WarningLine = warningLine(f, now)
-	m.Attention = activeFailure(f) == failBadCredentials || f.dbGone || f.folderGone
+	m.Attention = activeFailure(f) == failBadCredentials || f.dbGone || f.folderGone || dbDamaged(f)
 	switch {
 	case !f.loginKnown:
 		m.LoginEnabled = false
@@ -108,6 +109,8 @@ func warningLine(f facts, now time.Time) string {
 		return textFolderGone
 	case f.dbGone:
 		return textDBGone
+	case dbDamaged(f):
+		return textDBDamaged
 	case overdue(f, now) && f.lastBackup.IsZero():
 		return noBackupLine(f.sinceBackup.Total())
 	case overdue(f, now):
@@ -116,6 +119,11 @@ func warningLine(f facts, now time.Time) string {
 		return textTMExcludedLine
 	}
 	return ""
+}
+
+// dbDamaged: reading the database found it damaged.
+func dbDamaged(f facts) bool {
+	return errors.Is(f.summaryErr, store.ErrCorrupt) || errors.Is(f.sinceErr, store.ErrCorrupt)
 }
 
 func scheduleOf(cfg config.Config) reminder.Schedule {

@@ -30,8 +30,11 @@ const (
 	textDBGone          = "The Stocksync database is missing — quit Stocksync and restore it from a backup"
 	textFolderGone      = "The Stocksync data folder is missing — quit Stocksync and restore it from a backup"
 	textTMExcludedLine  = "The data folder is not in Time Machine backups"
-	textTooltip         = "Stocksync"
+	textDBDamaged       = "The Stocksync database is damaged — quit Stocksync and restore it from a backup"
 )
+
+// tooltip is the status item's tooltip: the app's name and the last sync.
+func tooltip(lastSync string) string { return "Stocksync — " + lastSync }
 
 // ago says how long ago t was, to the minute for the last day and in
 // calendar days (reminder.Ago) before that.
