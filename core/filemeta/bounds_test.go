@@ -69,10 +69,42 @@ func TestHugeVideoIsReadInBoundedWindows(t *testing.T) {
 			if got.Title != tt.want {
 				t.Errorf("Title = %q, want %q", got.Title, tt.want)
 			}
-			if read, limit := f.read.Load(), int64(2*scanWindow+16); read > limit {
+			if read, limit := f.read.Load(), int64(2*scanWindow+64<<10); read > limit {
 				t.Errorf("read %d bytes of a 4 GiB file, want at most %d", read, limit)
 			}
 		})
+	}
+}
+
+// TestHugeFaststartVideo: XMP at the end of a 20 MB moov at the start of a
+// 4 GiB file is beyond both scan windows; the box walk goes straight to it.
+func TestHugeFaststartVideo(t *testing.T) {
+	const size = 4 << 30
+	xmpBox := box("udta", box("XMP_", xmpDoc{title: "Deep in moov"}.packet()))
+	moovSize := 20<<20 + 8 + len(xmpBox)
+	stbl := make([]byte, 8)
+	binary.BigEndian.PutUint32(stbl, 20<<20)
+	copy(stbl[4:], "trak")
+	moovHdr := binary.BigEndian.AppendUint32(nil, uint32(moovSize))
+	moovHdr = append(moovHdr, "moov"...)
+	ft := ftyp("isom")
+	moovAt := int64(len(ft))
+	mdatAt := moovAt + int64(moovSize)
+	mdat := binary.BigEndian.AppendUint32(nil, 1)
+	mdat = append(mdat, "mdat"...)
+	mdat = binary.BigEndian.AppendUint64(mdat, uint64(size-mdatAt))
+	f := &sparseFile{size: size, parts: []sparsePart{
+		{0, ft}, {moovAt, moovHdr}, {moovAt + 8, stbl}, {moovAt + 8 + 20<<20, xmpBox}, {mdatAt, mdat},
+	}}
+	got, err := ReadFrom(f, size, "long.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Deep in moov" {
+		t.Errorf("Title = %q, want %q", got.Title, "Deep in moov")
+	}
+	if read := f.read.Load(); read > 64<<10 {
+		t.Errorf("read %d bytes, want only the boxes' headers and the XMP", read)
 	}
 }
 

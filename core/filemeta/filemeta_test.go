@@ -152,6 +152,23 @@ func TestReadFrom(t *testing.T) {
 				MediaType: "video", MimeType: "video/mp4"},
 		},
 		{
+			name: "MP4 with XMP in Adobe's uuid box, after a thumbnail with its own XMP",
+			file: "adobe.mp4",
+			data: bytes.Join([][]byte{
+				ftyp("mp42"),
+				box("free", jpegWith(t, 2, 2, app1XMP(xmpDoc{title: "Thumbnail"}.packet()))),
+				box("uuid", xmpUUID, xmpDoc{title: "The clip", keywords: []string{"clip"}}.packet()),
+				box("moov", box("mvhd", make([]byte, 100))),
+			}, nil),
+			want: Meta{Title: "The clip", Keywords: []string{"clip"}, MediaType: "video", MimeType: "video/mp4"},
+		},
+		{
+			name: "MP4 with broken boxes falls back to the scan",
+			file: "odd.mp4",
+			data: append(ftyp("isom"), append([]byte("\x00\x00\x00\x03junk"), xmpDoc{title: "Scanned"}.packet()...)...),
+			want: Meta{Title: "Scanned", Keywords: []string{}, MediaType: "video", MimeType: "video/mp4"},
+		},
+		{
 			name: "old QuickTime starting with a wide box",
 			file: "clip.MOV",
 			data: mp4With(box("wide"), xmpDoc{title: "Falls"}.packet()),

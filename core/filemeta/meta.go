@@ -93,7 +93,7 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (Meta, error) {
 	case formatTIFF:
 		raw, err = readTIFF(r, size)
 	default:
-		raw, err = scanXMP(r, size)
+		raw, err = readBMFF(r, size)
 	}
 	if err != nil {
 		return Meta{}, fmt.Errorf("read metadata of %s: %w", name, err)

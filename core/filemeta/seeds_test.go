@@ -52,6 +52,7 @@ func readFromSeeds(tb testing.TB) []fileSeed {
 		fileSeed{"mp4", ".mp4", mp4With(ftyp("isom", "mp42"), xmpDoc{title: "Clip", keywords: []string{"a"}}.packet())},
 		fileSeed{"heic", ".heic", mp4With(ftyp("heic", "mif1"), xmpDoc{description: "HEIC"}.packet())},
 		fileSeed{"mov-wide", ".mov", mp4With(box("wide"), nil)},
+		fileSeed{"mp4-uuid", ".mp4", bytes.Join([][]byte{ftyp("mp42"), box("uuid", xmpUUID, xmpDoc{title: "U"}.packet()), box("mdat")}, nil)},
 		fileSeed{"jpeg-split-app13", ".jpg", jpegWith(tb, 2, 2, app13(irbResource(0x0404, mapleIIM)[:9]), app13(irbResource(0x0404, mapleIIM)[9:]))},
 		fileSeed{"png-end", ".png", pngWith(tb, 1, 1, true, itxt(pngXMPKeyword, xmpDoc{headline: "H"}.packet(), false))},
 		fileSeed{"gif", ".gif", []byte("GIF89a\x01\x00\x01\x00")},
