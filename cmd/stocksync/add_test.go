@@ -282,3 +282,31 @@ func TestAddJSON(t *testing.T) {
 		t.Errorf("--json with nothing added = %q, want []", stdout)
 	}
 }
+
+func TestAddWarnsAboutDamagedMetadata(t *testing.T) {
+	e := newAddEnv(t)
+	b, err := os.ReadFile(e.photo("maple.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Same length, so the JPEG segment stays intact; only the XML breaks.
+	broken := bytes.Replace(b, []byte("</x:xmpmeta>"), []byte("<!x:xmpmeta>"), 1)
+	if bytes.Equal(broken, b) {
+		t.Fatal("fixture has no XMP end tag to damage")
+	}
+	path := e.photo("damaged.jpg")
+	if err := os.WriteFile(path, broken, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := e.run(t, "add", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "stocksync: warning: " + path + ": embedded XMP is malformed, read up to the damage: "; !strings.HasPrefix(stderr, want) {
+		t.Errorf("stderr %q, want it to start with %q", stderr, want)
+	}
+	// Everything before the damage was read.
+	if want := "added " + path + " — “Red maple leaf” · 5 keywords\n"; !strings.HasPrefix(stdout, want) {
+		t.Errorf("stdout %q, want it to start with %q", stdout, want)
+	}
+}
