@@ -9,6 +9,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // BackupEngine is the Backups of the app: package backup's snapshots, verify
@@ -109,4 +110,58 @@ func messages(fs []backup.Finding) []string {
 // pruneFailed is kept in the snapshot's result: the snapshot itself is fine.
 func pruneFailed(err error) string {
 	return fmt.Sprintf("old snapshots could not be removed (%v)", err)
+}
+
+// NewFolderWatcher is the app's WatcherFactory: package watch (fsnotify).
+func NewFolderWatcher(opt watch.Options) WatcherFactory {
+	return func(dataDir string) (Watcher, error) {
+		w, err := watch.New(datadir.Dir{Root: dataDir}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("watch the data folder: %w", err)
+		}
+		a := &folderWatcher{w: w, out: make(chan WatchEvent), done: make(chan struct{}), ended: make(chan struct{})}
+		go a.forward()
+		return a, nil
+	}
+}
+
+// folderWatcher translates package watch's events.
+type folderWatcher struct {
+	w     *watch.Watcher
+	out   chan WatchEvent
+	done  chan struct{} // closed by Close
+	ended chan struct{} // closed when forward returns
+}
+
+var watchKinds = map[watch.Kind]WatchKind{
+	watch.LocalDataChanged: WatchLocalDataChanged,
+	watch.DatabaseGone:     WatchDatabaseGone,
+	watch.FolderGone:       WatchFolderGone,
+	watch.FolderBack:       WatchFolderBack,
+	watch.Error:            WatchError,
+}
+
+func (a *folderWatcher) forward() {
+	defer close(a.ended)
+	defer close(a.out)
+	for ev := range a.w.Events() {
+		kind, ok := watchKinds[ev.Kind]
+		if !ok {
+			continue // a kind this build does not know: nothing to act on
+		}
+		select {
+		case a.out <- WatchEvent{Kind: kind, Path: ev.Path, Reason: ev.Reason, Err: ev.Err}:
+		case <-a.done:
+			return
+		}
+	}
+}
+
+func (a *folderWatcher) Events() <-chan WatchEvent { return a.out }
+
+func (a *folderWatcher) Close() error {
+	close(a.done)
+	err := a.w.Close()
+	<-a.ended
+	return err
 }

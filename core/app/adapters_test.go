@@ -84,3 +84,26 @@ func TestBackupToAMissingFolder(t *testing.T) {
 		t.Errorf("verify in a missing folder:\n%s", s)
 	}
 }
+
+func TestRealWatcherThroughTheController(t *testing.T) {
+	h := newHarness(t, harnessOptions{fsWatch: true, start: true})
+	h.settled()
+	h.addPending(2, t0)
+	h.waitState("local change seen", func(s State) bool { return len(s.Backups.AtRisk) == 1 && s.Backups.AtRisk[0] == "2 pending uploads" })
+
+	if err := os.Remove(h.dir.DB()); err != nil {
+		t.Fatal(err)
+	}
+	s := h.waitState("alarm", func(s State) bool { return s.Menu.Attention })
+	if s.Menu.WarningLine != textDBGone {
+		t.Errorf("warning line = %q, want %q", s.Menu.WarningLine, textDBGone)
+	}
+	h.waitFor("alarm notification", func() bool {
+		for _, n := range h.notes.Notifications() {
+			if n.ID == noteIDDataGone {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -161,12 +161,18 @@ const (
 	WatchDatabaseGone
 	// WatchFolderGone: the data folder itself was deleted or moved away.
 	WatchFolderGone
+	// WatchFolderBack: a data folder exists at the path again.
+	WatchFolderBack
+	// WatchError: the watcher had a problem; watching goes on.
+	WatchError
 )
 
 // WatchEvent is one event from the data-folder watcher.
 type WatchEvent struct {
-	Kind WatchKind
-	Path string
+	Kind   WatchKind
+	Path   string
+	Reason string // gone: deleted, moved or replaced
+	Err    error  // WatchError
 }
 
 // Watcher watches the data folder. Events is closed when the watcher stops.

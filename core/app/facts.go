@@ -53,7 +53,10 @@ type facts struct {
 	appErr error
 
 	dbGone, folderGone bool
-	watchErr           string
+	// folderBack: a data folder appeared again after one of the above; the
+	// open database is still the old file, so the app must be reopened.
+	folderBack bool
+	watchErr   string
 
 	verifying    bool
 	verifyResult string

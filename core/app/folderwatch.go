@@ -29,11 +29,16 @@ func (c *Controller) handleWatch(ctx context.Context, ev WatchEvent) {
 			c.deps.Safety.Changed()
 		}
 		c.checkReminders(ctx)
+	case WatchFolderBack:
+		c.update(func() { c.f.folderBack = c.f.folderGone || c.f.dbGone })
+	case WatchError:
+		c.update(func() { c.f.watchErr = ev.Err.Error() })
 	case WatchDatabaseGone, WatchFolderGone:
 		folder := ev.Kind == WatchFolderGone
 		var notes []notify.Notification
 		c.update(func() {
 			already := c.f.dbGone || c.f.folderGone
+			c.f.folderBack = false
 			if folder {
 				c.f.folderGone = true
 			} else {

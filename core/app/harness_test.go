@@ -19,6 +19,7 @@ import (
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // t0 is when every test starts: a Tuesday morning, in UTC so that tmutil's
@@ -35,6 +36,7 @@ type harnessOptions struct {
 	backups bool
 	demo    bool // the demo server is offered
 	real    bool // package backup does the backups
+	fsWatch bool // package watch watches the data folder
 	start   bool // call Start
 }
 
@@ -124,6 +126,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	if o.backups {
 		deps.Backups = h.backups
+	}
+	if o.fsWatch {
+		deps.NewWatcher = NewFolderWatcher(watch.Options{Debounce: 20 * time.Millisecond, MaxDelay: time.Second})
 	}
 	if o.real {
 		deps.Backups = &BackupEngine{Dir: dir, DB: db, TempDir: t.TempDir(), Now: h.clock.Now}

@@ -105,6 +105,8 @@ func overdue(f facts, now time.Time) bool {
 
 func warningLine(f facts, now time.Time) string {
 	switch {
+	case f.folderBack:
+		return textFolderBack
 	case f.folderGone:
 		return textFolderGone
 	case f.dbGone:
@@ -141,6 +143,7 @@ func renderBackups(f facts, now time.Time) BackupsPanel {
 		AtRisk:             atRiskLines(f.summary.AtRisk),
 		AtRiskSummary:      atRiskSummary(f.summary.AtRisk),
 		ChangedSinceBackup: changedSinceText(f.sinceBackup, f.lastBackup),
+		Note:               watchNote(f.watchErr),
 		TimeMachine:        renderTM(f, now),
 		App:                renderApp(f, now),
 		Schedule:           sched,

@@ -91,6 +91,9 @@ type BackupsPanel struct {
 	// ChangedSinceBackup says what the newest backup does not hold
 	// ("5 changes since the last backup"); "" when unknown or nothing.
 	ChangedSinceBackup string
+	// Note is a problem with how Stocksync looks after the folder ("" when
+	// none): e.g. changes are not being watched.
+	Note string
 
 	TimeMachine TimeMachinePanel
 	App         AppBackupPanel

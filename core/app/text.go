@@ -31,6 +31,7 @@ const (
 	textFolderGone      = "The Stocksync data folder is missing — quit Stocksync and restore it from a backup"
 	textTMExcludedLine  = "The data folder is not in Time Machine backups"
 	textDBDamaged       = "The Stocksync database is damaged — quit Stocksync and restore it from a backup"
+	textFolderBack      = "The Stocksync data folder is back — quit and reopen Stocksync to use it"
 )
 
 // tooltip is the status item's tooltip: the app's name and the last sync.
@@ -481,4 +482,11 @@ func loginFailed(on bool, err error) string {
 		return "Could not turn on Open at Login: " + err.Error()
 	}
 	return "Could not turn off Open at Login: " + err.Error()
+}
+
+func watchNote(err string) string {
+	if err == "" {
+		return ""
+	}
+	return "Stocksync cannot watch the data folder for changes (" + err + "): reminders may come late."
 }
