@@ -49,6 +49,10 @@ func (c *Controller) readCredentials() credFacts {
 // moment: call it off the main thread.
 func (c *Controller) SaveSettings(in SettingsInput) error {
 	err := c.saveSettings(in)
+	var creds credFacts
+	if err == nil {
+		creds = c.readCredentials() // the keychain, outside the lock
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.f.saveErr = ""
@@ -57,7 +61,7 @@ func (c *Controller) SaveSettings(in SettingsInput) error {
 		c.publishLocked()
 		return err
 	}
-	c.f.creds = c.readCredentials()
+	c.f.creds = creds
 	c.accountChangedLocked()
 	c.publishLocked()
 	return nil

@@ -172,7 +172,7 @@ func (c *Controller) espClient(cfg config.Config) (ESPClient, error) {
 		var err error
 		creds, err = c.deps.Secrets.Load()
 		if err != nil {
-			return nil, fmt.Errorf("read ESP credentials: %w", err)
+			return nil, &credentialsError{err}
 		}
 	}
 	key := clientKey(cfg, creds)
@@ -238,3 +238,9 @@ func (cf *currentFetcher) DownloadThumbnail(ctx context.Context, rawURL string, 
 	}
 	return f.DownloadThumbnail(ctx, rawURL, w, maxBytes)
 }
+
+// credentialsError: the stored ESP account could not be read.
+type credentialsError struct{ err error }
+
+func (e *credentialsError) Error() string { return "read the ESP account: " + e.err.Error() }
+func (e *credentialsError) Unwrap() error { return e.err }

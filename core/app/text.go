@@ -121,7 +121,10 @@ func failureText(now time.Time, kind failKind, reason string, at time.Time) stri
 // saying what happens next or what to do.
 func failureReason(err error) string {
 	var ce *store.CorruptError
+	var cred *credentialsError
 	switch {
+	case errors.As(err, &cred):
+		return "Stocksync cannot read the ESP account — open Settings…"
 	case errors.Is(err, esp.ErrUnavailable):
 		return "ESP is unavailable, will retry"
 	case errors.Is(err, esp.ErrRateLimited):

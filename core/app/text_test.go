@@ -95,6 +95,7 @@ func TestFailureLines(t *testing.T) {
 		{failOther, espErr(esp.ErrForbidden), "Sync failed 2 minutes ago: the ESP account has no rights for this"},
 		{failOther, espErr(esp.ErrMalformed), "Sync failed 2 minutes ago: ESP sent an answer Stocksync does not understand"},
 		{failOther, &store.CorruptError{Path: "x", Err: store.ErrCorrupt}, "Sync failed 2 minutes ago: the database is damaged — open Backups… to restore"},
+		{failOther, &credentialsError{errors.New("keychain locked")}, "Sync failed 2 minutes ago: Stocksync cannot read the ESP account — open Settings…"},
 		{failOther, errors.New("disk full"), "Sync failed 2 minutes ago: unexpected error, will retry (see stocksync status)"},
 	} {
 		reason := ""
