@@ -114,6 +114,7 @@ func (b *builder) put(rel, src, sum string, size int64, move bool, m *Manifest) 
 				return destErr(b.dest, err)
 			}
 			b.stats.FilesMoved++
+			b.stats.BytesWritten += size // written there by the copy, in the data folder's volume
 			m.Files = append(m.Files, FileEntry{Path: rel, Size: size, SHA256: sum})
 			return nil
 		}

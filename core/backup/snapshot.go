@@ -52,6 +52,7 @@ type Info struct {
 	SchemaVersion      int              `json:"schema_version"`
 	Raw                bool             `json:"raw,omitempty"`
 	ThumbnailsIncluded bool             `json:"thumbnails_included"`
+	Settings           bool             `json:"settings"` // config.json is included
 	Files              int              `json:"files"`
 	Size               int64            `json:"size"`
 	LocalOnly          map[string]int64 `json:"local_only"`
@@ -67,7 +68,8 @@ type Info struct {
 
 // WriteStats counts what a snapshot wrote.
 type WriteStats struct {
-	// BytesWritten went into the destination (file contents and manifest).
+	// BytesWritten went into the destination's volume: copied files, the
+	// manifest, and the database copy when it was moved there from staging.
 	BytesWritten int64 `json:"bytes_written"`
 	// StagedBytes is the database copy made in the data folder first.
 	StagedBytes int64 `json:"staged_bytes"`
@@ -85,6 +87,7 @@ func infoOf(dir string, m Manifest) Info {
 	for _, f := range m.Files {
 		in.Size += f.Size
 	}
+	_, in.Settings = m.File(ConfigName)
 	in.Verified = readVerified(dir)
 	return in
 }

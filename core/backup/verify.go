@@ -93,7 +93,11 @@ func (e *VerifyError) Error() string {
 	msg := fmt.Sprintf("snapshot %s failed verification", e.Report.Snapshot)
 	if len(errs) > 0 {
 		msg += ": " + errs[0].Message
-		if len(errs) > 1 {
+		switch len(errs) {
+		case 1:
+		case 2:
+			msg += " (and 1 more problem)"
+		default:
 			msg += fmt.Sprintf(" (and %d more problems)", len(errs)-1)
 		}
 	}

@@ -1,0 +1,249 @@
+package main
+
+// Backup commands. Exit status (docs/cli.md): 0 ok; 1 error (nothing written,
+// or the destination could not be used); 3 a snapshot failed verification or a
+// test restore found problems; 4 refused because a sync is running or the
+// database is open in another process (restore).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+var _ = register(newBackupCmd)
+
+// Every command that opens the database takes a safety snapshot before a
+// schema upgrade.
+func init() {
+	beforeMigrate = func(d datadir.Dir) func(context.Context, int, int) error {
+		return backup.BeforeMigrate(d, nil)
+	}
+}
+
+// backupJSON is the documented shape of `stocksync backup --json`.
+type backupJSON struct {
+	Snapshot backup.Info         `json:"snapshot"`
+	Verify   backup.Report       `json:"verify"`
+	Prune    *backup.PruneResult `json:"prune,omitempty"`
+}
+
+func newBackupCmd() *cobra.Command {
+	var to string
+	var withThumbs, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "backup [--to DIR] [--with-thumbnails]",
+		Short: "Take a verified snapshot of your local data into the backup folder",
+		Long: `Takes a snapshot of the data folder into the backup destination (set it once with
+"stocksync backup destination DIR", or pass --to DIR): a consistent copy of the
+database, the settings and a manifest, in a new folder named after the time. The
+snapshot is then verified, and older snapshots are pruned: the newest N (the
+"keep" setting, 10 by default) are kept, plus one per day for a week and one per
+week for two months, and never the only verified one.
+
+Thumbnails are left out by default (they can be downloaded again); with
+--with-thumbnails (or "include_thumbnails" in the settings) they are included,
+and unchanged ones are hard-linked from the previous snapshot.
+
+Exit status: 0 ok, 1 error, 3 the new snapshot failed verification.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			d, db, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			cfg, err := loadConfig(d)
+			if err != nil {
+				return err
+			}
+			dest, err := backupDestination(d, cfg, to)
+			if err != nil {
+				return err
+			}
+			thumbs := cfg.Backup.IncludeThumbnails
+			if cmd.Flags().Changed("with-thumbnails") {
+				thumbs = withThumbs
+			}
+			info, err := backup.Snapshot(ctx, backup.SnapshotOptions{DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: db})
+			if err != nil {
+				return err
+			}
+			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: db})
+			if err != nil {
+				return err
+			}
+			out := backupJSON{Snapshot: info, Verify: rep}
+			var perr error
+			if rep.OK {
+				pr, err := backup.Prune(dest, backup.DefaultPolicy(cfg.Backup.Keep), time.Now())
+				out.Prune, perr = &pr, err
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				if err := writeJSON(w, out); err != nil {
+					return err
+				}
+			} else {
+				printBackup(w, out)
+			}
+			if !rep.OK {
+				return &exitError{code: exitPartial, msg: rep.Err().Error() + ". Check the backup drive; the snapshot was kept so you can look at it"}
+			}
+			if perr != nil {
+				return fmt.Errorf("the snapshot is fine, but pruning old snapshots failed: %w", perr)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "back up into DIR instead of the configured destination")
+	cmd.Flags().BoolVar(&withThumbs, "with-thumbnails", false, "include the thumbnail cache (default: the include_thumbnails setting)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	cmd.AddCommand(newBackupListCmd(), newBackupVerifyCmd(), newBackupTestRestoreCmd(), newBackupStatusCmd(),
+		newBackupScheduleCmd(), newBackupDestinationCmd())
+	return cmd
+}
+
+func printBackup(w io.Writer, r backupJSON) {
+	s := r.Snapshot
+	what := []string{"database"}
+	if s.Settings {
+		what = append(what, "settings")
+	}
+	if s.ThumbnailsIncluded {
+		what = append(what, "thumbnails")
+	}
+	fmt.Fprintf(w, "Backed up to %s\n", s.Path)
+	fmt.Fprintf(w, "  %s in %s (%s)", bytesText(s.Size), plural(s.Files, "file"), strings.Join(what, ", "))
+	if st := s.Written; st != nil {
+		fmt.Fprintf(w, "; wrote %s", bytesText(st.BytesWritten))
+		if st.FilesLinked > 0 {
+			fmt.Fprintf(w, ", %s unchanged files linked from the previous snapshot", num(st.FilesLinked))
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  Only on this machine, now in the backup: %s\n", localOnlyLine(s.LocalOnly))
+	if r.Verify.OK {
+		fmt.Fprintf(w, "  Verified: %s files, %s read back and checked\n", num(r.Verify.FilesChecked), bytesText(r.Verify.BytesChecked))
+	} else {
+		printBackupFindings(w, r.Verify.Findings)
+	}
+	if p := r.Prune; p != nil {
+		fmt.Fprintf(w, "  %s kept", plural(len(p.Kept), "snapshot"))
+		if len(p.Deleted) > 0 {
+			fmt.Fprintf(w, ", %s older deleted", num(len(p.Deleted)))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func localOnlyLine(m map[string]int64) string {
+	return fmt.Sprintf("%s, %s, %s", plural(int(m["pending_uploads"]), "pending upload"),
+		plural(int(m["local_edits"]), "local edit"), plural(int(m["local_paths"]), "local file path"))
+}
+
+func printBackupFindings(w io.Writer, fs []backup.Finding) {
+	for _, f := range fs {
+		fmt.Fprintf(w, "  %s: %s\n", f.Severity, f.Message)
+	}
+}
+
+// destination is --to, else the configured folder, as an absolute path.
+func backupDestination(d datadir.Dir, cfg config.Config, to string) (string, error) {
+	dest := to
+	if dest == "" {
+		dest = cfg.Backup.Destination
+	}
+	if dest == "" {
+		return "", errors.New("no backup destination is set: choose a folder on an external drive, a NAS or a cloud drive with " +
+			"`stocksync backup destination DIR`, or pass --to DIR")
+	}
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return "", fmt.Errorf("backup destination %q: %w", dest, err)
+	}
+	if isInsideDir(abs, d.Root) {
+		return "", fmt.Errorf("backup destination %s is inside the data folder %s: a backup must live elsewhere (another drive, a NAS or a cloud drive)", abs, d.Root)
+	}
+	return abs, nil
+}
+
+// isUnder reports whether p is dir or inside it.
+func isInsideDir(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
+}
+
+// openExistingStore opens the database only if there is one: read-mostly
+// commands (verify, list) must work without a database and never create one.
+// A database that cannot be opened is reported to stderr and skipped, so a
+// snapshot can still be verified when the live database is the problem.
+func openExistingStore(ctx context.Context, cmd *cobra.Command, d datadir.Dir) *store.DB {
+	if _, err := os.Stat(d.DB()); err != nil {
+		return nil
+	}
+	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: not recorded in the backup history: %v\n", err)
+		return nil
+	}
+	return db
+}
+
+// recorder is db as a backup.Recorder, or nil.
+func backupRecorder(db *store.DB) backup.Recorder {
+	if db == nil {
+		return nil
+	}
+	return db
+}
+
+// resolveSnapshot finds the snapshot named by arg: a path, or a name in the
+// backup destination or the data folder's safety snapshots. "" means the
+// newest snapshot in the destination.
+func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, error) {
+	if arg == "" {
+		dest, err := backupDestination(d, cfg, "")
+		if err != nil {
+			return "", err
+		}
+		list, err := backup.List(dest)
+		if err != nil {
+			return "", err
+		}
+		for _, s := range list {
+			if s.Problem == "" {
+				return s.Path, nil
+			}
+		}
+		return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
+	}
+	if strings.ContainsRune(arg, filepath.Separator) || arg == "." || arg == ".." {
+		return filepath.Abs(arg)
+	}
+	var where []string
+	if dest, err := backupDestination(d, cfg, ""); err == nil {
+		where = append(where, dest)
+	}
+	where = append(where, d.Snapshots(), ".")
+	for _, dir := range where {
+		p := filepath.Join(dir, arg)
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return filepath.Abs(p)
+		}
+	}
+	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
+}

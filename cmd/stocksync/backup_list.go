@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/backup"
+)
+
+// backupListJSON is the documented shape of `stocksync backup list --json`.
+type backupListJSON struct {
+	Destination string        `json:"destination"`
+	Snapshots   []backup.Info `json:"snapshots"`
+	Problem     string        `json:"problem,omitempty"` // why the destination could not be listed
+	SafetyDir   string        `json:"safety_dir"`
+	Safety      []backup.Info `json:"safety"`
+}
+
+func newBackupListCmd() *cobra.Command {
+	var to string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--to DIR]",
+		Short: "List the snapshots in the backup folder and the safety snapshots in the data folder",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := dataDir()
+			if err != nil {
+				return err
+			}
+			cfg, err := loadConfig(d)
+			if err != nil {
+				return err
+			}
+			out := backupListJSON{SafetyDir: d.Snapshots(), Snapshots: []backup.Info{}, Safety: []backup.Info{}}
+			dest, derr := backupDestination(d, cfg, to)
+			if derr == nil {
+				out.Destination = dest
+				if out.Snapshots, derr = backup.List(dest); out.Snapshots == nil {
+					out.Snapshots = []backup.Info{}
+				}
+			}
+			if derr != nil {
+				out.Problem = derr.Error()
+			}
+			if s, err := backup.List(d.Snapshots()); err == nil {
+				out.Safety = s
+			} else if de := (*backup.DestinationError)(nil); !errors.As(err, &de) || de.Reason != backup.ReasonMissing {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				if err := writeJSON(w, out); err != nil {
+					return err
+				}
+			} else {
+				printBackupList(w, out, time.Now())
+			}
+			return derr
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "list DIR instead of the configured destination")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	return cmd
+}
+
+func printBackupList(w io.Writer, l backupListJSON, now time.Time) {
+	if l.Destination != "" {
+		fmt.Fprintf(w, "Snapshots in %s:\n", l.Destination)
+		printSnapshots(w, l.Snapshots, now)
+	}
+	fmt.Fprintf(w, "\nSafety snapshots in %s:\n", l.SafetyDir)
+	printSnapshots(w, l.Safety, now)
+}
+
+func printSnapshots(w io.Writer, list []backup.Info, now time.Time) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "  none")
+		return
+	}
+	for _, s := range list {
+		if s.Problem != "" {
+			fmt.Fprintf(w, "  %s  unreadable: %s\n", s.Name, s.Problem)
+			continue
+		}
+		verified := "not verified"
+		if !s.Verified.IsZero() {
+			verified = "verified " + ago(now, s.Verified)
+		}
+		extra := ""
+		switch {
+		case s.Raw:
+			extra = "  raw copy of a damaged database"
+		case s.Reason != "":
+			extra = "  " + s.Reason
+		}
+		if s.ThumbnailsIncluded {
+			extra += "  with thumbnails"
+		}
+		fmt.Fprintf(w, "  %s  %s  %9s  %s pending, %s edits, %s paths  %s%s\n", s.Name,
+			s.Created.Local().Format("2006-01-02 15:04"), bytesText(s.Size), num(int(s.LocalOnly["pending_uploads"])),
+			num(int(s.LocalOnly["local_edits"])), num(int(s.LocalOnly["local_paths"])), verified, extra)
+	}
+}

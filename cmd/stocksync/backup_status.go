@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/timemachine"
+)
+
+// backupStatusJSON is the documented shape of `stocksync backup status --json`.
+type backupStatusJSON struct {
+	DataDir            string `json:"data_dir"`
+	Destination        string `json:"destination"` // "" when none is set
+	DestinationOK      bool   `json:"destination_reachable"`
+	DestinationProblem string `json:"destination_problem,omitempty"`
+	Schedule           string `json:"schedule"`
+	Keep               int    `json:"keep"`
+	IncludeThumbnails  bool   `json:"include_thumbnails"`
+
+	Snapshots       int          `json:"snapshots"` // in the destination
+	NewestSnapshot  *backup.Info `json:"newest_snapshot,omitempty"`
+	SafetySnapshots int          `json:"safety_snapshots"`
+	NewestSafety    *backup.Info `json:"newest_safety_snapshot,omitempty"`
+
+	// From the backup history in the database.
+	LastBackup      *store.BackupRun `json:"last_backup,omitempty"`       // last successful snapshot
+	LastFailure     *store.BackupRun `json:"last_failure,omitempty"`      // a failed snapshot after it
+	LastVerify      *store.BackupRun `json:"last_verify,omitempty"`       // last verification, ok or not
+	LastTestRestore *store.BackupRun `json:"last_test_restore,omitempty"` // last test restore, ok or not
+
+	LocalOnly          store.AtRisk `json:"local_only"`                // everything only on this machine
+	ChangedSinceBackup store.AtRisk `json:"changed_since_last_backup"` // not in the last backup
+
+	TimeMachine tmStatusJSON `json:"time_machine"`
+	Reminder    reminderJSON `json:"reminder"`
+}
+
+type tmStatusJSON struct {
+	Available      bool      `json:"available"`
+	IncludesFolder bool      `json:"includes_data_folder"`
+	ExcludedBy     string    `json:"excluded_by,omitempty"`
+	HasDestination bool      `json:"has_backup_disk"`
+	LatestBackup   time.Time `json:"latest_backup,omitzero"`
+	State          string    `json:"state"` // what to show
+}
+
+type reminderJSON struct {
+	Due       bool      `json:"due"`
+	Title     string    `json:"title,omitempty"`
+	Body      string    `json:"body,omitempty"`
+	NextCheck time.Time `json:"next_check,omitzero"`
+	Warning   string    `json:"warning,omitempty"`
+}
+
+func newBackupStatusCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show where backups go, the last backups, Time Machine, what is at risk and the next reminder",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			d, err := dataDir()
+			if err != nil {
+				return err
+			}
+			cfg, err := loadConfig(d)
+			if err != nil {
+				return err
+			}
+			s, err := backupStatus(ctx, cmd, d, cfg, time.Now())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), s)
+			}
+			printBackupStatus(cmd.OutOrStdout(), s, time.Now())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	return cmd
+}
+
+func backupStatus(ctx context.Context, cmd *cobra.Command, d datadir.Dir, cfg config.Config, now time.Time) (backupStatusJSON, error) {
+	s := backupStatusJSON{DataDir: d.Root, Destination: cfg.Backup.Destination, Schedule: cfg.Backup.Schedule,
+		Keep: cfg.Backup.Keep, IncludeThumbnails: cfg.Backup.IncludeThumbnails}
+	if dest, err := backupDestination(d, cfg, ""); err != nil {
+		s.DestinationProblem = err.Error()
+	} else if list, err := backup.List(dest); err != nil {
+		s.DestinationProblem = err.Error()
+	} else {
+		s.Destination, s.DestinationOK = dest, true
+		s.Snapshots, s.NewestSnapshot = newestOf(list)
+	}
+	if list, err := backup.List(d.Snapshots()); err == nil {
+		s.SafetySnapshots, s.NewestSafety = newestOf(list)
+	}
+	if db := openExistingStore(ctx, cmd, d); db != nil {
+		defer db.Close()
+		if err := historyStatus(ctx, db, &s); err != nil {
+			return s, err
+		}
+	}
+	s.TimeMachine, s.Reminder = tmAndReminder(ctx, d, cfg, &s, now)
+	return s, nil
+}
+
+func newestOf(list []backup.Info) (int, *backup.Info) {
+	n := 0
+	var newest *backup.Info
+	for i := range list {
+		if list[i].Problem != "" {
+			continue
+		}
+		n++
+		if newest == nil {
+			newest = &list[i]
+		}
+	}
+	return n, newest
+}
+
+func historyStatus(ctx context.Context, db *store.DB, s *backupStatusJSON) error {
+	last := func(kind string, okOnly bool) (*store.BackupRun, error) {
+		r, err := db.LastBackupRun(ctx, kind, okOnly)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &r, nil
+	}
+	var err error
+	if s.LastBackup, err = last(backup.KindSnapshot, true); err != nil {
+		return err
+	}
+	attempt, err := last(backup.KindSnapshot, false)
+	if err != nil {
+		return err
+	}
+	if attempt != nil && !attempt.OK {
+		s.LastFailure = attempt
+	}
+	if s.LastVerify, err = last(backup.KindVerify, false); err != nil {
+		return err
+	}
+	if s.LastTestRestore, err = last(backup.KindTestRestore, false); err != nil {
+		return err
+	}
+	sum, err := db.Summary(ctx)
+	if err != nil {
+		return err
+	}
+	s.LocalOnly = sum.AtRisk
+	var since time.Time
+	if s.LastBackup != nil {
+		since = s.LastBackup.StartedAt
+	}
+	s.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since)
+	return err
+}
+
+func tmAndReminder(ctx context.Context, d datadir.Dir, cfg config.Config, s *backupStatusJSON, now time.Time) (tmStatusJSON, reminderJSON) {
+	home, _ := os.UserHomeDir()
+	st := timemachine.NewChecker(timemachine.SystemRunner(), home).Status(ctx, d.Root)
+	tm := tmStatusJSON{Available: st.Available, IncludesFolder: st.IncludesFolder(), HasDestination: st.HasDestination(),
+		ExcludedBy: st.Exclusion.ExcludedBy()}
+	switch {
+	case !st.Available:
+		tm.State = "not available on this system"
+	case tm.ExcludedBy != "":
+		tm.State = "skips the data folder (excluded: " + tm.ExcludedBy + ")"
+	case !tm.HasDestination:
+		tm.State = "no backup disk is set up"
+	case st.Latest.State == timemachine.BackupFound:
+		tm.LatestBackup = st.Latest.Time
+		tm.State = "backs up the data folder; latest backup " + reminder.Ago(now, st.Latest.Time)
+	default:
+		tm.State = st.Latest.State.String()
+	}
+	sched, _ := reminder.ParseSchedule(cfg.Backup.Schedule)
+	in := reminder.Input{
+		Now: now, Schedule: sched,
+		TMAvailable: st.Available, TMIncludesFolder: tm.IncludesFolder, TMExcluded: st.Exclusion.Excluded,
+		TMHasDestination: tm.HasDestination,
+		AtRisk: reminder.AtRisk{PendingUploads: s.ChangedSinceBackup.PendingUploads, LocalEdits: s.ChangedSinceBackup.LocalEdits,
+			LocalPaths: s.ChangedSinceBackup.LocalPaths},
+		SnoozedUntil: cfg.Backup.SnoozedUntil,
+	}
+	if s.LastBackup != nil {
+		in.LastAppBackup = s.LastBackup.StartedAt
+	}
+	if tm.IncludesFolder {
+		in.LastTimeMachineBackup = tm.LatestBackup
+	}
+	dec := reminder.Decide(in)
+	r := reminderJSON{Due: dec.Remind, NextCheck: dec.NextCheck}
+	if dec.Remind {
+		r.Title, r.Body = dec.Title, dec.Body
+	}
+	if dec.Warning != nil {
+		r.Warning = dec.Warning.Body
+	}
+	return tm, r
+}
+
+func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
+	run := func(r *store.BackupRun) string {
+		if r == nil {
+			return "never"
+		}
+		out := reminder.Ago(now, r.StartedAt) + " (" + r.StartedAt.Local().Format("2006-01-02 15:04") + ")"
+		if !r.OK {
+			out += ", FAILED: " + r.Detail
+		}
+		return out
+	}
+	switch {
+	case s.Destination == "":
+		fmt.Fprintln(w, "Destination:       not set — run `stocksync backup destination DIR`")
+	case !s.DestinationOK:
+		fmt.Fprintf(w, "Destination:       %s — %s\n", s.Destination, s.DestinationProblem)
+	default:
+		fmt.Fprintf(w, "Destination:       %s (%s)\n", s.Destination, plural(s.Snapshots, "snapshot"))
+	}
+	thumbs := "without thumbnails"
+	if s.IncludeThumbnails {
+		thumbs = "with thumbnails"
+	}
+	fmt.Fprintf(w, "Schedule:          %s, keep %d, %s\n", s.Schedule, s.Keep, thumbs)
+	fmt.Fprintf(w, "Last backup:       %s\n", run(s.LastBackup))
+	if s.LastFailure != nil {
+		fmt.Fprintf(w, "Last attempt:      %s\n", run(s.LastFailure))
+	}
+	fmt.Fprintf(w, "Last verify:       %s\n", run(s.LastVerify))
+	fmt.Fprintf(w, "Last test restore: %s", run(s.LastTestRestore))
+	if s.LastTestRestore == nil {
+		fmt.Fprint(w, " — try `stocksync backup test-restore`")
+	}
+	fmt.Fprintln(w)
+	safety := "none"
+	if s.NewestSafety != nil {
+		safety = fmt.Sprintf("%d, newest %s (%s)", s.SafetySnapshots, reminder.Ago(now, s.NewestSafety.Created), s.NewestSafety.Reason)
+	}
+	fmt.Fprintf(w, "Safety snapshots:  %s\n", safety)
+	fmt.Fprintf(w, "Time Machine:      %s\n", s.TimeMachine.State)
+	a, c := s.LocalOnly, s.ChangedSinceBackup
+	fmt.Fprintf(w, "Only on this machine: %s pending uploads, %s local edits, %s local file paths\n",
+		num(a.PendingUploads), num(a.LocalEdits), num(a.LocalPaths))
+	if d := (reminder.AtRisk{PendingUploads: c.PendingUploads, LocalEdits: c.LocalEdits, LocalPaths: c.LocalPaths}).Describe(); d != "" && s.LastBackup != nil {
+		fmt.Fprintf(w, "Not in the last backup: %s\n", d)
+	}
+	switch {
+	case s.Reminder.Due:
+		fmt.Fprintf(w, "Reminder:          due now — %s\n", s.Reminder.Body)
+	case s.Reminder.NextCheck.IsZero():
+		fmt.Fprintln(w, "Reminder:          off")
+	default:
+		fmt.Fprintf(w, "Reminder:          not before %s\n", s.Reminder.NextCheck.Local().Format("2006-01-02 15:04"))
+	}
+	if s.Reminder.Warning != "" {
+		fmt.Fprintf(w, "Warning:           %s\n", s.Reminder.Warning)
+	}
+}
