@@ -1,0 +1,19 @@
+//go:build darwin
+
+// Package darwin is the macOS frontend of the Stocksync menu-bar app. It
+// renders the State snapshots of core/app's Controller with systray (the
+// status item and its menu) and darwinkit (the Backups and Settings windows,
+// folder pickers, alerts), and forwards every click to a Controller intent.
+// It decides nothing: every text it shows comes ready from the snapshot.
+//
+// It also holds the pieces of the app that need Apple frameworks: launch at
+// login through SMAppService, notifications through UNUserNotificationCenter,
+// Reveal in Finder, and the wake-from-sleep observer.
+//
+// Threading (see docs/macos.md): systray owns the main thread and its run
+// loop. systray setters hop to the main thread and wait, so they are called
+// only from this package's own goroutines, never from a main-queue block.
+// AppKit objects are touched only inside onMain blocks. Nothing here ever
+// waits on the main thread from the main thread, and button handlers never
+// block it: they call intents on new goroutines.
+package darwin

@@ -1,0 +1,209 @@
+//go:build darwin
+
+package darwin
+
+import (
+	"context"
+	"sync"
+
+	"github.com/getlantern/systray"
+
+	"github.com/stocksync/stocksync/core/app"
+	"github.com/stocksync/stocksync/resources"
+)
+
+// Titles of the menu items whose text never changes.
+const (
+	titleBackups  = "Backups…"
+	titleReveal   = "Reveal Data Folder in Finder"
+	titlePush     = "Send Local Changes to ESP"
+	titleLogin    = "Open at Login"
+	titleSettings = "Settings…"
+	titleQuit     = "Quit Stocksync"
+)
+
+// menu is the status item and its menu. The items are made once; each
+// snapshot then only changes titles, checks, enabled and hidden states.
+// render runs on one goroutine at a time (Watch's); clicks on another.
+type menu struct {
+	ctrl *app.Controller
+
+	sync, lastSync, portfolio, warning *systray.MenuItem
+	backups, reveal                    *systray.MenuItem
+	push, login, loginNote             *systray.MenuItem
+	settings, quit                     *systray.MenuItem
+
+	mu   sync.Mutex
+	last app.Menu // what the clicks act on: the checkboxes' current state
+
+	// Only render touches these.
+	shown    app.Menu
+	hasShown bool
+	icon     iconKind
+}
+
+// iconKind is which status icon shows; the zero value is none yet.
+type iconKind int
+
+const (
+	iconIdle iconKind = iota + 1
+	iconSyncing
+	iconAlert
+)
+
+// newMenu adds the items to the status item's menu, in the order the user
+// sees them. systray setters wait for the main thread: not from onMain.
+func newMenu(ctrl *app.Controller) *menu {
+	m := &menu{ctrl: ctrl}
+	m.setIcon(iconIdle)
+	m.sync = systray.AddMenuItem("Sync Now", "")
+	m.lastSync = info()
+	m.portfolio = info()
+	m.warning = systray.AddMenuItem("", "")
+	m.warning.Hide()
+	systray.AddSeparator()
+	m.backups = systray.AddMenuItem(titleBackups, "")
+	m.reveal = systray.AddMenuItem(titleReveal, "")
+	systray.AddSeparator()
+	m.push = systray.AddMenuItemCheckbox(titlePush, "", false)
+	m.login = systray.AddMenuItemCheckbox(titleLogin, "", false)
+	m.loginNote = info()
+	systray.AddSeparator()
+	m.settings = systray.AddMenuItem(titleSettings, "")
+	systray.AddSeparator()
+	m.quit = systray.AddMenuItem(titleQuit, "")
+	return m
+}
+
+// info adds a line that only informs: disabled, and hidden until it has text.
+func info() *systray.MenuItem {
+	it := systray.AddMenuItem("", "")
+	it.Disable()
+	it.Hide()
+	return it
+}
+
+// render shows s, touching only what changed since the last call: each
+// setter is a round trip to the main thread.
+func (m *menu) render(s app.Menu) {
+	m.mu.Lock()
+	m.last = s
+	m.mu.Unlock()
+
+	prev, all := m.shown, !m.hasShown
+	m.shown, m.hasShown = s, true
+
+	switch {
+	case s.Syncing:
+		m.setIcon(iconSyncing)
+	case s.Attention:
+		m.setIcon(iconAlert)
+	default:
+		m.setIcon(iconIdle)
+	}
+	if all || s.Tooltip != prev.Tooltip {
+		systray.SetTooltip(s.Tooltip)
+	}
+	if all || s.SyncItem != prev.SyncItem {
+		m.sync.SetTitle(s.SyncItem.Title)
+		setEnabled(m.sync, s.SyncItem.Enabled)
+	}
+	if all || s.LastSyncLine != prev.LastSyncLine {
+		setLine(m.lastSync, s.LastSyncLine)
+	}
+	if all || s.PortfolioLine != prev.PortfolioLine {
+		setLine(m.portfolio, s.PortfolioLine)
+	}
+	if all || s.WarningLine != prev.WarningLine {
+		setLine(m.warning, s.WarningLine)
+	}
+	if all || s.PushChecked != prev.PushChecked {
+		setChecked(m.push, s.PushChecked)
+	}
+	if all || s.LoginChecked != prev.LoginChecked {
+		setChecked(m.login, s.LoginChecked)
+	}
+	if all || s.LoginEnabled != prev.LoginEnabled {
+		setEnabled(m.login, s.LoginEnabled)
+	}
+	if all || s.LoginNote != prev.LoginNote {
+		setLine(m.loginNote, s.LoginNote)
+	}
+}
+
+func (m *menu) setIcon(k iconKind) {
+	if k == m.icon {
+		return
+	}
+	m.icon = k
+	icon := resources.StatusIcon
+	switch k {
+	case iconSyncing:
+		icon = resources.StatusIconSyncing
+	case iconAlert:
+		icon = resources.StatusIconAlert
+	}
+	systray.SetTemplateIcon(icon, icon)
+}
+
+// clicks forwards each click to its intent until ctx ends. A click that
+// arrives while an intent is being called is not lost for long: intents
+// return at once.
+func (m *menu) clicks(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.sync.ClickedCh:
+			m.ctrl.SyncNow()
+		case <-m.warning.ClickedCh:
+			m.ctrl.OpenBackups()
+		case <-m.backups.ClickedCh:
+			m.ctrl.OpenBackups()
+		case <-m.reveal.ClickedCh:
+			m.ctrl.RevealDataFolder()
+		case <-m.push.ClickedCh:
+			m.ctrl.SetPush(!m.current().PushChecked)
+		case <-m.login.ClickedCh:
+			if cur := m.current(); cur.LoginEnabled {
+				m.ctrl.SetOpenAtLogin(!cur.LoginChecked)
+			}
+		case <-m.settings.ClickedCh:
+			m.ctrl.OpenSettings()
+		case <-m.quit.ClickedCh:
+			m.ctrl.Quit()
+		}
+	}
+}
+
+func (m *menu) current() app.Menu {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last
+}
+
+// setLine shows text, or hides the item when there is none.
+func setLine(it *systray.MenuItem, text string) {
+	if text == "" {
+		it.Hide()
+		return
+	}
+	it.SetTitle(text)
+	it.Show()
+}
+
+func setEnabled(it *systray.MenuItem, on bool) {
+	if on {
+		it.Enable()
+	} else {
+		it.Disable()
+	}
+}
+
+func setChecked(it *systray.MenuItem, on bool) {
+	if on {
+		it.Check()
+	} else {
+		it.Uncheck()
+	}
+}

@@ -1,0 +1,91 @@
+//go:build darwin
+
+package darwin
+
+import (
+	"sync"
+
+	"github.com/progrium/darwinkit/macos/appkit"
+
+	"github.com/stocksync/stocksync/core/app"
+)
+
+// panels owns the two windows. They are made on first use and kept;
+// snapshots are handed over from any goroutine and rendered on the main
+// thread, merged when they come faster than it renders them.
+type panels struct {
+	ctrl *app.Controller
+
+	mu      sync.Mutex
+	latest  app.State
+	pending bool // a refresh is queued on the main queue
+
+	// Main thread only.
+	backups  *backupsPanel
+	settings *settingsPanel
+}
+
+// update takes a new snapshot. Any goroutine; it never waits.
+func (p *panels) update(s app.State) {
+	p.mu.Lock()
+	p.latest = s
+	queue := !p.pending
+	p.pending = true
+	p.mu.Unlock()
+	if queue {
+		onMain(p.refresh)
+	}
+}
+
+func (p *panels) state() app.State {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.latest
+}
+
+// refresh renders the newest snapshot into the windows that exist.
+// Main thread only.
+func (p *panels) refresh() {
+	p.mu.Lock()
+	s := p.latest
+	p.pending = false
+	p.mu.Unlock()
+	if p.backups != nil {
+		p.backups.render(s.Backups)
+	}
+	if p.settings != nil {
+		p.settings.render(s.Settings)
+	}
+}
+
+// open shows a window in front of every other app. Main thread only.
+func (p *panels) open(which app.Panel) {
+	installEditMenu()
+	s := p.state()
+	switch which {
+	case app.PanelBackups:
+		if p.backups == nil {
+			p.backups = newBackupsPanel(p.ctrl)
+		}
+		p.backups.render(s.Backups)
+		bringForward(p.backups.w)
+	case app.PanelSettings:
+		if p.settings == nil {
+			p.settings = newSettingsPanel(p.ctrl)
+		}
+		if !p.settings.w.IsVisible() {
+			p.settings.fill(s.Settings)
+		}
+		p.settings.render(s.Settings)
+		bringForward(p.settings.w)
+	}
+}
+
+// backupsWindow is the Backups window when it exists, for sheets.
+// Main thread only.
+func (p *panels) backupsWindow() *appkit.Window {
+	if p.backups == nil {
+		return nil
+	}
+	return &p.backups.w
+}
