@@ -1,0 +1,311 @@
+package reliability
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// What a crash trial kills.
+const (
+	crashInitial     = "initial sync"
+	crashIncremental = "incremental sync"
+	crashPush        = "push of local edits"
+	crashThumbnails  = "thumbnail downloads"
+	crashBackground  = "sync and its background thumbnail downloader"
+	crashSnapshot    = "snapshot"
+)
+
+// crashKinds are the kinds trials cycle through; snapshots join once the
+// CLI has `stocksync backup`.
+func crashKinds(t testing.TB) []string {
+	kinds := []string{crashInitial, crashIncremental, crashPush, crashThumbnails, crashBackground}
+	if backupCLI(t) {
+		kinds = append(kinds, crashSnapshot)
+	}
+	return kinds
+}
+
+// TestCrash kills stocksync with SIGKILL at seeded random moments and checks
+// that the database is sound, local-only rows are untouched and the next
+// run converges exactly to the server. -reliability.trials sets the number.
+func TestCrash(t *testing.T) {
+	kinds := crashKinds(t)
+	if !backupCLI(t) {
+		report(t, record{Group: "crash", Name: crashSnapshot, OK: true, Detail: "pending: `stocksync backup` is not in the CLI yet"})
+	}
+	for i := range *flagTrials {
+		seed := *flagSeed + uint64(i)
+		kind := kinds[i%len(kinds)]
+		t.Run(fmt.Sprintf("%02d_%s", i, strings.ReplaceAll(kind, " ", "_")), func(t *testing.T) {
+			out, err := crashTrial(t, seed, kind)
+			rec := record{Group: "crash", Name: kind, Seed: seed, OK: err == nil, Detail: out.String(),
+				Counts: map[string]int{"killed": b2i(out.killed), "temp_leftovers": out.temps, "delay_ms": int(out.delay / time.Millisecond)}}
+			if err != nil {
+				rec.Detail += ": " + err.Error()
+				t.Errorf("seed %d, %s: %v\nreproduce: go test ./internal/reliability -run 'TestCrash/^%02d_' -reliability.seed=%d -reliability.trials=%d",
+					seed, out, err, i, *flagSeed, i+1)
+			}
+			report(t, rec)
+		})
+	}
+}
+
+type crashOutcome struct {
+	kind   string
+	delay  time.Duration
+	killed bool   // false: the child finished before the kill
+	exit   string // how the killed child ended
+	temps  int    // temporary files a killed writer left in thumbnails/
+}
+
+func (o crashOutcome) String() string {
+	s := fmt.Sprintf("%s killed after %s", o.kind, o.delay.Round(time.Millisecond))
+	if !o.killed {
+		s = fmt.Sprintf("%s finished (%s) before the kill at %s", o.kind, o.exit, o.delay.Round(time.Millisecond))
+	}
+	return s
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// crashServer is the portfolio of a trial: big enough that each kind of
+// work takes a few hundred milliseconds, so a random kill lands inside it.
+func crashServer(seed uint64, kind string) espfake.Options {
+	o := espfake.Options{Seed: seed, Batches: 40, FilesPerBatch: 10, FilesPerBatchMax: 40, Latency: 4 * time.Millisecond}
+	if kind == crashPush {
+		o.StatusMix = espfake.StatusMix{Pending: 0.6, Review: 0.2, Processed: 0.2}
+	}
+	return o
+}
+
+// crashPrepare brings e to the state before the command to be killed and
+// returns the edits made.
+func crashPrepare(t testing.TB, r *rand.Rand, e *env, kind string) map[string]localEdit {
+	if kind == crashInitial {
+		return seedLocal(t, r, e, 15, 15, 0)
+	}
+	e.mustRun("sync", "--json", "--no-thumbnails")
+	n := 5
+	if kind == crashPush {
+		n = 40
+	}
+	edits := seedLocal(t, r, e, 15, 15, n)
+	if kind == crashIncremental || kind == crashBackground {
+		mutateServer(r, e.srv, edits)
+	}
+	return edits
+}
+
+func crashArgs(kind string, dest string) []string {
+	switch kind {
+	case crashPush:
+		return []string{"sync", "--json", "--push", "--no-thumbnails"}
+	case crashThumbnails:
+		return []string{"thumbnails", "--wait"}
+	case crashBackground:
+		return []string{"sync", "--json"}
+	case crashSnapshot:
+		return []string{"backup", "--to", dest}
+	}
+	return []string{"sync", "--json", "--no-thumbnails"}
+}
+
+// windows caches how long each kind of command takes uninterrupted.
+var windows sync.Map
+
+// crashWindow measures, once per kind, how long the command takes on an
+// uninterrupted run of the same shape, so kill delays cover all of it.
+func crashWindow(t *testing.T, kind string) time.Duration {
+	if d, ok := windows.Load(kind); ok {
+		return d.(time.Duration)
+	}
+	seed := *flagSeed ^ 0xca11b
+	r := rand.New(rand.NewPCG(seed, 1))
+	e := newEnv(t, envOptions{server: crashServer(seed, kind)})
+	crashPrepare(t, r, e, kind)
+	start := time.Now()
+	res := e.run(crashArgs(kind, e.root+"/backups")...)
+	d := time.Since(start)
+	if res.code != 0 {
+		t.Fatalf("calibration run: %s", res)
+	}
+	if kind == crashBackground {
+		// The detached downloader keeps going after sync exits: cover it too.
+		e.waitThumbnailer(time.Minute)
+		d = time.Since(start)
+	}
+	windows.Store(kind, d)
+	return d
+}
+
+func crashTrial(t *testing.T, seed uint64, kind string) (crashOutcome, error) {
+	out := crashOutcome{kind: kind}
+	window := crashWindow(t, kind)
+	r := rand.New(rand.NewPCG(seed, 0xc7a5))
+	e := newEnv(t, envOptions{server: crashServer(seed, kind)})
+	edits := crashPrepare(t, r, e, kind)
+	before, err := localRows(e.dbPath())
+	if err != nil {
+		return out, err
+	}
+	dest := e.root + "/backups"
+	out.delay = time.Duration(r.Float64() * float64(window) * 1.1)
+	out.killed, out.exit = e.runKilled(crashArgs(kind, dest), out.delay)
+	if kind == crashBackground {
+		// Then kill the detached downloader at a random moment too.
+		time.Sleep(time.Duration(r.Float64() * float64(window) / 2))
+	}
+	e.stopOurProcesses()
+	ctx := context.Background()
+
+	if err := checkIntegrity(e.dbPath()); err != nil {
+		return out, fmt.Errorf("after the kill: %w", err)
+	}
+	after, err := localRows(e.dbPath())
+	if err != nil {
+		return out, err
+	}
+	if err := compareLocal(before, after, appliedOn(e.srv, edits)); err != nil {
+		return out, fmt.Errorf("after the kill: %w", err)
+	}
+	th, err := checkThumbnails(ctx, e.data)
+	if err != nil {
+		return out, err
+	}
+	out.temps = th.temps
+	if len(th.problems) > 0 {
+		return out, fmt.Errorf("after the kill: %s", strings.Join(th.problems, "; "))
+	}
+	if kind == crashSnapshot {
+		if err := checkSnapshots(dest); err != nil {
+			return out, fmt.Errorf("after the kill: %w", err)
+		}
+	}
+
+	// The next run finishes the job.
+	next := []string{"sync", "--json", "--no-thumbnails"}
+	if kind == crashPush {
+		next = append(next, "--push")
+	}
+	if res := e.run(next...); res.code != 0 {
+		return out, fmt.Errorf("next sync: %s", res)
+	}
+	if err := converged(ctx, e.dbPath(), e.srv); err != nil {
+		return out, fmt.Errorf("next sync: %w", err)
+	}
+	final, err := localRows(e.dbPath())
+	if err != nil {
+		return out, err
+	}
+	if err := compareLocal(before, final, appliedOn(e.srv, edits)); err != nil {
+		return out, fmt.Errorf("next sync: %w", err)
+	}
+	if kind == crashPush && len(final["local_edits"]) != 0 {
+		return out, fmt.Errorf("next sync --push left %d edits unsent", len(final["local_edits"]))
+	}
+	if kind == crashThumbnails || kind == crashBackground {
+		if res := e.run("thumbnails", "--wait"); res.code != 0 {
+			return out, fmt.Errorf("next thumbnails --wait: %s", res)
+		}
+		live, _, err := thumbStates(e.dbPath())
+		if err != nil {
+			return out, err
+		}
+		th, err := checkThumbnails(ctx, e.data)
+		if err != nil {
+			return out, err
+		}
+		// Files removed from ESP meanwhile may fail (see TestThumbnailsOfRemovedFiles);
+		// every file still on ESP must have its thumbnail.
+		if live[store.ThumbQueued] != 0 || live[store.ThumbFailed] != 0 || th.images < live[store.ThumbDone] || len(th.problems) > 0 {
+			return out, fmt.Errorf("thumbnails after the next run: %v for files on ESP, %d images on disk; %s",
+				live, th.images, strings.Join(th.problems, "; "))
+		}
+	}
+	if kind == crashSnapshot {
+		if res := e.run("backup", "--to", dest); res.code != 0 {
+			return out, fmt.Errorf("next backup: %s", res)
+		}
+		if err := checkSnapshots(dest); err != nil {
+			return out, fmt.Errorf("next backup: %w", err)
+		}
+	}
+	if res := e.run("check", "--json"); res.code != 0 {
+		return out, fmt.Errorf("stocksync check after recovery: %s", res)
+	}
+	return out, nil
+}
+
+// runKilled starts a child and kills its process group with SIGKILL after
+// delay, unless it finished first.
+func (e *env) runKilled(args []string, delay time.Duration) (killed bool, exit string) {
+	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
+	defer cancel()
+	cmd := e.command(ctx, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return false, exitText(err, errb.String())
+	case <-t.C:
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		return true, exitText(<-done, errb.String())
+	}
+}
+
+func exitText(err error, stderr string) string {
+	if err == nil {
+		return "exit 0"
+	}
+	return err.Error() + " " + strings.TrimSpace(stderr)
+}
+
+// statusJSON is the part of `stocksync status --json` the tests read.
+type statusJSON struct {
+	Summary struct {
+		Files            int `json:"files"`
+		ThumbnailsQueued int `json:"thumbnails_queued"`
+		ThumbnailsDone   int `json:"thumbnails_done"`
+		ThumbnailsFailed int `json:"thumbnails_failed"`
+		LocalOnly        struct {
+			PendingUploads int `json:"pending_uploads"`
+			LocalEdits     int `json:"local_edits"`
+			LocalPaths     int `json:"local_paths"`
+		} `json:"local_only"`
+	} `json:"summary"`
+}
+
+func (e *env) status() (statusJSON, error) {
+	var s statusJSON
+	res := e.run("status", "--json")
+	if res.code != 0 {
+		return s, fmt.Errorf("status: %s", res)
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &s); err != nil {
+		return s, fmt.Errorf("status output %q: %w", tail(res.stdout, 300), err)
+	}
+	return s, nil
+}
