@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -40,7 +40,7 @@ The edit is kept on this machine (it is part of every backup) and sent to ESP by
 				e.Caption = &description
 			}
 			if f.Changed("keywords") {
-				kw := splitKeywords(keywords)
+				kw := filemeta.SplitKeywords(keywords)
 				e.Keywords = &kw
 			}
 			saved, err := db.PutLocalEdit(ctx, e, time.Now())
@@ -53,22 +53,6 @@ The edit is kept on this machine (it is part of every backup) and sent to ESP by
 	}
 	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
 	cmd.Flags().StringVar(&description, "description", "", "new description (ESP caption)")
-	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, comma-separated (replaces them all)")
+	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
 	return cmd
-}
-
-// splitKeywords splits "a, b,,c " into [a b c], dropping empties and
-// case-insensitive duplicates.
-func splitKeywords(s string) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, k := range strings.Split(s, ",") {
-		k = strings.TrimSpace(k)
-		if k == "" || seen[strings.ToLower(k)] {
-			continue
-		}
-		seen[strings.ToLower(k)] = true
-		out = append(out, k)
-	}
-	return out
 }

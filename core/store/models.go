@@ -150,11 +150,16 @@ func Bucket(status string) string {
 	return BucketOther
 }
 
+// timeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so stored
+// times compare correctly as text (ORDER BY, updated_at > ?). RFC3339Nano
+// drops trailing zeros and would sort "…05Z" after "…05.25Z".
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().Format(timeLayout)
 }
 
 func parseTime(s string) time.Time {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -45,9 +46,17 @@ func (db *DB) write(ctx context.Context, durable bool, fn func(*sql.Tx) error) e
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			return fmt.Errorf("write to %s not committed: %w (%v)", db.path, ctx.Err(), err)
+		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		if ctx.Err() != nil {
+			// database/sql rolled the transaction back when ctx ended: say so,
+			// rather than "transaction has already been committed or rolled back".
+			return fmt.Errorf("write to %s not committed: %w", db.path, ctx.Err())
+		}
 		return db.wrapErr("commit", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"testing"
 )
 
@@ -24,5 +25,25 @@ func TestWriteDurability(t *testing.T) {
 		if got := level(db.writeRefetchable); got != 1 {
 			t.Errorf("writeRefetchable: synchronous = %d, want 1 (NORMAL)", got)
 		}
+	}
+}
+
+// Regression: a write whose context ended reported "transaction has already
+// been committed or rolled back" instead of the cancellation.
+func TestCancelledWriteSaysCancelled(t *testing.T) {
+	db := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		cancel()
+		_, err := tx.Exec(`INSERT INTO sync_runs (started_at) VALUES ('x')`)
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	var n int
+	db.Reader().QueryRow(`SELECT count(*) FROM sync_runs`).Scan(&n)
+	if n != 0 {
+		t.Errorf("cancelled write committed %d rows", n)
 	}
 }
