@@ -14,6 +14,7 @@ import (
 	"github.com/stocksync/stocksync/core/app"
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
@@ -32,6 +33,10 @@ const (
 	// backup to stop. Past it the database is left to SQLite's own crash
 	// safety rather than closed under a writer.
 	closeWait = 10 * time.Second
+	// demoLatencyEnv slows the built-in demo server down (e.g. "300ms" a
+	// request), so a tester can quit in the middle of a sync
+	// (docs/macos-manual-test.md). It changes nothing else.
+	demoLatencyEnv = "STOCKSYNC_DEMO_LATENCY"
 )
 
 // appMain is the app's lifetime: what onReady opened and onExit closes.
@@ -100,7 +105,7 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 	}
 	notifier := darwin.NewNotifier()
 	login, mechanism := darwin.NewLoginItems(home)
-	demo := app.NewDemo(app.DemoOptions())
+	demo := app.NewDemo(a.demoOptions())
 	safety := backup.NewSafetySnapshotter(backup.SafetySnapshotterOptions{Dir: a.dir, DB: db})
 	ctrl, err := app.New(app.Deps{
 		DataDir:     a.dir,
@@ -179,4 +184,18 @@ func (a *appMain) exit() {
 		}
 	}
 	a.log.Info("quit")
+}
+
+// demoOptions is the demo portfolio, slowed down when demoLatencyEnv asks.
+func (a *appMain) demoOptions() espfake.Options {
+	opts := app.DemoOptions()
+	if v := os.Getenv(demoLatencyEnv); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			a.log.Warn("ignoring "+demoLatencyEnv+": not a duration like 300ms", "value", v)
+			return opts
+		}
+		opts.Latency = d
+	}
+	return opts
 }
