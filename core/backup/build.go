@@ -23,6 +23,9 @@ type builder struct {
 	prev  *prevSnapshot
 	stats WriteStats
 	dirs  []string // folders created inside tmp, to fsync
+	// unsynced are copied thumbnails not fsynced yet: finish syncs them all
+	// at once, which costs far less than one journal commit per file.
+	unsynced []string
 }
 
 // database copies the database with VACUUM INTO into a staging file in the
@@ -190,13 +193,14 @@ func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error 
 			}
 		}
 	}
-	sum, n, err := copyFile(src, dst)
+	sum, n, err := copyFileSync(src, dst, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return destErr(b.dest, err)
 	}
+	b.unsynced = append(b.unsynced, dst)
 	b.stats.BytesWritten += n
 	b.stats.FilesCopied++
 	m.Files = append(m.Files, FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime})
@@ -214,8 +218,25 @@ func (b *builder) mkdir(rel string) error {
 
 // finish writes the manifest and fsyncs every folder of the snapshot.
 func (b *builder) finish(m *Manifest) error {
-	m.sortFiles()
-	data, err := json.MarshalIndent(m, "", " ")
+	for _, p := range b.unsynced {
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		if err := syncFile(p); err != nil {
+			return destErr(b.dest, err)
+		}
+	}
+	if err := b.thumbsManifest(m); err != nil {
+		return err
+	}
+	main := *m
+	main.Files = nil
+	for _, f := range m.Files {
+		if !isThumb(f.Path) {
+			main.Files = append(main.Files, f)
+		}
+	}
+	data, err := json.MarshalIndent(main, "", " ")
 	if err != nil {
 		return fmt.Errorf("write snapshot manifest: %w", err)
 	}
@@ -230,4 +251,40 @@ func (b *builder) finish(m *Manifest) error {
 		}
 	}
 	return destErr(b.dest, atomicfile.SyncDir(b.tmp))
+}
+
+// thumbsManifest writes the thumbnail entries to thumbnails.json, listed in
+// the manifest like any file. Kept apart, it is byte-identical when no
+// thumbnail changed, and then hard-linked like them: an unchanged snapshot
+// of 100,000 thumbnails does not rewrite 100,000 manifest lines.
+func (b *builder) thumbsManifest(m *Manifest) error {
+	m.sortFiles()
+	if !m.ThumbnailsIncluded {
+		return nil
+	}
+	var tm thumbsManifest
+	for _, f := range m.Files {
+		if isThumb(f.Path) {
+			tm.Files = append(tm.Files, f)
+		}
+	}
+	if tm.Files == nil {
+		tm.Files = []FileEntry{}
+	}
+	data, err := json.Marshal(tm)
+	if err != nil {
+		return fmt.Errorf("write thumbnail manifest: %w", err)
+	}
+	data = append(data, '\n')
+	sum, size := sha256Hex(data), int64(len(data))
+	if !b.tryLink(ThumbsManifestName, sum, size) {
+		if _, _, err := writeNew(filepath.Join(b.tmp, ThumbsManifestName), bytes.NewReader(data)); err != nil {
+			return destErr(b.dest, err)
+		}
+		b.stats.BytesWritten += size
+		b.stats.FilesCopied++
+	}
+	m.Files = append(m.Files, FileEntry{Path: ThumbsManifestName, Size: size, SHA256: sum})
+	m.sortFiles()
+	return nil
 }

@@ -114,7 +114,7 @@ func TestVerifyOnReadOnlyMedia(t *testing.T) {
 	if len(rep.Findings) != 1 || rep.Findings[0].Check != CheckRecord {
 		t.Errorf("findings %+v: want one hint that the result could not be noted", rep.Findings)
 	}
-	if left := entries(t, info.Path); len(left) != 4 { // manifest, db, config, thumbnails/
+	if left := entries(t, info.Path); len(left) != 5 { // manifest, db, config, thumbnails.json, thumbnails/
 		t.Errorf("snapshot folder holds %v", left)
 	}
 }

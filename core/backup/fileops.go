@@ -27,17 +27,28 @@ func hashFile(path string) (string, int64, error) {
 // copyFile copies src to the new file dst (which must not exist), fsyncs it
 // and returns what it wrote and its SHA-256.
 func copyFile(src, dst string) (sum string, n int64, err error) {
+	return copyFileSync(src, dst, true)
+}
+
+// copyFileSync is copyFile, leaving the fsync to the caller when sync is
+// false: fsyncing many files after writing them all lets the file system
+// commit them together, instead of one journal commit per file.
+func copyFileSync(src, dst string, sync bool) (sum string, n int64, err error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return "", 0, fmt.Errorf("read %s: %w", src, err)
 	}
 	defer in.Close()
-	return writeNew(dst, in)
+	return writeNewSync(dst, in, sync)
 }
 
 // writeNew creates dst (0600, failing if it exists), fills it from r, fsyncs
 // and closes it. A failed write removes dst.
 func writeNew(dst string, r io.Reader) (sum string, n int64, err error) {
+	return writeNewSync(dst, r, true)
+}
+
+func writeNewSync(dst string, r io.Reader, sync bool) (sum string, n int64, err error) {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return "", 0, err
@@ -52,8 +63,10 @@ func writeNew(dst string, r io.Reader) (sum string, n int64, err error) {
 	if n, err = io.Copy(io.MultiWriter(out, h), r); err != nil {
 		return "", n, fmt.Errorf("write %s: %w", dst, err)
 	}
-	if err = out.Sync(); err != nil {
-		return "", n, fmt.Errorf("write %s: flush to disk: %w", dst, err)
+	if sync {
+		if err = out.Sync(); err != nil {
+			return "", n, fmt.Errorf("write %s: flush to disk: %w", dst, err)
+		}
 	}
 	if err = out.Close(); err != nil {
 		return "", n, fmt.Errorf("write %s: %w", dst, err)

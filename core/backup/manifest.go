@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
@@ -35,8 +36,20 @@ type Manifest struct {
 	ThumbnailsIncluded bool              `json:"thumbnails_included"`
 	Tables             map[string]int64  `json:"tables"`
 	LocalOnly          map[string]string `json:"local_only_sha256"`
-	Files              []FileEntry       `json:"files"`
+	// Files lists every file. On disk, manifest.json lists the thumbnails'
+	// entries in thumbnails.json (itself listed here); ReadManifest merges them.
+	Files []FileEntry `json:"files"`
+	// ThumbsProblem says why thumbnails.json could not be read, if so: the
+	// rest of the snapshot is still usable.
+	ThumbsProblem string `json:"-"`
 }
+
+// thumbsManifest is thumbnails.json.
+type thumbsManifest struct {
+	Files []FileEntry `json:"files"`
+}
+
+func isThumb(p string) bool { return strings.HasPrefix(p, ThumbsDir+"/") }
 
 // FileEntry is one file of a snapshot.
 type FileEntry struct {
@@ -90,7 +103,31 @@ func ReadManifest(dir string) (Manifest, error) {
 		return m, fmt.Errorf("snapshot manifest %s has no creation time", filepath.Join(dir, ManifestName))
 	}
 	m.sortFiles()
+	if _, ok := m.File(ThumbsManifestName); ok {
+		if err := readThumbs(dir, &m); err != nil {
+			m.ThumbsProblem = err.Error()
+		}
+	}
 	return m, nil
+}
+
+func readThumbs(dir string, m *Manifest) error {
+	b, err := os.ReadFile(filepath.Join(dir, ThumbsManifestName))
+	if err != nil {
+		return fmt.Errorf("read thumbnail manifest: %w", err)
+	}
+	var tm thumbsManifest
+	if err := json.Unmarshal(b, &tm); err != nil {
+		return fmt.Errorf("thumbnail manifest %s is damaged: %w", filepath.Join(dir, ThumbsManifestName), err)
+	}
+	for _, f := range tm.Files {
+		if !isThumb(f.Path) {
+			return fmt.Errorf("thumbnail manifest %s lists %q, which is not a thumbnail", filepath.Join(dir, ThumbsManifestName), f.Path)
+		}
+	}
+	m.Files = append(m.Files, tm.Files...)
+	m.sortFiles()
+	return nil
 }
 
 // verifiedRecord is verified.json: the last successful Verify of a snapshot.

@@ -22,6 +22,8 @@ const (
 	DBName       = "stocksync.db"
 	ConfigName   = "config.json"
 	ThumbsDir    = "thumbnails"
+	// ThumbsManifestName lists the thumbnails' sizes and hashes.
+	ThumbsManifestName = "thumbnails.json"
 )
 
 const (

@@ -89,7 +89,7 @@ func rawSafety(dir datadir.Dir, reason string, now time.Time) (Info, error) {
 		}
 		m.Files = append(m.Files, FileEntry{Path: name, Size: n, SHA256: sum})
 	}
-	b := &builder{dest: dest, tmp: tmp}
+	b := &builder{ctx: context.Background(), dest: dest, tmp: tmp}
 	if err := b.finish(&m); err != nil {
 		return Info{}, err
 	}

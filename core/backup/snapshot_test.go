@@ -163,10 +163,10 @@ func TestSnapshotThumbnailsLinkedWhenUnchanged(t *testing.T) {
 	first = f.snapshot(t, true)
 	verifyOK(t, first.Path)
 	second := f.snapshot(t, true)
-	// The database is identical (nothing changed), and so are config.json
-	// and the 5 thumbnails: all linked, only the manifest written.
-	if got, want := second.Written.FilesLinked, 7; got != want {
-		t.Errorf("second snapshot linked %d files, want %d (db, config, 5 thumbnails)", got, want)
+	// The database is identical (nothing changed), and so are config.json,
+	// the 5 thumbnails and their list: all linked, only the manifest written.
+	if got, want := second.Written.FilesLinked, 8; got != want {
+		t.Errorf("second snapshot linked %d files, want %d (db, config, thumbnails.json, 5 thumbnails)", got, want)
 	}
 	if second.Written.FilesCopied != 0 {
 		t.Errorf("second snapshot copied %d files, want 0", second.Written.FilesCopied)
@@ -192,9 +192,9 @@ func TestSnapshotThumbnailsLinkedWhenUnchanged(t *testing.T) {
 	}
 	verifyOK(t, second.Path)
 	third := f.snapshot(t, true)
-	// t0.jpg and new.jpg are copied; the changed database is moved in from
-	// its staging copy (same volume here).
-	if got, want := [2]int{third.Written.FilesCopied, third.Written.FilesMoved}, [2]int{2, 1}; got != want {
+	// t0.jpg, new.jpg and the thumbnail list are copied; the changed
+	// database is moved in from its staging copy (same volume here).
+	if got, want := [2]int{third.Written.FilesCopied, third.Written.FilesMoved}, [2]int{3, 1}; got != want {
 		t.Errorf("third snapshot copied, moved %v files, want %v", got, want)
 	}
 	if rep, err := Verify(context.Background(), third.Path, VerifyOptions{}); err != nil || !rep.OK {

@@ -172,6 +172,9 @@ func verify(ctx context.Context, dir string, r *Report) error {
 		return nil
 	}
 	r.Created = m.Created
+	if m.ThumbsProblem != "" {
+		r.add(SeverityError, CheckManifest, ThumbsManifestName, "", "%s", m.ThumbsProblem)
+	}
 	if err := checkFiles(ctx, dir, &m, r); err != nil {
 		return err
 	}

@@ -71,6 +71,9 @@ func TestVerifyNamesTheCulprit(t *testing.T) {
 		{"flipped byte in a thumbnail", func(t *testing.T, dir string) {
 			flipByte(t, filepath.Join(dir, ThumbsDir, "02", "t2.jpg"), func(int64) int64 { return 7 })
 		}, []want{{CheckHash, "thumbnails/02/t2.jpg", ""}}, false},
+		{"thumbnail list damaged", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, ThumbsManifestName), []byte(`{"files": [`), 0o600)
+		}, []want{{CheckManifest, ThumbsManifestName, ""}, {CheckSize, ThumbsManifestName, ""}}, false},
 		{"manifest damaged", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, ManifestName), []byte(`{"format": 1, "files": [`), 0o600)
 		}, []want{{CheckManifest, ManifestName, ""}}, false},
