@@ -145,6 +145,16 @@ func (c *Controller) Start(ctx context.Context) error {
 		c.refreshTimeMachine(ctx)
 		c.checkReminders(ctx)
 	})
+	// Thumbnails queued before a restart resume at once, whether or not an
+	// automatic sync is due: the queue is in the database.
+	cfg := c.f.cfg
+	c.goLocked(func(ctx context.Context) {
+		if _, err := c.espClient(cfg); err == nil {
+			c.mu.Lock()
+			c.startThumbsLocked()
+			c.mu.Unlock()
+		}
+	})
 	if c.canSyncLocked() && c.f.cfg.SyncIntervalMinutes > 0 {
 		c.startSyncLocked()
 	} else {
