@@ -173,6 +173,10 @@ func (c *Controller) IncludeInTimeMachine() {
 	c.f.tmIncluding, c.f.tmResult = true, ""
 	c.goLocked(func(ctx context.Context) {
 		_, err := c.deps.TimeMachine.Include(ctx, c.dir.Root)
+		if err == nil {
+			// Best effort: thumbnails would only cost backup space.
+			c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails())
+		}
 		c.refreshTimeMachine(ctx)
 		c.update(func() {
 			c.f.tmIncluding = false

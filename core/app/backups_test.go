@@ -314,6 +314,16 @@ func TestIncludeInTimeMachine(t *testing.T) {
 	if tp.StatusText != textTMIncluded || tp.ShowInclude || tp.ResultText != textTMNowIncluded || s.Menu.WarningLine != "" {
 		t.Errorf("after Include:\n%s", s)
 	}
+	// Once the folder is in Time Machine, the re-fetchable thumbnails are left out.
+	h.tm.mu.Lock()
+	calls := strings.Join(h.tm.calls, "\n")
+	h.tm.mu.Unlock()
+	if !strings.Contains(calls, "addexclusion "+h.dir.Thumbnails()) {
+		t.Errorf("thumbnails not excluded; tmutil calls:\n%s", calls)
+	}
+	if strings.Contains(calls, "addexclusion "+h.dir.Root+"\n") || strings.HasSuffix(calls, "addexclusion "+h.dir.Root) {
+		t.Errorf("the data folder itself was excluded:\n%s", calls)
+	}
 }
 
 func TestScheduleAndSnooze(t *testing.T) {

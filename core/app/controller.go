@@ -143,6 +143,7 @@ func (c *Controller) Start(ctx context.Context) error {
 	c.goLocked(c.refreshLogin)
 	c.goLocked(func(ctx context.Context) {
 		c.refreshTimeMachine(ctx)
+		c.excludeThumbnailsFromTM(ctx)
 		c.checkReminders(ctx)
 	})
 	// Thumbnails queued before a restart resume at once, whether or not an

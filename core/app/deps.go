@@ -92,6 +92,9 @@ type ESPFactory func(cfg config.Config, creds secrets.Credentials) (ESPClient, e
 type TimeMachine interface {
 	Status(ctx context.Context, dataDir string) timemachine.Status
 	Include(ctx context.Context, dataDir string) (timemachine.Exclusion, error)
+	// ExcludeCache keeps the re-fetchable thumbnails out of Time Machine, so
+	// its space goes to what cannot be fetched again.
+	ExcludeCache(ctx context.Context, thumbnailsDir string) error
 }
 
 // Backups makes Stocksync's own snapshots of the data folder. Progress

@@ -62,6 +62,18 @@ func (c *Controller) refreshTimeMachine(ctx context.Context) {
 	c.update(func() { c.f.tm, c.f.tmKnown = st, true })
 }
 
+// excludeThumbnailsFromTM keeps thumbnails (re-fetchable) out of Time
+// Machine when it backs up the data folder. The exclusion is sticky and
+// idempotent, so doing it at each launch also covers a re-created folder.
+func (c *Controller) excludeThumbnailsFromTM(ctx context.Context) {
+	c.mu.Lock()
+	st := c.f.tm
+	c.mu.Unlock()
+	if st.Available && st.IncludesFolder() {
+		c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails())
+	}
+}
+
 // refreshLogin reads the launch-at-login state.
 func (c *Controller) refreshLogin(ctx context.Context) {
 	st, err := c.deps.Login.Status(ctx)
