@@ -26,19 +26,30 @@ type StocksyncNotificationDelegate struct {
 // called when the user clicks a notification or one of its buttons.
 func (StocksyncNotificationDelegate) UserNotificationCenterDidReceiveNotificationResponseWithCompletionHandler(_ objc.Object, response objc.Object, done objc.Block) {
 	defer objc.CallBlock[objc.Void](done)
-	action := objc.Call[string](response, objc.Sel("actionIdentifier"))
+	action, ok := clickedAction(objc.Call[string](response, objc.Sel("actionIdentifier")))
+	if !ok {
+		return
+	}
 	note := objc.Call[objc.Object](response, objc.Sel("notification"))
 	req := objc.Call[objc.Object](note, objc.Sel("request"))
 	id := objc.Call[string](req, objc.Sel("identifier"))
-	switch action {
-	case dismissActionID:
-		return
-	case defaultActionID:
-		action = "" // the notification itself was clicked
-	}
 	if h := actionHandler.Load(); h != nil {
 		go (*h)(id, action)
 	}
+}
+
+// clickedAction turns a response's action identifier into what
+// Controller.NotificationAction takes: a button's ID, or "" for a click on
+// the notification itself. A dismissal (only reported for categories that
+// ask for it) is not a click: ok is false.
+func clickedAction(actionIdentifier string) (action string, ok bool) {
+	switch actionIdentifier {
+	case dismissActionID:
+		return "", false
+	case defaultActionID:
+		return "", true
+	}
+	return actionIdentifier, true
 }
 
 // UserNotificationCenterWillPresentNotificationWithCompletionHandler is
@@ -54,9 +65,9 @@ var (
 	delegate     objc.Object // retained: the center holds its delegate weakly
 )
 
-// setNotificationDelegate makes the delegate class (once) and installs an
-// instance on center. Inside an autorelease pool.
-func setNotificationDelegate(center objc.Object) {
+// notificationDelegate returns the one instance of the delegate class,
+// making the class on first use. Inside an autorelease pool.
+func notificationDelegate() objc.Object {
 	delegateOnce.Do(func() {
 		cls := objc.NewClass[StocksyncNotificationDelegate](
 			objc.Sel("userNotificationCenter:didReceiveNotificationResponse:withCompletionHandler:"),
@@ -67,5 +78,11 @@ func setNotificationDelegate(center objc.Object) {
 		d.Retain()
 		delegate = d.Object
 	})
-	objc.Call[objc.Void](center, objc.Sel("setDelegate:"), delegate)
+	return delegate
+}
+
+// setNotificationDelegate installs the delegate on center. Inside an
+// autorelease pool.
+func setNotificationDelegate(center objc.Object) {
+	objc.Call[objc.Void](center, objc.Sel("setDelegate:"), notificationDelegate())
 }

@@ -50,7 +50,7 @@ type backupsPanel struct {
 // goroutines. Main thread only.
 func newBackupsPanel(ctrl *app.Controller) *backupsPanel {
 	p := &backupsPanel{}
-	w, stack := newPanelWindow("Stocksync Backups", "StocksyncBackups")
+	w, stack := newPanelWindow("Stocksync Backups")
 	p.w = w
 	add := stack.AddArrangedSubview
 

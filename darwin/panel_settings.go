@@ -50,7 +50,7 @@ type settingsPanel struct {
 
 func newSettingsPanel(ctrl *app.Controller) *settingsPanel {
 	p := &settingsPanel{ctrl: ctrl}
-	w, stack := newPanelWindow("Stocksync Settings", "StocksyncSettings")
+	w, stack := newPanelWindow("Stocksync Settings")
 	p.w = w
 
 	p.username = field(appkit.NewTextField())

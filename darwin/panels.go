@@ -64,19 +64,27 @@ func (p *panels) open(which app.Panel) {
 	s := p.state()
 	switch which {
 	case app.PanelBackups:
-		if p.backups == nil {
+		first := p.backups == nil
+		if first {
 			p.backups = newBackupsPanel(p.ctrl)
 		}
 		p.backups.render(s.Backups)
+		if first {
+			placeFirst(p.backups.w)
+		}
 		bringForward(p.backups.w)
 	case app.PanelSettings:
-		if p.settings == nil {
+		first := p.settings == nil
+		if first {
 			p.settings = newSettingsPanel(p.ctrl)
 		}
 		if !p.settings.w.IsVisible() {
 			p.settings.fill(s.Settings)
 		}
 		p.settings.render(s.Settings)
+		if first {
+			placeFirst(p.settings.w)
+		}
 		bringForward(p.settings.w)
 	}
 }

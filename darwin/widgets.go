@@ -21,8 +21,9 @@ const (
 
 // newPanelWindow makes a titled, closable window whose content is a vertical
 // stack. The window is retained and survives being closed, so reopening it
-// shows the same window. Main thread only.
-func newPanelWindow(title, autosave string) (appkit.Window, appkit.StackView) {
+// shows the same window. Call placeFirst once its rows are filled in.
+// Main thread only.
+func newPanelWindow(title string) (appkit.Window, appkit.StackView) {
 	w := appkit.NewWindowWithSizeAndStyle(panelWidth, 400,
 		appkit.WindowStyleMaskTitled|appkit.WindowStyleMaskClosable|appkit.WindowStyleMaskMiniaturizable)
 	w.Retain() // kept for the life of the app; never released
@@ -42,11 +43,15 @@ func newPanelWindow(title, autosave string) (appkit.Window, appkit.StackView) {
 	w.ContentView().AddSubview(stack)
 	layout.PinEdgesToSuperView(stack, foundation.EdgeInsets{Top: panelInset, Left: panelInset, Bottom: panelInset, Right: panelInset})
 	layout.SetWidth(stack, textWidth)
-	w.Center()
-	if autosave != "" {
-		w.SetFrameAutosaveName(appkit.WindowFrameAutosaveName(autosave))
-	}
 	return w, stack
+}
+
+// placeFirst sizes a new window to its content, then centres it: centring
+// before the constraints resized it would leave it off-centre, or partly off
+// screen. Main thread only.
+func placeFirst(w appkit.Window) {
+	w.LayoutIfNeeded()
+	w.Center()
 }
 
 // label is a read-only text that wraps at the panel's width and can be
