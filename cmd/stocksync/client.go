@@ -3,12 +3,22 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/secrets"
 )
+
+// debugLogger is the --debug log on standard error, or nil.
+func debugLogger() *slog.Logger {
+	if !g.debug {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
 
 // espClient builds the ESP client from the settings and the stored
 // credentials, with an error that says how to fix a missing sign-in.
@@ -25,5 +35,6 @@ func espClient(cfg config.Config) (*esp.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	ec.Logger = debugLogger()
 	return esp.New(ec)
 }

@@ -13,6 +13,7 @@ import (
 // globals are the flags every command shares.
 type globals struct {
 	dataDir string
+	debug   bool
 }
 
 var g globals
@@ -29,6 +30,7 @@ Try it without an account: stocksync demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "log every ESP request to standard error (credentials are never logged)")
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", "", "data folder (default: $"+datadir.EnvDataDir+" or the platform's application data folder)")
 	root.AddCommand(
 		newVersionCmd(),

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // request is one API call, before retries.
@@ -67,7 +68,9 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 			req.Header.Set("Authorization", "Bearer "+tok)
 		}
 	}
+	start := time.Now()
 	resp, err := c.http.Do(req)
+	c.logRequest(ctx, r, req, resp, err, time.Since(start))
 	if err != nil {
 		if ctx.Err() != nil {
 			return outcome{err: ctx.Err()}

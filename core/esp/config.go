@@ -3,6 +3,7 @@ package esp
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -100,6 +101,11 @@ type Config struct {
 
 	// Now is the clock used for token expiry; nil means time.Now.
 	Now func() time.Time
+
+	// Logger, if set, gets one Debug record per HTTP request: endpoint,
+	// method, path, status, duration, and the header names with the
+	// credentials (Authorization, Api-Key) redacted. Nil logs nothing.
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {

@@ -53,6 +53,9 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.access[access] = now + ttl
+	if len(s.issued) < 10000 {
+		s.issued = append(s.issued, access, refresh)
+	}
 	s.tokMu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -111,6 +114,14 @@ func bearerToken(h string) (token, scheme string) {
 		return strings.Trim(v, `"`), "Token"
 	}
 	return "", ""
+}
+
+// IssuedTokens returns every access and refresh token the server handed out
+// (the first 5,000 of each), so tests can check that none leaks anywhere.
+func (s *Server) IssuedTokens() []string {
+	s.tokMu.Lock()
+	defer s.tokMu.Unlock()
+	return append([]string(nil), s.issued...)
 }
 
 // ExpireTokens makes every access token expired, as if their time ran out;

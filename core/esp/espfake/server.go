@@ -36,6 +36,7 @@ type Server struct {
 	contrCap  int
 
 	tokMu   sync.Mutex
+	issued  []string         // tokens handed out, guarded by tokMu
 	access  map[string]int64 // access token → expiry, Unix ms
 	refresh map[string]bool
 
