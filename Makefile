@@ -55,18 +55,32 @@ reliability:
 	$(GO) run ./internal/tools/reliability -out docs/RELIABILITY.md
 
 ifeq ($(UNAME),Darwin)
+# The app supports macOS 12 (LSMinimumSystemVersion): cgo's clang and Go's
+# linker both read this, so the binary does not demand the build machine's macOS.
+export MACOSX_DEPLOYMENT_TARGET = 12.0
+# A Developer ID signature needs a secure timestamp for notarization; ad-hoc has none.
+ifeq ($(SIGN_IDENTITY),-)
+TIMESTAMP := --timestamp=none
+else
+TIMESTAMP := --timestamp
+endif
+
 ## app: build/Stocksync.app, universal (arm64 + amd64), signed (ad-hoc unless SIGN_IDENTITY is set)
+# The CLI goes in Contents/Helpers: next to Contents/MacOS/Stocksync, "stocksync"
+# would be the same file on a case-insensitive disk and overwrite the app.
 app:
-	mkdir -p $(BUILD)/arm64 $(BUILD)/amd64 $(APP)/Contents/MacOS $(APP)/Contents/Resources
+	rm -rf $(APP)
+	mkdir -p $(BUILD)/arm64 $(BUILD)/amd64 $(APP)/Contents/MacOS $(APP)/Contents/Helpers $(APP)/Contents/Resources
 	CGO_ENABLED=1 GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/arm64/Stocksync ./cmd/stocksync-app
 	CGO_ENABLED=1 GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/amd64/Stocksync ./cmd/stocksync-app
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/arm64/stocksync ./cmd/stocksync
-	CGO_ENABLED=0 GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/amd64/stocksync ./cmd/stocksync
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/arm64/stocksync-cli ./cmd/stocksync
+	CGO_ENABLED=0 GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/amd64/stocksync-cli ./cmd/stocksync
 	lipo -create -output $(APP)/Contents/MacOS/Stocksync $(BUILD)/arm64/Stocksync $(BUILD)/amd64/Stocksync
-	lipo -create -output $(APP)/Contents/MacOS/stocksync $(BUILD)/arm64/stocksync $(BUILD)/amd64/stocksync
+	lipo -create -output $(APP)/Contents/Helpers/stocksync $(BUILD)/arm64/stocksync-cli $(BUILD)/amd64/stocksync-cli
 	$(GO) run ./internal/tools/plistver -in Info.plist -out $(APP)/Contents/Info.plist -version $(VERSION)
 	cp resources/AppIcon.icns $(APP)/Contents/Resources/
-	codesign --force --deep --options runtime --timestamp=none --sign '$(SIGN_IDENTITY)' $(APP)
+	codesign --force --options runtime $(TIMESTAMP) --sign '$(SIGN_IDENTITY)' $(APP)/Contents/Helpers/stocksync
+	codesign --force --options runtime $(TIMESTAMP) --sign '$(SIGN_IDENTITY)' $(APP)
 	@if [ -n "$(NOTARY_PROFILE)" ]; then \
 		ditto -c -k --keepParent $(APP) $(BUILD)/Stocksync.zip && \
 		xcrun notarytool submit $(BUILD)/Stocksync.zip --keychain-profile '$(NOTARY_PROFILE)' --wait && \
