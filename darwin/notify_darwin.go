@@ -4,6 +4,7 @@ package darwin
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"strconv"
@@ -19,30 +20,38 @@ import (
 
 // Notifier shows notifications through UNUserNotificationCenter when the
 // process is a bundled app (the center throws otherwise, which would crash
-// the app) and the system lets it notify; when it does not — an unbundled
-// binary, an ad-hoc build ("Notifications are not allowed for this
-// application"), or the user said no — it falls back to osascript's
-// notifications, which carry the Script Editor icon and no buttons.
+// the app) and the system lets it notify; when the system does not — an
+// unbundled binary, an ad-hoc build ("Notifications are not allowed for this
+// application") — it falls back to osascript's notifications, which carry the
+// Script Editor icon and no buttons. When the user said no, that answer
+// stands: nothing is shown, and the error says where to switch them on.
 // Clicks on a notification or its buttons go to the handler set with
 // OnAction. Safe for concurrent use.
 type Notifier struct {
-	chain notify.Notifier
+	un  *unNotifier // nil outside a bundle
+	osa notify.Notifier
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
 
 // NewNotifier returns the app's notifier. Call it once.
 func NewNotifier() *Notifier {
-	osa := notify.NewOsascript(notify.SystemRunner())
-	if un := newUNNotifier(); un != nil {
-		return &Notifier{chain: notify.Fallback(un, osa)}
-	}
-	return &Notifier{chain: osa}
+	return &Notifier{un: newUNNotifier(), osa: notify.NewOsascript(notify.SystemRunner())}
 }
+
+// errDeclined: the user turned Stocksync's notifications off. Not a reason
+// to show them another way.
+var errDeclined = errors.New("notifications for Stocksync are off in System Settings → Notifications")
 
 // Notify shows n.
 func (n *Notifier) Notify(ctx context.Context, note notify.Notification) error {
-	return n.chain.Notify(ctx, note)
+	if n.un != nil {
+		err := n.un.Notify(ctx, note)
+		if err == nil || errors.Is(err, errDeclined) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return n.osa.Notify(ctx, note)
 }
 
 // OnAction sets what a click on a notification does: fn gets the
@@ -160,11 +169,14 @@ func (u *unNotifier) authorize(ctx context.Context) error {
 				case err.Ptr() != nil:
 					done <- errorText(err)
 				default:
-					done <- "notifications for Stocksync are off in System Settings → Notifications"
+					done <- errDeclined.Error()
 				}
 			})
 	})
 	if err := wait(ctx, done, "ask to show notifications"); err != nil {
+		if strings.Contains(err.Error(), errDeclined.Error()) {
+			return errDeclined
+		}
 		return err
 	}
 	u.mu.Lock()

@@ -18,8 +18,11 @@ import (
 
 func TestNotifierWithoutBundleUsesOsascript(t *testing.T) {
 	n := NewNotifier()
-	if _, ok := n.chain.(*notify.Osascript); !ok {
-		t.Errorf("notifier of an unbundled process = %T, want *notify.Osascript (UNUserNotificationCenter throws without a bundle)", n.chain)
+	if n.un != nil {
+		t.Error("an unbundled process got a UNUserNotificationCenter notifier (it throws without a bundle)")
+	}
+	if _, ok := n.osa.(*notify.Osascript); !ok {
+		t.Errorf("fallback = %T, want *notify.Osascript", n.osa)
 	}
 }
 
