@@ -93,10 +93,10 @@ func (m *menu) render(s app.Menu) {
 	prev, all := m.shown, !m.hasShown
 	m.shown, m.hasShown = s, true
 
-	switch {
-	case s.Syncing:
+	switch s.Icon {
+	case app.IconSyncing:
 		m.setIcon(iconSyncing)
-	case s.Attention:
+	case app.IconAttention:
 		m.setIcon(iconAlert)
 	default:
 		m.setIcon(iconIdle)

@@ -35,6 +35,12 @@ func renderMenu(f facts, now time.Time) Menu {
 	m.WarningLine = warningLine(f, now)
 	m.Attention = activeFailure(f) == failBadCredentials || f.dbGone || f.folderGone || dbDamaged(f)
 	switch {
+	case m.Attention:
+		m.Icon = IconAttention
+	case m.Syncing:
+		m.Icon = IconSyncing
+	}
+	switch {
 	case !f.loginKnown:
 		m.LoginEnabled = false
 	case f.loginErr != nil:

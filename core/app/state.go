@@ -18,6 +18,15 @@ type State struct {
 	Settings SettingsPanel
 }
 
+// Icon is a status icon variant.
+type Icon int
+
+const (
+	IconIdle Icon = iota
+	IconSyncing
+	IconAttention
+)
+
 // Menu is the status item and its menu, top to bottom.
 type Menu struct {
 	// Syncing selects the second icon variant (a sync is running).
@@ -25,6 +34,9 @@ type Menu struct {
 	// Attention asks for the icon's attention variant: something needs the
 	// user (sign-in failed, the data folder or database is missing).
 	Attention bool
+	// Icon is the status icon to show. Attention wins over syncing: an alarm
+	// must not hide behind a sync that is running anyway.
+	Icon Icon
 	// Tooltip is the status item's tooltip.
 	Tooltip string
 
