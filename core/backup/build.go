@@ -218,13 +218,8 @@ func (b *builder) mkdir(rel string) error {
 
 // finish writes the manifest and fsyncs every folder of the snapshot.
 func (b *builder) finish(m *Manifest) error {
-	for _, p := range b.unsynced {
-		if err := b.ctx.Err(); err != nil {
-			return err
-		}
-		if err := syncFile(p); err != nil {
-			return destErr(b.dest, err)
-		}
+	if err := b.syncAll(); err != nil {
+		return err
 	}
 	if err := b.thumbsManifest(m); err != nil {
 		return err
@@ -286,5 +281,18 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	}
 	m.Files = append(m.Files, FileEntry{Path: ThumbsManifestName, Size: size, SHA256: sum})
 	m.sortFiles()
+	return nil
+}
+
+// syncAll fsyncs the copied thumbnails after all were written.
+func (b *builder) syncAll() error {
+	for _, p := range b.unsynced {
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		if err := syncFile(p); err != nil {
+			return destErr(b.dest, err)
+		}
+	}
 	return nil
 }

@@ -7,7 +7,8 @@
 // copy of the database made with VACUUM INTO (never a copy of the live WAL
 // files), config.json, optionally the thumbnails, and manifest.json: created
 // time, app and schema versions, rows per table, a digest of every local-only
-// table, and the size and SHA-256 of every file. It is built in a temporary
+// table, and the size and SHA-256 of every file (the thumbnails' in
+// thumbnails.json, listed in the manifest). It is built in a temporary
 // folder (atomicfile.TempPrefix) and renamed into place only when complete and
 // fsynced, so a snapshot exists whole or not at all; a failed snapshot leaves
 // nothing behind in the destination and never touches the data folder.

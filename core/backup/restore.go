@@ -237,7 +237,7 @@ func restoreThumbnails(ctx context.Context, dir datadir.Dir, snap string, m *Man
 	n := 0
 	for _, e := range m.Files {
 		rel, ok := cutThumb(e.Path)
-		if !ok {
+		if !ok || !filepath.IsLocal(filepath.FromSlash(rel)) { // Verify refuses such paths too
 			continue
 		}
 		if err := ctx.Err(); err != nil {
