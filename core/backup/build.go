@@ -266,6 +266,10 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	if tm.Files == nil {
 		tm.Files = []FileEntry{}
 	}
+	m.Thumbnails = &ThumbsSummary{Files: len(tm.Files)}
+	for _, f := range tm.Files {
+		m.Thumbnails.Bytes += f.Size
+	}
 	data, err := json.Marshal(tm)
 	if err != nil {
 		return fmt.Errorf("write thumbnail manifest: %w", err)

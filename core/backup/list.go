@@ -27,7 +27,7 @@ func List(dest string) ([]Info, error) {
 			continue
 		}
 		dir := filepath.Join(dest, e.Name())
-		m, err := ReadManifest(dir)
+		m, err := readHeader(dir)
 		if err != nil {
 			out = append(out, Info{Name: e.Name(), Path: dir, Created: t, Problem: err.Error()})
 			continue

@@ -39,9 +39,17 @@ type Manifest struct {
 	// Files lists every file. On disk, manifest.json lists the thumbnails'
 	// entries in thumbnails.json (itself listed here); ReadManifest merges them.
 	Files []FileEntry `json:"files"`
+	// Thumbnails sums up thumbnails.json, so listing snapshots need not read it.
+	Thumbnails *ThumbsSummary `json:"thumbnails,omitempty"`
 	// ThumbsProblem says why thumbnails.json could not be read, if so: the
 	// rest of the snapshot is still usable.
 	ThumbsProblem string `json:"-"`
+}
+
+// ThumbsSummary counts the thumbnails of a snapshot.
+type ThumbsSummary struct {
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
 }
 
 // thumbsManifest is thumbnails.json.
@@ -85,8 +93,23 @@ func (m *Manifest) sortFiles() {
 	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
 }
 
-// ReadManifest reads the manifest of the snapshot folder at dir.
+// ReadManifest reads the manifest of the snapshot folder at dir, with the
+// thumbnails' entries from thumbnails.json.
 func ReadManifest(dir string) (Manifest, error) {
+	m, err := readHeader(dir)
+	if err != nil {
+		return m, err
+	}
+	if _, ok := m.File(ThumbsManifestName); ok {
+		if err := readThumbs(dir, &m); err != nil {
+			m.ThumbsProblem = err.Error()
+		}
+	}
+	return m, nil
+}
+
+// readHeader reads manifest.json alone.
+func readHeader(dir string) (Manifest, error) {
 	var m Manifest
 	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
 	if err != nil {
@@ -103,11 +126,6 @@ func ReadManifest(dir string) (Manifest, error) {
 		return m, fmt.Errorf("snapshot manifest %s has no creation time", filepath.Join(dir, ManifestName))
 	}
 	m.sortFiles()
-	if _, ok := m.File(ThumbsManifestName); ok {
-		if err := readThumbs(dir, &m); err != nil {
-			m.ThumbsProblem = err.Error()
-		}
-	}
 	return m, nil
 }
 
@@ -124,6 +142,14 @@ func readThumbs(dir string, m *Manifest) error {
 		if !isThumb(f.Path) {
 			return fmt.Errorf("thumbnail manifest %s lists %q, which is not a thumbnail", filepath.Join(dir, ThumbsManifestName), f.Path)
 		}
+	}
+	var sum ThumbsSummary
+	for _, f := range tm.Files {
+		sum.Files++
+		sum.Bytes += f.Size
+	}
+	if m.Thumbnails == nil || *m.Thumbnails != sum {
+		return fmt.Errorf("thumbnail manifest %s lists %d files, the manifest says %v", filepath.Join(dir, ThumbsManifestName), sum.Files, m.Thumbnails)
 	}
 	m.Files = append(m.Files, tm.Files...)
 	m.sortFiles()

@@ -82,10 +82,17 @@ func infoOf(dir string, m Manifest) Info {
 	in := Info{
 		Name: filepath.Base(dir), Path: dir, Kind: m.Kind, Reason: m.Reason, Created: m.Created,
 		AppVersion: m.AppVersion, SchemaVersion: m.SchemaVersion, Raw: m.Raw,
-		ThumbnailsIncluded: m.ThumbnailsIncluded, Files: len(m.Files), LocalOnly: m.LocalOnlyRows(),
+		ThumbnailsIncluded: m.ThumbnailsIncluded, LocalOnly: m.LocalOnlyRows(),
 	}
 	for _, f := range m.Files {
-		in.Size += f.Size
+		if !isThumb(f.Path) { // counted by the summary, whether or not they were read
+			in.Files++
+			in.Size += f.Size
+		}
+	}
+	if t := m.Thumbnails; t != nil {
+		in.Files += t.Files
+		in.Size += t.Bytes
 	}
 	_, in.Settings = m.File(ConfigName)
 	in.Verified = readVerified(dir)

@@ -200,6 +200,15 @@ func TestSnapshotThumbnailsLinkedWhenUnchanged(t *testing.T) {
 	if rep, err := Verify(context.Background(), third.Path, VerifyOptions{}); err != nil || !rep.OK {
 		t.Fatalf("third snapshot: %v %+v", err, rep.Findings)
 	}
+	// List counts the thumbnails from the manifest's summary, without reading their list.
+	os.Remove(filepath.Join(third.Path, ThumbsManifestName))
+	list, err := List(f.dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := list[0]; l.Name != third.Name || l.Files != third.Files || l.Size != third.Size || l.Files != 9 {
+		t.Errorf("listed %d files, %d bytes; snapshot had %d, %d (want 9 files)", l.Files, l.Size, third.Files, third.Size)
+	}
 	// A later snapshot without thumbnails does not carry them.
 	fourth := f.snapshot(t, false)
 	if fourth.ThumbnailsIncluded || fourth.Files != 2 {
