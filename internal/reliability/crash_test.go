@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -50,7 +52,9 @@ func TestCrash(t *testing.T) {
 		t.Run(fmt.Sprintf("%02d_%s", i, strings.ReplaceAll(kind, " ", "_")), func(t *testing.T) {
 			out, err := crashTrial(t, seed, kind)
 			rec := record{Group: "crash", Name: kind, Seed: seed, OK: err == nil, Detail: out.String(),
-				Counts: map[string]int{"killed": b2i(out.killed), "temp_leftovers": out.temps, "delay_ms": int(out.delay / time.Millisecond)}}
+				Counts: map[string]int{"killed": b2i(out.killed), "thumb_temps": out.temps, "delay_ms": int(out.delay / time.Millisecond),
+					"data_temps": out.dataTemps, "dest_temps": out.destTemps, "data_temps_after": out.dataTempsAfter, "dest_temps_after": out.destTempsAfter,
+					"thumb_temps_after": out.thumbTempsAfter}}
 			if err != nil {
 				rec.Detail += ": " + err.Error()
 				t.Errorf("seed %d, %s: %v\nreproduce: go test ./internal/reliability -run 'TestCrash/^%02d_' -reliability.seed=%d -reliability.trials=%d",
@@ -67,6 +71,9 @@ type crashOutcome struct {
 	killed bool   // false: the child finished before the kill
 	exit   string // how the killed child ended
 	temps  int    // temporary files a killed writer left in thumbnails/
+	// Temporary files and folders left in the data folder and the backup
+	// destination, right after the kill and after the next runs.
+	dataTemps, destTemps, dataTempsAfter, destTempsAfter, thumbTempsAfter int
 }
 
 func (o crashOutcome) String() string {
@@ -96,7 +103,9 @@ func crashServer(seed uint64, kind string) espfake.Options {
 
 // crashPrepare brings e to the state before the command to be killed and
 // returns the edits made.
-func crashPrepare(t testing.TB, r *rand.Rand, e *env, kind string) map[string]localEdit {
+// Calibration takes the fast path where there is a choice, so that random
+// kills cover the slower path whole.
+func crashPrepare(t testing.TB, r *rand.Rand, e *env, kind string, calibrating bool) map[string]localEdit {
 	if kind == crashInitial {
 		return seedLocal(t, r, e, 15, 15, 0)
 	}
@@ -108,6 +117,18 @@ func crashPrepare(t testing.TB, r *rand.Rand, e *env, kind string) map[string]lo
 	edits := seedLocal(t, r, e, 15, 15, n)
 	if kind == crashIncremental || kind == crashBackground {
 		mutateServer(r, e.srv, edits)
+	}
+	if kind == crashSnapshot {
+		// With thumbnails, so the snapshot has a thousand files to write,
+		// and sometimes a previous snapshot to hard-link them from.
+		e.mustRun("thumbnails", "--wait")
+		if err := os.MkdirAll(e.backups(), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if r.IntN(2) == 0 || calibrating {
+			e.mustRun(crashArgs(kind, e.backups())...)
+			seedLocal(t, r, e, 3, 3, 0)
+		}
 	}
 	return edits
 }
@@ -121,7 +142,7 @@ func crashArgs(kind string, dest string) []string {
 	case crashBackground:
 		return []string{"sync", "--json"}
 	case crashSnapshot:
-		return []string{"backup", "--to", dest}
+		return []string{"backup", "--to", dest, "--with-thumbnails"}
 	}
 	return []string{"sync", "--json", "--no-thumbnails"}
 }
@@ -138,9 +159,9 @@ func crashWindow(t *testing.T, kind string) time.Duration {
 	seed := *flagSeed ^ 0xca11b
 	r := rand.New(rand.NewPCG(seed, 1))
 	e := newEnv(t, envOptions{server: crashServer(seed, kind)})
-	crashPrepare(t, r, e, kind)
+	crashPrepare(t, r, e, kind, true)
 	start := time.Now()
-	res := e.run(crashArgs(kind, e.root+"/backups")...)
+	res := e.run(crashArgs(kind, e.backups())...)
 	d := time.Since(start)
 	if res.code != 0 {
 		t.Fatalf("calibration run: %s", res)
@@ -159,12 +180,12 @@ func crashTrial(t *testing.T, seed uint64, kind string) (crashOutcome, error) {
 	window := crashWindow(t, kind)
 	r := rand.New(rand.NewPCG(seed, 0xc7a5))
 	e := newEnv(t, envOptions{server: crashServer(seed, kind)})
-	edits := crashPrepare(t, r, e, kind)
+	edits := crashPrepare(t, r, e, kind, false)
 	before, err := localRows(e.dbPath())
 	if err != nil {
 		return out, err
 	}
-	dest := e.root + "/backups"
+	dest := e.backups()
 	out.delay = time.Duration(r.Float64() * float64(window) * 1.1)
 	out.killed, out.exit = e.runKilled(crashArgs(kind, dest), out.delay)
 	if kind == crashBackground {
@@ -189,6 +210,7 @@ func crashTrial(t *testing.T, seed uint64, kind string) (crashOutcome, error) {
 		return out, err
 	}
 	out.temps = th.temps
+	out.dataTemps, out.destTemps = countTemps(e.data), countTemps(dest)
 	if len(th.problems) > 0 {
 		return out, fmt.Errorf("after the kill: %s", strings.Join(th.problems, "; "))
 	}
@@ -239,12 +261,16 @@ func crashTrial(t *testing.T, seed uint64, kind string) (crashOutcome, error) {
 		}
 	}
 	if kind == crashSnapshot {
-		if res := e.run("backup", "--to", dest); res.code != 0 {
+		if res := e.run(crashArgs(kind, dest)...); res.code != 0 {
 			return out, fmt.Errorf("next backup: %s", res)
 		}
 		if err := checkSnapshots(dest); err != nil {
 			return out, fmt.Errorf("next backup: %w", err)
 		}
+	}
+	out.dataTempsAfter, out.destTempsAfter = countTemps(e.data), countTemps(dest)
+	if th, err := checkThumbnails(ctx, e.data); err == nil {
+		out.thumbTempsAfter = th.temps
 	}
 	if res := e.run("check", "--json"); res.code != 0 {
 		return out, fmt.Errorf("stocksync check after recovery: %s", res)
@@ -308,4 +334,16 @@ func (e *env) status() (statusJSON, error) {
 		return s, fmt.Errorf("status output %q: %w", tail(res.stdout, 300), err)
 	}
 	return s, nil
+}
+
+// countTemps counts the temporary files and folders directly in dir.
+func countTemps(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, en := range entries {
+		if atomicfile.IsTemp(en.Name()) {
+			n++
+		}
+	}
+	return n
 }

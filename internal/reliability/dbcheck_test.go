@@ -271,7 +271,7 @@ func checkThumbnails(ctx context.Context, data string) (thumbReport, error) {
 		if err != nil {
 			return err
 		}
-		_, _, derr := image.DecodeConfig(f)
+		_, _, derr := image.Decode(f)
 		f.Close()
 		if derr != nil {
 			rel, _ := filepath.Rel(dir, p)

@@ -100,6 +100,7 @@ func (e *env) writeConfig(concurrency int) {
 
 func (e *env) dir() datadir.Dir { return datadir.Dir{Root: e.data} }
 func (e *env) dbPath() string   { return e.dir().DB() }
+func (e *env) backups() string  { return filepath.Join(e.root, "backups") }
 
 // environ is a child's whole environment: no variable of the test's own
 // user (home, keyring bus, data folder) leaks in, and the credentials come

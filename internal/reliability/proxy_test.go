@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -214,6 +215,9 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request, endpoint, upstre
 		// The upstream reset or held the connection: pass the failure on.
 		if hj, ok := w.(http.Hijacker); ok {
 			if c, _, err := hj.Hijack(); err == nil {
+				if tc, ok := c.(*net.TCPConn); ok {
+					tc.SetLinger(0) // a reset, as upstream did
+				}
 				c.Close()
 				return
 			}
