@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
 	"github.com/stocksync/stocksync/core/backup"
-	"github.com/stocksync/stocksync/core/datadir"
-	"github.com/stocksync/stocksync/core/store"
 )
 
 func init() { demoSteps = append(demoSteps, demoBackup) }
@@ -17,7 +14,8 @@ func init() { demoSteps = append(demoSteps, demoBackup) }
 // demoBackup shows the backup cycle: a verified snapshot with thumbnails, a
 // second one where nothing changed (linked, almost nothing written) and a
 // test restore.
-func demoBackup(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB) error {
+func demoBackup(ctx context.Context, r demoRun) error {
+	w, d, db := r.w, r.dir, r.db
 	dest := d.Root + "-backups"
 	if err := os.MkdirAll(dest, 0o700); err != nil {
 		return err
@@ -38,13 +36,13 @@ func demoBackup(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Backup: %s in %s files (with thumbnails) to %s, verified, in %s.\n",
+	fmt.Fprintf(w, "6. Backup: %s in %s files (with thumbnails) to %s, verified, in %s.\n",
 		bytesText(first.Size), num(first.Files), dest, took)
 	second, took, err := snap()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Second backup, nothing changed: wrote %s, %s unchanged files hard-linked, verified, in %s.\n",
+	fmt.Fprintf(w, "7. Second backup, nothing changed: wrote %s, %s unchanged files hard-linked, verified, in %s.\n",
 		bytesText(second.Written.BytesWritten), num(second.Written.FilesLinked), took)
 	start := time.Now()
 	rep, err := backup.TestRestore(ctx, second.Path, backup.TestRestoreOptions{Record: db})
@@ -54,6 +52,9 @@ func demoBackup(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB) e
 	if err := rep.Err(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Test restore of the backup: OK in %s (delete %s when done).\n", time.Since(start).Round(time.Millisecond), dest)
+	fmt.Fprintf(w, "8. Test restore of the backup: OK in %s.\n", time.Since(start).Round(time.Millisecond))
+	if !r.temporary {
+		fmt.Fprintf(w, "The demo's backups are in %s: delete that folder when you are done.\n", dest)
+	}
 	return nil
 }

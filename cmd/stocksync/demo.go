@@ -3,8 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,8 +49,17 @@ and makes a verified backup. Prints what happened and how long each step took.`,
 	return cmd
 }
 
+// demoRun is what a demo step works with. Temporary says whether the data
+// folder's parent is removed when the demo ends (no --keep, no --data-dir).
+type demoRun struct {
+	w         io.Writer
+	dir       datadir.Dir
+	db        *store.DB
+	temporary bool
+}
+
 // demoSteps lets other command files (backups) add steps to the demo.
-var demoSteps []func(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB) error
+var demoSteps []func(ctx context.Context, r demoRun) error
 
 func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency time.Duration, keep bool) error {
 	opts := account.DemoOptions()
@@ -57,12 +71,18 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	defer demo.Close()
 
 	root := g.dataDir
+	temporary := false
 	if root == "" {
-		if root, err = os.MkdirTemp("", "stocksync-demo-"); err != nil {
+		// A parent folder, so whatever the demo puts next to the data folder
+		// (its backups) goes when the demo ends.
+		parent, err := os.MkdirTemp("", "stocksync-demo-")
+		if err != nil {
 			return err
 		}
+		root = filepath.Join(parent, "data")
 		if !keep {
-			defer os.RemoveAll(root)
+			temporary = true
+			defer os.RemoveAll(parent)
 		}
 	}
 	d := datadir.Dir{Root: root}
@@ -117,8 +137,11 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 		return err
 	}
 
+	if err := demoLocalWork(ctx, w, d, db); err != nil {
+		return err
+	}
 	for _, step := range demoSteps {
-		if err := step(ctx, w, d, db); err != nil {
+		if err := step(ctx, demoRun{w: w, dir: d, db: db, temporary: temporary}); err != nil {
 			return err
 		}
 	}
@@ -134,6 +157,53 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	if keep || g.dataDir != "" {
 		fmt.Fprintf(w, "Look around: stocksync --data-dir %q status\n", d.Root)
 	}
+	return nil
+}
+
+// demoLocalWork prepares what only this machine has: a pending upload (a
+// real image file next to the data folder) and a local edit of a file that
+// is uploaded but not yet submitted.
+func demoLocalWork(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB) error {
+	pics := filepath.Join(filepath.Dir(d.Root), "Pictures")
+	if err := os.MkdirAll(pics, 0o700); err != nil {
+		return err
+	}
+	img := filepath.Join(pics, "maple-leaf.jpg")
+	f, err := os.Create(img)
+	if err != nil {
+		return err
+	}
+	m := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	draw.Draw(m, m.Bounds(), &image.Uniform{color.RGBA{180, 40, 20, 255}}, image.Point{}, draw.Src)
+	err = jpeg.Encode(f, m, nil)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if _, err := db.AddPendingUpload(ctx, store.PendingUpload{Path: img, Title: "Red maple leaf on wet stone",
+		Description: "A single red maple leaf on a wet grey stone in autumn light.",
+		Keywords:    []string{"autumn", "leaf", "maple", "red", "stone"}, MediaType: "image"}, now); err != nil {
+		return err
+	}
+	var pending string
+	db.ListFiles(ctx, store.FileFilter{Status: "pending"}, func(c store.Contribution) error {
+		if pending == "" {
+			pending = c.ID
+		}
+		return nil
+	})
+	edited := ""
+	if pending != "" {
+		title := "Fog over the river at dawn"
+		if _, err := db.PutLocalEdit(ctx, store.LocalEdit{ContributionID: pending, Headline: &title}, now); err != nil {
+			return err
+		}
+		edited = fmt.Sprintf(" and a new title for file %s (not yet sent to ESP)", pending)
+	}
+	fmt.Fprintf(w, "5. Local work that exists only here: a pending upload (%s)%s.\n", filepath.Base(img), edited)
 	return nil
 }
 

@@ -91,6 +91,7 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Thumbnails:    %s downloaded, %s queued, %s failed\n", num(sm.ThumbnailsDone), num(sm.ThumbnailsQueued), num(sm.ThumbnailsFailed))
 	a := sm.AtRisk
-	fmt.Fprintf(w, "Only on this machine: %s pending uploads, %s local edits (%s in conflict), %s local file paths\n",
-		num(a.PendingUploads), num(a.LocalEdits), num(a.Conflicts), num(a.LocalPaths))
+	fmt.Fprintf(w, "Only on this machine: %s, %s (%s in conflict), %s\n",
+		count(a.PendingUploads, "pending upload"), count(a.LocalEdits, "local edit"), num(a.Conflicts),
+		count(a.LocalPaths, "local file path"))
 }
