@@ -46,11 +46,3 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%s %ss", num(n), word)
 }
-
-// count is "1 pending upload" or "3 pending uploads".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return num(n) + " " + noun + "s"
-}

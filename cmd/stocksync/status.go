@@ -92,6 +92,6 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 	fmt.Fprintf(w, "Thumbnails:    %s downloaded, %s queued, %s failed\n", num(sm.ThumbnailsDone), num(sm.ThumbnailsQueued), num(sm.ThumbnailsFailed))
 	a := sm.AtRisk
 	fmt.Fprintf(w, "Only on this machine: %s, %s (%s in conflict), %s\n",
-		count(a.PendingUploads, "pending upload"), count(a.LocalEdits, "local edit"), num(a.Conflicts),
-		count(a.LocalPaths, "local file path"))
+		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), num(a.Conflicts),
+		plural(a.LocalPaths, "local file path"))
 }
