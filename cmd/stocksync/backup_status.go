@@ -259,8 +259,8 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 	fmt.Fprintf(w, "Safety snapshots:  %s\n", safety)
 	fmt.Fprintf(w, "Time Machine:      %s\n", s.TimeMachine.State)
 	a, c := s.LocalOnly, s.ChangedSinceBackup
-	fmt.Fprintf(w, "Only on this machine: %s pending uploads, %s local edits, %s local file paths\n",
-		num(a.PendingUploads), num(a.LocalEdits), num(a.LocalPaths))
+	fmt.Fprintf(w, "Only on this machine: %s, %s, %s\n",
+		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), plural(a.LocalPaths, "local file path"))
 	if d := (reminder.AtRisk{PendingUploads: c.PendingUploads, LocalEdits: c.LocalEdits, LocalPaths: c.LocalPaths}).Describe(); d != "" && s.LastBackup != nil {
 		fmt.Fprintf(w, "Not in the last backup: %s\n", d)
 	}
