@@ -48,7 +48,7 @@ func newBackupListCmd() *cobra.Command {
 				out.Problem = derr.Error()
 			}
 			if s, err := backup.List(d.Snapshots()); err == nil {
-				out.Safety = s
+				out.Safety = nonNil(s)
 			} else if de := (*backup.DestinationError)(nil); !errors.As(err, &de) || de.Reason != backup.ReasonMissing {
 				return err
 			}
