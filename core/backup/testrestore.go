@@ -81,7 +81,7 @@ func TestRestore(ctx context.Context, snap string, opt TestRestoreOptions) (Test
 }
 
 func testRestore(ctx context.Context, snap string, opt TestRestoreOptions, now func() time.Time) (TestRestoreReport, error) {
-	var rep TestRestoreReport
+	rep := TestRestoreReport{Findings: []Finding{}}
 	var err error
 	if rep.Verify, err = Verify(ctx, snap, VerifyOptions{Mark: true, Now: now}); err != nil {
 		return rep, err

@@ -132,7 +132,7 @@ func Verify(ctx context.Context, dir string, opt VerifyOptions) (Report, error) 
 		now = opt.Now
 	}
 	started := now()
-	r := Report{Snapshot: dir, CheckedAt: started.UTC()}
+	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
 	st, err := os.Stat(dir)
 	if err != nil {
 		return r, fmt.Errorf("verify snapshot %s: %w", dir, err)
