@@ -143,6 +143,7 @@ type result struct {
 	stdout, stderr string
 	code           int
 	err            error // only for failures to run at all
+	maxRSS         int64 // bytes
 }
 
 func (r result) String() string {
@@ -164,8 +165,19 @@ func (e *env) runCtx(ctx context.Context, args ...string) result {
 	cmd := e.command(ctx, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{args: args, stdout: out.String(), stderr: errb.String()}
+	err := cmd.Start()
+	var peak int64
+	if err == nil {
+		// rusage's maxrss would count the test process's own memory, which
+		// the child shares until exec; VmHWM is the child's own peak.
+		stop := make(chan struct{})
+		polled := make(chan int64)
+		go func() { polled <- pollHWM(cmd.Process.Pid, stop) }()
+		err = cmd.Wait()
+		close(stop)
+		peak = <-polled
+	}
+	r := result{args: args, stdout: out.String(), stderr: errb.String(), maxRSS: peak}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -329,5 +341,29 @@ func (e *env) stopOurProcesses() {
 	for _, pid := range e.ourProcesses() {
 		syscall.Kill(pid, syscall.SIGKILL)
 		waitGone(pid, 10*time.Second)
+	}
+}
+
+// pollHWM reads a process's peak resident memory (VmHWM) until stop, and
+// returns the last value read.
+func pollHWM(pid int, stop <-chan struct{}) int64 {
+	var peak int64
+	path := "/proc/" + strconv.Itoa(pid) + "/status"
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+					peak = max(peak, kb*1024)
+				}
+			}
+		}
+		select {
+		case <-stop:
+			return peak
+		case <-t.C:
+		}
 	}
 }

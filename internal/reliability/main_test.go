@@ -17,6 +17,7 @@ var (
 	flagTrials = flag.Int("reliability.trials", 5, "crash trials (SIGKILL at a seeded random moment)")
 	flagSeed   = flag.Uint64("reliability.seed", 20261122, "base seed; trial i uses seed+i")
 	flagMatrix = flag.String("reliability.matrix", "thin", `fault matrix: "thin" (a covering subset) or "full" (every endpoint × fault × mode)`)
+	flagLong   = flag.Bool("reliability.long", false, "also run the cases that need minutes or gigabytes")
 	flagReport = flag.String("reliability.report", "", "append one JSON line per trial, cell and case to this file")
 )
 

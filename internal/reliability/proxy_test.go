@@ -31,6 +31,7 @@ type proxy struct {
 	mu        sync.Mutex
 	faults    []*proxyFault
 	rewrite   func(endpoint string, v any) any // JSON rewrite of 2xx API bodies
+	raw       []string                         // old, new, … byte replacements after the rewrite
 	thumbBody func(path string) (body []byte, contentType string, ok bool)
 	huge      map[string]int64 // endpoint → serve a body this large instead
 	tokens    map[string]bool  // access and refresh tokens handed out
@@ -92,13 +93,21 @@ func (p *proxy) addFault(endpoint, kind string, count int) {
 
 func (p *proxy) clear() {
 	p.mu.Lock()
-	p.faults, p.rewrite, p.thumbBody, p.huge = nil, nil, nil, map[string]int64{}
+	p.faults, p.rewrite, p.raw, p.thumbBody, p.huge = nil, nil, nil, nil, map[string]int64{}
 	p.mu.Unlock()
 }
 
 func (p *proxy) setRewrite(f func(endpoint string, v any) any) {
 	p.mu.Lock()
 	p.rewrite = f
+	p.mu.Unlock()
+}
+
+// setRaw replaces bytes in rewritten bodies (old, new, old, new…): how
+// invalid UTF-8, which json.Marshal would repair, gets onto the wire.
+func (p *proxy) setRaw(pairs ...string) {
+	p.mu.Lock()
+	p.raw = pairs
 	p.mu.Unlock()
 }
 
@@ -179,14 +188,14 @@ func (p *proxy) handler(endpoint, upstream string) http.Handler {
 			return
 		}
 		p.mu.Lock()
-		huge, thumbBody, rewrite := p.huge[endpoint], p.thumbBody, p.rewrite
+		huge, thumbBody, rewrite, raw := p.huge[endpoint], p.thumbBody, p.rewrite, p.raw
 		p.mu.Unlock()
 		if huge > 0 {
 			io.Copy(io.Discard, r.Body)
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Length", strconv.FormatInt(huge, 10))
 			w.WriteHeader(http.StatusOK)
-			io.Copy(w, hugeJSON(huge))
+			io.Copy(w, hugeJSON(endpoint, huge))
 			return
 		}
 		if endpoint == esp.EndpointThumbnail && thumbBody != nil {
@@ -198,11 +207,11 @@ func (p *proxy) handler(endpoint, upstream string) http.Handler {
 				return
 			}
 		}
-		p.forward(w, r, endpoint, upstream, rewrite)
+		p.forward(w, r, endpoint, upstream, rewrite, raw)
 	})
 }
 
-func (p *proxy) forward(w http.ResponseWriter, r *http.Request, endpoint, upstream string, rewrite func(string, any) any) {
+func (p *proxy) forward(w http.ResponseWriter, r *http.Request, endpoint, upstream string, rewrite func(string, any) any, raw []string) {
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, upstream+r.URL.RequestURI(), r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
@@ -262,6 +271,9 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request, endpoint, upstre
 			if out, err := json.Marshal(rewrite(endpoint, v)); err == nil {
 				body = out
 			}
+			for i := 0; i+1 < len(raw); i += 2 {
+				body = bytes.ReplaceAll(body, []byte(raw[i]), []byte(raw[i+1]))
+			}
 		}
 	}
 	for k, v := range resp.Header {
@@ -290,10 +302,14 @@ func bearer(h string) string {
 	return ""
 }
 
-// hugeJSON is a valid JSON array of n bytes of small objects, made on the fly.
-func hugeJSON(n int64) io.Reader {
-	const item = `{"id":"1","headline":"x"},`
-	head, end := "[", `{"id":"1"}]`
+// hugeJSON is a valid response of n bytes in the shape endpoint sends, made
+// on the fly: a batch list object or a plain contribution array, full of
+// small items.
+func hugeJSON(endpoint string, n int64) io.Reader {
+	item, head, end := `{"id":"1","headline":"x"},`, "[", `{"id":"1"}]`
+	if endpoint == esp.EndpointBatchesList {
+		item, head, end = `{"id":"1","submission_name":"x"},`, `{"items":[`, `{"id":"1"}],"meta":{"total_items":1}}`
+	}
 	mid := n - int64(len(head)) - int64(len(end))
 	reps := mid / int64(len(item))
 	pad := mid - reps*int64(len(item))
@@ -331,4 +347,18 @@ func walkJSON(v any, f func(map[string]any)) {
 			walkJSON(x, f)
 		}
 	}
+}
+
+// count is how many requests an endpoint received.
+func (p *proxy) count(endpoint string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts[endpoint]
+}
+
+// thumbCredentials counts requests to the thumbnail host that carried credentials.
+func (p *proxy) thumbCredentials() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.thumbCred
 }

@@ -163,3 +163,29 @@ func jpegBytes(t testing.TB) []byte {
 	}
 	return b.Bytes()
 }
+
+// Bug: core/esp (decodeContributionList / decodeBatchList, reached through
+// ListContributionsPage and ListBatchesPage) keeps every item of a page,
+// however many more than the page_size asked for, until MaxResponseBytes
+// (32 MiB) is reached. A small item decodes to a Contribution about thirty
+// times its JSON size, and up to 16 batches are fetched at once, so one
+// oversized answer per batch drove `stocksync sync` to 6.2 GB of memory
+// (TestHostileServerData, "a 40 MB file list") and a 40 MB batch list to
+// 1 GB, before the limit stopped them. Fix: stop decoding a page at
+// page_size+1 items with ErrMalformed ("ESP sent more items than asked
+// for"), and give list pages a limit sized for a page (a few MiB) rather
+// than 32 MiB.
+func TestPageHoldsAtMostPageSize(t *testing.T) {
+	ip := newInproc(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 3}, true)
+	ctx := context.Background()
+	ip.px.setHuge(esp.EndpointContributionsList, 1<<20)
+	ip.px.setHuge(esp.EndpointBatchesList, 1<<20)
+	files, err := ip.client.ListContributionsPage(ctx, ip.srv.BatchIDs()[0], 1, 200)
+	if err == nil && len(files) > 200 {
+		t.Errorf("ListContributionsPage(page size 200) over a 1 MiB answer: %d files, no error; want at most 200 or ErrMalformed", len(files))
+	}
+	batches, _, err := ip.client.ListBatchesPage(ctx, 1, 100)
+	if err == nil && len(batches) > 100 {
+		t.Errorf("ListBatchesPage(page size 100) over a 1 MiB answer: %d batches, no error; want at most 100 or ErrMalformed", len(batches))
+	}
+}
