@@ -290,11 +290,13 @@ func waitGone(pid int, d time.Duration) bool {
 	return false
 }
 
-// waitThumbnailer waits for a background thumbnail downloader to finish.
+// waitThumbnailer waits until no process of ours works on this data folder
+// any more: the detached downloader a sync starts exists by the time the
+// sync exits (it is started, not just scheduled).
 func (e *env) waitThumbnailer(d time.Duration) bool {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
-		if holderPID(filepath.Join(e.data, "thumbnails.lock")) == 0 {
+		if len(e.ourProcesses()) == 0 {
 			return true
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,5 +188,31 @@ func TestPageHoldsAtMostPageSize(t *testing.T) {
 	batches, _, err := ip.client.ListBatchesPage(ctx, 1, 100)
 	if err == nil && len(batches) > 100 {
 		t.Errorf("ListBatchesPage(page size 100) over a 1 MiB answer: %d batches, no error; want at most 100 or ErrMalformed", len(batches))
+	}
+}
+
+// Bug: core/esp (the error path of Client.once / the modeled error-body
+// decoder) copies the server's error message into Error.Message verbatim.
+// A server or proxy that repeats the request's headers in its error text
+// (debug pages do) thus puts the access token into the error — which
+// `stocksync sync` prints and stores in the database's sync history
+// (TestSecretsNeverWritten, "a server that echoes…"). Fix: before building
+// an *Error, replace every occurrence of the client's own secrets (current
+// access and refresh tokens, API key, API secret, password) in server text
+// with "[redacted]".
+func TestServerMessagesCarryNoToken(t *testing.T) {
+	ip := newInproc(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 2}, true)
+	ip.px.addFault(esp.EndpointBatchesList, faultEcho, 0)
+	_, _, err := ip.client.ListBatchesPage(context.Background(), 1, 10)
+	if err == nil {
+		t.Fatal("want an error from a 500")
+	}
+	for _, tok := range ip.px.seenTokens() {
+		if strings.Contains(err.Error(), tok) {
+			t.Errorf("the error carries an access token the server echoed: %.200s…", err)
+		}
+	}
+	if cr := ip.srv.Credentials(); strings.Contains(err.Error(), cr.APIKey) {
+		t.Errorf("the error carries the API key the server echoed")
 	}
 }
