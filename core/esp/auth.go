@@ -159,7 +159,7 @@ func (c *Client) tokenOutcome(ctx context.Context, err error) outcome {
 	if msg == "" {
 		msg, _ = modeledErrorBody(re.Body)
 	}
-	e := &Error{Endpoint: EndpointToken, Status: status, Message: msg}
+	e := &Error{Endpoint: EndpointToken, Status: status, Message: c.redact(msg)}
 	switch {
 	case status == http.StatusBadRequest || status == http.StatusUnauthorized:
 		e.Kind = ErrBadCredentials

@@ -30,9 +30,9 @@ func (c *Client) ListBatchesPage(ctx context.Context, page, pageSize int) ([]Bat
 	}
 	var items []Batch
 	var total int
-	err := c.do(ctx, c.apiGet(EndpointBatchesList, batchesPath, q), func(_ *http.Response, body io.Reader) error {
+	err := c.do(ctx, c.listGet(EndpointBatchesList, batchesPath, q), func(_ *http.Response, body io.Reader) error {
 		var err error
-		items, total, err = decodeBatchList(body)
+		items, total, err = decodeBatchListMax(body, pageSize)
 		return err
 	})
 	if err != nil {
@@ -156,6 +156,17 @@ func (c *Client) GetBatch(ctx context.Context, batchID string) (Batch, error) {
 		return err
 	})
 	return b, err
+}
+
+// MaxListPageBytes bounds one page of a list: 200 files of generous
+// metadata fit many times over, and an answer that does not fit is wrong.
+const MaxListPageBytes = 16 << 20
+
+// listGet is apiGet for one page of a list.
+func (c *Client) listGet(endpoint, path string, q url.Values) request {
+	r := c.apiGet(endpoint, path, q)
+	r.maxBytes = min(c.cfg.MaxResponseBytes, MaxListPageBytes)
+	return r
 }
 
 func (c *Client) apiGet(endpoint, path string, q url.Values) request {

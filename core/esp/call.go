@@ -114,12 +114,13 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 		if errors.As(herr, &e) {
 			return outcome{err: e}
 		}
-		return outcome{err: malformed(r.endpoint, "%s", herr.Error())}
+		return outcome{err: malformed(r.endpoint, "%s", c.redact(herr.Error(), tok))}
 	}
 
 	msg, fields := "", map[string][]string(nil)
 	if b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10)); err == nil {
 		msg, fields = modeledErrorBody(b)
+		msg, fields = c.redact(msg, tok), c.redactFields(fields, tok)
 	}
 	e := &Error{Endpoint: r.endpoint, Status: resp.StatusCode, Message: msg}
 	switch code := resp.StatusCode; {

@@ -205,6 +205,13 @@ func kindName(te *json.UnmarshalTypeError) string {
 // decodeBatchList reads {"items":[batch…],"meta":{"total_items":N}}. total is
 // -1 when the server sent none.
 func decodeBatchList(r io.Reader) (items []Batch, total int, err error) {
+	return decodeBatchListMax(r, 0)
+}
+
+// decodeBatchListMax is decodeBatchList refusing more than max items (0: no
+// limit): a page holds at most the page size asked for, so a server that
+// sends more is wrong, and stopping early keeps memory bounded.
+func decodeBatchListMax(r io.Reader, max int) (items []Batch, total int, err error) {
 	dec := json.NewDecoder(r)
 	total = -1
 	sawItems := false
@@ -219,7 +226,7 @@ func decodeBatchList(r io.Reader) (items []Batch, total int, err error) {
 		switch key {
 		case "items":
 			sawItems = true
-			items, err = decodeArray(dec, decodeBatchItem)
+			items, err = decodeArray(dec, limitItems(decodeBatchItem, max))
 			if err != nil {
 				return nil, 0, err
 			}
@@ -252,6 +259,24 @@ func decodeBatchList(r io.Reader) (items []Batch, total int, err error) {
 // an {"items":[…]} envelope is accepted too.
 func decodeContributionList(r io.Reader) ([]Contribution, error) {
 	return decodeList(r, decodeContributionItem)
+}
+
+// decodeContributionListMax refuses more than max items (0: no limit).
+func decodeContributionListMax(r io.Reader, max int) ([]Contribution, error) {
+	return decodeList(r, limitItems(decodeContributionItem, max))
+}
+
+// limitItems makes item fail from the (max+1)th call on (max 0: never).
+func limitItems[T any](item func(*json.Decoder) (T, error), max int) func(*json.Decoder) (T, error) {
+	n := 0
+	return func(dec *json.Decoder) (T, error) {
+		n++
+		if max > 0 && n > max {
+			var zero T
+			return zero, fmt.Errorf("more items than the page size of %d asked for", max)
+		}
+		return item(dec)
+	}
 }
 
 // decodeReleaseList reads a plain array of releases.
