@@ -16,8 +16,12 @@ type ThumbJob struct {
 // NextThumbnails returns up to n queued downloads, skipping the IDs in busy
 // (jobs already being downloaded).
 func (db *DB) NextThumbnails(ctx context.Context, n int, busy map[string]bool) ([]ThumbJob, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT contribution_id, url, attempts FROM thumbnails
-		WHERE state = 'queued' ORDER BY updated_at, contribution_id LIMIT ?`, n+len(busy))
+	// Files removed from ESP keep their row, but fetching their thumbnail
+	// would only fail: they are skipped (and left out of the counts).
+	rows, err := db.r.QueryContext(ctx, `SELECT t.contribution_id, t.url, t.attempts FROM thumbnails t
+		LEFT JOIN contributions c ON c.id = t.contribution_id
+		WHERE t.state = 'queued' AND COALESCE(c.removed_at, '') = ''
+		ORDER BY t.updated_at, t.contribution_id LIMIT ?`, n+len(busy))
 	if err != nil {
 		return nil, db.wrapErr("read thumbnail queue", err)
 	}

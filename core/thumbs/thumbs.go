@@ -7,11 +7,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -81,10 +86,17 @@ func (d *Downloader) Drain(ctx context.Context) error {
 		if len(jobs) == 0 {
 			return nil
 		}
+		var settled atomic.Int64
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(workers)
 		for _, j := range jobs {
-			g.Go(func() error { return d.one(gctx, j) })
+			g.Go(func() error {
+				done, err := d.one(gctx, j)
+				if done {
+					settled.Add(1)
+				}
+				return err
+			})
 		}
 		if err := g.Wait(); err != nil {
 			return err
@@ -92,28 +104,41 @@ func (d *Downloader) Drain(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if settled.Load() == 0 {
+			// Every job failed for a reason that passes (ESP unavailable or
+			// limiting the rate): they stay queued for a later try instead of
+			// being tried again at once.
+			return nil
+		}
 	}
 }
 
+// RetryPause is how long Run waits before trying jobs again that could not
+// be fetched because ESP was unavailable.
+const RetryPause = 5 * time.Minute
+
 // Run drains the queue, then waits for wake (a sync queued more) and drains
-// again, until ctx ends. Errors reading the queue are retried after a pause.
+// again, until ctx ends. Jobs left queued by an outage, and errors reading
+// the queue, are retried after RetryPause.
 func (d *Downloader) Run(ctx context.Context, wake <-chan struct{}) {
 	for {
-		if err := d.Drain(ctx); err != nil && ctx.Err() == nil {
-			select {
-			case <-time.After(30 * time.Second):
-			case <-ctx.Done():
-			}
+		err := d.Drain(ctx)
+		var retry <-chan time.Time
+		if left, qerr := d.DB.NextThumbnails(ctx, 1, nil); err != nil || qerr != nil || len(left) > 0 {
+			retry = time.After(RetryPause)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-wake:
+		case <-retry:
 		}
 	}
 }
 
-func (d *Downloader) one(ctx context.Context, j store.ThumbJob) error {
+// one downloads a job. settled reports whether the job left the queue (done
+// or failed for good).
+func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _ error) {
 	now := time.Now
 	if d.Now != nil {
 		now = d.Now
@@ -125,11 +150,13 @@ func (d *Downloader) one(ctx context.Context, j store.ThumbJob) error {
 	name := FileName(j.ContributionID)
 	n, err := d.download(ctx, j.URL, name)
 	if ctx.Err() != nil {
-		return ctx.Err() // leave the job queued for the next run
+		return false, ctx.Err() // leave the job queued for the next run
 	}
-	final := err == nil || j.Attempts+1 >= maxAttempts || permanent(err)
+	// A passing outage must not use up a job's attempts: the client already
+	// retried with backoff, so the job simply waits for a later round.
+	final := err == nil || (!temporary(err) && (j.Attempts+1 >= maxAttempts || permanent(err)))
 	if ferr := d.DB.FinishThumbnail(context.WithoutCancel(ctx), j, filepath.ToSlash(name), err, final, now()); ferr != nil {
-		return ferr
+		return false, ferr
 	}
 	d.mu.Lock()
 	switch {
@@ -146,7 +173,7 @@ func (d *Downloader) one(ctx context.Context, j store.ThumbJob) error {
 	if d.Progress != nil {
 		d.Progress(s)
 	}
-	return nil
+	return final, nil
 }
 
 func (d *Downloader) download(ctx context.Context, url, name string) (int64, error) {
@@ -160,7 +187,12 @@ func (d *Downloader) download(ctx context.Context, url, name string) (int64, err
 		return 0, err
 	}
 	if kind := http.DetectContentType(buf.Bytes()); !isImage(kind) {
-		return 0, &notImageError{kind}
+		return 0, &notImageError{kind: kind}
+	}
+	// The header alone is not enough: a body cut short or garbled after it
+	// would be saved and shown broken for good (a done job is not fetched again).
+	if _, _, err := image.Decode(bytes.NewReader(buf.Bytes())); err != nil {
+		return 0, &notImageError{kind: "a damaged image", err: err}
 	}
 	dst := filepath.Join(d.Dir, name)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
@@ -172,18 +204,31 @@ func (d *Downloader) download(ctx context.Context, url, name string) (int64, err
 	return n, nil
 }
 
-type notImageError struct{ kind string }
+type notImageError struct {
+	kind string
+	err  error
+}
 
 func (e *notImageError) Error() string {
+	if e.err != nil {
+		return fmt.Sprintf("the thumbnail is %s (%v); it was not saved", e.kind, e.err)
+	}
 	return fmt.Sprintf("the thumbnail is not an image (it is %s); it was not saved", e.kind)
 }
 
+// isImage accepts the formats that can be decoded here, so every saved
+// thumbnail is known to be whole.
 func isImage(kind string) bool {
 	switch kind {
-	case "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp":
+	case "image/jpeg", "image/png", "image/gif":
 		return true
 	}
 	return false
+}
+
+// temporary errors pass by themselves: ESP unavailable or limiting the rate.
+func temporary(err error) bool {
+	return errors.Is(err, esp.ErrUnavailable) || errors.Is(err, esp.ErrRateLimited)
 }
 
 // permanent errors are not worth retrying.
