@@ -24,7 +24,7 @@ func sawLocked(r result) bool {
 // status and list files, record edits and take snapshots; none of them
 // fails, and none reports "database is locked".
 func TestConcurrentProcesses(t *testing.T) {
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 40, FilesPerBatch: 30, Latency: 8 * time.Millisecond,
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 20, FilesPerBatch: 20, Latency: 8 * time.Millisecond,
 		StatusMix: espfake.StatusMix{Pending: 0.5, Processed: 0.5}}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	seedLocal(t, rand.New(rand.NewPCG(31, 1)), e, 5, 5, 0)
@@ -39,7 +39,7 @@ func TestConcurrentProcesses(t *testing.T) {
 			}
 		}
 	}
-	grow(e.srv, 20, 30)
+	grow(e.srv, 12, 20)
 	mutateServer(rand.New(rand.NewPCG(31, 2)), e.srv, keep)
 	if err := os.MkdirAll(e.backups(), 0o700); err != nil {
 		t.Fatal(err)

@@ -194,7 +194,7 @@ func TestDiskTrouble(t *testing.T) {
 	// Backup destinations. A snapshot that fails leaves nothing in the
 	// destination but temporary folders, and never touches the data folder.
 	backupCase := func(t *testing.T, name string, trouble func(e *env, dest string) result, words ...string) {
-		e := newEnv(t, envOptions{server: espfake.Options{Seed: 24, Batches: 30, FilesPerBatch: 40}})
+		e := newEnv(t, envOptions{server: espfake.Options{Seed: 24, Batches: 8, FilesPerBatch: 25}})
 		e.mustRun("sync", "--json", "--no-thumbnails")
 		e.mustRun("thumbnails", "--wait")
 		seedLocal(t, rand.New(rand.NewPCG(24, 1)), e, 10, 10, 3)
@@ -218,8 +218,8 @@ func TestDiskTrouble(t *testing.T) {
 		}
 	}
 	t.Run("backup_destination_full", func(t *testing.T) {
-		backupCase(t, "backup destination full (1 MB tmpfs), with thumbnails", func(e *env, dest string) result {
-			mountTmpfs(t, dest, "1m")
+		backupCase(t, "backup destination full (256 KB tmpfs), with thumbnails", func(e *env, dest string) result {
+			mountTmpfs(t, dest, "256k")
 			return e.run("backup", "--to", dest, "--with-thumbnails")
 		}, "full", "no space")
 	})

@@ -29,13 +29,14 @@ type proxy struct {
 	up             *http.Client
 
 	mu        sync.Mutex
+	rewriteMu sync.Mutex // rewrites keep counters: one at a time
 	faults    []*proxyFault
 	rewrite   func(endpoint string, v any) any // JSON rewrite of 2xx API bodies
 	raw       []string                         // old, new, … byte replacements after the rewrite
 	thumbBody func(path string) (body []byte, contentType string, ok bool)
 	huge      map[string]int64 // endpoint → serve a body this large instead
 	tokens    map[string]bool  // access and refresh tokens handed out
-	thumbCred int              // requests to the thumbnail host carrying Api-Key or Authorization
+	thumbCred int              // requests to the thumbnail host carrying the Api-Key or a token
 	counts    map[string]int
 }
 
@@ -154,7 +155,7 @@ func (p *proxy) pickFault(endpoint string) string {
 
 func (p *proxy) handler(endpoint, upstream string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if endpoint == esp.EndpointThumbnail && (r.Header.Get("Api-Key") != "" || r.Header.Get("Authorization") != "") {
+		if endpoint == esp.EndpointThumbnail && (r.Header.Get("Api-Key") != "" || bearer(r.Header.Get("Authorization")) != "") {
 			p.mu.Lock()
 			p.thumbCred++
 			p.mu.Unlock()
@@ -268,7 +269,10 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request, endpoint, upstre
 		dec.UseNumber()
 		var v any
 		if dec.Decode(&v) == nil {
-			if out, err := json.Marshal(rewrite(endpoint, v)); err == nil {
+			p.rewriteMu.Lock()
+			v = rewrite(endpoint, v)
+			p.rewriteMu.Unlock()
+			if out, err := json.Marshal(v); err == nil {
 				body = out
 			}
 			for i := 0; i+1 < len(raw); i += 2 {

@@ -216,3 +216,24 @@ func TestServerMessagesCarryNoToken(t *testing.T) {
 		t.Errorf("the error carries the API key the server echoed")
 	}
 }
+
+// Bug: cmd/stocksync/thumbnails.go (`thumbnails --wait`) prints
+// "Thumbnails: 0 downloaded (0 bytes), 0 failed." and exits 0 when ESP's
+// image host is down: since core/thumbs leaves jobs queued through an outage
+// (rightly), the command finishes with the whole queue still waiting and
+// never says so or why. Fix: after Drain, count what is still queued and
+// failed; if anything is, print e.g. "4 thumbnails could not be downloaded
+// (thumbnail: ESP is unavailable (HTTP 503)); they are tried again by the
+// next sync or `stocksync thumbnails --wait`" with the first error of each
+// kind (store has it in thumbnails.last_error), and exit 3.
+func TestThumbnailsWaitReportsOutage(t *testing.T) {
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 8, Batches: 1, FilesPerBatch: 4}})
+	e.mustRun("sync", "--json", "--no-thumbnails")
+	e.srv.AddFault(espfake.Fault{Endpoint: esp.EndpointThumbnail, Kind: espfake.FaultUnavailable, Probability: 1})
+	r := e.run("thumbnails", "--wait")
+	out := strings.ToLower(r.stdout + r.stderr)
+	if r.code == 0 || !containsAny(out, []string{"unavailable", "503"}) {
+		t.Errorf("thumbnails --wait during an outage of the image host: exit %d, output %q; want a non-zero exit and the cause",
+			r.code, lastLine(r.stdout)+" "+lastLine(r.stderr))
+	}
+}
