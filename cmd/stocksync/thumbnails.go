@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -66,11 +67,29 @@ func newThumbnailsCmd() *cobra.Command {
 			if err := dl.Drain(ctx); err != nil {
 				return fmt.Errorf("download thumbnails: %w", err)
 			}
-			if !background {
-				st := dl.Stats()
-				fmt.Fprintf(cmd.OutOrStdout(), "Thumbnails: %s downloaded (%s), %s failed.\n", num(st.Done), bytesText(st.Bytes), num(st.Failed))
+			if background {
+				return nil
 			}
-			return nil
+			st := dl.Stats()
+			fmt.Fprintf(cmd.OutOrStdout(), "Thumbnails: %s downloaded (%s), %s failed.\n", num(st.Done), bytesText(st.Bytes), num(st.Failed))
+			after, err := db.Summary(ctx)
+			if err != nil {
+				return err
+			}
+			if after.ThumbnailsQueued == 0 && st.Failed == 0 {
+				return nil
+			}
+			// Say why what is left is left: an outage keeps jobs queued, a
+			// broken image fails them for good.
+			why, _ := db.ThumbnailErrors(ctx, 3)
+			msg := fmt.Sprintf("%s thumbnails could not be downloaded", num(after.ThumbnailsQueued+st.Failed))
+			if len(why) > 0 {
+				msg += " (" + strings.Join(why, "; ") + ")"
+			}
+			if after.ThumbnailsQueued > 0 {
+				msg += fmt.Sprintf("; %s are still queued and are tried again by the next sync or `stocksync thumbnails --wait`", num(after.ThumbnailsQueued))
+			}
+			return &exitError{code: exitPartial, msg: msg}
 		},
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, "download the whole queue now, showing progress")

@@ -121,3 +121,25 @@ func (db *DB) RequeueMissingThumbnails(ctx context.Context, present func(file st
 	})
 	return len(missing), err
 }
+
+// ThumbnailErrors returns up to n distinct errors of the thumbnails still
+// queued or failed (of files still on ESP), most frequent first.
+func (db *DB) ThumbnailErrors(ctx context.Context, n int) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT t.last_error FROM thumbnails t
+		LEFT JOIN contributions c ON c.id = t.contribution_id
+		WHERE t.state IN ('queued', 'failed') AND t.last_error != '' AND COALESCE(c.removed_at, '') = ''
+		GROUP BY t.last_error ORDER BY count(*) DESC, t.last_error LIMIT ?`, n)
+	if err != nil {
+		return nil, db.wrapErr("read thumbnail errors", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, db.wrapRows("read thumbnail errors", rows.Err())
+}
