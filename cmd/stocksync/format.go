@@ -1,48 +1,18 @@
 package main
 
 import (
-	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/stocksync/stocksync/core/reminder"
 )
 
+// The CLI words numbers and times exactly as the menu-bar app does.
+
 // num formats n with thousands separators: 12345 → "12,345".
-func num(n int) string {
-	s := strconv.Itoa(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
+func num(n int) string { return reminder.Count(n) }
 
-// ago says how long before now t was, in words.
-func ago(now, t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	default:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	}
-}
+// ago says how long before now t was: "just now", "5 minutes ago", "yesterday".
+func ago(now, t time.Time) string { return reminder.AgoShort(now, t) }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%s %ss", num(n), word)
-}
+// plural is "1 minute" or "1,234 minutes".
+func plural(n int, word string) string { return reminder.Plural(n, word, word+"s") }

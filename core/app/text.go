@@ -37,23 +37,9 @@ const (
 // tooltip is the status item's tooltip: the app's name and the last sync.
 func tooltip(lastSync string) string { return "Stocksync — " + lastSync }
 
-// ago says how long ago t was, to the minute for the last day and in
-// calendar days (reminder.Ago) before that.
-func ago(now, t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	}
-	return reminder.Ago(now, t)
-}
+// ago says how long ago t was: to the minute for the last day, in
+// calendar days before that.
+func ago(now, t time.Time) string { return reminder.AgoShort(now, t) }
 
 func plural(n int, unit string) string { return reminder.Plural(n, unit, unit+"s") }
 

@@ -29,6 +29,25 @@ func Ago(now, t time.Time) string {
 	return "over " + strconv.Itoa(days/365) + " years ago"
 }
 
+// AgoShort is Ago to the minute within the last day — "just now",
+// "5 minutes ago", "3 hours ago" — and Ago's calendar days before that: the
+// wording of "Last sync: …" in the menu and the CLI.
+func AgoShort(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return Plural(int(d/time.Minute), "minute", "minutes") + " ago"
+	case d < 24*time.Hour:
+		return Plural(int(d/time.Hour), "hour", "hours") + " ago"
+	}
+	return Ago(now, t)
+}
+
 // calendarDays counts midnights between from and to, by date so that a
 // daylight-saving change does not make a day 23 or 25 hours long.
 func calendarDays(from, to time.Time) int {

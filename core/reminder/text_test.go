@@ -114,3 +114,24 @@ func TestSchedule(t *testing.T) {
 		t.Error("wrong periods")
 	}
 }
+
+func TestAgoShort(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now.Add(-30 * time.Second), "just now"},
+		{now.Add(-time.Minute), "1 minute ago"},
+		{now.Add(-59 * time.Minute), "59 minutes ago"},
+		{now.Add(-3 * time.Hour), "3 hours ago"},
+		{now.Add(-25 * time.Hour), "yesterday"},
+		{now.Add(-9 * 24 * time.Hour), "9 days ago"},
+	}
+	for _, tt := range tests {
+		if got := AgoShort(now, tt.t); got != tt.want {
+			t.Errorf("AgoShort(%v) = %q, want %q", now.Sub(tt.t), got, tt.want)
+		}
+	}
+}
