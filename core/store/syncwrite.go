@@ -271,22 +271,20 @@ func (s *fileStmts) reviews(ctx context.Context, f *Contribution) error {
 	return nil
 }
 
-// UpsertContribution stores one file as ESP returned it (after a metadata
-// update was sent), leaving its batch's sync marker alone.
-func (db *DB) UpsertContribution(ctx context.Context, f Contribution, now time.Time) error {
-	return db.writeRefetchable(ctx, func(tx *sql.Tx) error {
-		var acc string
-		tx.QueryRowContext(ctx, `SELECT accepted_at FROM contributions WHERE id = ?`, f.ID).Scan(&acc)
-		st, err := prepareFileWrites(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer st.close()
-		if err := st.upsert(ctx, f.BatchID, &f, acceptedAt(&f, parseTime(acc), now)); err != nil {
-			return err
-		}
-		return st.reviews(ctx, &f)
-	})
+// upsertOne stores one file as ESP returned it, with its reviews, leaving
+// its batch's sync marker alone.
+func upsertOne(ctx context.Context, tx *sql.Tx, f *Contribution, now time.Time) error {
+	var acc string
+	tx.QueryRowContext(ctx, `SELECT accepted_at FROM contributions WHERE id = ?`, f.ID).Scan(&acc)
+	st, err := prepareFileWrites(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	if err := st.upsert(ctx, f.BatchID, f, acceptedAt(f, parseTime(acc), now)); err != nil {
+		return err
+	}
+	return st.reviews(ctx, f)
 }
 
 // ApplySentEdit stores the file as ESP returned it after accepting a local
@@ -296,17 +294,7 @@ func (db *DB) UpsertContribution(ctx context.Context, f Contribution, now time.T
 func (db *DB) ApplySentEdit(ctx context.Context, f Contribution, editUpdatedAt, now time.Time) (bool, error) {
 	var cleared bool
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		var acc string
-		tx.QueryRowContext(ctx, `SELECT accepted_at FROM contributions WHERE id = ?`, f.ID).Scan(&acc)
-		st, err := prepareFileWrites(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer st.close()
-		if err := st.upsert(ctx, f.BatchID, &f, acceptedAt(&f, parseTime(acc), now)); err != nil {
-			return err
-		}
-		if err := st.reviews(ctx, &f); err != nil {
+		if err := upsertOne(ctx, tx, &f, now); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM local_edits WHERE contribution_id = ? AND updated_at = ?`, f.ID, fmtTime(editUpdatedAt))
