@@ -214,6 +214,24 @@ func backupRecorder(db *store.DB) backup.Recorder {
 // resolveSnapshot finds the snapshot named by arg: a path, or a name in the
 // backup destination or the data folder's safety snapshots. "" means the
 // newest snapshot in the destination.
+// snapshotTarget resolves the SNAPSHOT argument of verify and test-restore,
+// and opens the database (if there is one) to record the result in.
+func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error) {
+	d, err := dataDir()
+	if err != nil {
+		return "", nil, err
+	}
+	cfg, err := loadConfig(d)
+	if err != nil {
+		return "", nil, err
+	}
+	snap, err := resolveSnapshot(d, cfg, snapshotArg(args))
+	if err != nil {
+		return "", nil, err
+	}
+	return snap, openExistingStore(cmd.Context(), cmd, d), nil
+}
+
 func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, error) {
 	if arg == "" {
 		dest, err := backupDestination(d, cfg, "")

@@ -23,19 +23,10 @@ Exit status: 0 ok, 3 the snapshot could not be restored as it should, 1 error.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := dataDir()
+			snap, db, err := snapshotTarget(cmd, args)
 			if err != nil {
 				return err
 			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			snap, err := resolveSnapshot(d, cfg, snapshotArg(args))
-			if err != nil {
-				return err
-			}
-			db := openExistingStore(ctx, cmd, d)
 			if db != nil {
 				defer db.Close()
 			}

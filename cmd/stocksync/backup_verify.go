@@ -24,19 +24,10 @@ Exit status: 0 sound, 3 problems found, 1 the snapshot could not be checked.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			d, err := dataDir()
+			snap, db, err := snapshotTarget(cmd, args)
 			if err != nil {
 				return err
 			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			snap, err := resolveSnapshot(d, cfg, snapshotArg(args))
-			if err != nil {
-				return err
-			}
-			db := openExistingStore(ctx, cmd, d)
 			if db != nil {
 				defer db.Close()
 			}
