@@ -288,9 +288,16 @@ func containsAny(s string, words []string) bool {
 	return false
 }
 
+// lastLine is the last line of a command's output as a terminal would show
+// it: after the last newline, and after any carriage return a progress bar
+// left on that line.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	line := lines[len(lines)-1]
+	if i := strings.LastIndexByte(strings.TrimRight(line, "\r "), '\r'); i >= 0 {
+		line = line[i+1:]
+	}
+	return strings.TrimSpace(line)
 }
 
 func clipMsg(s string) string {
