@@ -131,11 +131,15 @@ func run(p params) error {
 		logf("naive: %d requests in %s", n.requests, n.wall.Round(time.Millisecond))
 	}
 	logf("running the backup benchmarks")
-	backupOut, err := goBench("./core/backup")
+	backupOut, err := goBench("./core/backup", "1x")
 	if err != nil {
 		return err
 	}
-	report := render(p, []measurement{initial, nochange, warm, onePct}, naive, thumbRate, thumbDone, backupOut)
+	storeOut, err := goBench("./core/store", "300x")
+	if err != nil {
+		return err
+	}
+	report := render(p, []measurement{initial, nochange, warm, onePct}, naive, thumbRate, thumbDone, backupOut, storeOut)
 	if p.out == "" {
 		fmt.Print(report)
 		return nil
@@ -305,8 +309,8 @@ func naiveSync(ctx context.Context, srv *espfake.Server, work string, p params) 
 		files: res.Run.FilesWritten}, nil
 }
 
-func goBench(pkg string) (string, error) {
-	out, err := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchtime=1x", "-count=1", pkg).CombinedOutput()
+func goBench(pkg, benchtime string) (string, error) {
+	out, err := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchtime="+benchtime, "-count=1", "-timeout=60m", pkg).CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("go test -bench %s: %v\n%s", pkg, err, out)
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func render(p params, ms []measurement, naive *measurement, thumbRate float64, thumbDone int, backup string) string {
+func render(p params, ms []measurement, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Benchmarks\n\n")
