@@ -53,6 +53,9 @@ func render(p params, ms []measurement, naive *measurement, thumbRate float64, t
 		sp := ratio(naive.wall, initial.wall)
 		w("| initial sync ≥ 20 × faster than naive | %.1f × — %s |\n", sp, pass(sp >= 20))
 	}
+	w("\n### Where the time goes\n\nThe database side of a sync, on its own: one batch of 50 new files written in one transaction "+
+		"(`go test -run=^$ -bench=WriteBatchFiles -benchtime=300x ./core/store`, part of the same command). Server data commits "+
+		"without an fsync per transaction (WAL, synchronous=NORMAL; see docs/architecture.md):\n\n```\n%s\n```\n", storeBench)
 	w("\n## Thumbnails\n\n")
 	w("The background downloader, %d workers, same server and latency, measured for %d s: **%.0f thumbnails/s** (%s downloaded); "+
 		"the floor is %d ÷ %s = %.0f/s.\n\n", p.inflight, p.thumbSeconds, thumbRate, comma(thumbDone), p.inflight, p.latency,
