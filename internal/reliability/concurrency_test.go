@@ -24,6 +24,7 @@ func sawLocked(r result) bool {
 // status and list files, record edits and take snapshots; none of them
 // fails, and none reports "database is locked".
 func TestConcurrentProcesses(t *testing.T) {
+	linuxOnly(t)
 	e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 20, FilesPerBatch: 20, Latency: 8 * time.Millisecond,
 		StatusMix: espfake.StatusMix{Pending: 0.5, Processed: 0.5}}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
@@ -115,6 +116,7 @@ func TestConcurrentProcesses(t *testing.T) {
 // TestRacingSyncs starts two syncs at once, repeatedly: exactly one runs,
 // the other is refused with exit 4 and says what is running.
 func TestRacingSyncs(t *testing.T) {
+	linuxOnly(t)
 	rounds := 5
 	if *flagLong {
 		rounds = 25

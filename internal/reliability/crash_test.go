@@ -42,6 +42,7 @@ func crashKinds(t testing.TB) []string {
 // that the database is sound, local-only rows are untouched and the next
 // run converges exactly to the server. -reliability.trials sets the number.
 func TestCrash(t *testing.T) {
+	linuxOnly(t)
 	kinds := crashKinds(t)
 	if !backupCLI(t) {
 		report(t, record{Group: "crash", Name: crashSnapshot, OK: true, Detail: "pending: `stocksync backup` is not in the CLI yet"})
@@ -52,7 +53,7 @@ func TestCrash(t *testing.T) {
 		t.Run(fmt.Sprintf("%02d_%s", i, strings.ReplaceAll(kind, " ", "_")), func(t *testing.T) {
 			out, err := crashTrial(t, seed, kind)
 			rec := record{Group: "crash", Name: kind, Seed: seed, OK: err == nil, Detail: out.String(),
-				Counts: map[string]int{"killed": b2i(out.killed), "thumb_temps": out.temps, "delay_ms": int(out.delay / time.Millisecond),
+				Counts: map[string]int{"killed": b2i(out.killed || out.downloaderKilled), "downloader_killed": b2i(out.downloaderKilled), "thumb_temps": out.temps, "delay_ms": int(out.delay / time.Millisecond),
 					"data_temps": out.dataTemps, "dest_temps": out.destTemps, "data_temps_after": out.dataTempsAfter, "dest_temps_after": out.destTempsAfter,
 					"thumb_temps_after": out.thumbTempsAfter}}
 			if err != nil {
@@ -68,9 +69,13 @@ func TestCrash(t *testing.T) {
 type crashOutcome struct {
 	kind   string
 	delay  time.Duration
-	killed bool   // false: the child finished before the kill
-	exit   string // how the killed child ended
-	temps  int    // temporary files a killed writer left in thumbnails/
+	killed bool // false: the child finished before the kill
+	// For a sync with thumbnails that finished first: when its detached
+	// downloader was killed, and whether it was still running then.
+	downloaderDelay  time.Duration
+	downloaderKilled bool
+	exit             string // how the killed child ended
+	temps            int    // temporary files a killed writer left in thumbnails/
 	// Temporary files and folders left in the data folder and the backup
 	// destination, right after the kill and after the next runs.
 	dataTemps, destTemps, dataTempsAfter, destTempsAfter, thumbTempsAfter int
@@ -78,8 +83,17 @@ type crashOutcome struct {
 
 func (o crashOutcome) String() string {
 	s := fmt.Sprintf("%s killed after %s", o.kind, o.delay.Round(time.Millisecond))
-	if !o.killed {
+	switch {
+	case !o.killed && o.delay >= childTimeout:
+		s = fmt.Sprintf("%s: the sync ran to the end (%s)", o.kind, o.exit)
+	case !o.killed:
 		s = fmt.Sprintf("%s finished (%s) before the kill at %s", o.kind, o.exit, o.delay.Round(time.Millisecond))
+	}
+	switch {
+	case o.downloaderKilled:
+		s += fmt.Sprintf("; its thumbnail downloader killed %s later", o.downloaderDelay.Round(time.Millisecond))
+	case o.downloaderDelay > 0:
+		s += fmt.Sprintf("; its thumbnail downloader finished before the kill %s later", o.downloaderDelay.Round(time.Millisecond))
 	}
 	return s
 }
@@ -152,14 +166,18 @@ func crashArgs(kind string, dest string) []string {
 	return []string{"sync", "--json", "--no-thumbnails"}
 }
 
-// windows caches how long each kind of command takes uninterrupted.
+// window is how long a kind of command takes uninterrupted: the command
+// itself, and for a sync with thumbnails, the detached downloader after it.
+type window struct{ command, downloader time.Duration }
+
+// windows caches the window of each kind.
 var windows sync.Map
 
 // crashWindow measures, once per kind, how long the command takes on an
 // uninterrupted run of the same shape, so kill delays cover all of it.
-func crashWindow(t *testing.T, kind string) time.Duration {
-	if d, ok := windows.Load(kind); ok {
-		return d.(time.Duration)
+func crashWindow(t *testing.T, kind string) window {
+	if w, ok := windows.Load(kind); ok {
+		return w.(window)
 	}
 	seed := *flagSeed ^ 0xca11b
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -167,22 +185,22 @@ func crashWindow(t *testing.T, kind string) time.Duration {
 	crashPrepare(t, r, e, kind, true)
 	start := time.Now()
 	res := e.run(crashArgs(kind, e.backups())...)
-	d := time.Since(start)
+	w := window{command: time.Since(start)}
 	if res.code != 0 {
 		t.Fatalf("calibration run: %s", res)
 	}
 	if kind == crashBackground {
-		// The detached downloader keeps going after sync exits: cover it too.
+		start = time.Now()
 		e.waitThumbnailer(time.Minute)
-		d = time.Since(start)
+		w.downloader = time.Since(start)
 	}
-	windows.Store(kind, d)
-	return d
+	windows.Store(kind, w)
+	return w
 }
 
 func crashTrial(t *testing.T, seed uint64, kind string) (crashOutcome, error) {
 	out := crashOutcome{kind: kind}
-	window := crashWindow(t, kind)
+	win := crashWindow(t, kind)
 	r := rand.New(rand.NewPCG(seed, 0xc7a5))
 	e := newEnv(t, envOptions{server: crashServer(seed, kind)})
 	edits := crashPrepare(t, r, e, kind, false)
@@ -191,11 +209,18 @@ func crashTrial(t *testing.T, seed uint64, kind string) (crashOutcome, error) {
 		return out, err
 	}
 	dest := e.backups()
-	out.delay = time.Duration(r.Float64() * float64(window) * 1.1)
+	out.delay = time.Duration(r.Float64() * float64(win.command) * 1.1)
+	if kind == crashBackground && r.IntN(2) == 0 {
+		// Half of these trials let the sync finish and kill its downloader.
+		out.delay = childTimeout
+	}
 	out.killed, out.exit = e.runKilled(crashArgs(kind, dest), out.delay)
-	if kind == crashBackground {
-		// Then kill the detached downloader at a random moment too.
-		time.Sleep(time.Duration(r.Float64() * float64(window) / 2))
+	if kind == crashBackground && !out.killed {
+		// The sync finished and left its detached downloader running: kill
+		// that at a random moment of its own.
+		out.downloaderDelay = time.Duration(r.Float64() * float64(win.downloader) * 1.1)
+		time.Sleep(out.downloaderDelay)
+		out.downloaderKilled = len(e.ourProcesses()) > 0
 	}
 	e.stopOurProcesses()
 	ctx := context.Background()

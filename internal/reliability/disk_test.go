@@ -108,6 +108,7 @@ func grow(srv *espfake.Server, batches, files int) {
 // read-only or removed mid-run gives a clear error, no partial snapshot and
 // no damaged database.
 func TestDiskTrouble(t *testing.T) {
+	linuxOnly(t)
 	t.Run("data_folder_full", func(t *testing.T) {
 		e := newEnv(t, envOptions{server: espfake.Options{Seed: 21, Batches: 3, FilesPerBatch: 10}})
 		e.mountData(t, "1536k")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -367,5 +368,14 @@ func pollHWM(pid int, stop <-chan struct{}) int64 {
 			return peak
 		case <-t.C:
 		}
+	}
+}
+
+// linuxOnly skips tests that read /proc (process command lines, peaks,
+// detached children): the campaign runs on Linux, as CI does.
+func linuxOnly(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skipf("needs Linux: reads /proc to find and watch child processes (this is %s)", runtime.GOOS)
 	}
 }

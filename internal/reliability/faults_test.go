@@ -65,6 +65,7 @@ func matrixCells(full bool) []cell {
 // as they were (or edits are on the server), nothing is half-written, and
 // once the fault is gone the next run converges.
 func TestFaultMatrix(t *testing.T) {
+	linuxOnly(t)
 	cells := matrixCells(*flagMatrix == "full")
 	// The cells mostly wait (on backoff, on children): run four at a time
 	// whatever -parallel says.
@@ -270,11 +271,11 @@ var causeWords = map[string][]string{
 	"reset":          {"reset", "eof", "connection"},
 	"timeout":        {"timeout", "deadline", "eof", "reset"},
 	"truncated":      {"eof", "truncated", "broke off"},
-	"malformed_json": {"malformed"},
-	"wrong_types":    {"malformed"},
+	"malformed_json": {"malformed", "damaged", "not an image"}, // a garbled image is "damaged"
+	"wrong_types":    {"malformed", "damaged", "not an image"},
 	"html":           {"http 502"},
 	"token_expired":  {"http 401", "refused the sign-in"},
-	faultEmpty:       {"malformed", "empty"},
+	faultEmpty:       {"malformed", "empty", "not an image"}, // an empty thumbnail is "not an image"
 	faultUnauth:      {"http 401", "refused the sign-in"},
 	faultForbidden:   {"http 403", "no rights"},
 }

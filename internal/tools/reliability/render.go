@@ -38,7 +38,7 @@ var findings = []finding{
 	{"Server error text was copied into errors verbatim, so a server echoing the request headers put the access token and API key into the output and the database's sync history.",
 		"core/esp (error bodies)", "TestServerMessagesCarryNoToken", "fixed in 946956c: the client's own secrets are redacted from server text"},
 	{"`stocksync thumbnails --wait` prints \"0 downloaded, 0 failed\" and exits 0 while the image host is down: the queue is left waiting and nothing says so or why.",
-		"cmd/stocksync/thumbnails.go", "TestThumbnailsWaitReportsOutage", "print what is left queued or failed with the first error of each kind; exit 3"},
+		"cmd/stocksync/thumbnails.go", "TestThumbnailsWaitReportsOutage", "fixed in 460547a: says what is left and why, exits 3"},
 	{"On a read-only data folder every command (even `status`) fails with \"open database …: unable to open database file (14)\", which does not say the folder is read-only.",
 		"core/store (Open), cmd/stocksync/status.go", "TestDiskTrouble/data_folder_read_only", "map SQLITE_CANTOPEN/READONLY on a read-only file system to \"the data folder … is read-only\"; let status read through OpenReadOnly"},
 	{"When the data folder is deleted while `stocksync sync` runs, the sync writes on into the unlinked files and reports success (exit 0); everything it fetched is gone.",
@@ -231,7 +231,9 @@ func renderMatrix(w func(string, ...any), recs []record) {
 		"complete or stop with exit 1 or 3 and a message (the command's own output: its last line and the JSON result's error and failures) that " +
 		"names the endpoint and the cause; the database stays sound; local-only rows stay byte-identical (edits may be gone only if ESP holds them); " +
 		"no thumbnail is half-written and no temporary file is left. Then the fault is removed and the next run must converge, send every edit, and " +
-		"download every thumbnail the fault had only delayed.\n\n")
+		"download every thumbnail the fault had only delayed. *timeout* here is the server holding a request without answering and then dropping "+
+		"it; the client's own 30-second timeout is tested in `core/esp` (`TestPerRequestTimeout`). *wrong_types* rewrites ids and counts, which "+
+		"token and thumbnail answers do not have, so there it changes nothing and the run completes.\n\n")
 	w("```sh\ngo test ./internal/reliability -run TestFaultMatrix -reliability.matrix=full\n```\n\n")
 	w("T = transient, P = persistent. *completed*: the run finished (retries got past the fault); *stopped*: it stopped with a message naming the endpoint and cause; " +
 		"*left*: thumbnails were left queued or failed, with the command's message. ✗ marks a failed cell (details below).\n\n")
@@ -384,8 +386,8 @@ func renderRace(w func(string, ...any), r *report) {
 	w("```sh\ngo test -race -count=1 ./internal/reliability\n```\n\n")
 	if r.fast != nil {
 		w("Latest: %s in %.0f s", okText(r.fast.ok), r.fast.seconds)
-		if len(r.fast.failed) > 0 {
-			w(" — failing: `%s`", strings.Join(r.fast.failed, "`, `"))
+		if l := leaves(r.fast.failed); len(l) > 0 {
+			w(" — failing: `%s`", strings.Join(l, "`, `"))
 		}
 		w(".\n\n")
 	}
@@ -420,7 +422,22 @@ func fastFailures(f *fastResult) string {
 	if f == nil {
 		return "—"
 	}
-	return fmt.Sprint(len(f.failed))
+	return fmt.Sprint(len(leaves(f.failed)))
+}
+
+// leaves drops failed tests whose subtests failed (they fail because of them).
+func leaves(names []string) []string {
+	var out []string
+	for _, n := range names {
+		parent := false
+		for _, m := range names {
+			parent = parent || strings.HasPrefix(m, n+"/")
+		}
+		if !parent {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func countsText(m map[string]int) string {
