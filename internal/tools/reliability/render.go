@@ -231,8 +231,8 @@ func renderMatrix(w func(string, ...any), recs []record) {
 		"complete or stop with exit 1 or 3 and a message (the command's own output: its last line and the JSON result's error and failures) that " +
 		"names the endpoint and the cause; the database stays sound; local-only rows stay byte-identical (edits may be gone only if ESP holds them); " +
 		"no thumbnail is half-written and no temporary file is left. Then the fault is removed and the next run must converge, send every edit, and " +
-		"download every thumbnail the fault had only delayed. *timeout* here is the server holding a request without answering and then dropping "+
-		"it; the client's own 30-second timeout is tested in `core/esp` (`TestPerRequestTimeout`). *wrong_types* rewrites ids and counts, which "+
+		"download every thumbnail the fault had only delayed. *timeout* here is the server holding a request without answering and then dropping " +
+		"it; the client's own 30-second timeout is tested in `core/esp` (`TestPerRequestTimeout`). *wrong_types* rewrites ids and counts, which " +
 		"token and thumbnail answers do not have, so there it changes nothing and the run completes.\n\n")
 	w("```sh\ngo test ./internal/reliability -run TestFaultMatrix -reliability.matrix=full\n```\n\n")
 	w("T = transient, P = persistent. *completed*: the run finished (retries got past the fault); *stopped*: it stopped with a message naming the endpoint and cause; " +
