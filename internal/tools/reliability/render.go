@@ -316,7 +316,17 @@ func renderFuzz(w func(string, ...any), r *report) {
 	if len(r.fuzz) == 0 {
 		w("| — | — | — | — | skipped (-fuzztime=0) |\n")
 	}
-	w("\nFindings by fuzzing in this campaign: none crashed; the bugs fuzzing is after (unbounded pages, saved damaged images) were found by the hostile-data and fault tests above, and each now has a regression test.\n\n")
+	crashed := 0
+	for _, f := range r.fuzz {
+		if !f.ok {
+			crashed++
+		}
+	}
+	if crashed == 0 {
+		w("\nFindings by fuzzing in this campaign: none crashed; the bugs fuzzing is after (unbounded pages, saved damaged images) were found by the hostile-data and fault tests above, and each now has a regression test.\n\n")
+	} else {
+		w("\n**%d target(s) failed in this run**: the failing input is in the package's testdata/fuzz folder; reproduce it with `go test -run=FuzzName/<input> ./package`, fix, and keep the input as a regression seed.\n\n", crashed)
+	}
 }
 
 func renderCases(w func(string, ...any), title, tests, intro, cmd string, recs []record, countKey, countTitle string) {
