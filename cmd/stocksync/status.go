@@ -38,7 +38,9 @@ func newStatusCmd() *cobra.Command {
 			// Reading status never creates a data folder as a side effect.
 			if _, err := os.Stat(d.DB()); err == nil {
 				out.Exists = true
-				_, db, err := openStore(ctx)
+				// Status only reads: it works on a read-only disk and never
+				// upgrades or otherwise touches the database.
+				db, err := store.OpenReadOnly(ctx, d.DB())
 				if err != nil {
 					return err
 				}

@@ -21,6 +21,7 @@ type DB struct {
 	w        *sql.DB // one connection; BEGIN IMMEDIATE
 	r        *sql.DB // readers
 	version  int
+	opened   os.FileInfo // the file as opened, for StillInPlace
 
 	closeOnce sync.Once
 	closeErr  error
@@ -64,6 +65,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	db := &DB{path: path}
 	var err error
+	// Say "read-only" rather than SQLite's "unable to open database file".
+	if err := readOnlyCheck(path); err != nil {
+		return nil, err
+	}
 	// Check the file before journal_mode(WAL) on the writer can touch it.
 	if err := probe(ctx, path); err != nil {
 		return nil, err
@@ -90,6 +95,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.closeAll()
 		return nil, err
 	}
+	db.rememberFile()
 	return db, nil
 }
 
@@ -101,7 +107,13 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{path: path, readOnly: true}
 	var err error
-	if db.r, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+	source := dsn(path, true)
+	if readOnlyCheck(path) != nil {
+		// On a read-only disk SQLite cannot make the WAL index it needs, and
+		// nobody can change the file there: read it as immutable.
+		source += "&immutable=1"
+	}
+	if db.r, err = sql.Open("sqlite", source); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db.w = db.r

@@ -97,6 +97,9 @@ func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	r.rep.update(func(p *Progress) { p.RunID, p.Phase = id, PhaseStarting })
 
 	fatal := r.do(ctx)
+	if fatal == nil {
+		fatal = e.DB.StillInPlace()
+	}
 	return r.finish(ctx, fatal)
 }
 
@@ -222,7 +225,15 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 
 func (r *run) write(ctx context.Context, f fetched) error {
 	res, err := r.e.DB.WriteBatchFiles(ctx, f.batch.ID, f.batch.ServerVersion, f.files, r.now())
+	if err == nil {
+		// Deleting the data folder does not stop writes into the open file;
+		// stop as soon as it happened rather than sync into nothing.
+		err = r.e.DB.StillInPlace()
+	}
 	if err != nil {
+		if errors.Is(err, store.ErrGone) {
+			return err
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -379,4 +380,23 @@ func toStrings(ps []Phase) []string {
 		out[i] = string(p)
 	}
 	return out
+}
+
+// Regression: deleting the data folder during a sync did not stop it, and
+// the run reported success for work written into a deleted file.
+func TestDataFolderRemovedDuringSync(t *testing.T) {
+	e := newEnv(t, espfake.Options{Seed: 12, Batches: 20, FilesPerBatch: 3})
+	var once sync.Once
+	e.eng.Progress = func(p Progress) {
+		if p.Phase == PhaseFiles {
+			once.Do(func() { os.Remove(e.db.Path()) })
+		}
+	}
+	res, err := e.eng.Run(context.Background(), Options{})
+	if !errors.Is(err, store.ErrGone) {
+		t.Fatalf("err = %v, want ErrGone", err)
+	}
+	if res.Run.Outcome != store.OutcomeFailed || !strings.Contains(res.Run.Message, "removed") {
+		t.Errorf("run = %+v", res.Run)
+	}
 }
