@@ -181,7 +181,7 @@ func TestRestoreCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, errs, code := run("restore", b.Snapshot.Path); code != 4 || !strings.Contains(errs, "sync is already running") {
+	if _, errs, code := run("restore", b.Snapshot.Path); code != 4 || !strings.Contains(errs, "already running: ") {
 		t.Errorf("restore during sync: exit %d %q", code, errs)
 	}
 	l.Release()

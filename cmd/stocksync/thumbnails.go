@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -58,7 +59,7 @@ func newThumbnailsCmd() *cobra.Command {
 				return err
 			}
 			dl := &thumbs.Downloader{DB: db, Fetch: client, Dir: d.Thumbnails(), Workers: cfg.Concurrency}
-			if !background && s.ThumbnailsQueued > 0 {
+			if !background && s.ThumbnailsQueued > 0 && isTerminal(os.Stderr) {
 				bar := progressbar.NewOptions(s.ThumbnailsQueued, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
 					progressbar.OptionSetDescription("Thumbnails"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 				dl.Progress = func(st thumbs.Stats) { bar.Set(min(st.Done+st.Failed, s.ThumbnailsQueued)) }

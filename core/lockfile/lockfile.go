@@ -32,9 +32,9 @@ var ErrHeld = errors.New("lock is held by another process")
 func (e *HeldError) Error() string {
 	h := e.Holder
 	if h.PID == 0 {
-		return fmt.Sprintf("another Stocksync process is already syncing this data folder (lock %s); wait for it to finish", e.Path)
+		return fmt.Sprintf("another Stocksync process is already running this job on the data folder (lock %s); wait for it to finish", e.Path)
 	}
-	return fmt.Sprintf("a sync is already running: %s (pid %d on %s, started %s; lock %s). Wait for it to finish, or stop that process",
+	return fmt.Sprintf("already running: %s (pid %d on %s, started %s; lock %s). Wait for it to finish, or stop that process",
 		h.Command, h.PID, h.Host, h.Since.Local().Format("15:04:05"), e.Path)
 }
 

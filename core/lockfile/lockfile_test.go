@@ -23,7 +23,7 @@ func TestSecondAcquireRefusedWithHolder(t *testing.T) {
 	if he.Holder.PID != os.Getpid() || he.Holder.Command != "stocksync sync" {
 		t.Errorf("holder = %+v", he.Holder)
 	}
-	if !strings.Contains(err.Error(), "already running") || !strings.Contains(err.Error(), p) {
+	if !strings.Contains(err.Error(), "already running: stocksync sync") || !strings.Contains(err.Error(), p) {
 		t.Errorf("message %q", err)
 	}
 	if err := l.Release(); err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Write runs fn in one immediate transaction on the writer connection and
@@ -49,6 +51,9 @@ func (db *DB) write(ctx context.Context, durable bool, fn func(*sql.Tx) error) e
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			return fmt.Errorf("write to %s not committed: %w (%v)", db.path, ctx.Err(), err)
 		}
+		if sqliteCode(err) == sqlite3.SQLITE_FULL {
+			return db.wrapErr("write", err)
+		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -78,6 +83,10 @@ func (db *DB) Reader() *sql.DB { return db.r }
 func (db *DB) wrapErr(what string, err error) error {
 	if isCorrupt(err) {
 		return &CorruptError{Path: db.path, Err: err}
+	}
+	if c := sqliteCode(err); c == sqlite3.SQLITE_FULL {
+		return fmt.Errorf("%s in %s: the disk holding the data folder is full (%w): free some space, then run again; "+
+			"nothing half-written was kept", what, db.path, ErrDiskFull)
 	}
 	return fmt.Errorf("%s in %s: %w", what, db.path, err)
 }

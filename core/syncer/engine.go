@@ -231,8 +231,8 @@ func (r *run) write(ctx context.Context, f fetched) error {
 		err = r.e.DB.StillInPlace()
 	}
 	if err != nil {
-		if errors.Is(err, store.ErrGone) {
-			return err
+		if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrDiskFull) {
+			return err // no other batch can be written either
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

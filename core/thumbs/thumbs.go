@@ -12,6 +12,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,6 +27,11 @@ import (
 	"github.com/stocksync/stocksync/core/store"
 )
 
+// MaxBytes bounds one thumbnail by default. ESP's thumbnails are tens of
+// kilobytes; a larger body is not a thumbnail, and with eight downloads at
+// once a generous limit multiplies into hundreds of megabytes.
+const MaxBytes = 2 << 20
+
 // Fetcher downloads one URL (*esp.Client).
 type Fetcher interface {
 	DownloadThumbnail(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, string, error)
@@ -37,7 +43,7 @@ type Downloader struct {
 	Fetch   Fetcher
 	Dir     string // the data folder's thumbnails/
 	Workers int    // default 8
-	// MaxBytes bounds one thumbnail; default 8 MiB.
+	// MaxBytes bounds one thumbnail; default MaxBytes (2 MiB).
 	MaxBytes int64
 	// MaxAttempts before a job is marked failed; default 3.
 	MaxAttempts int
@@ -45,8 +51,25 @@ type Downloader struct {
 	Progress func(Stats)
 	Now      func() time.Time
 
-	mu    sync.Mutex
-	stats Stats
+	mu        sync.Mutex
+	stats     Stats
+	sweepOnce sync.Once
+}
+
+// sweepTemps removes temporary files a killed download left behind. Only
+// names atomicfile made, and only old ones: another process's download in
+// flight is minutes younger.
+func (d *Downloader) sweepTemps() {
+	cutoff := time.Now().Add(-time.Hour)
+	filepath.WalkDir(d.Dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !atomicfile.IsTemp(p) {
+			return nil
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			os.Remove(p)
+		}
+		return nil
+	})
 }
 
 // Stats counts a downloader's work since it was created.
@@ -74,6 +97,7 @@ func FileName(contributionID string) string {
 // Drain downloads until the queue is empty (or ctx ends). Jobs that fail
 // temporarily are retried within the same call up to MaxAttempts.
 func (d *Downloader) Drain(ctx context.Context) error {
+	d.sweepOnce.Do(d.sweepTemps)
 	workers := d.Workers
 	if workers <= 0 {
 		workers = 8
@@ -179,7 +203,7 @@ func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _
 func (d *Downloader) download(ctx context.Context, url, name string) (int64, error) {
 	max := d.MaxBytes
 	if max <= 0 {
-		max = esp.DefaultMaxThumbnailBytes
+		max = MaxBytes
 	}
 	var buf bytes.Buffer
 	n, _, err := d.Fetch.DownloadThumbnail(ctx, url, &buf, max)

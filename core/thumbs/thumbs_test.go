@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/store"
@@ -216,4 +217,29 @@ func mustJPEG(t *testing.T) []byte {
 	}
 	t.Fatal("no thumbnail")
 	return nil
+}
+
+// Temporary files of a killed download are swept; fresh ones (another
+// process's download in flight) and real thumbnails are left alone.
+func TestDrainSweepsOldTempFiles(t *testing.T) {
+	f := newFixture(t, espfake.Options{Seed: 6, Batches: -1})
+	root := filepath.Join(f.dir, "thumbnails", "ab")
+	os.MkdirAll(root, 0o700)
+	old := filepath.Join(root, atomicfile.TempPrefix+"x.img-1")
+	fresh := filepath.Join(root, atomicfile.TempPrefix+"y.img-2")
+	keep := filepath.Join(root, "ab12.img")
+	for _, p := range []string{old, fresh, keep} {
+		os.WriteFile(p, []byte("x"), 0o600)
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(old, past, past)
+	os.Chtimes(keep, past, past)
+	if err := f.downloader().Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{old: false, fresh: true, keep: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: exists = %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
 }
