@@ -40,19 +40,19 @@ var findings = []finding{
 	{"`stocksync thumbnails --wait` prints \"0 downloaded, 0 failed\" and exits 0 while the image host is down: the queue is left waiting and nothing says so or why.",
 		"cmd/stocksync/thumbnails.go", "TestThumbnailsWaitReportsOutage", "fixed in 460547a: says what is left and why, exits 3"},
 	{"On a read-only data folder every command (even `status`) fails with \"open database …: unable to open database file (14)\", which does not say the folder is read-only.",
-		"core/store (Open), cmd/stocksync/status.go", "TestDiskTrouble/data_folder_read_only", "map SQLITE_CANTOPEN/READONLY on a read-only file system to \"the data folder … is read-only\"; let status read through OpenReadOnly"},
+		"core/store (Open), cmd/stocksync/status.go", "TestDiskTrouble/data_folder_read_only", "fixed in 780011a: \"the data folder … is read-only\"; status reads through OpenReadOnly (immutable on a read-only disk)"},
 	{"When the data folder is deleted while `stocksync sync` runs, the sync writes on into the unlinked files and reports success (exit 0); everything it fetched is gone.",
-		"core/syncer or cmd/stocksync/sync.go", "TestDiskTrouble/data_folder_removed_mid_run", "before reporting success, check the database path still names the open file (os.SameFile); otherwise fail with \"the data folder was removed while syncing\""},
+		"core/syncer, core/store", "TestDiskTrouble/data_folder_removed_mid_run", "fixed in 780011a: after every batch and before success the sync checks the path still names the open file (os.SameFile) and stops with \"the database … was removed or replaced\""},
 }
 
 // minor are observations without a failing test.
 var minor = []string{
-	"A SIGKILL during thumbnail downloads leaves `.stocksync-tmp-*` files in thumbnails/ that nothing removes (counted per trial below). Suggest: the downloader, holding thumbnails.lock, removes temporary files older than an hour at the start of Drain (core/thumbs).",
+	"A SIGKILL during thumbnail downloads left `.stocksync-tmp-*` files in thumbnails/ (counted per trial below). Fixed in 4f554df: Drain removes temporary files older than an hour.",
 	"A killed snapshot leaves a temporary folder in the backup destination; by design it is swept only after 24 hours (core/backup cleanStale), so a second snapshot soon after does not remove it.",
-	"The lock-held message says \"a sync is already running: stocksync thumbnails …\" for the thumbnail lock too (core/lockfile HeldError.Error): say \"already running: <command>\".",
-	"A full disk during sync is reported per batch (\"28 of 40 items failed; the next sync retries them\") with the cause only in the failure lines; stopping the run at the first SQLITE_FULL with \"the disk holding the data folder is full\" would be clearer (core/syncer stopsRun, core/store wrapErr → ErrDiskFull).",
-	"`stocksync thumbnails --wait` draws its progress bar on standard error even when that is not a terminal (log files fill with bar frames).",
-	"Nine-MB thumbnails (over the 8 MiB limit) took `thumbnails --wait` to ~260 MB: eight workers each buffer up to the limit in a buffer grown by doubling. Refusing on Content-Length before reading would avoid it (core/esp DownloadThumbnail).",
+	"The lock-held message said \"a sync is already running\" for the thumbnail lock too. Fixed in 4f554df: \"already running: <command>\".",
+	"A full disk during sync was reported per batch. Fixed in 4f554df: the first SQLITE_FULL stops the run with \"the disk holding the data folder is full\" (store.ErrDiskFull).",
+	"`stocksync thumbnails --wait` drew its progress bar on standard error when that was not a terminal. Fixed in 4f554df.",
+	"Nine-MB thumbnails took `thumbnails --wait` to ~260 MB (eight workers each buffering up to the 8 MiB limit). Since 4f554df the limit is 2 MiB (ESP thumbnails are tens of kilobytes), bounding this at about 8 × 2 MiB; refusing on Content-Length before reading would bound it further.",
 }
 
 func render(r *report) string {
