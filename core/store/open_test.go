@@ -97,7 +97,7 @@ func TestTooNewRefused(t *testing.T) {
 	if !errors.As(err, &tn) {
 		t.Fatalf("err = %v, want TooNewError", err)
 	}
-	for _, want := range []string{"99", "only knows versions up to 1", p} {
+	for _, want := range []string{"99", "only knows versions up to 2", p} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
