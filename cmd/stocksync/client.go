@@ -8,6 +8,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/secrets"
 )
@@ -18,6 +19,16 @@ func debugLogger() *slog.Logger {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// settingsAndClient loads the settings of d and the ESP client they name.
+func settingsAndClient(d datadir.Dir) (config.Config, *esp.Client, error) {
+	cfg, err := loadConfig(d)
+	if err != nil {
+		return cfg, nil, err
+	}
+	client, err := espClient(cfg)
+	return cfg, client, err
 }
 
 // espClient builds the ESP client from the settings and the stored

@@ -51,11 +51,7 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 				return err
 			}
 			defer db.Close()
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			client, err := espClient(cfg)
+			cfg, client, err := settingsAndClient(d)
 			if err != nil {
 				return err
 			}

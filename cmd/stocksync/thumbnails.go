@@ -50,11 +50,7 @@ func newThumbnailsCmd() *cobra.Command {
 				return err
 			}
 			defer lock.Release()
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			client, err := espClient(cfg)
+			cfg, client, err := settingsAndClient(d)
 			if err != nil {
 				return err
 			}
