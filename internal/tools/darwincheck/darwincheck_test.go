@@ -3,16 +3,34 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// fixtureModules fills the module cache with the fixture module's
+// requirements once. `go test` on Linux never builds darwinkit or systray, so
+// on a fresh machine they are not in the cache until something downloads them.
+var fixtureModules = sync.OnceValue(func() error {
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = filepath.Join("testdata", "fixture")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go mod download in testdata/fixture: %v\n%s", err, out)
+	}
+	return nil
+})
 
 // runIn runs the checker in a fixture module, offline.
 func runIn(t *testing.T, dir string, args ...string) (code int, errLines []string, summary string) {
 	t.Helper()
+	if err := fixtureModules(); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("GOPROXY", "off") // the fixtures need only the module cache
 	var stdout, stderr bytes.Buffer
 	code = run(context.Background(), filepath.Join("testdata", dir), args, &stdout, &stderr)
@@ -181,6 +199,9 @@ func TestParsePosition(t *testing.T) {
 // BenchmarkFixtureArm64 measures one architecture of a module importing
 // appkit and systray; the goal is well under 60 s on two cores.
 func BenchmarkFixtureArm64(b *testing.B) {
+	if err := fixtureModules(); err != nil {
+		b.Fatal(err)
+	}
 	b.Setenv("GOPROXY", "off")
 	for b.Loop() {
 		res, err := checkArch(context.Background(), filepath.Join("testdata", "fixture"), "arm64", true, []string{"./..."})
