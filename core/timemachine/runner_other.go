@@ -5,7 +5,8 @@ package timemachine
 import "context"
 
 // SystemRunner returns a Runner whose every call fails with ErrNotAvailable:
-// there is no Time Machine outside macOS.
+// there is no Time Machine outside macOS. See RunnerFromEnv for running a
+// tmutil stand-in here.
 func SystemRunner() Runner { return unavailableRunner{} }
 
 type unavailableRunner struct{}
