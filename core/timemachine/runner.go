@@ -48,7 +48,11 @@ func RunnerFromEnv(lookupEnv func(string) (string, bool)) (Runner, error) {
 		return SystemRunner(), nil
 	}
 	if strings.TrimSpace(v) == "" {
-		return nil, &OverrideError{Value: v, Reason: "the value is empty"}
+		reason := "the value is empty"
+		if v != "" {
+			reason = "the value is only blanks"
+		}
+		return nil, &OverrideError{Value: v, Reason: reason}
 	}
 	path, err := exec.LookPath(v)
 	if err != nil {
