@@ -3,6 +3,7 @@ package timemachine
 import (
 	"context"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -170,6 +171,9 @@ func TestStatus(t *testing.T) {
 	t.Run("system runner off macOS", func(t *testing.T) {
 		if runtimeIsDarwin {
 			t.Skip("real tmutil")
+		}
+		if _, set := os.LookupEnv(EnvTmutil); set {
+			t.Skip(EnvTmutil + " is set: it stands in for tmutil")
 		}
 		s := NewChecker(SystemRunner(), home).Status(context.Background(), dataDir)
 		if s.Available {

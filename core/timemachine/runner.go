@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 )
@@ -38,14 +39,34 @@ func (e *OverrideError) Error() string {
 		EnvTmutil, e.Value, e.Reason)
 }
 
+// SystemRunner returns the Runner for tmutil: the program STOCKSYNC_TMUTIL
+// names when it is set, else /usr/bin/tmutil on macOS and, elsewhere, a
+// Runner whose every call fails with ErrNotAvailable. A set but unusable
+// STOCKSYNC_TMUTIL makes every call fail with its *OverrideError, so the
+// app shows the mistake; a CLI calls RunnerFromEnv to refuse it up front.
+func SystemRunner() Runner {
+	r, err := RunnerFromEnv(os.LookupEnv)
+	if err != nil {
+		return failingRunner{err}
+	}
+	return r
+}
+
+type failingRunner struct{ err error }
+
+func (f failingRunner) Run(context.Context, ...string) ([]byte, []byte, error) {
+	return nil, nil, f.err
+}
+
 // RunnerFromEnv returns the Runner for tmutil: ExecRunner of the program
 // STOCKSYNC_TMUTIL names when lookupEnv (normally os.LookupEnv) finds it set,
-// otherwise SystemRunner(). A set but blank value, or a program that cannot
-// be found, is an *OverrideError.
+// otherwise the platform's (/usr/bin/tmutil on macOS, ErrNotAvailable
+// elsewhere). A set but blank value, or a program that cannot be found, is
+// an *OverrideError.
 func RunnerFromEnv(lookupEnv func(string) (string, bool)) (Runner, error) {
 	v, ok := lookupEnv(EnvTmutil)
 	if !ok {
-		return SystemRunner(), nil
+		return platformRunner(), nil
 	}
 	if strings.TrimSpace(v) == "" {
 		reason := "the value is empty"

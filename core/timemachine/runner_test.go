@@ -84,3 +84,18 @@ esac
 		}
 	})
 }
+
+func TestSystemRunnerHonoursTheOverride(t *testing.T) {
+	path := writeTmutil(t, `echo "[Included]	$3"`+"\n")
+	t.Setenv(EnvTmutil, path)
+	out, _, err := SystemRunner().Run(context.Background(), "isexcluded", "-X", "/x")
+	if err != nil || string(out) != "[Included]\t/x\n" {
+		t.Errorf("out %q, err %v", out, err)
+	}
+	t.Setenv(EnvTmutil, " ")
+	s := NewChecker(SystemRunner(), home).Status(context.Background(), dataDir)
+	var oe *OverrideError
+	if !s.Available || !errors.As(s.ExclusionErr, &oe) || !errors.As(s.LatestErr, &oe) {
+		t.Errorf("a blank override must show in every part: %+v", s)
+	}
+}
