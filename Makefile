@@ -86,10 +86,27 @@ app:
 		xcrun notarytool submit $(BUILD)/Stocksync.zip --keychain-profile '$(NOTARY_PROFILE)' --wait && \
 		xcrun stapler staple $(APP); fi
 
-## dmg: build/Stocksync.dmg
+## dmg: build/Stocksync.dmg — the app beside an /Applications link; the image signed (with a Developer ID
+## SIGN_IDENTITY), and with NOTARY_PROFILE notarized and stapled
+# The link invites dragging the app out first: run from the image (or translocated), it would register its login
+# item and privacy grants for the wrong path. ditto keeps the bundle's signature; the staging folder is temporary.
+DMG := $(BUILD)/Stocksync.dmg
 dmg: app
-	rm -f $(BUILD)/Stocksync.dmg
-	hdiutil create -volname Stocksync -srcfolder $(APP) -ov -format UDZO $(BUILD)/Stocksync.dmg
+	@if [ -n "$(NOTARY_PROFILE)" ] && [ '$(SIGN_IDENTITY)' = '-' ]; then \
+		echo "make dmg: NOTARY_PROFILE needs a Developer ID SIGN_IDENTITY; an ad-hoc signature cannot be notarized" >&2; exit 2; fi
+	rm -rf $(BUILD)/dmg $(DMG)
+	mkdir -p $(BUILD)/dmg
+	ditto $(APP) $(BUILD)/dmg/Stocksync.app
+	ln -s /Applications $(BUILD)/dmg/Applications
+	hdiutil create -volname Stocksync -srcfolder $(BUILD)/dmg -ov -format UDZO $(DMG)
+	rm -rf $(BUILD)/dmg
+	@if [ '$(SIGN_IDENTITY)' = '-' ]; then \
+		echo "make dmg: ad-hoc build: $(DMG) is not signed (set SIGN_IDENTITY to a Developer ID Application identity)"; \
+	else \
+		codesign --force $(TIMESTAMP) --sign '$(SIGN_IDENTITY)' $(DMG) && codesign --verify --verbose $(DMG); fi
+	@if [ -n "$(NOTARY_PROFILE)" ]; then \
+		xcrun notarytool submit $(DMG) --keychain-profile '$(NOTARY_PROFILE)' --wait && \
+		xcrun stapler staple $(DMG) && xcrun stapler validate $(DMG); fi
 else
 app dmg:
 	@echo "make $@ builds the macOS app bundle and needs macOS with the Xcode command line tools; on $(UNAME) use 'make run' for the demo." >&2; exit 2

@@ -46,13 +46,19 @@ type backupStatusJSON struct {
 	Reminder    reminderJSON `json:"reminder"`
 }
 
+// tmStatusJSON is Time Machine as tmutil reports it (shape in docs/cli.md;
+// built by timeMachineJSON in backup_status_tm.go).
 type tmStatusJSON struct {
-	Available      bool      `json:"available"`
-	IncludesFolder bool      `json:"includes_data_folder"`
-	ExcludedBy     string    `json:"excluded_by,omitempty"`
-	HasDestination bool      `json:"has_backup_disk"`
-	LatestBackup   time.Time `json:"latest_backup,omitzero"`
-	State          string    `json:"state"` // what to show
+	Available      bool          `json:"available"`
+	IncludesFolder bool          `json:"includes_data_folder"`
+	ExcludedBy     string        `json:"excluded_by,omitempty"`
+	HasDestination bool          `json:"has_backup_disk"`
+	BackupDisks    []tmDiskJSON  `json:"backup_disks,omitempty"`
+	LatestBackup   time.Time     `json:"latest_backup,omitzero"`
+	LatestState    string        `json:"latest_backup_state,omitempty"` // timemachine.BackupState.String()
+	BackingUp      *tmActiveJSON `json:"backing_up,omitempty"`          // a backup runs now
+	Problems       []string      `json:"problems,omitempty"`            // tmutil answers that could not be read
+	State          string        `json:"state"`                         // what to show
 }
 
 type reminderJSON struct {
@@ -114,7 +120,10 @@ func backupStatus(ctx context.Context, cmd *cobra.Command, d datadir.Dir, cfg co
 			return s, err
 		}
 	}
-	s.TimeMachine, s.Reminder = tmAndReminder(ctx, d, cfg, &s, now)
+	var err error
+	if s.TimeMachine, s.Reminder, err = tmAndReminder(ctx, d, cfg, &s, now); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
@@ -174,24 +183,16 @@ func historyStatus(ctx context.Context, db *store.DB, s *backupStatusJSON) error
 	return err
 }
 
-func tmAndReminder(ctx context.Context, d datadir.Dir, cfg config.Config, s *backupStatusJSON, now time.Time) (tmStatusJSON, reminderJSON) {
-	home, _ := os.UserHomeDir()
-	st := timemachine.NewChecker(timemachine.SystemRunner(), home).Status(ctx, d.Root)
-	tm := tmStatusJSON{Available: st.Available, IncludesFolder: st.IncludesFolder(), HasDestination: st.HasDestination(),
-		ExcludedBy: st.Exclusion.ExcludedBy()}
-	switch {
-	case !st.Available:
-		tm.State = "not available on this system"
-	case tm.ExcludedBy != "":
-		tm.State = "skips the data folder (excluded: " + tm.ExcludedBy + ")"
-	case !tm.HasDestination:
-		tm.State = "no backup disk is set up"
-	case st.Latest.State == timemachine.BackupFound:
-		tm.LatestBackup = st.Latest.Time
-		tm.State = "backs up the data folder; latest backup " + reminder.Ago(now, st.Latest.Time)
-	default:
-		tm.State = st.Latest.State.String()
+// tmAndReminder asks Time Machine (tmutil, or the program STOCKSYNC_TMUTIL
+// names: a blank or unusable value is a usage error) and decides the reminder.
+func tmAndReminder(ctx context.Context, d datadir.Dir, cfg config.Config, s *backupStatusJSON, now time.Time) (tmStatusJSON, reminderJSON, error) {
+	runner, err := timemachine.RunnerFromEnv(os.LookupEnv)
+	if err != nil {
+		return tmStatusJSON{}, reminderJSON{}, &exitError{code: exitUsage, msg: err.Error()}
 	}
+	home, _ := os.UserHomeDir()
+	st := timemachine.NewChecker(runner, home).Status(ctx, d.Root)
+	tm := timeMachineJSON(st, now)
 	sched, _ := reminder.ParseSchedule(cfg.Backup.Schedule)
 	in := reminder.Input{
 		Now: now, Schedule: sched,
@@ -215,7 +216,7 @@ func tmAndReminder(ctx context.Context, d datadir.Dir, cfg config.Config, s *bac
 	if dec.Warning != nil {
 		r.Warning = dec.Warning.Body
 	}
-	return tm, r
+	return tm, r, nil
 }
 
 func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
@@ -257,7 +258,7 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 		safety = fmt.Sprintf("%d, newest %s (%s)", s.SafetySnapshots, reminder.Ago(now, s.NewestSafety.Created), s.NewestSafety.Reason)
 	}
 	fmt.Fprintf(w, "Safety snapshots:  %s\n", safety)
-	fmt.Fprintf(w, "Time Machine:      %s\n", s.TimeMachine.State)
+	printTimeMachine(w, s.TimeMachine)
 	a, c := s.LocalOnly, s.ChangedSinceBackup
 	fmt.Fprintf(w, "Only on this machine: %s, %s, %s\n",
 		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), plural(a.LocalPaths, "local file path"))

@@ -191,13 +191,15 @@ func renderTM(f facts, now time.Time) TimeMachinePanel {
 		unmounted := 0
 		for _, d := range s.Destinations {
 			names = append(names, d.Name)
-			if !d.Mounted() {
+			if d.NotConnected() { // a NAS has no mount point between backups: normal
 				unmounted++
 			}
 		}
 		p.DestinationText = tmDisksText(names, unmounted)
 	}
 	switch {
+	case s.BackingUp():
+		p.LatestText = tmBackingUpText(now, s)
 	case s.LatestErr != nil:
 		p.LatestText = tmErrorText("the latest backup", s.LatestErr)
 	case s.Latest.State == timemachine.BackupFound:
@@ -205,7 +207,7 @@ func renderTM(f facts, now time.Time) TimeMachinePanel {
 	case s.Latest.State == timemachine.BackupNeedsFullDiskAccess:
 		p.LatestText = textTMNeedsFDA
 	case s.Latest.State == timemachine.BackupDestinationUnavailable:
-		p.LatestText = textTMDiskAway
+		p.LatestText = tmDiskAwayText(s)
 	default:
 		p.LatestText = textTMNoBackup
 	}

@@ -13,11 +13,21 @@ import (
 type StillExcludedError struct {
 	Paths  []string
 	Output string // what tmutil printed, if anything
+	// NeedsFullDiskAccess is true when tmutil refused for lack of Full Disk
+	// Access (exit status 80, or its message says so).
+	NeedsFullDiskAccess bool
 }
 
+// exitNoFullDiskAccess is tmutil's exit status when the calling process
+// lacks Full Disk Access for a privileged operation.
+const exitNoFullDiskAccess = 80
+
 func (e *StillExcludedError) Error() string {
-	msg := fmt.Sprintf("Time Machine still skips %s: remove it under System Settings → General → Time Machine → Options, or run `sudo tmutil removeexclusion -p %s` in Terminal",
+	msg := fmt.Sprintf("Time Machine still skips %s: remove it under System Settings → General → Time Machine → Options, or run `sudo tmutil removeexclusion -p %s` in Terminal, which needs Full Disk Access for it (System Settings → Privacy & Security → Full Disk Access → Terminal; without it tmutil exits with code 80)",
 		strings.Join(e.Paths, ", "), shellQuote(e.Paths[len(e.Paths)-1]))
+	if e.NeedsFullDiskAccess {
+		msg += "; Stocksync itself was refused for lack of Full Disk Access"
+	}
 	if e.Output != "" {
 		msg += " (tmutil said: " + e.Output + ")"
 	}
@@ -43,7 +53,8 @@ func (c *Checker) Include(ctx context.Context, dataDir string) (Exclusion, error
 		return ex, fmt.Errorf("check Time Machine exclusion after removing it: %w", err)
 	}
 	if after.Excluded {
-		return after, &StillExcludedError{Paths: after.ExcludedPaths, Output: out.message()}
+		return after, &StillExcludedError{Paths: after.ExcludedPaths, Output: out.message(),
+			NeedsFullDiskAccess: exitCode(out.runErr) == exitNoFullDiskAccess || strings.Contains(out.combined(), fullDiskAccessMessage)}
 	}
 	return after, nil
 }

@@ -3,6 +3,7 @@ package timemachine
 import (
 	"context"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -40,7 +41,27 @@ func TestInclude(t *testing.T) {
 			wantEx: true,
 			wantCalls: []string{xArgs(asked...), textArgs(asked...), key("removeexclusion", appSupp),
 				xArgs(asked...), textArgs(asked...)},
-			wantErr: "Time Machine still skips /Users/anna/Library/Application Support: remove it under System Settings → General → Time Machine → Options, or run `sudo tmutil removeexclusion -p '/Users/anna/Library/Application Support'` in Terminal (tmutil said: removeexclusion requires root privileges.)",
+			wantErr: "Time Machine still skips /Users/anna/Library/Application Support: remove it under System Settings → General → Time Machine → Options, or run `sudo tmutil removeexclusion -p '/Users/anna/Library/Application Support'` in Terminal, which needs Full Disk Access for it (System Settings → Privacy & Security → Full Disk Access → Terminal; without it tmutil exits with code 80) (tmutil said: removeexclusion requires root privileges.)",
+		},
+		{
+			name: "refused for lack of Full Disk Access (exit 80)",
+			replies: map[string][]reply{
+				xArgs(asked...):                 {{stdout: "isexcluded_X_excluded.plist"}},
+				key("removeexclusion", dataDir): {{stderr: "removeexclusion_fda.stderr", err: exitStatus(80)}},
+			},
+			wantEx:    true,
+			wantCalls: []string{xArgs(asked...), key("removeexclusion", dataDir), xArgs(asked...)},
+			wantErr:   "Time Machine still skips " + dataDir + ": remove it under System Settings → General → Time Machine → Options, or run `sudo tmutil removeexclusion -p '" + dataDir + "'` in Terminal, which needs Full Disk Access for it (System Settings → Privacy & Security → Full Disk Access → Terminal; without it tmutil exits with code 80); Stocksync itself was refused for lack of Full Disk Access (tmutil said: removeexclusion requires Full Disk Access privileges.)",
+		},
+		{
+			name: "exit 80 without a message",
+			replies: map[string][]reply{
+				xArgs(asked...):                 {{stdout: "isexcluded_X_excluded.plist"}},
+				key("removeexclusion", dataDir): {{err: exitStatus(80)}},
+			},
+			wantEx:    true,
+			wantCalls: []string{xArgs(asked...), key("removeexclusion", dataDir), xArgs(asked...)},
+			wantErr:   "Time Machine still skips " + dataDir + ": remove it under System Settings → General → Time Machine → Options, or run `sudo tmutil removeexclusion -p '" + dataDir + "'` in Terminal, which needs Full Disk Access for it (System Settings → Privacy & Security → Full Disk Access → Terminal; without it tmutil exits with code 80); Stocksync itself was refused for lack of Full Disk Access (tmutil said: exit status 80)",
 		},
 	}
 	for _, tt := range tests {
@@ -99,24 +120,30 @@ func TestExcludeCache(t *testing.T) {
 func TestStatus(t *testing.T) {
 	t.Run("everything answered", func(t *testing.T) {
 		f := newFake(t, map[string][]reply{
-			xArgs(asked...):   {{stdout: "isexcluded_X_included.plist"}},
-			"destinationinfo": {{stdout: "destinationinfo_one_local.txt"}},
-			"latestbackup":    {{stdout: "latestbackup_apfs.txt"}},
+			xArgs(asked...): {{stdout: "isexcluded_X_included.plist"}},
+			destX:           {{stdout: "destinationinfo_X_two.plist"}},
+			"latestbackup":  {{stdout: "latestbackup_apfs.txt"}},
+			"status":        {{stdout: "status_copying.txt"}},
 		})
 		s := NewChecker(f, home).Status(context.Background(), dataDir)
-		if !s.Available || !s.IncludesFolder() || !s.HasDestination() || s.Latest.State != BackupFound {
+		if !s.Available || !s.IncludesFolder() || !s.HasDestination() || s.Latest.State != BackupFound || !s.BackingUp() {
 			t.Errorf("status = %+v", s)
 		}
-		if s.ExclusionErr != nil || s.DestinationsErr != nil || s.LatestErr != nil {
-			t.Errorf("errors: %v, %v, %v", s.ExclusionErr, s.DestinationsErr, s.LatestErr)
+		if s.NoDestination() || s.DisksNotConnected() {
+			t.Errorf("NoDestination %v, DisksNotConnected %v: want false, false", s.NoDestination(), s.DisksNotConnected())
+		}
+		if s.ExclusionErr != nil || s.DestinationsErr != nil || s.LatestErr != nil || s.ActivityErr != nil {
+			t.Errorf("errors: %v, %v, %v, %v", s.ExclusionErr, s.DestinationsErr, s.LatestErr, s.ActivityErr)
 		}
 	})
 	t.Run("parts fail on their own", func(t *testing.T) {
 		f := newFake(t, map[string][]reply{
 			xArgs(asked...):    {{stdout: "literal:?"}},
 			textArgs(asked...): {{stdout: "isexcluded_unknown_missing.txt"}},
+			destX:              {{stderr: "literal:tmutil: XPC error", err: errExit1}},
 			"destinationinfo":  {{stderr: "literal:tmutil: XPC error", err: errExit1}},
 			"latestbackup":     {{stderr: "latestbackup_fda.stderr", err: errExit1}},
+			"status":           {{stderr: "literal:tmutil: XPC error", err: errExit1}},
 		})
 		s := NewChecker(f, home).Status(context.Background(), dataDir)
 		if !s.Available {
@@ -125,11 +152,14 @@ func TestStatus(t *testing.T) {
 		if s.IncludesFolder() {
 			t.Error("a missing data folder must not count as included")
 		}
-		if s.HasDestination() || s.DestinationsErr == nil || !strings.Contains(s.DestinationsErr.Error(), "XPC error") {
+		if s.HasDestination() || s.NoDestination() || s.DestinationsErr == nil || !strings.Contains(s.DestinationsErr.Error(), "XPC error") {
 			t.Errorf("destinations = %v, err %v", s.Destinations, s.DestinationsErr)
 		}
 		if s.Latest.State != BackupNeedsFullDiskAccess || s.LatestErr != nil {
 			t.Errorf("latest = %+v, err %v", s.Latest, s.LatestErr)
+		}
+		if s.BackingUp() || s.ActivityErr == nil {
+			t.Errorf("activity = %+v, err %v", s.Activity, s.ActivityErr)
 		}
 	})
 	t.Run("not available", func(t *testing.T) {
@@ -141,6 +171,9 @@ func TestStatus(t *testing.T) {
 	t.Run("system runner off macOS", func(t *testing.T) {
 		if runtimeIsDarwin {
 			t.Skip("real tmutil")
+		}
+		if _, set := os.LookupEnv(EnvTmutil); set {
+			t.Skip(EnvTmutil + " is set: it stands in for tmutil")
 		}
 		s := NewChecker(SystemRunner(), home).Status(context.Background(), dataDir)
 		if s.Available {

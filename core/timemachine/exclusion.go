@@ -142,7 +142,7 @@ type isExcludedEntry struct {
 
 func parseIsExcludedPlist(data []byte) ([]PathResult, bool) {
 	trimmed := bytes.TrimSpace(data)
-	if !bytes.HasPrefix(trimmed, []byte("<?xml")) && !bytes.HasPrefix(trimmed, []byte("<plist")) && !bytes.HasPrefix(trimmed, []byte("bplist")) {
+	if !isPlist(trimmed) {
 		return nil, false
 	}
 	var entries []isExcludedEntry
@@ -159,21 +159,34 @@ func parseIsExcludedPlist(data []byte) ([]PathResult, bool) {
 // plistState reads IsExcluded, documented as an integer 0/1; booleans and
 // strings are accepted too rather than guessed wrong.
 func plistState(v interface{}) PathState {
-	switch x := v.(type) {
-	case bool:
-		return stateOf(x)
-	case uint64:
-		return stateOf(x != 0)
-	case int64:
-		return stateOf(x != 0)
-	case float64:
-		return stateOf(x != 0)
-	case string:
-		if b, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
-			return stateOf(b)
-		}
+	if b, ok := plistFlag(v); ok {
+		return stateOf(b)
 	}
 	return StateUnknown
+}
+
+// plistFlag reads a 0/1 flag of a tmutil plist (integer, boolean, real or
+// string); ok is false when v is none of these.
+func plistFlag(v interface{}) (flag, ok bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case uint64:
+		return x != 0, true
+	case int64:
+		return x != 0, true
+	case float64:
+		return x != 0, true
+	case string:
+		s := strings.TrimSpace(x)
+		if n, err := strconv.ParseFloat(s, 64); err == nil {
+			return n != 0, true
+		}
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b, true
+		}
+	}
+	return false, false
 }
 
 func stateOf(excluded bool) PathState {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -76,3 +77,9 @@ type unavailable struct{}
 func (unavailable) Run(context.Context, ...string) ([]byte, []byte, error) {
 	return nil, nil, ErrNotAvailable
 }
+
+// exitStatus is a non-zero exit like *exec.ExitError's: it carries the code.
+type exitStatus int
+
+func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+func (e exitStatus) ExitCode() int { return int(e) }

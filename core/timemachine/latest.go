@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,15 +13,20 @@ import (
 type BackupState int
 
 const (
-	// BackupNone: no backup of this Mac exists (or no disk is configured).
+	// BackupNone: no backup of this Mac exists yet on the backup disk.
 	BackupNone BackupState = iota
 	// BackupFound: LatestBackup.Time holds when the latest backup was taken.
 	BackupFound
 	// BackupNeedsFullDiskAccess: macOS refused to tell; the app needs Full
 	// Disk Access in System Settings → Privacy & Security. Not a failure.
 	BackupNeedsFullDiskAccess
-	// BackupDestinationUnavailable: the backup disk is not connected.
+	// BackupDestinationUnavailable: a backup disk is set up but cannot be
+	// reached: not connected (backupd error 18), or its machine directory
+	// cannot be found (older network setups).
 	BackupDestinationUnavailable
+	// BackupNoDestination: no backup disk is set up ("No destinations
+	// configured", or backupd error 17 when mounting the destination).
+	BackupNoDestination
 )
 
 func (s BackupState) String() string {
@@ -31,6 +37,8 @@ func (s BackupState) String() string {
 		return "needs Full Disk Access"
 	case BackupDestinationUnavailable:
 		return "backup disk not connected"
+	case BackupNoDestination:
+		return "no backup disk is set up"
 	default:
 		return "no backup"
 	}
@@ -44,8 +52,27 @@ type LatestBackup struct {
 	Detail string    // tmutil's own message, for states other than BackupFound
 }
 
-// LatestBackup asks tmutil for the newest backup. Full Disk Access refusals and
-// a disconnected disk are states, not errors: the UI explains them.
+// backupd's error codes in "Failed to mount backup destination, error:
+// Error Domain=com.apple.backupd.ErrorDomain Code=N …". The domain and code
+// are not localised (the description is).
+const (
+	backupdNoDestination  = 17
+	backupdNotConnected   = 18
+	mountFailed           = "Failed to mount backup destination"
+	noMachineDirectory    = "Unable to locate machine directory for host"
+	fullDiskAccessMessage = "Full Disk Access"
+)
+
+var backupdCode = regexp.MustCompile(`backupd\.ErrorDomain\s+Code=(\d+)`)
+
+// LatestBackup asks tmutil for the newest backup. Full Disk Access refusals,
+// no disk set up and a disk that cannot be reached are states, not errors:
+// the UI explains them. tmutil's own English text and backupd's error codes
+// decide, never the exit status (tmutil exits 0 on some of these).
+//
+// Backup names are read in c.Location (tmutil prints local time):
+// ".../2026-08-01-005134.backup" (APFS), ".../2011-08-26-104514" (HFS+), or
+// on macOS 12 sometimes the bare name "2026-08-01-005134.backup".
 func (c *Checker) LatestBackup(ctx context.Context) (LatestBackup, error) {
 	out, err := c.run(ctx, "latestbackup")
 	if err != nil {
@@ -53,16 +80,23 @@ func (c *Checker) LatestBackup(ctx context.Context) (LatestBackup, error) {
 	}
 	all := out.combined()
 	switch {
-	case strings.Contains(all, "Full Disk Access"):
+	case strings.Contains(all, fullDiskAccessMessage):
 		return LatestBackup{State: BackupNeedsFullDiskAccess, Detail: out.message()}, nil
-	case strings.Contains(all, "Failed to mount backup destination"):
+	case strings.Contains(all, mountFailed):
+		st := BackupDestinationUnavailable
+		if m := backupdCode.FindStringSubmatch(all); m != nil && m[1] == strconv.Itoa(backupdNoDestination) {
+			st = BackupNoDestination
+		}
+		return LatestBackup{State: st, Detail: out.message()}, nil
+	case strings.Contains(all, noMachineDirectory):
 		return LatestBackup{State: BackupDestinationUnavailable, Detail: out.message()}, nil
-	case strings.Contains(all, "No destinations configured"),
-		strings.Contains(all, "No machine directory found"),
+	case strings.Contains(all, "No destinations configured"):
+		return LatestBackup{State: BackupNoDestination, Detail: out.message()}, nil
+	case strings.Contains(all, "No machine directory found"),
 		strings.Contains(all, "No backups found"):
 		return LatestBackup{State: BackupNone, Detail: out.message()}, nil
 	}
-	path := lastPathLine(out.stdout)
+	path := backupLine(out.stdout)
 	if path == "" {
 		if out.runErr == nil && strings.TrimSpace(all) == "" {
 			return LatestBackup{State: BackupNone}, nil
@@ -76,10 +110,12 @@ func (c *Checker) LatestBackup(ctx context.Context) (LatestBackup, error) {
 	return LatestBackup{State: BackupFound, Time: t, Path: path}, nil
 }
 
-func lastPathLine(s string) string {
+// backupLine returns the last line that is a path or a bare backup name.
+func backupLine(s string) string {
 	lines := strings.Split(s, "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "/") {
+		l := strings.TrimSpace(lines[i])
+		if strings.HasPrefix(l, "/") || backupStamp.MatchString(l) {
 			return l
 		}
 	}

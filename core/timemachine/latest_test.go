@@ -28,10 +28,26 @@ func TestLatestBackup(t *testing.T) {
 			State:  BackupDestinationUnavailable,
 			Detail: `Failed to mount backup destination, error: Error Domain=com.apple.backupd.ErrorDomain Code=18 "Failed to mount destination." UserInfo={NSLocalizedDescription=Failed to mount destination.}`}},
 		{name: "no destination", reply: reply{stderr: "destinationinfo_none.txt", err: errExit1}, want: LatestBackup{
-			State: BackupNone, Detail: "No destinations configured."}},
+			State: BackupNoDestination, Detail: "No destinations configured."}},
+		// macOS 12 may print only the backup's name, in local time.
+		{name: "macOS 12: bare backup name", reply: reply{stdout: "latestbackup_macos12_name.txt"}, want: LatestBackup{
+			State: BackupFound, Time: time.Date(2026, 8, 1, 0, 51, 34, 0, cest), Path: "2026-08-01-005134.backup"}},
+		// No destination: backupd error 17 on stderr, exit 0. Not "disk not connected".
+		{name: "mount failed, code 17: no destination", reply: reply{stderr: "latestbackup_no_destination.stderr"}, want: LatestBackup{
+			State:  BackupNoDestination,
+			Detail: "Failed to mount backup destination, error: Error Domain=com.apple.backupd.ErrorDomain Code=17 \"The operation couldn’t be completed. (com.apple.backupd.ErrorDomain error 17.)\" UserInfo={}"}},
+		// Code 18 is the disk not connected, whatever language the NSError text is in.
+		{name: "mount failed, code 18, German: not connected", reply: reply{stderr: "latestbackup_not_connected_de.stderr"}, want: LatestBackup{
+			State:  BackupDestinationUnavailable,
+			Detail: "Failed to mount backup destination, error: Error Domain=com.apple.backupd.ErrorDomain Code=18 \"Der Vorgang konnte nicht abgeschlossen werden. (com.apple.backupd.ErrorDomain Fehler 18.)\" UserInfo={}"}},
+		{name: "no machine directory: disk not reachable", reply: reply{stderr: "latestbackup_no_machine_directory.stderr", err: errExit1}, want: LatestBackup{
+			State: BackupDestinationUnavailable, Detail: "Unable to locate machine directory for host."}},
+		{name: "no machine directory, exit 0", reply: reply{stdout: "latestbackup_no_machine_directory.stderr"}, want: LatestBackup{
+			State: BackupDestinationUnavailable, Detail: "Unable to locate machine directory for host."}},
 		{name: "no backups yet, empty", reply: reply{}, want: LatestBackup{State: BackupNone}},
 		{name: "path without a date", reply: reply{stdout: "literal:/Volumes/Backup Anna/Backups.backupdb/Mac/Latest\n"}, wantErr: true},
 		{name: "unknown failure", reply: reply{stderr: "literal:tmutil: XPC error", err: errExit1}, wantErr: true},
+		{name: "a name that is no backup", reply: reply{stdout: "literal:Latest.backup\n"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

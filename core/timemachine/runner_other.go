@@ -4,9 +4,9 @@ package timemachine
 
 import "context"
 
-// SystemRunner returns a Runner whose every call fails with ErrNotAvailable:
-// there is no Time Machine outside macOS.
-func SystemRunner() Runner { return unavailableRunner{} }
+// platformRunner fails every call with ErrNotAvailable: there is no Time
+// Machine outside macOS (STOCKSYNC_TMUTIL can stand in for tmutil there).
+func platformRunner() Runner { return unavailableRunner{} }
 
 type unavailableRunner struct{}
 
