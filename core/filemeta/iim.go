@@ -15,7 +15,7 @@ const (
 	iimHeadline       = 2<<8 | 105 // → title when there is no Object Name
 	iimCaption        = 2<<8 | 120 // → description
 	irbIPTC           = 0x0404
-	irbIPTCDigest     = 0x0425 // MD5 of the IIM block when XMP was last synchronised
+	irbIPTCDigest     = 0x0425  // MD5 of the IIM block when XMP was last synchronised
 	maxIIMValue       = 1 << 16 // IIM caps captions at 2,000 bytes; this is generous
 	iimExtendedLenMax = 4
 )
