@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -153,6 +154,9 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		for _, w := range r.warnings {
 			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafeMeta(w))
 		}
+		for _, n := range r.notes {
+			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafeMeta(n))
+		}
 		var dup *store.DuplicateError
 		switch {
 		case errors.Is(err, errNamedTwice):
@@ -269,6 +273,7 @@ type addResult struct {
 	outcome  addOutcome
 	changed  []string // refreshed fields
 	warnings []string
+	notes    []string // worth knowing, not a problem
 }
 
 // addOne registers (or, with o.refresh, re-reads) one file.
@@ -319,7 +324,7 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		if m.TitleFrom == filemeta.TitleFromDocTitle {
 			other, otherName = m.Headline, "Headline"
 		}
-		r.warnings = append(r.warnings, fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)",
+		r.notes = append(r.notes, fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)",
 			map[string]string{filemeta.TitleFromHeadline: "Headline", filemeta.TitleFromDocTitle: "Title"}[m.TitleFrom], otherName, other))
 	}
 	if o.refresh {
@@ -328,8 +333,8 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 			return r, err
 		}
 		if ok {
-			if existing.ContentHash == p.ContentHash && existing.SidecarHash == p.SidecarHash {
-				r.p, r.outcome = existing, outcomeUnchanged
+			if existing.ContentHash == p.ContentHash && existing.SidecarHash == p.SidecarHash && !readDiffers(existing, p) {
+				r.p, r.outcome, r.notes, r.warnings = existing, outcomeUnchanged, nil, nil
 				return r, nil
 			}
 			r.p, r.changed, err = db.RefreshPendingUpload(ctx, existing.ID, p, addClock())
@@ -360,6 +365,15 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 	r.p = p
 	r.warnings = append(r.warnings, limitWarnings(p)...)
 	return r, nil
+}
+
+// readDiffers reports whether the file now reads differently (a new
+// title_order, a better reader) in a field the user did not edit.
+func readDiffers(stored, now store.PendingUpload) bool {
+	edited := func(f string) bool { return slices.Contains(stored.Edited, f) }
+	return !edited(store.FieldTitle) && stored.Title != now.Title ||
+		!edited(store.FieldDescription) && stored.Description != now.Description ||
+		!edited(store.FieldKeywords) && !slices.Equal(stored.Keywords, now.Keywords)
 }
 
 // realPath resolves arg to the absolute path the store keys on, so a link

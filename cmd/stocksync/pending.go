@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -72,6 +73,14 @@ func parsePendingID(s string) (int64, error) {
 	return id, nil
 }
 
+// pendingErr words a missing ID for the user.
+func pendingErr(id int64, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
+	}
+	return err
+}
+
 func newPendingEditCmd() *cobra.Command {
 	var title, caption, keywords string
 	var asJSON bool
@@ -112,7 +121,7 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			defer db.Close()
 			p, err := db.EditPendingUpload(ctx, id, e, addClock())
 			if err != nil {
-				return err
+				return pendingErr(id, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -168,7 +177,7 @@ brings it back.`,
 			defer db.Close()
 			p, err := db.RemovePendingUpload(ctx, id, addClock())
 			if err != nil {
-				return err
+				return pendingErr(id, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
