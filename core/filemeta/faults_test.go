@@ -386,7 +386,21 @@ func TestCutOffFilesAreRefused(t *testing.T) {
 	// Point the strip at the end of the file, then append the pixels.
 	le.PutUint32(tif[8+2+12+8:], uint32(len(tif)))
 	tif = append(tif, pixels...)
+	// A DNG whose IFD0 is a small preview and whose raw data, in a
+	// sub-IFD, is at the end of the file: cutting that off is caught too.
+	raw := bytes.Repeat([]byte{9}, 4000)
+	dng := tiffFile(le, tiffShort(le, tagImageWidth, 4), tiffLong(le, tagSubIFDs, 0))
+	subOff := len(dng)
+	le.PutUint32(dng[8+2+12+8:], uint32(subOff))
+	dng = le.AppendUint16(dng, 2)
+	dng = append(dng, 0x11, 0x01, 4, 0, 1, 0, 0, 0) // StripOffsets LONG 1
+	dng = le.AppendUint32(dng, uint32(subOff+2+24+4))
+	dng = append(dng, 0x17, 0x01, 4, 0, 1, 0, 0, 0) // StripByteCounts LONG 1
+	dng = le.AppendUint32(dng, uint32(len(raw)))
+	dng = le.AppendUint32(dng, 0)
+	dng = append(dng, raw...)
 	files := map[string][]byte{
+		"raw.dng": dng,
 		"a.jpg":  jpegWith(t, 64, 64, app1XMP(maple.packet())),
 		"a.png":  pngWith(t, 64, 64, false, itxt(pngXMPKeyword, maple.packet(), false)),
 		"a.mp4":  mp4With(ftyp("isom"), maple.packet()),

@@ -19,6 +19,7 @@ const (
 	tagStripByteCounts  = 279
 	tagTileOffsets      = 324
 	tagTileByteCounts   = 325
+	tagSubIFDs          = 330 // DNG keeps the raw image in a sub-IFD
 	tagXMP              = 700
 	tagIPTC             = 33723
 	tagPhotoshop        = 34377
@@ -120,6 +121,7 @@ func readIFD0(r io.ReaderAt, size int64, whole bool) (found, error) {
 	var width, height int
 	subfile := uint32(0)
 	var dataOff, dataLen []int64 // strips or tiles
+	var subIFDs []int64
 	for i := int64(0); i < n; i++ {
 		e := entries[i*l.entrySize : (i+1)*l.entrySize]
 		tag, typ := l.bo.Uint16(e), l.bo.Uint16(e[2:])
@@ -143,6 +145,14 @@ func readIFD0(r io.ReaderAt, size int64, whole bool) (found, error) {
 				width = clampDim(v)
 			case tagImageLength:
 				height = clampDim(v)
+			}
+		case tagSubIFDs:
+			if !whole {
+				continue
+			}
+			if subIFDs, err = tiffInts(r, size, l, typ, min(count, tiffMaxSubIFDs), v); err != nil &&
+				!errors.Is(err, errTruncated) && !errors.Is(err, errTooLarge) && !errors.Is(err, errBadType) {
+				return f, err
 			}
 		case tagStripOffsets, tagTileOffsets, tagStripByteCounts, tagTileByteCounts:
 			if !whole {
@@ -194,10 +204,74 @@ func readIFD0(r io.ReaderAt, size int64, whole bool) (found, error) {
 			f.cut(end)
 		}
 	}
+	for _, sub := range subIFDs {
+		if err := tiffSubIFDData(r, size, l, sub, &f); err != nil {
+			return f, err
+		}
+	}
 	if subfile == 0 {
 		f.width, f.height = width, height
 	}
 	return f, nil
+}
+
+// tiffMaxSubIFDs bounds the sub-IFDs checked; DNGs have one to three.
+const tiffMaxSubIFDs = 8
+
+// tiffSubIFDData marks f cut off when the strips or tiles of the sub-IFD
+// at off end past the file, as in a DNG whose raw data was not copied in
+// full.
+func tiffSubIFDData(r io.ReaderAt, size int64, l tiffLayout, off int64, f *found) error {
+	cnt, err := readAt(r, size, off, l.countSize)
+	if errors.Is(err, errTruncated) {
+		f.cut(off + l.countSize)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var n int64
+	if l.big {
+		n = int64(min(l.bo.Uint64(cnt), 1<<16))
+	} else {
+		n = int64(l.bo.Uint16(cnt))
+	}
+	entries, err := readAt(r, size, off+l.countSize, n*l.entrySize)
+	if errors.Is(err, errTruncated) {
+		f.cut(off + l.countSize + n*l.entrySize)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var offs, lens []int64
+	for i := int64(0); i < n; i++ {
+		e := entries[i*l.entrySize : (i+1)*l.entrySize]
+		tag, typ := l.bo.Uint16(e), l.bo.Uint16(e[2:])
+		var count int64
+		var v []byte
+		if l.big {
+			count, v = int64(min(l.bo.Uint64(e[4:]), 1<<40)), e[12:20]
+		} else {
+			count, v = int64(l.bo.Uint32(e[4:])), e[8:12]
+		}
+		if tag != tagStripOffsets && tag != tagTileOffsets && tag != tagStripByteCounts && tag != tagTileByteCounts {
+			continue
+		}
+		vals, err := tiffInts(r, size, l, typ, count, v)
+		if err != nil && !errors.Is(err, errTruncated) && !errors.Is(err, errTooLarge) && !errors.Is(err, errBadType) {
+			return err
+		}
+		if tag == tagStripOffsets || tag == tagTileOffsets {
+			offs = vals
+		} else {
+			lens = vals
+		}
+	}
+	for i := range min(len(offs), len(lens)) {
+		if end := offs[i] + lens[i]; lens[i] > 0 && end > size {
+			f.cut(end)
+		}
+	}
+	return nil
 }
 
 // utf16LE decodes Windows' XP* tags: UTF-16LE, NUL-terminated.
@@ -241,7 +315,7 @@ const tiffMaxInts = 1 << 16
 
 // tiffInts reads a list of SHORT, LONG or LONG8 values.
 func tiffInts(r io.ReaderAt, size int64, l tiffLayout, typ uint16, count int64, v []byte) ([]int64, error) {
-	if typ != 3 && typ != 4 && typ != 16 {
+	if typ != 3 && typ != 4 && typ != 13 && typ != 16 && typ != 18 {
 		return nil, errBadType
 	}
 	if count > tiffMaxInts {
@@ -257,7 +331,7 @@ func tiffInts(r io.ReaderAt, size int64, l tiffLayout, typ uint16, count int64, 
 		switch typ {
 		case 3:
 			out = append(out, int64(l.bo.Uint16(b[i:])))
-		case 4:
+		case 4, 13:
 			out = append(out, int64(l.bo.Uint32(b[i:])))
 		default:
 			out = append(out, int64(min(l.bo.Uint64(b[i:]), 1<<62)))
