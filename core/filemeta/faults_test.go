@@ -401,11 +401,11 @@ func TestCutOffFilesAreRefused(t *testing.T) {
 	dng = append(dng, raw...)
 	files := map[string][]byte{
 		"raw.dng": dng,
-		"a.jpg":  jpegWith(t, 64, 64, app1XMP(maple.packet())),
-		"a.png":  pngWith(t, 64, 64, false, itxt(pngXMPKeyword, maple.packet(), false)),
-		"a.mp4":  mp4With(ftyp("isom"), maple.packet()),
-		"a.heic": append(ftyp("heic"), box("mdat", make([]byte, 2000))...),
-		"a.dng":  tif,
+		"a.jpg":   jpegWith(t, 64, 64, app1XMP(maple.packet())),
+		"a.png":   pngWith(t, 64, 64, false, itxt(pngXMPKeyword, maple.packet(), false)),
+		"a.mp4":   mp4With(ftyp("isom"), maple.packet()),
+		"a.heic":  append(ftyp("heic"), box("mdat", make([]byte, 2000))...),
+		"a.dng":   tif,
 	}
 	for name, data := range files {
 		if _, err := ReadFrom(bytes.NewReader(data), int64(len(data)), name); err != nil {
