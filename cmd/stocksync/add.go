@@ -150,6 +150,12 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			return err
 		}
 		shown := termSafeMeta(arg)
+		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
+			// `add *` in a Lightroom folder names the sidecars too: they are
+			// read with their image, not added on their own.
+			fmt.Fprintf(errOut, "stocksync: note: %s is an XMP sidecar; it is read with the image beside it\n", shown)
+			continue
+		}
 		r, err := addOne(ctx, db, arg, o, seen)
 		for _, w := range r.warnings {
 			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafeMeta(w))

@@ -237,3 +237,37 @@ func TestPendingListEditRemove(t *testing.T) {
 		t.Errorf("pending alone: exit %d, %q", code, stderr)
 	}
 }
+
+// `add *` in a folder with sidecars: the sidecar is read with its image and
+// is not a failure of its own.
+func TestAddSidecarIsReadWithItsImage(t *testing.T) {
+	e := newAddEnv(t)
+	sidecar := e.photo("scan.xmp")
+	if err := os.WriteFile(sidecar, []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">From the sidecar</rdf:li></rdf:Alt></dc:title>
+</rdf:Description></rdf:RDF></x:xmpmeta>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := e.run(t, "add", e.photo("scan.tif"), sidecar)
+	if code != 0 || !strings.Contains(stderr, "note: "+sidecar+" is an XMP sidecar; it is read with the image beside it") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "“From the sidecar”") {
+		t.Errorf("stdout %q", stdout)
+	}
+	p := e.pending(t)
+	if len(p) != 1 || p[0].SidecarHash != fileHash(t, sidecar) {
+		t.Fatalf("pending %+v", p)
+	}
+	// Lightroom changes only the sidecar: --refresh sees it.
+	b, _ := os.ReadFile(sidecar)
+	if err := os.WriteFile(sidecar, bytes.Replace(b, []byte("From the sidecar"), []byte("Sidecar, edited"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, _, _ := e.run(t, "add", "--refresh"); !strings.Contains(stdout, "pending upload 1: title updated") {
+		t.Errorf("refresh after a sidecar change: %q", stdout)
+	}
+	if p := e.pending(t); p[0].Title != "Sidecar, edited" {
+		t.Errorf("title %q", p[0].Title)
+	}
+}
