@@ -154,7 +154,7 @@ func (w *bmffWalk) xmp(start, end int64) error {
 	} else if err != nil {
 		return err
 	}
-	w.f.xmp = append(w.f.xmp, b)
+	w.f.addXMP(b)
 	return nil
 }
 

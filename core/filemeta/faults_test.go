@@ -142,6 +142,23 @@ func TestSeveralXMPPacketsLastWins(t *testing.T) {
 	}
 }
 
+// Thousands of XMP segments are not all kept: the last ones win, memory
+// stays bounded, and the same packet twice is no warning.
+func TestManyXMPPacketsAreBounded(t *testing.T) {
+	var segs [][]byte
+	for i := range 300 {
+		segs = append(segs, app1XMP(xmpDoc{title: fmt.Sprintf("Packet %d", i)}.packet()))
+	}
+	m := readBytes(t, "many.jpg", jpegWith(t, 8, 8, segs...))
+	if m.Title != "Packet 299" || len(m.Warnings) != 1 || m.Warnings[0] != "the file has 300 XMP packets; the last one wins field by field" {
+		t.Errorf("got %q, warnings %q", m.Title, m.Warnings)
+	}
+	p := app1XMP(xmpDoc{title: "Same"}.packet())
+	if m := readBytes(t, "same.jpg", jpegWith(t, 8, 8, p, p)); m.Title != "Same" || m.Warnings != nil {
+		t.Errorf("same packet twice: %q, warnings %q", m.Title, m.Warnings)
+	}
+}
+
 // rawProfileText lays out a profile as ImageMagick does.
 func rawProfileText(name string, data []byte) []byte {
 	h := hex.EncodeToString(data)

@@ -136,7 +136,7 @@ func (f *found) jpegAPP1(r io.ReaderAt, size, body, n int64, ext *extXMP) error 
 		if err != nil {
 			return err
 		}
-		f.xmp = append(f.xmp, p)
+		f.addXMP(p)
 	case bytes.HasPrefix(head, []byte(extSig)):
 		p, err := readUpTo(r, size, body+int64(len(extSig)), min(n-int64(len(extSig)), 1<<16))
 		if err != nil {

@@ -193,6 +193,7 @@ func byteCount(n int64) string {
 // found is what a container walker collected, before merging.
 type found struct {
 	xmp      [][]byte // XMP packets in file order; later ones win field by field
+	xmpSeen  int      // packets found, including those addXMP let go
 	extXMP   []byte   // reassembled JPEG ExtendedXMP, nil if none
 	sidecar  []byte   // XMP sidecar file's packet, nil if none
 	irb      []byte   // Photoshop image resources, nil if none
@@ -223,3 +224,23 @@ func (f *found) cut(end int64) {
 }
 
 const maxWarnings = 8
+
+// xmpMaxPackets bounds the packets kept, newest last: a hostile file of
+// thousands of XMP segments must not hold them all in memory.
+const xmpMaxPackets = 8
+
+// addXMP keeps packet p, dropping the oldest beyond xmpMaxPackets or
+// 2×MaxPacket bytes in all (the last packet wins anyway).
+func (f *found) addXMP(p []byte) {
+	f.xmp = append(f.xmp, p)
+	f.xmpSeen++
+	total := 0
+	for _, q := range f.xmp {
+		total += len(q)
+	}
+	for len(f.xmp) > 1 && (len(f.xmp) > xmpMaxPackets || total > 2*MaxPacket) {
+		total -= len(f.xmp[0])
+		f.xmp[0] = nil // let it go
+		f.xmp = f.xmp[1:]
+	}
+}

@@ -78,7 +78,7 @@ func readPNG(r io.ReaderAt, size int64) (found, error) {
 					f.warn("PNG XMP chunk is malformed: %v", err)
 				}
 				if xmp != nil {
-					f.xmp = append(f.xmp, xmp)
+					f.addXMP(xmp)
 				}
 				break
 			}

@@ -35,7 +35,7 @@ func (f *found) pngRawProfile(typ string, chunk []byte) {
 func (f *found) addProfile(name string, data []byte) {
 	switch name {
 	case "xmp":
-		f.xmp = append(f.xmp, data)
+		f.addXMP(data)
 	case "iptc", "8bim":
 		// ImageMagick writes Photoshop resources here, sometimes after
 		// the "Photoshop 3.0" signature; a bare IIM block also occurs.

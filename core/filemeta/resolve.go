@@ -62,8 +62,8 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 			x = px.fill(x)
 		}
 	}
-	if len(f.xmp) > 1 {
-		f.warn("the file has %d XMP packets; the last one wins field by field", len(f.xmp))
+	if n := distinctPackets(f.xmp) + max(f.xmpSeen-len(f.xmp), 0); n > 1 {
+		f.warn("the file has %d XMP packets; the last one wins field by field", n)
 	}
 	if f.extXMP != nil {
 		ext, err := parseXMPSalvaged(f.extXMP)
@@ -101,6 +101,26 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 	}
 	merge(m, r, f.exif, f.qt, order)
 	m.Warnings = f.warnings
+}
+
+// distinctPackets counts packets that differ: writers that keep the same
+// packet in two places (MP4's uuid box and moov/udta/XMP_) are not worth a
+// warning.
+func distinctPackets(ps [][]byte) int {
+	n := 0
+	for i, p := range ps {
+		dup := false
+		for _, q := range ps[:i] {
+			if bytes.Equal(bytes.TrimSpace(p), bytes.TrimSpace(q)) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
+	}
+	return n
 }
 
 // iimEditedLater applies the Metadata Working Group rule (Guidelines for
