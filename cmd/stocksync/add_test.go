@@ -92,6 +92,16 @@ func (e addEnv) pending(t *testing.T) []store.PendingUpload {
 	return ps
 }
 
+// fileHash is the SHA-256 the store keeps as ContentHash.
+func fileHash(t *testing.T, path string) string {
+	t.Helper()
+	h, _, err := hashFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func fileSize(t *testing.T, path string) int64 {
 	t.Helper()
 	st, err := os.Stat(path)
@@ -120,11 +130,12 @@ func TestAddReadsEmbeddedMetadata(t *testing.T) {
 	}
 	want := []store.PendingUpload{
 		{ID: 1, Path: e.photo("maple.jpg"), Title: "Red maple leaf", Description: "A single red maple leaf on wet asphalt, autumn.",
-			Keywords: addMapleKeywords, MediaType: "image", Size: fileSize(t, e.photo("maple.jpg")), AddedAt: addT0, UpdatedAt: addT0},
+			Keywords: addMapleKeywords, MediaType: "image", Size: fileSize(t, e.photo("maple.jpg")), AddedAt: addT0, UpdatedAt: addT0,
+			ContentHash: fileHash(t, e.photo("maple.jpg"))},
 		{ID: 2, Path: e.photo("leaf.png"), Title: "Green leaf", Keywords: []string{"leaf", "green"},
-			MediaType: "image", Size: fileSize(t, e.photo("leaf.png")), AddedAt: addT0, UpdatedAt: addT0},
+			MediaType: "image", Size: fileSize(t, e.photo("leaf.png")), AddedAt: addT0, UpdatedAt: addT0, ContentHash: fileHash(t, e.photo("leaf.png"))},
 		{ID: 3, Path: e.photo("scan.tif"), Title: "Film scan", Description: "Café at night", Keywords: []string{"film"},
-			MediaType: "image", Size: fileSize(t, e.photo("scan.tif")), AddedAt: addT0, UpdatedAt: addT0},
+			MediaType: "image", Size: fileSize(t, e.photo("scan.tif")), AddedAt: addT0, UpdatedAt: addT0, ContentHash: fileHash(t, e.photo("scan.tif"))},
 	}
 	if got := e.pending(t); !reflect.DeepEqual(got, want) {
 		t.Errorf("pending uploads\n got %+v\nwant %+v", got, want)
@@ -188,7 +199,9 @@ func TestAddFlagsOverride(t *testing.T) {
 	}
 }
 
-func TestAddRefusesDuplicatesAndGoesOn(t *testing.T) {
+// A file already pending, a link to it and the same file named twice are
+// added once, and none of that is a failure.
+func TestAddSkipsDuplicatesAndGoesOn(t *testing.T) {
 	e := newAddEnv(t)
 	if _, _, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatalf("first add: exit %d", code)
@@ -198,17 +211,15 @@ func TestAddRefusesDuplicatesAndGoesOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, stderr, code := e.run(t, "add", e.photo("maple.jpg"), e.photo("leaf.png"), link, e.photo("leaf.png"))
-	if code != 1 {
-		t.Errorf("exit %d, want 1", code)
+	if code != 0 {
+		t.Errorf("exit %d, want 0", code)
 	}
-	wantErr := "stocksync: already a pending upload: " + e.photo("maple.jpg") + "\n" +
-		"stocksync: already a pending upload: " + e.photo("maple.jpg") + "\n" +
-		"stocksync: already a pending upload: " + e.photo("leaf.png") + "\n"
+	wantErr := "stocksync: " + e.photo("maple.jpg") + " is already pending upload 1; `stocksync add --refresh` re-reads it\n"
 	if stderr != wantErr {
 		t.Errorf("stderr\n got %q\nwant %q", stderr, wantErr)
 	}
 	wantOut := "added " + e.photo("leaf.png") + " — “Green leaf” · 2 keywords\n" +
-		"Added 1 of 4 files as pending uploads; 3 failed.\n"
+		"Added 1 pending upload; 1 already pending.\n"
 	if stdout != wantOut {
 		t.Errorf("stdout\n got %q\nwant %q", stdout, wantOut)
 	}
@@ -238,7 +249,7 @@ func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
 	}
 	wantErr := "stocksync: cannot add " + missing + ": no such file\n" +
 		"stocksync: cannot add " + e.photos + ": it is a folder; name the files in it instead (e.g. " + filepath.Join(e.photos, "*.jpg") + ")\n" +
-		"stocksync: cannot add " + gif + ": is not a supported type (.gif); Stocksync accepts .jpg, .jpeg, .png, .tif, .tiff, .heic and .dng images; .mov, .mp4 and .m4v videos\n" +
+		"stocksync: cannot add " + gif + ": is not a supported type (.gif); Stocksync accepts .jpg, .jpeg, .png, .tif, .tiff, .heic, .heif and .dng images; .mov, .mp4 and .m4v videos\n" +
 		"stocksync: cannot add " + pdf + `: the content is not a JPEG image as the name says (it starts with 25 50 44 46 2d 31 2e 37 "%PDF-1.7")` + "\n" +
 		"stocksync: cannot add " + fifo + ": not a regular file\n"
 	if stderr != wantErr {
@@ -255,7 +266,7 @@ func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
 func TestAddNeedsAFile(t *testing.T) {
 	e := newAddEnv(t)
 	_, stderr, code := e.run(t, "add")
-	if code == 0 || !strings.Contains(stderr, "requires at least 1 arg") {
+	if code != exitUsage || !strings.Contains(stderr, "name the files to add") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
@@ -264,7 +275,7 @@ func TestAddJSON(t *testing.T) {
 	e := newAddEnv(t)
 	e.run(t, "add", e.photo("scan.tif"))
 	stdout, stderr, code := e.run(t, "add", "--json", e.photo("maple.jpg"), e.photo("scan.tif"), e.photo("leaf.png"))
-	if code != 1 || !strings.Contains(stderr, "already a pending upload: "+e.photo("scan.tif")) {
+	if code != 0 || !strings.Contains(stderr, e.photo("scan.tif")+" is already pending upload 1") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	var got []store.PendingUpload
@@ -302,7 +313,7 @@ func TestAddWarnsAboutDamagedMetadata(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if want := "stocksync: warning: " + path + ": embedded XMP is malformed, read up to the damage: "; !strings.HasPrefix(stderr, want) {
+	if want := "stocksync: warning: " + path + ": embedded XMP is malformed, read what could be salvaged: "; !strings.HasPrefix(stderr, want) {
 		t.Errorf("stderr %q, want it to start with %q", stderr, want)
 	}
 	// Everything before the damage was read.

@@ -35,6 +35,12 @@ type Config struct {
 	RequestsPerSecond float64 `json:"requests_per_second,omitempty"`
 
 	Backup Backup `json:"backup"`
+
+	// TitleOrder decides which embedded field becomes a pending upload's
+	// title when a file has both: "headline-first" (photoshop:Headline /
+	// IPTC Headline, then dc:title / Object Name) or "title-first"; ""
+	// means headline-first. See docs/metadata.md.
+	TitleOrder string `json:"title_order,omitempty"`
 }
 
 // Backup holds the backup settings.
@@ -54,6 +60,7 @@ func Default() Config {
 		SyncIntervalMinutes: 60,
 		Concurrency:         8,
 		Backup:              Backup{Schedule: "weekly", Keep: 10},
+		TitleOrder:          "headline-first",
 	}
 }
 
@@ -79,6 +86,11 @@ func (c Config) Validate() error {
 	}
 	if c.RequestsPerSecond < -1 || c.RequestsPerSecond > 1000 {
 		return fmt.Errorf("requests_per_second %v is out of range -1..1000 (-1 means no limit)", c.RequestsPerSecond)
+	}
+	switch c.TitleOrder {
+	case "", "headline-first", "title-first":
+	default:
+		return fmt.Errorf("title_order %q is not headline-first or title-first", c.TitleOrder)
 	}
 	switch c.Backup.Schedule {
 	case "off", "daily", "weekly":

@@ -244,9 +244,25 @@ func TestHostileStructures(t *testing.T) {
 				Warnings: []string{"TIFF is cut off in its header"}},
 		},
 	}
+	// Structures that run past the end of the file are refused: such a
+	// file is damaged or still being copied and cannot be uploaded.
+	cutOff := map[string]string{
+		"JPEG APP13 bigger than the cap, in many segments": "it is 4291190 bytes long, but its JPEG structure continues to byte 4291194",
+		"PNG iTXt claiming 2 GiB":                          "it is 34 bytes long, but its PNG structure continues to byte 2147483667",
+		"PNG iTXt claiming more than the file":             "it is 34 bytes long, but its PNG structure continues to byte 65556",
+		"TIFF IFD past the end":                            "it is 8 bytes long, but its TIFF structure continues to byte 2147483649",
+		"TIFF IFD with 65535 entries in a short file":      "it is 10 bytes long, but its TIFF structure continues to byte 786430",
+		"TIFF header only":                                 "it is 4 bytes long, but its TIFF structure continues to byte 8",
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ReadFrom(bytes.NewReader(tt.data), int64(len(tt.data)), tt.file)
+			if want, ok := cutOff[tt.name]; ok {
+				if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "the file is cut off: "+want) {
+					t.Fatalf("ReadFrom = %v, want a refusal: the file is cut off: %s", err, want)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

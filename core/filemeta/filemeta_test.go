@@ -104,7 +104,7 @@ func TestReadFrom(t *testing.T) {
 				<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">Kept</rdf:li></rdf:Alt></dc:title>
 				<dc:subject><rdf:Bag><rdf:li>one</rdf:li><rdf:li>two<`))),
 			want: Meta{Title: "Kept", Keywords: []string{"one"}, MediaType: "image", MimeType: "image/jpeg", Width: 8, Height: 8,
-				Warnings: []string{"embedded XMP is malformed, read up to the damage: XML syntax error on line 3: unexpected EOF"}},
+				Warnings: []string{"embedded XMP is malformed, read what could be salvaged: XML syntax error on line 3: unexpected EOF"}},
 		},
 		{
 			name: "PNG with iTXt XMP",
@@ -189,7 +189,7 @@ func TestReadFrom(t *testing.T) {
 		{
 			name: "video whose XMP never ends",
 			file: "cut.mp4",
-			data: append(ftyp("isom"), []byte("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF>")...),
+			data: append(ftyp("isom"), box("skip", []byte("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF>"))...),
 			want: Meta{Keywords: []string{}, MediaType: "video", MimeType: "video/mp4",
 				Warnings: []string{"XMP packet has no end within 4 MiB; not read"}},
 		},
@@ -200,6 +200,8 @@ func TestReadFrom(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadFrom: %v", err)
 			}
+			// Which title field was used is TestTitlePrecedence's subject.
+			got.Headline, got.DocTitle, got.TitleFrom = "", "", ""
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ReadFrom(%s)\n got %#v\nwant %#v", tt.file, got, tt.want)
 			}
@@ -225,7 +227,13 @@ func TestReadFromRefuses(t *testing.T) {
 			`doc.jpg: the content is not a JPEG image as the name says (it starts with 25 50 44 46 2d 31 2e 37 "%PDF-1.7")`},
 		{"HEIC without ftyp", "x.heic", []byte("\x00\x00\x00\x10wide\x00\x00\x00\x00\x00\x00\x00\x00"),
 			`x.heic: the content is not an HEIC image or a QuickTime/MP4 video as the name says (it starts with 00 00 00 10 77 69 64 65 "....wide")`},
-		{"tiny", "t.png", []byte{0x89}, `t.png: the content is not a PNG image as the name says (it starts with 89 ".")`},
+		{"tiny", "t.png", []byte{0x89}, `t.png: the file is cut off: it is only 1 byte long, too short to be a PNG image; it is damaged or still being copied`},
+		{"JPEG start only", "two.jpg", []byte{0xff, 0xd8}, `two.jpg: the file is cut off: it is only 2 bytes long, too short to be a JPEG image; it is damaged or still being copied`},
+		{"3-byte JPEG", "three.jpg", []byte{0xff, 0xd8, 0xff}, `three.jpg: the file is cut off: it is 3 bytes long, but its JPEG structure continues to byte 6; it is damaged or still being copied, and cannot be uploaded`},
+		{"100-byte JPEG whose first segment claims 9,580 bytes", "short.jpg", append([]byte{0xff, 0xd8, 0xff, 0xe1, 0x25, 0x6c}, make([]byte, 94)...),
+			`short.jpg: the file is cut off: it is 100 bytes long, but its JPEG structure continues to byte 9584; it is damaged or still being copied, and cannot be uploaded`},
+		{"JPEG without image data", "noscan.jpg", []byte{0xff, 0xd8, 0xff, 0xfe, 0x00, 0x03, 'x', 0xff, 0xd9},
+			`noscan.jpg: the JPEG has no image data (its segments end without a scan); it cannot be uploaded`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

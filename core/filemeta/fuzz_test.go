@@ -53,9 +53,9 @@ func FuzzXMP(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, packet []byte) {
-		x, _ := parseXMP(packet)
+		x, _ := parseXMPSalvaged(packet)
 		var m Meta
-		merge(&m, x, fields{})
+		merge(&m, x, exifText{}, qtText{}, TitleHeadlineFirst)
 		checkMeta(t, m)
 	})
 }
@@ -74,7 +74,7 @@ func FuzzIIM(f *testing.F) {
 		for _, in := range [][]byte{data, block} {
 			i, _ := parseIIM(in)
 			var m Meta
-			merge(&m, fields{}, i)
+			merge(&m, i, exifText{}, qtText{}, TitleHeadlineFirst)
 			checkMeta(t, m)
 		}
 	})

@@ -15,14 +15,19 @@ const (
 	iimHeadline       = 2<<8 | 105 // → title when there is no Object Name
 	iimCaption        = 2<<8 | 120 // → description
 	irbIPTC           = 0x0404
+	irbIPTCDigest     = 0x0425  // MD5 of the IIM block when XMP was last synchronised
 	maxIIMValue       = 1 << 16 // IIM caps captions at 2,000 bytes; this is generous
 	iimExtendedLenMax = 4
 )
 
 // iptcFromIRB finds the IPTC-IIM block (resource 0x0404) in Photoshop image
-// resources: "8BIM", 2-byte ID, even-padded Pascal name, 4-byte size, data
-// padded to even length.
-func iptcFromIRB(b []byte) ([]byte, error) {
+// resources.
+func iptcFromIRB(b []byte) ([]byte, error) { return irbFind(b, irbIPTC) }
+
+// irbFind finds resource want in Photoshop image resources: "8BIM", 2-byte
+// ID, even-padded Pascal name, 4-byte size, data padded to even length.
+// nil, nil means it is not there.
+func irbFind(b []byte, want uint16) ([]byte, error) {
 	pos := 0
 	for len(b)-pos >= 4 {
 		sig := string(b[pos : pos+4])
@@ -47,13 +52,13 @@ func iptcFromIRB(b []byte) ([]byte, error) {
 		size := int64(binary.BigEndian.Uint32(b[p:]))
 		p += 4
 		if size > int64(len(b)-p) {
-			if sig == "8BIM" && id == irbIPTC {
+			if sig == "8BIM" && id == want {
 				// Read what is there; the IIM parser reports where it ends.
 				return b[p:], nil
 			}
 			return nil, fmt.Errorf("resource %#04x at byte %d claims %d bytes past the end", id, pos, size)
 		}
-		if sig == "8BIM" && id == irbIPTC {
+		if sig == "8BIM" && id == want {
 			return b[p : p+int(size)], nil
 		}
 		p += int(size) + int(size&1)

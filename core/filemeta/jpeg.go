@@ -9,35 +9,51 @@ import (
 const (
 	xmpSig = "http://ns.adobe.com/xap/1.0/\x00"
 	psSig  = "Photoshop 3.0\x00"
+	extSig = "http://ns.adobe.com/xmp/extension/\x00"
 	// jpegMaxMarkers bounds the walk over a hostile run of tiny segments or
 	// fill bytes; real files have a few dozen markers before the scan.
 	jpegMaxMarkers = 4096
 )
 
 // readJPEG walks the markers up to the start of scan, where metadata ends.
-// Only APP1, APP13 and SOF payloads are read; everything else is skipped by
-// its length.
+// Only APP1 (XMP, ExtendedXMP, EXIF), APP13 and SOF payloads are read;
+// everything else is skipped by its length. Stray bytes between segments,
+// which some cameras and editors write, are skipped to the next marker as
+// ExifTool does.
 func readJPEG(r io.ReaderAt, size int64) (found, error) {
 	var f found
 	var irb []byte
 	irbCapped := false
+	ext := newExtXMP()
 	off := int64(2)
+	sawScan := false
 walk:
 	for n := 0; ; n++ {
 		if n == jpegMaxMarkers {
 			f.warn("JPEG has more than %d markers before the image data; stopped looking for metadata", jpegMaxMarkers)
+			sawScan = true // not known to be cut off
 			break
 		}
-		hdr, err := readAt(r, size, off, 4)
-		if errors.Is(err, errTruncated) {
-			f.warn("JPEG is cut off at byte %d", off)
-			break
-		} else if err != nil {
+		hdr, err := readUpTo(r, size, off, 4)
+		if err != nil {
 			return f, err
 		}
-		if hdr[0] != 0xff {
-			f.warn("JPEG structure is broken at byte %d", off)
+		if len(hdr) < 2 {
+			f.cut(off + 4)
 			break
+		}
+		if hdr[0] != 0xff || hdr[1] == 0 {
+			next, err := jpegResync(r, size, off)
+			if err != nil {
+				return f, err
+			}
+			if next < 0 {
+				f.warn("JPEG structure is broken at byte %d", off)
+				sawScan = true
+				break
+			}
+			off = next
+			continue walk
 		}
 		marker := hdr[1]
 		switch {
@@ -47,23 +63,30 @@ walk:
 		case marker == 0x01, marker >= 0xd0 && marker <= 0xd8: // no length
 			off += 2
 			continue walk
-		case marker == 0xd9, marker == 0xda: // end of image, start of scan
+		case marker == 0xda: // start of scan
+			sawScan = true
 			break walk
+		case marker == 0xd9: // end of image, before any scan
+			break walk
+		}
+		if len(hdr) < 4 {
+			f.cut(off + 4)
+			break
 		}
 		length := int64(hdr[2])<<8 | int64(hdr[3])
 		if length < 2 {
 			f.warn("JPEG segment at byte %d has an impossible length", off)
+			sawScan = true
 			break
 		}
 		body, bodyLen := off+4, length-2
+		if body+bodyLen > size {
+			f.cut(body + bodyLen)
+		}
 		switch {
-		case marker == 0xe1 && f.xmp == nil:
-			p, err := readPrefixed(r, size, body, bodyLen, xmpSig)
-			if err != nil {
+		case marker == 0xe1:
+			if err := f.jpegAPP1(r, size, body, bodyLen, ext); err != nil {
 				return f, err
-			}
-			if p != nil {
-				f.xmp = p
 			}
 		case marker == 0xed:
 			// One resource block may span several APP13 segments, each
@@ -94,7 +117,58 @@ walk:
 	if irb != nil {
 		f.irb = irb
 	}
+	if f.cutAt == 0 && !sawScan {
+		f.noImage = "the JPEG has no image data (its segments end without a scan)"
+	}
+	f.extXMP = ext.assemble(f.xmp, &f)
 	return f, nil
+}
+
+// jpegAPP1 reads one APP1 segment: XMP, an ExtendedXMP chunk or EXIF.
+func (f *found) jpegAPP1(r io.ReaderAt, size, body, n int64, ext *extXMP) error {
+	head, err := readUpTo(r, size, body, min(n, int64(len(extSig))))
+	if err != nil {
+		return err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte(xmpSig)):
+		p, err := readUpTo(r, size, body+int64(len(xmpSig)), n-int64(len(xmpSig)))
+		if err != nil {
+			return err
+		}
+		f.addXMP(p)
+	case bytes.HasPrefix(head, []byte(extSig)):
+		p, err := readUpTo(r, size, body+int64(len(extSig)), min(n-int64(len(extSig)), 1<<16))
+		if err != nil {
+			return err
+		}
+		ext.add(p)
+	case bytes.HasPrefix(head, []byte("Exif\x00")) && f.exif == (exifText{}):
+		tiff, err := readUpTo(r, size, body+6, min(n-6, 1<<16))
+		if err != nil {
+			return err
+		}
+		f.exif = exifFromTIFF(tiff)
+	}
+	return nil
+}
+
+// jpegResyncMax bounds the search for the next marker after stray bytes.
+const jpegResyncMax = 64 << 10
+
+// jpegResync finds the next marker (0xFF followed by a byte that is
+// neither 0x00 nor 0xFF) after stray bytes at off, or -1.
+func jpegResync(r io.ReaderAt, size, off int64) (int64, error) {
+	buf, err := readUpTo(r, size, off, jpegResyncMax)
+	if err != nil {
+		return -1, err
+	}
+	for i := 0; i+1 < len(buf); i++ {
+		if buf[i] == 0xff && buf[i+1] != 0 && buf[i+1] != 0xff {
+			return off + int64(i), nil
+		}
+	}
+	return -1, nil
 }
 
 // readPrefixed returns the payload after sig of the n-byte segment body at

@@ -15,11 +15,25 @@ const (
 
 // Meta is what a file says about itself.
 type Meta struct {
-	Title       string   `json:"title"`
+	// Title is the title for ESP's headline field, chosen by the title
+	// order (Options.TitleOrder) from Headline and DocTitle, else from the
+	// EXIF/Windows or QuickTime fallbacks. TitleFrom names the source.
+	Title string `json:"title"`
+	// Description is dc:description / IPTC Caption-Abstract, else EXIF
+	// ImageDescription or QuickTime's description; camera boilerplate
+	// ("OLYMPUS DIGITAL CAMERA", "DCIM\100GOPRO") is never a description.
 	Description string   `json:"description"`
 	Keywords    []string `json:"keywords"`   // trimmed, non-empty, deduplicated ignoring case
 	MediaType   string   `json:"media_type"` // MediaImage or MediaVideo
 	MimeType    string   `json:"mime_type"`
+	// Headline is photoshop:Headline / IPTC 2:105 and DocTitle is dc:title /
+	// IPTC 2:05 Object Name, each resolved XMP-versus-IIM (docs/metadata.md).
+	Headline string `json:"headline,omitempty"`
+	DocTitle string `json:"doc_title,omitempty"`
+	// TitleFrom says where Title came from: one of the TitleFrom* values.
+	TitleFrom string `json:"title_from,omitempty"`
+	// Sidecar is the XMP sidecar file that was read with the file, if any.
+	Sidecar string `json:"sidecar,omitempty"`
 	// Width and Height are the pixel size when the container states it
 	// plainly (JPEG, PNG, TIFF main image); 0 otherwise.
 	Width  int `json:"width,omitempty"`
@@ -27,6 +41,45 @@ type Meta struct {
 	// Warnings name embedded metadata that was present but could not be
 	// read in full, so a caller can tell the user why a field is empty.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Values of Meta.TitleFrom.
+const (
+	TitleFromHeadline  = "headline"  // photoshop:Headline or IPTC Headline
+	TitleFromDocTitle  = "title"     // dc:title or IPTC Object Name
+	TitleFromWindows   = "xptitle"   // EXIF XPTitle (Windows Explorer)
+	TitleFromQuickTime = "quicktime" // QuickTime Keys, ItemList or UserData title
+)
+
+// TitleOrder decides which of Headline and DocTitle becomes Meta.Title
+// when a file has both.
+type TitleOrder string
+
+// Title orders. The default is TitleHeadlineFirst: ESP's title field is
+// the headline, and press files put slugs and IDs in Object Name.
+const (
+	TitleHeadlineFirst TitleOrder = "headline-first"
+	TitleTitleFirst    TitleOrder = "title-first"
+)
+
+// ParseTitleOrder accepts "headline-first", "title-first" or "" (the
+// default, TitleHeadlineFirst).
+func ParseTitleOrder(s string) (TitleOrder, error) {
+	switch TitleOrder(s) {
+	case "", TitleHeadlineFirst:
+		return TitleHeadlineFirst, nil
+	case TitleTitleFirst:
+		return TitleTitleFirst, nil
+	}
+	return "", fmt.Errorf("title order %q is not one of %s, %s", s, TitleHeadlineFirst, TitleTitleFirst)
+}
+
+// Options adjust a read. The zero value is the default.
+type Options struct {
+	TitleOrder TitleOrder // "" means TitleHeadlineFirst
+	// NoSidecar skips the XMP sidecar (NAME.xmp, NAME.EXT.xmp) that Read
+	// otherwise reads with the file. ReadFrom never looks for one.
+	NoSidecar bool
 }
 
 // MaxPacket caps one metadata block (an XMP packet, a Photoshop resource
@@ -48,10 +101,14 @@ func (e *UnsupportedError) Error() string { return e.Name + ": " + e.Reason }
 // Is makes errors.Is(err, ErrUnsupported) true.
 func (e *UnsupportedError) Is(target error) bool { return target == ErrUnsupported }
 
-// Read opens path and reads its metadata. The file is read in bounded
-// pieces, never whole. Anything but a regular file is refused before it is
-// opened, so a named pipe cannot block the read.
-func Read(path string) (Meta, error) {
+// Read opens path and reads its metadata with the default Options.
+func Read(path string) (Meta, error) { return ReadWith(path, Options{}) }
+
+// ReadWith opens path and reads its metadata, and its XMP sidecar unless
+// o.NoSidecar. The file is read in bounded pieces, never whole. Anything
+// but a regular file is refused before it is opened, so a named pipe
+// cannot block the read.
+func ReadWith(path string, o Options) (Meta, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return Meta{}, fmt.Errorf("read metadata: %w", err)
@@ -70,15 +127,25 @@ func Read(path string) (Meta, error) {
 	if !st.Mode().IsRegular() { // replaced between the two looks
 		return Meta{}, &UnsupportedError{Name: path, Reason: "not a regular file"}
 	}
-	return ReadFrom(f, st.Size(), path)
+	return readFrom(f, st.Size(), path, o, !o.NoSidecar)
 }
 
-// ReadFrom reads the metadata of size bytes at r. name supplies the
-// extension that decides which types are acceptable and names the file in
-// errors. Errors are *UnsupportedError for files Stocksync does not accept,
-// or wrap the reader's own error; malformed metadata inside an accepted file
-// is not an error but a Meta.Warnings entry.
+// ReadFrom reads the metadata of size bytes at r with the default Options.
+// name supplies the extension that decides which types are acceptable and
+// names the file in errors. Errors are *UnsupportedError for files
+// Stocksync does not accept (wrong type, or cut off so it cannot be
+// uploaded), or wrap the reader's own error; malformed metadata inside an
+// accepted file is not an error but a Meta.Warnings entry.
 func ReadFrom(r io.ReaderAt, size int64, name string) (Meta, error) {
+	return readFrom(r, size, name, Options{}, false)
+}
+
+// ReadFromWith is ReadFrom with Options; it never reads a sidecar.
+func ReadFromWith(r io.ReaderAt, size int64, name string, o Options) (Meta, error) {
+	return readFrom(r, size, name, o, false)
+}
+
+func readFrom(r io.ReaderAt, size int64, name string, o Options, sidecar bool) (Meta, error) {
 	kind, err := identify(r, size, name)
 	if err != nil {
 		return Meta{}, err
@@ -98,18 +165,49 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (Meta, error) {
 	if err != nil {
 		return Meta{}, fmt.Errorf("read metadata of %s: %w", name, err)
 	}
+	if raw.cutAt > 0 {
+		return Meta{}, &UnsupportedError{Name: name, Reason: fmt.Sprintf(
+			"the file is cut off: it is %s long, but its %s structure continues to byte %d; "+
+				"it is damaged or still being copied, and cannot be uploaded", byteCount(size), kind.format.short(), raw.cutAt)}
+	}
+	if raw.noImage != "" {
+		return Meta{}, &UnsupportedError{Name: name, Reason: raw.noImage + "; it cannot be uploaded"}
+	}
+	if sidecar {
+		if p, data := findSidecar(name); data != nil {
+			raw.sidecar, m.Sidecar = data, p
+		}
+	}
 	m.Width, m.Height = raw.width, raw.height
-	raw.resolve(&m)
+	raw.resolve(&m, o.TitleOrder)
 	return m, nil
+}
+
+func byteCount(n int64) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // found is what a container walker collected, before merging.
 type found struct {
-	xmp           []byte // raw packet, nil if none
-	irb           []byte // Photoshop image resources, nil if none
-	iim           []byte // IPTC-IIM record set, nil if none
-	width, height int
-	warnings      []string
+	xmp      [][]byte // XMP packets in file order; later ones win field by field
+	xmpSeen  int      // packets found, including those addXMP let go
+	extXMP   []byte   // reassembled JPEG ExtendedXMP, nil if none
+	sidecar  []byte   // XMP sidecar file's packet, nil if none
+	irb      []byte   // Photoshop image resources, nil if none
+	iim      []byte   // IPTC-IIM record set, nil if none
+	exif     exifText // EXIF IFD0 text tags
+	qt       qtText   // QuickTime Keys / ItemList / UserData text
+	width    int
+	height   int
+	warnings []string
+	// cutAt > 0: the structure runs past the end of the file at this
+	// offset; the file is refused.
+	cutAt int64
+	// noImage, when set, says why the file holds no image data.
+	noImage string
 }
 
 func (f *found) warn(format string, args ...any) {
@@ -118,48 +216,31 @@ func (f *found) warn(format string, args ...any) {
 	}
 }
 
+// cut records that the structure needs bytes up to end, past the file.
+func (f *found) cut(end int64) {
+	if f.cutAt == 0 || end < f.cutAt {
+		f.cutAt = end
+	}
+}
+
 const maxWarnings = 8
 
-// resolve parses the collected blocks and fills m, XMP first.
-func (f *found) resolve(m *Meta) {
-	var x, i fields
-	if f.xmp != nil {
-		var err error
-		if x, err = parseXMP(f.xmp); err != nil {
-			f.warn("embedded XMP is malformed, read up to the damage: %v", err)
-		}
-	}
-	iim := f.iim
-	if iim == nil && f.irb != nil {
-		var err error
-		if iim, err = iptcFromIRB(f.irb); err != nil {
-			f.warn("Photoshop resource block is malformed: %v", err)
-		}
-	}
-	if iim != nil {
-		var err error
-		if i, err = parseIIM(iim); err != nil {
-			f.warn("embedded IPTC is malformed, read up to the damage: %v", err)
-		}
-	}
-	merge(m, x, i)
-	m.Warnings = f.warnings
-}
+// xmpMaxPackets bounds the packets kept, newest last: a hostile file of
+// thousands of XMP segments must not hold them all in memory.
+const xmpMaxPackets = 8
 
-// merge fills m from XMP fields x and IIM fields i: XMP wins wherever it
-// says anything, as in Adobe's applications; a title falls back to the
-// headline.
-func merge(m *Meta, x, i fields) {
-	m.Title = firstNonEmpty(x.title, x.headline, i.title, i.headline)
-	m.Description = firstNonEmpty(x.description, i.description)
-	m.Keywords = CleanKeywords(x.keywords)
-	if len(m.Keywords) == 0 {
-		m.Keywords = CleanKeywords(i.keywords)
+// addXMP keeps packet p, dropping the oldest beyond xmpMaxPackets or
+// 2×MaxPacket bytes in all (the last packet wins anyway).
+func (f *found) addXMP(p []byte) {
+	f.xmp = append(f.xmp, p)
+	f.xmpSeen++
+	total := 0
+	for _, q := range f.xmp {
+		total += len(q)
 	}
-}
-
-// fields is what one metadata block says, before cleaning and merging.
-type fields struct {
-	title, headline, description string
-	keywords                     []string
+	for len(f.xmp) > 1 && (len(f.xmp) > xmpMaxPackets || total > 2*MaxPacket) {
+		total -= len(f.xmp[0])
+		f.xmp[0] = nil // let it go
+		f.xmp = f.xmp[1:]
+	}
 }

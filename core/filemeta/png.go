@@ -16,21 +16,21 @@ const (
 	pngMaxChunks = 1 << 16
 )
 
-// readPNG walks the chunks for IHDR and the iTXt chunk that holds XMP.
+// readPNG walks the chunks for IHDR, the iTXt chunk that holds XMP, and
+// ImageMagick's "Raw profile type xmp/iptc/8bim/exif/APP1" text chunks.
+// A file that ends before IEND is cut off.
 func readPNG(r io.ReaderAt, size int64) (found, error) {
 	var f found
 	off := int64(8)
 	for n := 0; ; n++ {
 		if n == pngMaxChunks {
 			f.warn("PNG has more than %d chunks; stopped looking for metadata", pngMaxChunks)
-			break
+			return f, nil
 		}
 		hdr, err := readAt(r, size, off, 8)
 		if errors.Is(err, errTruncated) {
-			if off < size {
-				f.warn("PNG is cut off at byte %d", off)
-			}
-			break
+			f.cut(off + 12)
+			return f, nil
 		} else if err != nil {
 			return f, err
 		}
@@ -38,9 +38,12 @@ func readPNG(r io.ReaderAt, size int64) (found, error) {
 		typ := string(hdr[4:8])
 		if length > 1<<31-1 {
 			f.warn("PNG chunk at byte %d has an impossible length", off)
-			break
+			return f, nil
 		}
 		data := off + 8
+		if data+length+4 > size {
+			f.cut(data + length + 4)
+		}
 		switch typ {
 		case "IHDR":
 			b, err := readAt(r, size, data, 8)
@@ -50,32 +53,41 @@ func readPNG(r io.ReaderAt, size int64) (found, error) {
 			if len(b) == 8 && length >= 8 {
 				f.width, f.height = clampDim(binary.BigEndian.Uint32(b)), clampDim(binary.BigEndian.Uint32(b[4:]))
 			}
-		case "iTXt":
-			if f.xmp != nil {
-				break
-			}
+		case "iTXt", "tEXt", "zTXt":
 			if length > MaxPacket+1024 {
 				f.warn("PNG text chunk at byte %d is larger than %d MiB; skipped", off, MaxPacket>>20)
 				break
 			}
+			kw, err := readUpTo(r, size, data, min(length, 80))
+			if err != nil {
+				return f, err
+			}
+			keyword, _, _ := bytes.Cut(kw, []byte{0})
+			if string(keyword) != pngXMPKeyword && !bytes.HasPrefix(keyword, []byte(rawProfile)) {
+				break
+			}
 			b, err := readAt(r, size, data, length)
 			if errors.Is(err, errTruncated) {
-				f.warn("PNG is cut off inside a text chunk at byte %d", off)
-				return f, nil
+				return f, nil // cut already recorded
 			} else if err != nil {
 				return f, err
 			}
-			xmp, err := pngXMP(b)
-			if err != nil {
-				f.warn("PNG XMP chunk is malformed: %v", err)
+			if typ == "iTXt" && string(keyword) == pngXMPKeyword {
+				xmp, err := pngXMP(b)
+				if err != nil {
+					f.warn("PNG XMP chunk is malformed: %v", err)
+				}
+				if xmp != nil {
+					f.addXMP(xmp)
+				}
+				break
 			}
-			f.xmp = xmp
+			f.pngRawProfile(typ, b)
 		case "IEND":
 			return f, nil
 		}
 		off = data + length + 4 // data and CRC
 	}
-	return f, nil
 }
 
 // pngXMP returns the text of an iTXt chunk if its keyword is the XMP one,

@@ -35,7 +35,7 @@ func scanXMP(r io.ReaderAt, size int64) (found, error) {
 	}
 	switch {
 	case p != nil:
-		f.xmp = bytes.Clone(p) // let the window go
+		f.xmp = [][]byte{bytes.Clone(p)} // let the window go
 	case cut:
 		f.warn("XMP packet has no end within %d MiB; not read", MaxPacket>>20)
 	}

@@ -33,6 +33,38 @@ func (f format) describe() string {
 	return "of an unknown type"
 }
 
+// short names a format inside a sentence: "its JPEG structure".
+func (f format) short() string {
+	switch f {
+	case formatJPEG:
+		return "JPEG"
+	case formatPNG:
+		return "PNG"
+	case formatTIFF:
+		return "TIFF"
+	case formatBMFF:
+		return "ISO media (HEIC/MP4/QuickTime)"
+	}
+	return "file"
+}
+
+// magic is how each format starts; a file shorter than its magic that
+// matches as far as it goes is cut off, not of another type.
+var magic = map[format][]string{
+	formatJPEG: {"\xff\xd8\xff"},
+	formatPNG:  {"\x89PNG\r\n\x1a\n"},
+	formatTIFF: {"II*\x00", "MM\x00*", "II+\x00", "MM\x00+"},
+}
+
+func cutMagic(f format, head []byte) bool {
+	for _, m := range magic[f] {
+		if len(head) < len(m) && strings.HasPrefix(m, string(head)) {
+			return true
+		}
+	}
+	return f == formatBMFF && len(head) < 8
+}
+
 type kind struct {
 	format format
 	media  string
@@ -47,13 +79,15 @@ var byExt = map[string]kind{
 	".tiff": {formatTIFF, MediaImage, "image/tiff"},
 	".dng":  {formatTIFF, MediaImage, "image/x-adobe-dng"},
 	".heic": {formatBMFF, MediaImage, "image/heic"},
+	".heif": {formatBMFF, MediaImage, "image/heif"},
+	".hif":  {formatBMFF, MediaImage, "image/heif"},
 	".mov":  {formatBMFF, MediaVideo, "video/quicktime"},
 	".mp4":  {formatBMFF, MediaVideo, "video/mp4"},
 	".m4v":  {formatBMFF, MediaVideo, "video/x-m4v"},
 }
 
 // Accepted says which files Stocksync takes, for messages and help text.
-const Accepted = ".jpg, .jpeg, .png, .tif, .tiff, .heic and .dng images; .mov, .mp4 and .m4v videos"
+const Accepted = ".jpg, .jpeg, .png, .tif, .tiff, .heic, .heif and .dng images; .mov, .mp4 and .m4v videos"
 
 // Supported reports whether name has an extension Stocksync accepts (any
 // case). It does not look at the content; Read and ReadFrom do.
@@ -84,6 +118,10 @@ func identify(r io.ReaderAt, size int64, name string) (kind, error) {
 	switch {
 	case got == k.format:
 		return k, nil
+	case got == formatUnknown && cutMagic(k.format, head):
+		return kind{}, &UnsupportedError{Name: name, Reason: fmt.Sprintf(
+			"the file is cut off: it is only %s long, too short to be %s; it is damaged or still being copied",
+			byteCount(size), k.format.describe())}
 	case got == formatUnknown:
 		return kind{}, &UnsupportedError{Name: name, Reason: fmt.Sprintf(
 			"the content is not %s as the name says (it starts with %s)", k.format.describe(), showBytes(head))}
@@ -107,7 +145,8 @@ func sniff(b []byte, legacyQT bool) format {
 		return formatJPEG
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
 		return formatPNG
-	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")),
+		bytes.HasPrefix(b, []byte("II+\x00")), bytes.HasPrefix(b, []byte("MM\x00+")): // classic and BigTIFF
 		return formatTIFF
 	case len(b) >= 8 && string(b[4:8]) == "ftyp":
 		return formatBMFF

@@ -14,6 +14,7 @@ const (
 	nsDC  = "http://purl.org/dc/elements/1.1/"
 	nsPS  = "http://ns.adobe.com/photoshop/1.0/"
 	nsXML = "http://www.w3.org/XML/1998/namespace"
+	nsLR  = "http://ns.adobe.com/lightroom/1.0/"
 	// xmpMaxDepth bounds nesting; real packets are under ten deep.
 	xmpMaxDepth = 256
 )
@@ -27,6 +28,7 @@ const (
 	propDescription
 	propSubject
 	propHeadline
+	propHierarchical // lr:hierarchicalSubject
 )
 
 // propOf names the property an element or attribute stands for. Prefixes
@@ -42,6 +44,8 @@ func propOf(n xml.Name) xmpProp {
 		return propSubject
 	case (n.Space == nsPS || n.Space == "photoshop") && n.Local == "Headline":
 		return propHeadline
+	case (n.Space == nsLR || n.Space == "lr") && n.Local == "hierarchicalSubject":
+		return propHierarchical
 	}
 	return propNone
 }
@@ -157,6 +161,13 @@ func (f *fields) set(p xmpProp, items []xmpItem, direct string) {
 		}
 		for _, it := range items {
 			f.keywords = append(f.keywords, it.text)
+		}
+	case propHierarchical:
+		if len(items) == 0 && cleanText(direct) != "" {
+			f.hierarchical = append(f.hierarchical, direct)
+		}
+		for _, it := range items {
+			f.hierarchical = append(f.hierarchical, it.text)
 		}
 	case propTitle:
 		if cleanText(f.title) == "" {

@@ -9,14 +9,21 @@ import (
 )
 
 // AddPendingUpload records a LOCAL-ONLY file prepared for upload. A path
-// added before gives an error wrapping ErrDuplicate.
+// added before, or a file with the same ContentHash (a hard link or a
+// byte-identical copy), gives a *DuplicateError, which matches ErrDuplicate.
 func (db *DB) AddPendingUpload(ctx context.Context, p PendingUpload, now time.Time) (int64, error) {
 	var id int64
 	err := db.Write(ctx, func(tx *sql.Tx) error {
+		if dup, err := findPending(ctx, tx, p.Path, p.ContentHash); err != nil {
+			return err
+		} else if dup != nil {
+			return &DuplicateError{Existing: *dup, SameContent: dup.Path != p.Path}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO pending_uploads
-			(path, title, description, keywords, media_type, size, added_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.Path, p.Title, p.Description, keywordsJSON(p.Keywords), p.MediaType, p.Size, fmtTime(now), fmtTime(now))
+			(path, title, description, keywords, media_type, size, added_at, updated_at, content_hash, sidecar_hash, edited)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Path, p.Title, p.Description, keywordsJSON(p.Keywords), p.MediaType, p.Size, fmtTime(now), fmtTime(now),
+			p.ContentHash, p.SidecarHash, keywordsJSON(p.Edited))
 		if isUnique(err) {
 			return fmt.Errorf("%s is already a pending upload: %w", p.Path, ErrDuplicate)
 		}
@@ -29,22 +36,37 @@ func (db *DB) AddPendingUpload(ctx context.Context, p PendingUpload, now time.Ti
 	return id, err
 }
 
-// PendingUploads lists every pending upload, oldest first.
+// pendingColumns are selected by scanPending, in its order.
+const pendingColumns = `id, path, title, description, keywords, media_type, size, added_at, updated_at, content_hash, sidecar_hash, edited`
+
+func scanPending(s scanner) (PendingUpload, error) {
+	var p PendingUpload
+	var kw, added, updated, edited string
+	if err := s.Scan(&p.ID, &p.Path, &p.Title, &p.Description, &kw, &p.MediaType, &p.Size, &added, &updated,
+		&p.ContentHash, &p.SidecarHash, &edited); err != nil {
+		return p, err
+	}
+	p.Keywords, p.AddedAt, p.UpdatedAt = strList(kw), parseTime(added), parseTime(updated)
+	if e := strList(edited); len(e) > 0 {
+		p.Edited = e
+	}
+	return p, nil
+}
+
+// PendingUploads lists every pending upload, oldest first. Removed ones
+// (RemovePendingUpload) are not listed.
 func (db *DB) PendingUploads(ctx context.Context) ([]PendingUpload, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, path, title, description, keywords, media_type, size, added_at, updated_at
-		FROM pending_uploads ORDER BY id`)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads ORDER BY id`)
 	if err != nil {
 		return nil, db.wrapErr("list pending uploads", err)
 	}
 	defer rows.Close()
 	var out []PendingUpload
 	for rows.Next() {
-		var p PendingUpload
-		var kw, added, updated string
-		if err := rows.Scan(&p.ID, &p.Path, &p.Title, &p.Description, &kw, &p.MediaType, &p.Size, &added, &updated); err != nil {
+		p, err := scanPending(rows)
+		if err != nil {
 			return nil, db.wrapErr("list pending uploads", err)
 		}
-		p.Keywords, p.AddedAt, p.UpdatedAt = strList(kw), parseTime(added), parseTime(updated)
 		out = append(out, p)
 	}
 	return out, db.wrapRows("list pending uploads", rows.Err())

@@ -90,6 +90,14 @@ func (db *DB) MergeLocalOnly(ctx context.Context, src string) (MergeResult, erro
 		}
 		res[s.table] = n
 	}
+	// Pending uploads the user removed come back too (core/store/pending.go).
+	back, err := restoreRemovedPending(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("merge removed pending uploads from %s: %w", src, err)
+	}
+	pc := res["pending_uploads"]
+	pc.Added += back
+	res["pending_uploads"] = pc
 	if err := tx.Commit(); err != nil {
 		return nil, db.wrapErr("merge local-only data", err)
 	}

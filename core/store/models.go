@@ -90,6 +90,14 @@ type PendingUpload struct {
 	Size        int64     `json:"size"`
 	AddedAt     time.Time `json:"added_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// ContentHash is the SHA-256 (hex) of the file's bytes when it was
+	// added or last refreshed; "" for uploads added before schema 4.
+	ContentHash string `json:"content_hash,omitempty"`
+	// SidecarHash is the SHA-256 of the XMP sidecar read with it; "" = none.
+	SidecarHash string `json:"sidecar_hash,omitempty"`
+	// Edited lists the fields changed in Stocksync ("title", "description",
+	// "keywords"), which a refresh from the file leaves alone.
+	Edited []string `json:"edited,omitempty"`
 }
 
 // LocalEdit is a LOCAL-ONLY metadata change to a file on ESP. Nil fields are

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/filemeta"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+var _ = register(newPendingCmd)
+
+func newPendingCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "pending list|edit|remove",
+		Short: "List, edit or remove pending uploads (files added with `stocksync add`)",
+		Long: `Pending uploads are files registered with ` + "`stocksync add`" + `, with their title,
+description and keywords; they exist only on this machine until they are on ESP.
+
+  pending list                      the same as ` + "`stocksync list pending`" + `
+  pending edit ID --title T --caption C --keywords "a, b"
+  pending remove ID                 take it off the list; the next backup still
+                                    holds it, and ` + "`stocksync restore SNAPSHOT --local-only`" + `
+                                    brings it back
+
+IDs are in the first column of ` + "`stocksync pending list`" + `.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return &exitError{code: exitUsage, msg: "say what to do: stocksync pending list, edit ID or remove ID"}
+		},
+	}
+	cmd.AddCommand(newPendingListCmd(), newPendingEditCmd(), newPendingRemoveCmd())
+	return cmd
+}
+
+// newPendingListCmd runs `list pending` itself, so both always print the
+// same.
+func newPendingListCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List pending uploads (the same as `stocksync list pending`)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			list, _, err := cmd.Root().Find([]string{"list"})
+			if err != nil || list == cmd.Root() || list.RunE == nil {
+				return fmt.Errorf("the list command is missing from this build")
+			}
+			if asJSON {
+				if err := list.Flags().Set("json", "true"); err != nil {
+					return err
+				}
+			}
+			list.SetContext(cmd.Context())
+			list.SetOut(cmd.OutOrStdout())
+			list.SetErr(cmd.ErrOrStderr())
+			return list.RunE(list, []string{"pending"})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON, in the shape of 'stocksync list pending --json'")
+	return cmd
+}
+
+func parsePendingID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &exitError{code: exitUsage, msg: fmt.Sprintf("%q is not a pending upload ID: use the number in the first column of `stocksync pending list`", termSafeMeta(s))}
+	}
+	return id, nil
+}
+
+// pendingErr words a missing ID for the user.
+func pendingErr(id int64, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
+	}
+	return err
+}
+
+func newPendingEditCmd() *cobra.Command {
+	var title, caption, keywords string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "edit ID [--title T] [--caption C] [--keywords \"a, b, c\"] [--json]",
+		Short: "Change the title, caption or keywords of a pending upload",
+		Long: `Change the title (ESP headline), caption (description) or keywords of a pending
+upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.`,
+		Args:                  cobra.ExactArgs(1),
+		DisableFlagsInUseLine: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePendingID(args[0])
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			var e store.PendingEdit
+			if f.Changed("title") {
+				t := strings.TrimSpace(title)
+				e.Title = &t
+			}
+			if f.Changed("caption") {
+				c := strings.TrimSpace(caption)
+				e.Description = &c
+			}
+			if f.Changed("keywords") {
+				k := filemeta.SplitKeywords(keywords)
+				e.Keywords = &k
+			}
+			if e.Title == nil && e.Description == nil && e.Keywords == nil {
+				return &exitError{code: exitUsage, msg: "nothing to change: give --title, --caption or --keywords"}
+			}
+			ctx := cmd.Context()
+			_, db, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			p, err := db.EditPendingUpload(ctx, id, e, addClock())
+			if err != nil {
+				return pendingErr(id, err)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSON(out, p)
+			}
+			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, termSafeMeta(p.Path), strings.Join(changedFields(e), ", "))
+			for _, w := range limitWarnings(p) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "stocksync: warning: %s\n", w)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
+	cmd.Flags().StringVar(&caption, "caption", "", "new caption (the description)")
+	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pending upload as stored, in the shape of one 'stocksync list pending --json' entry")
+	return cmd
+}
+
+func changedFields(e store.PendingEdit) []string {
+	var out []string
+	if e.Title != nil {
+		out = append(out, "title")
+	}
+	if e.Description != nil {
+		out = append(out, "caption")
+	}
+	if e.Keywords != nil {
+		out = append(out, "keywords")
+	}
+	return out
+}
+
+func newPendingRemoveCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "remove ID [--json]",
+		Short: "Take a pending upload off the list (recoverable from the next backup)",
+		Long: `Take a pending upload off the list. The file itself is not touched. The record is
+kept: the next backup still holds it, and ` + "`stocksync restore SNAPSHOT --local-only`" + `
+brings it back.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePendingID(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			_, db, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			p, err := db.RemovePendingUpload(ctx, id, addClock())
+			if err != nil {
+				return pendingErr(id, err)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSON(out, p)
+			}
+			fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
+				p.ID, termSafeMeta(p.Path))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the removed pending upload, in the shape of one 'stocksync list pending --json' entry")
+	return cmd
+}
