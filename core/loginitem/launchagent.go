@@ -27,15 +27,25 @@ type LaunchAgent struct {
 	label  string
 	exe    string
 	args   []string
+	bundle string
 }
 
 var _ Manager = (*LaunchAgent)(nil)
 
 // NewLaunchAgent returns a manager for the agent label that runs executable
 // with args at login (see OpenApp), for the user uid whose home folder is
-// home.
+// home. Its plist names BundleID in AssociatedBundleIdentifiers; see
+// WithBundleID.
 func NewLaunchAgent(r Runner, home string, uid int, label, executable string, args ...string) *LaunchAgent {
-	return &LaunchAgent{runner: r, home: home, uid: uid, label: label, exe: executable, args: args}
+	return &LaunchAgent{runner: r, home: home, uid: uid, label: label, exe: executable, args: args, bundle: BundleID}
+}
+
+// WithBundleID sets the CFBundleIdentifier the plist's
+// AssociatedBundleIdentifiers names (the running bundle's, when it differs
+// from BundleID) and returns a. Call it before using a.
+func (a *LaunchAgent) WithBundleID(id string) *LaunchAgent {
+	a.bundle = id
+	return a
 }
 
 // Path is where the agent's plist lives.
@@ -71,7 +81,7 @@ func (a *LaunchAgent) Status(ctx context.Context) (State, error) {
 // Enable writes the plist (atomically) and loads it. Enabling an enabled
 // agent does nothing.
 func (a *LaunchAgent) Enable(ctx context.Context) error {
-	want, err := Plist(a.label, a.exe, a.args)
+	want, err := Plist(a.label, a.exe, a.args, a.bundle)
 	if err != nil {
 		return fmt.Errorf("enable launch at login: %w", err)
 	}

@@ -135,7 +135,7 @@ func TestEnableDisable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := Plist(Label, "/usr/bin/open", []string{"-a", app})
+	want, _ := Plist(Label, "/usr/bin/open", []string{"-a", app}, BundleID)
 	if string(got) != string(want) {
 		t.Errorf("plist = %s\nwant %s", got, want)
 	}

@@ -6,8 +6,7 @@ import "context"
 type State int
 
 const (
-	// Unsupported: this mechanism cannot work here (not macOS, or
-	// SMAppService reports the app "not found", as ad-hoc builds do).
+	// Unsupported: this mechanism cannot work here (not macOS).
 	Unsupported State = iota
 	Disabled
 	Enabled
@@ -47,10 +46,11 @@ const (
 	SMNotFound         SMStatus = 3
 )
 
-// State translates an SMAppService status.
+// State translates an SMAppService status. notFound is what a signed app
+// that was never registered reports: not registered, so Disabled.
 func (s SMStatus) State() State {
 	switch s {
-	case SMNotRegistered:
+	case SMNotRegistered, SMNotFound:
 		return Disabled
 	case SMEnabled:
 		return Enabled
@@ -75,15 +75,17 @@ func (m Mechanism) String() string {
 	return "LaunchAgent"
 }
 
-// Choose picks SMAppService only when it reports a usable status; "not
-// found" (what ad-hoc and unsigned builds get), an unknown value or an error
-// asking for it (e.g. macOS before 13) means the LaunchAgent.
+// Choose says which mechanism to try first: SMAppService whenever it
+// answers with a known status, including notFound (a signed app that was
+// never registered reports it); an unknown value or an error asking for it
+// (macOS before 13) means the LaunchAgent. Prefer Auto, which also falls
+// back to the LaunchAgent when registering fails.
 func Choose(status SMStatus, err error) Mechanism {
 	if err != nil {
 		return UseLaunchAgent
 	}
 	switch status {
-	case SMNotRegistered, SMEnabled, SMRequiresApproval:
+	case SMNotRegistered, SMEnabled, SMRequiresApproval, SMNotFound:
 		return UseSMAppService
 	}
 	return UseLaunchAgent

@@ -11,22 +11,34 @@ import (
 // Label names Stocksync's LaunchAgent.
 const Label = "io.github.stocksync.Stocksync.login"
 
+// BundleID is the app's CFBundleIdentifier (Info.plist). A LaunchAgent names
+// it in AssociatedBundleIdentifiers so that System Settings → General → Login
+// Items lists the agent under Stocksync, not under the signer of the program
+// it runs (Apple, for /usr/bin/open).
+const BundleID = "io.github.stocksync.Stocksync"
+
 // launchAgent is the plist launchd reads. RunAtLoad starts the app at login;
 // Aqua limits it to graphical sessions (not ssh logins); Interactive tells
-// launchd it is an app the user is waiting for.
+// launchd it is an app the user is waiting for; AssociatedBundleIdentifiers
+// (macOS 13+) ties the item to the app in System Settings.
 type launchAgent struct {
-	Label                  string   `plist:"Label"`
-	ProgramArguments       []string `plist:"ProgramArguments"`
-	RunAtLoad              bool     `plist:"RunAtLoad"`
-	LimitLoadToSessionType string   `plist:"LimitLoadToSessionType"`
-	ProcessType            string   `plist:"ProcessType"`
+	Label                       string   `plist:"Label"`
+	ProgramArguments            []string `plist:"ProgramArguments"`
+	RunAtLoad                   bool     `plist:"RunAtLoad"`
+	LimitLoadToSessionType      string   `plist:"LimitLoadToSessionType"`
+	ProcessType                 string   `plist:"ProcessType"`
+	AssociatedBundleIdentifiers []string `plist:"AssociatedBundleIdentifiers"`
 }
 
 // Plist returns the XML LaunchAgent plist that runs executablePath with args
-// at login.
-func Plist(label, executablePath string, args []string) ([]byte, error) {
+// at login, associated with the app whose CFBundleIdentifier is bundleID
+// (normally BundleID).
+func Plist(label, executablePath string, args []string, bundleID string) ([]byte, error) {
 	if err := checkLabel(label); err != nil {
 		return nil, err
+	}
+	if err := checkLabel(bundleID); err != nil {
+		return nil, fmt.Errorf("launch agent %s: invalid bundle identifier %q", label, bundleID)
 	}
 	if !filepath.IsAbs(executablePath) {
 		return nil, fmt.Errorf("launch agent %s: program %q is not an absolute path", label, executablePath)
@@ -37,6 +49,8 @@ func Plist(label, executablePath string, args []string) ([]byte, error) {
 		RunAtLoad:              true,
 		LimitLoadToSessionType: "Aqua",
 		ProcessType:            "Interactive",
+
+		AssociatedBundleIdentifiers: []string{bundleID},
 	}
 	data, err := plist.MarshalIndent(agent, plist.XMLFormat, "\t")
 	if err != nil {

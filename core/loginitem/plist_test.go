@@ -9,7 +9,7 @@ import (
 
 func TestPlistRoundTrip(t *testing.T) {
 	exe, args := OpenApp("/Applications/Stocksync.app")
-	data, err := Plist(Label, exe, args)
+	data, err := Plist(Label, exe, args, BundleID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,6 +27,8 @@ func TestPlistRoundTrip(t *testing.T) {
 		"RunAtLoad":              true,
 		"LimitLoadToSessionType": "Aqua",
 		"ProcessType":            "Interactive",
+		// Without it System Settings lists the item as Apple's (the signer of /usr/bin/open).
+		"AssociatedBundleIdentifiers": []interface{}{"io.github.stocksync.Stocksync"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %#v\nwant %#v", got, want)
@@ -34,7 +36,7 @@ func TestPlistRoundTrip(t *testing.T) {
 }
 
 func TestPlistEscapesArguments(t *testing.T) {
-	data, err := Plist("x.y", "/Applications/A & <B>.app/Contents/MacOS/Stocksync", []string{`--name="q"`, "</string>"})
+	data, err := Plist("x.y", "/Applications/A & <B>.app/Contents/MacOS/Stocksync", []string{`--name="q"`, "</string>"}, BundleID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,16 +53,18 @@ func TestPlistEscapesArguments(t *testing.T) {
 }
 
 func TestPlistRejectsBadInput(t *testing.T) {
-	tests := []struct{ label, exe string }{
-		{"", "/usr/bin/open"},
-		{"a/b", "/usr/bin/open"},
-		{" x", "/usr/bin/open"},
-		{Label, "open"},
-		{Label, ""},
+	tests := []struct{ label, exe, bundle string }{
+		{"", "/usr/bin/open", BundleID},
+		{"a/b", "/usr/bin/open", BundleID},
+		{" x", "/usr/bin/open", BundleID},
+		{Label, "open", BundleID},
+		{Label, "", BundleID},
+		{Label, "/usr/bin/open", ""},
+		{Label, "/usr/bin/open", "a/b"},
 	}
 	for _, tt := range tests {
-		if _, err := Plist(tt.label, tt.exe, nil); err == nil {
-			t.Errorf("Plist(%q, %q) succeeded", tt.label, tt.exe)
+		if _, err := Plist(tt.label, tt.exe, nil, tt.bundle); err == nil {
+			t.Errorf("Plist(%q, %q, %q) succeeded", tt.label, tt.exe, tt.bundle)
 		}
 	}
 }
@@ -81,7 +85,8 @@ func TestChoose(t *testing.T) {
 		{SMNotRegistered, nil, UseSMAppService, Disabled},
 		{SMEnabled, nil, UseSMAppService, Enabled},
 		{SMRequiresApproval, nil, UseSMAppService, RequiresApproval},
-		{SMNotFound, nil, UseLaunchAgent, Unsupported},
+		// A signed app that was never registered reports notFound: register it.
+		{SMNotFound, nil, UseSMAppService, Disabled},
 		{SMStatus(42), nil, UseLaunchAgent, Unsupported},
 		{SMEnabled, errSM, UseLaunchAgent, Enabled},
 	}
