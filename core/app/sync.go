@@ -24,9 +24,10 @@ func (c *Controller) canSyncLocked() bool {
 }
 
 // startSyncLocked starts a sync unless one runs or none is possible; it
-// reports whether it started one.
+// reports whether it started one. While signed out of ESP no sync starts:
+// it would only fail again; signing in starts one.
 func (c *Controller) startSyncLocked() bool {
-	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil {
+	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil || activeFailure(c.f) == failSignedOut {
 		return false
 	}
 	if c.syncTimer != nil {
@@ -117,6 +118,8 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		// Closing: nothing to tell.
 	case errors.Is(err, secrets.ErrNotFound):
 		c.f.creds = credFacts{note: c.f.creds.note}
+	case errors.Is(err, esp.ErrSignedOut):
+		notes = append(notes, c.signedOutLocked()...)
 	case errors.Is(err, esp.ErrBadCredentials):
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
 		if !c.f.sync.badCredsNotified {

@@ -1,0 +1,210 @@
+package app
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/session"
+)
+
+// expiringESP is the real client of a test server whose session ESP can end:
+// while expired is set, every call fails as a signed-out ESP answers
+// (esp.ErrSignedOut). calls counts batch-list requests (one per sync).
+type expiringESP struct {
+	ESPClient
+	expired *atomic.Bool
+	calls   *atomic.Int32
+}
+
+func (e expiringESP) ListBatchesExpecting(ctx context.Context, pageSize, expected int) ([]esp.Batch, error) {
+	e.calls.Add(1)
+	if e.expired.Load() {
+		return nil, &esp.Error{Kind: esp.ErrSignedOut, Endpoint: esp.EndpointBatchesList, Status: http.StatusUnauthorized, Message: "TokenRequired"}
+	}
+	return e.ESPClient.ListBatchesExpecting(ctx, pageSize, expected)
+}
+
+// sessionVault records the sessions the controller stores.
+type sessionVault struct {
+	mu    sync.Mutex
+	saved []session.Session
+	err   error
+}
+
+func (v *sessionVault) save(s session.Session) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.err != nil {
+		return v.err
+	}
+	v.saved = append(v.saved, s)
+	return nil
+}
+
+func (v *sessionVault) count() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.saved)
+}
+
+// ccwCookie is a ccw cookie as ESP sets it: base64 JSON holding sts_token.
+func ccwCookie(host, token string, expires time.Time) *http.Cookie {
+	v := base64.StdEncoding.EncodeToString([]byte(`{"sts_token":"` + token + `"}`))
+	return &http.Cookie{Name: "ccw", Value: v, Domain: host, Path: "/", Expires: expires}
+}
+
+// signedOutNotes are the "signed out" notifications shown so far.
+func signedOutNotes(h *harness) []string {
+	var out []string
+	for _, n := range h.notifications() {
+		if strings.HasPrefix(n, noteIDSignedOut+":") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func TestSignedOutWaitsForSignIn(t *testing.T) {
+	var expired atomic.Bool
+	var calls atomic.Int32
+	vault := &sessionVault{}
+	h := newHarness(t, harnessOptions{
+		server:      smallServer(),
+		cfg:         func(c *config.Config) { c.SyncIntervalMinutes = 60 },
+		wrap:        func(c ESPClient) ESPClient { return expiringESP{ESPClient: c, expired: &expired, calls: &calls} },
+		saveSession: vault.save,
+		start:       true,
+	})
+	h.waitState("first sync", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" })
+	h.settled()
+	h.addPending(3, t0)
+	h.c.OpenBackups() // rereads the database
+	before := h.waitState("pending uploads", func(s State) bool { return len(s.Backups.AtRisk) > 0 }).Backups.AtRisk
+
+	// ESP ends the session; the next automatic sync finds out.
+	expired.Store(true)
+	h.clock.Advance(time.Hour)
+	s := h.waitState("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine })
+	h.settled()
+	if !s.Menu.Attention || s.Menu.SignIn.Title != "Sign in again…" || !s.Menu.ShowSignIn || !s.Settings.ShowSignIn {
+		t.Errorf("signed-out menu:\n%s\nsign in item %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
+	}
+	if s.SignIn.Status != textSignInAgainSt {
+		t.Errorf("sign-in window status = %q", s.SignIn.Status)
+	}
+
+	// Later automatic syncs wait for a sign-in instead of failing again.
+	callsAfter := calls.Load()
+	h.clock.Advance(3 * time.Hour)
+	h.c.Woke()
+	h.settled()
+	if got := calls.Load(); got != callsAfter {
+		t.Errorf("signed out: %d more syncs asked ESP, want none", got-callsAfter)
+	}
+	// Sync Now opens the sign-in window rather than failing.
+	h.c.SyncNow()
+	h.waitFor("sign-in window", func() bool {
+		e := h.effectsSeen()
+		return len(e) > 0 && e[len(e)-1] == "open sign in"
+	})
+	wantNotes := []string{"signed-out: Signed out of ESP — ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then and nothing on this Mac was changed."}
+	if got := signedOutNotes(h); !equalLines(got, wantNotes) {
+		t.Errorf("notifications:\n%s", diffLines(got, wantNotes))
+	}
+	// Nothing local was touched.
+	h.c.OpenBackups()
+	h.settled()
+	if got := h.c.State().Backups.AtRisk; !equalLines(got, before) {
+		t.Errorf("local-only data changed while signed out:\n%s", diffLines(got, before))
+	}
+
+	// Signing in: pages before the signed-in page keep the window open.
+	page, err := h.c.SignInPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(page)
+	host := u.Hostname()
+	tok := "sts-token-after-sign-in"
+	cookies := []*http.Cookie{ccwCookie(host, tok, t0.Add(30*24*time.Hour)), {Name: "esp_session", Value: "s", Domain: host}}
+	signInPage := u.Scheme + "://" + u.Host + "/sign-in?return=/contribute/batches"
+	if h.c.CompleteSignIn(signInPage, cookies) {
+		t.Error("CompleteSignIn on the sign-in form itself reported signed in")
+	}
+	if h.c.CompleteSignIn(page, cookies[1:]) {
+		t.Error("CompleteSignIn without a ccw cookie reported signed in")
+	}
+	if vault.count() != 0 {
+		t.Fatalf("a session was stored before the user was signed in")
+	}
+	expired.Store(false)
+	if !h.c.CompleteSignIn(page, cookies) {
+		t.Fatalf("CompleteSignIn on %s with a ccw cookie: not signed in; state:\n%s", page, h.c.State())
+	}
+	if vault.count() != 1 || vault.saved[0].BearerToken != tok {
+		t.Errorf("stored sessions = %+v, want one with the sts_token", vault.saved)
+	}
+	s = h.waitState("sync after sign-in", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
+	if s.Menu.Attention || s.Menu.SignIn.Title != textSignInItem || s.SignIn.Status != textSignedInSt {
+		t.Errorf("after signing in:\n%s\nsign-in %+v", s, s.SignIn)
+	}
+
+	// A second expiry notifies again: once per sign-in.
+	expired.Store(true)
+	h.c.SyncNow()
+	h.waitState("signed out again", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine })
+	h.settled()
+	if got := len(signedOutNotes(h)); got != 2 {
+		t.Errorf("notifications after a second expiry = %d, want 2", got)
+	}
+}
+
+func TestSignInRefusals(t *testing.T) {
+	vault := &sessionVault{err: errors.New("keychain locked")}
+	h := newHarness(t, harnessOptions{server: smallServer(), saveSession: vault.save, start: true})
+	h.settled()
+	page, err := h.c.SignInPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(page)
+	cookies := []*http.Cookie{ccwCookie(u.Hostname(), "tok", time.Time{})}
+	// An ESP page on another host, and a page of another site, are not a sign-in.
+	for _, p := range []string{"https://evil.example/contribute/batches", "not a url"} {
+		if h.c.CompleteSignIn(p, cookies) {
+			t.Errorf("CompleteSignIn(%q) = true", p)
+		}
+	}
+	// The keychain refuses: the window stays and says why.
+	if h.c.CompleteSignIn(page, cookies) {
+		t.Error("CompleteSignIn = true although the session could not be stored")
+	}
+	s := h.waitState("error shown", func(s State) bool { return s.SignIn.Error != "" })
+	if !strings.Contains(s.SignIn.Error, "keychain locked") {
+		t.Errorf("sign-in error = %q", s.SignIn.Error)
+	}
+	// Opening the window again starts clean.
+	h.c.OpenSignIn()
+	h.waitState("error cleared", func(s State) bool { return s.SignIn.Error == "" })
+
+	// The demo server has its own account: no sign-in item.
+	if err := h.c.SaveSettings(SettingsInput{Server: config.ServerDemo, IntervalMinutes: 0}); err == nil {
+		s := h.c.State()
+		if s.Menu.ShowSignIn || s.Settings.ShowSignIn {
+			t.Errorf("demo server shows a sign-in item:\n%s", s)
+		}
+	}
+	if _, err := h.c.SignInPage(); err == nil {
+		t.Error("SignInPage for the demo server without Deps.APIRoot: no error")
+	}
+}
