@@ -147,6 +147,13 @@ func (m *menu) render(s app.Menu) {
 	}
 }
 
+// shownSyncTitle is the Sync item's title as last rendered.
+func (m *menu) shownSyncTitle() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.shown.SyncItem.Title
+}
+
 func (m *menu) setIcon(k iconKind) {
 	if k == m.icon {
 		return
@@ -174,11 +181,9 @@ func (m *menu) clicks(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-m.quit.ClickedCh:
-			if c := m.ctrl.Load(); c != nil {
-				c.Quit() // EffectQuit, which calls quit
-			} else {
-				quit()
-			}
+			// Directly, not through the controller's EffectQuit: Quit must
+			// work before a controller runs and whatever it is doing.
+			quit()
 			continue
 		case <-m.sync.ClickedCh:
 			click = (*app.Controller).SyncNow
