@@ -220,7 +220,7 @@ func (u *unCenter) categoryLocked(actions []notify.Action) (id string, added boo
 			objc.Sel("actionWithIdentifier:title:options:"), a.ID, a.Title, opts)
 	}
 	cat := objc.Call[objc.Object](objc.GetClass("UNNotificationCategory"),
-		objc.Sel("categoryWithIdentifier:actions:intentIdentifiers:options:"), id, buttons, []string{}, uint(0))
+		objc.Sel("categoryWithIdentifier:actions:intentIdentifiers:options:"), id, buttons, emptyArray(), uint(0))
 	cat.Retain()
 	u.categories[id] = cat
 	return id, true
@@ -263,4 +263,10 @@ func errorText(err objc.Object) string {
 		return s
 	}
 	return "unknown error"
+}
+
+// emptyArray is an empty NSArray made by Foundation itself, so no empty
+// array crosses darwinkit's conversions in either direction.
+func emptyArray() objc.Object {
+	return objc.Call[objc.Object](objc.GetClass("NSArray"), objc.Sel("array"))
 }

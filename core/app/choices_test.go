@@ -219,3 +219,16 @@ func TestSelfTestSyncAndBackup(t *testing.T) {
 		t.Errorf("backup folder after the self-test backup: %v, %v", entries, err)
 	}
 }
+
+func TestStartingMenu(t *testing.T) {
+	m := StartingMenu()
+	if m.SyncItem.Title != "Starting…" || m.SyncItem.Enabled || m.Tooltip != "Stocksync — Starting…" || m.LoginEnabled || m.ShowSignIn {
+		t.Errorf("starting menu = %+v", m)
+	}
+	// A fresh controller's first snapshot replaces every part of it.
+	h := newHarness(t, harnessOptions{start: true})
+	s := h.settled()
+	if s.Menu.SyncItem.Title == m.SyncItem.Title || !s.Menu.ShowSignIn || s.Menu.SignIn.Title != "Sign in to ESP…" {
+		t.Errorf("first snapshot:\n%s\nsign in %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
+	}
+}
