@@ -9,12 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/store"
 )
 
 // SelfTestStep is one step of the app's --self-test: its name, whether it
@@ -145,41 +145,52 @@ func PrepareSelfTest(root string) (SelfTestFolders, error) {
 }
 
 // SelfTestSync runs one sync through SyncNow and waits for its outcome; it
-// fails unless the sync finished well and files are in the portfolio.
+// fails unless a sync finished well after the call and files are in the
+// portfolio. SyncNow marks the sync running before it returns, so waiting
+// for "not syncing" cannot miss a quick one.
 func SelfTestSync(ctx context.Context, c *Controller) (string, error) {
-	c.SyncNow()
-	if _, err := c.WaitState(ctx, func(s State) bool { return s.Menu.Syncing }); err != nil {
-		return "", fmt.Errorf("the sync did not start: %w", err)
+	before, err := c.db.Summary(ctx)
+	if err != nil {
+		return "", err
 	}
+	c.SyncNow()
 	s, err := c.WaitState(ctx, func(s State) bool { return !s.Menu.Syncing })
 	if err != nil {
 		return "", fmt.Errorf("the sync did not finish: %w", err)
 	}
+	after, err := c.db.Summary(ctx)
+	if err != nil {
+		return "", err
+	}
 	line := s.Menu.LastSyncLine
-	if !strings.HasPrefix(line, "Last sync: ") || s.Menu.PortfolioLine == "" {
+	switch {
+	case after.LastSync == nil || (before.LastSync != nil && after.LastSync.ID == before.LastSync.ID):
+		return line, fmt.Errorf("no sync ran: %s", line)
+	case after.LastSync.Outcome != store.OutcomeOK || s.Menu.PortfolioLine == "":
 		return line, fmt.Errorf("sync: %s", line)
 	}
 	return line + "; " + s.Menu.PortfolioLine, nil
 }
 
 // SelfTestBackup runs Back Up Now and waits for its outcome; it fails
-// unless the snapshot was written and recorded.
+// unless a snapshot was written and recorded after the call.
 func SelfTestBackup(ctx context.Context, c *Controller) (string, error) {
-	c.BackUpNow()
-	if _, err := c.WaitState(ctx, func(s State) bool { return s.Backups.App.Busy == OpBackUp }); err != nil {
-		return "", fmt.Errorf("the backup did not start: %w", err)
+	before, err := c.db.LastBackupRun(ctx, kindSnapshot, true)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
 	}
+	c.BackUpNow()
 	s, err := c.WaitState(ctx, func(s State) bool { return s.Backups.App.Busy == OpNone })
 	if err != nil {
 		return "", fmt.Errorf("the backup did not finish: %w", err)
 	}
 	a := s.Backups.App
 	if !a.ResultOK {
-		return "", errors.New(a.ResultText)
+		return "", fmt.Errorf("back up: %s", a.ResultText)
 	}
 	run, err := c.db.LastBackupRun(ctx, kindSnapshot, true)
-	if err != nil {
-		return a.ResultText, fmt.Errorf("the backup is not recorded in the database: %w", err)
+	if err != nil || run.ID == before.ID {
+		return a.ResultText, fmt.Errorf("the backup is not recorded in the database (%v)", err)
 	}
 	if _, err := os.Stat(run.Path); err != nil {
 		return a.ResultText, fmt.Errorf("the recorded snapshot is not there: %w", err)
