@@ -78,7 +78,7 @@ func TestParseInterval(t *testing.T) {
 
 func TestPanelsCarryTheirChoices(t *testing.T) {
 	h := newHarness(t, harnessOptions{cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }, start: true})
-	s := h.settled()
+	s := h.c.State()
 	if got, want := choiceLine(s.Backups.Schedules), "[*Daily=daily][ Weekly=weekly][ Off=off]"; got != want {
 		t.Errorf("schedules = %s, want %s", got, want)
 	}
@@ -91,7 +91,7 @@ func TestPanelsCarryTheirChoices(t *testing.T) {
 		}
 	}
 	h.c.ChooseSchedule("off")
-	h.waitState("schedule off", func(s State) bool { return s.Backups.Schedule == reminder.Off })
+	h.await("schedule off", func(s State) bool { return s.Backups.Schedule == reminder.Off })
 	if got := h.loadConfig().Backup.Schedule; got != "off" {
 		t.Errorf("config schedule = %q", got)
 	}
@@ -106,19 +106,19 @@ func TestPanelsCarryTheirChoices(t *testing.T) {
 // snapshot: two quick clicks turn push on and off again.
 func TestTogglesDecideFromCurrentState(t *testing.T) {
 	h := newHarness(t, harnessOptions{login: loginitem.Disabled, start: true})
-	h.settled()
+	h.await("login known", func(s State) bool { return s.Menu.LoginEnabled })
 	h.c.TogglePush()
 	h.c.TogglePush()
 	h.c.TogglePush()
 	if got := h.loadConfig().PushLocalChanges; !got {
 		t.Errorf("three toggles left push %t, want on", got)
 	}
-	h.waitState("push checked", func(s State) bool { return s.Menu.PushChecked })
+	h.await("push checked", func(s State) bool { return s.Menu.PushChecked })
 
 	h.c.ToggleOpenAtLogin()
-	h.waitState("login on", func(s State) bool { return s.Menu.LoginChecked && s.Menu.LoginEnabled })
+	h.await("login on", func(s State) bool { return s.Menu.LoginChecked && s.Menu.LoginEnabled })
 	h.c.ToggleOpenAtLogin()
-	h.waitState("login off", func(s State) bool { return !s.Menu.LoginChecked && s.Menu.LoginEnabled })
+	h.await("login off", func(s State) bool { return !s.Menu.LoginChecked && s.Menu.LoginEnabled })
 	h.login.mu.Lock()
 	calls := append([]string(nil), h.login.calls...)
 	h.login.mu.Unlock()
@@ -129,9 +129,11 @@ func TestTogglesDecideFromCurrentState(t *testing.T) {
 
 func TestToggleOpenAtLoginUnsupported(t *testing.T) {
 	h := newHarness(t, harnessOptions{login: loginitem.Unsupported, start: true})
-	h.settled()
+	h.await("login known", func(s State) bool { return s.Menu.LoginNote == textLoginNotHere })
 	h.c.ToggleOpenAtLogin()
-	h.settled()
+	if err := h.c.Close(); err != nil { // waits for every task it started
+		t.Fatal(err)
+	}
 	h.login.mu.Lock()
 	defer h.login.mu.Unlock()
 	if len(h.login.calls) != 0 {
@@ -143,11 +145,9 @@ func TestKeepAwakeWhileSyncingAndBackingUp(t *testing.T) {
 	dest := t.TempDir()
 	h := newHarness(t, harnessOptions{server: smallServer(), real: true, start: true,
 		cfg: func(c *config.Config) { c.Backup.Destination = dest }})
-	h.waitState("sync done", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" })
-	h.settled()
+	h.await("sync done", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
 	h.c.BackUpNow()
-	h.waitFor("backup done", func() bool { return h.c.State().Backups.App.ResultText != "" })
-	h.settled()
+	h.await("backup done", func(s State) bool { return s.Backups.App.ResultText != "" && s.Backups.App.Busy == OpNone })
 	seen := h.menuLines(func(s State) string { return s.KeepAwake })
 	if want := []string{textKeepSyncing, "", textKeepBackingUp, ""}; !equalLines(seen, want) {
 		t.Errorf("keep-awake reasons during a sync and a backup:\n%s", diffLines(seen, want))
@@ -203,7 +203,6 @@ func TestSelfTestSyncAndBackup(t *testing.T) {
 		t.Fatalf("self-test settings: %+v, %v", cfg, err)
 	}
 	h := newHarness(t, harnessOptions{demo: true, real: true, cfg: func(c *config.Config) { *c = cfg }, start: true})
-	h.settled()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	detail, err := SelfTestSync(ctx, h.c)
@@ -227,7 +226,7 @@ func TestStartingMenu(t *testing.T) {
 	}
 	// A fresh controller's first snapshot replaces every part of it.
 	h := newHarness(t, harnessOptions{start: true})
-	s := h.settled()
+	s := h.c.State()
 	if s.Menu.SyncItem.Title == m.SyncItem.Title || !s.Menu.ShowSignIn || s.Menu.SignIn.Title != "Sign in to ESP…" {
 		t.Errorf("first snapshot:\n%s\nsign in %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
 	}

@@ -63,6 +63,19 @@ func ccwCookie(host, token string, expires time.Time) *http.Cookie {
 	return &http.Cookie{Name: "ccw", Value: v, Domain: host, Path: "/", Expires: expires}
 }
 
+// await waits for a published snapshot that satisfies cond
+// (Controller.WaitState). The deadline only turns a hang into a failure.
+func (h *harness) await(what string, cond func(State) bool) State {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := h.c.WaitState(ctx, cond)
+	if err != nil {
+		h.t.Fatalf("waiting for %s: %v; state:\n%s", what, err, h.c.State())
+	}
+	return s
+}
+
 // signedOutNotes are the "signed out" notifications shown so far.
 func signedOutNotes(h *harness) []string {
 	var out []string
@@ -85,31 +98,30 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 		saveSession: vault.save,
 		start:       true,
 	})
-	h.waitState("first sync", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" })
-	h.settled()
+	h.await("first sync", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
 	h.addPending(3, t0)
 	h.c.OpenBackups() // rereads the database
-	before := h.waitState("pending uploads", func(s State) bool { return len(s.Backups.AtRisk) > 0 }).Backups.AtRisk
+	before := h.await("pending uploads", func(s State) bool { return len(s.Backups.AtRisk) > 0 }).Backups.AtRisk
 
 	// ESP ends the session; the next automatic sync finds out.
 	expired.Store(true)
 	h.clock.Advance(time.Hour)
-	s := h.waitState("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine })
-	h.settled()
+	s := h.await("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
 	if !s.Menu.Attention || s.Menu.SignIn.Title != "Sign in again…" || !s.Menu.ShowSignIn || !s.Settings.ShowSignIn {
 		t.Errorf("signed-out menu:\n%s\nsign in item %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
 	}
 	if s.SignIn.Status != textSignInAgainSt {
 		t.Errorf("sign-in window status = %q", s.SignIn.Status)
 	}
+	h.waitFor("the signed-out notification", func() bool { return len(signedOutNotes(h)) == 1 })
 
-	// Later automatic syncs wait for a sign-in instead of failing again.
+	// Later automatic syncs wait for a sign-in instead of failing again: a
+	// sync would be marked running before Advance and Woke return.
 	callsAfter := calls.Load()
 	h.clock.Advance(3 * time.Hour)
 	h.c.Woke()
-	h.settled()
-	if got := calls.Load(); got != callsAfter {
-		t.Errorf("signed out: %d more syncs asked ESP, want none", got-callsAfter)
+	if s := h.c.State(); s.Menu.Syncing || s.Menu.LastSyncLine != textSignedOutLine {
+		t.Errorf("signed out, a due sync started anyway:\n%s", s)
 	}
 	// Sync Now opens the sign-in window rather than failing.
 	h.c.SyncNow()
@@ -117,16 +129,16 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 		e := h.effectsSeen()
 		return len(e) > 0 && e[len(e)-1] == "open sign in"
 	})
+	if h.c.State().Menu.Syncing || calls.Load() != callsAfter {
+		t.Errorf("signed out: Sync Now asked ESP (%d calls)", calls.Load()-callsAfter)
+	}
 	wantNotes := []string{"signed-out: Signed out of ESP — ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then and nothing on this Mac was changed."}
 	if got := signedOutNotes(h); !equalLines(got, wantNotes) {
 		t.Errorf("notifications:\n%s", diffLines(got, wantNotes))
 	}
-	// Nothing local was touched.
+	// Nothing local was touched (a failure here shows as a timeout).
 	h.c.OpenBackups()
-	h.settled()
-	if got := h.c.State().Backups.AtRisk; !equalLines(got, before) {
-		t.Errorf("local-only data changed while signed out:\n%s", diffLines(got, before))
-	}
+	h.await("local-only data as before", func(s State) bool { return equalLines(s.Backups.AtRisk, before) })
 
 	// Signing in: pages before the signed-in page keep the window open.
 	page, err := h.c.SignInPage()
@@ -154,25 +166,23 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 	if vault.count() != 1 || vault.saved[0].BearerToken != tok {
 		t.Errorf("stored sessions = %+v, want one with the sts_token", vault.saved)
 	}
-	s = h.waitState("sync after sign-in", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
-	if s.Menu.Attention || s.Menu.SignIn.Title != textSignInItem || s.SignIn.Status != textSignedInSt {
+	s = h.await("sync after sign-in", func(s State) bool {
+		return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing && !s.Menu.Attention
+	})
+	if s.Menu.SignIn.Title != textSignInItem || s.SignIn.Status != textSignedInSt {
 		t.Errorf("after signing in:\n%s\nsign-in %+v", s, s.SignIn)
 	}
 
 	// A second expiry notifies again: once per sign-in.
 	expired.Store(true)
 	h.c.SyncNow()
-	h.waitState("signed out again", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine })
-	h.settled()
-	if got := len(signedOutNotes(h)); got != 2 {
-		t.Errorf("notifications after a second expiry = %d, want 2", got)
-	}
+	h.await("signed out again", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
+	h.waitFor("the second signed-out notification", func() bool { return len(signedOutNotes(h)) == 2 })
 }
 
 func TestSignInRefusals(t *testing.T) {
 	vault := &sessionVault{err: errors.New("keychain locked")}
 	h := newHarness(t, harnessOptions{server: smallServer(), saveSession: vault.save, start: true})
-	h.settled()
 	page, err := h.c.SignInPage()
 	if err != nil {
 		t.Fatal(err)
@@ -189,13 +199,13 @@ func TestSignInRefusals(t *testing.T) {
 	if h.c.CompleteSignIn(page, cookies) {
 		t.Error("CompleteSignIn = true although the session could not be stored")
 	}
-	s := h.waitState("error shown", func(s State) bool { return s.SignIn.Error != "" })
+	s := h.await("error shown", func(s State) bool { return s.SignIn.Error != "" })
 	if !strings.Contains(s.SignIn.Error, "keychain locked") {
 		t.Errorf("sign-in error = %q", s.SignIn.Error)
 	}
 	// Opening the window again starts clean.
 	h.c.OpenSignIn()
-	h.waitState("error cleared", func(s State) bool { return s.SignIn.Error == "" })
+	h.await("error cleared", func(s State) bool { return s.SignIn.Error == "" })
 
 	// The demo server has its own account: no sign-in item.
 	if err := h.c.SaveSettings(SettingsInput{Server: config.ServerDemo, IntervalMinutes: 0}); err == nil {
