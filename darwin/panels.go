@@ -111,12 +111,3 @@ func (p *panels) window(which app.Panel) *appkit.Window {
 	}
 	return nil
 }
-
-// backupsWindow is the Backups window when it exists, for sheets.
-// Main thread only.
-func (p *panels) backupsWindow() *appkit.Window {
-	if p.backups == nil {
-		return nil
-	}
-	return &p.backups.w
-}
