@@ -5,7 +5,6 @@ package darwin
 import (
 	"context"
 	"errors"
-
 	"fmt"
 	"strconv"
 	"strings"
@@ -127,7 +126,8 @@ func currentCenter() objc.Object {
 	return objc.Call[objc.Object](objc.GetClass("UNUserNotificationCenter"), objc.Sel("currentNotificationCenter"))
 }
 
-// UNNotificationSettings' authorizationStatus, read per notification.
+// Status reads UNNotificationSettings' authorizationStatus; the Gate asks
+// for it per notification.
 func (u *unCenter) Status(ctx context.Context) (notify.CenterStatus, error) {
 	done := make(chan int, 1)
 	objc.WithAutoreleasePool(func() {
