@@ -102,8 +102,6 @@ type syncFacts struct {
 	holder   lockfile.Holder
 
 	badCredsNotified bool
-	// signedOutNotified: the one "signed out" notification went out.
-	signedOutNotified bool
 }
 
 type backupFacts struct {

@@ -131,7 +131,11 @@ func (c *Controller) accountChangedLocked() {
 	if c.f.sync.fail == failBadCredentials || c.f.sync.fail == failSignedOut {
 		c.f.sync.fail = failNone
 	}
-	c.f.sync.badCredsNotified, c.f.sync.signedOutNotified = false, false
+	c.f.sync.badCredsNotified = false
+	if c.f.app.SignedOutNotified {
+		c.f.app.SignedOutNotified = false
+		c.goLocked(func(context.Context) { c.persistAppState() })
+	}
 	c.f.verifyResult, c.f.verifyOK = "", false
 	if !c.startSyncLocked() {
 		c.scheduleSyncLocked()

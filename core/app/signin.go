@@ -71,7 +71,6 @@ func (c *Controller) CompleteSignIn(pageURL string, cookies []*http.Cookie) bool
 	if c.f.sync.fail == failSignedOut {
 		c.f.sync.fail = failNone
 	}
-	c.f.sync.signedOutNotified = false
 	c.accountChangedLocked()
 	c.publishLocked()
 	return true
@@ -102,14 +101,15 @@ func (c *Controller) apiRoot(cfg config.Config) (string, error) {
 }
 
 // signedOutLocked records that ESP ended the session: the menu asks to sign
-// in again, one notification goes out per sign-in, and automatic syncs wait
-// (startSyncLocked refuses) until CompleteSignIn or new settings. Nothing
-// local is changed.
-func (c *Controller) signedOutLocked() []notify.Notification {
+// in again, one notification goes out per sign-in (remembered across
+// restarts in app-state.json: persist reports that it must be saved), and
+// automatic syncs wait (startSyncLocked refuses) until CompleteSignIn or new
+// settings. Nothing local is changed.
+func (c *Controller) signedOutLocked() (notes []notify.Notification, persist bool) {
 	c.f.sync.fail, c.f.sync.failedAt = failSignedOut, c.clock.Now()
-	if c.f.sync.signedOutNotified {
-		return nil
+	if c.f.app.SignedOutNotified {
+		return nil, false
 	}
-	c.f.sync.signedOutNotified = true
-	return []notify.Notification{signedOutNote()}
+	c.f.app.SignedOutNotified = true
+	return []notify.Notification{signedOutNote()}, true
 }

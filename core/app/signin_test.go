@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,10 @@ import (
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/session"
+	"github.com/stocksync/stocksync/core/timemachine"
 )
 
 // expiringESP is the real client of a test server whose session ESP can end:
@@ -216,5 +220,64 @@ func TestSignInRefusals(t *testing.T) {
 	}
 	if _, err := h.c.SignInPage(); err == nil {
 		t.Error("SignInPage for the demo server without Deps.APIRoot: no error")
+	}
+}
+
+// The one "signed out" notification is not repeated by a restart while
+// still signed out: it is remembered in app-state.json.
+func TestSignedOutNotifiedOnceAcrossRestarts(t *testing.T) {
+	var expired atomic.Bool
+	var calls atomic.Int32
+	expired.Store(true)
+	wrap := func(c ESPClient) ESPClient { return expiringESP{ESPClient: c, expired: &expired, calls: &calls} }
+	h := newHarness(t, harnessOptions{server: smallServer(), wrap: wrap, start: true})
+	h.await("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
+	if err := h.c.Close(); err != nil { // waits for the sync's notification
+		t.Fatal(err)
+	}
+	if got := len(signedOutNotes(h)); got != 1 {
+		t.Fatalf("first run: %d signed-out notifications, want 1", got)
+	}
+	if st := readFile(t, filepath.Join(h.dir.Root, appStateName)); !strings.Contains(st, `"signed_out_notified": true`) {
+		t.Errorf("app-state.json does not remember the notification:\n%s", st)
+	}
+
+	// The app starts again, still signed out.
+	notes := &notify.Recorder{}
+	factory := NewESPFactory(nil)
+	c2, err := New(Deps{
+		DataDir: h.dir, DB: h.db, Home: h.home, Clock: h.clock,
+		NewESP: func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
+			c, err := factory(cfg, creds)
+			if err != nil {
+				return nil, err
+			}
+			return wrap(c), nil
+		},
+		Secrets: h.secrets, Login: h.login, Notifier: notes,
+		TimeMachine: timemachine.NewChecker(unavailableTM{}, h.home),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c2.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := c2.WaitState(ctx, func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
+	if err != nil {
+		t.Fatalf("after the restart: %v", err)
+	}
+	if s.Menu.SignIn.Title != textSignInAgain || !s.Menu.Attention {
+		t.Errorf("after the restart:\n%s", s)
+	}
+	if err := c2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range notes.Notifications() {
+		if n.ID == noteIDSignedOut {
+			t.Errorf("the restart repeated the signed-out notification")
+		}
 	}
 }

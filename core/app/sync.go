@@ -104,6 +104,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	c.readDB(context.WithoutCancel(ctx), true)
 
 	var notes []notify.Notification
+	persist := false // app-state.json changed
 	c.mu.Lock()
 	c.f.sync.running = false
 	c.f.sync.progress = syncer.Progress{}
@@ -113,13 +114,18 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	case err == nil || errors.Is(err, syncer.ErrPartial):
 		c.f.sync.fail, c.f.sync.failMsg = failNone, ""
 		c.f.sync.badCredsNotified = false
+		if c.f.app.SignedOutNotified {
+			c.f.app.SignedOutNotified, persist = false, true
+		}
 		c.startThumbsLocked()
 	case ctx.Err() != nil:
 		// Closing: nothing to tell.
 	case errors.Is(err, secrets.ErrNotFound):
 		c.f.creds = credFacts{note: c.f.creds.note}
 	case errors.Is(err, esp.ErrSignedOut):
-		notes = append(notes, c.signedOutLocked()...)
+		var n []notify.Notification
+		n, persist = c.signedOutLocked()
+		notes = append(notes, n...)
 	case errors.Is(err, esp.ErrBadCredentials):
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
 		if !c.f.sync.badCredsNotified {
@@ -140,6 +146,9 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	c.scheduleSyncLocked()
 	c.publishLocked()
 	c.mu.Unlock()
+	if persist {
+		c.persistAppState()
+	}
 	c.notify(ctx, notes...)
 }
 
