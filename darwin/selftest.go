@@ -82,12 +82,19 @@ func (f *Frontend) SelfTest(ctx context.Context, st *app.SelfTest, ctrl *app.Con
 		if _, err := ctrl.WaitState(ctx, func(s app.State) bool { return s.KeepAwake == "" }); err != nil {
 			return "", err
 		}
+		// The frontend renders that snapshot on its own goroutine: ask
+		// until it has ended the activity.
 		var held string
-		err := onMainWait(func(done func(error)) { held = f.awake.held(); done(nil) })
-		if err == nil && held != "" {
-			err = fmt.Errorf("an activity (%q) is still held with nothing running", held)
+		for i := 0; i < 100; i++ {
+			if err := onMainWait(func(done func(error)) { held = f.awake.held(); done(nil) }); err != nil {
+				return "", err
+			}
+			if held == "" {
+				return "", nil
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		return "", err
+		return "", fmt.Errorf("an activity (%q) is still held with nothing running", held)
 	})
 }
 
