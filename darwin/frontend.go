@@ -4,7 +4,6 @@ package darwin
 
 import (
 	"context"
-	"sync"
 
 	"github.com/progrium/darwinkit/macos/appkit"
 
@@ -18,7 +17,6 @@ type Frontend struct {
 	panels *panels
 	awake  keepAwake
 
-	termOnce      sync.Once
 	terminationOK bool // applicationShouldTerminate: is in place
 }
 
