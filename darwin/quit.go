@@ -57,9 +57,17 @@ func installTermination() bool {
 	if d.RespondsToSelector(sel) {
 		return false // someone else's answer: keep it
 	}
-	return objc.AddMethod(d.Class(), sel, func(_ objc.Object, _ objc.Object) uint {
+	if !objc.AddMethod(d.Class(), sel, func(_ objc.Object, _ objc.Object) uint {
 		return shouldTerminate()
-	})
+	}) {
+		return false
+	}
+	// Hand the same delegate object to NSApp again, so that whatever AppKit
+	// learnt about it when systray set it (delegate methods it answers)
+	// includes the new one. The delegate is not replaced.
+	a := appkit.Application_SharedApplication()
+	objc.Call[objc.Void](a, objc.Sel("setDelegate:"), d)
+	return d.RespondsToSelector(sel)
 }
 
 // shouldTerminate answers applicationShouldTerminate: (Quit, logout,
