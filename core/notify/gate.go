@@ -67,6 +67,20 @@ const (
 	RouteDrop
 )
 
+func (r Route) String() string {
+	switch r {
+	case RouteCenter:
+		return "notification center"
+	case RouteFallback:
+		return "osascript"
+	case RouteHold:
+		return "held until the permission prompt is answered"
+	case RouteDrop:
+		return "not shown (declined)"
+	}
+	return "unknown route"
+}
+
 // RouteFor is the one rule for showing a notification: through the center
 // when it is allowed, held while the permission prompt is unanswered (never
 // the fallback: a second, differently styled notification would race the
