@@ -7,7 +7,7 @@ BUILD    := build
 APP      := $(BUILD)/Stocksync.app
 SIGN_IDENTITY ?= -
 
-.PHONY: all run test check fmt vet check-darwin cross-build build app dmg bench reliability fuzz clean
+.PHONY: all run test check fmt vet check-darwin cross-build build app dmg self-test bench reliability fuzz clean
 
 all: build
 
@@ -110,6 +110,16 @@ dmg: app
 else
 app dmg:
 	@echo "make $@ builds the macOS app bundle and needs macOS with the Xcode command line tools; on $(UNAME) use 'make run' for the demo." >&2; exit 2
+endif
+
+## self-test: build the app and run Stocksync.app --self-test (macOS): a temporary data folder on the demo server,
+## every AppKit path, a sync, a backup and Quit; a JSON report of each step, a non-zero exit on any failure
+ifeq ($(UNAME),Darwin)
+self-test: app
+	$(APP)/Contents/MacOS/Stocksync --self-test
+else
+self-test:
+	@echo "make self-test runs the macOS app and needs macOS; on $(UNAME) run 'go test ./core/app/...' for the controller's part." >&2; exit 2
 endif
 
 clean:

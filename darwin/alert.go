@@ -3,30 +3,33 @@
 package darwin
 
 import (
-	"github.com/getlantern/systray"
 	"github.com/progrium/darwinkit/macos/appkit"
 )
 
-// showAlert shows title and message and waits for OK. The alert is modal:
-// while it is up, later onMain blocks wait (systray's menu keeps working,
-// it does not use the main queue). Main thread only.
-func showAlert(title, message string, critical bool) {
-	a := appkit.NewAlert()
-	a.SetMessageText(title)
-	a.SetInformativeText(message)
-	if critical {
-		a.SetAlertStyle(appkit.AlertStyleCritical)
-	}
-	activate()
-	a.RunModal()
-}
-
-// Fatal tells the user why the app cannot run, then quits. Call it instead
-// of Run when starting failed; from any goroutine but the main thread.
-func Fatal(title, message string) {
-	onMain(func() {
-		showAlert(title, message, true)
-		// Quit waits for the main thread: not from this block.
-		go systray.Quit()
+// showAlert shows title and message until OK is pressed, then calls done
+// (when not nil) on the main thread. The alert runs from the main run loop
+// (onMainLoop), never inside a main-queue block, so renders and effects go
+// on while it is up; it floats above other apps' windows (a menu-bar app is
+// not made active by a click on its status item), and Quit still works
+// while it is up. From any goroutine.
+func showAlert(title, message string, critical bool, done func(appkit.ModalResponse)) {
+	onMainLoop(func() {
+		a := appkit.NewAlert()
+		a.SetMessageText(title)
+		a.SetInformativeText(message)
+		if critical {
+			a.SetAlertStyle(appkit.AlertStyleCritical)
+		}
+		a.Layout()
+		w := a.Window()
+		w.SetPreventsApplicationTerminationWhenModal(false)
+		w.SetLevel(appkit.ModalPanelWindowLevel)
+		activate()
+		w.Center()
+		w.OrderFrontRegardless()
+		r := a.RunModal()
+		if done != nil {
+			done(r)
+		}
 	})
 }

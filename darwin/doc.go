@@ -13,7 +13,13 @@
 // Threading (see docs/macos.md): systray owns the main thread and its run
 // loop. systray setters hop to the main thread and wait, so they are called
 // only from this package's own goroutines, never from a main-queue block.
-// AppKit objects are touched only inside onMain blocks. Nothing here ever
-// waits on the main thread from the main thread, and button handlers never
-// block it: they call intents on new goroutines.
+// AppKit objects are touched only inside onMain blocks; modals (alerts) start
+// from the run loop (onMainLoop), never inside a main-queue block. Nothing
+// here ever waits on the main thread from the main thread, and button
+// handlers never block it: they call intents on new goroutines.
+//
+// Quitting (quit.go) ends modals, sheets and pickers and calls terminate:;
+// the app's applicationShouldTerminate:, added to systray's delegate class,
+// answers "later" while the services stop. The SelfTest steps exercise every
+// AppKit path for the app's --self-test.
 package darwin

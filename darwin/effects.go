@@ -3,13 +3,12 @@
 package darwin
 
 import (
-	"github.com/getlantern/systray"
-
 	"github.com/stocksync/stocksync/core/app"
 )
 
 // effect does what the controller asked of the frontend. It runs on the
-// Effects goroutine: everything AppKit goes to the main thread, and answers
+// Effects goroutine: everything AppKit goes to the main thread (alerts
+// through the run loop, never blocking the main queue), and answers
 // (SetDestination) go back to the controller on new goroutines.
 func effect(ctrl *app.Controller, p *panels, e app.Effect) {
 	switch e.Kind {
@@ -22,16 +21,16 @@ func effect(ctrl *app.Controller, p *panels, e app.Effect) {
 			return
 		}
 		onMain(func() {
-			chooseFolder(p.backupsWindow(), e.Path, func(path string) { go ctrl.SetDestination(path) })
+			chooseFolder(p.window(app.PanelBackups), e.Path, func(path string) { go ctrl.SetDestination(path) }, nil)
 		})
 	case app.EffectOpenLoginItemsSettings:
 		onMain(openLoginItemsSettings)
 	case app.EffectAlert:
-		onMain(func() { showAlert(e.Title, e.Message, false) })
+		showAlert(e.Title, e.Message, false, nil)
 	case app.EffectQuit:
-		// Terminates the app: systray's onExit (main thread) closes the
-		// controller, then the process exits. Quit waits for the main
-		// thread, so it must not be called from it.
-		systray.Quit()
+		// Ends modals, then terminates through applicationShouldTerminate:
+		// (the services stop while the menu stays responsive) and
+		// systray's onExit.
+		quit()
 	}
 }

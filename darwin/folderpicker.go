@@ -5,6 +5,7 @@ package darwin
 import (
 	"github.com/progrium/darwinkit/macos/appkit"
 	"github.com/progrium/darwinkit/macos/foundation"
+	"github.com/progrium/darwinkit/objc"
 )
 
 // Texts of the folder picker.
@@ -15,10 +16,11 @@ const (
 
 // chooseFolder shows a folder picker starting in start (when set), as a
 // sheet on parent when that window is on screen, and calls chosen with the
-// folder picked; a cancelled picker calls nothing. It returns at once:
-// the picker is not modal to the app, so the main queue keeps running
-// (renders, other effects). Main thread only.
-func chooseFolder(parent *appkit.Window, start string, chosen func(path string)) {
+// folder picked; a cancelled picker calls nothing. closed, when not nil,
+// gets every outcome. It returns at once: the picker is not modal to the
+// app, so the main queue keeps running (renders, other effects), and Quit
+// ends it first. Main thread only.
+func chooseFolder(parent *appkit.Window, start string, chosen func(path string), closed func(appkit.ModalResponse)) appkit.OpenPanel {
 	p := appkit.OpenPanel_OpenPanel()
 	p.SetCanChooseDirectories(true)
 	p.SetCanChooseFiles(false)
@@ -26,26 +28,46 @@ func chooseFolder(parent *appkit.Window, start string, chosen func(path string))
 	p.SetCanCreateDirectories(true)
 	p.SetMessage(pickerMessage)
 	p.SetPrompt(pickerPrompt)
+	p.SetPreventsApplicationTerminationWhenModal(false)
 	if start != "" {
 		p.SetDirectoryURL(foundation.URL_FileURLWithPathIsDirectory(start, true))
 	}
 	p.Retain() // until the completion handler has run
+	modals.pickers = append(modals.pickers, p)
 	done := func(r appkit.ModalResponse) {
 		defer p.Release()
+		forgetPicker(p)
+		if closed != nil {
+			closed(r)
+		}
 		if r != appkit.ModalResponseOK {
 			return
 		}
-		urls := p.URLs()
-		if len(urls) == 0 {
+		// URL, not URLs: an NSArray is never converted (darwinkit's
+		// conversion of an empty one is undefined).
+		u := objc.Call[objc.Object](p, objc.Sel("URL"))
+		if u.Ptr() == nil {
 			return
 		}
-		chosen(urls[0].Path())
+		chosen(foundation.URLFrom(u.Ptr()).Path())
 	}
 	activate()
 	if parent != nil && parent.IsVisible() {
 		p.BeginSheetModalForWindowCompletionHandler(*parent, done)
-		return
+		return p
 	}
 	p.BeginWithCompletionHandler(done)
 	p.OrderFrontRegardless()
+	return p
+}
+
+// forgetPicker drops p from the pickers Quit cancels. Main thread only.
+func forgetPicker(p appkit.OpenPanel) {
+	kept := modals.pickers[:0]
+	for _, q := range modals.pickers {
+		if q.Ptr() != p.Ptr() {
+			kept = append(kept, q)
+		}
+	}
+	modals.pickers = kept
 }

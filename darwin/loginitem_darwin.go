@@ -5,7 +5,6 @@ package darwin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"unsafe"
@@ -20,19 +19,32 @@ import (
 var errNoSMAppService = errors.New("SMAppService needs macOS 13 or newer")
 
 // NewLoginItems returns the launch-at-login manager for this copy of the
-// app, chosen by loginitem.Choose from what SMAppService reports: the
-// system's own login item for a properly signed app on macOS 13+, otherwise
-// a LaunchAgent in home's ~/Library/LaunchAgents that opens the app bundle
-// (or runs the executable when it is not inside one). It also returns the
-// mechanism, for the log.
+// app: loginitem.Auto, which decides between SMAppService.mainAppService
+// (tried first, also when it reports "not found": that is a signed app never
+// registered) and a LaunchAgent in home's ~/Library/LaunchAgents (only when
+// registering fails, and on macOS 12). The agent opens the app bundle (or
+// runs the executable outside one) and names the bundle in
+// AssociatedBundleIdentifiers, so Login Items shows Stocksync, not Apple. It
+// also returns the mechanism in use or tried first, for the log.
 func NewLoginItems(home string) (loginitem.Manager, loginitem.Mechanism) {
-	st, err := smStatus()
-	m := loginitem.Choose(st, err)
-	if m == loginitem.UseSMAppService {
-		return SMAppService{}, m
-	}
 	exe, args := launchCommand()
-	return loginitem.NewLaunchAgent(loginitem.SystemRunner(), home, os.Getuid(), loginitem.Label, exe, args...), m
+	agent := loginitem.NewLaunchAgent(loginitem.SystemRunner(), home, os.Getuid(), loginitem.Label, exe, args...)
+	if id := bundleID(); id != "" {
+		agent = agent.WithBundleID(id)
+	}
+	var sm loginitem.AppService
+	if _, err := smStatus(); !errors.Is(err, errNoSMAppService) {
+		sm = SMAppService{}
+	}
+	m := loginitem.NewAuto(sm, agent)
+	return m, m.Mechanism(context.Background())
+}
+
+// bundleID is the running bundle's identifier; "" outside a bundle.
+func bundleID() string {
+	var id string
+	objc.WithAutoreleasePool(func() { id = foundation.Bundle_MainBundle().BundleIdentifier() })
+	return id
 }
 
 // launchCommand is what the LaunchAgent runs at login.
@@ -49,47 +61,21 @@ func launchCommand() (string, []string) {
 	return exe, nil
 }
 
-// SMAppService is launch at login through SMAppService.mainAppService
-// (macOS 13+). It needs a properly signed app: ad-hoc builds get "not
-// found", and NewLoginItems then picks the LaunchAgent. All methods are safe
-// from any goroutine.
+// SMAppService is SMAppService.mainAppService (macOS 13+) as
+// loginitem.AppService: the system calls only; loginitem.Auto decides.
+// Safe from any goroutine.
 type SMAppService struct{}
 
-var _ loginitem.Manager = SMAppService{}
+var _ loginitem.AppService = SMAppService{}
 
-// Status reports what System Settings shows for Stocksync.
-func (SMAppService) Status(context.Context) (loginitem.State, error) {
-	st, err := smStatus()
-	if err != nil {
-		return loginitem.Unsupported, err
-	}
-	return st.State(), nil
-}
+// Status is mainAppService.status.
+func (SMAppService) Status() (loginitem.SMStatus, error) { return smStatus() }
 
-// Enable registers the app as a login item. When the user has switched it
-// off in System Settings, only they can switch it on: ErrRequiresApproval.
-func (SMAppService) Enable(context.Context) error {
-	ok, why, err := smCall("registerAndReturnError:")
-	if err != nil || ok {
-		return err
-	}
-	if st, _ := smStatus(); st == loginitem.SMRequiresApproval {
-		return loginitem.ErrRequiresApproval
-	}
-	return fmt.Errorf("register Stocksync as a login item: %s", why)
-}
+// Register calls registerAndReturnError:.
+func (SMAppService) Register() error { return smCall("registerAndReturnError:") }
 
-// Disable unregisters the login item; disabling a disabled one does nothing.
-func (SMAppService) Disable(context.Context) error {
-	if st, err := smStatus(); err == nil && st == loginitem.SMNotRegistered {
-		return nil
-	}
-	ok, why, err := smCall("unregisterAndReturnError:")
-	if err != nil || ok {
-		return err
-	}
-	return fmt.Errorf("remove Stocksync from the login items: %s", why)
-}
+// Unregister calls unregisterAndReturnError:.
+func (SMAppService) Unregister() error { return smCall("unregisterAndReturnError:") }
 
 // mainAppService returns SMAppService.mainAppService. objc.Call panics on a
 // class that is not loaded, so the class is looked up first.
@@ -119,21 +105,24 @@ func smStatus() (loginitem.SMStatus, error) {
 }
 
 // smCall sends sel, a method taking an NSError** and returning BOOL, to
-// mainAppService; why is the NSError's description when it returned NO.
-func smCall(sel string) (ok bool, why string, err error) {
+// mainAppService; the error carries the NSError's description when it
+// returned NO.
+func smCall(sel string) error {
+	var err error
 	objc.WithAutoreleasePool(func() {
 		var svc objc.Object
 		if svc, err = mainAppService(); err != nil {
 			return
 		}
 		var nsErr unsafe.Pointer
-		ok = objc.Call[bool](svc, objc.Sel(sel), unsafe.Pointer(&nsErr))
-		if !ok {
-			why = "unknown error"
-			if nsErr != nil {
-				why = foundation.ErrorFrom(nsErr).LocalizedDescription()
-			}
+		if objc.Call[bool](svc, objc.Sel(sel), unsafe.Pointer(&nsErr)) {
+			return
 		}
+		why := "unknown error"
+		if nsErr != nil {
+			why = foundation.ErrorFrom(nsErr).LocalizedDescription()
+		}
+		err = errors.New(why)
 	})
-	return ok, why, err
+	return err
 }

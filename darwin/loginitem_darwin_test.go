@@ -23,7 +23,7 @@ func TestSMStatusAnswers(t *testing.T) {
 	default:
 		t.Fatalf("SMAppService status = %d, not an SMAppServiceStatus", st)
 	}
-	t.Logf("an unbundled test binary gets SMAppService status %d: the app would use %s", st, loginitem.Choose(st, nil))
+	t.Logf("an unbundled test binary gets SMAppService status %d", st)
 }
 
 func TestLaunchCommandOutsideABundle(t *testing.T) {

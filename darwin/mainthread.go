@@ -3,17 +3,62 @@
 package darwin
 
 import (
+	"errors"
+	"time"
+
 	"github.com/progrium/darwinkit/dispatch"
 	"github.com/progrium/darwinkit/macos/appkit"
+	"github.com/progrium/darwinkit/macos/foundation"
 	"github.com/progrium/darwinkit/objc"
 )
 
 // onMain runs f on the main thread, after whatever the run loop is doing.
 // It never waits: waiting from the main thread on the main queue deadlocks.
+// f must not run a modal loop (runModal): the main queue is serial, and
+// every later onMain would wait until the modal ended — use onMainLoop.
 func onMain(f func()) {
 	dispatch.MainQueue().DispatchAsync(func() {
 		objc.WithAutoreleasePool(f)
 	})
+}
+
+// onMainLoop runs f on the main thread from the main run loop itself, in
+// its common modes, outside any main-queue block: a modal started there
+// (NSAlert runModal) leaves the main queue free, so renders and other
+// onMain blocks go on while it is up. The block is handed to the run loop
+// from a main-queue block, which also wakes the run loop for it.
+func onMainLoop(f func()) {
+	onMain(func() {
+		foundation.RunLoop_MainRunLoop().PerformInModesBlock([]foundation.RunLoopMode{foundation.RunLoopCommonModes}, func() {
+			objc.WithAutoreleasePool(f)
+		})
+	})
+}
+
+// errMainThreadGuard: the main thread did not answer within mainGuard. It
+// turns a hang into a reported failure; it is not a speed requirement.
+var errMainThreadGuard = errors.New("the main thread did not answer within a minute")
+
+const mainGuard = time.Minute
+
+// onMainWait runs f on the main thread and waits for it to call done. Call
+// it only from goroutines other than the main thread (the self-test).
+func onMainWait(f func(done func(error))) error {
+	ch := make(chan error, 1)
+	onMain(func() {
+		f(func(err error) {
+			select {
+			case ch <- err:
+			default:
+			}
+		})
+	})
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(mainGuard):
+		return errMainThreadGuard
+	}
 }
 
 // activate brings Stocksync to the front. A menu-bar-only (LSUIElement) app

@@ -5,6 +5,7 @@ package darwin
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getlantern/systray"
 
@@ -24,18 +25,18 @@ const (
 
 // menu is the status item and its menu. The items are made once; each
 // snapshot then only changes titles, checks, enabled and hidden states.
-// render runs on one goroutine at a time (Watch's); clicks on another.
+// render runs on one goroutine at a time; clicks on another. Until a
+// controller is attached only Quit does something.
 type menu struct {
-	ctrl *app.Controller
+	ctrl atomic.Pointer[app.Controller]
 
 	sync, lastSync, portfolio, warning *systray.MenuItem
+	signIn                             *systray.MenuItem
 	backups, reveal                    *systray.MenuItem
 	push, login, loginNote             *systray.MenuItem
 	settings, quit                     *systray.MenuItem
 
-	mu   sync.Mutex
-	last app.Menu // what the clicks act on: the checkboxes' current state
-
+	mu sync.Mutex // one render at a time
 	// Only render touches these.
 	shown    app.Menu
 	hasShown bool
@@ -51,27 +52,35 @@ const (
 	iconAlert
 )
 
-// newMenu adds the items to the status item's menu, in the order the user
-// sees them. systray setters wait for the main thread: not from onMain.
-func newMenu(ctrl *app.Controller) *menu {
-	m := &menu{ctrl: ctrl}
+// newMenu shows the status icon first, then adds the items to its menu in
+// the order the user sees them, showing starting (app.StartingMenu) until
+// a controller's snapshots replace it. systray setters wait for the main
+// thread: not from onMain.
+func newMenu(starting app.Menu) *menu {
+	m := &menu{}
 	m.setIcon(iconIdle)
-	m.sync = systray.AddMenuItem("Sync Now", "")
+	systray.SetTooltip(starting.Tooltip)
+	m.sync = systray.AddMenuItem(starting.SyncItem.Title, "")
+	m.sync.Disable()
 	m.lastSync = info()
 	m.portfolio = info()
 	m.warning = systray.AddMenuItem("", "")
 	m.warning.Hide()
+	m.signIn = systray.AddMenuItem("", "")
+	m.signIn.Hide()
 	systray.AddSeparator()
 	m.backups = systray.AddMenuItem(titleBackups, "")
 	m.reveal = systray.AddMenuItem(titleReveal, "")
 	systray.AddSeparator()
 	m.push = systray.AddMenuItemCheckbox(titlePush, "", false)
 	m.login = systray.AddMenuItemCheckbox(titleLogin, "", false)
+	m.login.Disable()
 	m.loginNote = info()
 	systray.AddSeparator()
 	m.settings = systray.AddMenuItem(titleSettings, "")
 	systray.AddSeparator()
 	m.quit = systray.AddMenuItem(titleQuit, "")
+	m.shown, m.hasShown = starting, true
 	return m
 }
 
@@ -87,9 +96,7 @@ func info() *systray.MenuItem {
 // setter is a round trip to the main thread.
 func (m *menu) render(s app.Menu) {
 	m.mu.Lock()
-	m.last = s
-	m.mu.Unlock()
-
+	defer m.mu.Unlock()
 	prev, all := m.shown, !m.hasShown
 	m.shown, m.hasShown = s, true
 
@@ -129,6 +136,22 @@ func (m *menu) render(s app.Menu) {
 	if all || s.LoginNote != prev.LoginNote {
 		setLine(m.loginNote, s.LoginNote)
 	}
+	if all || s.SignIn != prev.SignIn || s.ShowSignIn != prev.ShowSignIn {
+		if s.ShowSignIn {
+			m.signIn.SetTitle(s.SignIn.Title)
+			setEnabled(m.signIn, s.SignIn.Enabled)
+			m.signIn.Show()
+		} else {
+			m.signIn.Hide()
+		}
+	}
+}
+
+// shownSyncTitle is the Sync item's title as last rendered.
+func (m *menu) shownSyncTitle() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.shown.SyncItem.Title
 }
 
 func (m *menu) setIcon(k iconKind) {
@@ -148,38 +171,41 @@ func (m *menu) setIcon(k iconKind) {
 
 // clicks forwards each click to its intent until ctx ends. A click that
 // arrives while an intent is being called is not lost for long: intents
-// return at once.
+// return at once. The checkboxes' new state is decided by the controller
+// from its own state (TogglePush, ToggleOpenAtLogin). Quit works with or
+// without a controller.
 func (m *menu) clicks(ctx context.Context) {
 	for {
+		var click func(*app.Controller)
 		select {
 		case <-ctx.Done():
 			return
-		case <-m.sync.ClickedCh:
-			m.ctrl.SyncNow()
-		case <-m.warning.ClickedCh:
-			m.ctrl.OpenBackups()
-		case <-m.backups.ClickedCh:
-			m.ctrl.OpenBackups()
-		case <-m.reveal.ClickedCh:
-			m.ctrl.RevealDataFolder()
-		case <-m.push.ClickedCh:
-			m.ctrl.SetPush(!m.current().PushChecked)
-		case <-m.login.ClickedCh:
-			if cur := m.current(); cur.LoginEnabled {
-				m.ctrl.SetOpenAtLogin(!cur.LoginChecked)
-			}
-		case <-m.settings.ClickedCh:
-			m.ctrl.OpenSettings()
 		case <-m.quit.ClickedCh:
-			m.ctrl.Quit()
+			// Directly, not through the controller's EffectQuit: Quit must
+			// work before a controller runs and whatever it is doing.
+			quit()
+			continue
+		case <-m.sync.ClickedCh:
+			click = (*app.Controller).SyncNow
+		case <-m.warning.ClickedCh:
+			click = (*app.Controller).OpenBackups
+		case <-m.signIn.ClickedCh:
+			click = (*app.Controller).OpenSignIn
+		case <-m.backups.ClickedCh:
+			click = (*app.Controller).OpenBackups
+		case <-m.reveal.ClickedCh:
+			click = (*app.Controller).RevealDataFolder
+		case <-m.push.ClickedCh:
+			click = (*app.Controller).TogglePush
+		case <-m.login.ClickedCh:
+			click = (*app.Controller).ToggleOpenAtLogin
+		case <-m.settings.ClickedCh:
+			click = (*app.Controller).OpenSettings
+		}
+		if c := m.ctrl.Load(); c != nil {
+			click(c)
 		}
 	}
-}
-
-func (m *menu) current() app.Menu {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.last
 }
 
 // setLine shows text, or hides the item when there is none.

@@ -5,7 +5,6 @@ package darwin
 import (
 	"context"
 	"errors"
-
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,47 +17,56 @@ import (
 	"github.com/stocksync/stocksync/core/notify"
 )
 
-// Notifier shows notifications through UNUserNotificationCenter when the
-// process is a bundled app (the center throws otherwise, which would crash
-// the app) and the system lets it notify; when the system does not — an
-// unbundled binary, an ad-hoc build ("Notifications are not allowed for this
-// application") — it falls back to osascript's notifications, which carry the
-// Script Editor icon and no buttons. When the user said no, that answer
-// stands: nothing is shown, and the error says where to switch them on.
-// Clicks on a notification or its buttons go to the handler set with
-// OnAction. Safe for concurrent use.
+// Notifier is the app's notifications: notify.Gate over
+// UNUserNotificationCenter, with osascript's notifications as the fallback
+// (Script Editor icon, no buttons). The Gate decides which path each
+// notification takes (notify.RouteFor): the center when allowed, held while
+// the permission prompt is up, nothing when the user said no, osascript only
+// when the center is unavailable (an unbundled binary: the center throws)
+// or refused the app (ad-hoc builds: "Notifications are not allowed for
+// this application"). Clicks go to the handler set with OnAction. Safe for
+// concurrent use.
 type Notifier struct {
-	un  *unNotifier // nil outside a bundle
-	osa notify.Notifier
+	*notify.Gate
+	center *unCenter // nil outside a bundle
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
 
-// NewNotifier returns the app's notifier. Call it once.
+// NewNotifier sets notifications up. Call it once, from main on the main
+// thread, before systray.Run: it sets the center's delegate before the app
+// finishes launching (a click that launched the app reaches only a delegate
+// set by then; it is kept until OnAction) and asks for permission once
+// without waiting for the answer, which the Gate receives when the user
+// gives it.
 func NewNotifier() *Notifier {
-	return &Notifier{un: newUNNotifier(), osa: notify.NewOsascript(notify.SystemRunner())}
-}
-
-// errDeclined: the user turned Stocksync's notifications off. Not a reason
-// to show them another way.
-var errDeclined = errors.New("notifications for Stocksync are off in System Settings → Notifications")
-
-// Notify shows n.
-func (n *Notifier) Notify(ctx context.Context, note notify.Notification) error {
-	if n.un != nil {
-		err := n.un.Notify(ctx, note)
-		if err == nil || errors.Is(err, errDeclined) || ctx.Err() != nil {
-			return err
-		}
+	n := &Notifier{center: newUNCenter()}
+	var center notify.Center
+	if n.center != nil {
+		center = n.center
 	}
-	return n.osa.Notify(ctx, note)
+	n.Gate = notify.NewGate(center, notify.NewOsascript(notify.SystemRunner()))
+	if n.center != nil {
+		n.center.requestAuthorization(func(granted bool, err error) {
+			go n.Gate.Resolved(context.Background(), granted, err)
+		})
+	}
+	return n
 }
 
 // OnAction sets what a click on a notification does: fn gets the
 // notification's ID and the button's action ID ("" for the notification
 // itself), on a goroutine of its own — pass Controller.NotificationAction.
-func (n *Notifier) OnAction(fn func(notificationID, actionID string)) {
-	actionHandler.Store(&fn)
+// Clicks that came before (the one that launched the app) are delivered
+// now.
+func (n *Notifier) OnAction(fn func(notificationID, actionID string)) { setActionHandler(fn) }
+
+// Settings is the center's authorization now, for the self-test.
+func (n *Notifier) Settings(ctx context.Context) (notify.CenterStatus, error) {
+	if n.center == nil {
+		return notify.CenterUnavailable, nil
+	}
+	return n.center.Status(ctx)
 }
 
 // UNAuthorizationOptions and UNNotificationActionOptions bits.
@@ -82,16 +90,19 @@ var knownActions = [][]notify.Action{
 	{notify.OpenBackups},
 }
 
-// unNotifier is the UNUserNotificationCenter path.
-type unNotifier struct {
+// unCenter is UNUserNotificationCenter as notify.Center: the calls, no
+// decisions.
+type unCenter struct {
 	mu         sync.Mutex
-	authorized bool
 	categories map[string]objc.Object // by identifier; retained
 }
 
-// newUNNotifier returns nil when UNUserNotificationCenter cannot be used in
-// this process.
-func newUNNotifier() *unNotifier {
+var _ notify.Center = (*unCenter)(nil)
+
+// newUNCenter returns nil when UNUserNotificationCenter cannot be used in
+// this process. It sets the center's delegate and registers the button
+// sets. Main thread, before the app finishes launching.
+func newUNCenter() *unCenter {
 	usable := false
 	objc.WithAutoreleasePool(func() {
 		usable = foundation.Bundle_MainBundle().BundleIdentifier() != "" &&
@@ -100,9 +111,9 @@ func newUNNotifier() *unNotifier {
 	if !usable {
 		return nil
 	}
-	u := &unNotifier{categories: map[string]objc.Object{}}
+	u := &unCenter{categories: map[string]objc.Object{}}
 	objc.WithAutoreleasePool(func() {
-		setNotificationDelegate(unCenter())
+		setNotificationDelegate(currentCenter())
 		for _, a := range knownActions {
 			u.categoryLocked(a)
 		}
@@ -111,16 +122,55 @@ func newUNNotifier() *unNotifier {
 	return u
 }
 
-func unCenter() objc.Object {
+func currentCenter() objc.Object {
 	return objc.Call[objc.Object](objc.GetClass("UNUserNotificationCenter"), objc.Sel("currentNotificationCenter"))
 }
 
-// Notify asks for permission (the system asks the user only once) and
-// shows note.
-func (u *unNotifier) Notify(ctx context.Context, note notify.Notification) error {
-	if err := u.authorize(ctx); err != nil {
-		return err
+// Status reads UNNotificationSettings' authorizationStatus; the Gate asks
+// for it per notification.
+func (u *unCenter) Status(ctx context.Context) (notify.CenterStatus, error) {
+	done := make(chan int, 1)
+	objc.WithAutoreleasePool(func() {
+		objc.Call[objc.Void](currentCenter(), objc.Sel("getNotificationSettingsWithCompletionHandler:"),
+			func(settings objc.Object) {
+				st := 0
+				if settings.Ptr() != nil {
+					st = objc.Call[int](settings, objc.Sel("authorizationStatus"))
+				}
+				done <- st
+			})
+	})
+	t := time.NewTimer(notificationWaitMax)
+	defer t.Stop()
+	select {
+	case st := <-done:
+		return notify.FromUNAuthorizationStatus(st), nil
+	case <-ctx.Done():
+		return notify.CenterUnavailable, ctx.Err()
+	case <-t.C:
+		return notify.CenterUnavailable, errors.New("read notification settings: Notification Center did not answer")
 	}
+}
+
+// requestAuthorization asks for permission to show alerts once. The
+// completion handler runs only when the user answers the prompt (or at
+// once when they answered before, or the system refuses the app): answer
+// is called then, never waited for.
+func (u *unCenter) requestAuthorization(answer func(granted bool, err error)) {
+	objc.WithAutoreleasePool(func() {
+		objc.Call[objc.Void](currentCenter(), objc.Sel("requestAuthorizationWithOptions:completionHandler:"), authAlert|authSound,
+			func(granted bool, err objc.Object) {
+				var e error
+				if msg := errorText(err); msg != "" {
+					e = errors.New(msg)
+				}
+				answer(granted, e)
+			})
+	})
+}
+
+// Post shows note.
+func (u *unCenter) Post(ctx context.Context, note notify.Notification) error {
 	id := note.ID
 	if id == "" {
 		id = "stocksync-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -143,51 +193,15 @@ func (u *unNotifier) Notify(ctx context.Context, note notify.Notification) error
 		}
 		req := objc.Call[objc.Object](objc.GetClass("UNNotificationRequest"),
 			objc.Sel("requestWithIdentifier:content:trigger:"), id, content, nil)
-		objc.Call[objc.Void](unCenter(), objc.Sel("addNotificationRequest:withCompletionHandler:"), req,
+		objc.Call[objc.Void](currentCenter(), objc.Sel("addNotificationRequest:withCompletionHandler:"), req,
 			func(err objc.Object) { done <- errorText(err) })
 	})
 	return wait(ctx, done, "show notification")
 }
 
-// authorize requests permission to show alerts. Only a yes is remembered:
-// after a no the request is repeated, so switching notifications on in
-// System Settings takes effect without a restart (the user is asked once).
-func (u *unNotifier) authorize(ctx context.Context) error {
-	u.mu.Lock()
-	ok := u.authorized
-	u.mu.Unlock()
-	if ok {
-		return nil
-	}
-	done := make(chan string, 1)
-	objc.WithAutoreleasePool(func() {
-		objc.Call[objc.Void](unCenter(), objc.Sel("requestAuthorizationWithOptions:completionHandler:"), authAlert|authSound,
-			func(granted bool, err objc.Object) {
-				switch {
-				case granted:
-					done <- ""
-				case err.Ptr() != nil:
-					done <- errorText(err)
-				default:
-					done <- errDeclined.Error()
-				}
-			})
-	})
-	if err := wait(ctx, done, "ask to show notifications"); err != nil {
-		if strings.Contains(err.Error(), errDeclined.Error()) {
-			return errDeclined
-		}
-		return err
-	}
-	u.mu.Lock()
-	u.authorized = true
-	u.mu.Unlock()
-	return nil
-}
-
 // categoryLocked returns the identifier of the category with these buttons,
 // making it if needed (added). u.mu held, inside an autorelease pool.
-func (u *unNotifier) categoryLocked(actions []notify.Action) (id string, added bool) {
+func (u *unCenter) categoryLocked(actions []notify.Action) (id string, added bool) {
 	ids := make([]string, len(actions))
 	for i, a := range actions {
 		ids[i] = a.ID
@@ -206,7 +220,7 @@ func (u *unNotifier) categoryLocked(actions []notify.Action) (id string, added b
 			objc.Sel("actionWithIdentifier:title:options:"), a.ID, a.Title, opts)
 	}
 	cat := objc.Call[objc.Object](objc.GetClass("UNNotificationCategory"),
-		objc.Sel("categoryWithIdentifier:actions:intentIdentifiers:options:"), id, buttons, []string{}, uint(0))
+		objc.Sel("categoryWithIdentifier:actions:intentIdentifiers:options:"), id, buttons, emptyArray(), uint(0))
 	cat.Retain()
 	u.categories[id] = cat
 	return id, true
@@ -214,13 +228,13 @@ func (u *unNotifier) categoryLocked(actions []notify.Action) (id string, added b
 
 // publishCategoriesLocked hands every category to the center, which
 // replaces its whole set each time. u.mu held, inside an autorelease pool.
-func (u *unNotifier) publishCategoriesLocked() {
+func (u *unCenter) publishCategoriesLocked() {
 	cats := make([]objc.Object, 0, len(u.categories))
 	for _, c := range u.categories {
 		cats = append(cats, c)
 	}
 	set := objc.Call[objc.Object](objc.GetClass("NSSet"), objc.Sel("setWithArray:"), cats)
-	objc.Call[objc.Void](unCenter(), objc.Sel("setNotificationCategories:"), set)
+	objc.Call[objc.Void](currentCenter(), objc.Sel("setNotificationCategories:"), set)
 }
 
 // wait waits for a completion handler's outcome: "" or an error text.
@@ -249,4 +263,10 @@ func errorText(err objc.Object) string {
 		return s
 	}
 	return "unknown error"
+}
+
+// emptyArray is an empty NSArray made by Foundation itself, so no empty
+// array crosses darwinkit's conversions in either direction.
+func emptyArray() objc.Object {
+	return objc.Call[objc.Object](objc.GetClass("NSArray"), objc.Sel("array"))
 }

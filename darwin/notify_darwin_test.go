@@ -3,6 +3,7 @@
 package darwin
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -18,11 +19,29 @@ import (
 
 func TestNotifierWithoutBundleUsesOsascript(t *testing.T) {
 	n := NewNotifier()
-	if n.un != nil {
-		t.Error("an unbundled process got a UNUserNotificationCenter notifier (it throws without a bundle)")
+	if n.center != nil {
+		t.Error("an unbundled process got a UNUserNotificationCenter (it throws without a bundle)")
 	}
-	if _, ok := n.osa.(*notify.Osascript); !ok {
-		t.Errorf("fallback = %T, want *notify.Osascript", n.osa)
+	if st, err := n.Settings(context.Background()); err != nil || st != notify.CenterUnavailable {
+		t.Errorf("settings without a bundle = %s, %v; want unavailable (osascript)", st, err)
+	}
+}
+
+// A click that comes before the controller exists (the one that launched
+// the app) is kept and delivered once OnAction is set.
+func TestEarlyClickIsKept(t *testing.T) {
+	setActionHandler(nil)
+	deliverClick("backup-reminder", notify.OpenBackups.ID)
+	got := make(chan [2]string, 1)
+	(&Notifier{}).OnAction(func(id, action string) { got <- [2]string{id, action} })
+	defer setActionHandler(nil)
+	select {
+	case c := <-got:
+		if c != [2]string{"backup-reminder", notify.OpenBackups.ID} {
+			t.Errorf("early click = %v", c)
+		}
+	case <-time.After(guard):
+		t.Fatal("the early click was not delivered")
 	}
 }
 
@@ -80,7 +99,7 @@ func TestDelegateForwardsClick(t *testing.T) {
 	type click struct{ id, action string }
 	clicks := make(chan click, 1)
 	(&Notifier{}).OnAction(func(id, action string) { clicks <- click{id, action} })
-	defer actionHandler.Store(nil)
+	defer setActionHandler(nil)
 
 	completed := make(chan struct{}, 1)
 	objc.WithAutoreleasePool(func() {

@@ -4,13 +4,54 @@ package darwin
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"github.com/progrium/darwinkit/objc"
 )
 
-// actionHandler receives notification clicks (Notifier.OnAction).
-var actionHandler atomic.Pointer[func(notificationID, actionID string)]
+// maxEarlyClicks bounds the clicks kept before a handler is set.
+const maxEarlyClicks = 16
+
+// actions receives notification clicks: the handler set by
+// Notifier.OnAction, and the clicks that came before it (the delegate is
+// set in main, before the controller exists).
+var actions struct {
+	mu      sync.Mutex
+	handler func(notificationID, actionID string)
+	early   [][2]string
+}
+
+// setActionHandler sets the handler (nil removes it) and hands it the
+// clicks kept so far, each on a goroutine of its own.
+func setActionHandler(fn func(notificationID, actionID string)) {
+	actions.mu.Lock()
+	actions.handler = fn
+	early := actions.early
+	if fn != nil {
+		actions.early = nil
+	}
+	actions.mu.Unlock()
+	if fn == nil {
+		return
+	}
+	for _, c := range early {
+		go fn(c[0], c[1])
+	}
+}
+
+// deliverClick hands a click to the handler, or keeps it until there is one.
+func deliverClick(notificationID, actionID string) {
+	actions.mu.Lock()
+	h := actions.handler
+	if h == nil {
+		if len(actions.early) < maxEarlyClicks {
+			actions.early = append(actions.early, [2]string{notificationID, actionID})
+		}
+		actions.mu.Unlock()
+		return
+	}
+	actions.mu.Unlock()
+	go h(notificationID, actionID)
+}
 
 // StocksyncNotificationDelegate is an Objective-C class, made at run time
 // from this Go type (the type's name is the class's name), that implements
@@ -32,10 +73,7 @@ func (StocksyncNotificationDelegate) UserNotificationCenterDidReceiveNotificatio
 	}
 	note := objc.Call[objc.Object](response, objc.Sel("notification"))
 	req := objc.Call[objc.Object](note, objc.Sel("request"))
-	id := objc.Call[string](req, objc.Sel("identifier"))
-	if h := actionHandler.Load(); h != nil {
-		go (*h)(id, action)
-	}
+	deliverClick(objc.Call[string](req, objc.Sel("identifier")), action)
 }
 
 // clickedAction turns a response's action identifier into what

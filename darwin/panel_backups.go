@@ -10,18 +10,7 @@ import (
 	"github.com/progrium/darwinkit/objc"
 
 	"github.com/stocksync/stocksync/core/app"
-	"github.com/stocksync/stocksync/core/reminder"
 )
-
-// schedules are the reminder popup's items, in order.
-var schedules = []struct {
-	title string
-	s     reminder.Schedule
-}{
-	{"Daily", reminder.Daily},
-	{"Weekly", reminder.Weekly},
-	{"Off", reminder.Off},
-}
 
 // backupsPanel is the Backups window: where the data is, what exists only
 // on this Mac, Time Machine, Stocksync's own backups, reminders and the four
@@ -41,6 +30,7 @@ type backupsPanel struct {
 	backUp, verify, testRestore    appkit.Button
 	progress, result               appkit.TextField
 	schedule                       appkit.PopUpButton
+	schedules                      []app.Choice // the popup's items as shown
 	scheduleText                   appkit.TextField
 	methods                        [4]appkit.TextField
 	methodDetails                  [4]appkit.TextField
@@ -52,9 +42,9 @@ func newBackupsPanel(ctrl *app.Controller) *backupsPanel {
 	p := &backupsPanel{}
 	w, stack := newPanelWindow("Stocksync Backups")
 	p.w = w
-	add := stack.AddArrangedSubview
+	add := stack.add
 
-	section(stack, "Data folder")
+	stack.section("Data folder")
 	p.dataDir = label("")
 	add(p.dataDir)
 	add(button("Reveal in Finder", func() { go ctrl.RevealDataFolder() }))
@@ -65,7 +55,7 @@ func newBackupsPanel(ctrl *app.Controller) *backupsPanel {
 	add(p.atRisk)
 	add(p.changed)
 
-	section(stack, "Time Machine")
+	stack.section("Time Machine")
 	p.tmStatus = label("")
 	p.tmInclude = button("Include in Time Machine", func() { go ctrl.IncludeInTimeMachine() })
 	p.tmDest = secondary("")
@@ -77,7 +67,7 @@ func newBackupsPanel(ctrl *app.Controller) *backupsPanel {
 	add(p.tmLatest)
 	add(p.tmResult)
 
-	section(stack, "Stocksync backups")
+	stack.section("Stocksync backups")
 	p.appDest = label("")
 	p.choose = button("Choose…", func() { go ctrl.ChooseDestination() })
 	add(p.appDest)
@@ -95,22 +85,18 @@ func newBackupsPanel(ctrl *app.Controller) *backupsPanel {
 	add(p.progress)
 	add(p.result)
 
-	section(stack, "Reminders")
+	stack.section("Reminders")
 	p.schedule = appkit.NewPopUpButton()
-	for _, s := range schedules {
-		p.schedule.AddItemWithTitle(s.title)
-	}
 	action.Set(p.schedule, func(objc.Object) {
-		if i := p.schedule.IndexOfSelectedItem(); i >= 0 && i < len(schedules) {
-			s := schedules[i].s
-			go ctrl.SetSchedule(s)
+		if v, ok := app.ChoiceAt(p.schedules, p.schedule.IndexOfSelectedItem()); ok {
+			go ctrl.ChooseSchedule(v)
 		}
 	})
 	p.scheduleText = secondary("")
 	add(p.schedule)
 	add(p.scheduleText)
 
-	section(stack, "Backup methods")
+	stack.section("Backup methods")
 	for i := range p.methods {
 		p.methods[i] = label("")
 		p.methodDetails[i] = secondary("")
@@ -145,19 +131,11 @@ func (p *backupsPanel) render(s app.BackupsPanel) {
 	setText(p.progress, a.ProgressText)
 	setOutcome(p.result, a.ResultText, a.ResultOK)
 
-	for i, s2 := range schedules {
-		if s2.s == s.Schedule && p.schedule.IndexOfSelectedItem() != i {
-			p.schedule.SelectItemAtIndex(i)
-		}
-	}
+	setChoices(p.schedule, &p.schedules, s.Schedules)
 	setText(p.scheduleText, s.ScheduleText)
 
 	for i, m := range s.Methods {
-		mark := "○ "
-		if m.InPlace {
-			mark = "✓ "
-		}
-		setText(p.methods[i], mark+m.Name)
+		setText(p.methods[i], m.Line)
 		setText(p.methodDetails[i], m.Detail)
 	}
 }

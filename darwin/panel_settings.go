@@ -4,25 +4,12 @@ package darwin
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/progrium/darwinkit/helper/layout"
 	"github.com/progrium/darwinkit/macos/appkit"
 
 	"github.com/stocksync/stocksync/core/app"
-	"github.com/stocksync/stocksync/core/config"
 )
-
-// servers are the server popup's items, in order. Custom is listed only
-// when the settings file already names one: it cannot be set up here.
-var servers = []struct {
-	id, title string
-}{
-	{config.ServerProduction, "Getty Images ESP"},
-	{config.ServerSandbox, "ESP sandbox"},
-	{config.ServerDemo, "Built-in demo server"},
-	{config.ServerCustom, "Custom (from config.json)"},
-}
 
 // Placeholders of the account fields.
 const (
@@ -41,10 +28,12 @@ type settingsPanel struct {
 	username, apiKey      appkit.TextField
 	password, apiSecret   appkit.SecureTextField
 	server                appkit.PopUpButton
+	servers               []app.Choice // the popup's items as filled in
 	interval              appkit.TextField
 	credNote, notifyNote  appkit.TextField
 	verifyResult, saveErr appkit.TextField
 	save, verify, demo    appkit.Button
+	signIn                appkit.Button
 	saving                bool
 }
 
@@ -73,21 +62,23 @@ func newSettingsPanel(ctrl *app.Controller) *settingsPanel {
 	formRow(grid, "Server", p.server)
 	formRow(grid, "Sync every", row(p.interval, appkit.NewLabel("minutes (0 turns automatic sync off)")))
 	grid.ColumnAtIndex(0).SetXPlacement(appkit.GridCellPlacementTrailing)
-	stack.AddArrangedSubview(grid)
+	stack.add(grid)
 
 	p.credNote = secondary("")
-	stack.AddArrangedSubview(p.credNote)
+	stack.add(p.credNote)
+	p.signIn = button("Sign in to ESP…", func() { go ctrl.OpenSignIn() })
+	stack.add(p.signIn)
 	p.save = button("Save", p.onSave)
 	p.save.SetKeyEquivalent("\r") // Return saves
 	p.verify = button("Verify Account", func() { go ctrl.VerifyAccount() })
 	p.demo = button("Use Demo Server", func() { go ctrl.UseDemo() })
-	stack.AddArrangedSubview(row(p.save, p.verify, p.demo))
+	stack.add(row(p.save, p.verify, p.demo))
 	p.saveErr = label("")
 	p.verifyResult = label("")
 	p.notifyNote = secondary("")
-	stack.AddArrangedSubview(p.saveErr)
-	stack.AddArrangedSubview(p.verifyResult)
-	stack.AddArrangedSubview(p.notifyNote)
+	stack.add(p.saveErr)
+	stack.add(p.verifyResult)
+	stack.add(p.notifyNote)
 	// Tab moves through the fields in the order they appear.
 	w.SetAutorecalculatesKeyViewLoop(true)
 	w.SetInitialFirstResponder(p.username)
@@ -112,16 +103,8 @@ func (p *settingsPanel) fill(s app.SettingsPanel) {
 	p.apiKey.SetStringValue("")
 	p.apiSecret.SetStringValue("")
 	p.interval.SetStringValue(strconv.Itoa(s.IntervalMinutes))
-	p.server.RemoveAllItems()
-	for _, sv := range servers {
-		if sv.id == config.ServerCustom && s.Server != config.ServerCustom {
-			continue
-		}
-		p.server.AddItemWithTitle(sv.title)
-		if sv.id == s.Server {
-			p.server.SelectItemWithTitle(sv.title)
-		}
-	}
+	p.servers = nil // rebuilt and reselected from the stored setting
+	setChoices(p.server, &p.servers, s.Servers)
 }
 
 // render shows what changes while the window is open. Main thread only.
@@ -137,6 +120,9 @@ func (p *settingsPanel) render(s app.SettingsPanel) {
 	p.verify.SetEnabled(!s.Verifying)
 	p.save.SetEnabled(!p.saving)
 	p.demo.SetHidden(!s.OfferDemo)
+	p.signIn.SetTitle(s.SignIn.Title)
+	p.signIn.SetEnabled(s.SignIn.Enabled)
+	p.signIn.SetHidden(!s.ShowSignIn)
 }
 
 func stored(set bool) string {
@@ -155,7 +141,7 @@ func (p *settingsPanel) onSave() {
 		APIKey:          p.apiKey.StringValue(),
 		APISecret:       p.apiSecret.StringValue(),
 		Server:          p.selectedServer(),
-		IntervalMinutes: minutes(p.interval.StringValue()),
+		IntervalMinutes: app.ParseInterval(p.interval.StringValue()),
 	}
 	p.saving = true
 	p.save.SetEnabled(false)
@@ -173,22 +159,9 @@ func (p *settingsPanel) onSave() {
 	}()
 }
 
+// selectedServer is the Value of the server picked; "" (refused by
+// SaveSettings with its message) when none is.
 func (p *settingsPanel) selectedServer() string {
-	title := p.server.TitleOfSelectedItem()
-	for _, sv := range servers {
-		if sv.title == title {
-			return sv.id
-		}
-	}
-	return ""
-}
-
-// minutes reads the interval field. Anything but a whole number becomes -1,
-// which SaveSettings refuses with a message saying what it accepts.
-func minutes(s string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return -1
-	}
-	return n
+	v, _ := app.ChoiceAt(p.servers, p.server.IndexOfSelectedItem())
+	return v
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/stocksync/stocksync/core/app"
 )
 
-// panels owns the two windows. They are made on first use and kept;
+// panels owns the windows (Backups, Settings, Sign in to ESP). They are made on first use and kept;
 // snapshots are handed over from any goroutine and rendered on the main
 // thread, merged when they come faster than it renders them.
 type panels struct {
@@ -23,6 +23,7 @@ type panels struct {
 	// Main thread only.
 	backups  *backupsPanel
 	settings *settingsPanel
+	signIn   *signInWindow
 }
 
 // update takes a new snapshot. Any goroutine; it never waits.
@@ -56,6 +57,9 @@ func (p *panels) refresh() {
 	if p.settings != nil {
 		p.settings.render(s.Settings)
 	}
+	if p.signIn != nil {
+		p.signIn.render(s.SignIn)
+	}
 }
 
 // open shows a window in front of every other app. Main thread only.
@@ -86,14 +90,24 @@ func (p *panels) open(which app.Panel) {
 			placeFirst(p.settings.w)
 		}
 		bringForward(p.settings.w)
+	case app.PanelSignIn:
+		if p.signIn == nil {
+			p.signIn = newSignInWindow(p.ctrl)
+		}
+		p.signIn.open(s.SignIn)
 	}
 }
 
-// backupsWindow is the Backups window when it exists, for sheets.
-// Main thread only.
-func (p *panels) backupsWindow() *appkit.Window {
-	if p.backups == nil {
-		return nil
+// window is the window of which, nil when it was never opened. Main
+// thread only.
+func (p *panels) window(which app.Panel) *appkit.Window {
+	switch {
+	case which == app.PanelBackups && p.backups != nil:
+		return &p.backups.w
+	case which == app.PanelSettings && p.settings != nil:
+		return &p.settings.w
+	case which == app.PanelSignIn && p.signIn != nil:
+		return &p.signIn.w
 	}
-	return &p.backups.w
+	return nil
 }

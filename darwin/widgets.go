@@ -8,6 +8,8 @@ import (
 	"github.com/progrium/darwinkit/macos/appkit"
 	"github.com/progrium/darwinkit/macos/foundation"
 	"github.com/progrium/darwinkit/objc"
+
+	"github.com/stocksync/stocksync/core/app"
 )
 
 // Widths and spacing shared by the windows.
@@ -19,16 +21,36 @@ const (
 	sectionSpace = 16.0
 )
 
+// panelStack is a panel's vertical stack with the views added to it
+// tracked in Go: an NSArray from AppKit (ArrangedSubviews) is never
+// converted, because darwinkit's conversion of an empty one reads an
+// uninitialised length. Main thread only.
+type panelStack struct {
+	appkit.StackView
+	last    appkit.IView
+	hasLast bool
+}
+
+// add appends v below the other rows.
+func (s *panelStack) add(v appkit.IView) {
+	s.AddArrangedSubview(v)
+	s.last, s.hasLast = v, true
+}
+
+// section starts a new titled part of the panel, with extra space above it.
+func (s *panelStack) section(title string) {
+	if s.hasLast {
+		s.SetCustomSpacingAfterView(sectionSpace, s.last)
+	}
+	s.add(header(title))
+}
+
 // newPanelWindow makes a titled, closable window whose content is a vertical
 // stack. The window is retained and survives being closed, so reopening it
-// shows the same window. Call placeFirst once its rows are filled in.
-// Main thread only.
-func newPanelWindow(title string) (appkit.Window, appkit.StackView) {
-	w := appkit.NewWindowWithSizeAndStyle(panelWidth, 400,
-		appkit.WindowStyleMaskTitled|appkit.WindowStyleMaskClosable|appkit.WindowStyleMaskMiniaturizable)
-	w.Retain() // kept for the life of the app; never released
-	w.SetReleasedWhenClosed(false)
-	w.SetTitle(title)
+// shows the same window; Quit ends a sheet on it first. Call placeFirst once
+// its rows are filled in. Main thread only.
+func newPanelWindow(title string) (appkit.Window, *panelStack) {
+	w := newWindow(title, panelWidth, 400)
 
 	stack := appkit.NewVerticalStackView()
 	stack.SetTranslatesAutoresizingMaskIntoConstraints(false)
@@ -43,7 +65,21 @@ func newPanelWindow(title string) (appkit.Window, appkit.StackView) {
 	w.ContentView().AddSubview(stack)
 	layout.PinEdgesToSuperView(stack, foundation.EdgeInsets{Top: panelInset, Left: panelInset, Bottom: panelInset, Right: panelInset})
 	layout.SetWidth(stack, textWidth)
-	return w, stack
+	return w, &panelStack{StackView: stack}
+}
+
+// newWindow makes a titled, closable window that is kept for the life of
+// the app, lets the app quit while a sheet is up on it, and is a parent
+// whose sheet Quit ends. Main thread only.
+func newWindow(title string, width, height float64) appkit.Window {
+	w := appkit.NewWindowWithSizeAndStyle(width, height,
+		appkit.WindowStyleMaskTitled|appkit.WindowStyleMaskClosable|appkit.WindowStyleMaskMiniaturizable)
+	w.Retain() // kept for the life of the app; never released
+	w.SetReleasedWhenClosed(false)
+	w.SetPreventsApplicationTerminationWhenModal(false)
+	w.SetTitle(title)
+	modals.sheetParents = append(modals.sheetParents, w)
+	return w
 }
 
 // placeFirst sizes a new window to its content, then centres it: centring
@@ -96,14 +132,6 @@ func row(views ...appkit.IView) appkit.StackView {
 	return s
 }
 
-// section starts a new titled part of a panel, with extra space above it.
-func section(stack appkit.StackView, title string) {
-	if n := len(stack.ArrangedSubviews()); n > 0 {
-		stack.SetCustomSpacingAfterView(sectionSpace, stack.ArrangedSubviews()[n-1])
-	}
-	stack.AddArrangedSubview(header(title))
-}
-
 // setText updates a label, hiding it when text is empty.
 func setText(l appkit.TextField, text string) {
 	if l.StringValue() != text {
@@ -120,4 +148,34 @@ func setOutcome(l appkit.TextField, text string, ok bool) {
 	} else {
 		l.SetTextColor(appkit.Color_SystemRedColor())
 	}
+}
+
+// setChoices shows list in a popup, rebuilding its items only when they
+// changed, and selects the one the snapshot selects; shown keeps the list
+// as shown, for reading a pick back with app.ChoiceAt. Main thread only.
+func setChoices(b appkit.PopUpButton, shown *[]app.Choice, list []app.Choice) {
+	if !sameTitles(*shown, list) {
+		b.RemoveAllItems()
+		for _, c := range list {
+			b.AddItemWithTitle(c.Title)
+		}
+	}
+	*shown = list
+	for i, c := range list {
+		if c.Selected && b.IndexOfSelectedItem() != i {
+			b.SelectItemAtIndex(i)
+		}
+	}
+}
+
+func sameTitles(a, b []app.Choice) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Title != b[i].Title || a[i].Value != b[i].Value {
+			return false
+		}
+	}
+	return true
 }

@@ -11,11 +11,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/app"
 	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/timemachine"
@@ -31,7 +34,8 @@ const (
 	command  = "Stocksync app"
 	// closeWait bounds how long quitting waits for a running sync or
 	// backup to stop. Past it the database is left to SQLite's own crash
-	// safety rather than closed under a writer.
+	// safety rather than closed under a writer. The menu stays responsive
+	// meanwhile (applicationShouldTerminate: answers "later").
 	closeWait = 10 * time.Second
 	// demoLatencyEnv slows the built-in demo server down (e.g. "300ms" a
 	// request), so a tester can quit in the middle of a sync
@@ -45,48 +49,72 @@ type appMain struct {
 	dir      datadir.Dir
 	lock     *lockfile.Lock
 	setupErr error // from before systray started
+	notifier *darwin.Notifier
+	selfTest *selfTestRun // nil unless --self-test
 
-	mu      sync.Mutex // onReady's goroutine against onExit on the main thread
+	mu      sync.Mutex // onReady's goroutine against stop and exit
 	exiting bool
 	db      *store.DB
 	demo    *app.Demo
 	ctrl    *app.Controller
+	login   loginitem.Manager
 	cancel  context.CancelFunc
+
+	stopOnce sync.Once
+	stopped  bool // the services stopped in time: the database may be closed
+	exitOnce sync.Once
 }
 
 // lockDataDir finds and creates the data folder and takes the app lock.
-func (a *appMain) lockDataDir() error {
-	env, err := datadir.CurrentEnv()
-	if err != nil {
-		return err
-	}
-	root, err := datadir.Resolve("", env)
-	if err != nil {
-		return err
+// root, when set, is the data folder (the self-test's).
+func (a *appMain) lockDataDir(root string) error {
+	if root == "" {
+		env, err := datadir.CurrentEnv()
+		if err != nil {
+			return err
+		}
+		if root, err = datadir.Resolve("", env); err != nil {
+			return err
+		}
 	}
 	a.dir = datadir.Dir{Root: root}
 	if err := a.dir.Ensure(); err != nil {
 		return err
 	}
+	var err error
 	a.lock, err = lockfile.TryAcquire(filepath.Join(root, lockName), command)
 	return err
 }
 
-// ready is systray's onReady, on its own goroutine.
+// ready is systray's onReady, on its own goroutine. The status item comes
+// first, saying "Starting…", so the app is visible (and can be quit) while
+// the database opens.
 func (a *appMain) ready() {
+	f := darwin.Start()
 	err := a.setupErr
 	var ctx context.Context
 	var ctrl *app.Controller
 	if err == nil {
 		ctx, ctrl, err = a.start()
 	}
+	if a.selfTest != nil {
+		a.selfTest.started(err)
+	}
 	if err != nil {
 		a.log.Error("start", "err", err)
-		darwin.Fatal("Stocksync could not start", err.Error())
+		if a.selfTest != nil {
+			f.Quit()
+			return
+		}
+		f.Fatal("Stocksync could not start", err.Error())
 		return
 	}
-	if ctrl != nil {
-		darwin.Run(ctx, ctrl)
+	if ctrl == nil {
+		return // quitting already
+	}
+	f.Run(ctx, ctrl)
+	if a.selfTest != nil {
+		go a.selfTest.run(ctx, f, ctrl, a.login, a.notifier)
 	}
 }
 
@@ -103,23 +131,25 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 		cancel()
 		return nil, nil, fmt.Errorf("open the database in %s: %w", a.dir.Root, err)
 	}
-	notifier := darwin.NewNotifier()
 	login, mechanism := darwin.NewLoginItems(home)
 	demo := app.NewDemo(a.demoOptions())
 	safety := backup.NewSafetySnapshotter(backup.SafetySnapshotterOptions{Dir: a.dir, DB: db})
+	st := secrets.Auto()
 	ctrl, err := app.New(app.Deps{
 		DataDir:     a.dir,
 		DB:          db,
 		Home:        home,
 		NewESP:      app.NewESPFactory(demo),
-		Secrets:     secrets.Auto(),
+		Secrets:     st,
 		Login:       login,
-		Notifier:    notifier,
+		Notifier:    a.notifier,
 		TimeMachine: timemachine.NewChecker(timemachine.SystemRunner(), home),
 		Backups:     &app.BackupEngine{Dir: a.dir, DB: db},
 		NewWatcher:  app.NewFolderWatcher(watch.Options{}),
 		Safety:      safety,
 		Command:     command,
+		APIRoot:     apiRoot(demo),
+		SaveSession: sessionSaver(st),
 	})
 	if err != nil {
 		safety.Close()
@@ -129,17 +159,17 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 		}
 		return nil, nil, err
 	}
-	notifier.OnAction(ctrl.NotificationAction)
+	a.notifier.OnAction(ctrl.NotificationAction)
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.exiting {
-		// onExit already ran and the process is ending: leave the
-		// database to SQLite's crash safety, as onExit would have.
+		// The app is terminating: leave the database to SQLite's crash
+		// safety, as a stop that timed out would.
 		cancel()
 		return nil, nil, nil
 	}
-	a.db, a.demo, a.ctrl, a.cancel = db, demo, ctrl, cancel
+	a.db, a.demo, a.ctrl, a.login, a.cancel = db, demo, ctrl, login, cancel
 	if err := ctrl.Start(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -147,43 +177,79 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 	return ctx, ctrl, nil
 }
 
-// exit is systray's onExit: on the main thread, while the app terminates
-// (Quit, logout, shutdown). Nothing here may wait for the main thread.
-func (a *appMain) exit() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.exiting = true
-	if a.cancel != nil {
-		a.cancel()
+// apiRoot is the web API root whose sign-in page the sign-in window opens:
+// the demo server's own address for the demo, account.Endpoints otherwise.
+func apiRoot(demo *app.Demo) func(config.Config) (string, error) {
+	return func(cfg config.Config) (string, error) {
+		if cfg.Server == config.ServerDemo {
+			srv, err := demo.Server()
+			if err != nil {
+				return "", err
+			}
+			return srv.URL(), nil
+		}
+		root, _, err := account.Endpoints(cfg)
+		return root, err
 	}
-	closed := true
-	if a.ctrl != nil {
+}
+
+// stopServices stops the controller (a running sync or backup is
+// cancelled) and waits at most closeWait. It runs once: from
+// applicationShouldTerminate:'s goroutine while the UI stays responsive,
+// or from exit when that did not run.
+func (a *appMain) stopServices() {
+	a.stopOnce.Do(func() {
+		a.mu.Lock()
+		a.exiting = true
+		ctrl, cancel := a.ctrl, a.cancel
+		a.mu.Unlock()
+		if cancel != nil {
+			cancel()
+		}
+		a.stopped = true
+		if ctrl == nil {
+			return
+		}
 		done := make(chan error, 1)
-		go func() { done <- a.ctrl.Close() }()
+		go func() { done <- ctrl.Close() }()
 		select {
 		case err := <-done:
 			if err != nil {
 				a.log.Error("stop", "err", err)
 			}
 		case <-time.After(closeWait):
-			closed = false
+			a.stopped = false
 			a.log.Error("stop: a sync or backup did not stop in time; leaving the database to SQLite's crash recovery")
 		}
-	}
-	if a.demo != nil {
-		a.demo.Close()
-	}
-	if a.db != nil && closed {
-		if err := a.db.Close(); err != nil {
-			a.log.Error("close the database", "err", err)
+	})
+}
+
+// exit is systray's onExit: on the main thread, while the app terminates
+// (Quit, logout, shutdown). The services have normally stopped already
+// (applicationShouldTerminate:); nothing here waits for the main thread.
+func (a *appMain) exit() {
+	a.exitOnce.Do(func() {
+		a.stopServices()
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.demo != nil {
+			a.demo.Close()
 		}
-	}
-	if a.lock != nil {
-		if err := a.lock.Release(); err != nil {
-			a.log.Error("release the app lock", "err", err)
+		if a.db != nil && a.stopped {
+			if err := a.db.Close(); err != nil {
+				a.log.Error("close the database", "err", err)
+			}
 		}
-	}
-	a.log.Info("quit")
+		if a.lock != nil {
+			if err := a.lock.Release(); err != nil {
+				a.log.Error("release the app lock", "err", err)
+			}
+		}
+		a.log.Info("quit")
+		if a.selfTest != nil {
+			a.selfTest.finish(a.stopped) // prints the report and exits
+		}
+	})
 }
 
 // demoOptions is the demo portfolio, slowed down when demoLatencyEnv asks.

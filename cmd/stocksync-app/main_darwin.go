@@ -2,30 +2,69 @@
 
 // Command stocksync-app is the Stocksync menu-bar app (Stocksync.app). It
 // wires the core controller (core/app) to the macOS frontend (darwin/):
-// main only starts systray, which owns the main thread; onReady opens the
-// data folder and starts everything; onExit stops it.
+// main sets up notifications and starts systray, which owns the main
+// thread; onReady shows the status item, opens the data folder and starts
+// everything; quitting stops the services while the menu stays responsive,
+// then onExit closes the rest.
+//
+// With --self-test it runs without a user on a temporary data folder
+// against the built-in ESP server, exercises every AppKit path, quits
+// through the normal path and prints a JSON report of each step, exiting
+// non-zero when one failed (docs/macos-manual-test.md).
 package main
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/getlantern/systray"
 
 	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/darwin"
 )
 
+const selfTestFlag = "--self-test"
+
 func main() {
-	log := openLog()
-	a := &appMain{log: log}
+	a := &appMain{}
+	root := ""
+	if hasArg(selfTestFlag) {
+		// The self-test logs to stderr and works in a folder of its own.
+		a.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		st, err := newSelfTestRun()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "stocksync self-test:", err)
+			os.Exit(1)
+		}
+		a.selfTest, root = st, st.folders.Data.Root
+	} else {
+		a.log = openLog()
+	}
 	// Before any UI: a second copy of the app exits here, quietly.
-	if err := a.lockDataDir(); errors.Is(err, lockfile.ErrHeld) {
-		log.Info("another Stocksync app already runs on this data folder; exiting", "err", err)
+	if err := a.lockDataDir(root); errors.Is(err, lockfile.ErrHeld) {
+		a.log.Info("another Stocksync app already runs on this data folder; exiting", "err", err)
 		os.Exit(0)
 	} else if err != nil {
 		a.setupErr = err // shown by onReady, where an alert can be
 	}
+	// Before the app finishes launching: the notification delegate (a click
+	// that launched the app reaches only a delegate set by then) and the one
+	// permission request, not waited for.
+	a.notifier = darwin.NewNotifier()
+	darwin.SetLifecycle(a.stopServices, a.exit)
 	// systray's init locked this goroutine to the main thread; Run runs the
 	// Cocoa event loop and never returns (defers here would never run).
 	systray.Run(a.ready, a.exit)
+}
+
+// hasArg reports whether arg is among the command-line arguments.
+func hasArg(arg string) bool {
+	for _, a := range os.Args[1:] {
+		if a == arg {
+			return true
+		}
+	}
+	return false
 }

@@ -20,6 +20,10 @@ const appStateName = "app-state.json"
 type appState struct {
 	LastReminded time.Time `json:"last_reminded,omitzero"`
 	WarnedTM     bool      `json:"warned_time_machine,omitempty"`
+	// SignedOutNotified: the one "signed out of ESP" notification went out
+	// and no sign-in or good sync came since, so a restart does not repeat
+	// it.
+	SignedOutNotified bool `json:"signed_out_notified,omitempty"`
 }
 
 func loadAppState(path string) (appState, error) {
@@ -36,6 +40,20 @@ func loadAppState(path string) (appState, error) {
 		return appState{}, nil
 	}
 	return s, nil
+}
+
+// persistAppState writes the newest bookkeeping. Writers are serialised and
+// each writes what the controller holds when it writes, so an older copy
+// never overwrites a newer one. Not with c.mu held.
+func (c *Controller) persistAppState() {
+	c.saveMu.Lock()
+	defer c.saveMu.Unlock()
+	c.mu.Lock()
+	st := c.f.app
+	c.mu.Unlock()
+	if err := saveAppState(c.statePath, st); err != nil {
+		c.update(func() { c.f.appErr = err })
+	}
 }
 
 func saveAppState(path string, s appState) error {

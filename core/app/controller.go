@@ -32,6 +32,8 @@ type Controller struct {
 	// in order (Watch merges them).
 	onPublish func(State)
 
+	saveMu sync.Mutex // serialises writes of app-state.json (persistAppState)
+
 	mu          sync.Mutex
 	ctx         context.Context // services' context; nil before Start
 	cancel      context.CancelFunc

@@ -9,6 +9,7 @@ import (
 	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/session"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
 	"github.com/stocksync/stocksync/core/thumbs"
@@ -51,6 +52,13 @@ type Deps struct {
 
 	// Command names the app in the sync lock; default "Stocksync app".
 	Command string
+
+	// APIRoot is the web API root of cfg's server, whose sign-in page
+	// SignInPage returns; nil means account.Endpoints (no demo server).
+	APIRoot func(cfg config.Config) (string, error)
+	// SaveSession stores an ESP browser session in the keychain
+	// (account.SaveSession with Secrets); nil refuses sign-ins.
+	SaveSession func(s session.Session) error
 }
 
 // Clock is the controller's time source, so tests control time.

@@ -12,6 +12,17 @@
 // Notifications are shown by the controller itself through the injected
 // notify.Notifier.
 //
+// Decisions a frontend might be tempted to make live here too: the popup
+// lists and which item is current (Choice), the checkbox toggles
+// (TogglePush, ToggleOpenAtLogin decide from the controller's state, not
+// from a menu's last snapshot), whether the Mac must stay awake
+// (State.KeepAwake), the sign-in flow (SignInPage, CompleteSignIn: which
+// cookies make a session is core/session's call) and the signed-out state
+// (automatic syncs wait for a sign-in; one notification). WaitState waits
+// for a published snapshot, for tests and the app's --self-test, whose
+// report and controller steps are SelfTest, SelfTestSync and
+// SelfTestBackup.
+//
 // Every text in a State is ready to render and written in text.go. Nothing
 // here imports AppKit: the whole controller is tested on Linux with a fake
 // clock, a real SQLite database, a local ESP server (espfake) and fakes for

@@ -31,6 +31,8 @@ type Panel int
 const (
 	PanelBackups Panel = iota + 1
 	PanelSettings
+	// PanelSignIn is the "Sign in to ESP" window (State.SignIn).
+	PanelSignIn
 )
 
 func (p Panel) String() string {
@@ -39,6 +41,8 @@ func (p Panel) String() string {
 		return "backups"
 	case PanelSettings:
 		return "settings"
+	case PanelSignIn:
+		return "sign in"
 	}
 	return fmt.Sprintf("Panel(%d)", int(p))
 }

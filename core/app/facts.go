@@ -63,6 +63,11 @@ type facts struct {
 	verifyOK     bool
 	saveErr      string
 	notifyErr    string
+
+	// signInErr is why the last sign-in could not be kept; signedIn is
+	// set once a sign-in in this process succeeded.
+	signInErr string
+	signedIn  bool
 }
 
 // credFacts says which credentials are stored, never what they are.
@@ -80,6 +85,9 @@ const (
 	failBadCredentials
 	failHeld
 	failOther
+	// failSignedOut: ESP ended the session (esp.ErrSignedOut). Automatic
+	// syncs wait for a new sign-in instead of failing again and again.
+	failSignedOut
 )
 
 type syncFacts struct {

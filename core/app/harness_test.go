@@ -17,6 +17,7 @@ import (
 	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/session"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/timemachine"
 	"github.com/stocksync/stocksync/core/watch"
@@ -38,6 +39,8 @@ type harnessOptions struct {
 	real    bool // package backup does the backups
 	fsWatch bool // package watch watches the data folder
 	start   bool // call Start
+	// saveSession is Deps.SaveSession (nil: sign-ins are refused).
+	saveSession func(session.Session) error
 }
 
 type harness struct {
@@ -122,7 +125,8 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 			return c, err
 		},
 		Secrets: h.secrets, Login: h.login, Notifier: h.notes, TimeMachine: checker,
-		NewWatcher: func(string) (Watcher, error) { return h.watcher, nil },
+		NewWatcher:  func(string) (Watcher, error) { return h.watcher, nil },
+		SaveSession: o.saveSession,
 	}
 	if o.backups {
 		deps.Backups = h.backups

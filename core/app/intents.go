@@ -16,8 +16,12 @@ import (
 func (c *Controller) SyncNow() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !canSync(c.f) {
+	switch {
+	case !canSync(c.f):
 		c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelSettings})
+		return
+	case activeFailure(c.f) == failSignedOut:
+		c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelSignIn})
 		return
 	}
 	c.startSyncLocked()
@@ -36,6 +40,40 @@ func (c *Controller) Woke() {
 		c.checkReminders(ctx)
 	})
 	c.publishLocked()
+}
+
+// TogglePush flips "Send Local Changes to ESP" from what the settings say
+// now (not from what a menu last showed, which may be a snapshot behind).
+func (c *Controller) TogglePush() {
+	c.mu.Lock()
+	on := !c.f.cfg.PushLocalChanges
+	c.mu.Unlock()
+	c.SetPush(on)
+}
+
+// ToggleOpenAtLogin flips "Open at Login" from the current launch-at-login
+// state. It does nothing while that state is unknown, being changed, or
+// unavailable here (the item is disabled then).
+func (c *Controller) ToggleOpenAtLogin() {
+	c.mu.Lock()
+	m := renderMenu(c.f, c.clock.Now())
+	c.mu.Unlock()
+	if !m.LoginEnabled {
+		return
+	}
+	c.SetOpenAtLogin(!m.LoginChecked)
+}
+
+// ChooseSchedule sets the reminder schedule to a Value of
+// BackupsPanel.Schedules; a value that names no schedule is shown as an
+// alert and changes nothing.
+func (c *Controller) ChooseSchedule(value string) {
+	s, err := reminder.ParseSchedule(value)
+	if err != nil {
+		c.alert(err)
+		return
+	}
+	c.SetSchedule(s)
 }
 
 // SetPush turns "Send Local Changes to ESP" on or off; the next sync uses it.
@@ -142,6 +180,8 @@ func (c *Controller) NotificationAction(notificationID, actionID string) {
 		c.OpenBackups()
 	case noteIDSignIn:
 		c.OpenSettings()
+	case noteIDSignedOut:
+		c.OpenSignIn()
 	}
 }
 

@@ -60,9 +60,7 @@ func (c *Controller) checkReminders(ctx context.Context) {
 	c.mu.Unlock()
 
 	if changed {
-		if err := saveAppState(c.statePath, st); err != nil {
-			c.update(func() { c.f.appErr = err })
-		}
+		c.persistAppState()
 	}
 	c.notify(ctx, notes...)
 }

@@ -17,10 +17,45 @@ import (
 // render is the one place facts become a State.
 func render(f facts, now time.Time) State {
 	return State{
-		Menu:     renderMenu(f, now),
-		Backups:  renderBackups(f, now),
-		Settings: renderSettings(f),
+		Menu:      renderMenu(f, now),
+		Backups:   renderBackups(f, now),
+		Settings:  renderSettings(f),
+		SignIn:    renderSignIn(f),
+		KeepAwake: keepAwake(f),
 	}
+}
+
+// signInItem is the "Sign in to ESP…" menu item and Settings button, and
+// whether to show it: not for the demo server, which has its own account.
+func signInItem(f facts) (MenuItem, bool) {
+	it := MenuItem{Title: textSignInItem, Enabled: true}
+	if activeFailure(f) == failSignedOut {
+		it.Title = textSignInAgain
+	}
+	return it, f.cfg.Server != config.ServerDemo
+}
+
+func renderSignIn(f facts) SignInPanel {
+	p := SignInPanel{Title: textSignInTitle, Status: textSignInStatus, Error: f.signInErr}
+	switch {
+	case activeFailure(f) == failSignedOut:
+		p.Status = textSignInAgainSt
+	case f.signedIn:
+		p.Status = textSignedInSt
+	}
+	return p
+}
+
+// keepAwake is why the Mac should stay awake: a sync or a backup operation
+// runs (State.KeepAwake).
+func keepAwake(f facts) string {
+	switch {
+	case f.backup.busy != OpNone:
+		return textKeepBackingUp
+	case f.sync.running:
+		return textKeepSyncing
+	}
+	return ""
 }
 
 func renderMenu(f facts, now time.Time) Menu {
@@ -33,7 +68,8 @@ func renderMenu(f facts, now time.Time) Menu {
 	m.Tooltip = tooltip(m.LastSyncLine)
 	m.PortfolioLine = portfolioLine(f.summary.ByBucket)
 	m.WarningLine = warningLine(f, now)
-	m.Attention = activeFailure(f) == failBadCredentials || f.dbGone || f.folderGone || dbDamaged(f)
+	m.SignIn, m.ShowSignIn = signInItem(f)
+	m.Attention = activeFailure(f) == failBadCredentials || activeFailure(f) == failSignedOut || f.dbGone || f.folderGone || dbDamaged(f)
 	switch {
 	case m.Attention:
 		m.Icon = IconAttention
@@ -154,6 +190,7 @@ func renderBackups(f facts, now time.Time) BackupsPanel {
 		App:                renderApp(f, now),
 		Schedule:           sched,
 		ScheduleText:       scheduleText(sched),
+		Schedules:          scheduleChoices(sched),
 	}
 	p.Methods = renderMethods(f)
 	return p
@@ -305,7 +342,11 @@ func renderMethods(f facts) [4]Method {
 	case destLocal:
 		manual.InPlace, manual.Detail = working, methodInUse(dest)
 	}
-	return [4]Method{tm, cloud, drive, manual}
+	ms := [4]Method{tm, cloud, drive, manual}
+	for i := range ms {
+		ms[i].Line = methodLine(ms[i].Name, ms[i].InPlace)
+	}
+	return ms
 }
 
 func isUnder(path, dir string) bool {
@@ -323,6 +364,7 @@ func renderSettings(f facts) SettingsPanel {
 		HasAPIKey:         f.creds.hasKey,
 		HasAPISecret:      f.creds.hasSecret,
 		Server:            f.cfg.Server,
+		Servers:           serverChoices(f.cfg.Server),
 		IntervalMinutes:   f.cfg.SyncIntervalMinutes,
 		CredentialsNote:   f.creds.note,
 		OfferDemo:         !canSync(f),
@@ -332,6 +374,7 @@ func renderSettings(f facts) SettingsPanel {
 		SaveError:         f.saveErr,
 		NotificationsNote: f.notifyErr,
 	}
+	s.SignIn, s.ShowSignIn = signInItem(f)
 	if f.verifying {
 		s.VerifyResult = textVerifyWorking
 	}

@@ -128,10 +128,14 @@ func (c *Controller) saveCredentials(in SettingsInput) error {
 // the timer and syncs with the new account.
 func (c *Controller) accountChangedLocked() {
 	c.client, c.clientKey = nil, ""
-	if c.f.sync.fail == failBadCredentials {
+	if c.f.sync.fail == failBadCredentials || c.f.sync.fail == failSignedOut {
 		c.f.sync.fail = failNone
 	}
 	c.f.sync.badCredsNotified = false
+	if c.f.app.SignedOutNotified {
+		c.f.app.SignedOutNotified = false
+		c.goLocked(func(context.Context) { c.persistAppState() })
+	}
 	c.f.verifyResult, c.f.verifyOK = "", false
 	if !c.startSyncLocked() {
 		c.scheduleSyncLocked()

@@ -16,6 +16,13 @@ type State struct {
 	Menu     Menu
 	Backups  BackupsPanel
 	Settings SettingsPanel
+	SignIn   SignInPanel
+
+	// KeepAwake is why the Mac should neither nap the app nor idle-sleep
+	// now ("Syncing with ESP", "Backing up Stocksync's data"); "" when
+	// nothing long runs. The frontend holds a power assertion
+	// (NSProcessInfo beginActivityWithOptions:reason:) while it is set.
+	KeepAwake string
 }
 
 // Icon is a status icon variant.
@@ -62,6 +69,12 @@ type Menu struct {
 	LoginChecked bool
 	LoginEnabled bool
 	LoginNote    string
+
+	// SignIn is "Sign in to ESP…", or "Sign in again…" once ESP ended the
+	// session; ShowSignIn is false where there is nothing to sign in to
+	// (the built-in demo server). Clicking it calls OpenSignIn.
+	SignIn     MenuItem
+	ShowSignIn bool
 }
 
 // MenuItem is a clickable menu item.
@@ -115,6 +128,9 @@ type BackupsPanel struct {
 	// ScheduleText describes it.
 	Schedule     reminder.Schedule
 	ScheduleText string
+	// Schedules are the reminder popup's items, the current one selected;
+	// pass the picked one's Value to ChooseSchedule.
+	Schedules []Choice
 
 	// Methods are the four backup methods of the guide, in the guide's
 	// order: Time Machine, cloud folder, external drive, manual copy.
@@ -171,17 +187,23 @@ type Method struct {
 	Name    string
 	InPlace bool
 	Detail  string
+	// Line is what the window shows: Name with a check mark when in place.
+	Line string
 }
 
 // SettingsPanel is the Settings window. Secrets are never shown back: only
 // whether each one is stored.
 type SettingsPanel struct {
-	Username        string
-	HasPassword     bool
-	HasAPIKey       bool
-	HasAPISecret    bool
-	Server          string // config.ServerProduction, ServerSandbox, ServerDemo or ServerCustom
-	IntervalMinutes int    // 0 means automatic sync is off
+	Username     string
+	HasPassword  bool
+	HasAPIKey    bool
+	HasAPISecret bool
+	Server       string // config.ServerProduction, ServerSandbox, ServerDemo or ServerCustom
+	// Servers are the server popup's items, Server selected; "Custom" is
+	// among them only when the settings file names one. Save the picked
+	// one's Value as SettingsInput.Server.
+	Servers         []Choice
+	IntervalMinutes int // 0 means automatic sync is off
 	// CredentialsNote explains where credentials come from when that is not
 	// the keychain, or why they cannot be read; "" otherwise.
 	CredentialsNote string
@@ -198,6 +220,22 @@ type SettingsPanel struct {
 	// NotificationsNote says why notifications cannot be shown; "" when
 	// the last one went out.
 	NotificationsNote string
+
+	// SignIn is the "Sign in to ESP…" button (see Menu.SignIn).
+	SignIn     MenuItem
+	ShowSignIn bool
+}
+
+// SignInPanel is the "Sign in to ESP" window: a web view on SignInPage()
+// whose cookies go to CompleteSignIn after each page load.
+type SignInPanel struct {
+	// Title is the window's title.
+	Title string
+	// Status says what to do or what happened ("Sign in to ESP below…",
+	// "Signed in — syncing"); Error is why the session could not be kept,
+	// "" when nothing went wrong.
+	Status string
+	Error  string
 }
 
 // String renders the state for debugging and test failure messages.

@@ -24,9 +24,10 @@ func (c *Controller) canSyncLocked() bool {
 }
 
 // startSyncLocked starts a sync unless one runs or none is possible; it
-// reports whether it started one.
+// reports whether it started one. While signed out of ESP no sync starts:
+// it would only fail again; signing in starts one.
 func (c *Controller) startSyncLocked() bool {
-	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil {
+	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil || activeFailure(c.f) == failSignedOut {
 		return false
 	}
 	if c.syncTimer != nil {
@@ -103,6 +104,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	c.readDB(context.WithoutCancel(ctx), true)
 
 	var notes []notify.Notification
+	persist := false // app-state.json changed
 	c.mu.Lock()
 	c.f.sync.running = false
 	c.f.sync.progress = syncer.Progress{}
@@ -112,11 +114,18 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	case err == nil || errors.Is(err, syncer.ErrPartial):
 		c.f.sync.fail, c.f.sync.failMsg = failNone, ""
 		c.f.sync.badCredsNotified = false
+		if c.f.app.SignedOutNotified {
+			c.f.app.SignedOutNotified, persist = false, true
+		}
 		c.startThumbsLocked()
 	case ctx.Err() != nil:
 		// Closing: nothing to tell.
 	case errors.Is(err, secrets.ErrNotFound):
 		c.f.creds = credFacts{note: c.f.creds.note}
+	case errors.Is(err, esp.ErrSignedOut):
+		var n []notify.Notification
+		n, persist = c.signedOutLocked()
+		notes = append(notes, n...)
 	case errors.Is(err, esp.ErrBadCredentials):
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
 		if !c.f.sync.badCredsNotified {
@@ -137,6 +146,9 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	c.scheduleSyncLocked()
 	c.publishLocked()
 	c.mu.Unlock()
+	if persist {
+		c.persistAppState()
+	}
 	c.notify(ctx, notes...)
 }
 

@@ -99,6 +99,8 @@ func failureText(now time.Time, kind failKind, reason string, at time.Time) stri
 		return textSignInFailed
 	case failHeld:
 		return textHeldElsewhere
+	case failSignedOut:
+		return textSignedOutLine
 	}
 	return "Sync failed " + ago(now, at) + ": " + reason
 }

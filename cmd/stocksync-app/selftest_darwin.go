@@ -1,0 +1,85 @@
+//go:build darwin
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/stocksync/stocksync/core/app"
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/version"
+	"github.com/stocksync/stocksync/darwin"
+)
+
+// selfTestMax bounds the whole self-test: a step that hangs is reported as
+// failed instead of keeping CI waiting. Not a speed requirement.
+const selfTestMax = 10 * time.Minute
+
+// selfTestRun is one --self-test: a temporary data folder set up for the
+// demo server, and the steps so far.
+type selfTestRun struct {
+	st      *app.SelfTest
+	root    string
+	folders app.SelfTestFolders
+	quitAt  time.Time
+}
+
+func newSelfTestRun() (*selfTestRun, error) {
+	root, err := os.MkdirTemp("", "stocksync-self-test-")
+	if err != nil {
+		return nil, err
+	}
+	f, err := app.PrepareSelfTest(root)
+	if err != nil {
+		os.RemoveAll(root)
+		return nil, err
+	}
+	return &selfTestRun{st: &app.SelfTest{Version: version.Version, DataDir: f.Data.Root}, root: root, folders: f}, nil
+}
+
+// started records the status item and the controller's start.
+func (r *selfTestRun) started(err error) {
+	r.st.Step("status item and controller start", func() (string, error) { return "", err })
+}
+
+// run runs the frontend's steps, then quits through the normal path: Quit
+// in the menu, applicationShouldTerminate:, onExit (finish).
+func (r *selfTestRun) run(ctx context.Context, f *darwin.Frontend, ctrl *app.Controller, login loginitem.Manager, n *darwin.Notifier) {
+	ctx, cancel := context.WithTimeout(ctx, selfTestMax)
+	defer cancel()
+	go func() {
+		<-ctx.Done()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			r.st.Step("time limit", func() (string, error) { return "", fmt.Errorf("the self-test ran past %s", selfTestMax) })
+			f.Quit()
+		}
+	}()
+	f.SelfTest(ctx, r.st, ctrl, login, n)
+	r.quitAt = time.Now()
+	ctrl.Quit() // EffectQuit: the same path as the menu's Quit
+}
+
+// finish records how quitting went, prints the report on standard output,
+// removes the temporary folder and exits: 0 when every step worked, 1
+// otherwise. It runs in onExit.
+func (r *selfTestRun) finish(stoppedInTime bool) {
+	r.st.Step("quit", func() (string, error) {
+		switch {
+		case r.quitAt.IsZero():
+			return "", errors.New("the app quit before the self-test asked it to")
+		case !stoppedInTime:
+			return "", errors.New("the services did not stop in time")
+		}
+		return fmt.Sprintf("terminated %d ms after Quit", time.Since(r.quitAt).Milliseconds()), nil
+	})
+	rep := r.st.Report()
+	if err := rep.WriteJSON(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "stocksync self-test: write the report:", err)
+	}
+	os.RemoveAll(r.root)
+	os.Exit(rep.ExitCode())
+}

@@ -1,0 +1,45 @@
+package app
+
+import "github.com/stocksync/stocksync/core/notify"
+
+// Words of signing in, the signed-out state, start-up and keeping the Mac
+// awake (text.go holds the rest).
+
+const (
+	textSignInItem    = "Sign in to ESP…"
+	textSignInAgain   = "Sign in again…"
+	textSignedOutLine = "Signed out of ESP — choose Sign in again…"
+	textSignInTitle   = "Sign in to ESP"
+	textSignInStatus  = "Sign in to ESP below. Stocksync keeps only the session, in the keychain, and syncs once you are signed in."
+	textSignInAgainSt = "ESP ended the session. Sign in again below; nothing on this Mac was changed."
+	textSignedInSt    = "Signed in — syncing."
+	textKeepSyncing   = "Syncing with ESP"
+	textKeepBackingUp = "Backing up Stocksync's data"
+	textStarting      = "Starting…"
+	noteIDSignedOut   = "signed-out"
+)
+
+// signedOutNote is the one notification after ESP ended the session.
+func signedOutNote() notify.Notification {
+	return notify.Notification{
+		ID:    noteIDSignedOut,
+		Title: "Signed out of ESP",
+		Body:  "ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then and nothing on this Mac was changed.",
+	}
+}
+
+// signInNotKept is why a completed sign-in could not be stored.
+func signInNotKept(err error) string {
+	return "Signed in, but Stocksync could not keep the session: " + err.Error()
+}
+
+// StartingMenu is the menu to show before the controller runs: the status
+// icon, "Starting…" and Quit work at once, so the app is never an invisible
+// status item while the database opens.
+func StartingMenu() Menu {
+	return Menu{
+		Tooltip:      tooltip(textStarting),
+		SyncItem:     MenuItem{Title: textStarting},
+		LoginEnabled: false,
+	}
+}

@@ -1,0 +1,71 @@
+//go:build darwin
+
+package darwin
+
+import (
+	"context"
+
+	"github.com/progrium/darwinkit/macos/appkit"
+
+	"github.com/stocksync/stocksync/core/app"
+)
+
+// Frontend is the app's status item, its menu and its windows. Start shows
+// the status item at once; Run connects a controller to it.
+type Frontend struct {
+	menu   *menu
+	panels *panels
+	awake  keepAwake
+
+	terminationOK bool // applicationShouldTerminate: is in place
+}
+
+// Start shows the status icon and a menu saying "Starting…" whose Quit
+// works, before the data folder and database are opened, so the app is
+// never an invisible status item. It also puts the app's answer to
+// applicationShouldTerminate: in place (Quit, logout and shutdown stop the
+// services without freezing the menu). Call it first in systray's onReady
+// goroutine (never from the main thread: systray setters wait for it).
+func Start() *Frontend {
+	f := &Frontend{menu: newMenu(app.StartingMenu())}
+	go f.menu.clicks(context.Background())
+	done := make(chan bool, 1)
+	onMain(func() { done <- installTermination() })
+	f.terminationOK = <-done
+	return f
+}
+
+// TerminationHandled reports whether applicationShouldTerminate: is the
+// app's (so Quit does not wait on the main thread).
+func (f *Frontend) TerminationHandled() bool { return f.terminationOK }
+
+// Run connects ctrl: every snapshot is rendered, every click becomes an
+// intent, every effect is carried out, the Mac is kept awake while a sync
+// or backup runs (State.KeepAwake), and waking from sleep calls ctrl.Woke.
+// It returns once all that is running; it stops when ctx ends or ctrl
+// closes. From any goroutine but the main thread.
+func (f *Frontend) Run(ctx context.Context, ctrl *app.Controller) {
+	f.panels = &panels{ctrl: ctrl}
+	// Effects emitted while nobody listens are dropped: listen before the
+	// menu forwards clicks to the controller.
+	go ctrl.Effects(ctx, func(e app.Effect) { effect(ctrl, f.panels, e) })
+	f.menu.ctrl.Store(ctrl)
+	go ctrl.Watch(ctx, func(s app.State) {
+		f.menu.render(s.Menu)
+		f.panels.update(s)
+		f.awake.set(s.KeepAwake)
+	})
+	onMain(func() { observeWake(ctrl.Woke) })
+}
+
+// Fatal tells the user why the app cannot run, in an alert in front of
+// other apps' windows, then quits through the normal path. From any
+// goroutine but the main thread.
+func (f *Frontend) Fatal(title, message string) {
+	showAlert(title, message, true, func(appkit.ModalResponse) { quit() })
+}
+
+// Quit ends sheets, pickers and alerts and terminates the app; the
+// services stop while the menu stays responsive. It always works, however
+// often it is called. From any goroutine.
+func (f *Frontend) Quit() { quit() }
