@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,17 +25,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 	root.SetErr(&errb)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
-	code := 0
-	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-			errb.WriteString(ee.msg)
-		} else {
-			code = 1
-			errb.WriteString(err.Error())
-		}
-	}
+	code := finish(&errb, err, false)
 	return out.String(), errb.String(), code
 }
 

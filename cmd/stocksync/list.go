@@ -20,7 +20,7 @@ func newListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:       "list batches|files|reviews|pending|edits",
 		Short:     "List what is in the local database",
-		Args:      cobra.ExactArgs(1),
+		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: []string{"batches", "files", "reviews", "pending", "edits"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // cobraUsagePrefixes are the beginnings of the errors cobra and pflag return
@@ -23,4 +27,91 @@ func isCobraUsageError(err error) bool {
 		}
 	}
 	return false
+}
+
+// guardCommandLine applies the command-line rules every command shares to
+// the whole tree under root, so a command added later gets them too:
+//
+//   - an empty or whitespace-only argument or flag value is a usage error
+//     (exit 2) naming it, checked before the command runs: an empty value
+//     never silently selects a default (`restore ""`, `--data-dir ""`);
+//   - cobra's argument errors ("accepts 1 arg(s)") and pflag's flag errors
+//     (unknown flag, bad number) are usage errors with a pointer to --help.
+func guardCommandLine(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError(fmt.Sprintf("%v (see `%s --help`)", err, c.CommandPath()))
+	})
+	walkCommands(root, func(c *cobra.Command) {
+		if args := c.Args; args != nil {
+			c.Args = func(c *cobra.Command, a []string) error {
+				if err := args(c, a); err != nil {
+					return usageError(fmt.Sprintf("%v (see `%s --help`)", err, c.CommandPath()))
+				}
+				return nil
+			}
+		}
+		if run := c.RunE; run != nil {
+			c.RunE = func(c *cobra.Command, a []string) error {
+				if err := checkNotBlank(c, a); err != nil {
+					return err
+				}
+				return run(c, a)
+			}
+		} else if run := c.Run; run != nil {
+			c.Run = nil
+			c.RunE = func(c *cobra.Command, a []string) error {
+				if err := checkNotBlank(c, a); err != nil {
+					return err
+				}
+				run(c, a)
+				return nil
+			}
+		}
+	})
+}
+
+// walkCommands calls fn for c and every command below it.
+func walkCommands(c *cobra.Command, fn func(*cobra.Command)) {
+	fn(c)
+	for _, sub := range c.Commands() {
+		walkCommands(sub, fn)
+	}
+}
+
+// checkNotBlank refuses empty or whitespace-only arguments and flag values.
+func checkNotBlank(c *cobra.Command, args []string) error {
+	for i, a := range args {
+		if strings.TrimSpace(a) == "" {
+			what := "is empty"
+			if a != "" {
+				what = "is only spaces"
+			}
+			return usageError(fmt.Sprintf("argument %d of `%s` %s: give a value (see `%s --help`)", i+1, c.CommandPath(), what, c.CommandPath()))
+		}
+	}
+	var bad error
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if bad != nil {
+			return
+		}
+		vals := []string{f.Value.String()}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			if vals = sv.GetSlice(); len(vals) == 0 {
+				vals = []string{""}
+			}
+		}
+		for _, v := range vals {
+			if strings.TrimSpace(v) == "" {
+				what := "is empty"
+				if v != "" {
+					what = "is only spaces"
+				}
+				bad = usageError(fmt.Sprintf("--%s %s: give a value, or leave the flag out to use the default (see `%s --help`)", f.Name, what, c.CommandPath()))
+				return
+			}
+		}
+	})
+	return bad
 }
