@@ -1,8 +1,22 @@
 package reminder
 
-import "time"
+import (
+	"runtime"
+	"time"
+)
 
-// AtRisk counts what exists only on this Mac since the last verified backup.
+// ThisComputer is how text names the machine Stocksync runs on: "this Mac"
+// on macOS, "this computer" elsewhere (the CLI runs on Linux too).
+var ThisComputer = thisComputer(runtime.GOOS)
+
+func thisComputer(goos string) string {
+	if goos == "darwin" {
+		return "this Mac"
+	}
+	return "this computer"
+}
+
+// AtRisk counts what exists only on this computer since the last verified backup.
 type AtRisk struct {
 	PendingUploads int // files added but not yet uploaded, with their metadata
 	LocalEdits     int // metadata edits not yet sent to ESP
@@ -15,7 +29,8 @@ func (a AtRisk) Total() int {
 }
 
 // Describe says what is at risk: "37 pending uploads and 5 edits exist only
-// on this Mac." It is "" when nothing is.
+// on this Mac." ("this computer" off macOS: ThisComputer). It is "" when
+// nothing is.
 func (a AtRisk) Describe() string {
 	var items []string
 	if a.PendingUploads > 0 {
@@ -34,7 +49,7 @@ func (a AtRisk) Describe() string {
 	if len(items) == 1 && a.Total() == 1 {
 		verb = "exists"
 	}
-	return joinList(items) + " " + verb + " only on this Mac."
+	return joinList(items) + " " + verb + " only on " + ThisComputer + "."
 }
 
 // Input is everything the policy looks at.
