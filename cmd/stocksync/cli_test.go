@@ -137,6 +137,21 @@ func TestBadPasswordExitCode(t *testing.T) {
 	}
 }
 
+func TestPlural(t *testing.T) {
+	for _, tc := range []struct {
+		n          int
+		word, want string
+	}{
+		{1, "keyword", "1 keyword"}, {2, "keyword", "2 keywords"}, {0, "request", "0 requests"},
+		{1, "request", "1 request"}, {1, "batch", "1 batch"}, {3, "batch", "3 batches"},
+		{1200, "file", "1,200 files"}, {2, "pending upload", "2 pending uploads"},
+	} {
+		if got := plural(tc.n, tc.word); got != tc.want {
+			t.Errorf("plural(%d, %q) = %q, want %q", tc.n, tc.word, got, tc.want)
+		}
+	}
+}
+
 func TestNum(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500"} {
 		if got := num(n); got != want {
