@@ -14,6 +14,7 @@ var _ = register(newEditCmd)
 
 func newEditCmd() *cobra.Command {
 	var title, description, keywords string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "edit FILE-ID",
 		Short: "Change the title, description or keywords of a file not yet submitted",
@@ -21,6 +22,8 @@ func newEditCmd() *cobra.Command {
 The edit is kept on this machine (it is part of every backup) and sent to ESP by
 ` + "`stocksync sync --push`" + ` or when "Send local changes to ESP" is on.`,
 		Args: cobra.ExactArgs(1),
+		Example: `  stocksync edit 80000123 --title "Fog over the river at dawn"
+  stocksync edit 80000123 --keywords "fog, river, dawn, mist" --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			if !f.Changed("title") && !f.Changed("description") && !f.Changed("keywords") {
@@ -47,12 +50,16 @@ The edit is kept on this machine (it is part of every backup) and sent to ESP by
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this machine (%s); `stocksync sync --push` sends it to ESP.\n", saved.ContributionID, saved.State)
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), saved)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this machine (%s); `stocksync sync --push` sends it to ESP.\n", termSafe(saved.ContributionID), saved.State)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
 	cmd.Flags().StringVar(&description, "description", "", "new description (ESP caption)")
 	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the saved edit as JSON, in the shape of `stocksync list edits --json`")
 	return cmd
 }

@@ -53,6 +53,10 @@ func (b *progressBar) Set(n int) {
 	}
 }
 
+// Clear erases the bar's line so a message can be printed on a clean line;
+// the next Set draws the bar again below it.
+func (b *progressBar) Clear() { b.Finish() }
+
 // Finish erases the bar's line.
 func (b *progressBar) Finish() {
 	b.mu.Lock()
