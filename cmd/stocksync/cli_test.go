@@ -159,3 +159,22 @@ func TestNum(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12 item 14: `demo --batches 0` said 0 and synced 10. Sizes outside
+// what the demo can do are refused before anything starts.
+func TestDemoSizesAreChecked(t *testing.T) {
+	for _, argv := range [][]string{
+		{"demo", "--batches", "0"}, {"demo", "--batches", "-3"}, {"demo", "--batches", "100000000"},
+		{"demo", "--files", "0"}, {"demo", "--latency", "-1s"}, {"demo", "--latency", "1h"},
+	} {
+		_, errs, code := runCLI(t, argv...)
+		if code != exitUsage || !strings.Contains(errs, argv[1]) {
+			t.Errorf("%q: exit %d, %q; want %d naming %s", argv, code, errs, exitUsage, argv[1])
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "demo")
+	out, errs, code := runCLI(t, "--data-dir", dir, "demo", "--batches", "2", "--files", "2", "--latency", "0")
+	if code != 0 || !strings.Contains(out, "(2 batches,") || !strings.Contains(out, "1. First sync: 2 batches listed") {
+		t.Errorf("demo --batches 2: exit %d, %s\n%s", code, errs, out)
+	}
+}
