@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -176,5 +177,40 @@ func TestDemoSizesAreChecked(t *testing.T) {
 	out, errs, code := runCLI(t, "--data-dir", dir, "demo", "--batches", "2", "--files", "2", "--latency", "0")
 	if code != 0 || !strings.Contains(out, "(2 batches,") || !strings.Contains(out, "1. First sync: 2 batches listed") {
 		t.Errorf("demo --batches 2: exit %d, %s\n%s", code, errs, out)
+	}
+}
+
+func TestLinkRecordsALocalFilePath(t *testing.T) {
+	srv, dir := cliServer(t, espfake.Options{Seed: 13, Batches: 1, FilesPerBatch: 2})
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync: exit %d: %s", code, errs)
+	}
+	id := srv.ContributionIDs(srv.BatchIDs()[0])[0]
+	orig := filepath.Join(t.TempDir(), "fog-0142.jpg")
+	os.WriteFile(orig, []byte("jpeg"), 0o600)
+	if out, _, code := runCLI(t, "--data-dir", dir, "link", id); code != 0 || !strings.Contains(out, "No local file path") {
+		t.Errorf("before: exit %d, %q", code, out)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", dir, "link", id, orig); code != 0 {
+		t.Fatalf("link: exit %d: %s", code, errs)
+	}
+	out, _, _ := runCLI(t, "--data-dir", dir, "link", id, "--json")
+	var l linkJSON
+	if err := json.Unmarshal([]byte(out), &l); err != nil || l.Path != orig || l.FileID != id {
+		t.Errorf("link --json: %q, %v", out, err)
+	}
+	out, _, _ = runCLI(t, "--data-dir", dir, "status", "--json")
+	var s statusJSON
+	if json.Unmarshal([]byte(out), &s); s.Summary.AtRisk.LocalPaths != 1 {
+		t.Errorf("status counts %d local file paths, want 1", s.Summary.AtRisk.LocalPaths)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", dir, "link", "99999999", orig); code == 0 || !strings.Contains(errs, "not in the local portfolio") {
+		t.Errorf("unknown file: exit %d, %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", dir, "link", id, filepath.Join(t.TempDir(), "missing.jpg")); code == 0 || !strings.Contains(errs, "no such file") {
+		t.Errorf("missing original: exit %d, %q", code, errs)
+	}
+	if _, _, code := runCLI(t, "--data-dir", dir, "link", id, t.TempDir()); code != exitUsage {
+		t.Errorf("a folder as the original: exit %d", code)
 	}
 }

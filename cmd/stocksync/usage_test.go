@@ -27,6 +27,8 @@ var sampleArgs = map[string][]string{
 	"stocksync config set":          []string{"concurrency", "4"},
 	"stocksync completion bash":     nil,
 	"stocksync help":                []string{"status"},
+	"stocksync link":                []string{"80000123", "/tmp/fog.jpg"},
+	"stocksync config unset":        []string{"concurrency"},
 }
 
 // allCommands is every runnable command of the real tree, with its path
@@ -56,12 +58,18 @@ func TestBlankValuesAreUsageErrors(t *testing.T) {
 		words := strings.Fields(path)[1:]
 		args := sampleArgs[path]
 		var flags []*pflag.Flag
-		c.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f) })
-		c.InheritedFlags().VisitAll(func(f *pflag.Flag) {
-			if c.Flags().Lookup(f.Name) == nil {
+		seen := map[string]bool{}
+		add := func(f *pflag.Flag) {
+			if !seen[f.Name] {
+				seen[f.Name] = true
 				flags = append(flags, f)
 			}
-		})
+		}
+		c.LocalFlags().VisitAll(add)
+		c.InheritedFlags().VisitAll(add)
+		if !seen["data-dir"] || !seen["debug"] {
+			t.Errorf("%s: the global flags were not found", path)
+		}
 		for _, f := range flags {
 			if f.Name == "help" {
 				continue
