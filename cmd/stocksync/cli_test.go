@@ -19,14 +19,20 @@ import (
 // the exit code main would use.
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return runCLIContext(t, context.Background(), args...)
+}
+
+// runCLIContext is runCLI under ctx; a cancelled ctx is a Ctrl-C.
+func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
+	t.Helper()
 	g = globals{}
 	root := newRootCmd()
 	var out, errb bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errb)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	code := finish(&errb, err, false)
+	err := root.ExecuteContext(ctx)
+	code := finish(&errb, err, ctx.Err() != nil)
 	return out.String(), errb.String(), code
 }
 
