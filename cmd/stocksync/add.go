@@ -91,20 +91,20 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOverrides, as
 		}
 		p, warnings, err := addOne(ctx, db, arg, o)
 		for _, w := range warnings {
-			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", arg, w)
+			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", termSafe(arg), termSafe(w))
 		}
 		if err != nil {
 			failed++
-			fmt.Fprintf(errOut, "stocksync: %v\n", err)
+			fmt.Fprintf(errOut, "stocksync: %s\n", termSafe(err.Error()))
 			continue
 		}
 		ids = append(ids, p.ID)
 		if !asJSON {
 			shown := "no title"
 			if p.Title != "" {
-				shown = "“" + p.Title + "”"
+				shown = "“" + termSafe(p.Title) + "”"
 			}
-			fmt.Fprintf(out, "added %s — %s · %s\n", arg, shown, plural(len(p.Keywords), "keyword"))
+			fmt.Fprintf(out, "added %s — %s · %s\n", termSafe(arg), shown, plural(len(p.Keywords), "keyword"))
 		}
 	}
 	if asJSON {

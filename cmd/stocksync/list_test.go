@@ -2,7 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -137,4 +142,35 @@ func TestListEmptyFiltersAndCase(t *testing.T) {
 	if !strings.Contains(out, "States are pending, in_review") {
 		t.Errorf("unknown status: %q", out)
 	}
+}
+
+// Issue 12 item 9: file names with escape sequences were printed raw by add.
+func TestAddIsTerminalSafe(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	pics := t.TempDir()
+	name := filepath.Join(pics, "evil\x1b[31m\nname.jpg")
+	if err := os.WriteFile(name, tinyJPEG(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(pics, "gone\x1b]0;owned\x07.jpg")
+	out, errs, _ := runCLI(t, "--data-dir", dir, "add", "--title", "Leaf\x1b[2J", name, missing)
+	assertTerminalSafe(t, "add", out+errs)
+	if !strings.Contains(out, "evil� name.jpg") || !strings.Contains(errs, "gone�.jpg") {
+		t.Errorf("add output:\n%s\n%s", out, errs)
+	}
+	out, _, _ = runCLI(t, "--data-dir", dir, "list", "pending")
+	assertTerminalSafe(t, "list pending", out)
+	out, _, _ = runCLI(t, "--data-dir", dir, "list", "pending", "--json")
+	var ps []store.PendingUpload
+	if err := json.Unmarshal([]byte(out), &ps); err != nil || len(ps) != 1 || ps[0].Path != name {
+		t.Errorf("list pending --json: %q, %v", out, err)
+	}
+}
+
+func tinyJPEG(t *testing.T) []byte {
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -77,7 +77,7 @@ func newStatusCmd() *cobra.Command {
 }
 
 func printStatus(w io.Writer, s statusJSON, now time.Time) {
-	fmt.Fprintf(w, "Data folder:   %s\n", s.DataDir)
+	fmt.Fprintf(w, "Data folder:   %s\n", termSafe(s.DataDir))
 	if !s.Exists {
 		fmt.Fprintln(w, "Nothing synced yet. Run `stocksync login` then `stocksync sync`, or try `stocksync demo`.")
 		return
