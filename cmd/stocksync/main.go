@@ -44,16 +44,12 @@ func finish(w io.Writer, err error, interrupted bool) int {
 	return code
 }
 
-// errorText makes an error message safe for a terminal (errors often quote
-// ESP's or a file's text) and drops a trailing ": not found" that only
+// errorText makes an error message one terminal-safe line (errors often
+// quote ESP's or a file's text) and drops a trailing ": not found" that only
 // repeats what the message already says ("file 8000 is not in the local
 // portfolio: not found").
 func errorText(msg string) string {
-	lines := strings.Split(msg, "\n")
-	for i, l := range lines {
-		lines[i] = termSafe(l)
-	}
-	msg = strings.Join(lines, "\n")
+	msg = termSafe(strings.TrimSpace(msg)) // one line, as docs/cli.md promises
 	for _, tail := range []string{": not found", ": no rows in result set", ": sql: no rows in result set"} {
 		if t := strings.TrimSuffix(msg, tail); t != msg && strings.Contains(strings.ToLower(t), "not ") {
 			msg = t
