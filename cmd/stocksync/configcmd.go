@@ -216,7 +216,7 @@ value as JSON, or without KEY the whole settings object as config.json holds it
 }
 
 func newConfigSetCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Change one setting",
 		Example: `  stocksync config set push_local_changes true
@@ -248,6 +248,10 @@ func newConfigSetCmd() *cobra.Command {
 			}, f)
 		},
 	}
+	// Everything after KEY is the value, so a negative number
+	// (requests_per_second -1) is not taken for a flag.
+	cmd.Flags().SetInterspersed(false)
+	return cmd
 }
 
 func newConfigUnsetCmd() *cobra.Command {

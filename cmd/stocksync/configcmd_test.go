@@ -63,6 +63,9 @@ func TestConfigGetSet(t *testing.T) {
 		t.Errorf("set: exit %d, %q %q", code, out, errs)
 	}
 	run("config", "set", "backup.keep", "3")
+	if out, errs, code := run("config", "set", "requests_per_second", "-1"); code != 0 || out != "requests_per_second = -1\n" {
+		t.Errorf("a negative value: exit %d, %q %q", code, out, errs)
+	}
 	c, err := config.Load(filepath.Join(dir, "config.json"))
 	if err != nil || !c.PushLocalChanges || c.Backup.Keep != 3 {
 		t.Errorf("saved %+v, %v", c, err)

@@ -181,7 +181,7 @@ func listFiles(cmd *cobra.Command, db *store.DB, reviews bool, batch, status str
 		if reviews {
 			for _, r := range c.Reviews {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termSafe(c.ID), r.ReviewedAt.Format("2006-01-02"), termSafe(r.Outcome),
-					termSafe(strings.Join(r.Reasons, ", ")), clip(termSafe(r.Notes), 60))
+					clip(termSafe(strings.Join(r.Reasons, ", ")), 40), clip(termSafe(r.Notes), 60))
 			}
 			return nil
 		}

@@ -88,14 +88,14 @@ why; queued ones are tried again later), 4 another process is downloading.`,
 				return err
 			}
 			dl := &thumbs.Downloader{DB: db, Fetch: client, Dir: d.Thumbnails(), Workers: cfg.Concurrency}
+			var bar *progressBar
 			if !background && !asJSON && s.ThumbnailsQueued > 0 && isTerminal(os.Stderr) {
-				bar := newProgressBar(cmd.ErrOrStderr(), os.Stderr, s.ThumbnailsQueued, "Thumbnails")
+				bar = newProgressBar(cmd.ErrOrStderr(), os.Stderr, s.ThumbnailsQueued, "Thumbnails")
 				dl.Progress = func(st thumbs.Stats) { bar.Set(st.Done + st.Failed) }
-				defer bar.Finish()
 			}
 			err = dl.Drain(ctx)
-			if dl.Progress != nil {
-				dl.Progress(dl.Stats())
+			if bar != nil {
+				bar.Finish() // before anything else is printed
 			}
 			if err != nil {
 				return fmt.Errorf("download thumbnails: %w", err)

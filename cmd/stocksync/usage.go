@@ -108,7 +108,7 @@ func checkNotBlank(c *cobra.Command, args []string) error {
 				if v != "" {
 					what = "is only spaces"
 				}
-				bad = usageError(fmt.Sprintf("--%s %s: give a value, or leave the flag out to use the default (see `%s --help`)", f.Name, what, c.CommandPath()))
+				bad = usageError(fmt.Sprintf("--%s %s: give a value, or leave the flag out (see `%s --help`)", f.Name, what, c.CommandPath()))
 				return
 			}
 		}
