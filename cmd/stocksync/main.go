@@ -16,7 +16,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd().ExecuteContext(ctx)
+	root := newRootCmd()
+	root.SetOut(safeWriter{os.Stdout})
+	root.SetErr(safeWriter{os.Stderr})
+	err := root.ExecuteContext(ctx)
 	interrupted := ctx.Err() != nil
 	stop()
 	os.Exit(finish(os.Stderr, err, interrupted))

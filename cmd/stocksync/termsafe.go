@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -151,4 +153,58 @@ func stringEnd(s string) int {
 		}
 	}
 	return len(s)
+}
+
+// safeWriter is the last line of defence behind termSafe: everything the
+// commands print on standard output and standard error goes through it, so
+// a table or message that forgot termSafe (or a command added later) still
+// cannot send an escape sequence or control character to the terminal. It
+// keeps newlines, tabs, carriage returns and the one sequence the progress
+// line uses (ESC[K, erase to the end of the line), and replaces every other
+// C0/C1 control character and DEL with U+FFFD. --json output is unaffected:
+// encoding/json never writes those characters raw.
+type safeWriter struct{ w io.Writer }
+
+const eraseLine = "\x1b[K"
+
+func (s safeWriter) Write(p []byte) (int, error) {
+	if safeBytes(p) {
+		return s.w.Write(p)
+	}
+	var b bytes.Buffer
+	b.Grow(len(p) + 8)
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\n' || c == '\t' || c == '\r' || c >= 0x20 && c < 0x7f:
+			b.WriteByte(c)
+		case c == 0x1b && bytes.HasPrefix(p[i:], []byte(eraseLine)):
+			b.WriteString(eraseLine)
+			i += len(eraseLine) - 1
+		case c == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] < 0xa0: // a C1 control
+			b.WriteRune(utf8.RuneError)
+			i++
+		case c >= 0x80:
+			b.WriteByte(c)
+		default:
+			b.WriteRune(utf8.RuneError)
+		}
+	}
+	if _, err := s.w.Write(b.Bytes()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// safeBytes reports whether p needs no change.
+func safeBytes(p []byte) bool {
+	for i, c := range p {
+		if c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0x7f {
+			return false
+		}
+		if c == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] < 0xa0 {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTermSafe(t *testing.T) {
 	for in, want := range map[string]string{
@@ -44,4 +47,22 @@ func FuzzTermSafe(f *testing.F) {
 			t.Fatalf("termSafe is not idempotent on %q", s)
 		}
 	})
+}
+
+func TestSafeWriter(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain table\tcell\n":            "plain table\tcell\n",
+		"\rSyncing  45% 1/2\x1b[K":       "\rSyncing  45% 1/2\x1b[K",
+		"title \x1b[31mred\x1b[0m\n":     "title �[31mred�[0m\n",
+		"bell\x07 nul\x00 del\x7f":       "bell� nul� del�",
+		"c1 \u009b31m, é and 東京 stay\n":  "c1 �31m, é and 東京 stay\n",
+		"osc \x1b]8;;http://x\x07link\n": "osc �]8;;http://x�link\n",
+		"{\"title\": \"\\u001b[31m\"}\n": "{\"title\": \"\\u001b[31m\"}\n",
+	} {
+		var b strings.Builder
+		n, err := safeWriter{&b}.Write([]byte(in))
+		if err != nil || n != len(in) || b.String() != want {
+			t.Errorf("Write(%q) = %d, %v, wrote %q; want %q", in, n, err, b.String(), want)
+		}
+	}
 }
