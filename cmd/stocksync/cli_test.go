@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,5 +219,46 @@ func TestLinkRecordsALocalFilePath(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "--data-dir", dir, "link", id, t.TempDir()); code != exitUsage {
 		t.Errorf("a folder as the original: exit %d", code)
+	}
+}
+
+// Issue 12 item 6 (values): edit refused nothing ESP refuses later. Each
+// is now a usage error naming the limit, and nothing is stored.
+func TestEditRefusesWhatESPRefuses(t *testing.T) {
+	srv, dir := cliServer(t, espfake.Options{Seed: 14, Batches: 1, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}})
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync: exit %d: %s", code, errs)
+	}
+	id := srv.ContributionIDs(srv.BatchIDs()[0])[0]
+	var kw []string
+	for i := range 5000 {
+		kw = append(kw, fmt.Sprintf("keyword%d", i))
+	}
+	many := strings.Join(kw, ", ")
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--title", strings.Repeat("x", 120<<10), "at most 255"},
+		{"--title", "two\nlines", "control character"},
+		{"--title", "\x1b[31mred", "control character"},
+		{"--title", "bad \xff", "not valid UTF-8"},
+		{"--description", strings.Repeat("d", 2001), "at most 2000"},
+		{"--keywords", many, "5000 keywords: ESP takes at most 50"},
+	} {
+		_, errs, code := runCLI(t, "--data-dir", dir, "edit", id, tc.flag, tc.value)
+		if code != exitUsage || !strings.Contains(errs, tc.want) || !strings.Contains(errs, tc.flag) {
+			t.Errorf("edit %s %.20q: exit %d, %q; want %d naming %q", tc.flag, tc.value, code, errs, exitUsage, tc.want)
+		}
+	}
+	out, _, _ := runCLI(t, "--data-dir", dir, "list", "edits", "--json")
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("refused edits were stored: %s", out)
+	}
+	out, errs, code := runCLI(t, "--data-dir", dir, "edit", id, "--title", "  Fog over the river  ", "--json")
+	var e struct {
+		FileID string `json:"file_id"`
+		Title  string `json:"title"`
+		State  string `json:"state"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.FileID != id || e.Title != "Fog over the river" || e.State != "waiting" {
+		t.Errorf("edit --json: exit %d, %q %q", code, out, errs)
 	}
 }

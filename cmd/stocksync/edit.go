@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/esplimits"
 	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -19,8 +21,12 @@ func newEditCmd() *cobra.Command {
 		Use:   "edit FILE-ID",
 		Short: "Change the title, description or keywords of a file not yet submitted",
 		Long: `Record a local edit of a file that is uploaded to ESP but not yet submitted.
-The edit is kept on this machine (it is part of every backup) and sent to ESP by
-` + "`stocksync sync --push`" + ` or when "Send local changes to ESP" is on.`,
+The edit is kept on this computer (it is part of every backup) and sent to ESP by
+` + "`stocksync sync --push`" + ` or when "Send local changes to ESP" is on.
+
+Values ESP refuses are refused here, naming the limit: a title of 1 to 255
+characters on one line, a description of at most 2,000 characters, at most 50
+keywords; no control characters or invalid UTF-8.`,
 		Args: cobra.ExactArgs(1),
 		Example: `  stocksync edit 80000123 --title "Fog over the river at dawn"
   stocksync edit 80000123 --keywords "fog, river, dawn, mist" --json`,
@@ -29,23 +35,36 @@ The edit is kept on this machine (it is part of every backup) and sent to ESP by
 			if !f.Changed("title") && !f.Changed("description") && !f.Changed("keywords") {
 				return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}
 			}
+			// Values ESP would refuse are refused here, before anything is
+			// stored: an edit must never wait only to be refused.
+			e := store.LocalEdit{ContributionID: args[0]}
+			if f.Changed("title") {
+				t := strings.TrimSpace(title)
+				if err := esplimits.Headline(t); err != nil {
+					return usageError("--title: " + err.Error())
+				}
+				e.Headline = &t
+			}
+			if f.Changed("description") {
+				d := strings.TrimSpace(description)
+				if err := esplimits.Caption(d); err != nil {
+					return usageError("--description: " + err.Error())
+				}
+				e.Caption = &d
+			}
+			if f.Changed("keywords") {
+				kw := filemeta.SplitKeywords(keywords)
+				if err := esplimits.Keywords(kw); err != nil {
+					return usageError("--keywords: " + err.Error())
+				}
+				e.Keywords = &kw
+			}
 			ctx := cmd.Context()
 			_, db, err := openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			e := store.LocalEdit{ContributionID: args[0]}
-			if f.Changed("title") {
-				e.Headline = &title
-			}
-			if f.Changed("description") {
-				e.Caption = &description
-			}
-			if f.Changed("keywords") {
-				kw := filemeta.SplitKeywords(keywords)
-				e.Keywords = &kw
-			}
 			saved, err := db.PutLocalEdit(ctx, e, time.Now())
 			if err != nil {
 				return err
