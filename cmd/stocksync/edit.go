@@ -69,10 +69,24 @@ keywords; no control characters or invalid UTF-8.`,
 			if err != nil {
 				return err
 			}
+			// Editing a conflicting edit again is the user's answer to the
+			// conflict: it goes back in the queue, based on the version of
+			// the file last synced.
+			wasConflict := saved.Conflict
+			if saved.State == store.EditConflict {
+				if saved, err = db.RequeueLocalEdit(ctx, saved.ContributionID, time.Now()); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), saved)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this machine (%s); `stocksync sync --push` sends it to ESP.\n", termSafe(saved.ContributionID), saved.State)
+			if wasConflict != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this computer and queued again (it was in conflict: %s); `stocksync sync --push` sends it to ESP.\n",
+					termSafe(saved.ContributionID), termSafe(wasConflict))
+				return nil
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this computer (%s); `stocksync sync --push` sends it to ESP.\n", termSafe(saved.ContributionID), saved.State)
 			return nil
 		},
 	}

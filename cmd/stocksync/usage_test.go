@@ -31,6 +31,29 @@ var sampleArgs = map[string][]string{
 	"stocksync config unset":        []string{"concurrency"},
 }
 
+// argsFor is sampleArgs[c], or else the fewest placeholder arguments c
+// accepts ("x", or its first valid argument), so that commands added later
+// are covered without an entry.
+func argsFor(c *cobra.Command) []string {
+	if a, ok := sampleArgs[c.CommandPath()]; ok {
+		return a
+	}
+	word := "x"
+	if len(c.ValidArgs) > 0 {
+		word = strings.Fields(c.ValidArgs[0])[0]
+	}
+	for n := 0; n <= 4; n++ {
+		a := make([]string, n)
+		for i := range a {
+			a[i] = word
+		}
+		if c.ValidateArgs(a) == nil {
+			return a
+		}
+	}
+	return nil
+}
+
 // allCommands is every runnable command of the real tree, with its path
 // words after "stocksync".
 func allCommands(t *testing.T) map[string]*cobra.Command {
@@ -56,7 +79,7 @@ func TestBlankValuesAreUsageErrors(t *testing.T) {
 	cases := 0
 	for path, c := range allCommands(t) {
 		words := strings.Fields(path)[1:]
-		args := sampleArgs[path]
+		args := argsFor(c)
 		var flags []*pflag.Flag
 		seen := map[string]bool{}
 		add := func(f *pflag.Flag) {
