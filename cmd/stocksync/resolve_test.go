@@ -52,7 +52,9 @@ func TestConflictLifecycle(t *testing.T) {
 		if err := srv.EditMetadata(b, id, esp.ContributionUpdate{Headline: &theirs}); err != nil {
 			t.Fatal(err)
 		}
-		run("sync", "--push", "--json", "--no-thumbnails")
+		if _, errs, code := run("sync", "--push", "--json", "--no-thumbnails"); code != exitPartial || !strings.Contains(errs, "1 edit not sent") {
+			t.Errorf("push with a conflict: exit %d, %q; want %d", code, errs, exitPartial)
+		}
 		if es := edits(); len(es) != 1 || es[0].State != store.EditConflict || !strings.Contains(es[0].Conflict, "changed on ESP") {
 			t.Fatalf("after a change on ESP: %+v", es)
 		}

@@ -134,6 +134,10 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 	}
 	var held *lockfile.HeldError
 	switch {
+	case err == nil && res.Run.Conflicts > 0:
+		// Edits not sent are work left undone: exit 3, as docs/cli.md says.
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("%s not sent: see `stocksync list edits`, then `stocksync resolve`",
+			plural(res.Run.Conflicts, "edit"))}
 	case err == nil:
 		return nil
 	case errors.As(err, &held):
