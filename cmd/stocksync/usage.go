@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/secrets"
 )
 
 // cobraUsagePrefixes are the beginnings of the errors cobra and pflag return
@@ -80,8 +84,26 @@ func walkCommands(c *cobra.Command, fn func(*cobra.Command)) {
 	}
 }
 
-// checkNotBlank refuses empty or whitespace-only arguments and flag values.
+// checkedEnv are the environment variables Stocksync reads: one that is set
+// but empty or only spaces is a usage error, never "unset".
+var checkedEnv = []string{datadir.EnvDataDir, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey,
+	secrets.EnvAPISecret, secrets.EnvRefreshToken}
+
+// checkNotBlank refuses empty or whitespace-only arguments, flag values and
+// environment variables.
 func checkNotBlank(c *cobra.Command, args []string) error {
+	if !isInfoCommand(c) {
+		var blank []string
+		for _, name := range checkedEnv {
+			if v, set := os.LookupEnv(name); set && strings.TrimSpace(v) == "" {
+				blank = append(blank, name)
+			}
+		}
+		if len(blank) > 0 {
+			return usageError(fmt.Sprintf("%s set but empty: give a value, or unset it (`unset %s`)",
+				strings.Join(blank, " and ")+map[bool]string{true: " is", false: " are"}[len(blank) == 1], strings.Join(blank, " ")))
+		}
+	}
 	for i, a := range args {
 		if strings.TrimSpace(a) == "" {
 			what := "is empty"
@@ -114,4 +136,16 @@ func checkNotBlank(c *cobra.Command, args []string) error {
 		}
 	})
 	return bad
+}
+
+// isInfoCommand: help, completion scripts and version read no settings and
+// no environment, so they run whatever the environment holds.
+func isInfoCommand(c *cobra.Command) bool {
+	for p := c; p != nil; p = p.Parent() {
+		switch p.Name() {
+		case "help", "completion", "version":
+			return p.Parent() != nil && p.Parent().Parent() == nil
+		}
+	}
+	return false
 }

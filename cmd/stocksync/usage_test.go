@@ -154,3 +154,28 @@ func TestUsageErrorsExit2(t *testing.T) {
 		t.Errorf("a usage error created the data folder (%v)", err)
 	}
 }
+
+// An environment variable Stocksync reads that is set but blank is a usage
+// error too (STOCKSYNC_DATA_DIR="" meant the default folder).
+func TestBlankEnvironmentIsAUsageError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, name := range checkedEnv {
+		for _, blank := range []string{"", "  "} {
+			t.Run(name+"="+blank, func(t *testing.T) {
+				t.Setenv(name, blank)
+				for _, argv := range [][]string{{"status"}, {"list", "pending"}, {"sync"}, {"backup", "status"}} {
+					_, errs, code := runCLI(t, append([]string{"--data-dir", dir}, argv...)...)
+					if code != exitUsage || !strings.Contains(errs, name) {
+						t.Errorf("%s=%q stocksync %q: exit %d, %q; want %d naming it", name, blank, argv, code, errs, exitUsage)
+					}
+				}
+				if _, errs, code := runCLI(t, "version"); code != 0 {
+					t.Errorf("version: exit %d, %q", code, errs)
+				}
+			})
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a blank variable let a command create the data folder (%v)", err)
+	}
+}
