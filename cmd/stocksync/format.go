@@ -1,13 +1,16 @@
 package main
 
 import (
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/stocksync/stocksync/core/reminder"
 )
 
-// The CLI words numbers and times exactly as the menu-bar app does.
+// The CLI words numbers and times exactly as the menu-bar app does, and
+// names the machine it runs on ("this computer" on Linux, not "this Mac").
+func init() { reminder.ThisComputer = reminder.MachineName(runtime.GOOS) }
 
 // num formats n with thousands separators: 12345 → "12,345".
 func num(n int) string { return reminder.Count(n) }

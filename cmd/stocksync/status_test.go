@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -49,7 +51,7 @@ func TestStatusSaysEachThingOnce(t *testing.T) {
 	if strings.Contains(out, "downloading now") {
 		t.Errorf("no download runs, status says one does:\n%s", out)
 	}
-	if !strings.Contains(out, "Backup:        due:") || !strings.Contains(out, "1 pending upload exists only on") {
+	if !strings.Contains(out, "Backup:        due:") || !strings.Contains(out, "1 pending upload exists only on "+reminder.MachineName(runtime.GOOS)+".") {
 		t.Errorf("a pending upload never backed up: no reminder in\n%s", out)
 	}
 

@@ -1,15 +1,15 @@
 package reminder
 
-import (
-	"runtime"
-	"time"
-)
+import "time"
 
-// ThisComputer is how text names the machine Stocksync runs on: "this Mac"
-// on macOS, "this computer" elsewhere (the CLI runs on Linux too).
-var ThisComputer = thisComputer(runtime.GOOS)
+// ThisComputer is how text names the machine Stocksync runs on: "this Mac",
+// as the menu-bar app says; the CLI, which also runs on Linux, sets it to
+// MachineName(runtime.GOOS) when it starts.
+var ThisComputer = "this Mac"
 
-func thisComputer(goos string) string {
+// MachineName is "this Mac" on macOS (goos "darwin") and "this computer"
+// elsewhere.
+func MachineName(goos string) string {
 	if goos == "darwin" {
 		return "this Mac"
 	}

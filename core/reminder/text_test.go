@@ -137,10 +137,10 @@ func TestAgoShort(t *testing.T) {
 }
 
 func TestThisComputer(t *testing.T) {
-	if got := thisComputer("darwin"); got != "this Mac" {
+	if got := MachineName("darwin"); got != "this Mac" {
 		t.Errorf("darwin: %q", got)
 	}
-	if got := thisComputer("linux"); got != "this computer" {
+	if got := MachineName("linux"); got != "this computer" {
 		t.Errorf("linux: %q", got)
 	}
 }
