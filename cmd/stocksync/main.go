@@ -41,6 +41,9 @@ func finish(w io.Writer, err error, interrupted bool) int {
 	if code == exitInterrupted && (msg == context.Canceled.Error() || strings.HasSuffix(msg, ": "+context.Canceled.Error())) {
 		msg = "interrupted; nothing was left half-written: run the command again to continue"
 	}
+	if strings.HasPrefix(msg, "unknown command ") {
+		msg = unknownCommandText(msg)
+	}
 	if msg != "" {
 		fmt.Fprintln(w, "stocksync:", errorText(msg))
 	}
@@ -59,4 +62,16 @@ func errorText(msg string) string {
 		}
 	}
 	return msg
+}
+
+// unknownCommandText rewords cobra's unknown-command error (which spreads
+// its suggestions over indented lines) as one line:
+// `unknown command "stat" for "stocksync"; did you mean status? (see `stocksync --help`)`.
+func unknownCommandText(msg string) string {
+	head, sugg, _ := strings.Cut(msg, "\n\nDid you mean this?\n")
+	head = strings.TrimSpace(head)
+	if s := strings.Fields(sugg); len(s) > 0 {
+		head += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return head + " (see `stocksync --help`)"
 }

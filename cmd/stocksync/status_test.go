@@ -95,6 +95,8 @@ func TestFinish(t *testing.T) {
 			"stocksync: file 8001 is not in the local portfolio (run `stocksync list files` to see IDs)\n"},
 		{errors.New("title \x1b[31mred\nline"), false, exitFailure, "stocksync: title �red line\n"},
 		{&exitError{code: exitPartial}, false, exitPartial, ""},
+		{errors.New("unknown command \"stat\" for \"stocksync\"\n\nDid you mean this?\n\tstatus\n"), false, exitUsage,
+			"stocksync: unknown command \"stat\" for \"stocksync\"; did you mean status? (see `stocksync --help`)\n"},
 		{&lockfile.HeldError{Path: "/x/sync.lock"}, false, exitBusy, ""},
 	} {
 		var b bytes.Buffer

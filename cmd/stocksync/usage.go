@@ -51,7 +51,7 @@ func guardCommandLine(root *cobra.Command) {
 		if args := c.Args; args != nil {
 			c.Args = func(c *cobra.Command, a []string) error {
 				if err := args(c, a); err != nil {
-					return usageError(fmt.Sprintf("%v (see `%s --help`)", err, c.CommandPath()))
+					return usageError(fmt.Sprintf("%v; usage: %s (see `%s --help`)", err, c.UseLine(), c.CommandPath()))
 				}
 				return nil
 			}
