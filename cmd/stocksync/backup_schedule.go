@@ -12,6 +12,7 @@ import (
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
 )
 
 // backupScheduleJSON is the documented shape of `backup schedule --json`.
@@ -63,7 +64,7 @@ func newBackupScheduleCmd() *cobra.Command {
 				return writeJSON(w, backupScheduleJSON{Schedule: args[0], Changed: true})
 			}
 			if args[0] == "off" {
-				fmt.Fprintln(w, "Backup reminders are off. Your pending uploads and local edits exist only on this machine: back up by hand with `stocksync backup`.")
+				fmt.Fprintf(w, "Backup reminders are off. Your pending uploads and local edits exist only on %s: back up by hand with `stocksync backup`.\n", reminder.ThisComputer)
 				return nil
 			}
 			fmt.Fprintf(w, "You will be reminded to back up %s when something is not yet in a backup.\n", args[0])

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esplimits"
 	"github.com/stocksync/stocksync/core/filemeta"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -82,11 +83,11 @@ keywords; no control characters or invalid UTF-8.`,
 				return writeJSON(cmd.OutOrStdout(), saved)
 			}
 			if wasConflict != "" {
-				fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this computer and queued again (it was in conflict: %s); `stocksync sync --push` sends it to ESP.\n",
-					termSafe(saved.ContributionID), termSafe(wasConflict))
+				fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on %s and queued again (it was in conflict: %s); `stocksync sync --push` sends it to ESP.\n",
+					termSafe(saved.ContributionID), reminder.ThisComputer, termSafe(wasConflict))
 				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this computer (%s); `stocksync sync --push` sends it to ESP.\n", termSafe(saved.ContributionID), saved.State)
+			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on %s (%s); `stocksync sync --push` sends it to ESP.\n", termSafe(saved.ContributionID), reminder.ThisComputer, saved.State)
 			return nil
 		},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -85,7 +86,7 @@ Without PATH, print the path recorded for FILE-ID.`,
 			if asJSON {
 				return writeJSON(w, linkJSON{FileID: id, Path: path})
 			}
-			fmt.Fprintf(w, "File %s: the original is %s (recorded on this computer; part of every backup).\n", termSafe(id), termSafe(path))
+			fmt.Fprintf(w, "File %s: the original is %s (recorded on %s; part of every backup).\n", termSafe(id), termSafe(path), reminder.ThisComputer)
 			return nil
 		},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -113,7 +114,7 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 	}
 	fmt.Fprintln(w)
 	a := sm.AtRisk
-	fmt.Fprintf(w, "Only on this machine: %s, %s (%s in conflict), %s\n",
+	fmt.Fprintf(w, "Only on %s: %s, %s (%s in conflict), %s\n", reminder.ThisComputer,
 		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), num(a.Conflicts),
 		plural(a.LocalPaths, "local file path"))
 	if r := s.Reminder; r != nil {
