@@ -92,3 +92,29 @@ func TestConfigGetSet(t *testing.T) {
 		t.Errorf("damaged file rewritten: %q", b)
 	}
 }
+
+// Every command with --json has its shape in docs/cli.md: a line that
+// names the command and --json.
+func TestJSONShapesDocumented(t *testing.T) {
+	docs, err := os.ReadFile("../../docs/cli.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(docs), "\n")
+	for path, c := range allCommands(t) {
+		if c.Flags().Lookup("json") == nil {
+			continue
+		}
+		words := strings.TrimPrefix(path, "stocksync ")
+		found := false
+		for _, l := range lines {
+			if strings.Contains(l, "`"+words) && strings.Contains(l, "--json") {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("docs/cli.md has no line naming `%s` and --json", words)
+		}
+	}
+}
