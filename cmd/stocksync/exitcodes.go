@@ -40,20 +40,12 @@ var exitCodes = []struct {
 // usageError is an exit-2 error with a message saying what to type instead.
 func usageError(msg string) error { return &exitError{code: exitUsage, msg: msg} }
 
-// signedOutMatchers and damagedMatchers let command files add error kinds
-// that mean "signed out" or "data folder unusable" beyond esp.ErrSignedOut
-// and store.ErrCorrupt (an interrupted restore that could not be completed,
-// say): append a matcher in a var block of the file that knows the kind.
-var (
-	signedOutMatchers []func(error) bool
-	damagedMatchers   []func(error) bool
-)
-
 // exitCodeOf maps an error returned by a command to its exit code: an
 // exitError keeps its code; an interruption is 130; a held lock is busy;
 // esp.ErrSignedOut is 5; store.ErrCorrupt (a damaged or foreign database)
-// is 6, as are the kinds command files register; cobra's own argument and
-// flag errors are usage errors; anything else is a failure.
+// is 6; cobra's own argument and flag errors are usage errors; anything else
+// is a failure. Errors of other kinds that need 5 or 6 are returned as an
+// exitError with exitSignedOut or exitDamaged by the command that knows them.
 func exitCodeOf(err error) int {
 	if err == nil {
 		return exitOK
@@ -74,16 +66,6 @@ func exitCodeOf(err error) int {
 	}
 	if errors.Is(err, store.ErrCorrupt) {
 		return exitDamaged
-	}
-	for _, m := range signedOutMatchers {
-		if m(err) {
-			return exitSignedOut
-		}
-	}
-	for _, m := range damagedMatchers {
-		if m(err) {
-			return exitDamaged
-		}
 	}
 	if isCobraUsageError(err) {
 		return exitUsage

@@ -17,8 +17,7 @@ import (
 var cobraUsagePrefixes = []string{
 	"unknown command ", "unknown flag: ", "unknown shorthand flag: ", "flag needs an argument",
 	"invalid argument ", "bad flag syntax", "required flag(s) ", "if any flags in the group",
-	"accepts ", "requires at least ", "requires at most ", "received ", "invalid argument ",
-	"unknown help topic",
+	"accepts ", "requires at least ", "requires at most ", "unknown help topic",
 }
 
 // isCobraUsageError reports whether err is cobra's or pflag's complaint
