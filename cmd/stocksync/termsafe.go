@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -76,19 +75,21 @@ func isPlainText(s string) bool {
 	return true
 }
 
-// unsafeRune reports control characters (C0, DEL, C1), bidi controls that
-// reorder what follows, and other invisible format characters that could hide
-// text (Unicode category Cf, except the zero-width joiner emoji need).
+// unsafeRune reports control characters (C0, DEL, C1), the bidi controls
+// that reorder what follows on the line (U+061C, U+200E/F, U+202A–U+202E,
+// U+2066–U+2069) and the line and paragraph separators. Other invisible
+// format characters (zero-width joiners in emoji and Indic scripts, soft
+// hyphens, tag characters in flags) are text and are kept.
 func unsafeRune(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 		return true
-	case r == 0x200d: // zero-width joiner: part of many emoji
-		return false
-	case r == 0x2028 || r == 0x2029: // line and paragraph separators
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == 0x2028 || r == 0x2029:
 		return true
 	}
-	return unicode.Is(unicode.Cf, r)
+	return false
 }
 
 // escapeLen is the length in bytes of the escape sequence at the start of s
