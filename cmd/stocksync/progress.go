@@ -53,6 +53,14 @@ func (b *progressBar) Set(n int) {
 	}
 }
 
+// Describe changes the text before the bar ("Syncing files (ESP allows 2.0
+// requests/s)"); it shows from the next redraw. desc is made terminal-safe.
+func (b *progressBar) Describe(desc string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.desc = termSafe(desc)
+}
+
 // Clear erases the bar's line so a message can be printed on a clean line;
 // the next Set draws the bar again below it.
 func (b *progressBar) Clear() { b.Finish() }

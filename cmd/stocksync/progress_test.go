@@ -32,7 +32,11 @@ func TestProgressFitsTheWindow(t *testing.T) {
 func TestProgressFinishClearsTheLine(t *testing.T) {
 	var out strings.Builder
 	b := &progressBar{w: &out, total: 3, desc: "Thumbnails", width: func() int { return 40 }}
+	b.Describe("Thumbnails\x1b[31m (slow)")
 	b.Set(3)
+	if !strings.Contains(out.String(), "Thumbnails� (slow)") {
+		t.Errorf("Describe: %q", out.String())
+	}
 	b.Finish()
 	b.Finish()
 	s := out.String()
