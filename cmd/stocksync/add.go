@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/stocksync/stocksync/core/esplimits"
 	"io"
 	"io/fs"
 	"os"
@@ -25,14 +26,6 @@ var _ = register(newAddCmd)
 
 // addClock stamps new pending uploads; tests replace it.
 var addClock = time.Now
-
-// ESP's limits (docs/esp-api.md): add warns about values over them and
-// keeps them, so nothing the photographer wrote is lost.
-const (
-	espMaxHeadline = 255
-	espMaxCaption  = 2000
-	espMaxKeywords = 50
-)
 
 // addOverrides are the metadata flags given on the command line; nil means
 // "take it from the file".
@@ -149,7 +142,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		shown := termSafeMeta(arg)
+		shown := termSafe(arg)
 		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
 			// `add *` in a Lightroom folder names the sidecars too: they are
 			// read with their image, not added on their own.
@@ -158,10 +151,10 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		}
 		r, err := addOne(ctx, db, arg, o, seen)
 		for _, w := range r.warnings {
-			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafeMeta(w))
+			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafe(w))
 		}
 		for _, n := range r.notes {
-			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafeMeta(n))
+			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafe(n))
 		}
 		var dup *store.DuplicateError
 		switch {
@@ -171,14 +164,14 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			n.already++
 			if dup.SameContent {
 				fmt.Fprintf(errOut, "stocksync: %s has the same content as pending upload %d (%s); not added again\n",
-					shown, dup.Existing.ID, termSafeMeta(dup.Existing.Path))
+					shown, dup.Existing.ID, termSafe(dup.Existing.Path))
 			} else {
 				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d; `stocksync add --refresh` re-reads it\n", shown, dup.Existing.ID)
 			}
 			continue
 		case err != nil:
 			n.failed++
-			fmt.Fprintf(errOut, "stocksync: %s\n", termSafeMeta(err.Error()))
+			fmt.Fprintf(errOut, "stocksync: %s\n", termSafe(err.Error()))
 			continue
 		}
 		p := r.p
@@ -203,7 +196,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			if !o.asJSON {
 				title := "no title"
 				if p.Title != "" {
-					title = "“" + termSafeMeta(p.Title) + "”"
+					title = "“" + termSafe(p.Title) + "”"
 				}
 				fmt.Fprintf(out, "added %s — %s · %s\n", shown, title, plural(len(p.Keywords), "keyword"))
 			}
@@ -425,14 +418,14 @@ func hashFile(path string) (string, int64, error) {
 // limitWarnings names the values over ESP's limits.
 func limitWarnings(p store.PendingUpload) []string {
 	var w []string
-	if n := len([]rune(p.Title)); n > espMaxHeadline {
-		w = append(w, fmt.Sprintf("the title is %s characters; ESP's headline takes at most %d", num(n), espMaxHeadline))
+	if n := len([]rune(p.Title)); n > esplimits.MaxHeadline {
+		w = append(w, fmt.Sprintf("the title is %s characters; ESP's headline takes at most %d", num(n), esplimits.MaxHeadline))
 	}
-	if n := len([]rune(p.Description)); n > espMaxCaption {
-		w = append(w, fmt.Sprintf("the description is %s characters; ESP's caption takes at most %s", num(n), num(espMaxCaption)))
+	if n := len([]rune(p.Description)); n > esplimits.MaxCaption {
+		w = append(w, fmt.Sprintf("the description is %s characters; ESP's caption takes at most %s", num(n), num(esplimits.MaxCaption)))
 	}
-	if n := len(p.Keywords); n > espMaxKeywords {
-		w = append(w, fmt.Sprintf("there are %s keywords; ESP takes at most %d", num(n), espMaxKeywords))
+	if n := len(p.Keywords); n > esplimits.MaxKeywords {
+		w = append(w, fmt.Sprintf("there are %s keywords; ESP takes at most %d", num(n), esplimits.MaxKeywords))
 	}
 	return w
 }
@@ -466,22 +459,4 @@ func pendingByID(ctx context.Context, db *store.DB, ids []int64) ([]store.Pendin
 		}
 	}
 	return out, nil
-}
-
-// termSafeMeta stands in for the CLI's termSafe (cmd/stocksync/termsafe.go
-// on the cli branch) until the branches are merged: file names, titles and
-// error text can hold escape sequences and control characters that would
-// drive the terminal. Each becomes U+FFFD; newlines and tabs a space.
-func termSafeMeta(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0,
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi overrides
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }

@@ -174,8 +174,12 @@ func TestAddFlagsOverride(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	// An empty value is a usage error (issue 12), never a silent default.
+	if _, _, code = e.run(t, "add", "--description", "", e.photo("leaf.png")); code != exitUsage {
+		t.Fatalf("--description \"\": exit %d, want %d", code, exitUsage)
+	}
 	// The description was not given, so the embedded one stays.
-	_, _, code = e.run(t, "add", "--description", "", e.photo("leaf.png"))
+	_, _, code = e.run(t, "add", e.photo("leaf.png"))
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}

@@ -11,18 +11,45 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
 )
 
+// backupScheduleJSON is the documented shape of `backup schedule --json`.
+type backupScheduleJSON struct {
+	Schedule string `json:"schedule"` // off, daily or weekly
+	Changed  bool   `json:"changed"`  // this command set it
+}
+
+// backupDestinationJSON is the documented shape of `backup destination --json`.
+type backupDestinationJSON struct {
+	Destination string `json:"destination"` // absolute path; "" when none is set
+	Changed     bool   `json:"changed"`     // this command set it
+}
+
 func newBackupScheduleCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:       "schedule daily|weekly|off",
-		Short:     "How often to remind you to back up",
-		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:       "schedule [daily|weekly|off]",
+		Short:     "How often to remind you to back up; without an argument, show it",
+		Args:      cobra.MatchAll(cobra.MaximumNArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: []string{"daily", "weekly", "off"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := dataDir()
 			if err != nil {
 				return err
+			}
+			w := cmd.OutOrStdout()
+			if len(args) == 0 {
+				cfg, err := loadConfig(d)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(w, backupScheduleJSON{Schedule: cfg.Backup.Schedule})
+				}
+				fmt.Fprintf(w, "Backup reminders: %s. Change with `stocksync backup schedule daily|weekly|off`.\n", cfg.Backup.Schedule)
+				return nil
 			}
 			if err := d.Ensure(); err != nil {
 				return err
@@ -33,18 +60,24 @@ func newBackupScheduleCmd() *cobra.Command {
 			}); err != nil {
 				return err
 			}
+			if asJSON {
+				return writeJSON(w, backupScheduleJSON{Schedule: args[0], Changed: true})
+			}
 			if args[0] == "off" {
-				fmt.Fprintln(cmd.OutOrStdout(), "Backup reminders are off. Your pending uploads and local edits exist only on this machine: back up by hand with `stocksync backup`.")
+				fmt.Fprintf(w, "Backup reminders are off. Your pending uploads and local edits exist only on %s: back up by hand with `stocksync backup`.\n", reminder.ThisComputer)
 				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "You will be reminded to back up %s when something is not yet in a backup.\n", args[0])
+			fmt.Fprintf(w, "You will be reminded to back up %s when something is not yet in a backup.\n", args[0])
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	return cmd
 }
 
 func newBackupDestinationCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "destination [DIR]",
 		Short: "Choose the folder backups go to (external drive, NAS, iCloud Drive, Dropbox…); without DIR, show it",
 		Args:  cobra.MaximumNArgs(1),
@@ -59,39 +92,58 @@ func newBackupDestinationCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if asJSON {
+					return writeJSON(w, backupDestinationJSON{Destination: cfg.Backup.Destination})
+				}
 				if cfg.Backup.Destination == "" {
 					fmt.Fprintln(w, "No backup destination is set: choose one with `stocksync backup destination DIR`.")
 					return nil
 				}
-				fmt.Fprintln(w, cfg.Backup.Destination)
+				fmt.Fprintln(w, termSafe(cfg.Backup.Destination))
 				return nil
 			}
-			dest, err := filepath.Abs(args[0])
+			dest, err := setBackupDestination(d, args[0])
 			if err != nil {
 				return err
 			}
-			if isInsideDir(dest, d.Root) {
-				return fmt.Errorf("%s is inside the data folder %s: a backup must live elsewhere (another drive, a NAS or a cloud drive)", dest, d.Root)
+			if asJSON {
+				return writeJSON(w, backupDestinationJSON{Destination: dest, Changed: true})
 			}
-			if isInsideDir(d.Root, dest) {
-				return fmt.Errorf("%s holds the data folder %s: choose a folder beside it, not above it", dest, d.Root)
-			}
-			if err := prepareDestination(dest); err != nil {
-				return err
-			}
-			if err := d.Ensure(); err != nil {
-				return err
-			}
-			if _, err := config.Update(d.Config(), func(c *config.Config) error {
-				c.Backup.Destination = dest
-				return nil
-			}); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "Backups will go to %s. Take the first one now with `stocksync backup`.\n", dest)
+			fmt.Fprintf(w, "Backups will go to %s. Take the first one now with `stocksync backup`.\n", termSafe(dest))
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	return cmd
+}
+
+// setBackupDestination checks dir as a backup destination for d, creates
+// it if its parent exists, and saves it in the settings; it returns the
+// absolute path saved.
+func setBackupDestination(d datadir.Dir, dir string) (string, error) {
+	dest, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if isInsideDir(dest, d.Root) {
+		return "", fmt.Errorf("%s is inside the data folder %s: a backup must live elsewhere (another drive, a NAS or a cloud drive)", dest, d.Root)
+	}
+	if isInsideDir(d.Root, dest) {
+		return "", fmt.Errorf("%s holds the data folder %s: choose a folder beside it, not above it", dest, d.Root)
+	}
+	if err := prepareDestination(dest); err != nil {
+		return "", err
+	}
+	if err := d.Ensure(); err != nil {
+		return "", err
+	}
+	if _, err := config.Update(d.Config(), func(c *config.Config) error {
+		c.Backup.Destination = dest
+		return nil
+	}); err != nil {
+		return "", err
+	}
+	return dest, nil
 }
 
 // prepareDestination creates dest if its parent exists (never a whole

@@ -37,7 +37,7 @@ func espClient(cfg config.Config) (*esp.Client, error) {
 	store := secrets.Auto()
 	cr, err := store.Load()
 	if errors.Is(err, secrets.ErrNotFound) {
-		return nil, &exitError{code: 1, msg: "not signed in to ESP: run `stocksync login` first (or try `stocksync demo`)"}
+		return nil, &exitError{code: exitSignedOut, msg: "not signed in to ESP: run `stocksync login` first (or try `stocksync demo`)"}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read ESP credentials: %w", err)

@@ -39,14 +39,38 @@ reviews come in on the server, syncs again (incrementally), adds a pending uploa
 and makes a verified backup. Prints what happened and how long each step took.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkDemoSizes(batches, files, latency); err != nil {
+				return err
+			}
 			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), batches, files, latency, keep)
 		},
 	}
-	cmd.Flags().IntVar(&batches, "batches", 40, "batches in the demo portfolio")
-	cmd.Flags().IntVar(&files, "files", 35, "average files per batch")
-	cmd.Flags().DurationVar(&latency, "latency", 20*time.Millisecond, "added latency per request, like a real network")
+	cmd.Flags().IntVar(&batches, "batches", 40, fmt.Sprintf("batches in the demo portfolio, 1..%d", demoMaxBatches))
+	cmd.Flags().IntVar(&files, "files", 35, fmt.Sprintf("average files per batch, 1..%d", demoMaxFiles))
+	cmd.Flags().DurationVar(&latency, "latency", 20*time.Millisecond, fmt.Sprintf("added latency per request, like a real network, 0..%s", demoMaxLatency))
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the demo data folder afterwards")
 	return cmd
+}
+
+// Bounds of the demo's size flags: the portfolio is generated in memory.
+const (
+	demoMaxBatches = 1000
+	demoMaxFiles   = 200
+	demoMaxLatency = 5 * time.Second
+)
+
+// checkDemoSizes refuses sizes the demo cannot honour, so that what it says
+// ("0 batches") is always what it does.
+func checkDemoSizes(batches, files int, latency time.Duration) error {
+	switch {
+	case batches < 1 || batches > demoMaxBatches:
+		return usageError(fmt.Sprintf("--batches %d: the demo portfolio has 1 to %s batches", batches, num(demoMaxBatches)))
+	case files < 1 || files > demoMaxFiles:
+		return usageError(fmt.Sprintf("--files %d: the demo has 1 to %d files per batch on average", files, demoMaxFiles))
+	case latency < 0 || latency > demoMaxLatency:
+		return usageError(fmt.Sprintf("--latency %s: use 0 to %s", latency, demoMaxLatency))
+	}
+	return nil
 }
 
 // demoRun is what a demo step works with. Temporary says whether the data
@@ -102,19 +126,22 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Built-in ESP server at %s (%d batches, %s latency per request)\nData folder: %s\n\n",
-		demo.Server.URL(), batches, latency, d.Root)
+	fmt.Fprintf(w, "Built-in ESP server at %s (%s, %s latency per request)\nData folder: %s\n\n",
+		demo.Server.URL(), plural(len(demo.Server.BatchIDs()), "batch"), latency, d.Root)
 
 	eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync demo"}
 	sync := func(title string) (store.SyncRun, error) {
-		eng.Progress = newSyncProgress(w, errw, false).report
+		prog := newSyncProgress(w, errw, false)
+		eng.Progress = prog.report
 		res, err := eng.Run(ctx, syncer.Options{Push: true})
+		prog.finish() // erase the bar before the next line is printed
 		if err != nil {
 			return res.Run, err
 		}
 		r := res.Run
-		fmt.Fprintf(w, "%s: %s batches listed, %s fetched, %s files written in %s with %s requests.\n",
-			title, num(r.BatchesListed), num(r.BatchesSynced), num(r.FilesWritten), r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond), num(r.Requests))
+		fmt.Fprintf(w, "%s: %s listed, %s fetched, %s written in %s with %s.\n",
+			title, plural(r.BatchesListed, "batch"), num(r.BatchesSynced), plural(r.FilesWritten, "file"),
+			r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond), plural(r.Requests, "request"))
 		return r, nil
 	}
 
@@ -151,9 +178,9 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	}
 	fmt.Fprintln(w)
 	printStatus(w, statusJSON{DataDir: d.Root, Exists: true, Summary: s}, time.Now())
-	fmt.Fprintf(w, "\nFirst sync %s with %s requests; incremental sync %s with %s requests.\n",
-		first.FinishedAt.Sub(first.StartedAt).Round(time.Millisecond), num(first.Requests),
-		second.FinishedAt.Sub(second.StartedAt).Round(time.Millisecond), num(second.Requests))
+	fmt.Fprintf(w, "\nFirst sync %s with %s; incremental sync %s with %s.\n",
+		first.FinishedAt.Sub(first.StartedAt).Round(time.Millisecond), plural(first.Requests, "request"),
+		second.FinishedAt.Sub(second.StartedAt).Round(time.Millisecond), plural(second.Requests, "request"))
 	if keep || g.dataDir != "" {
 		fmt.Fprintf(w, "Look around: stocksync --data-dir %q status\n", d.Root)
 	}
@@ -232,5 +259,9 @@ func reviewSome(srv *espfake.Server) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%d files accepted, %d need revision, %d rejected.", acc, rev, rej)
+	need := "need"
+	if rev == 1 {
+		need = "needs"
+	}
+	return fmt.Sprintf("%s accepted, %d %s revision, %d rejected.", plural(acc, "file"), rev, need, rej)
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/esplimits"
 	"github.com/stocksync/stocksync/core/filemeta"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -14,17 +17,48 @@ var _ = register(newEditCmd)
 
 func newEditCmd() *cobra.Command {
 	var title, description, keywords string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "edit FILE-ID",
 		Short: "Change the title, description or keywords of a file not yet submitted",
 		Long: `Record a local edit of a file that is uploaded to ESP but not yet submitted.
-The edit is kept on this machine (it is part of every backup) and sent to ESP by
-` + "`stocksync sync --push`" + ` or when "Send local changes to ESP" is on.`,
+The edit is kept on this computer (it is part of every backup) and sent to ESP by
+` + "`stocksync sync --push`" + ` or when "Send local changes to ESP" is on.
+
+Values ESP refuses are refused here, naming the limit: a title of 1 to 255
+characters on one line, a description of at most 2,000 characters, at most 50
+keywords; no control characters or invalid UTF-8.`,
 		Args: cobra.ExactArgs(1),
+		Example: `  stocksync edit 80000123 --title "Fog over the river at dawn"
+  stocksync edit 80000123 --keywords "fog, river, dawn, mist" --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			if !f.Changed("title") && !f.Changed("description") && !f.Changed("keywords") {
 				return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}
+			}
+			// Values ESP would refuse are refused here, before anything is
+			// stored: an edit must never wait only to be refused.
+			e := store.LocalEdit{ContributionID: args[0]}
+			if f.Changed("title") {
+				t := strings.TrimSpace(title)
+				if err := esplimits.Headline(t); err != nil {
+					return usageError("--title: " + err.Error())
+				}
+				e.Headline = &t
+			}
+			if f.Changed("description") {
+				d := strings.TrimSpace(description)
+				if err := esplimits.Caption(d); err != nil {
+					return usageError("--description: " + err.Error())
+				}
+				e.Caption = &d
+			}
+			if f.Changed("keywords") {
+				kw := filemeta.SplitKeywords(keywords)
+				if err := esplimits.Keywords(kw); err != nil {
+					return usageError("--keywords: " + err.Error())
+				}
+				e.Keywords = &kw
 			}
 			ctx := cmd.Context()
 			_, db, err := openStore(ctx)
@@ -32,27 +66,34 @@ The edit is kept on this machine (it is part of every backup) and sent to ESP by
 				return err
 			}
 			defer db.Close()
-			e := store.LocalEdit{ContributionID: args[0]}
-			if f.Changed("title") {
-				e.Headline = &title
-			}
-			if f.Changed("description") {
-				e.Caption = &description
-			}
-			if f.Changed("keywords") {
-				kw := filemeta.SplitKeywords(keywords)
-				e.Keywords = &kw
-			}
 			saved, err := db.PutLocalEdit(ctx, e, time.Now())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on this machine (%s); `stocksync sync --push` sends it to ESP.\n", saved.ContributionID, saved.State)
+			// Editing a conflicting edit again is the user's answer to the
+			// conflict: it goes back in the queue, based on the version of
+			// the file last synced.
+			wasConflict := saved.Conflict
+			if saved.State == store.EditConflict {
+				if saved, err = db.RequeueLocalEdit(ctx, saved.ContributionID, time.Now()); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), saved)
+			}
+			if wasConflict != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on %s and queued again (it was in conflict: %s); `stocksync sync --push` sends it to ESP.\n",
+					termSafe(saved.ContributionID), reminder.ThisComputer, termSafe(wasConflict))
+				return nil
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Edit of file %s saved on %s (%s); `stocksync sync --push` sends it to ESP.\n", termSafe(saved.ContributionID), reminder.ThisComputer, saved.State)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
 	cmd.Flags().StringVar(&description, "description", "", "new description (ESP caption)")
 	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the saved edit as JSON, in the shape of `stocksync list edits --json`")
 	return cmd
 }

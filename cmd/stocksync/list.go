@@ -14,15 +14,44 @@ import (
 
 var _ = register(newListCmd)
 
+// listFilters says which filters each list takes; any other is a usage
+// error, never silently ignored.
+var listFilters = map[string][]string{
+	"batches": nil,
+	"files":   {"batch", "status"},
+	"reviews": {"batch", "status"},
+	"pending": nil,
+	"edits":   nil,
+}
+
 func newListCmd() *cobra.Command {
 	var batch, status string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:       "list batches|files|reviews|pending|edits",
-		Short:     "List what is in the local database",
-		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"batches", "files", "reviews", "pending", "edits"},
+		Use:   "list batches|files|reviews|pending|edits [--batch ID] [--status S] [--json]",
+		Short: "List what is in the local database",
+		Long: `List what is in the local database:
+
+  batches   every batch with its counts
+  files     every file (--batch ID, --status S to narrow it down)
+  reviews   the inspectors' reviews of files (--batch, --status as for files)
+  pending   pending uploads: files registered with ` + "`stocksync add`" + `, only on this machine
+  edits     local edits not yet on ESP, and conflicts
+
+--status takes a state (pending, in_review, accepted, revisable, rejected, other)
+or an exact ESP status (processed, review…), in any case. --json prints the
+shapes documented in docs/cli.md: an array for batches, pending and edits, one
+object per line for files and reviews.`,
+		Args:                  cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		ValidArgs:             []string{"batches", "files", "reviews", "pending", "edits"},
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			what := args[0]
+			for _, f := range []string{"batch", "status"} {
+				if cmd.Flags().Changed(f) && !contains(listFilters[what], f) {
+					return usageError(fmt.Sprintf("--%s does not apply to `list %s`: it narrows down `list files` and `list reviews`", f, what))
+				}
+			}
 			ctx := cmd.Context()
 			_, db, err := openStore(ctx)
 			if err != nil {
@@ -30,7 +59,7 @@ func newListCmd() *cobra.Command {
 			}
 			defer db.Close()
 			out := cmd.OutOrStdout()
-			switch args[0] {
+			switch what {
 			case "batches":
 				bs, err := db.ListBatches(ctx, store.BatchFilter{})
 				if err != nil {
@@ -39,15 +68,20 @@ func newListCmd() *cobra.Command {
 				if asJSON {
 					return writeJSON(out, nonNil(bs))
 				}
+				if len(bs) == 0 {
+					fmt.Fprintln(out, "No batches yet: run `stocksync sync` to fetch them from ESP.")
+					return nil
+				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tTYPE\tFILES\tPENDING\tACCEPTED\tREVISABLE\tREJECTED")
 				for _, b := range bs {
 					c := b.Counts
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", b.ID, clip(b.Name, 40), b.Type, c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", termSafe(b.ID), clip(termSafe(b.Name), 40), termSafe(b.Type),
+						c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
 				}
 				return tw.Flush()
 			case "files", "reviews":
-				return listFiles(cmd, db, args[0] == "reviews", batch, status, asJSON, out)
+				return listFiles(cmd, db, what == "reviews", batch, status, asJSON, out)
 			case "pending":
 				ps, err := db.PendingUploads(ctx)
 				if err != nil {
@@ -56,10 +90,16 @@ func newListCmd() *cobra.Command {
 				if asJSON {
 					return writeJSON(out, nonNil(ps))
 				}
-				for _, p := range ps {
-					fmt.Fprintf(out, "%d\t%s\t%q\t%d keywords\n", p.ID, p.Path, p.Title, len(p.Keywords))
+				if len(ps) == 0 {
+					fmt.Fprintln(out, "No pending uploads. Register files with `stocksync add FILE…`.")
+					return nil
 				}
-				return nil
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tFILE\tTITLE\tKEYWORDS")
+				for _, p := range ps {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.ID, termSafe(p.Path), clip(termSafe(p.Title), 50), plural(len(p.Keywords), "keyword"))
+				}
+				return tw.Flush()
 			case "edits":
 				es, err := db.LocalEdits(ctx, "")
 				if err != nil {
@@ -68,61 +108,128 @@ func newListCmd() *cobra.Command {
 				if asJSON {
 					return writeJSON(out, nonNil(es))
 				}
-				for _, e := range es {
-					line := fmt.Sprintf("%s\t%s", e.ContributionID, e.State)
-					if e.Conflict != "" {
-						line += "\t" + e.Conflict
-					}
-					fmt.Fprintln(out, line)
+				if len(es) == 0 {
+					fmt.Fprintln(out, "No local edits: everything edited here is on ESP.")
+					return nil
 				}
-				return nil
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "FILE\tSTATE\tEDITED\tCONFLICT")
+				for _, e := range es {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termSafe(e.ContributionID), e.State, editedFields(e), termSafe(e.Conflict))
+				}
+				return tw.Flush()
 			}
-			return &exitError{code: exitUsage, msg: fmt.Sprintf("unknown list %q: use batches, files, reviews, pending or edits", args[0])}
+			return usageError(fmt.Sprintf("unknown list %q: use batches, files, reviews, pending or edits", what))
 		},
 	}
-	cmd.Flags().StringVar(&batch, "batch", "", "only this batch ID")
-	cmd.Flags().StringVar(&status, "status", "", "only files in this state: pending, in_review, accepted, revisable, rejected, other (or an exact ESP status)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&batch, "batch", "", "only files in this batch ID (files, reviews)")
+	cmd.Flags().StringVar(&status, "status", "", "only files in this state: pending, in_review, accepted, revisable, rejected, other, or an exact ESP status (files, reviews)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (shapes in docs/cli.md)")
 	return cmd
 }
 
-func listFiles(cmd *cobra.Command, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer) error {
-	f := store.FileFilter{BatchID: batch, WithReviews: reviews}
-	if isBucket(status) {
-		f.Bucket = status
-	} else {
-		f.Status = status
+// editedFields names what an edit changes: "title, keywords".
+func editedFields(e store.LocalEdit) string {
+	var f []string
+	if e.Headline != nil {
+		f = append(f, "title")
 	}
+	if e.Caption != nil {
+		f = append(f, "description")
+	}
+	if e.Keywords != nil {
+		f = append(f, "keywords")
+	}
+	return strings.Join(f, ", ")
+}
+
+// statusFilter turns --status into a bucket or an ESP status, in any case
+// and with spaces or hyphens for underscores ("In review" is in_review).
+func statusFilter(s string) (bucket, status string) {
+	norm := strings.ToLower(strings.TrimSpace(s))
+	norm = strings.NewReplacer(" ", "_", "-", "_").Replace(norm)
+	if contains(store.Buckets, norm) {
+		return norm, ""
+	}
+	return "", strings.TrimSpace(s)
+}
+
+func listFiles(cmd *cobra.Command, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer) error {
+	bucket, exact := statusFilter(status)
+	f := store.FileFilter{BatchID: batch, Bucket: bucket, WithReviews: reviews}
 	enc := json.NewEncoder(out)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	if !asJSON && !reviews {
-		fmt.Fprintln(tw, "ID\tBATCH\tSTATUS\tFILE\tTITLE")
-	}
+	rows := 0
 	err := db.ListFiles(cmd.Context(), f, func(c store.Contribution) error {
+		if exact != "" && !strings.EqualFold(c.Status, exact) {
+			return nil
+		}
 		if reviews && len(c.Reviews) == 0 {
 			return nil
 		}
+		rows++
 		if asJSON { // one JSON object per line: the list may be long
 			return enc.Encode(c)
 		}
+		if rows == 1 {
+			if reviews {
+				fmt.Fprintln(tw, "FILE\tREVIEWED\tOUTCOME\tREASONS\tNOTES")
+			} else {
+				fmt.Fprintln(tw, "ID\tBATCH\tSTATUS\tFILE\tTITLE")
+			}
+		}
 		if reviews {
 			for _, r := range c.Reviews {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, r.ReviewedAt.Format("2006-01-02"), r.Outcome, strings.Join(r.Reasons, ", "), clip(r.Notes, 60))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termSafe(c.ID), r.ReviewedAt.Format("2006-01-02"), termSafe(r.Outcome),
+					clip(termSafe(strings.Join(r.Reasons, ", ")), 40), clip(termSafe(r.Notes), 60))
 			}
 			return nil
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.BatchID, c.Status, clip(c.FileName, 30), clip(c.Headline, 50))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termSafe(c.ID), termSafe(c.BatchID), termSafe(c.Status),
+			clip(termSafe(c.FileName), 30), clip(termSafe(c.Headline), 50))
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	if rows == 0 && !asJSON {
+		fmt.Fprintln(out, noFilesText(reviews, batch, status))
+		return nil
+	}
 	return tw.Flush()
 }
 
-func isBucket(s string) bool {
-	for _, b := range store.Buckets {
-		if s == b {
+// noFilesText says why a file list is empty.
+func noFilesText(reviews bool, batch, status string) string {
+	what := "No files"
+	if reviews {
+		what = "No reviews"
+	}
+	var where []string
+	if batch != "" {
+		where = append(where, "in batch "+termSafe(batch))
+	}
+	if status != "" {
+		where = append(where, fmt.Sprintf("with status %q", termSafe(status)))
+	}
+	if len(where) == 0 {
+		if reviews {
+			return "No reviews yet: inspectors' reviews appear here after a sync."
+		}
+		return "No files yet: run `stocksync sync` to fetch them from ESP."
+	}
+	msg := what + " " + strings.Join(where, " ") + "."
+	if status != "" {
+		if b, _ := statusFilter(status); b == "" {
+			msg += " States are " + strings.Join(store.Buckets, ", ") + ", or an exact ESP status."
+		}
+	}
+	return msg
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
 			return true
 		}
 	}

@@ -68,7 +68,7 @@ func newPendingListCmd() *cobra.Command {
 func parsePendingID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &exitError{code: exitUsage, msg: fmt.Sprintf("%q is not a pending upload ID: use the number in the first column of `stocksync pending list`", termSafeMeta(s))}
+		return 0, &exitError{code: exitUsage, msg: fmt.Sprintf("%q is not a pending upload ID: use the number in the first column of `stocksync pending list`", termSafe(s))}
 	}
 	return id, nil
 }
@@ -127,7 +127,7 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			if asJSON {
 				return writeJSON(out, p)
 			}
-			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, termSafeMeta(p.Path), strings.Join(changedFields(e), ", "))
+			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, termSafe(p.Path), strings.Join(changedFields(e), ", "))
 			for _, w := range limitWarnings(p) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "stocksync: warning: %s\n", w)
 			}
@@ -184,7 +184,7 @@ brings it back.`,
 				return writeJSON(out, p)
 			}
 			fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
-				p.ID, termSafeMeta(p.Path))
+				p.ID, termSafe(p.Path))
 			return nil
 		},
 	}

@@ -41,6 +41,7 @@ Try it without an account: stocksync demo`,
 	for _, add := range extraCommands {
 		root.AddCommand(add())
 	}
+	guardCommandLine(root)
 	return root
 }
 

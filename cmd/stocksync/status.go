@@ -1,14 +1,21 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -17,6 +24,12 @@ type statusJSON struct {
 	DataDir string        `json:"data_dir"`
 	Exists  bool          `json:"database_exists"`
 	Summary store.Summary `json:"summary"`
+	// ThumbnailsDownloading: a downloader (`thumbnails --wait`, or the one
+	// `sync` starts in the background) is running now.
+	ThumbnailsDownloading bool `json:"thumbnails_downloading"`
+	// Reminder is the backup reminder as `backup status` decides it; absent
+	// when it could not be worked out (no database, unreadable settings).
+	Reminder *reminderJSON `json:"backup_reminder,omitempty"`
 }
 
 func newStatusCmd() *cobra.Command {
@@ -48,6 +61,8 @@ func newStatusCmd() *cobra.Command {
 				if out.Summary, err = db.Summary(ctx); err != nil {
 					return err
 				}
+				out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
+				out.Reminder = statusReminder(ctx, d, db, time.Now())
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("data folder %s: %w", d.Root, err)
 			}
@@ -63,7 +78,7 @@ func newStatusCmd() *cobra.Command {
 }
 
 func printStatus(w io.Writer, s statusJSON, now time.Time) {
-	fmt.Fprintf(w, "Data folder:   %s\n", s.DataDir)
+	fmt.Fprintf(w, "Data folder:   %s\n", termSafe(s.DataDir))
 	if !s.Exists {
 		fmt.Fprintln(w, "Nothing synced yet. Run `stocksync login` then `stocksync sync`, or try `stocksync demo`.")
 		return
@@ -71,8 +86,10 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 	sm := s.Summary
 	if r := sm.LastSync; r != nil {
 		line := fmt.Sprintf("%s, %s", r.Outcome, ago(now, r.StartedAt))
-		if r.Message != "" {
-			line += ": " + r.Message
+		// The message adds what the outcome does not already say
+		// (not "cancelled, just now: cancelled").
+		if m := strings.TrimSpace(r.Message); m != "" && !strings.EqualFold(strings.TrimSuffix(m, "."), string(r.Outcome)) {
+			line += ": " + termSafe(m)
 		}
 		fmt.Fprintf(w, "Last sync:     %s\n", line)
 	} else {
@@ -91,9 +108,51 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 		fmt.Fprintf(w, " · %s other", num(b[store.BucketOther]))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Thumbnails:    %s downloaded, %s queued, %s failed\n", num(sm.ThumbnailsDone), num(sm.ThumbnailsQueued), num(sm.ThumbnailsFailed))
+	fmt.Fprintf(w, "Thumbnails:    %s downloaded, %s queued, %s failed", num(sm.ThumbnailsDone), num(sm.ThumbnailsQueued), num(sm.ThumbnailsFailed))
+	if s.ThumbnailsDownloading {
+		fmt.Fprint(w, " (downloading now)")
+	}
+	fmt.Fprintln(w)
 	a := sm.AtRisk
-	fmt.Fprintf(w, "Only on this machine: %s, %s (%s in conflict), %s\n",
+	fmt.Fprintf(w, "Only on %s: %s, %s (%s in conflict), %s\n", reminder.ThisComputer,
 		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), num(a.Conflicts),
 		plural(a.LocalPaths, "local file path"))
+	if r := s.Reminder; r != nil {
+		switch {
+		case r.Due:
+			fmt.Fprintf(w, "Backup:        due: %s Run `stocksync backup`.\n", termSafe(r.Body))
+		case r.Warning != "":
+			fmt.Fprintf(w, "Backup:        %s\n", termSafe(r.Warning))
+		default:
+			fmt.Fprintln(w, "Backup:        no reminder due (`stocksync backup status` has the details)")
+		}
+	}
+}
+
+// statusReminder works out the backup reminder from what status has
+// already opened read-only; nil when the settings or the backup history
+// cannot be read (status still shows everything else).
+func statusReminder(ctx context.Context, d datadir.Dir, db *store.DB, now time.Time) *reminderJSON {
+	cfg, err := config.Load(d.Config())
+	if err != nil {
+		return nil
+	}
+	var bs backupStatusJSON
+	if r, err := db.LastBackupRun(ctx, backup.KindSnapshot, true); err == nil {
+		bs.LastBackup = &r
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	var since time.Time
+	if bs.LastBackup != nil {
+		since = bs.LastBackup.StartedAt
+	}
+	if bs.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since); err != nil {
+		return nil
+	}
+	_, r, err := tmAndReminder(ctx, d, cfg, &bs, now)
+	if err != nil {
+		return nil
+	}
+	return &r
 }

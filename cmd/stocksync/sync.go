@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"syscall"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/stocksync/stocksync/core/datadir"
@@ -20,16 +19,6 @@ import (
 )
 
 var _ = register(newSyncCmd)
-
-// Exit codes shared by commands (docs/cli.md).
-const (
-	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitPartial     = 3
-	exitBusy        = 4
-	exitInterrupted = 130
-)
 
 func newSyncCmd() *cobra.Command {
 	var push, asJSON, noThumbs bool
@@ -79,7 +68,8 @@ type syncProgress struct {
 	out, errw io.Writer
 	json      bool
 	quiet     bool
-	bar       *progressbar.ProgressBar
+	bar       *progressBar
+	phase     syncer.Phase // the last phase announced: each is said once
 }
 
 func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
@@ -97,6 +87,10 @@ func (p *syncProgress) report(pr syncer.Progress) {
 		}{"progress", pr})
 		return
 	}
+	if pr.Phase == p.phase && pr.Phase != syncer.PhaseFiles {
+		return
+	}
+	p.phase = pr.Phase
 	switch pr.Phase {
 	case syncer.PhasePushing:
 		fmt.Fprintln(p.errw, "Sending local changes…")
@@ -104,9 +98,7 @@ func (p *syncProgress) report(pr syncer.Progress) {
 		fmt.Fprintln(p.errw, "Listing batches…")
 	case syncer.PhaseFiles:
 		if p.bar == nil && pr.FilesTotal > 0 {
-			p.bar = progressbar.NewOptions(pr.FilesTotal, progressbar.OptionSetWriter(p.errw),
-				progressbar.OptionSetDescription("Syncing files"), progressbar.OptionShowCount(),
-				progressbar.OptionSetWidth(30), progressbar.OptionThrottle(0), progressbar.OptionClearOnFinish())
+			p.bar = newProgressBar(p.errw, os.Stderr, pr.FilesTotal, "Syncing files")
 		}
 		if p.bar != nil {
 			p.bar.Set(min(pr.FilesDone, pr.FilesTotal))
@@ -117,6 +109,7 @@ func (p *syncProgress) report(pr syncer.Progress) {
 func (p *syncProgress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
+		p.bar = nil
 	}
 }
 
@@ -129,18 +122,22 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 		}{"result", res, errString(err)})
 	} else if res.Run.ID != 0 {
 		r := res.Run
-		fmt.Fprintf(out, "Sync %s in %s: %s batches listed, %s synced, %s files written, %s thumbnails queued, %s requests.\n",
-			r.Outcome, r.FinishedAt.Sub(r.StartedAt).Round(1e7), num(r.BatchesListed), num(r.BatchesSynced),
-			num(r.FilesWritten), num(r.ThumbnailsQueued), num(r.Requests))
+		fmt.Fprintf(out, "Sync %s in %s: %s listed, %s synced, %s written, %s queued, %s.\n",
+			r.Outcome, r.FinishedAt.Sub(r.StartedAt).Round(1e7), plural(r.BatchesListed, "batch"), num(r.BatchesSynced),
+			plural(r.FilesWritten, "file"), plural(r.ThumbnailsQueued, "thumbnail"), plural(r.Requests, "request"))
 		if r.Push {
-			fmt.Fprintf(out, "Local changes: %s sent, %s conflicts (see `stocksync list edits`).\n", num(r.EditsSent), num(r.Conflicts))
+			fmt.Fprintf(out, "Local changes: %s sent, %s (see `stocksync list edits`).\n", num(r.EditsSent), plural(r.Conflicts, "conflict"))
 		}
 		for _, f := range res.Failures {
-			fmt.Fprintf(errw, "  failed: %s: %s\n", f.What, f.Err)
+			fmt.Fprintf(errw, "  failed: %s: %s\n", termSafe(f.What), termSafe(f.Err))
 		}
 	}
 	var held *lockfile.HeldError
 	switch {
+	case err == nil && res.Run.Conflicts > 0:
+		// Edits not sent are work left undone: exit 3, as docs/cli.md says.
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("%s not sent: see `stocksync list edits`, then `stocksync resolve`",
+			plural(res.Run.Conflicts, "edit"))}
 	case err == nil:
 		return nil
 	case errors.As(err, &held):

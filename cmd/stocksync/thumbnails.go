@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/stocksync/stocksync/core/lockfile"
@@ -16,12 +14,34 @@ import (
 
 var _ = register(newThumbnailsCmd)
 
+// thumbnailsJSON is the documented shape of `stocksync thumbnails --json`.
+type thumbnailsJSON struct {
+	Downloaded  int                `json:"downloaded"`       // thumbnails in the local cache
+	Queued      int                `json:"queued"`           // waiting to be downloaded
+	Failed      int                `json:"failed"`           // given up on (the image is broken on ESP)
+	Downloading bool               `json:"downloading"`      // another process is downloading now
+	Run         *thumbnailsRunJSON `json:"run,omitempty"`    // with --wait: what this run did
+	Errors      []string           `json:"errors,omitempty"` // why what is left is left, most frequent first
+}
+
+type thumbnailsRunJSON struct {
+	Downloaded int   `json:"downloaded"`
+	Failed     int   `json:"failed"`
+	Bytes      int64 `json:"bytes"`
+}
+
 func newThumbnailsCmd() *cobra.Command {
-	var wait, background bool
+	var wait, background, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "thumbnails",
+		Use:   "thumbnails [--wait] [--json]",
 		Short: "Show the thumbnail queue, or download it with --wait",
-		Args:  cobra.NoArgs,
+		Long: `Show how many thumbnails are downloaded, queued and failed, and whether a
+download is running now. With --wait, download the whole queue now with progress.
+
+Exit status: 0 done, 3 some thumbnails could not be downloaded (the message says
+why; queued ones are tried again later), 4 another process is downloading.`,
+		Args:                  cobra.NoArgs,
+		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			d, db, err := openStore(ctx)
@@ -33,13 +53,26 @@ func newThumbnailsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			w := cmd.OutOrStdout()
+			out := thumbnailsJSON{Downloaded: s.ThumbnailsDone, Queued: s.ThumbnailsQueued, Failed: s.ThumbnailsFailed}
 			if !wait && !background {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s downloaded, %s queued, %s failed. Run `stocksync thumbnails --wait` to download the queue now.\n",
-					num(s.ThumbnailsDone), num(s.ThumbnailsQueued), num(s.ThumbnailsFailed))
+				out.Downloading = lockHeld(thumbnailsLock(d))
+				if asJSON {
+					return writeJSON(w, out)
+				}
+				fmt.Fprintf(w, "Thumbnails: %s downloaded, %s queued, %s failed.", num(s.ThumbnailsDone), num(s.ThumbnailsQueued), num(s.ThumbnailsFailed))
+				switch {
+				case out.Downloading:
+					fmt.Fprintln(w, " Downloading now.")
+				case s.ThumbnailsQueued > 0:
+					fmt.Fprintln(w, " Run `stocksync thumbnails --wait` to download the queue now.")
+				default:
+					fmt.Fprintln(w)
+				}
 				return nil
 			}
 			// One downloader per data folder, whichever process runs it.
-			lock, err := lockfile.TryAcquire(filepath.Join(d.Root, "thumbnails.lock"), "stocksync thumbnails")
+			lock, err := lockfile.TryAcquire(thumbnailsLock(d), "stocksync thumbnails")
 			if errors.Is(err, lockfile.ErrHeld) {
 				if background {
 					return nil
@@ -55,41 +88,55 @@ func newThumbnailsCmd() *cobra.Command {
 				return err
 			}
 			dl := &thumbs.Downloader{DB: db, Fetch: client, Dir: d.Thumbnails(), Workers: cfg.Concurrency}
-			if !background && s.ThumbnailsQueued > 0 && isTerminal(os.Stderr) {
-				bar := progressbar.NewOptions(s.ThumbnailsQueued, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-					progressbar.OptionSetDescription("Thumbnails"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
-				dl.Progress = func(st thumbs.Stats) { bar.Set(min(st.Done+st.Failed, s.ThumbnailsQueued)) }
-				defer bar.Finish()
+			var bar *progressBar
+			if !background && !asJSON && s.ThumbnailsQueued > 0 && isTerminal(os.Stderr) {
+				bar = newProgressBar(cmd.ErrOrStderr(), os.Stderr, s.ThumbnailsQueued, "Thumbnails")
+				dl.Progress = func(st thumbs.Stats) { bar.Set(st.Done + st.Failed) }
 			}
-			if err := dl.Drain(ctx); err != nil {
+			err = dl.Drain(ctx)
+			if bar != nil {
+				bar.Finish() // before anything else is printed
+			}
+			if err != nil {
 				return fmt.Errorf("download thumbnails: %w", err)
 			}
 			if background {
 				return nil
 			}
 			st := dl.Stats()
-			fmt.Fprintf(cmd.OutOrStdout(), "Thumbnails: %s downloaded (%s), %s failed.\n", num(st.Done), bytesText(st.Bytes), num(st.Failed))
 			after, err := db.Summary(ctx)
 			if err != nil {
 				return err
 			}
+			out = thumbnailsJSON{Downloaded: after.ThumbnailsDone, Queued: after.ThumbnailsQueued, Failed: after.ThumbnailsFailed,
+				Run: &thumbnailsRunJSON{Downloaded: st.Done, Failed: st.Failed, Bytes: st.Bytes}}
+			if after.ThumbnailsQueued > 0 || st.Failed > 0 {
+				// Say why what is left is left: an outage keeps jobs queued, a
+				// broken image fails them for good.
+				out.Errors, _ = db.ThumbnailErrors(ctx, 3)
+			}
+			if asJSON {
+				if err := writeJSON(w, out); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(w, "Thumbnails: %s downloaded (%s), %s failed.\n", num(st.Done), bytesText(st.Bytes), num(st.Failed))
+			}
 			if after.ThumbnailsQueued == 0 && st.Failed == 0 {
 				return nil
 			}
-			// Say why what is left is left: an outage keeps jobs queued, a
-			// broken image fails them for good.
-			why, _ := db.ThumbnailErrors(ctx, 3)
-			msg := fmt.Sprintf("%s thumbnails could not be downloaded", num(after.ThumbnailsQueued+st.Failed))
-			if len(why) > 0 {
-				msg += " (" + strings.Join(why, "; ") + ")"
+			msg := fmt.Sprintf("%s could not be downloaded", plural(after.ThumbnailsQueued+st.Failed, "thumbnail"))
+			if len(out.Errors) > 0 {
+				msg += " (" + strings.Join(termSafeAll(out.Errors), "; ") + ")"
 			}
 			if after.ThumbnailsQueued > 0 {
-				msg += fmt.Sprintf("; %s are still queued and are tried again by the next sync or `stocksync thumbnails --wait`", num(after.ThumbnailsQueued))
+				msg += fmt.Sprintf("; %s still queued and tried again by the next sync or `stocksync thumbnails --wait`", num(after.ThumbnailsQueued))
 			}
 			return &exitError{code: exitPartial, msg: msg}
 		},
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, "download the whole queue now, showing progress")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
 	cmd.Flags().BoolVar(&background, "background", false, "download quietly (used by `sync` to keep going after it exits)")
 	cmd.Flags().MarkHidden("background")
 	return cmd

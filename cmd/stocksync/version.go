@@ -9,18 +9,35 @@ import (
 	"github.com/stocksync/stocksync/core/version"
 )
 
+// versionJSON is the documented shape of `stocksync version --json`.
+type versionJSON struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"` // the full commit hash, "" when unknown
+	OS      string `json:"os"`
+	Arch    string `json:"arch"`
+	Schema  int    `json:"schema"` // the database schema version this build reads and writes
+}
+
 func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c := version.Commit()
+			v := versionJSON{Version: version.Version, Commit: version.Commit(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+				Schema: int(store.KnownVersion())}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), v)
+			}
+			c := v.Commit
 			if len(c) > 12 {
 				c = c[:12]
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "stocksync %s %s %s/%s schema %d\n", version.Version, c, runtime.GOOS, runtime.GOARCH, store.KnownVersion())
+			fmt.Fprintf(cmd.OutOrStdout(), "stocksync %s %s %s/%s schema %d\n", v.Version, c, v.OS, v.Arch, v.Schema)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	return cmd
 }

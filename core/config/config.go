@@ -114,15 +114,52 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("read settings %s: %w", path, err)
 	}
-	c := Default()
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&c); err != nil {
+	c, err := parse(data)
+	if err != nil {
 		return Config{}, fmt.Errorf("settings file %s is damaged (%v): fix it, or restore it with `stocksync restore SNAPSHOT --local-only`; it was left untouched", path, err)
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("settings file %s: %w; fix the value or delete the line to use the default", path, err)
 	}
 	return c, nil
+}
+
+// utf8BOM is the byte-order mark some editors (TextEdit, Notepad) put at the
+// start of a UTF-8 file.
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+// parse decodes one JSON object over the defaults. A leading UTF-8 BOM and
+// surrounding white space are accepted; anything else after the object
+// (a second object, a stray "}", text pasted below it) is an error naming
+// the byte offset, because it usually means the file was edited by hand and
+// part of it did not take effect.
+func parse(data []byte) (Config, error) {
+	c := Default()
+	bom := 0
+	if bytes.HasPrefix(data, utf8BOM) {
+		data, bom = data[len(utf8BOM):], len(utf8BOM)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return c, errors.New("the file is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, err
+	}
+	off := int(dec.InputOffset())
+	rest := bytes.TrimLeft(data[off:], " \t\r\n")
+	if len(rest) > 0 {
+		pos := bom + len(data) - len(rest)
+		return Config{}, fmt.Errorf("unexpected text after the settings at byte %d: %q", pos, clipBytes(bytes.TrimSpace(rest), 20))
+	}
+	return c, nil
+}
+
+func clipBytes(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
 }
 
 // Save writes c to path atomically (0600).

@@ -102,3 +102,38 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12: a UTF-8 byte-order mark (TextEdit, Notepad) is accepted;
+// anything after the JSON object is refused, naming where it starts, and the
+// file is left as it is.
+func TestLoadBOMAndTrailingText(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "config.json")
+	os.WriteFile(p, []byte("\xef\xbb\xbf{\"server\":\"demo\",\"concurrency\":4}\r\n"), 0o600)
+	got, err := Load(p)
+	if err != nil || got.Server != "demo" || got.Concurrency != 4 {
+		t.Fatalf("BOM: %+v, %v", got, err)
+	}
+	type bad struct{ content, want string }
+	cases := map[string]bad{
+		"second object": {`{"server":"demo"}{"server":"sandbox"}`, "byte 17"},
+		"stray brace":   {"{\"concurrency\":4}\n}\n", "byte 18"},
+		"pasted text":   {"{}\nconcurrency = 4\n", "byte 3"},
+		"bom and junk":  {"\xef\xbb\xbf{} x", "byte 6"},
+		"empty":         {"", "empty"},
+		"only spaces":   {" \n", "empty"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "config.json")
+			os.WriteFile(p, []byte(tc.content), 0o600)
+			_, err := Load(p)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), p) {
+				t.Fatalf("error %v, want one naming %s and %q", err, p, tc.want)
+			}
+			if after, _ := os.ReadFile(p); string(after) != tc.content {
+				t.Errorf("file rewritten to %q", after)
+			}
+		})
+	}
+}

@@ -2,7 +2,21 @@ package reminder
 
 import "time"
 
-// AtRisk counts what exists only on this Mac since the last verified backup.
+// ThisComputer is how text names the machine Stocksync runs on: "this Mac",
+// as the menu-bar app says; the CLI, which also runs on Linux, sets it to
+// MachineName(runtime.GOOS) when it starts.
+var ThisComputer = "this Mac"
+
+// MachineName is "this Mac" on macOS (goos "darwin") and "this computer"
+// elsewhere.
+func MachineName(goos string) string {
+	if goos == "darwin" {
+		return "this Mac"
+	}
+	return "this computer"
+}
+
+// AtRisk counts what exists only on this computer since the last verified backup.
 type AtRisk struct {
 	PendingUploads int // files added but not yet uploaded, with their metadata
 	LocalEdits     int // metadata edits not yet sent to ESP
@@ -15,7 +29,8 @@ func (a AtRisk) Total() int {
 }
 
 // Describe says what is at risk: "37 pending uploads and 5 edits exist only
-// on this Mac." It is "" when nothing is.
+// on this Mac." ("this computer" off macOS: ThisComputer). It is "" when
+// nothing is.
 func (a AtRisk) Describe() string {
 	var items []string
 	if a.PendingUploads > 0 {
@@ -34,7 +49,7 @@ func (a AtRisk) Describe() string {
 	if len(items) == 1 && a.Total() == 1 {
 		verb = "exists"
 	}
-	return joinList(items) + " " + verb + " only on this Mac."
+	return joinList(items) + " " + verb + " only on " + ThisComputer + "."
 }
 
 // Input is everything the policy looks at.

@@ -14,7 +14,7 @@ var (
 
 func TestDecide(t *testing.T) {
 	risk := AtRisk{PendingUploads: 37, LocalEdits: 5}
-	const body = "37 pending uploads and 5 edits exist only on this Mac. Last backup: "
+	body := "37 pending uploads and 5 edits exist only on " + ThisComputer + ". Last backup: "
 	// base: Time Machine is fine, nothing warned, something at risk.
 	base := func() Input {
 		return Input{Now: now, AtRisk: risk, TMAvailable: true, TMHasDestination: true, TMIncludesFolder: true}
@@ -58,7 +58,7 @@ func TestDecide(t *testing.T) {
 				in.AtRisk = AtRisk{LocalEdits: 1}
 				in.LastAppBackup = now.Add(-25 * time.Hour)
 			},
-			remind: true, body: "1 edit exists only on this Mac. Last backup: yesterday.", last: now.Add(-25 * time.Hour), next: now.Add(day)},
+			remind: true, body: "1 edit exists only on " + ThisComputer + ". Last backup: yesterday.", last: now.Add(-25 * time.Hour), next: now.Add(day)},
 		{name: "schedule off", in: func(in *Input) { in.Schedule = Off }},
 		{name: "snoozed", in: func(in *Input) { in.SnoozedUntil = now.Add(3 * time.Hour) }, next: now.Add(3 * time.Hour)},
 		{name: "snooze over", in: func(in *Input) { in.SnoozedUntil = now },
@@ -79,7 +79,7 @@ func TestDecide(t *testing.T) {
 		{name: "thousands", in: func(in *Input) {
 			in.AtRisk = AtRisk{PendingUploads: 1234, LocalPaths: 1}
 			in.LastAppBackup = now.Add(-100 * day)
-		}, remind: true, body: "1,234 pending uploads and 1 local file path exist only on this Mac. Last backup: 3 months ago.",
+		}, remind: true, body: "1,234 pending uploads and 1 local file path exist only on " + ThisComputer + ". Last backup: 3 months ago.",
 			last: now.Add(-100 * day), next: now.Add(week)},
 
 		// The one-time Time Machine warning.

@@ -55,15 +55,15 @@ func TestDescribe(t *testing.T) {
 	}{
 		{AtRisk{}, ""},
 		{AtRisk{PendingUploads: -3}, ""},
-		{AtRisk{PendingUploads: 1}, "1 pending upload exists only on this Mac."},
-		{AtRisk{LocalEdits: 1}, "1 edit exists only on this Mac."},
-		{AtRisk{LocalPaths: 1}, "1 local file path exists only on this Mac."},
-		{AtRisk{LocalEdits: 2}, "2 edits exist only on this Mac."},
-		{AtRisk{PendingUploads: 37, LocalEdits: 5}, "37 pending uploads and 5 edits exist only on this Mac."},
-		{AtRisk{PendingUploads: 1, LocalEdits: 1}, "1 pending upload and 1 edit exist only on this Mac."},
+		{AtRisk{PendingUploads: 1}, "1 pending upload exists only on " + ThisComputer + "."},
+		{AtRisk{LocalEdits: 1}, "1 edit exists only on " + ThisComputer + "."},
+		{AtRisk{LocalPaths: 1}, "1 local file path exists only on " + ThisComputer + "."},
+		{AtRisk{LocalEdits: 2}, "2 edits exist only on " + ThisComputer + "."},
+		{AtRisk{PendingUploads: 37, LocalEdits: 5}, "37 pending uploads and 5 edits exist only on " + ThisComputer + "."},
+		{AtRisk{PendingUploads: 1, LocalEdits: 1}, "1 pending upload and 1 edit exist only on " + ThisComputer + "."},
 		{AtRisk{PendingUploads: 1234, LocalEdits: 1, LocalPaths: 56789},
-			"1,234 pending uploads, 1 edit and 56,789 local file paths exist only on this Mac."},
-		{AtRisk{LocalEdits: 3, LocalPaths: 1}, "3 edits and 1 local file path exist only on this Mac."},
+			"1,234 pending uploads, 1 edit and 56,789 local file paths exist only on " + ThisComputer + "."},
+		{AtRisk{LocalEdits: 3, LocalPaths: 1}, "3 edits and 1 local file path exist only on " + ThisComputer + "."},
 	}
 	for _, tt := range tests {
 		if got := tt.a.Describe(); got != tt.want {
@@ -133,5 +133,14 @@ func TestAgoShort(t *testing.T) {
 		if got := AgoShort(now, tt.t); got != tt.want {
 			t.Errorf("AgoShort(%v) = %q, want %q", now.Sub(tt.t), got, tt.want)
 		}
+	}
+}
+
+func TestThisComputer(t *testing.T) {
+	if got := MachineName("darwin"); got != "this Mac" {
+		t.Errorf("darwin: %q", got)
+	}
+	if got := MachineName("linux"); got != "this computer" {
+		t.Errorf("linux: %q", got)
 	}
 }

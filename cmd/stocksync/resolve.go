@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocksync/stocksync/core/store"
+)
+
+var _ = register(newResolveCmd)
+var _ = register(newDiscardCmd)
+
+// resolveJSON is the documented shape of `resolve --json` and `discard --json`.
+type resolveJSON struct {
+	FileID string           `json:"file_id"`
+	Kept   string           `json:"kept"`           // "local" (queued to be sent) or "esp" (edit dropped)
+	Edit   *store.LocalEdit `json:"edit,omitempty"` // the edit as queued, or as it was before it was dropped
+}
+
+func newResolveCmd() *cobra.Command {
+	var keepLocal, keepESP, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "resolve FILE-ID --keep-local|--keep-esp [--json]",
+		Short: "Settle a local edit in conflict: send yours, or keep ESP's",
+		Long: `Settle a local edit that is in conflict (see ` + "`stocksync list edits`" + `): the file was
+changed on ESP after you edited it here, or ESP refused the values.
+
+  --keep-local   send your edit: it is queued again, based on the version of the
+                 file last synced, and ` + "`stocksync sync --push`" + ` sends it
+  --keep-esp     keep ESP's values: your edit is dropped
+
+Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
+		Args:                  cobra.ExactArgs(1),
+		DisableFlagsInUseLine: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if keepLocal == keepESP {
+				return usageError("give one of --keep-local (send your edit) or --keep-esp (keep ESP's values)")
+			}
+			ctx := cmd.Context()
+			_, db, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			id := args[0]
+			out := resolveJSON{FileID: id}
+			var e store.LocalEdit
+			if keepLocal {
+				out.Kept = "local"
+				e, err = db.RequeueLocalEdit(ctx, id, time.Now())
+			} else {
+				out.Kept = "esp"
+				e, err = db.DiscardLocalEdit(ctx, id)
+			}
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", id)
+			}
+			if err != nil {
+				return err
+			}
+			out.Edit = &e
+			w := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSON(w, out)
+			}
+			if keepLocal {
+				fmt.Fprintf(w, "Your edit of file %s is queued again; `stocksync sync --push` sends it to ESP.\n", termSafe(id))
+			} else {
+				fmt.Fprintf(w, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(id))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&keepLocal, "keep-local", false, "send your edit to ESP (queue it again)")
+	cmd.Flags().BoolVar(&keepESP, "keep-esp", false, "keep ESP's values (drop your edit)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	cmd.MarkFlagsMutuallyExclusive("keep-local", "keep-esp")
+	return cmd
+}
+
+func newDiscardCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "discard FILE-ID [--json]",
+		Short: "Drop a local edit that was not sent yet (waiting or in conflict)",
+		Long: `Drop the local edit of a file, whether it is waiting to be sent or in conflict:
+the file keeps ESP's values. The same as ` + "`stocksync resolve FILE-ID --keep-esp`" + `.
+A backup taken before still holds the edit.`,
+		Args:                  cobra.ExactArgs(1),
+		DisableFlagsInUseLine: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			_, db, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			e, err := db.DiscardLocalEdit(ctx, args[0])
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), resolveJSON{FileID: args[0], Kept: "esp", Edit: &e})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(args[0]))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	return cmd
+}
