@@ -379,7 +379,7 @@ func Quiesce(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err := probe(ctx, path); err != nil {
+	if err := probe(ctx, path, migrationFS); err != nil {
 		return err
 	}
 	q := url.Values{}
