@@ -43,7 +43,8 @@ func (e *HeldError) Is(target error) bool { return target == ErrHeld }
 // Lock is a held lock. Release it when done; the kernel releases it if the
 // process dies.
 type Lock struct {
-	f *os.File
+	f      *os.File
+	shared bool // a Mark: nothing was written to the file
 }
 
 // TryAcquire takes the lock at path without waiting, recording command as
@@ -84,9 +85,42 @@ func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	l.f.Truncate(0)
+	if !l.shared {
+		l.f.Truncate(0)
+	}
 	err := unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
 	cerr := l.f.Close()
 	l.f = nil
 	return errors.Join(err, cerr)
+}
+
+// Mark holds a shared lock on path (a temporary file or folder being
+// written) until Release, so that cleaners (InUse) leave it alone; the
+// kernel drops it when the process dies, which is what tells a cleaner the
+// temporary is a leftover.
+func Mark(path string) (*Lock, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("mark %s in use: %w", path, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("mark %s in use: %w", path, err)
+	}
+	return &Lock{f: f, shared: true}, nil
+}
+
+// InUse reports whether a process holds a lock on path (Mark or
+// TryAcquire). A path that cannot be opened is not in use.
+func InUse(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		return errors.Is(err, unix.EWOULDBLOCK)
+	}
+	unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return false
 }

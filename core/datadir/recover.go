@@ -1,0 +1,262 @@
+package datadir
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/lockfile"
+)
+
+// IntentName is the restore's intent record in the data folder: while it
+// exists, a set of files staged beside their final names is being switched
+// in, and the next start of any command completes the switch.
+const IntentName = "restore-intent.json"
+
+// Swap is one staged file of an intent: From (a temporary name in the data
+// folder) replaces To. DropSidecars removes To's SQLite -wal, -shm and
+// -journal before the rename (they belong to the file being replaced).
+type Swap struct {
+	From         string `json:"from"`
+	To           string `json:"to"`
+	DropSidecars bool   `json:"drop_sidecars,omitempty"`
+}
+
+// Intent is the record of a switch in progress.
+type Intent struct {
+	What    string    `json:"what"` // e.g. "restore of 2026-11-29T10-00-00Z", for messages
+	Created time.Time `json:"created"`
+	Swaps   []Swap    `json:"swaps"`
+}
+
+// Intent is the path of the intent record.
+func (d Dir) Intent() string { return filepath.Join(d.Root, IntentName) }
+
+// CrashHook, when set (tests only), is called at named steps of a switch;
+// the reliability tests kill the process there.
+var CrashHook func(step string)
+
+func crash(step string) {
+	if CrashHook != nil {
+		CrashHook(step)
+	}
+}
+
+// BeginSwitch records in (durably) before any of its swaps happens: from
+// this point the switch is decided, and a crash is completed by Recover.
+// Every From must already be complete and fsynced.
+func (d Dir) BeginSwitch(in Intent) error {
+	for _, s := range in.Swaps {
+		if filepath.Dir(s.From) != d.Root || filepath.Dir(s.To) != d.Root {
+			return fmt.Errorf("switch %s: %s and %s must both be in the data folder", in.What, s.From, s.To)
+		}
+	}
+	b, err := json.MarshalIndent(in, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(d.Intent(), b, 0o600); err != nil {
+		return fmt.Errorf("record the %s: %w", in.What, err)
+	}
+	crash("switch:recorded")
+	return nil
+}
+
+// FinishSwitch performs the swaps of in that have not happened yet (a From
+// that no longer exists was already renamed), makes them durable and
+// removes the intent record. It is idempotent.
+func (d Dir) FinishSwitch(in Intent) error {
+	for i, s := range in.Swaps {
+		if _, err := os.Lstat(s.From); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if s.DropSidecars {
+			for _, side := range []string{"-wal", "-shm", "-journal"} {
+				if err := os.Remove(s.To + side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("complete the %s: remove %s: %w", in.What, s.To+side, err)
+				}
+			}
+		}
+		if err := os.Rename(s.From, s.To); err != nil {
+			return fmt.Errorf("complete the %s: put %s in place: %w", in.What, s.To, err)
+		}
+		crash(fmt.Sprintf("switch:swapped-%d", i+1))
+	}
+	if err := atomicfile.SyncDir(d.Root); err != nil {
+		return fmt.Errorf("complete the %s: %w", in.What, err)
+	}
+	if err := os.Remove(d.Intent()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("complete the %s: remove %s: %w", in.What, d.Intent(), err)
+	}
+	return atomicfile.SyncDir(d.Root)
+}
+
+// Recovered says what Recover repaired.
+type Recovered struct {
+	// Completed names an interrupted switch (a restore) that was completed.
+	Completed string
+	// Removed are leftover temporary files and folders that were deleted.
+	Removed []string
+}
+
+// ErrInterrupted matches a *InterruptedError.
+var ErrInterrupted = errors.New("an interrupted restore could not be completed")
+
+// InterruptedError means an intent record was found and the switch could
+// not be completed; nothing in the data folder can be trusted until it is.
+type InterruptedError struct {
+	Intent string // path of the record
+	What   string
+	Err    error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("the %s was interrupted and could not be completed (%v; record %s)", e.What, e.Err, e.Intent)
+}
+
+func (e *InterruptedError) Unwrap() []error { return []error{ErrInterrupted, e.Err} }
+
+// Recover repairs what a killed process left in the data folder, before
+// anything reads it: it completes an interrupted switch (restore) and removes
+// leftover temporary files (atomicfile.TempPrefix) in the data folder and in
+// snapshots/. It does nothing while another process holds the data folder's
+// lock (that process may be the one writing them) and nothing when the
+// folder does not exist. A read-only folder is left alone unless an intent
+// is pending, which is then an *InterruptedError.
+func (d Dir) Recover() (Recovered, error) {
+	var r Recovered
+	if st, err := os.Stat(d.Root); err != nil || !st.IsDir() {
+		return r, nil
+	}
+	_, ierr := os.Lstat(d.Intent())
+	pending := ierr == nil
+	if !pending && !d.hasTemps() {
+		return r, nil
+	}
+	lock, err := lockfile.TryAcquire(d.Lock(), "stocksync (recovering the data folder)")
+	if err != nil {
+		if errors.Is(err, lockfile.ErrHeld) {
+			return r, nil
+		}
+		if pending {
+			return r, &InterruptedError{Intent: d.Intent(), What: "restore", Err: err}
+		}
+		return r, nil // e.g. a read-only folder: nothing can be cleaned there
+	}
+	defer lock.Release()
+	if pending {
+		b, err := os.ReadFile(d.Intent())
+		var in Intent
+		if err == nil {
+			err = json.Unmarshal(b, &in)
+		}
+		if err != nil {
+			return r, &InterruptedError{Intent: d.Intent(), What: "restore", Err: err}
+		}
+		if err := d.FinishSwitch(in); err != nil {
+			return r, &InterruptedError{Intent: d.Intent(), What: in.What, Err: err}
+		}
+		r.Completed = in.What
+	}
+	r.Removed = RemoveLeftovers(d.Root, d.Snapshots())
+	return r, nil
+}
+
+// markedTemps are the temporary names whose writers hold a lockfile.Mark
+// on them while they work: they are leftovers as soon as nobody does.
+var markedTemps = []string{"snapshot-", "restore-", "new-", "delete-"}
+
+// Grace periods: a temporary just created may not be marked yet; one
+// whose writer does not mark it (an atomic settings write) is given time to
+// finish.
+const (
+	markGrace   = 5 * time.Second
+	unmarkGrace = 2 * time.Minute
+)
+
+// RemoveLeftovers deletes the temporary files and folders
+// (atomicfile.TempPrefix) in dirs that no live process is writing, and
+// returns their paths. The caller owns dirs (holds the lock that covers
+// them).
+func RemoveLeftovers(dirs ...string) []string {
+	var removed []string
+	now := time.Now()
+	for _, dir := range dirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !atomicfile.IsTemp(e.Name()) {
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
+			st, err := os.Lstat(p)
+			if err != nil {
+				continue
+			}
+			grace := unmarkGrace
+			rest := strings.TrimPrefix(e.Name(), atomicfile.TempPrefix)
+			for _, k := range markedTemps {
+				if strings.HasPrefix(rest, k) {
+					grace = markGrace
+				}
+			}
+			if now.Sub(st.ModTime()) < grace && st.ModTime().Before(now.Add(time.Minute)) {
+				continue
+			}
+			if lockfile.InUse(p) {
+				continue
+			}
+			if err := os.RemoveAll(p); err == nil {
+				removed = append(removed, p)
+			}
+		}
+	}
+	return removed
+}
+
+func (d Dir) hasTemps() bool {
+	for _, dir := range []string{d.Root, d.Snapshots()} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if atomicfile.IsTemp(e.Name()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Exists reports whether the data folder exists (without creating it).
+func (d Dir) Exists() bool {
+	st, err := os.Stat(d.Root)
+	return err == nil && st.IsDir()
+}
+
+// EmptyValueError means a setting that names a folder was given as an empty
+// or whitespace-only value, which must never silently mean the default.
+type EmptyValueError struct{ Name string }
+
+func (e *EmptyValueError) Error() string {
+	return fmt.Sprintf("%s is empty: give a folder, or leave it unset to use the default", e.Name)
+}
+
+// expandHome turns "~" and "~/x" into the home folder (the shell does this
+// for arguments, but not inside environment variables or config files).
+// "~user" forms are refused rather than taken as a folder literally named "~user".
+func expandHome(p, home, name string) (string, error) {
+	if p != "~" && !strings.HasPrefix(p, "~/") {
+		if strings.HasPrefix(p, "~") {
+			return "", fmt.Errorf("%s %q: only ~ and ~/… are understood (write the full path)", name, p)
+		}
+		return p, nil
+	}
+	if home == "" {
+		return "", fmt.Errorf("%s %q: no home folder to expand ~ to; write the full path", name, p)
+	}
+	return filepath.Join(home, strings.TrimPrefix(p, "~")), nil
+}
