@@ -38,11 +38,12 @@ type Intent struct {
 // Intent is the path of the intent record.
 func (d Dir) Intent() string { return filepath.Join(d.Root, IntentName) }
 
-// CrashHook, when set (tests only), is called at named steps of a switch;
-// the reliability tests kill the process there.
+// CrashHook, when set (tests only), is called at named steps of a switch
+// and of a restore; the reliability tests kill the process there.
 var CrashHook func(step string)
 
-func crash(step string) {
+// CrashPoint calls CrashHook, if set, with step.
+func CrashPoint(step string) {
 	if CrashHook != nil {
 		CrashHook(step)
 	}
@@ -64,7 +65,7 @@ func (d Dir) BeginSwitch(in Intent) error {
 	if err := atomicfile.WriteFile(d.Intent(), b, 0o600); err != nil {
 		return fmt.Errorf("record the %s: %w", in.What, err)
 	}
-	crash("switch:recorded")
+	CrashPoint("switch:recorded")
 	return nil
 }
 
@@ -86,7 +87,7 @@ func (d Dir) FinishSwitch(in Intent) error {
 		if err := os.Rename(s.From, s.To); err != nil {
 			return fmt.Errorf("complete the %s: put %s in place: %w", in.What, s.To, err)
 		}
-		crash(fmt.Sprintf("switch:swapped-%d", i+1))
+		CrashPoint(fmt.Sprintf("switch:swapped-%d", i+1))
 	}
 	if err := atomicfile.SyncDir(d.Root); err != nil {
 		return fmt.Errorf("complete the %s: %w", in.What, err)
