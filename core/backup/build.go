@@ -12,6 +12,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -38,6 +39,9 @@ func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
 	stagePath := stage.Name()
 	stage.Close()
 	defer removeWithSidecars(stagePath)
+	if mark, err := lockfile.Mark(stagePath); err == nil {
+		defer mark.Release()
+	}
 	if err := db.CopyTo(b.ctx, stagePath); err != nil {
 		if errors.Is(err, store.ErrDiskFull) {
 			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)

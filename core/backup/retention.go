@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/datadir"
 )
 
 // Policy says which snapshots to keep. A snapshot is kept if any rule wants it.
@@ -136,29 +137,10 @@ func Prune(dest string, p Policy, now time.Time) (PruneResult, error) {
 	return res, nil
 }
 
-// staleAfter is when a temporary folder in a destination is surely not a
-// snapshot still being written by another process.
-const staleAfter = 24 * time.Hour
-
 // cleanStale removes temporary folders that interrupted snapshots and
-// deletions left behind.
-func cleanStale(dest string, now time.Time) []error {
-	entries, err := os.ReadDir(dest)
-	if err != nil {
-		return []error{err}
-	}
-	var errs []error
-	for _, e := range entries {
-		if !e.IsDir() || !atomicfile.IsTemp(e.Name()) {
-			continue
-		}
-		st, err := e.Info()
-		if err != nil || now.Sub(st.ModTime()) < staleAfter {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(dest, e.Name())); err != nil {
-			errs = append(errs, fmt.Errorf("remove leftover %s: %w", filepath.Join(dest, e.Name()), err))
-		}
-	}
-	return errs
+// deletions left behind: those no live process marks as its own (see
+// datadir.RemoveLeftovers), at once rather than after a day.
+func cleanStale(dest string, _ time.Time) []error {
+	datadir.RemoveLeftovers(dest)
+	return nil
 }

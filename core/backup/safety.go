@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/version"
 )
@@ -69,6 +70,11 @@ func rawSafety(dir datadir.Dir, reason string, now time.Time) (Info, error) {
 	tmp, err := os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
 	if err != nil {
 		return Info{}, err
+	}
+	// Marked while it is written: a leftover is one nobody marks (any
+	// command then removes it at once, see datadir.RemoveLeftovers).
+	if mark, err := lockfile.Mark(tmp); err == nil {
+		defer mark.Release()
 	}
 	done := false
 	defer func() {

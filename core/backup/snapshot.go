@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/version"
 )
@@ -152,6 +153,7 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	if err := checkDest(dest); err != nil {
 		return Info{}, err
 	}
+	cleanStale(dest, started) // what killed snapshots left behind
 	prev, err := newestUsable(dest, opt.WithThumbnails)
 	if err != nil {
 		return Info{}, err
@@ -159,6 +161,11 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	tmp, err := os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
 	if err != nil {
 		return Info{}, destErr(dest, err)
+	}
+	// Marked while it is written: a leftover is one nobody marks (any
+	// command then removes it at once, see datadir.RemoveLeftovers).
+	if mark, err := lockfile.Mark(tmp); err == nil {
+		defer mark.Release()
 	}
 	done := false
 	defer func() {
