@@ -24,7 +24,9 @@ func newListCmd() *cobra.Command {
 		ValidArgs: []string{"batches", "files", "reviews", "pending", "edits"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
+			// Listing only reads: no data folder is created, and a
+			// read-only folder is read read-only.
+			_, db, _, err := openStoreRead(ctx)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -63,6 +64,7 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 // dataDir resolves the data folder from the flag, environment and platform.
+// An empty or whitespace-only value is a usage error, never the default.
 func dataDir() (datadir.Dir, error) {
 	env, err := datadir.CurrentEnv()
 	if err != nil && g.dataDir == "" {
@@ -70,12 +72,18 @@ func dataDir() (datadir.Dir, error) {
 	}
 	root, err := datadir.Resolve(g.dataDir, env)
 	if err != nil {
+		var ee *datadir.EmptyValueError
+		if errors.As(err, &ee) {
+			return datadir.Dir{}, &exitError{code: exitUsage, msg: err.Error()}
+		}
 		return datadir.Dir{}, err
 	}
 	return datadir.Dir{Root: root}, nil
 }
 
-// openStore makes sure the data folder exists and opens its database.
+// openStore makes sure the data folder exists, repairs what a killed command
+// left there (prepareDataDir) and opens its database for writing. A damaged
+// or foreign database is exitDamaged, naming the snapshot to restore.
 func openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
 	d, err := dataDir()
 	if err != nil {
@@ -84,9 +92,12 @@ func openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
 	if err := d.Ensure(); err != nil {
 		return d, nil, err
 	}
+	if err := prepareDataDir(d); err != nil {
+		return d, nil, err
+	}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 	if err != nil {
-		return d, nil, err
+		return d, nil, damaged(d, err)
 	}
 	return d, db, nil
 }

@@ -210,3 +210,26 @@ func removeWithSidecarsQuiet(p string) {
 		os.Remove(p + s)
 	}
 }
+
+// OpenEmpty is an in-memory database with the current schema and no rows,
+// for read-only commands run before there is any data folder: they show
+// "nothing yet" without creating anything on disk. It refuses writes.
+func OpenEmpty(ctx context.Context) (*DB, error) {
+	c, err := sql.Open("sqlite", "file::memory:?_pragma=foreign_keys(1)")
+	if err != nil {
+		return nil, err
+	}
+	c.SetMaxOpenConns(1) // one connection: each has its own memory database
+	c.SetConnMaxIdleTime(0)
+	c.SetConnMaxLifetime(0)
+	db := &DB{path: ":memory:", readOnly: true, w: c, r: c}
+	if db.version, err = migrate(ctx, db, migrationFS, nil); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if _, err := c.ExecContext(ctx, "PRAGMA query_only = 1"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return db, nil
+}
