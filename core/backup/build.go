@@ -27,6 +27,17 @@ type builder struct {
 	// unsynced are copied thumbnails not fsynced yet: finish syncs them all
 	// at once, which costs far less than one journal commit per file.
 	unsynced []string
+	progress func(SnapshotProgress)
+	done     SnapshotProgress
+}
+
+func (b *builder) placed(size int64) {
+	b.done.Phase = "thumbnails"
+	b.done.Thumbnails++
+	b.done.Bytes += size
+	if b.progress != nil {
+		b.progress(b.done)
+	}
 }
 
 // database copies the database with VACUUM INTO into a staging file in the
@@ -34,7 +45,12 @@ type builder struct {
 func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
 	stage, err := os.CreateTemp(dir.Root, atomicfile.TempPrefix+"snapshot-*.db")
 	if err != nil {
-		return fmt.Errorf("make a temporary copy of the database in %s: %w", dir.Root, err)
+		// A read-only data folder (a disk turned read-only after errors is
+		// exactly when a backup matters): stage in the snapshot folder.
+		var serr error
+		if stage, serr = os.CreateTemp(b.tmp, atomicfile.TempPrefix+"snapshot-*.db"); serr != nil {
+			return fmt.Errorf("make a temporary copy of the database in %s: %w", dir.Root, err)
+		}
 	}
 	stagePath := stage.Name()
 	stage.Close()
@@ -193,6 +209,7 @@ func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error 
 			if err := os.Link(filepath.Join(b.prev.dir, filepath.FromSlash(rel)), dst); err == nil {
 				b.stats.FilesLinked++
 				m.Files = append(m.Files, FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime})
+				b.placed(pe.Size)
 				return nil
 			}
 		}
@@ -208,6 +225,7 @@ func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error 
 	b.stats.BytesWritten += n
 	b.stats.FilesCopied++
 	m.Files = append(m.Files, FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime})
+	b.placed(n)
 	return nil
 }
 

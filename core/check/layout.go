@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
 	"golang.org/x/sys/unix"
 )
 
@@ -90,7 +90,7 @@ func (c *checker) backups(context.Context) string {
 	case !st.IsDir():
 		c.add(Error, "choose a folder with `stocksync backup destination DIR`", "the backup destination %s is a file, not a folder", dest)
 	default:
-		if same, _ := sameOrInside(dest, c.dir.Root); same {
+		if datadir.Contains(c.dir.Root, dest) {
 			c.add(Error, "choose a folder on another drive with `stocksync backup destination DIR`",
 				"the backup destination %s is the data folder or inside it: a backup there is lost with the data", dest)
 		}
@@ -98,26 +98,3 @@ func (c *checker) backups(context.Context) string {
 	return ""
 }
 
-// sameOrInside reports whether p is dir or inside it, by identity (real
-// paths and device+inode), not by how the paths are spelled.
-func sameOrInside(p, dir string) (bool, error) {
-	dst, err := os.Stat(dir)
-	if err != nil {
-		return false, err
-	}
-	for cur := p; ; {
-		if st, err := os.Stat(cur); err == nil && os.SameFile(st, dst) {
-			return true, nil
-		}
-		real, err := filepath.EvalSymlinks(cur)
-		if err == nil && real != cur {
-			cur = real
-			continue
-		}
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			return false, nil
-		}
-		cur = parent
-	}
-}

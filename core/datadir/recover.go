@@ -261,3 +261,55 @@ func expandHome(p, home, name string) (string, error) {
 	}
 	return filepath.Join(home, strings.TrimPrefix(p, "~")), nil
 }
+
+// Contains reports whether p is dir or inside it, by identity rather than
+// spelling: symbolic links in p are resolved and each folder on the way up
+// is compared with dir by device and inode (a link, a bind mount or a
+// differently spelled path to the data folder is caught). When dir cannot be
+// examined, the cleaned absolute paths are compared.
+func Contains(dir, p string) bool {
+	absDir, err1 := filepath.Abs(dir)
+	absP, err2 := filepath.Abs(p)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if lexicallyInside(absP, absDir) {
+		return true
+	}
+	dst, err := os.Stat(absDir)
+	if err != nil {
+		return false
+	}
+	for cur := realPath(absP); ; {
+		if st, err := os.Stat(cur); err == nil && os.SameFile(st, dst) {
+			return true
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return false
+		}
+		cur = parent
+	}
+}
+
+// realPath resolves the symbolic links of the longest existing prefix of
+// the absolute path p and appends the rest.
+func realPath(p string) string {
+	rest := ""
+	for cur := p; ; {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
+}
+
+func lexicallyInside(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
+}
