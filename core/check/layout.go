@@ -97,4 +97,3 @@ func (c *checker) backups(context.Context) string {
 	}
 	return ""
 }
-
