@@ -139,7 +139,7 @@ Exit status: 0 ok, 1 error, 3 the new snapshot failed verification.`,
 	cmd.Flags().BoolVar(&withThumbs, "with-thumbnails", false, "include the thumbnail cache (default: the include_thumbnails setting)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
 	cmd.AddCommand(newBackupListCmd(), newBackupVerifyCmd(), newBackupTestRestoreCmd(), newBackupStatusCmd(),
-		newBackupScheduleCmd(), newBackupDestinationCmd())
+		newBackupScheduleCmd(), newBackupDestinationCmd(), newBackupDeleteCmd())
 	return cmd
 }
 
