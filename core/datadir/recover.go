@@ -170,14 +170,16 @@ func (d Dir) Recover() (Recovered, error) {
 }
 
 // markedTemps are the temporary names whose writers hold a lockfile.Mark
-// on them while they work: they are leftovers as soon as nobody does.
-var markedTemps = []string{"snapshot-", "restore-", "new-", "delete-"}
+// on them while they work: they are leftovers as soon as nobody does. A
+// restore's are made only under the data folder's lock, which RemoveLeftovers'
+// callers hold, so they need no grace at all.
+var markedTemps = map[string]time.Duration{"restore-": 0, "snapshot-": markGrace, "new-": markGrace, "delete-": markGrace}
 
 // Grace periods: a temporary just created may not be marked yet; one
 // whose writer does not mark it (an atomic settings write) is given time to
 // finish.
 const (
-	markGrace   = 5 * time.Second
+	markGrace   = time.Second
 	unmarkGrace = 2 * time.Minute
 )
 
@@ -201,9 +203,9 @@ func RemoveLeftovers(dirs ...string) []string {
 			}
 			grace := unmarkGrace
 			rest := strings.TrimPrefix(e.Name(), atomicfile.TempPrefix)
-			for _, k := range markedTemps {
+			for k, g := range markedTemps {
 				if strings.HasPrefix(rest, k) {
-					grace = markGrace
+					grace = g
 				}
 			}
 			if now.Sub(st.ModTime()) < grace && st.ModTime().Before(now.Add(time.Minute)) {
