@@ -61,13 +61,16 @@ func openStoreRead(ctx context.Context) (d datadir.Dir, db *store.DB, readOnly b
 // and the newest snapshot holding the local-only work with the exact command
 // that restores it. Other errors pass through.
 func damaged(d datadir.Dir, err error) error {
-	var ce *store.CorruptError
-	if !errors.As(err, &ce) {
+	ce := store.CorruptionOf(d.DB(), err)
+	if ce == nil {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "the database %s %s (%v). It was left untouched; no command but `check`, `restore` and `backup list` will use it.",
-		ce.Path, problemText(ce.Kind()), ce.Err)
+	fmt.Fprintf(&b, "the database %s %s", ce.Path, problemText(ce.Kind()))
+	if ce.Kind() != store.ProblemEmpty {
+		fmt.Fprintf(&b, " (%v)", ce.Err)
+	}
+	b.WriteString(". It was left untouched; no command but `check`, `restore` and `backup list` will use it.")
 	if s, ok := newestRestorable(d); ok {
 		fmt.Fprintf(&b, "\nThe newest snapshot, %s (taken %s), holds %s. Bring it back with:\n  stocksync restore %s",
 			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), shellQuote(s.Path))

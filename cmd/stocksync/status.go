@@ -49,7 +49,7 @@ func newStatusCmd() *cobra.Command {
 				}
 				defer db.Close()
 				if out.Summary, err = db.Summary(ctx); err != nil {
-					return err
+					return damaged(d, err)
 				}
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("data folder %s: %w", d.Root, err)

@@ -126,21 +126,26 @@ func (e *InterruptedError) Unwrap() []error { return []error{ErrInterrupted, e.E
 // Recover repairs what a killed process left in the data folder, before
 // anything reads it: it completes an interrupted switch (restore) and removes
 // leftover temporary files (atomicfile.TempPrefix) in the data folder and in
-// snapshots/. It does nothing while another process holds the data folder's
-// lock (that process may be the one writing them) and nothing when the
-// folder does not exist. A read-only folder is left alone unless an intent
-// is pending, which is then an *InterruptedError.
+// snapshots/. Completing a switch, and removing a restore's staged files,
+// happens only under the data folder's lock (nothing when another process
+// holds it: that may be the restore itself); other leftovers are removed
+// without it, when no live process marks them (lockfile.Mark), so a command
+// that only cleans up never makes another one find the folder busy. Nothing
+// happens when the folder does not exist. An intent that cannot be
+// completed is an *InterruptedError.
 func (d Dir) Recover() (Recovered, error) {
 	var r Recovered
 	if st, err := os.Stat(d.Root); err != nil || !st.IsDir() {
 		return r, nil
 	}
+	dirs := []string{d.Root, d.Snapshots()}
 	_, ierr := os.Lstat(d.Intent())
 	pending := ierr == nil
-	if !pending && !d.hasTemps() {
+	if !pending && !hasTemps("restore-", dirs...) {
+		r.Removed = removeLeftovers(false, dirs...)
 		return r, nil
 	}
-	lock, err := lockfile.TryAcquire(d.Lock(), "stocksync (recovering the data folder)")
+	lock, err := lockfile.TryAcquire(d.Lock(), "stocksync (completing an interrupted restore)")
 	if err != nil {
 		if errors.Is(err, lockfile.ErrHeld) {
 			return r, nil
@@ -148,7 +153,8 @@ func (d Dir) Recover() (Recovered, error) {
 		if pending {
 			return r, &InterruptedError{Intent: d.Intent(), What: "restore", Err: err}
 		}
-		return r, nil // e.g. a read-only folder: nothing can be cleaned there
+		r.Removed = removeLeftovers(false, dirs...)
+		return r, nil
 	}
 	defer lock.Release()
 	if pending {
@@ -165,7 +171,7 @@ func (d Dir) Recover() (Recovered, error) {
 		}
 		r.Completed = in.What
 	}
-	r.Removed = RemoveLeftovers(d.Root, d.Snapshots())
+	r.Removed = removeLeftovers(true, dirs...)
 	return r, nil
 }
 
@@ -185,9 +191,12 @@ const (
 
 // RemoveLeftovers deletes the temporary files and folders
 // (atomicfile.TempPrefix) in dirs that no live process is writing, and
-// returns their paths. The caller owns dirs (holds the lock that covers
-// them).
-func RemoveLeftovers(dirs ...string) []string {
+// returns their paths.
+func RemoveLeftovers(dirs ...string) []string { return removeLeftovers(false, dirs...) }
+
+// removeLeftovers is RemoveLeftovers; a restore's staged files (made only
+// under the data folder's lock) are removed only when locked is set.
+func removeLeftovers(locked bool, dirs ...string) []string {
 	var removed []string
 	now := time.Now()
 	for _, dir := range dirs {
@@ -203,6 +212,9 @@ func RemoveLeftovers(dirs ...string) []string {
 			}
 			grace := unmarkGrace
 			rest := strings.TrimPrefix(e.Name(), atomicfile.TempPrefix)
+			if strings.HasPrefix(rest, "restore-") && !locked {
+				continue
+			}
 			for k, g := range markedTemps {
 				if strings.HasPrefix(rest, k) {
 					grace = g
@@ -222,11 +234,11 @@ func RemoveLeftovers(dirs ...string) []string {
 	return removed
 }
 
-func (d Dir) hasTemps() bool {
-	for _, dir := range []string{d.Root, d.Snapshots()} {
+func hasTemps(kind string, dirs ...string) bool {
+	for _, dir := range dirs {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
-			if atomicfile.IsTemp(e.Name()) {
+			if strings.HasPrefix(e.Name(), atomicfile.TempPrefix+kind) {
 				return true
 			}
 		}

@@ -47,19 +47,39 @@ type Lock struct {
 	shared bool // a Mark: nothing was written to the file
 }
 
-// TryAcquire takes the lock at path without waiting, recording command as
+// How long TryAcquire looks again for a holder's record that is being
+// written or cleared (at most holderRetries × holderRetryWait).
+const (
+	holderRetries   = 20
+	holderRetryWait = 5 * time.Millisecond
+)
+
+// TryAcquire takes the lock at path without waiting for its holder, recording command as
 // what holds it. If another process holds it, the error is a *HeldError.
 func TryAcquire(path, command string) (*Lock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, &HeldError{Path: path, Holder: readHolder(path)}
+	for try := 0; ; try++ {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
 		}
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		// The holder writes who it is just after taking the lock, and
+		// clears it just before letting go: an empty record means one of
+		// those instants. Look again briefly, so the refusal can say what
+		// is running, or take the lock if it was let go.
+		h := readHolder(path)
+		if h.PID != 0 || try == holderRetries {
+			f.Close()
+			return nil, &HeldError{Path: path, Holder: h}
+		}
+		time.Sleep(holderRetryWait)
 	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(Holder{PID: os.Getpid(), Command: command, Host: host, Since: time.Now()})

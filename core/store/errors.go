@@ -92,3 +92,17 @@ func isUnique(err error) bool {
 	}
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
+
+// CorruptionOf returns err as a *CorruptError for the database at path when
+// it is SQLite's "damaged" or "not a database" (met while reading a file that
+// opened, e.g. read-only without a full check), else nil.
+func CorruptionOf(path string, err error) *CorruptError {
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if isCorrupt(err) {
+		return &CorruptError{Path: path, Problem: problemOf(err), Err: err}
+	}
+	return nil
+}
