@@ -26,7 +26,7 @@ const (
 // badCase records one case of issue 12's fault kinds.
 func badCase(t *testing.T, name string, problems []string) {
 	t.Helper()
-	report(t, record{Group: "bad input", Name: name, OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
+	report(t, record{Group: "disk", Name: name, OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
 	for _, p := range problems {
 		t.Errorf("%s: %s", name, p)
 	}

@@ -103,7 +103,7 @@ func TestRestoreKilledAtEveryStep(t *testing.T) {
 			if _, err := os.Stat(e.dir().Intent()); err == nil {
 				problems = append(problems, "the restore's intent record is still there")
 			}
-			report(t, record{Group: "crash", Name: "restore killed at " + s.step, OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
+			report(t, record{Group: "disk", Name: "restore killed at " + s.step, OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
 			for _, p := range problems {
 				t.Error(p)
 			}
@@ -188,7 +188,7 @@ func TestHotJournalIsRepairedByEveryCommand(t *testing.T) {
 			if after, err := localRows(e.dbPath()); err != nil || !reflect.DeepEqual(after, before) {
 				problems = append(problems, fmt.Sprintf("local-only rows changed (%v)", err))
 			}
-			report(t, record{Group: "crash", Name: "hot rollback journal, then " + strings.Join(args[:1], " "), OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
+			report(t, record{Group: "disk", Name: "writer killed with a hot rollback journal, then " + strings.Join(args[:1], " "), OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
 			for _, p := range problems {
 				t.Error(p)
 			}
