@@ -68,7 +68,10 @@ func damaged(d datadir.Dir, err error) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "the database %s %s", ce.Path, problemText(ce.Kind()))
 	if ce.Kind() != store.ProblemEmpty {
-		fmt.Fprintf(&b, " (%v)", ce.Err)
+		// SQLite's own findings can run to many lines: the first says enough.
+		detail := strings.TrimPrefix(fmt.Sprint(ce.Err), "*** in database main ***")
+		detail, _, _ = strings.Cut(strings.TrimSpace(detail), "\n")
+		fmt.Fprintf(&b, " (%s)", detail)
 	}
 	b.WriteString(". It was left untouched; no command but `check`, `restore` and `backup list` will use it.")
 	if s, ok := newestRestorable(d); ok {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
@@ -124,8 +125,20 @@ func identify(ctx context.Context, c *sql.DB, path string, migs fs.FS) error {
 	if len(missing) == 0 {
 		return nil
 	}
+	var names []string
+	for n := range have {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) > 5 {
+		names = append(names[:5], "…")
+	}
+	what := "no tables"
+	if len(have) > 0 {
+		what = "tables " + strings.Join(names, ", ")
+	}
 	return &CorruptError{Path: path, Problem: ProblemForeign,
-		Err: fmt.Errorf("it has %d tables but not Stocksync's (%s)", len(have), strings.Join(missing, ", "))}
+		Err: fmt.Errorf("schema version %d, %s; Stocksync's %s missing", version, what, strings.Join(missing, ", "))}
 }
 
 // quickCheck runs SQLite's quick_check; any finding is a *CorruptError with

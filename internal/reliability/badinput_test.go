@@ -24,9 +24,9 @@ const (
 )
 
 // badCase records one case of issue 12's fault kinds.
-func badCase(t *testing.T, name string, problems []string) {
+func badCase(t *testing.T, name string, problems []string, message ...string) {
 	t.Helper()
-	report(t, record{Group: "disk", Name: name, OK: len(problems) == 0, Detail: strings.Join(problems, "; ")})
+	report(t, record{Group: "disk", Name: name, OK: len(problems) == 0, Detail: strings.Join(problems, "; "), Message: clipMsg(strings.Join(message, ""))})
 	for _, p := range problems {
 		t.Errorf("%s: %s", name, p)
 	}
@@ -99,8 +99,12 @@ func TestDamagedOrForeignDatabaseIsRefused(t *testing.T) {
 			os.Remove(e.dbPath() + "-shm")
 			damaged, _ := os.ReadFile(e.dbPath())
 			var problems []string
+			var shown string
 			for _, args := range [][]string{{"list", "pending"}, {"status"}, {"sync", "--no-thumbnails"}, {"backup", "--to", filepath.Join(e.root, "b2")}, {"backup", "status"}} {
 				r := e.run(args...)
+				if shown == "" {
+					shown = strings.TrimSpace(r.stderr)
+				}
 				if r.code != exitDamaged {
 					problems = append(problems, fmt.Sprintf("%s: exit %d, want %d: %s", strings.Join(args, " "), r.code, exitDamaged, lastLine(r.stderr)))
 					continue
@@ -123,7 +127,7 @@ func TestDamagedOrForeignDatabaseIsRefused(t *testing.T) {
 			} else if got, err := localRows(e.dbPath()); err != nil || !reflect.DeepEqual(got, want) {
 				problems = append(problems, fmt.Sprintf("after the restore the local-only rows differ (%v)", err))
 			}
-			badCase(t, c.name, problems)
+			badCase(t, c.name+": list, status, sync, backup, backup status refused (exit 6); check, backup list, restore work", problems, shown)
 		})
 	}
 }
