@@ -219,6 +219,10 @@ func openExistingStore(ctx context.Context, cmd *cobra.Command, d datadir.Dir) *
 	if _, err := os.Stat(d.DB()); err != nil {
 		return nil
 	}
+	if err := prepareDataDir(d); err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: not recorded in the backup history: %v\n", err)
+		return nil
+	}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "note: not recorded in the backup history: %v\n", err)
