@@ -43,21 +43,17 @@ func (b *builder) placed(size int64) {
 // database copies the database with VACUUM INTO into a staging file in the
 // data folder, reads its counts, and puts it into the snapshot.
 func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
-	stage, err := os.CreateTemp(dir.Root, atomicfile.TempPrefix+"snapshot-*.db")
+	stagePath, mark, err := stageFile(dir.Root)
 	if err != nil {
 		// A read-only data folder (a disk turned read-only after errors is
 		// exactly when a backup matters): stage in the snapshot folder.
 		var serr error
-		if stage, serr = os.CreateTemp(b.tmp, atomicfile.TempPrefix+"snapshot-*.db"); serr != nil {
+		if stagePath, mark, serr = stageFile(b.tmp); serr != nil {
 			return fmt.Errorf("make a temporary copy of the database in %s: %w", dir.Root, err)
 		}
 	}
-	stagePath := stage.Name()
-	stage.Close()
 	defer removeWithSidecars(stagePath)
-	if mark, err := lockfile.Mark(stagePath); err == nil {
-		defer mark.Release()
-	}
+	defer mark.Release()
 	if err := db.CopyTo(b.ctx, stagePath); err != nil {
 		if errors.Is(err, store.ErrDiskFull) {
 			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)
@@ -321,4 +317,19 @@ func (b *builder) syncAll() error {
 		}
 	}
 	return nil
+}
+
+// stageFile makes an empty, marked temporary file for a database copy in dir.
+func stageFile(dir string) (string, *lockfile.Lock, error) {
+	p, mark, err := lockfile.CreateMarked(dir, func() (string, error) {
+		f, err := os.CreateTemp(dir, atomicfile.TempPrefix+"snapshot-*.db")
+		if err != nil {
+			return "", err
+		}
+		return f.Name(), f.Close()
+	})
+	if err != nil && p != "" {
+		os.Remove(p)
+	}
+	return p, mark, err
 }

@@ -67,15 +67,18 @@ func rawSafety(dir datadir.Dir, reason string, now time.Time) (Info, error) {
 	if err := os.MkdirAll(dest, 0o700); err != nil {
 		return Info{}, err
 	}
-	tmp, err := os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
-	if err != nil {
-		return Info{}, err
-	}
 	// Marked while it is written: a leftover is one nobody marks (any
 	// command then removes it at once, see datadir.RemoveLeftovers).
-	if mark, err := lockfile.Mark(tmp); err == nil {
-		defer mark.Release()
+	tmp, mark, err := lockfile.CreateMarked(dest, func() (string, error) {
+		return os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
+	})
+	if err != nil {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+		return Info{}, err
 	}
+	defer mark.Release()
 	done := false
 	defer func() {
 		if !done {

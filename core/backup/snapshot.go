@@ -168,15 +168,18 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	if err != nil {
 		return Info{}, err
 	}
-	tmp, err := os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
-	if err != nil {
-		return Info{}, destErr(dest, err)
-	}
 	// Marked while it is written: a leftover is one nobody marks (any
 	// command then removes it at once, see datadir.RemoveLeftovers).
-	if mark, err := lockfile.Mark(tmp); err == nil {
-		defer mark.Release()
+	tmp, mark, err := lockfile.CreateMarked(dest, func() (string, error) {
+		return os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
+	})
+	if err != nil {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+		return Info{}, destErr(dest, err)
 	}
+	defer mark.Release()
 	done := false
 	defer func() {
 		if !done {
@@ -192,6 +195,7 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	if err := b.database(opt.DataDir, opt.DB, &m); err != nil {
 		return Info{}, err
 	}
+	datadir.CrashPoint("snapshot:database-copied") // tests: a snapshot killed half-written
 	if err := b.config(opt.DataDir, &m); err != nil {
 		return Info{}, err
 	}

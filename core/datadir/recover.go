@@ -175,19 +175,13 @@ func (d Dir) Recover() (Recovered, error) {
 	return r, nil
 }
 
-// markedTemps are the temporary names whose writers hold a lockfile.Mark
-// on them while they work: they are leftovers as soon as nobody does. A
-// restore's are made only under the data folder's lock, which RemoveLeftovers'
-// callers hold, so they need no grace at all.
-var markedTemps = map[string]time.Duration{"restore-": 0, "snapshot-": markGrace, "new-": markGrace, "delete-": markGrace}
+// markedTemps are the temporary names whose writers create them marked
+// (lockfile.CreateMarked): they are leftovers as soon as nobody marks them.
+var markedTemps = []string{"restore-", "snapshot-", "new-", "delete-"}
 
-// Grace periods: a temporary just created may not be marked yet; one
-// whose writer does not mark it (an atomic settings write) is given time to
-// finish.
-const (
-	markGrace   = time.Second
-	unmarkGrace = 2 * time.Minute
-)
+// unmarkGrace is how long a temporary whose writer does not mark it (an
+// atomic settings write) is given to finish.
+const unmarkGrace = 2 * time.Minute
 
 // RemoveLeftovers deletes the temporary files and folders
 // (atomicfile.TempPrefix) in dirs that no live process is writing, and
@@ -200,35 +194,48 @@ func removeLeftovers(locked bool, dirs ...string) []string {
 	var removed []string
 	now := time.Now()
 	for _, dir := range dirs {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if !atomicfile.IsTemp(e.Name()) {
-				continue
-			}
-			p := filepath.Join(dir, e.Name())
-			st, err := os.Lstat(p)
-			if err != nil {
-				continue
-			}
-			grace := unmarkGrace
-			rest := strings.TrimPrefix(e.Name(), atomicfile.TempPrefix)
-			if strings.HasPrefix(rest, "restore-") && !locked {
-				continue
-			}
-			for k, g := range markedTemps {
-				if strings.HasPrefix(rest, k) {
-					grace = g
-				}
-			}
-			if now.Sub(st.ModTime()) < grace && st.ModTime().Before(now.Add(time.Minute)) {
-				continue
-			}
-			if lockfile.InUse(p) {
-				continue
-			}
-			if err := os.RemoveAll(p); err == nil {
-				removed = append(removed, p)
-			}
+		removed = append(removed, removeIn(dir, locked, now)...)
+	}
+	return removed
+}
+
+func removeIn(dir string, locked bool, now time.Time) []string {
+	entries, _ := os.ReadDir(dir)
+	var temps []os.DirEntry
+	for _, e := range entries {
+		if atomicfile.IsTemp(e.Name()) {
+			temps = append(temps, e)
+		}
+	}
+	if len(temps) == 0 {
+		return nil
+	}
+	// No writer is between creating a temporary and marking it meanwhile.
+	unlock := lockfile.LockForCleaning(dir)
+	defer unlock()
+	var removed []string
+	for _, e := range temps {
+		p := filepath.Join(dir, e.Name())
+		st, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		rest := strings.TrimPrefix(e.Name(), atomicfile.TempPrefix)
+		if strings.HasPrefix(rest, "restore-") && !locked {
+			continue
+		}
+		marked := false
+		for _, k := range markedTemps {
+			marked = marked || strings.HasPrefix(rest, k)
+		}
+		if !marked && now.Sub(st.ModTime()) < unmarkGrace && st.ModTime().Before(now.Add(time.Minute)) {
+			continue
+		}
+		if lockfile.InUse(p) {
+			continue
+		}
+		if err := os.RemoveAll(p); err == nil {
+			removed = append(removed, p)
 		}
 	}
 	return removed

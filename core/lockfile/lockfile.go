@@ -144,3 +144,46 @@ func InUse(path string) bool {
 	unix.Flock(int(f.Fd()), unix.LOCK_UN)
 	return false
 }
+
+// CreateMarked runs create (which makes one temporary file or folder in
+// parent and returns its path) and marks the result in use (Mark), while
+// holding a shared lock on parent itself: a cleaner (LockForCleaning) never
+// sees the temporary between its creation and its mark.
+func CreateMarked(parent string, create func() (string, error)) (string, *Lock, error) {
+	d, err := os.Open(parent)
+	if err != nil {
+		return "", nil, err
+	}
+	defer d.Close()
+	if err := unix.Flock(int(d.Fd()), unix.LOCK_SH); err != nil {
+		return "", nil, fmt.Errorf("lock %s: %w", parent, err)
+	}
+	defer unix.Flock(int(d.Fd()), unix.LOCK_UN)
+	p, err := create()
+	if err != nil {
+		return "", nil, err
+	}
+	mark, err := Mark(p)
+	if err != nil {
+		return p, nil, err
+	}
+	return p, mark, nil
+}
+
+// LockForCleaning holds an exclusive lock on the folder dir while a cleaner
+// looks for unmarked temporaries in it (see CreateMarked). Call the
+// returned function to let go. A folder that cannot be locked gives a no-op.
+func LockForCleaning(dir string) func() {
+	d, err := os.Open(dir)
+	if err != nil {
+		return func() {}
+	}
+	if err := unix.Flock(int(d.Fd()), unix.LOCK_EX); err != nil {
+		d.Close()
+		return func() {}
+	}
+	return func() {
+		unix.Flock(int(d.Fd()), unix.LOCK_UN)
+		d.Close()
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/lockfile"
 )
 
 // Problem says why a database file is not a usable Stocksync database. The
@@ -176,13 +177,20 @@ func createFresh(ctx context.Context, path string, migs fs.FS) error {
 	if err := readOnlyCheck(path); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), atomicfile.TempPrefix+"new-*.db")
+	tmp, mark, err := lockfile.CreateMarked(filepath.Dir(path), func() (string, error) {
+		f, err := os.CreateTemp(filepath.Dir(path), atomicfile.TempPrefix+"new-*.db")
+		if err != nil {
+			return "", err
+		}
+		return f.Name(), f.Close()
+	})
+	if tmp != "" {
+		defer removeWithSidecarsQuiet(tmp)
+	}
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
-	tmp := f.Name()
-	f.Close()
-	defer removeWithSidecarsQuiet(tmp)
+	defer mark.Release()
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(DELETE)")
 	q.Add("_pragma", "synchronous(FULL)")

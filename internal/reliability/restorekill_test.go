@@ -18,13 +18,15 @@ import (
 )
 
 // restoreSteps are the points a restore is killed at (cmd/stocksync
-// crashpoint.go): before the switch is decided, after it is recorded,
+// crashpoint.go): while the safety snapshot is half-written, before the
+// switch is decided, after it is recorded,
 // between the database and the settings (the swap), after both, and before
 // the thumbnails.
 var restoreSteps = []struct {
 	step     string
 	switched bool // the new set must be in place afterwards
 }{
+	{"snapshot:database-copied", false}, // in the safety snapshot, before anything is staged
 	{"restore:staged", false},
 	{"switch:recorded", true},
 	{"switch:swapped-1", true},
