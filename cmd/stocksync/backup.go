@@ -245,6 +245,10 @@ func backupRecorder(db *store.DB) backup.Recorder {
 // snapshotTarget resolves the SNAPSHOT argument of verify and test-restore,
 // and opens the database (if there is one) to record the result in.
 func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error) {
+	// Without SNAPSHOT the newest is meant; an empty one is a mistake.
+	if len(args) > 0 && strings.TrimSpace(args[0]) == "" {
+		return "", nil, &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, a path, or nothing for the newest"}
+	}
 	d, err := dataDir()
 	if err != nil {
 		return "", nil, err
