@@ -75,8 +75,8 @@ func damaged(d datadir.Dir, err error) error {
 	}
 	b.WriteString(". It was left untouched; no command but `check`, `restore` and `backup list` will use it.")
 	if s, ok := newestRestorable(d); ok {
-		fmt.Fprintf(&b, "\nThe newest snapshot, %s (taken %s), holds %s. Bring it back with:\n  stocksync restore %s",
-			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), shellQuote(s.Path))
+		fmt.Fprintf(&b, "\nThe newest snapshot, %s (taken %s), holds %s. Bring it back with:\n  %s",
+			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), restoreCommand(d, s.Path))
 		fmt.Fprintf(&b, "\n(the file as it is now is kept in a safety snapshot first; see what it would change with --dry-run)")
 	} else {
 		fmt.Fprintf(&b, "\nNo snapshot was found. Move %s away and run `stocksync sync` to fetch the server data again; "+
@@ -140,4 +140,13 @@ func shellQuote(p string) string {
 		return p
 	}
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+// restoreCommand is the exact command that restores snap into d, with
+// --data-dir when the folder was chosen by that flag.
+func restoreCommand(d datadir.Dir, snap string) string {
+	if g.dataDir != "" {
+		return fmt.Sprintf("stocksync --data-dir %s restore %s", shellQuote(d.Root), shellQuote(snap))
+	}
+	return "stocksync restore " + shellQuote(snap)
 }

@@ -108,7 +108,7 @@ func TestDamagedOrForeignDatabaseIsRefused(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("%s: exit %d, want %d: %s", strings.Join(args, " "), r.code, exitDamaged, lastLine(r.stderr)))
 					continue
 				}
-				if !strings.Contains(r.stderr, "stocksync restore "+snap) {
+				if !strings.Contains(r.stderr, "stocksync --data-dir "+e.data+" restore "+snap) {
 					problems = append(problems, fmt.Sprintf("%s: the message does not give `stocksync restore %s`: %s", args[0], snap, tail(r.stderr, 400)))
 				}
 			}
