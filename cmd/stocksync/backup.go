@@ -55,9 +55,17 @@ week for two months, and never the only verified one.
 
 Thumbnails are left out by default (they can be downloaded again); with
 --with-thumbnails (or "include_thumbnails" in the settings) they are included,
-and unchanged ones are hard-linked from the previous snapshot.
+and unchanged ones are hard-linked from the previous snapshot; on a terminal the
+copy shows how many are done.
 
-Exit status: 0 ok, 1 error, 3 the new snapshot failed verification.`,
+--to DIR is made if it does not exist and its parent (the drive) does, as with
+"backup destination DIR"; a folder inside the data folder, or the data folder
+reached through a link, is refused. Backing up only reads the data folder, so it
+works when the disk has turned read-only (the backup is then not recorded in the
+folder's history).
+
+Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
+6 the database is damaged or not Stocksync's (restore it instead).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

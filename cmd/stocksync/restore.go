@@ -47,8 +47,10 @@ shows what would be restored, changing nothing.
 A restore switches the database and settings in one step; if it is killed, the
 next stocksync command completes it before doing anything else.
 
-Exit status: 0 ok, 1 error, 3 the snapshot failed verification, 4 refused because
-a sync is running or the database is open in another process.`,
+Exit status: 0 ok, 1 error, 2 usage (an empty SNAPSHOT, or the data folder given as
+one), 3 the snapshot's database failed verification, 4 refused because a sync is
+running or the database is open in another process, 6 an interrupted restore could
+not be completed, 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
