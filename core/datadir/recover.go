@@ -220,6 +220,13 @@ func removeIn(dir string, locked bool, now time.Time) []string {
 		if err != nil {
 			continue
 		}
+		// SQLite's -journal, -wal and -shm of a temporary database belong to
+		// it (they are not marked themselves): they go with it.
+		if base, ok := sqliteBase(p); ok {
+			if _, err := os.Lstat(base); err == nil {
+				continue
+			}
+		}
 		rest := strings.TrimPrefix(e.Name(), atomicfile.TempPrefix)
 		if strings.HasPrefix(rest, "restore-") && !locked {
 			continue
@@ -236,9 +243,23 @@ func removeIn(dir string, locked bool, now time.Time) []string {
 		}
 		if err := os.RemoveAll(p); err == nil {
 			removed = append(removed, p)
+			if _, ok := sqliteBase(p); !ok {
+				for _, side := range []string{"-journal", "-wal", "-shm"} {
+					os.Remove(p + side)
+				}
+			}
 		}
 	}
 	return removed
+}
+
+func sqliteBase(p string) (string, bool) {
+	for _, side := range []string{"-journal", "-wal", "-shm"} {
+		if base, ok := strings.CutSuffix(p, side); ok {
+			return base, true
+		}
+	}
+	return "", false
 }
 
 func hasTemps(kind string, dirs ...string) bool {

@@ -137,3 +137,59 @@ func TestRecoverRemovesLeftoversNotLiveTemps(t *testing.T) {
 		t.Errorf("the live temporary folder was removed: %v", err)
 	}
 }
+
+// Containment is decided by identity, not spelling (issue 12, item 2).
+func TestContainsByIdentity(t *testing.T) {
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	os.MkdirAll(filepath.Join(data, "snapshots"), 0o700)
+	other := filepath.Join(root, "other")
+	os.MkdirAll(other, 0o700)
+	link := filepath.Join(root, "link")
+	os.Symlink(data, link)
+	linkSub := filepath.Join(root, "linksub")
+	os.Symlink(filepath.Join(data, "snapshots"), linkSub)
+	for p, want := range map[string]bool{
+		data: true, filepath.Join(data, "x", "y"): true, link: true, filepath.Join(link, "new"): true,
+		filepath.Join(linkSub, "new", "deeper"): true, data + "/../data/./snapshots": true,
+		other: false, filepath.Join(other, "data"): false, root: false, data + "-2": false,
+	} {
+		if got := Contains(data, p); got != want {
+			t.Errorf("Contains(data, %s) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// The -journal of a temporary database that a live process is writing is
+// not a leftover of its own: removing it broke a concurrent backup's
+// VACUUM INTO with "disk I/O error (5898)" (TestConcurrentProcesses).
+func TestSidecarsOfLiveTemporaryDatabasesAreKept(t *testing.T) {
+	d := Dir{Root: t.TempDir()}
+	stage, mark, err := lockfile.CreateMarked(d.Root, func() (string, error) {
+		f, err := os.CreateTemp(d.Root, ".stocksync-tmp-snapshot-*.db")
+		if err != nil {
+			return "", err
+		}
+		return f.Name(), f.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(stage+"-journal", []byte("j"), 0o600)
+	orphan := filepath.Join(d.Root, ".stocksync-tmp-snapshot-9.db-journal")
+	os.WriteFile(orphan, []byte("j"), 0o600)
+	d.Recover()
+	if _, err := os.Stat(stage + "-journal"); err != nil {
+		t.Errorf("the live temporary database's journal was removed: %v", err)
+	}
+	if _, err := os.Stat(orphan); err == nil {
+		t.Error("an orphan journal was kept")
+	}
+	mark.Release()
+	d.Recover()
+	for _, p := range []string{stage, stage + "-journal"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left after its writer ended", p)
+		}
+	}
+}
