@@ -47,10 +47,11 @@ func Delete(snap string, force bool) (Info, error) {
 	if !force && newestVerified != nil && newestVerified.Name == name {
 		return *target, fmt.Errorf("delete %s refused: %w, the one a restore would use; pass --force to delete it anyway", abs, ErrNewestVerified)
 	}
-	gone := filepath.Join(dest, atomicfile.TempPrefix+"delete-"+name)
-	if err := os.Rename(abs, gone); err != nil {
+	gone, mark, err := renameForDelete(abs)
+	if err != nil {
 		return *target, destErr(dest, fmt.Errorf("delete snapshot %s: %w", abs, err))
 	}
+	defer mark.Release()
 	if err := os.RemoveAll(gone); err != nil {
 		return *target, destErr(dest, fmt.Errorf("delete snapshot %s (renamed to %s; it is no longer listed): %w", abs, gone, err))
 	}
