@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/stocksync/stocksync/core/config"
@@ -78,7 +79,18 @@ func dataDir() (datadir.Dir, error) {
 		}
 		return datadir.Dir{}, err
 	}
-	return datadir.Dir{Root: root}, nil
+	d := datadir.Dir{Root: root}
+	// Every command that uses the folder repairs what a killed command left
+	// there first (an interrupted restore, leftover temporaries), so that
+	// none reads, or writes settings into, a half-switched folder. A repair
+	// that fails is reported by the commands that open the database
+	// (prepareDataDir); check shows it.
+	if d.Exists() {
+		if r, err := d.Recover(); err == nil && r.Completed != "" {
+			fmt.Fprintf(os.Stderr, "stocksync: completed the interrupted %s first\n", r.Completed)
+		}
+	}
+	return d, nil
 }
 
 // openStore makes sure the data folder exists, repairs what a killed command
