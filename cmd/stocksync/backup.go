@@ -55,17 +55,42 @@ week for two months, and never the only verified one.
 
 Thumbnails are left out by default (they can be downloaded again); with
 --with-thumbnails (or "include_thumbnails" in the settings) they are included,
-and unchanged ones are hard-linked from the previous snapshot.
+and unchanged ones are hard-linked from the previous snapshot; on a terminal the
+copy shows how many are done.
 
-Exit status: 0 ok, 1 error, 3 the new snapshot failed verification.`,
+--to DIR is made if it does not exist and its parent (the drive) does, as with
+"backup destination DIR"; a folder inside the data folder, or the data folder
+reached through a link, is refused. Backing up only reads the data folder, so it
+works when the disk has turned read-only (the backup is then not recorded in the
+folder's history).
+
+Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
+6 the database is damaged or not Stocksync's (restore it instead).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, db, err := openStore(ctx)
+			if cmd.Flags().Changed("to") && strings.TrimSpace(to) == "" {
+				return &exitError{code: exitUsage, msg: "--to is empty: give the folder to back up into"}
+			}
+			d, err := dataDir()
+			if err != nil {
+				return err
+			}
+			if _, err := os.Stat(d.DB()); err != nil {
+				return fmt.Errorf("nothing to back up in %s yet (no database: %v); run `stocksync sync` first", d.Root, errors.Unwrap(err))
+			}
+			// Backing up only reads the data folder: it works when the disk
+			// has turned read-only, exactly when a backup matters most.
+			_, db, readOnly, err := openStoreRead(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			var rec backup.Recorder = db
+			if readOnly {
+				rec = nil
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: the data folder %s is read-only: this backup is not recorded in its history\n", d.Root)
+			}
 			cfg, err := loadConfig(d)
 			if err != nil {
 				return err
@@ -74,15 +99,24 @@ Exit status: 0 ok, 1 error, 3 the new snapshot failed verification.`,
 			if err != nil {
 				return err
 			}
+			if to != "" {
+				// Like `backup destination DIR`: the folder is made if its
+				// parent (the drive) is there.
+				if err := prepareDestination(dest); err != nil {
+					return err
+				}
+			}
 			thumbs := cfg.Backup.IncludeThumbnails
 			if cmd.Flags().Changed("with-thumbnails") {
 				thumbs = withThumbs
 			}
-			info, err := backup.Snapshot(ctx, backup.SnapshotOptions{DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: db})
+			prog := newCopyProgress(cmd.ErrOrStderr(), !asJSON && isTerminal(os.Stderr))
+			info, err := backup.Snapshot(ctx, backup.SnapshotOptions{DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update})
+			prog.done()
 			if err != nil {
 				return err
 			}
-			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: db})
+			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: rec})
 			if err != nil {
 				return err
 			}
@@ -113,7 +147,7 @@ Exit status: 0 ok, 1 error, 3 the new snapshot failed verification.`,
 	cmd.Flags().BoolVar(&withThumbs, "with-thumbnails", false, "include the thumbnail cache (default: the include_thumbnails setting)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
 	cmd.AddCommand(newBackupListCmd(), newBackupVerifyCmd(), newBackupTestRestoreCmd(), newBackupStatusCmd(),
-		newBackupScheduleCmd(), newBackupDestinationCmd())
+		newBackupScheduleCmd(), newBackupDestinationCmd(), newBackupDeleteCmd())
 	return cmd
 }
 
@@ -181,11 +215,9 @@ func backupDestination(d datadir.Dir, cfg config.Config, to string) (string, err
 	return abs, nil
 }
 
-// isUnder reports whether p is dir or inside it.
-func isInsideDir(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
-}
+// isInsideDir reports whether p is dir or inside it, by identity (real
+// paths, device and inode), so a link to the data folder is caught.
+func isInsideDir(p, dir string) bool { return datadir.Contains(dir, p) }
 
 // openExistingStore opens the database only if there is one: read-mostly
 // commands (verify, list) must work without a database and never create one.
@@ -193,6 +225,10 @@ func isInsideDir(p, dir string) bool {
 // snapshot can still be verified when the live database is the problem.
 func openExistingStore(ctx context.Context, cmd *cobra.Command, d datadir.Dir) *store.DB {
 	if _, err := os.Stat(d.DB()); err != nil {
+		return nil
+	}
+	if err := prepareDataDir(d); err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: not recorded in the backup history: %v\n", err)
 		return nil
 	}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
@@ -217,6 +253,10 @@ func backupRecorder(db *store.DB) backup.Recorder {
 // snapshotTarget resolves the SNAPSHOT argument of verify and test-restore,
 // and opens the database (if there is one) to record the result in.
 func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error) {
+	// Without SNAPSHOT the newest is meant; an empty one is a mistake.
+	if len(args) > 0 && strings.TrimSpace(args[0]) == "" {
+		return "", nil, &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, a path, or nothing for the newest"}
+	}
 	d, err := dataDir()
 	if err != nil {
 		return "", nil, err
@@ -264,4 +304,31 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		}
 	}
 	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
+}
+
+// copyProgress shows, on a terminal, how many thumbnails a snapshot has
+// copied so far, on one line that is rewritten at most four times a second.
+type copyProgress struct {
+	w     io.Writer
+	on    bool
+	last  time.Time
+	shown bool
+}
+
+func newCopyProgress(w io.Writer, on bool) *copyProgress { return &copyProgress{w: w, on: on} }
+
+func (p *copyProgress) update(s backup.SnapshotProgress) {
+	if !p.on || time.Since(p.last) < 250*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	p.shown = true
+	// \r and clear-to-end: one line, whatever the width was before.
+	fmt.Fprintf(p.w, "\r\x1b[KCopying thumbnails: %s, %s", plural(s.Thumbnails, "file"), bytesText(s.Bytes))
+}
+
+func (p *copyProgress) done() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
 }

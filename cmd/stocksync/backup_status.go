@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -114,11 +115,24 @@ func backupStatus(ctx context.Context, cmd *cobra.Command, d datadir.Dir, cfg co
 	if list, err := backup.List(d.Snapshots()); err == nil {
 		s.SafetySnapshots, s.NewestSafety = newestOf(list)
 	}
-	if db := openExistingStore(ctx, cmd, d); db != nil {
+	// Never report "never backed up, 0 pending uploads" for a database that
+	// could not be read: on a read-only folder it is read read-only, and one
+	// that cannot be read at all is an error (issue 12, item 4).
+	if _, err := os.Stat(d.DB()); err == nil {
+		_, db, _, err := openStoreRead(ctx)
+		if err != nil {
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return s, err
+			}
+			return s, fmt.Errorf("could not read the backup history and what exists only on this machine: %w", err)
+		}
 		defer db.Close()
 		if err := historyStatus(ctx, db, &s); err != nil {
 			return s, err
 		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return s, fmt.Errorf("could not read the database %s: %w", d.DB(), err)
 	}
 	var err error
 	if s.TimeMachine, s.Reminder, err = tmAndReminder(ctx, d, cfg, &s, now); err != nil {

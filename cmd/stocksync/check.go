@@ -19,6 +19,10 @@ func newCheckCmd() *cobra.Command {
 risk), warnings and hints, each with how to fix it. It only reads, so it is safe
 to run on a damaged folder before deciding what to restore.
 
+It also checks what the other commands need to run: thumbnails/ and snapshots/
+are folders, the folder is writable, no restore was left half-done, the backup
+destination is usable. A data folder that does not exist yet is not an error.
+
 Exit status: 0 no errors (warnings allowed), 3 errors found, 1 the check could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -53,7 +53,9 @@ object per line for files and reviews.`,
 				}
 			}
 			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
+			// Listing only reads: no data folder is created, and a
+			// read-only folder is read read-only.
+			_, db, _, err := openStoreRead(ctx)
 			if err != nil {
 				return err
 			}

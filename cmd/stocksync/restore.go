@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,9 +21,9 @@ import (
 var _ = register(newRestoreCmd)
 
 func newRestoreCmd() *cobra.Command {
-	var localOnly, asJSON bool
+	var localOnly, asJSON, dryRun bool
 	cmd := &cobra.Command{
-		Use:   "restore SNAPSHOT [--local-only]",
+		Use:   "restore SNAPSHOT [--local-only] [--dry-run]",
 		Short: "Bring back your data from a snapshot (a name from `stocksync backup list`, or a path)",
 		Long: `Restores a snapshot into the data folder. The snapshot is verified first, and the
 current data is saved as a safety snapshot in the data folder's snapshots/, so a
@@ -38,14 +39,34 @@ exists nowhere else — pending uploads, local file paths, local edits — is me
 into the current database; server data is left alone (a sync fetches it again).
 The settings are restored only if the current file is missing or damaged.
 
-Exit status: 0 ok, 1 error, 3 the snapshot failed verification, 4 refused because
-a sync is running or the database is open in another process.`,
+What is intact is restored: a snapshot that lacks its settings file or some
+thumbnails still restores its database, and the files it lacks are named. Only a
+snapshot whose database is damaged is refused. --dry-run verifies the snapshot and
+shows what would be restored, changing nothing.
+
+A restore switches the database and settings in one step; if it is killed, the
+next stocksync command completes it before doing anything else.
+
+Exit status: 0 ok, 1 error, 2 usage (an empty SNAPSHOT, or the data folder given as
+one), 3 the snapshot's database failed verification, 4 refused because a sync is
+running or the database is open in another process, 6 an interrupted restore could
+not be completed, 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			// An empty name must never mean "the newest snapshot": that
+			// replaced live data (issue 12, item 1).
+			if strings.TrimSpace(args[0]) == "" {
+				return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}
+			}
 			d, err := dataDir()
 			if err != nil {
 				return err
+			}
+			if !dryRun && d.Exists() {
+				if err := prepareDataDir(d); err != nil {
+					return err
+				}
 			}
 			// A damaged config.json must not stop a restore: it may be what
 			// is being restored.
@@ -54,19 +75,30 @@ a sync is running or the database is open in another process.`,
 			if err != nil {
 				return err
 			}
+			if datadir.Contains(snap, d.Root) {
+				return &exitError{code: exitUsage, msg: fmt.Sprintf("%s is the data folder or holds it, not a snapshot: give a snapshot from `stocksync backup list`", snap)}
+			}
 			started := time.Now()
-			res, err := backup.Restore(ctx, d, snap, backup.RestoreOptions{LocalOnly: localOnly})
+			res, err := backup.Restore(ctx, d, snap, backup.RestoreOptions{LocalOnly: localOnly, DryRun: dryRun})
 			if err != nil {
+				if dryRun {
+					return err
+				}
 				return restoreFailed(ctx, d, snap, started, err)
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
 				return writeJSON(w, res)
 			}
+			if dryRun {
+				printRestorePlan(w, res, localOnly)
+				return nil
+			}
 			printRestore(w, res, localOnly)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "verify the snapshot and show what would be restored and what it lacks; change nothing")
 	cmd.Flags().BoolVar(&localOnly, "local-only", false, "merge only pending uploads, local paths, local edits (and missing or damaged settings)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
 	return cmd
@@ -82,6 +114,8 @@ func restoreFailed(ctx context.Context, d datadir.Dir, snap string, started time
 		code = exitBusy
 	case errors.As(err, &ve):
 		code = exitPartial
+	case errors.Is(err, context.Canceled):
+		code = exitInterrupted
 	}
 	msg := err.Error()
 	// While a sync runs or the database is open elsewhere, stay away from it.
@@ -125,6 +159,7 @@ func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 			fmt.Fprintf(w, "  %s\n", d)
 		}
 	}
+	printMissing(w, r.Missing)
 	if r.ThumbnailsRestored > 0 {
 		fmt.Fprintf(w, "%s restored.\n", plural(r.ThumbnailsRestored, "thumbnail"))
 	}
@@ -134,4 +169,44 @@ func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 	if !localOnly {
 		fmt.Fprintf(w, "Now run `stocksync sync` to pick up what changed on ESP since %s.\n", taken)
 	}
+}
+
+func printMissing(w io.Writer, missing []backup.Finding) {
+	if len(missing) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Not in the snapshot (missing or damaged there), so not restored: %s\n", plural(len(missing), "file"))
+	for i, f := range missing {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %s more\n", num(len(missing)-10))
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", f.File)
+	}
+}
+
+// printRestorePlan says what `restore --dry-run` found.
+func printRestorePlan(w io.Writer, r backup.RestoreResult, localOnly bool) {
+	s := r.Snapshot
+	fmt.Fprintf(w, "Snapshot %s (taken %s) can be restored; nothing was changed.\n", s.Name, s.Created.Local().Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "  It holds %s.\n", localOnlyLine(s.LocalOnly))
+	switch {
+	case localOnly:
+		fmt.Fprintln(w, "  --local-only merges those rows into the current database; server data is left alone.")
+	default:
+		fmt.Fprintln(w, "  The database would be replaced by the snapshot's (the current one is kept in a safety snapshot first).")
+		if r.Config.InSnapshot && !missingFile(r.Missing, backup.ConfigName) {
+			fmt.Fprintln(w, "  The settings would be replaced by the snapshot's.")
+		}
+	}
+	printMissing(w, r.Missing)
+}
+
+func missingFile(missing []backup.Finding, name string) bool {
+	for _, f := range missing {
+		if f.File == name {
+			return true
+		}
+	}
+	return false
 }

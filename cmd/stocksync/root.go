@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/stocksync/stocksync/core/config"
@@ -64,6 +66,7 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 // dataDir resolves the data folder from the flag, environment and platform.
+// An empty or whitespace-only value is a usage error, never the default.
 func dataDir() (datadir.Dir, error) {
 	env, err := datadir.CurrentEnv()
 	if err != nil && g.dataDir == "" {
@@ -71,12 +74,29 @@ func dataDir() (datadir.Dir, error) {
 	}
 	root, err := datadir.Resolve(g.dataDir, env)
 	if err != nil {
+		var ee *datadir.EmptyValueError
+		if errors.As(err, &ee) {
+			return datadir.Dir{}, &exitError{code: exitUsage, msg: err.Error()}
+		}
 		return datadir.Dir{}, err
 	}
-	return datadir.Dir{Root: root}, nil
+	d := datadir.Dir{Root: root}
+	// Every command that uses the folder repairs what a killed command left
+	// there first (an interrupted restore, leftover temporaries), so that
+	// none reads, or writes settings into, a half-switched folder. A repair
+	// that fails is reported by the commands that open the database
+	// (prepareDataDir); check shows it.
+	if d.Exists() {
+		if r, err := d.Recover(); err == nil && r.Completed != "" {
+			fmt.Fprintf(os.Stderr, "stocksync: completed the interrupted %s first\n", r.Completed)
+		}
+	}
+	return d, nil
 }
 
-// openStore makes sure the data folder exists and opens its database.
+// openStore makes sure the data folder exists, repairs what a killed command
+// left there (prepareDataDir) and opens its database for writing. A damaged
+// or foreign database is exitDamaged, naming the snapshot to restore.
 func openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
 	d, err := dataDir()
 	if err != nil {
@@ -85,9 +105,12 @@ func openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
 	if err := d.Ensure(); err != nil {
 		return d, nil, err
 	}
+	if err := prepareDataDir(d); err != nil {
+		return d, nil, err
+	}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 	if err != nil {
-		return d, nil, err
+		return d, nil, damaged(d, err)
 	}
 	return d, db, nil
 }

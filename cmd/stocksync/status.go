@@ -53,13 +53,16 @@ func newStatusCmd() *cobra.Command {
 				out.Exists = true
 				// Status only reads: it works on a read-only disk and never
 				// upgrades or otherwise touches the database.
+				if err := prepareDataDir(d); err != nil {
+					return err
+				}
 				db, err := store.OpenReadOnly(ctx, d.DB())
 				if err != nil {
-					return err
+					return damaged(d, err)
 				}
 				defer db.Close()
 				if out.Summary, err = db.Summary(ctx); err != nil {
-					return err
+					return damaged(d, err)
 				}
 				out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
 				out.Reminder = statusReminder(ctx, d, db, time.Now())

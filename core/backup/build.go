@@ -12,6 +12,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -26,18 +27,33 @@ type builder struct {
 	// unsynced are copied thumbnails not fsynced yet: finish syncs them all
 	// at once, which costs far less than one journal commit per file.
 	unsynced []string
+	progress func(SnapshotProgress)
+	done     SnapshotProgress
+}
+
+func (b *builder) placed(size int64) {
+	b.done.Phase = "thumbnails"
+	b.done.Thumbnails++
+	b.done.Bytes += size
+	if b.progress != nil {
+		b.progress(b.done)
+	}
 }
 
 // database copies the database with VACUUM INTO into a staging file in the
 // data folder, reads its counts, and puts it into the snapshot.
 func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
-	stage, err := os.CreateTemp(dir.Root, atomicfile.TempPrefix+"snapshot-*.db")
+	stagePath, mark, err := stageFile(dir.Root)
 	if err != nil {
-		return fmt.Errorf("make a temporary copy of the database in %s: %w", dir.Root, err)
+		// A read-only data folder (a disk turned read-only after errors is
+		// exactly when a backup matters): stage in the snapshot folder.
+		var serr error
+		if stagePath, mark, serr = stageFile(b.tmp); serr != nil {
+			return fmt.Errorf("make a temporary copy of the database in %s: %w", dir.Root, err)
+		}
 	}
-	stagePath := stage.Name()
-	stage.Close()
 	defer removeWithSidecars(stagePath)
+	defer mark.Release()
 	if err := db.CopyTo(b.ctx, stagePath); err != nil {
 		if errors.Is(err, store.ErrDiskFull) {
 			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)
@@ -189,6 +205,7 @@ func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error 
 			if err := os.Link(filepath.Join(b.prev.dir, filepath.FromSlash(rel)), dst); err == nil {
 				b.stats.FilesLinked++
 				m.Files = append(m.Files, FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime})
+				b.placed(pe.Size)
 				return nil
 			}
 		}
@@ -204,6 +221,7 @@ func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error 
 	b.stats.BytesWritten += n
 	b.stats.FilesCopied++
 	m.Files = append(m.Files, FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime})
+	b.placed(n)
 	return nil
 }
 
@@ -299,4 +317,19 @@ func (b *builder) syncAll() error {
 		}
 	}
 	return nil
+}
+
+// stageFile makes an empty, marked temporary file for a database copy in dir.
+func stageFile(dir string) (string, *lockfile.Lock, error) {
+	p, mark, err := lockfile.CreateMarked(dir, func() (string, error) {
+		f, err := os.CreateTemp(dir, atomicfile.TempPrefix+"snapshot-*.db")
+		if err != nil {
+			return "", err
+		}
+		return f.Name(), f.Close()
+	})
+	if err != nil && p != "" {
+		os.Remove(p)
+	}
+	return p, mark, err
 }

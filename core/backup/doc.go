@@ -27,6 +27,15 @@
 // snapshots/ before migrations, restores and updates, and (debounced, see
 // SafetySnapshotter) after local-only data changed.
 //
+// Restore verifies the snapshot and restores what is intact: a snapshot that
+// lacks its settings or some thumbnails still restores its database, and
+// RestoreResult.Missing names what was not restored; only a damaged database
+// (the local-only data itself) refuses. A full restore stages the database
+// (brought to this build's schema, the restore already recorded in it) and the
+// settings beside the live ones and switches them in one step through
+// datadir's intent record: killed at any point, the folder holds the old set
+// or, after the next command completes the switch, the new one — never a mix.
+//
 // Operations that are given a Recorder (a *store.DB) record their outcome in
 // the backup history (store.BackupRun) with the kinds named by the Kind*
 // constants.

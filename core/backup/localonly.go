@@ -31,7 +31,7 @@ type ConfigOutcome struct {
 	Note        string   `json:"note,omitempty"`
 }
 
-func restoreLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, now func() time.Time, started time.Time, res *RestoreResult) error {
+func restoreLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, started time.Time, res *RestoreResult) error {
 	name := filepath.Base(snap)
 	db, err := store.Open(ctx, dir.DB(), store.Options{BeforeMigrate: BeforeMigrate(dir, now)})
 	if errors.Is(err, store.ErrCorrupt) {
@@ -48,11 +48,12 @@ func restoreLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	}
 	res.Safety = &safety
 
-	stage, err := stageDB(dir, snap, m)
+	stage, mark, err := stageDB(dir, snap, m)
 	if err != nil {
 		return err
 	}
 	defer removeWithSidecars(stage)
+	defer mark.Release()
 	if m.SchemaVersion != db.SchemaVersion() {
 		// Bring the copy to the current schema, exactly as a full restore would.
 		sdb, err := store.Open(ctx, stage, store.Options{})
@@ -69,7 +70,7 @@ func restoreLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	if res.LocalOnly, err = db.MergeLocalOnly(ctx, stage); err != nil {
 		return fmt.Errorf("restore: %w; nothing was changed", err)
 	}
-	res.Config, err = mergeConfig(dir, snap, m, now())
+	res.Config, err = mergeConfig(dir, snap, m, skip, now())
 	if err != nil {
 		return fmt.Errorf("restore settings (the local-only data was merged): %w", err)
 	}
@@ -78,11 +79,16 @@ func restoreLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 
 // mergeConfig restores config.json only if the current one is missing or
 // damaged; otherwise it reports how the two differ.
-func mergeConfig(dir datadir.Dir, snap string, m *Manifest, now time.Time) (ConfigOutcome, error) {
+func mergeConfig(dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now time.Time) (ConfigOutcome, error) {
 	var out ConfigOutcome
 	e, ok := m.File(ConfigName)
 	if !ok {
 		out.Note = "the snapshot holds no settings file"
+		return out, nil
+	}
+	if skip[ConfigName] {
+		out.InSnapshot = true
+		out.Note = "the snapshot's settings file is missing or damaged: your current settings were kept"
 		return out, nil
 	}
 	out.InSnapshot = true

@@ -21,7 +21,10 @@ type RestoreOptions struct {
 	// LocalOnly merges only the local-only rows and, if the current file is
 	// missing or damaged, the settings; server data stays as it is.
 	LocalOnly bool
-	Now       func() time.Time
+	// DryRun verifies the snapshot and says what a restore would bring back
+	// and what it lacks, changing nothing.
+	DryRun bool
+	Now    func() time.Time
 }
 
 // RestoreResult says what Restore did.
@@ -34,6 +37,14 @@ type RestoreResult struct {
 	LocalOnly          store.MergeResult `json:"local_only,omitempty"`
 	Config             ConfigOutcome     `json:"config"`
 	ThumbnailsRestored int               `json:"thumbnails_restored,omitempty"`
+	// Missing lists the snapshot's files that are missing or damaged and
+	// were therefore not restored (settings, thumbnails); the database and
+	// its local-only rows were intact, or nothing would have been restored.
+	Missing []Finding `json:"missing"`
+	// DryRun is set when nothing was changed (RestoreOptions.DryRun).
+	DryRun bool `json:"dry_run,omitempty"`
+	// InSnapshot counts the local-only rows in the snapshot (from its manifest).
+	InSnapshot map[string]int64 `json:"in_snapshot,omitempty"`
 }
 
 // Restore brings the snapshot at snap back into the data folder.
@@ -61,7 +72,18 @@ func Restore(ctx context.Context, dir datadir.Dir, snap string, opt RestoreOptio
 		now = opt.Now
 	}
 	started := now()
-	var res RestoreResult
+	res := RestoreResult{Missing: []Finding{}, DryRun: opt.DryRun}
+	if opt.DryRun {
+		m, missing, err := restorable(ctx, snap, now, false)
+		if err != nil {
+			return res, err
+		}
+		res.Snapshot, res.Missing, res.InSnapshot = infoOf(snap, m), missing, m.Tables
+		if _, ok := m.File(ConfigName); ok {
+			res.Config.InSnapshot = true
+		}
+		return res, nil
+	}
 	if err := dir.Ensure(); err != nil {
 		return res, err
 	}
@@ -70,42 +92,75 @@ func Restore(ctx context.Context, dir datadir.Dir, snap string, opt RestoreOptio
 		return res, fmt.Errorf("restore refused, nothing was changed: %w", err)
 	}
 	defer lock.Release()
-	m, err := restorable(ctx, snap, now)
+	m, missing, err := restorable(ctx, snap, now, true)
 	if err != nil {
 		return res, err
 	}
-	res.Snapshot = infoOf(snap, m)
+	res.Snapshot, res.Missing, res.InSnapshot = infoOf(snap, m), missing, m.Tables
+	skip := map[string]bool{}
+	for _, f := range missing {
+		skip[f.File] = true
+	}
 	if opt.LocalOnly {
-		err = restoreLocalOnly(ctx, dir, snap, &m, now, started, &res)
+		err = restoreLocalOnly(ctx, dir, snap, &m, skip, now, started, &res)
 	} else {
-		err = restoreFull(ctx, dir, snap, &m, now, started, &res)
+		err = restoreFull(ctx, dir, snap, &m, skip, now, started, &res)
 	}
 	return res, err
 }
 
-// restorable verifies the snapshot and checks this build can use it.
-func restorable(ctx context.Context, snap string, now func() time.Time) (Manifest, error) {
-	rep, err := Verify(ctx, snap, VerifyOptions{Mark: true, Now: now})
+// restorable verifies the snapshot and checks this build can use it. A
+// snapshot whose database is sound is restorable even if some of its other
+// files (settings, thumbnails) are missing or damaged: those are returned,
+// to be skipped and named. Anything wrong with the database or the manifest
+// refuses the restore.
+func restorable(ctx context.Context, snap string, now func() time.Time, mark bool) (Manifest, []Finding, error) {
+	missing := []Finding{}
+	rep, err := Verify(ctx, snap, VerifyOptions{Mark: mark, Now: now})
 	if err != nil {
-		return Manifest{}, err
+		return Manifest{}, missing, err
 	}
 	if !rep.OK {
-		return Manifest{}, fmt.Errorf("restore refused, nothing was changed: %w", rep.Err())
+		for _, f := range rep.Errors() {
+			if !skippable(f) {
+				return Manifest{}, missing, fmt.Errorf("restore refused, nothing was changed: %w", rep.Err())
+			}
+			missing = append(missing, f)
+		}
 	}
 	m, err := ReadManifest(snap)
 	if err != nil {
-		return m, err
+		return m, missing, err
 	}
 	if m.Raw {
-		return m, fmt.Errorf("restore refused: %s: %w; it is kept so the rows in it can be recovered by hand (sqlite3 .recover)", snap, ErrRawSnapshot)
+		return m, missing, fmt.Errorf("restore refused: %s: %w; it is kept so the rows in it can be recovered by hand (sqlite3 .recover)", snap, ErrRawSnapshot)
 	}
 	if m.SchemaVersion > store.KnownVersion() {
-		return m, fmt.Errorf("restore refused: snapshot %s has database schema %d, but this Stocksync only knows up to %d: install the newer Stocksync that made it", snap, m.SchemaVersion, store.KnownVersion())
+		return m, missing, fmt.Errorf("restore refused: snapshot %s has database schema %d, but this Stocksync only knows up to %d: install the newer Stocksync that made it", snap, m.SchemaVersion, store.KnownVersion())
 	}
-	return m, nil
+	return m, missing, nil
 }
 
-func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, now func() time.Time, started time.Time, res *RestoreResult) error {
+// skippable reports whether a verification error concerns a file a restore
+// can do without: the settings or a thumbnail, never the database.
+func skippable(f Finding) bool {
+	switch f.Check {
+	case CheckMissing, CheckSize, CheckHash, CheckConfig:
+	case CheckManifest:
+		return f.File == ThumbsManifestName
+	default:
+		return false
+	}
+	return f.File == ConfigName || f.File == ThumbsManifestName || isThumb(f.File)
+}
+
+// Steps of a full restore at which the reliability tests kill it.
+const (
+	stepStaged   = "restore:staged"   // the new set is complete beside the old
+	stepSwitched = "restore:switched" // database and settings are in place
+)
+
+func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, started time.Time, res *RestoreResult) error {
 	reason := "before restoring " + filepath.Base(snap)
 	safety, err := saveCurrent(ctx, dir, reason, now)
 	if err != nil {
@@ -113,42 +168,100 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 	}
 	res.Safety = safety
 
-	stage, err := stageDB(dir, snap, m)
+	// Stage the whole new set beside the old: the database (brought to this
+	// build's schema, in WAL mode, with the restore already recorded in it)
+	// and the settings. Then switch once, through an intent record that the
+	// next start of any command completes if this one is killed.
+	stage, mark, err := stageDB(dir, snap, m)
 	if err != nil {
 		return err
 	}
 	defer removeWithSidecars(stage)
-	// The old database's log is empty (checkpointed) or saved in the raw
-	// safety copy; left beside the new file it would be replayed into it.
-	for _, side := range []string{"-wal", "-shm", "-journal"} {
-		if err := os.Remove(dir.DB() + side); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("restore: remove %s: %w; the current database was not changed", dir.DB()+side, err)
-		}
+	defer mark.Release()
+	if err := prepareStaged(ctx, stage, res, snap, started); err != nil {
+		return err
 	}
-	if err := atomicfile.RenameDir(stage, dir.DB()); err != nil {
-		return fmt.Errorf("restore: put the database in place: %w; the current database was not changed", err)
-	}
-	if e, ok := m.File(ConfigName); ok {
-		data, err := readChecked(snap, e)
+	in := datadir.Intent{What: "restore of " + filepath.Base(snap), Created: now().UTC(),
+		Swaps: []datadir.Swap{{From: stage, To: dir.DB(), DropSidecars: true}}}
+	if e, ok := m.File(ConfigName); ok && !skip[ConfigName] {
+		cfg, cmark, err := stageConfig(dir, snap, e)
 		if err != nil {
-			return fmt.Errorf("restore settings (the database was restored): %w", err)
+			return err
 		}
-		if err := atomicfile.WriteFile(dir.Config(), data, 0o600); err != nil {
-			return fmt.Errorf("restore settings (the database was restored): %w", err)
-		}
+		defer os.Remove(cfg)
+		defer cmark.Release()
+		in.Swaps = append(in.Swaps, datadir.Swap{From: cfg, To: dir.Config()})
 		res.Config = ConfigOutcome{InSnapshot: true, Restored: true}
+	} else {
+		res.Config = ConfigOutcome{InSnapshot: ok, Note: "the snapshot's settings file is missing or damaged: your current settings were kept"}
 	}
-	n, err := restoreThumbnails(ctx, dir, snap, m)
+	datadir.CrashPoint(stepStaged)
+	if err := dir.BeginSwitch(in); err != nil {
+		return fmt.Errorf("restore: %w; the current data was not changed", err)
+	}
+	if err := dir.FinishSwitch(in); err != nil {
+		// The intent stays: the next command completes the switch.
+		return fmt.Errorf("restore: %w; the next stocksync command completes it", err)
+	}
+	datadir.CrashPoint(stepSwitched)
+	n, missing, err := restoreThumbnails(ctx, dir, snap, m, skip)
 	res.ThumbnailsRestored = n
+	res.Missing = append(res.Missing, missing...)
 	if err != nil {
 		return fmt.Errorf("restore thumbnails (the database and settings were restored; thumbnails can be fetched again by syncing): %w", err)
 	}
-	db, err := store.Open(ctx, dir.DB(), store.Options{})
+	return nil
+}
+
+// prepareStaged opens the staged copy as the live database will be opened
+// (migrations to this build's schema, WAL mode), records the restore in its
+// backup history and closes it checkpointed: after the switch nothing needs
+// to write before the user's next command.
+func prepareStaged(ctx context.Context, stage string, res *RestoreResult, snap string, started time.Time) error {
+	db, err := store.Open(ctx, stage, store.Options{})
 	if err != nil {
-		return fmt.Errorf("open the restored database: %w", err)
+		return fmt.Errorf("restore: open the snapshot's database: %w; nothing was changed", err)
 	}
-	defer db.Close()
-	return recordRestore(ctx, db, res, snap, started, "full restore")
+	rerr := recordRestore(ctx, db, res, snap, started, "full restore")
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("restore: %w; nothing was changed", err)
+	}
+	if rerr != nil {
+		return fmt.Errorf("restore: %w; nothing was changed", rerr)
+	}
+	if err := store.Quiesce(ctx, stage); err != nil {
+		return fmt.Errorf("restore: %w; nothing was changed", err)
+	}
+	return nil
+}
+
+// stageConfig copies the snapshot's settings, checked, beside config.json.
+func stageConfig(dir datadir.Dir, snap string, e FileEntry) (string, *lockfile.Lock, error) {
+	data, err := readChecked(snap, e)
+	if err != nil {
+		return "", nil, fmt.Errorf("restore settings: %w; nothing was changed", err)
+	}
+	f, err := os.CreateTemp(dir.Root, atomicfile.TempPrefix+"restore-*.json")
+	if err != nil {
+		return "", nil, fmt.Errorf("restore: %w", err)
+	}
+	mark, _ := lockfile.Mark(f.Name())
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		mark.Release()
+		os.Remove(f.Name())
+		return "", nil, fmt.Errorf("restore: stage the settings: %w; nothing was changed", err)
+	}
+	return f.Name(), mark, nil
 }
 
 // saveCurrent takes the safety snapshot before a full restore, and makes
@@ -195,28 +308,34 @@ func safetyFromFile(ctx context.Context, dir datadir.Dir, reason string, now fun
 }
 
 // stageDB copies the snapshot's database to a temporary file in the data
-// folder, fsynced, and checks it against the manifest.
-func stageDB(dir datadir.Dir, snap string, m *Manifest) (string, error) {
+// folder, fsynced, marked in use, and checks it against the manifest.
+func stageDB(dir datadir.Dir, snap string, m *Manifest) (string, *lockfile.Lock, error) {
 	e, ok := m.File(DBName)
 	if !ok {
-		return "", fmt.Errorf("snapshot %s lists no database", snap)
+		return "", nil, fmt.Errorf("snapshot %s lists no database", snap)
 	}
 	f, err := os.CreateTemp(dir.Root, atomicfile.TempPrefix+"restore-*.db")
 	if err != nil {
-		return "", fmt.Errorf("restore: %w", err)
+		return "", nil, fmt.Errorf("restore: %w", err)
 	}
 	stage := f.Name()
 	f.Close()
 	os.Remove(stage)
 	sum, n, err := copyFile(filepath.Join(snap, DBName), stage)
 	if err != nil {
-		return "", fmt.Errorf("restore: copy the database from the snapshot: %w; nothing was changed", err)
+		return "", nil, fmt.Errorf("restore: copy the database from the snapshot: %w; nothing was changed", err)
+	}
+	mark, merr := lockfile.Mark(stage)
+	if merr != nil {
+		os.Remove(stage)
+		return "", nil, fmt.Errorf("restore: %w", merr)
 	}
 	if sum != e.SHA256 || n != e.Size {
+		mark.Release()
 		os.Remove(stage)
-		return "", fmt.Errorf("restore: %s changed after it was verified; nothing was changed", filepath.Join(snap, DBName))
+		return "", nil, fmt.Errorf("restore: %s changed after it was verified; nothing was changed", filepath.Join(snap, DBName))
 	}
-	return stage, nil
+	return stage, mark, nil
 }
 
 func readChecked(snap string, e FileEntry) ([]byte, error) {
@@ -232,34 +351,37 @@ func readChecked(snap string, e FileEntry) ([]byte, error) {
 }
 
 // restoreThumbnails copies back the snapshot's thumbnails that the cache
-// lacks; existing files are left alone.
-func restoreThumbnails(ctx context.Context, dir datadir.Dir, snap string, m *Manifest) (int, error) {
+// lacks; existing files are left alone. Thumbnails in skip, or that cannot
+// be read back intact, are returned as missing (a sync fetches them again).
+func restoreThumbnails(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool) (int, []Finding, error) {
 	n := 0
+	var missing []Finding
 	for _, e := range m.Files {
 		rel, ok := cutThumb(e.Path)
-		if !ok || !filepath.IsLocal(filepath.FromSlash(rel)) { // Verify refuses such paths too
+		if !ok || !filepath.IsLocal(filepath.FromSlash(rel)) || skip[e.Path] { // Verify refuses such paths too
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return n, err
+			return n, missing, err
 		}
 		dst := filepath.Join(dir.Thumbnails(), filepath.FromSlash(rel))
 		if _, err := os.Lstat(dst); err == nil {
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-			return n, err
+			return n, missing, err
 		}
 		data, err := readChecked(snap, e)
 		if err != nil {
-			return n, err
+			missing = append(missing, Finding{Severity: SeverityError, Check: CheckMissing, File: e.Path, Message: err.Error()})
+			continue
 		}
 		if err := atomicfile.WriteFile(dst, data, 0o600); err != nil {
-			return n, err
+			return n, missing, err
 		}
 		n++
 	}
-	return n, nil
+	return n, missing, nil
 }
 
 func cutThumb(p string) (string, bool) {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 )
 
 // Policy says which snapshots to keep. A snapshot is kept if any rule wants it.
@@ -120,13 +122,15 @@ func Prune(dest string, p Policy, now time.Time) (PruneResult, error) {
 	res := PruneResult{Kept: keep}
 	errs := cleanStale(dest, now)
 	for _, s := range drop {
-		gone := filepath.Join(dest, atomicfile.TempPrefix+"delete-"+s.Name)
-		if err := os.Rename(s.Path, gone); err != nil {
+		gone, mark, err := renameForDelete(s.Path)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("delete old snapshot %s: %w", s.Path, err))
 			continue
 		}
 		res.Deleted = append(res.Deleted, s)
-		if err := os.RemoveAll(gone); err != nil {
+		err = os.RemoveAll(gone)
+		mark.Release()
+		if err != nil {
 			errs = append(errs, fmt.Errorf("delete old snapshot %s (renamed to %s): %w", s.Path, gone, err))
 		}
 	}
@@ -136,29 +140,21 @@ func Prune(dest string, p Policy, now time.Time) (PruneResult, error) {
 	return res, nil
 }
 
-// staleAfter is when a temporary folder in a destination is surely not a
-// snapshot still being written by another process.
-const staleAfter = 24 * time.Hour
-
 // cleanStale removes temporary folders that interrupted snapshots and
-// deletions left behind.
-func cleanStale(dest string, now time.Time) []error {
-	entries, err := os.ReadDir(dest)
-	if err != nil {
-		return []error{err}
-	}
-	var errs []error
-	for _, e := range entries {
-		if !e.IsDir() || !atomicfile.IsTemp(e.Name()) {
-			continue
-		}
-		st, err := e.Info()
-		if err != nil || now.Sub(st.ModTime()) < staleAfter {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(dest, e.Name())); err != nil {
-			errs = append(errs, fmt.Errorf("remove leftover %s: %w", filepath.Join(dest, e.Name()), err))
-		}
-	}
-	return errs
+// deletions left behind: those no live process marks as its own (see
+// datadir.RemoveLeftovers), at once rather than after a day.
+func cleanStale(dest string, _ time.Time) []error {
+	datadir.RemoveLeftovers(dest)
+	return nil
+}
+
+// renameForDelete renames the snapshot folder snap to a temporary name
+// (marked in use while it is being removed), so a half-deleted snapshot is
+// never listed as whole and no cleaner races the removal.
+func renameForDelete(snap string) (string, *lockfile.Lock, error) {
+	dest := filepath.Dir(snap)
+	gone := filepath.Join(dest, atomicfile.TempPrefix+"delete-"+filepath.Base(snap))
+	return lockfile.CreateMarked(dest, func() (string, error) {
+		return gone, os.Rename(snap, gone)
+	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/version"
 )
@@ -66,10 +67,18 @@ func rawSafety(dir datadir.Dir, reason string, now time.Time) (Info, error) {
 	if err := os.MkdirAll(dest, 0o700); err != nil {
 		return Info{}, err
 	}
-	tmp, err := os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
+	// Marked while it is written: a leftover is one nobody marks (any
+	// command then removes it at once, see datadir.RemoveLeftovers).
+	tmp, mark, err := lockfile.CreateMarked(dest, func() (string, error) {
+		return os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
+	})
 	if err != nil {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
 		return Info{}, err
 	}
+	defer mark.Release()
 	done := false
 	defer func() {
 		if !done {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/version"
 )
@@ -35,6 +36,16 @@ type SnapshotOptions struct {
 	Now            func() time.Time
 	// Record, if set, gets the outcome (kind snapshot or safety).
 	Record Recorder
+	// Progress, if set, is called after each thumbnail is copied or linked
+	// (from the snapshotting goroutine; keep it quick).
+	Progress func(SnapshotProgress)
+}
+
+// SnapshotProgress counts what a snapshot has put in place so far.
+type SnapshotProgress struct {
+	Phase      string `json:"phase"` // "database", "thumbnails"
+	Thumbnails int    `json:"thumbnails"`
+	Bytes      int64  `json:"bytes"` // bytes of the files put in place (linked ones included)
 }
 
 // Unchanged files are hard-linked from the newest snapshot in Dest when that
@@ -152,21 +163,30 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	if err := checkDest(dest); err != nil {
 		return Info{}, err
 	}
+	cleanStale(dest, started) // what killed snapshots left behind
 	prev, err := newestUsable(dest, opt.WithThumbnails)
 	if err != nil {
 		return Info{}, err
 	}
-	tmp, err := os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
+	// Marked while it is written: a leftover is one nobody marks (any
+	// command then removes it at once, see datadir.RemoveLeftovers).
+	tmp, mark, err := lockfile.CreateMarked(dest, func() (string, error) {
+		return os.MkdirTemp(dest, atomicfile.TempPrefix+"snapshot-")
+	})
 	if err != nil {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
 		return Info{}, destErr(dest, err)
 	}
+	defer mark.Release()
 	done := false
 	defer func() {
 		if !done {
 			os.RemoveAll(tmp)
 		}
 	}()
-	b := &builder{ctx: ctx, dest: dest, tmp: tmp, prev: prev}
+	b := &builder{ctx: ctx, dest: dest, tmp: tmp, prev: prev, progress: opt.Progress}
 	m := Manifest{
 		Format: FormatVersion, Kind: opt.Kind, Reason: opt.Reason, Created: started.UTC(),
 		AppVersion: version.Version, DataDir: opt.DataDir.Root, ThumbnailsIncluded: opt.WithThumbnails,
@@ -175,6 +195,7 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	if err := b.database(opt.DataDir, opt.DB, &m); err != nil {
 		return Info{}, err
 	}
+	datadir.CrashPoint("snapshot:database-copied") // tests: a snapshot killed half-written
 	if err := b.config(opt.DataDir, &m); err != nil {
 		return Info{}, err
 	}

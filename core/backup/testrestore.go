@@ -109,10 +109,11 @@ func testRestore(ctx context.Context, snap string, opt TestRestoreOptions, now f
 	if err := dir.Ensure(); err != nil {
 		return rep, err
 	}
-	stage, err := stageDB(dir, snap, &m)
+	stage, mark, err := stageDB(dir, snap, &m)
 	if err != nil {
 		return rep, err
 	}
+	defer mark.Release()
 	if err := os.Rename(stage, dir.DB()); err != nil {
 		return rep, fmt.Errorf("test restore: %w", err)
 	}

@@ -56,6 +56,7 @@ type checker struct {
 	report Report
 	phase  string
 	db     *store.DB
+	absent bool // the data folder does not exist: nothing to check
 }
 
 func (c *checker) add(sev Severity, fix, format string, args ...any) {
@@ -81,17 +82,24 @@ func Run(ctx context.Context, dir datadir.Dir) Report {
 		fn   func(context.Context) string // returns a reason when the phase was skipped
 	}{
 		{"data folder", c.folder},
+		{"layout", c.layout},
 		{"settings", c.settings},
 		{"database", c.database},
 		{"local-only data", c.localOnly},
 		{"thumbnails", c.thumbnails},
 		{"last sync", c.lastSync},
+		{"backups", c.backups},
 	}
 	for _, p := range phases {
 		c.phase = p.name
 		before := len(c.report.Findings)
 		start := time.Now()
-		skipped := p.fn(ctx)
+		var skipped string
+		if c.absent {
+			skipped = "no data folder yet"
+		} else {
+			skipped = p.fn(ctx)
+		}
 		c.report.Phases = append(c.report.Phases, Phase{Name: p.name, Findings: len(c.report.Findings) - before,
 			Duration: time.Since(start), Skipped: skipped})
 	}
@@ -101,8 +109,10 @@ func Run(ctx context.Context, dir datadir.Dir) Report {
 func (c *checker) folder(context.Context) string {
 	st, err := os.Stat(c.dir.Root)
 	if errors.Is(err, fs.ErrNotExist) {
-		c.add(Error, "run `stocksync sync` to start a new portfolio, or `stocksync restore SNAPSHOT` to bring back a backup",
-			"the data folder %s does not exist", c.dir.Root)
+		// Not a fault: a new user has nothing yet (issue 12: this exited 3).
+		c.add(Hint, "run `stocksync sync` to start a new portfolio, or `stocksync restore SNAPSHOT` to bring back a backup",
+			"the data folder %s does not exist yet: there is nothing to check", c.dir.Root)
+		defer func() { c.absent = true }()
 		return ""
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -41,7 +42,7 @@ func TestHealthyFolder(t *testing.T) {
 	db.FinishSyncRun(ctx, store.SyncRun{ID: id, Outcome: store.OutcomeOK, FinishedAt: time.Now()})
 	db.Close()
 	r := Run(ctx, d)
-	if !r.OK() || len(r.Findings) != 0 || len(r.Phases) != 6 {
+	if !r.OK() || len(r.Findings) != 0 || len(r.Phases) != 8 {
 		t.Fatalf("findings %s, phases %d", severities(r), len(r.Phases))
 	}
 }
@@ -109,13 +110,54 @@ func TestDamagedDatabaseIsAnErrorAndUntouched(t *testing.T) {
 	}
 }
 
+// A folder that does not exist yet is not a fault: a new user ran check
+// first (issue 12: this exited 3).
 func TestMissingFolder(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "gone")
 	r := Run(context.Background(), datadir.Dir{Root: root})
-	if r.OK() || r.Findings[0].Phase != "data folder" {
+	if !r.OK() || len(r.Findings) != 1 || r.Findings[0].Phase != "data folder" || r.Findings[0].Severity != Hint {
 		t.Fatalf("%s", severities(r))
 	}
 	if _, err := os.Stat(root); err == nil {
 		t.Error("check created the folder")
+	}
+}
+
+// check covers what the other commands need to run: thumbnails/ and
+// snapshots/ replaced by plain files are errors with a fix (issue 12, item 13).
+func TestBlockingLayoutProblems(t *testing.T) {
+	ctx := context.Background()
+	for _, sub := range []func(datadir.Dir) string{datadir.Dir.Thumbnails, datadir.Dir.Snapshots} {
+		d, db := freshDir(t)
+		db.Close()
+		p := sub(d)
+		os.RemoveAll(p)
+		os.WriteFile(p, []byte("x"), 0o600)
+		r := Run(ctx, d)
+		if r.OK() || !strings.Contains(severities(r), "error/layout") {
+			t.Errorf("%s is a file: findings %s, want an error", p, severities(r))
+		}
+		for _, f := range r.Findings {
+			if f.Phase == "layout" && !strings.Contains(f.Fix, p) {
+				t.Errorf("fix %q does not name %s", f.Fix, p)
+			}
+		}
+	}
+	d, db := freshDir(t)
+	db.Close()
+	os.WriteFile(d.Intent(), []byte("{}"), 0o600)
+	if r := Run(ctx, d); r.OK() {
+		t.Errorf("an interrupted restore: findings %s, want an error", severities(r))
+	}
+	// A backup destination that is the data folder through a link.
+	d, db = freshDir(t)
+	db.Close()
+	link := filepath.Join(t.TempDir(), "link")
+	os.Symlink(d.Root, link)
+	c := config.Default()
+	c.Backup.Destination = link
+	config.Save(d.Config(), c)
+	if r := Run(ctx, d); !strings.Contains(severities(r), "error/backups") {
+		t.Errorf("destination linked to the data folder: findings %s, want an error", severities(r))
 	}
 }

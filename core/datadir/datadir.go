@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // EnvDataDir overrides the data folder, below the --data-dir flag.
@@ -27,6 +28,9 @@ type Env struct {
 	GOOS   string
 	Home   string
 	Getenv func(string) string
+	// LookupEnv, if set, tells a variable set to "" from an unset one (an
+	// empty STOCKSYNC_DATA_DIR is an error, not the default).
+	LookupEnv func(string) (string, bool)
 }
 
 // CurrentEnv is the environment of this process.
@@ -35,21 +39,42 @@ func CurrentEnv() (Env, error) {
 	if err != nil {
 		return Env{}, fmt.Errorf("find home folder: %w (set %s to choose a data folder)", err, EnvDataDir)
 	}
-	return Env{GOOS: runtime.GOOS, Home: home, Getenv: os.Getenv}, nil
+	return Env{GOOS: runtime.GOOS, Home: home, Getenv: os.Getenv, LookupEnv: os.LookupEnv}, nil
 }
 
 // Resolve picks the data folder: the flag if set, then $STOCKSYNC_DATA_DIR,
-// then the platform default. The result is absolute and cleaned.
+// then the platform default. The result is absolute and cleaned. A leading
+// "~" or "~/" is the home folder (shells do not expand it inside variables).
+// A whitespace-only flag, or a variable that is set but empty or
+// whitespace-only, is an *EmptyValueError: it never silently means the
+// default.
 func Resolve(flag string, env Env) (string, error) {
-	dir := flag
+	dir, name := flag, "--data-dir"
+	if flag != "" && strings.TrimSpace(flag) == "" {
+		return "", &EmptyValueError{Name: name}
+	}
 	if dir == "" {
-		dir = env.Getenv(EnvDataDir)
+		var set bool
+		if env.LookupEnv != nil {
+			dir, set = env.LookupEnv(EnvDataDir)
+		} else if env.Getenv != nil {
+			dir = env.Getenv(EnvDataDir)
+			set = dir != ""
+		}
+		if set && strings.TrimSpace(dir) == "" {
+			return "", &EmptyValueError{Name: EnvDataDir}
+		}
+		name = EnvDataDir
 	}
 	if dir == "" {
 		dir = defaultData(env)
 	}
 	if dir == "" {
 		return "", errors.New("cannot decide where to keep data: no home folder; pass --data-dir")
+	}
+	dir, err := expandHome(dir, env.Home, name)
+	if err != nil {
+		return "", err
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -9,4 +9,10 @@
 //
 // Logs: macOS ~/Library/Logs/Stocksync, other $XDG_STATE_HOME/stocksync
 // (default ~/.local/state/stocksync).
+//
+// The folder repairs itself before it is read (Dir.Recover, called by every
+// command): a restore switches its staged files in through an intent record
+// (restore-intent.json) that the next command completes if the restore was
+// killed, and temporary files (.stocksync-tmp-*) that no live process marks
+// (lockfile.Mark) are removed at once.
 package datadir

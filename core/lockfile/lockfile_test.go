@@ -68,3 +68,20 @@ func TestLockOfKilledProcessIsFree(t *testing.T) {
 	}
 	l.Release()
 }
+
+func TestCreateMarkedIsInUseUntilReleased(t *testing.T) {
+	dir := t.TempDir()
+	p, mark, err := CreateMarked(dir, func() (string, error) { return os.MkdirTemp(dir, "x-") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !InUse(p) {
+		t.Error("a marked folder is not in use")
+	}
+	unlock := LockForCleaning(dir)
+	unlock()
+	mark.Release()
+	if InUse(p) {
+		t.Error("a released folder is still in use")
+	}
+}

@@ -36,7 +36,13 @@ var ErrInUse = errors.New("database is in use by another process")
 func (db *DB) CopyTo(ctx context.Context, dst string) error {
 	// query_only (the reader pool) refuses VACUUM INTO; mode=ro does not, and
 	// it can never write the source.
-	c, err := sql.Open("sqlite", dsn(db.path, true))
+	src := dsn(db.path, true)
+	if readOnlyCheck(db.path) != nil {
+		// A read-only disk: nobody can change the file, and SQLite could not
+		// make the WAL index a plain read-only connection needs.
+		src += "&immutable=1"
+	}
+	c, err := sql.Open("sqlite", src)
 	if err != nil {
 		return fmt.Errorf("copy database %s: %w", db.path, err)
 	}
@@ -379,7 +385,7 @@ func Quiesce(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err := probe(ctx, path); err != nil {
+	if err := probe(ctx, path, migrationFS); err != nil {
 		return err
 	}
 	q := url.Values{}

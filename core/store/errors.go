@@ -11,17 +11,39 @@ import (
 // ErrCorrupt means the database file is damaged or is not a database.
 var ErrCorrupt = errors.New("database is damaged")
 
-// CorruptError names the damaged file and what to do. Nothing is ever written
-// to a file in this state: the user may still recover rows from it.
+// CorruptError names the database file that is not a usable Stocksync
+// database and why (Problem). Nothing is ever written to a file in this
+// state: the user may still recover rows from it. Every command except
+// check, restore and backup list refuses to run on it.
 type CorruptError struct {
-	Path string
-	Err  error
+	Path    string
+	Problem Problem // ProblemDamaged when unset
+	Err     error
+}
+
+// Kind is e.Problem, ProblemDamaged when unset.
+func (e *CorruptError) Kind() Problem {
+	if e.Problem == "" {
+		return ProblemDamaged
+	}
+	return e.Problem
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("database %s is damaged or is not a Stocksync database (%v). It was left untouched. "+
+	what := "is damaged or is not a Stocksync database"
+	switch e.Kind() {
+	case ProblemEmpty:
+		what = "is empty (0 bytes): its data was lost"
+	case ProblemNotSQLite:
+		what = "is not a database"
+	case ProblemForeign:
+		what = "is another application's database, not Stocksync's"
+	case ProblemIntegrity:
+		what = "has damaged pages"
+	}
+	return fmt.Sprintf("database %s %s (%v). It was left untouched. "+
 		"Restore it from a backup with `stocksync restore SNAPSHOT` (see `stocksync backup list`), "+
-		"or move it away and run `stocksync sync` to fetch the server data again", e.Path, e.Err)
+		"or move it away and run `stocksync sync` to fetch the server data again", e.Path, what, e.Err)
 }
 
 func (e *CorruptError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }
@@ -56,10 +78,31 @@ func isCorrupt(err error) bool {
 	return c == sqlite3.SQLITE_CORRUPT || c == sqlite3.SQLITE_NOTADB
 }
 
+func problemOf(err error) Problem {
+	if sqliteCode(err) == sqlite3.SQLITE_NOTADB {
+		return ProblemNotSQLite
+	}
+	return ProblemDamaged
+}
+
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false
 	}
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// CorruptionOf returns err as a *CorruptError for the database at path when
+// it is SQLite's "damaged" or "not a database" (met while reading a file that
+// opened, e.g. read-only without a full check), else nil.
+func CorruptionOf(path string, err error) *CorruptError {
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if isCorrupt(err) {
+		return &CorruptError{Path: path, Problem: problemOf(err), Err: err}
+	}
+	return nil
 }

@@ -56,21 +56,34 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the database at path and brings its schema
-// up to date. A damaged file gives a *CorruptError and a database from a newer
-// Stocksync a *TooNewError; in both cases nothing is written.
+// Open opens the database at path and brings its schema up to date. Only a
+// missing file is created (built beside path and renamed in, never left
+// half-made). A file that is empty, not SQLite, another application's
+// database or damaged (SQLite's quick_check) gives a *CorruptError, and a
+// database from a newer Stocksync a *TooNewError; in all these cases nothing
+// is written. An interrupted transaction (a hot rollback journal) is rolled
+// back first.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
+	st, err := os.Stat(path)
+	if err == nil && st.IsDir() {
 		return nil, fmt.Errorf("open database %s: it is a folder, not a file", path)
 	}
+	migs := opt.migrations
+	if migs == nil {
+		migs = migrationFS
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := createFresh(ctx, path, migs); err != nil {
+			return nil, err
+		}
+	}
 	db := &DB{path: path}
-	var err error
 	// Say "read-only" rather than SQLite's "unable to open database file".
 	if err := readOnlyCheck(path); err != nil {
 		return nil, err
 	}
 	// Check the file before journal_mode(WAL) on the writer can touch it.
-	if err := probe(ctx, path); err != nil {
+	if err := probe(ctx, path, migs); err != nil {
 		return nil, err
 	}
 	if db.w, err = sql.Open("sqlite", dsn(path, false)); err != nil {
@@ -87,9 +100,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.closeAll()
 		return nil, err
 	}
-	migs := opt.migrations
-	if migs == nil {
-		migs = migrationFS
+	if err := db.quickCheck(ctx); err != nil {
+		db.closeAll()
+		return nil, err
 	}
 	if db.version, err = migrate(ctx, db, migs, opt.BeforeMigrate); err != nil {
 		db.closeAll()
@@ -102,8 +115,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 // OpenReadOnly opens an existing database without changing it in any way:
 // no migrations, no journal-mode change. Used for snapshots and inspection.
 func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
-	if _, err := os.Stat(path); err != nil {
+	if st, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
+	} else if st.Size() == 0 {
+		return nil, &CorruptError{Path: path, Problem: ProblemEmpty, Err: errors.New("the file has 0 bytes")}
+	}
+	// A hot journal makes every read-only connection fail; roll it back
+	// first (this needs a writable folder).
+	if err := RepairHotJournal(ctx, path); err != nil {
+		return nil, err
 	}
 	db := &DB{path: path, readOnly: true}
 	var err error
@@ -121,22 +141,28 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		db.r.Close()
 		return nil, db.wrapOpen(err)
 	}
-	if _, err := db.r.ExecContext(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
+	if err := identify(ctx, db.r, path, migrationFS); err != nil {
 		db.r.Close()
-		return nil, db.wrapOpen(err)
+		return nil, err
 	}
 	return db, nil
 }
 
 // probe reads the header and schema through a read-only connection, so a file
 // that is not a database is reported before anything could write to it.
-func probe(ctx context.Context, path string) error {
+func probe(ctx context.Context, path string, migs fs.FS) error {
 	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && st.Size() == 0) {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if st.Size() == 0 {
+		return &CorruptError{Path: path, Problem: ProblemEmpty, Err: errors.New("the file has 0 bytes")}
+	}
+	if err := RepairHotJournal(ctx, path); err != nil {
+		return err
 	}
 	// A read-only connection to a WAL-mode file still creates empty -wal and
 	// -shm files; if the file turns out to be damaged, remove the ones we made
@@ -151,8 +177,7 @@ func probe(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
-	var n int
-	err = c.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n)
+	err = identify(ctx, c, path, migs)
 	c.Close()
 	if err != nil {
 		// The -shm is only an index and we created it; a -wal we created holds
@@ -162,6 +187,10 @@ func probe(ctx context.Context, path string) error {
 				os.Remove(side)
 			}
 		}
+		var ce *CorruptError
+		if errors.As(err, &ce) {
+			return err
+		}
 		return (&DB{path: path}).wrapOpen(err)
 	}
 	return nil
@@ -169,7 +198,7 @@ func probe(ctx context.Context, path string) error {
 
 func (db *DB) wrapOpen(err error) error {
 	if isCorrupt(err) {
-		return &CorruptError{Path: db.path, Err: err}
+		return &CorruptError{Path: db.path, Problem: problemOf(err), Err: err}
 	}
 	return fmt.Errorf("open database %s: %w", db.path, err)
 }

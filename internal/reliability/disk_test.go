@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 )
 
@@ -163,16 +164,25 @@ func TestDiskTrouble(t *testing.T) {
 	})
 
 	t.Run("data_folder_removed_mid_run", func(t *testing.T) {
-		e := newEnv(t, envOptions{server: espfake.Options{Seed: 23, Batches: 40, FilesPerBatch: 30, Latency: 5 * time.Millisecond}})
-		ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
-		defer cancel()
-		done := make(chan result, 1)
-		go func() { done <- e.runCtx(ctx, "sync", "--json", "--no-thumbnails") }()
-		time.Sleep(150 * time.Millisecond)
-		if err := os.RemoveAll(e.data); err != nil {
-			t.Fatal(err)
+		// The folder is removed while the proxy holds the 10th of 40 batch
+		// reads, so the removal always lands mid-run: a fixed sleep did not
+		// (a 40-batch sync on loopback finishes in about 120 ms).
+		e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 23, Batches: 40, FilesPerBatch: 30}})
+		var reads int
+		var removeErr error
+		e.px.setRewrite(func(endpoint string, v any) any {
+			if endpoint == esp.EndpointContributionsList {
+				if reads++; reads == 10 {
+					removeErr = os.RemoveAll(e.data)
+				}
+			}
+			return v
+		})
+		r := e.run("sync", "--json", "--no-thumbnails")
+		e.px.setRewrite(nil)
+		if removeErr != nil || reads < 10 {
+			t.Fatalf("removing the data folder mid-run: %v (after %d batch reads)", removeErr, reads)
 		}
-		r := <-done
 		// Exit 0 would tell the user the sync worked while its database is gone.
 		problems := failedClearly(r, "removed", "deleted", "gone", "no such file", "does not exist", "missing")
 		// The folder is gone; the next sync starts a fresh one and converges.

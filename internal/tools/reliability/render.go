@@ -43,12 +43,26 @@ var findings = []finding{
 		"core/store (Open), cmd/stocksync/status.go", "TestDiskTrouble/data_folder_read_only", "fixed in 780011a: \"the data folder … is read-only\"; status reads through OpenReadOnly (immutable on a read-only disk)"},
 	{"When the data folder is deleted while `stocksync sync` runs, the sync writes on into the unlinked files and reports success (exit 0); everything it fetched is gone.",
 		"core/syncer, core/store", "TestDiskTrouble/data_folder_removed_mid_run", "fixed in 780011a: after every batch and before success the sync checks the path still names the open file (os.SameFile) and stops with \"the database … was removed or replaced\""},
+	{"A zero-byte `stocksync.db` was silently given a fresh schema by `list pending` (the pending uploads gone without a word); another application's SQLite file got Stocksync's tables added; a database with damaged pages still let `sync` write and report ok.",
+		"core/store (Open), cmd/stocksync (openStore)", "TestDamagedOrForeignDatabaseIsRefused", "fixed in h/integrity: only a missing file is created (built beside, linked in); empty, non-SQLite, foreign and quick_check-failing files are refused with exit 6, naming the newest snapshot and the exact `stocksync restore` command"},
+	{"A restore killed between swapping the database and writing the settings left the new database with the old settings.",
+		"core/backup (restoreFull), core/datadir", "TestRestoreKilledAtEveryStep", "fixed in h/integrity: database and settings are staged beside the old set and switched once through an intent record; the next command completes it"},
+	{"A process killed while SQLite's rollback journal existed left every command failing with \"attempt to write a readonly database (776)\": read-only opens cannot roll back a hot journal.",
+		"core/store (Open, OpenReadOnly, Quiesce)", "TestHotJournalIsRepairedByEveryCommand", "fixed in h/integrity: every open rolls a hot journal back through a writable connection first"},
+	{"On a read-only data folder `backup status` said \"never backed up, 0 pending uploads\"; `list` and `backup --to elsewhere` refused.",
+		"cmd/stocksync (backup status, list, backup), core/backup (build), core/store (CopyTo)", "TestReadOnlyDataFolderStillReadsAndBacksUp", "fixed in h/integrity: read paths open read-only; a backup stages its copy in the snapshot folder; nothing reports a zero it could not read"},
+	{"`restore --local-only` was refused when one thumbnail or config.json was missing from the snapshot, though its database was intact.",
+		"core/backup (restorable)", "TestRestoreWithMissingSnapshotFiles", "fixed in h/integrity: what is intact is restored and what is missing is named; only a damaged database refuses"},
+	{"`backup destination LINK` (a link to the data folder) was accepted; `restore \"\"` restored the newest snapshot over live data; temporary folders of killed snapshots stayed 24 h; `check` said 0 errors with thumbnails/ a plain file; `STOCKSYNC_DATA_DIR='~/x'` made `./~/x`.",
+		"cmd/stocksync, core/datadir, core/check", "TestBadArgumentsAndLeftovers", "fixed in h/integrity: containment by real path and device+inode; empty values are usage errors; leftovers no live process marks are removed at the next start; check has a layout phase"},
+	{"Two syncs started together: the refused one sometimes said only \"another Stocksync process is already running\", read in the instant the holder's record was written or cleared.",
+		"core/lockfile (TryAcquire)", "TestRacingSyncs", "fixed in h/integrity: an empty record is read again for up to 100 ms, or the lock is taken if it was let go"},
 }
 
 // minor are observations without a failing test.
 var minor = []string{
 	"A SIGKILL during thumbnail downloads left `.stocksync-tmp-*` files in thumbnails/ (counted per trial below). Fixed in 4f554df: Drain removes temporary files older than an hour.",
-	"A killed snapshot leaves a temporary folder in the backup destination; by design it is swept only after 24 hours (core/backup cleanStale), so a second snapshot soon after does not remove it.",
+	"A killed snapshot left a temporary folder in the backup destination for 24 hours. Fixed in h/integrity: writers mark their temporaries (flock); the next snapshot, and any command for the data folder, removes the unmarked ones at once.",
 	"The lock-held message said \"a sync is already running\" for the thumbnail lock too. Fixed in 4f554df: \"already running: <command>\".",
 	"A full disk during sync was reported per batch. Fixed in 4f554df: the first SQLITE_FULL stops the run with \"the disk holding the data folder is full\" (store.ErrDiskFull).",
 	"`stocksync thumbnails --wait` drew its progress bar on standard error when that was not a terminal. Fixed in 4f554df.",
@@ -127,8 +141,11 @@ func render(r *report) string {
 		"Real tmpfs mounts (the test skips, saying why, where mounting is not permitted). The data folder: 1.5 MB full while a sync writes several MB and "+
 			"thumbnails download, then given room; remounted read-only under `sync`, `edit` and `status`; deleted while a sync runs. The backup destination: "+
 			"256 KB full, read-only, and deleted as soon as the snapshot's temporary folder appears. Each must fail with a message that says what happened, "+
-			"leave no snapshot folder behind, keep `PRAGMA integrity_check` ok and every local-only row byte-identical.",
-		"go test ./internal/reliability -run TestDiskTrouble", byGroup["disk"], "", "")
+			"leave no snapshot folder behind, keep `PRAGMA integrity_check` ok and every local-only row byte-identical. "+
+			"Then the data folder's own faults (issue 12): an empty, foreign or damaged database under every command; a read-only folder under `list`, "+
+			"`backup status` and `backup --to`; a restore SIGKILLed at each step (before the switch, recorded, between database and settings, after) "+
+			"and a writer SIGKILLed while its rollback journal exists, followed by each command; bad arguments, links, leftovers and a snapshot missing files.",
+		"go test ./internal/reliability -run 'TestDiskTrouble|TestDamagedOrForeign|TestReadOnlyDataFolder|TestRestoreKilled|TestHotJournal|TestBadArguments|TestRestoreWithMissing'", byGroup["disk"], "", "")
 	renderCases(w, "6. Concurrency", "TestConcurrentProcesses, TestRacingSyncs",
 		"A `stocksync sync` (with its detached thumbnail downloader) runs while three more processes loop on `status --json`, `list files --json`, "+
 			"`edit` and `backup`; all must exit 0 and none may print \"database is locked\"; the snapshots verify and the next sync converges. "+

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"os"
+	"syscall"
+
+	"github.com/stocksync/stocksync/core/datadir"
+)
+
+// EnvCrashAt names a step at which this process kills itself with SIGKILL
+// (datadir.CrashPoint: "restore:staged", "switch:recorded",
+// "switch:swapped-1", …). Only the reliability tests set it, to prove a
+// restore killed at every step leaves a folder the next command repairs.
+const EnvCrashAt = "STOCKSYNC_TEST_CRASH_AT"
+
+func init() {
+	step := os.Getenv(EnvCrashAt)
+	if step == "" {
+		return
+	}
+	datadir.CrashHook = func(s string) {
+		if s == step {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+	}
+}

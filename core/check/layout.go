@@ -1,0 +1,99 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"golang.org/x/sys/unix"
+)
+
+// layout checks what every other command needs before it can run: the
+// subfolders are folders, the database and settings are files, the folder
+// can be written, and no restore was left half-done.
+func (c *checker) layout(context.Context) string {
+	for _, sub := range []struct{ path, what string }{
+		{c.dir.Thumbnails(), "thumbnail cache"},
+		{c.dir.Snapshots(), "safety snapshot folder"},
+	} {
+		st, err := os.Lstat(sub.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			// Created by the next command that needs it.
+		case err != nil:
+			c.add(Error, "check the folder's permissions", "cannot read the %s %s: %v", sub.what, sub.path, err)
+		case st.Mode()&fs.ModeSymlink != 0:
+			c.add(Warning, fmt.Sprintf("replace the link with a folder: mv %q %q.link && mkdir %q", sub.path, sub.path, sub.path),
+				"the %s %s is a link, not a folder inside the data folder", sub.what, sub.path)
+		case !st.IsDir():
+			c.add(Error, fmt.Sprintf("move the file away (mv %q %q.moved); the next sync makes the folder again", sub.path, sub.path),
+				"the %s %s is a file, not a folder: sync, list and backup cannot run", sub.what, sub.path)
+		}
+	}
+	for _, f := range []struct{ path, what string }{
+		{c.dir.DB(), "database"},
+		{c.dir.Config(), "settings file"},
+		{c.dir.Lock(), "lock file"},
+	} {
+		if st, err := os.Stat(f.path); err == nil && st.IsDir() {
+			c.add(Error, fmt.Sprintf("move the folder away (mv %q %q.moved)", f.path, f.path),
+				"the %s %s is a folder, not a file", f.what, f.path)
+		}
+	}
+	if err := unix.Access(c.dir.Root, unix.W_OK); err != nil {
+		c.add(Warning, "check the disk (a disk is made read-only after errors) and the folder's permissions; "+
+			"`stocksync backup --to DIR` still works, so back up first",
+			"the data folder %s is read-only (%v): listing and backing up work, syncing and editing cannot save", c.dir.Root, err)
+	}
+	if _, err := os.Lstat(c.dir.Intent()); err == nil {
+		c.add(Error, "run any stocksync command (for example `stocksync status`) with the folder writable: it completes the restore first",
+			"a restore was interrupted and is not complete yet (%s)", c.dir.Intent())
+	}
+	var left int
+	for _, dir := range []string{c.dir.Root, c.dir.Snapshots()} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if atomicfile.IsTemp(e.Name()) {
+				left++
+			}
+		}
+	}
+	if left > 0 {
+		c.add(Hint, "they are removed by the next stocksync command that runs while no other is running",
+			"%d temporary files or folders left by an interrupted command", left)
+	}
+	return ""
+}
+
+// backups checks the configured backup destination is usable.
+func (c *checker) backups(context.Context) string {
+	cfg, err := config.Load(c.dir.Config())
+	if err != nil {
+		return "settings unreadable"
+	}
+	dest := cfg.Backup.Destination
+	if dest == "" {
+		return "no backup destination set"
+	}
+	st, err := os.Stat(dest)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		c.add(Warning, "connect the drive, or choose another folder with `stocksync backup destination DIR`",
+			"the backup destination %s is not there (is the drive connected?)", dest)
+	case err != nil:
+		c.add(Warning, "check the drive and the folder's permissions", "cannot read the backup destination %s: %v", dest, err)
+	case !st.IsDir():
+		c.add(Error, "choose a folder with `stocksync backup destination DIR`", "the backup destination %s is a file, not a folder", dest)
+	default:
+		if datadir.Contains(c.dir.Root, dest) {
+			c.add(Error, "choose a folder on another drive with `stocksync backup destination DIR`",
+				"the backup destination %s is the data folder or inside it: a backup there is lost with the data", dest)
+		}
+	}
+	return ""
+}
