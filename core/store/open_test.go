@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,7 +98,7 @@ func TestTooNewRefused(t *testing.T) {
 	if !errors.As(err, &tn) {
 		t.Fatalf("err = %v, want TooNewError", err)
 	}
-	for _, want := range []string{"99", "only knows versions up to 2", p} {
+	for _, want := range []string{"99", fmt.Sprintf("only knows versions up to %d", KnownVersion()), p} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

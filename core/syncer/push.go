@@ -71,6 +71,7 @@ func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
 	if _, err := r.e.DB.ApplySentEdit(ctx, toStoreFile(got, local.BatchID), ed.UpdatedAt, r.now()); err != nil {
 		return err
 	}
+	r.dog.bump()
 	r.mu.Lock()
 	r.res.Run.EditsSent++
 	r.mu.Unlock()
