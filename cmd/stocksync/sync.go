@@ -21,16 +21,6 @@ import (
 
 var _ = register(newSyncCmd)
 
-// Exit codes shared by commands (docs/cli.md).
-const (
-	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitPartial     = 3
-	exitBusy        = 4
-	exitInterrupted = 130
-)
-
 func newSyncCmd() *cobra.Command {
 	var push, asJSON, noThumbs bool
 	cmd := &cobra.Command{
