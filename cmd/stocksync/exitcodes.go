@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 
+	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/store"
 )
 
 // Exit codes: the one place they are defined (docs/cli.md has the table, and
@@ -38,10 +40,10 @@ var exitCodes = []struct {
 // usageError is an exit-2 error with a message saying what to type instead.
 func usageError(msg string) error { return &exitError{code: exitUsage, msg: msg} }
 
-// signedOutMatchers and damagedMatchers let the packages that own those
-// error kinds (core/esp, core/store, core/backup) be recognised here without
-// this file importing every one of them: each command file that knows an
-// error kind appends a matcher in an init or a var block.
+// signedOutMatchers and damagedMatchers let command files add error kinds
+// that mean "signed out" or "data folder unusable" beyond esp.ErrSignedOut
+// and store.ErrCorrupt (an interrupted restore that could not be completed,
+// say): append a matcher in a var block of the file that knows the kind.
 var (
 	signedOutMatchers []func(error) bool
 	damagedMatchers   []func(error) bool
@@ -49,9 +51,9 @@ var (
 
 // exitCodeOf maps an error returned by a command to its exit code: an
 // exitError keeps its code; an interruption is 130; a held lock is busy;
-// cobra's own argument and flag errors are usage errors; the signed-out and
-// damaged kinds registered by command files map to 5 and 6; anything else
-// is a failure.
+// esp.ErrSignedOut is 5; store.ErrCorrupt (a damaged or foreign database)
+// is 6, as are the kinds command files register; cobra's own argument and
+// flag errors are usage errors; anything else is a failure.
 func exitCodeOf(err error) int {
 	if err == nil {
 		return exitOK
@@ -66,6 +68,12 @@ func exitCodeOf(err error) int {
 	var held *lockfile.HeldError
 	if errors.As(err, &held) || errors.Is(err, lockfile.ErrHeld) {
 		return exitBusy
+	}
+	if errors.Is(err, esp.ErrSignedOut) {
+		return exitSignedOut
+	}
+	if errors.Is(err, store.ErrCorrupt) {
+		return exitDamaged
 	}
 	for _, m := range signedOutMatchers {
 		if m(err) {
