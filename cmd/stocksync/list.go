@@ -18,10 +18,10 @@ func newListCmd() *cobra.Command {
 	var batch, status string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:       "list batches|files|reviews|pending|edits",
+		Use:       "list batches|files|reviews|releases|pending|edits",
 		Short:     "List what is in the local database",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"batches", "files", "reviews", "pending", "edits"},
+		ValidArgs: []string{"batches", "files", "reviews", "releases", "pending", "edits"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			_, db, err := openStore(ctx)
@@ -46,8 +46,12 @@ func newListCmd() *cobra.Command {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", b.ID, clip(b.Name, 40), b.Type, c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
 				}
 				return tw.Flush()
-			case "files", "reviews":
-				return listFiles(cmd, db, args[0] == "reviews", batch, status, asJSON, out)
+			case "files":
+				return listFiles(cmd, db, false, batch, status, asJSON, out)
+			case "reviews":
+				return listReviews(cmd, db, batch, status, asJSON, out)
+			case "releases":
+				return listReleases(cmd, db, batch, asJSON, out)
 			case "pending":
 				ps, err := db.PendingUploads(ctx)
 				if err != nil {

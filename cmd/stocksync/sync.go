@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
@@ -27,8 +28,18 @@ func newSyncCmd() *cobra.Command {
 		Use:   "sync",
 		Short: "Fetch batches, files and reviews from ESP into the local database",
 		Long: `Fetch every batch with its status and counts, every file in those batches and the
-inspectors' reviews. The first sync fetches everything; later ones fetch only the
-batches that changed. Thumbnails are downloaded afterwards by a background process.
+inspectors' decisions, and each batch's model and property releases. The first sync
+fetches everything; later ones fetch only the batches that changed. Thumbnails and
+release documents are downloaded afterwards by a background process.
+
+When ESP slows the sync down (HTTP 429, or 403 over a rate limit) the sync backs
+off and carries on at the rate ESP tolerates, and says so; the next sync starts
+from that rate. If ESP stops answering for 45 seconds the sync stops with
+"ESP stopped answering"; the next sync continues where it stopped.
+
+Exit status: 0 done, 3 some batches or edits failed (the next sync retries them),
+4 another sync is running, 5 signed out of ESP (run ` + "`stocksync login`" + `; nothing
+local was changed), 130 interrupted, 1 any other failure.
 
 With --push (or "push_local_changes" in the settings), local edits of files that
 are uploaded but not yet submitted are sent to ESP first. An edit whose file was
@@ -51,7 +62,7 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 			eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report}
 			res, err := eng.Run(ctx, syncer.Options{Push: push})
 			prog.finish()
-			if err == nil && !noThumbs && res.Run.ThumbnailsQueued > 0 {
+			if err == nil && !noThumbs && (res.Run.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) {
 				startBackgroundThumbnails(d)
 			}
 			return reportSync(cmd.OutOrStdout(), cmd.ErrOrStderr(), res, err, jsonLines)
@@ -70,6 +81,8 @@ type syncProgress struct {
 	json      bool
 	quiet     bool
 	bar       *progressbar.ProgressBar
+	// throttle is the throttle line last shown ("" when not throttled).
+	throttle string
 }
 
 func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
@@ -87,9 +100,20 @@ func (p *syncProgress) report(pr syncer.Progress) {
 		}{"progress", pr})
 		return
 	}
+	if note := pr.ThrottleNote(); note != p.throttle {
+		p.throttle = note
+		if note != "" {
+			if p.bar != nil {
+				p.bar.Clear()
+			}
+			fmt.Fprintln(p.errw, note)
+		}
+	}
 	switch pr.Phase {
 	case syncer.PhasePushing:
-		fmt.Fprintln(p.errw, "Sending local changes…")
+		if pr.EditsSent == 0 && pr.Conflicts == 0 && pr.Errors == 0 {
+			fmt.Fprintln(p.errw, "Sending local changes…")
+		}
 	case syncer.PhaseListing:
 		fmt.Fprintln(p.errw, "Listing batches…")
 	case syncer.PhaseFiles:
@@ -119,14 +143,14 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 		}{"result", res, errString(err)})
 	} else if res.Run.ID != 0 {
 		r := res.Run
-		fmt.Fprintf(out, "Sync %s in %s: %s batches listed, %s synced, %s files written, %s thumbnails queued, %s requests.\n",
-			r.Outcome, r.FinishedAt.Sub(r.StartedAt).Round(1e7), num(r.BatchesListed), num(r.BatchesSynced),
-			num(r.FilesWritten), num(r.ThumbnailsQueued), num(r.Requests))
+		fmt.Fprintf(out, "Sync %s in %s: %s batches listed, %s synced, %s files written, %s thumbnails queued, %s releases, %s requests.\n",
+			outcomeWords(r.Outcome), r.FinishedAt.Sub(r.StartedAt).Round(1e7), num(r.BatchesListed), num(r.BatchesSynced),
+			num(r.FilesWritten), num(r.ThumbnailsQueued), num(res.Releases), num(r.Requests))
 		if r.Push {
 			fmt.Fprintf(out, "Local changes: %s sent, %s conflicts (see `stocksync list edits`).\n", num(r.EditsSent), num(r.Conflicts))
 		}
 		for _, f := range res.Failures {
-			fmt.Fprintf(errw, "  failed: %s: %s\n", f.What, f.Err)
+			fmt.Fprintf(errw, "  failed: %s: %s\n", termSafe(f.What), termSafe(f.Err))
 		}
 	}
 	var held *lockfile.HeldError
@@ -135,14 +159,32 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 		return nil
 	case errors.As(err, &held):
 		return &exitError{code: exitBusy, msg: err.Error()}
+	case errors.Is(err, esp.ErrSignedOut):
+		return &exitError{code: exitSignedOut, msg: "signed out of ESP: the session has expired or was never set up. " +
+			"Sign in again with `stocksync login`, then run `stocksync sync`; nothing local was changed"}
+	case errors.Is(err, syncer.ErrNoProgress):
+		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message) + " (check the network, or whether ESP is down)"}
 	case errors.Is(err, context.Canceled):
 		return &exitError{code: exitInterrupted, msg: "sync interrupted; the next sync continues where this one stopped"}
 	case errors.Is(err, syncer.ErrPartial):
-		return &exitError{code: exitPartial, msg: res.Run.Message}
+		return &exitError{code: exitPartial, msg: termSafe(res.Run.Message)}
 	case res.Run.Message != "" && res.Run.Outcome == store.OutcomeFailed:
-		return &exitError{code: exitFailure, msg: res.Run.Message}
+		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message)}
 	}
 	return err
+}
+
+// outcomeWords says a run's outcome in words for the summary line.
+func outcomeWords(o string) string {
+	switch o {
+	case store.OutcomeOK:
+		return "done"
+	case store.OutcomePartial:
+		return "finished with failures"
+	case store.OutcomeSignedOut:
+		return "stopped (signed out)"
+	}
+	return o
 }
 
 func errString(err error) string {

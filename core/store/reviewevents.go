@@ -29,6 +29,9 @@ type ReviewEvent struct {
 	ObservedAt time.Time `json:"observed_at"`
 	Reasons    []string  `json:"reasons,omitempty"`
 	Notes      string    `json:"notes,omitempty"`
+	// FileName and Headline are the file's, as last synced (read only).
+	FileName string `json:"file_name,omitempty"`
+	Headline string `json:"title,omitempty"`
 }
 
 // Review event outcomes beyond the Bucket* decisions.
@@ -132,11 +135,12 @@ type ReviewEventFilter struct {
 
 // ReviewEvents returns the events matching f, oldest first (by At, then as recorded).
 func (db *DB) ReviewEvents(ctx context.Context, f ReviewEventFilter) ([]ReviewEvent, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, contribution_id, batch_id, from_status, to_status, outcome, at,
-		at_source, not_before, observed_at, reasons, notes FROM review_events
-		WHERE (? = '' OR batch_id = ?) AND (? = '' OR contribution_id = ?) AND (? = '' OR outcome = ?)
-			AND (? = 0 OR outcome IN ('accepted', 'revisable', 'rejected')) AND (? = '' OR at >= ?)
-		ORDER BY at, id`, f.BatchID, f.BatchID, f.ContributionID, f.ContributionID, f.Outcome, f.Outcome,
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.contribution_id, e.batch_id, e.from_status, e.to_status,
+		e.outcome, e.at, e.at_source, e.not_before, e.observed_at, e.reasons, e.notes, COALESCE(c.file_name, ''),
+		COALESCE(c.headline, '') FROM review_events e LEFT JOIN contributions c ON c.id = e.contribution_id
+		WHERE (? = '' OR e.batch_id = ?) AND (? = '' OR e.contribution_id = ?) AND (? = '' OR e.outcome = ?)
+			AND (? = 0 OR e.outcome IN ('accepted', 'revisable', 'rejected')) AND (? = '' OR e.at >= ?)
+		ORDER BY e.at, e.id`, f.BatchID, f.BatchID, f.ContributionID, f.ContributionID, f.Outcome, f.Outcome,
 		b2i(f.DecisionsOnly), fmtTime(f.Since), fmtTime(f.Since))
 	if err != nil {
 		return nil, db.wrapErr("list review events", err)
@@ -147,7 +151,7 @@ func (db *DB) ReviewEvents(ctx context.Context, f ReviewEventFilter) ([]ReviewEv
 		var e ReviewEvent
 		var at, nb, obs, reasons string
 		if err := rows.Scan(&e.ID, &e.ContributionID, &e.BatchID, &e.FromStatus, &e.ToStatus, &e.Outcome, &at,
-			&e.AtSource, &nb, &obs, &reasons, &e.Notes); err != nil {
+			&e.AtSource, &nb, &obs, &reasons, &e.Notes, &e.FileName, &e.Headline); err != nil {
 			return nil, db.wrapErr("list review events", err)
 		}
 		e.At, e.NotBefore, e.ObservedAt, e.Reasons = parseTime(at), parseTime(nb), parseTime(obs), strList(reasons)

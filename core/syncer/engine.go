@@ -260,6 +260,11 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 			cancel(err)
 			for range out { // let the fetchers finish
 			}
+			// A fetcher's run-stopping error (signed out) may have cancelled
+			// this write: the fetcher's error is the one to report.
+			if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+				return cause
+			}
 			return err
 		}
 	}
