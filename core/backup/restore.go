@@ -143,6 +143,9 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 	if err != nil {
 		return fmt.Errorf("restore thumbnails (the database and settings were restored; thumbnails can be fetched again by syncing): %w", err)
 	}
+	if _, err := restoreReleases(ctx, dir, snap, m); err != nil {
+		return fmt.Errorf("restore release documents (the database and settings were restored; documents can be fetched again by syncing): %w", err)
+	}
 	db, err := store.Open(ctx, dir.DB(), store.Options{})
 	if err != nil {
 		return fmt.Errorf("open the restored database: %w", err)
