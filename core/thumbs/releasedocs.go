@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -62,6 +63,15 @@ func (d *Downloader) drainReleaseDocs(ctx context.Context, workers int) error {
 	if rf == nil {
 		return nil
 	}
+	d.requeueOnce.Do(func() {
+		// Documents deleted by hand, or a data folder restored without
+		// releases/, are fetched again.
+		dir := d.releasesDir()
+		d.DB.RequeueMissingReleaseDocs(ctx, func(file string) bool {
+			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(file)))
+			return err == nil
+		}, time.Now())
+	})
 	// Documents are larger than thumbnails: fewer at once.
 	return drain(ctx, max(1, workers/2), func(ctx context.Context, n int) ([]store.DocJob, error) {
 		return d.DB.NextReleaseDocs(ctx, n, nil)

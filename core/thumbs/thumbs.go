@@ -61,6 +61,8 @@ type Downloader struct {
 	stats     Stats
 	docStats  Stats
 	sweepOnce sync.Once
+	// requeueOnce checks once per Downloader that downloaded documents are still there.
+	requeueOnce sync.Once
 }
 
 // sweepTemps removes temporary files a killed download left behind, in

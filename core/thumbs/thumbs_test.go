@@ -281,6 +281,17 @@ func TestReleaseDocumentsDownloaded(t *testing.T) {
 	if after := f.client.Stats().Endpoints[esp.EndpointRelease].Requests; after != before {
 		t.Errorf("a second drain fetched %d documents again", after-before)
 	}
+	// A document deleted by hand is fetched again by the next downloader.
+	gone := filepath.Join(f.dir, ReleasesDirName, rs[0].DocumentFile)
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.downloader().Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(gone); err != nil {
+		t.Errorf("deleted document not fetched again: %v", err)
+	}
 }
 
 // An HTML page instead of a document (a sign-in page) is never saved.
