@@ -60,6 +60,7 @@ type watchdog struct {
 
 	mu            sync.Mutex
 	throttledSeen bool
+	lastThrottle  time.Time
 	lastRate      float64
 }
 
@@ -107,17 +108,29 @@ func (w *watchdog) start(ctx context.Context, cancel context.CancelCauseFunc) (s
 	return func() { close(done); wg.Wait() }
 }
 
+// sawThrottle records that a call came back throttled after the client's
+// own retries: progress says so until the client reports otherwise.
+func (w *watchdog) sawThrottle() {
+	w.mu.Lock()
+	w.throttledSeen = true
+	w.lastThrottle = time.Now()
+	w.mu.Unlock()
+	w.pollThrottle()
+}
+
 // pollThrottle copies the client's throttle state into progress.
 func (w *watchdog) pollThrottle() bool {
-	th, ok := w.r.e.ESP.(throttler)
-	if !ok {
-		return false
+	var throttled bool
+	rps := -1.0
+	if th, ok := w.r.e.ESP.(throttler); ok {
+		throttled, rps = th.Throttle()
 	}
-	throttled, rps := th.Throttle()
 	w.mu.Lock()
 	if throttled {
 		w.throttledSeen = true
 	}
+	// A call the run itself is waiting out counts for a few seconds.
+	throttled = throttled || time.Since(w.lastThrottle) < 5*time.Second
 	w.lastRate = rps
 	w.mu.Unlock()
 	w.r.rep.update(func(p *Progress) {
@@ -131,16 +144,50 @@ func (w *watchdog) pollThrottle() bool {
 }
 
 // learned returns the rate to remember for the next run, if any: the rate
-// the client ended with when ESP throttled this run.
-func (w *watchdog) learned() (float64, bool) {
+// the client ended with when ESP throttled this run; throttled says whether
+// ESP throttled it at all.
+func (w *watchdog) learned() (rps float64, ok, throttled bool) {
 	w.pollThrottle()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.lastRate, w.throttledSeen && w.lastRate > 0
+	return w.lastRate, w.throttledSeen && w.lastRate > 0, w.throttledSeen
 }
 
 // stopsRun reports whether err makes every other request pointless: the
 // sign-in was refused, or the session is gone.
 func stopsRun(err error) bool {
 	return errors.Is(err, esp.ErrBadCredentials) || errors.Is(err, esp.ErrSignedOut)
+}
+
+// maxThrottleRounds bounds how often one call is tried again after the
+// client gave up on ESP's throttling (each round already retried with
+// backoff inside the client).
+const maxThrottleRounds = 30
+
+// patient runs call until ESP stops throttling it: a call that fails with
+// esp.ErrRateLimited is tried again after a pause (ESP's Retry-After, at
+// least a second, growing to 30 s), so throttling slows a run down but never
+// fails it. Other errors and ctx's end return at once.
+func patient[T any](ctx context.Context, r *run, call func() (T, error)) (T, error) {
+	pause := time.Second
+	for round := 0; ; round++ {
+		v, err := call()
+		if err == nil || !errors.Is(err, esp.ErrRateLimited) || round >= maxThrottleRounds {
+			return v, err
+		}
+		r.dog.sawThrottle()
+		wait := pause
+		var ee *esp.Error
+		if errors.As(err, &ee) && ee.RetryAfter > wait {
+			wait = ee.RetryAfter
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, err
+		case <-t.C:
+		}
+		pause = min(2*pause, 30*time.Second)
+	}
 }

@@ -79,6 +79,8 @@ type Result struct {
 	ReleaseDocsQueued int `json:"release_documents_queued"`
 	// ReviewEvents counts the review events derived from status changes.
 	ReviewEvents int `json:"review_events"`
+	// Throttled says ESP slowed this run down (429, or 403 over a rate limit).
+	Throttled bool `json:"throttled"`
 }
 
 // ErrPartial means the run finished but some batches or edits failed; Result.Failures names them.
@@ -133,7 +135,9 @@ func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	if fatal == nil {
 		fatal = e.DB.StillInPlace()
 	}
-	if rps, ok := r.dog.learned(); ok && !errors.Is(fatal, esp.ErrSignedOut) {
+	rps, ok, throttled := r.dog.learned()
+	r.res.Throttled = throttled
+	if ok && !errors.Is(fatal, esp.ErrSignedOut) {
 		// Best effort: the next run starts at the rate ESP tolerated.
 		_ = e.DB.SaveLearnedRate(context.WithoutCancel(ctx), rps, now())
 	}
@@ -172,7 +176,9 @@ func (r *run) do(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batches, err := r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
+	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
+		return r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
+	})
 	if err != nil {
 		return fmt.Errorf("list batches: %w", err)
 	}
@@ -226,7 +232,9 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 				break
 			}
 			g.Go(func() error {
-				list, err := r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.FilePageSize)
+				list, err := patient(gctx, r, func() ([]esp.Contribution, error) {
+					return r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.FilePageSize)
+				})
 				if err != nil {
 					if stopsRun(err) {
 						return err
@@ -282,7 +290,7 @@ func (r *run) fetchReleases(ctx context.Context, f *fetched) error {
 	if !ok {
 		return nil
 	}
-	list, err := rl.ListReleases(ctx, f.batch.ID)
+	list, err := patient(ctx, r, func() ([]esp.Release, error) { return rl.ListReleases(ctx, f.batch.ID) })
 	switch {
 	case err == nil:
 	case errors.Is(err, esp.ErrNotFound):
