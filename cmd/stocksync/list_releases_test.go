@@ -5,11 +5,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
 )
@@ -115,5 +120,48 @@ func TestSyncExitCodes(t *testing.T) {
 	err = reportSync(&out, &errw, res, stalled, false)
 	if !errors.As(err, &ee) || ee.code != exitFailure || !strings.Contains(ee.msg, "ESP stopped answering") {
 		t.Errorf("stalled: %v", err)
+	}
+}
+
+// Against the built-in server in its default web mode, with a browser
+// session: a sync works; once the session has expired the next sync stops,
+// exits 5 saying to run `stocksync login`, records the run as signed out,
+// and leaves the pending uploads as they were.
+func TestSyncSignedOutExits5(t *testing.T) {
+	srv := espfake.NewTest(t, espfake.Options{Seed: 7, Batches: 5, FilesPerBatch: 2})
+	dir := filepath.Join(t.TempDir(), "data")
+	c := config.Default()
+	c.Server, c.APIRoot, c.RequestsPerSecond = config.ServerCustom, srv.URL(), -1
+	if err := (datadir.Dir{Root: dir}).Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	if err := config.Save(filepath.Join(dir, "config.json"), c); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(secrets.EnvSession, srv.NewSession().Encode())
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errs)
+	}
+	pic := filepath.Join(t.TempDir(), "a.jpg")
+	os.WriteFile(pic, []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), 0o600)
+	if _, errs, code := runCLI(t, "--data-dir", dir, "add", pic, "--title", "Fog"); code != 0 {
+		t.Fatalf("add exit %d: %s", code, errs)
+	}
+	before, _, _ := runCLI(t, "--data-dir", dir, "list", "pending", "--json")
+	srv.ExpireSessions()
+	out, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails")
+	if code != exitSignedOut || !strings.Contains(errs, "stocksync login") {
+		t.Fatalf("expired session: exit %d, %q; want %d and how to sign in", code, errs, exitSignedOut)
+	}
+	if !strings.Contains(out, `"outcome":"signed_out"`) {
+		t.Errorf("result line does not say signed_out:\n%s", out)
+	}
+	if after, _, _ := runCLI(t, "--data-dir", dir, "list", "pending", "--json"); after != before {
+		t.Errorf("pending uploads changed:\n%s\n%s", before, after)
+	}
+	st, _, _ := runCLI(t, "--data-dir", dir, "status", "--json")
+	var s statusJSON
+	if err := json.Unmarshal([]byte(st), &s); err != nil || s.Summary.LastSync == nil || s.Summary.LastSync.Outcome != store.OutcomeSignedOut {
+		t.Errorf("status does not show the signed-out run (%v): %s", err, st)
 	}
 }

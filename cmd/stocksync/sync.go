@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
@@ -21,6 +23,9 @@ import (
 )
 
 var _ = register(newSyncCmd)
+
+// learnedRateFor is how long a learned request rate is used to start a sync.
+const learnedRateFor = 7 * 24 * time.Hour
 
 func newSyncCmd() *cobra.Command {
 	var push, asJSON, noThumbs bool
@@ -52,7 +57,16 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 				return err
 			}
 			defer db.Close()
-			cfg, client, err := settingsAndClient(d)
+			cfg, err := loadConfig(d)
+			if err != nil {
+				return err
+			}
+			// Start at the rate ESP tolerated when it last throttled a sync.
+			var opts account.ClientOptions
+			if rps, at, err := db.LearnedRate(ctx); err == nil && time.Since(at) < learnedRateFor {
+				opts.InitialRate = rps
+			}
+			client, err := espClientWith(cfg, opts)
 			if err != nil {
 				return err
 			}
@@ -160,8 +174,7 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 	case errors.As(err, &held):
 		return &exitError{code: exitBusy, msg: err.Error()}
 	case errors.Is(err, esp.ErrSignedOut):
-		return &exitError{code: exitSignedOut, msg: "signed out of ESP: the session has expired or was never set up. " +
-			"Sign in again with `stocksync login`, then run `stocksync sync`; nothing local was changed"}
+		return signedOut(err)
 	case errors.Is(err, syncer.ErrNoProgress):
 		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message) + " (check the network, or whether ESP is down)"}
 	case errors.Is(err, context.Canceled):

@@ -5,14 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"sort"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/session"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -124,43 +128,62 @@ func TestReviewEventsAcrossSyncs(t *testing.T) {
 	}
 }
 
-// signingOut is the real client, turned into a signed-out one after a
-// number of contribution lists: what the client returns when ESP answers
-// 401 TokenRequired.
-type signingOut struct {
-	*esp.Client
-	mu    sync.Mutex
-	after int
+// webEnv is the built-in server in its default web mode, signed in through
+// its sign-in page with a real cookie jar, as a browser would, and a client
+// using the session captured from that jar.
+func webEnv(t *testing.T, opts espfake.Options, tweak func(*esp.Config)) *env {
+	t.Helper()
+	opts.Mode = espfake.ModeWeb
+	srv := espfake.NewTest(t, opts)
+	e := newEnv(t, espfake.Options{Batches: -1, Mode: espfake.ModePartner})
+	e.srv = srv
+	e.signIn(t, tweak)
+	return e
 }
 
-var errSignedOut = &esp.Error{Endpoint: esp.EndpointContributionsList, Kind: esp.ErrSignedOut, Status: 401, Message: "TokenRequired"}
-
-func (s *signingOut) GetContribution(ctx context.Context, batchID, id string) (esp.Contribution, error) {
-	s.mu.Lock()
-	out := s.after < 0
-	s.mu.Unlock()
-	if out {
-		return esp.Contribution{}, errSignedOut
+// signIn signs in through the server's pages and gives the engine a new client.
+func (e *env) signIn(t *testing.T, tweak func(*esp.Config)) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	page, err := session.SignInURL(e.srv.URL())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return s.Client.GetContribution(ctx, batchID, id)
-}
-
-func (s *signingOut) ListContributions(ctx context.Context, batchID string, expected, pageSize int) ([]esp.Contribution, error) {
-	s.mu.Lock()
-	s.after--
-	out := s.after < 0
-	s.mu.Unlock()
-	if out {
-		return nil, errSignedOut
+	resp, err := browser.Get(page) // redirected to the sign-in form
+	if err != nil {
+		t.Fatal(err)
 	}
-	return s.Client.ListContributions(ctx, batchID, expected, pageSize)
+	resp.Body.Close()
+	cr := e.srv.Credentials()
+	form := url.Values{"username": {cr.Username}, "password": {cr.Password}, "return_to": {resp.Request.URL.Query().Get("return_to")}}
+	resp, err = browser.PostForm(resp.Request.URL.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	landed := resp.Request.URL
+	sess, ok := session.Capture(e.srv.URL(), landed.String(), jar.Cookies(&url.URL{Scheme: landed.Scheme, Host: landed.Host, Path: "/"}), time.Now())
+	if !ok {
+		t.Fatalf("not signed in after the sign-in page (landed on %s, %d cookies)", landed, len(sess.Cookies))
+	}
+	cfg := esp.Config{APIRoot: e.srv.URL(), Session: &sess, RequestsPerSecond: -1,
+		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	client, err := esp.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client, e.eng.ESP = client, client
 }
 
 func rowCounts(t *testing.T, db *store.DB) string {
 	t.Helper()
 	var out []string
 	err := db.Read(context.Background(), func(tx *sql.Tx) error {
-		for _, tb := range []string{"pending_uploads", "local_paths", "local_edits"} {
+		for _, tb := range []string{"pending_uploads", "local_paths", "local_edits", "batches", "contributions"} {
 			var n int
 			if err := tx.QueryRow("SELECT count(*) FROM " + tb).Scan(&n); err != nil {
 				return err
@@ -175,29 +198,35 @@ func rowCounts(t *testing.T, db *store.DB) string {
 	return strings.Join(out, " ")
 }
 
-// The session expiring mid-sync stops the run at once with a typed error;
+// Signed in through the sign-in page, a sync works; the session expiring
+// mid-sync (or before a push) stops the run at once with a typed error,
 // local-only data is untouched, the run is recorded as signed out, and a
 // sync after signing in again completes.
 func TestSignedOutMidSync(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 23, Batches: 30, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}})
+	e := webEnv(t, espfake.Options{Seed: 23, Batches: 30, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}}, nil)
 	e.sync(t, false)
+	assertConverged(t, e)
 	addLocalOnly(t, e)
 	before, counts := localOnlyDigest(t, e.db), rowCounts(t, e.db)
+
+	// Signed out before sending local edits: the edit stays waiting.
+	e.srv.ExpireSessions()
+	if _, err := e.eng.Run(context.Background(), Options{Push: true}); !errors.Is(err, esp.ErrSignedOut) {
+		t.Fatalf("push: err = %v, want esp.ErrSignedOut", err)
+	}
+	if localOnlyDigest(t, e.db) != before || rowCounts(t, e.db) != counts {
+		t.Fatalf("a push that was signed out changed local data: %s → %s", counts, rowCounts(t, e.db))
+	}
+
+	// Signed out in the middle of fetching files.
+	e.signIn(t, nil)
 	for _, b := range e.srv.BatchIDs() {
 		h := "changed on ESP"
 		ids := e.srv.ContributionIDs(b)
 		e.srv.EditMetadata(b, ids[len(ids)-1], esp.ContributionUpdate{Headline: &h})
 	}
-	// Signed out while sending local edits: the edit stays waiting.
-	e.eng.ESP = &signingOut{Client: e.client, after: -1}
-	if _, err := e.eng.Run(context.Background(), Options{Push: true}); !errors.Is(err, esp.ErrSignedOut) {
-		t.Fatalf("push: err = %v, want esp.ErrSignedOut", err)
-	}
-	if localOnlyDigest(t, e.db) != before {
-		t.Fatal("local-only data changed by a push that was signed out")
-	}
-	e.eng.ESP = &signingOut{Client: e.client, after: 3}
 	e.eng.Fetchers = 1
+	e.eng.ESP = &expiringAt{Client: e.client, srv: e.srv, at: 4}
 	res, err := e.eng.Run(context.Background(), Options{})
 	if !errors.Is(err, esp.ErrSignedOut) {
 		t.Fatalf("err = %v, want esp.ErrSignedOut", err)
@@ -206,18 +235,34 @@ func TestSignedOutMidSync(t *testing.T) {
 		t.Errorf("run %+v", res.Run)
 	}
 	if res.Run.BatchesSynced > 3 {
-		t.Errorf("%d batches synced after the session expired at the 4th", res.Run.BatchesSynced)
+		t.Errorf("%d batches synced: the run went on after the session expired at the 4th", res.Run.BatchesSynced)
 	}
 	last, _ := e.db.LastSyncRun(context.Background())
 	if last.Outcome != store.OutcomeSignedOut {
 		t.Errorf("recorded outcome %q", last.Outcome)
 	}
 	if localOnlyDigest(t, e.db) != before || rowCounts(t, e.db) != counts {
-		t.Errorf("local-only data changed: %s → %s", counts, rowCounts(t, e.db))
+		t.Errorf("local data changed: %s → %s", counts, rowCounts(t, e.db))
 	}
-	e.eng.ESP = e.client
+	e.signIn(t, nil)
 	e.sync(t, false)
 	assertConverged(t, e)
+}
+
+// expiringAt is the real client; the server ends the session just before
+// the at-th file list is asked for, as when its time runs out mid-sync.
+type expiringAt struct {
+	*esp.Client
+	srv *espfake.Server
+	at  int32
+	n   atomic.Int32
+}
+
+func (x *expiringAt) ListContributions(ctx context.Context, batchID string, expected, pageSize int) ([]esp.Contribution, error) {
+	if x.n.Add(1) == x.at {
+		x.srv.ExpireSessions()
+	}
+	return x.Client.ListContributions(ctx, batchID, expected, pageSize)
 }
 
 // A run whose requests ESP holds without answering stops with
