@@ -95,8 +95,8 @@ type syncProgress struct {
 	json      bool
 	quiet     bool
 	bar       *progressbar.ProgressBar
-	// throttle is the throttle line last shown ("" when not throttled).
-	throttle string
+	// throttled: the last report said ESP was slowing the sync down.
+	throttled bool
 }
 
 func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
@@ -114,14 +114,20 @@ func (p *syncProgress) report(pr syncer.Progress) {
 		}{"progress", pr})
 		return
 	}
-	if note := pr.ThrottleNote(); note != p.throttle {
-		p.throttle = note
-		if note != "" {
-			if p.bar != nil {
-				p.bar.Clear()
-			}
-			fmt.Fprintln(p.errw, note)
+	// Throttling is said once when it starts; the bar then shows the rate.
+	if pr.Throttled && !p.throttled {
+		if p.bar != nil {
+			p.bar.Clear()
 		}
+		fmt.Fprintln(p.errw, pr.ThrottleNote())
+	}
+	p.throttled = pr.Throttled
+	if p.bar != nil {
+		desc := "Syncing files"
+		if pr.Throttled && pr.RequestsPerSecond > 0 {
+			desc = fmt.Sprintf("Syncing files (ESP allows %.1f requests/s)", pr.RequestsPerSecond)
+		}
+		p.bar.Describe(desc)
 	}
 	switch pr.Phase {
 	case syncer.PhasePushing:
