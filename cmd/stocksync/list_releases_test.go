@@ -165,3 +165,22 @@ func TestSyncSignedOutExits5(t *testing.T) {
 		t.Errorf("status does not show the signed-out run (%v): %s", err, st)
 	}
 }
+
+// On a terminal each phase is announced once, however many reports come
+// (the engine reports several times a second), and throttling is said once.
+func TestSyncProgressSaysEachThingOnce(t *testing.T) {
+	var errw bytes.Buffer
+	p := &syncProgress{errw: &errw}
+	for range 5 {
+		p.report(syncer.Progress{Phase: syncer.PhasePushing})
+	}
+	for range 5 {
+		p.report(syncer.Progress{Phase: syncer.PhaseListing, Throttled: true, RequestsPerSecond: 2.5})
+	}
+	got := errw.String()
+	for _, want := range []string{"Sending local changes…", "Listing batches…", "ESP is slowing us down; continuing at 2.5 requests/s"} {
+		if n := strings.Count(got, want); n != 1 {
+			t.Errorf("%q said %d times in:\n%s", want, n, got)
+		}
+	}
+}

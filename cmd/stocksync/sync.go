@@ -97,6 +97,8 @@ type syncProgress struct {
 	bar       *progressbar.ProgressBar
 	// throttled: the last report said ESP was slowing the sync down.
 	throttled bool
+	// phase is the phase of the last report: each phase's line is said once.
+	phase syncer.Phase
 }
 
 func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
@@ -131,11 +133,13 @@ func (p *syncProgress) report(pr syncer.Progress) {
 	}
 	switch pr.Phase {
 	case syncer.PhasePushing:
-		if pr.EditsSent == 0 && pr.Conflicts == 0 && pr.Errors == 0 {
+		if p.phase != pr.Phase {
 			fmt.Fprintln(p.errw, "Sending local changes…")
 		}
 	case syncer.PhaseListing:
-		fmt.Fprintln(p.errw, "Listing batches…")
+		if p.phase != pr.Phase {
+			fmt.Fprintln(p.errw, "Listing batches…")
+		}
 	case syncer.PhaseFiles:
 		if p.bar == nil && pr.FilesTotal > 0 {
 			p.bar = progressbar.NewOptions(pr.FilesTotal, progressbar.OptionSetWriter(p.errw),
@@ -146,6 +150,7 @@ func (p *syncProgress) report(pr syncer.Progress) {
 			p.bar.Set(min(pr.FilesDone, pr.FilesTotal))
 		}
 	}
+	p.phase = pr.Phase
 }
 
 func (p *syncProgress) finish() {
