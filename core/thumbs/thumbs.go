@@ -291,9 +291,11 @@ func isImage(kind string) bool {
 	return false
 }
 
-// temporary errors pass by themselves: ESP unavailable or limiting the rate.
+// temporary errors pass by themselves (ESP unavailable or limiting the
+// rate) or once the user signs in again (a download from the ESP host with
+// an expired session): the job waits, its attempts are not used up.
 func temporary(err error) bool {
-	return errors.Is(err, esp.ErrUnavailable) || errors.Is(err, esp.ErrRateLimited)
+	return errors.Is(err, esp.ErrUnavailable) || errors.Is(err, esp.ErrRateLimited) || errors.Is(err, esp.ErrSignedOut)
 }
 
 // permanent errors are not worth retrying.

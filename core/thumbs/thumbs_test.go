@@ -311,3 +311,12 @@ func TestReleaseDocumentMustBeADocument(t *testing.T) {
 		}
 	}
 }
+
+// A download refused because the session expired waits for a new sign-in:
+// it is neither failed for good nor charged an attempt.
+func TestSignedOutDownloadsWait(t *testing.T) {
+	err := &esp.Error{Endpoint: esp.EndpointRelease, Kind: esp.ErrSignedOut, Status: 401}
+	if !temporary(err) || permanent(err) {
+		t.Errorf("signed out: temporary=%v permanent=%v", temporary(err), permanent(err))
+	}
+}
