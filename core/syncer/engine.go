@@ -129,7 +129,7 @@ func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	fatal := r.do(runCtx)
 	stop()
 	var stalled *StalledError
-	if cause := context.Cause(runCtx); errors.As(cause, &stalled) && ctx.Err() == nil {
+	if cause := context.Cause(runCtx); fatal != nil && errors.As(cause, &stalled) && ctx.Err() == nil {
 		fatal = stalled
 	}
 	if fatal == nil {
