@@ -16,6 +16,9 @@ import (
 // releases`): a table, or with --json one array of store.Release objects
 // (docs/cli.md). Documents are in the data folder's releases/ folder.
 func listReleases(cmd *cobra.Command, db *store.DB, batch string, asJSON bool, out io.Writer) error {
+	if cmd.Flags().Changed("status") {
+		return usageError("list releases: --status does not apply to releases (use --batch ID)")
+	}
 	rs, err := db.ListReleases(cmd.Context(), store.ReleaseFilter{BatchID: batch})
 	if err != nil {
 		return err

@@ -52,6 +52,9 @@ func TestListReleasesJSON(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "BATCH") || strings.Count(out, "\n") != want+1 {
 		t.Errorf("table (exit %d):\n%s", code, out)
 	}
+	if _, errs, code := runCLI(t, "--data-dir", dir, "list", "releases", "--status", "accepted"); code != exitUsage {
+		t.Errorf("--status on releases: exit %d (%s), want %d", code, errs, exitUsage)
+	}
 	out, _, _ = runCLI(t, "--data-dir", dir, "list", "releases", "--json", "--batch", "no-such-batch")
 	if strings.TrimSpace(out) != "[]" {
 		t.Errorf("unknown batch: %q, want []", out)
