@@ -40,6 +40,7 @@ func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, s
 // cliServer starts the built-in ESP server and points a fresh data folder at it.
 func cliServer(t *testing.T, opts espfake.Options) (*espfake.Server, string) {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	srv := espfake.NewTest(t, opts)
 	dir := filepath.Join(t.TempDir(), "data")
 	c := config.Default()

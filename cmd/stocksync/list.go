@@ -17,24 +17,26 @@ var _ = register(newListCmd)
 // listFilters says which filters each list takes; any other is a usage
 // error, never silently ignored.
 var listFilters = map[string][]string{
-	"batches": nil,
-	"files":   {"batch", "status"},
-	"reviews": {"batch", "status"},
-	"pending": nil,
-	"edits":   nil,
+	"batches":  nil,
+	"files":    {"batch", "status"},
+	"reviews":  {"batch", "status"},
+	"releases": {"batch"},
+	"pending":  nil,
+	"edits":    nil,
 }
 
 func newListCmd() *cobra.Command {
 	var batch, status string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "list batches|files|reviews|pending|edits [--batch ID] [--status S] [--json]",
+		Use:   "list batches|files|reviews|releases|pending|edits [--batch ID] [--status S] [--json]",
 		Short: "List what is in the local database",
 		Long: `List what is in the local database:
 
   batches   every batch with its counts
   files     every file (--batch ID, --status S to narrow it down)
-  reviews   the inspectors' reviews of files (--batch, --status as for files)
+  reviews   review events: status changes and decisions seen by each sync (--batch, --status as for files)
+  releases  model and property releases of each batch (--batch ID)
   pending   pending uploads: files registered with ` + "`stocksync add`" + `, only on this machine
   edits     local edits not yet on ESP, and conflicts
 
@@ -43,7 +45,7 @@ or an exact ESP status (processed, review…), in any case. --json prints the
 shapes documented in docs/cli.md: an array for batches, pending and edits, one
 object per line for files and reviews.`,
 		Args:                  cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
-		ValidArgs:             []string{"batches", "files", "reviews", "pending", "edits"},
+		ValidArgs:             []string{"batches", "files", "reviews", "releases", "pending", "edits"},
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			what := args[0]
@@ -82,8 +84,12 @@ object per line for files and reviews.`,
 						c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
 				}
 				return tw.Flush()
-			case "files", "reviews":
-				return listFiles(cmd, db, what == "reviews", batch, status, asJSON, out)
+			case "files":
+				return listFiles(cmd, db, false, batch, status, asJSON, out)
+			case "reviews":
+				return listReviews(cmd, db, batch, status, asJSON, out)
+			case "releases":
+				return listReleases(cmd, db, batch, asJSON, out)
 			case "pending":
 				ps, err := db.PendingUploads(ctx)
 				if err != nil {

@@ -9,10 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
@@ -20,14 +23,27 @@ import (
 
 var _ = register(newSyncCmd)
 
+// learnedRateFor is how long a learned request rate is used to start a sync.
+const learnedRateFor = 7 * 24 * time.Hour
+
 func newSyncCmd() *cobra.Command {
 	var push, asJSON, noThumbs bool
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Fetch batches, files and reviews from ESP into the local database",
 		Long: `Fetch every batch with its status and counts, every file in those batches and the
-inspectors' reviews. The first sync fetches everything; later ones fetch only the
-batches that changed. Thumbnails are downloaded afterwards by a background process.
+inspectors' decisions, and each batch's model and property releases. The first sync
+fetches everything; later ones fetch only the batches that changed. Thumbnails and
+release documents are downloaded afterwards by a background process.
+
+When ESP slows the sync down (HTTP 429, or 403 over a rate limit) the sync backs
+off and carries on at the rate ESP tolerates, and says so; the next sync starts
+from that rate. If ESP stops answering for 45 seconds the sync stops with
+"ESP stopped answering"; the next sync continues where it stopped.
+
+Exit status: 0 done, 3 some batches or edits failed (the next sync retries them),
+4 another sync is running, 5 signed out of ESP (run ` + "`stocksync login`" + `; nothing
+local was changed), 130 interrupted, 1 any other failure.
 
 With --push (or "push_local_changes" in the settings), local edits of files that
 are uploaded but not yet submitted are sent to ESP first. An edit whose file was
@@ -40,7 +56,16 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 				return err
 			}
 			defer db.Close()
-			cfg, client, err := settingsAndClient(d)
+			cfg, err := loadConfig(d)
+			if err != nil {
+				return err
+			}
+			// Start at the rate ESP tolerated when it last throttled a sync.
+			var opts account.ClientOptions
+			if rps, at, err := db.LearnedRate(ctx); err == nil && time.Since(at) < learnedRateFor {
+				opts.InitialRate = rps
+			}
+			client, err := espClientWith(cfg, opts)
 			if err != nil {
 				return err
 			}
@@ -50,7 +75,7 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 			eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report}
 			res, err := eng.Run(ctx, syncer.Options{Push: push})
 			prog.finish()
-			if err == nil && !noThumbs && res.Run.ThumbnailsQueued > 0 {
+			if err == nil && !noThumbs && (res.Run.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) {
 				startBackgroundThumbnails(d)
 			}
 			return reportSync(cmd.OutOrStdout(), cmd.ErrOrStderr(), res, err, jsonLines)
@@ -69,7 +94,10 @@ type syncProgress struct {
 	json      bool
 	quiet     bool
 	bar       *progressBar
-	phase     syncer.Phase // the last phase announced: each is said once
+	// throttled: the last report said ESP was slowing the sync down.
+	throttled bool
+	// phase is the phase of the last report: each phase's line is said once.
+	phase syncer.Phase
 }
 
 func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
@@ -87,15 +115,30 @@ func (p *syncProgress) report(pr syncer.Progress) {
 		}{"progress", pr})
 		return
 	}
-	if pr.Phase == p.phase && pr.Phase != syncer.PhaseFiles {
-		return
+	// Throttling is said once when it starts; the bar then shows the rate.
+	if pr.Throttled && !p.throttled {
+		if p.bar != nil {
+			p.bar.Clear()
+		}
+		fmt.Fprintln(p.errw, pr.ThrottleNote())
 	}
-	p.phase = pr.Phase
+	p.throttled = pr.Throttled
+	if p.bar != nil {
+		desc := "Syncing files"
+		if pr.Throttled && pr.RequestsPerSecond > 0 {
+			desc = fmt.Sprintf("Syncing files (ESP allows %.1f requests/s)", pr.RequestsPerSecond)
+		}
+		p.bar.Describe(desc)
+	}
 	switch pr.Phase {
 	case syncer.PhasePushing:
-		fmt.Fprintln(p.errw, "Sending local changes…")
+		if p.phase != pr.Phase {
+			fmt.Fprintln(p.errw, "Sending local changes…")
+		}
 	case syncer.PhaseListing:
-		fmt.Fprintln(p.errw, "Listing batches…")
+		if p.phase != pr.Phase {
+			fmt.Fprintln(p.errw, "Listing batches…")
+		}
 	case syncer.PhaseFiles:
 		if p.bar == nil && pr.FilesTotal > 0 {
 			p.bar = newProgressBar(p.errw, os.Stderr, pr.FilesTotal, "Syncing files")
@@ -104,6 +147,7 @@ func (p *syncProgress) report(pr syncer.Progress) {
 			p.bar.Set(min(pr.FilesDone, pr.FilesTotal))
 		}
 	}
+	p.phase = pr.Phase
 }
 
 func (p *syncProgress) finish() {
@@ -122,9 +166,9 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 		}{"result", res, errString(err)})
 	} else if res.Run.ID != 0 {
 		r := res.Run
-		fmt.Fprintf(out, "Sync %s in %s: %s listed, %s synced, %s written, %s queued, %s.\n",
-			r.Outcome, r.FinishedAt.Sub(r.StartedAt).Round(1e7), plural(r.BatchesListed, "batch"), num(r.BatchesSynced),
-			plural(r.FilesWritten, "file"), plural(r.ThumbnailsQueued, "thumbnail"), plural(r.Requests, "request"))
+		fmt.Fprintf(out, "Sync %s in %s: %s listed, %s synced, %s written, %s queued, %s, %s.\n",
+			outcomeWords(r.Outcome), r.FinishedAt.Sub(r.StartedAt).Round(1e7), plural(r.BatchesListed, "batch"), num(r.BatchesSynced),
+			plural(r.FilesWritten, "file"), plural(r.ThumbnailsQueued, "thumbnail"), plural(res.Releases, "release"), plural(r.Requests, "request"))
 		if r.Push {
 			fmt.Fprintf(out, "Local changes: %s sent, %s (see `stocksync list edits`).\n", num(r.EditsSent), plural(r.Conflicts, "conflict"))
 		}
@@ -142,14 +186,31 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 		return nil
 	case errors.As(err, &held):
 		return &exitError{code: exitBusy, msg: err.Error()}
+	case errors.Is(err, esp.ErrSignedOut):
+		return signedOut(err)
+	case errors.Is(err, syncer.ErrNoProgress):
+		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message) + " (check the network, or whether ESP is down)"}
 	case errors.Is(err, context.Canceled):
 		return &exitError{code: exitInterrupted, msg: "sync interrupted; the next sync continues where this one stopped"}
 	case errors.Is(err, syncer.ErrPartial):
-		return &exitError{code: exitPartial, msg: res.Run.Message}
+		return &exitError{code: exitPartial, msg: termSafe(res.Run.Message)}
 	case res.Run.Message != "" && res.Run.Outcome == store.OutcomeFailed:
-		return &exitError{code: exitFailure, msg: res.Run.Message}
+		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message)}
 	}
 	return err
+}
+
+// outcomeWords says a run's outcome in words for the summary line.
+func outcomeWords(o string) string {
+	switch o {
+	case store.OutcomeOK:
+		return "done"
+	case store.OutcomePartial:
+		return "finished with failures"
+	case store.OutcomeSignedOut:
+		return "stopped (signed out)"
+	}
+	return o
 }
 
 func errString(err error) string {

@@ -210,6 +210,9 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 	if err != nil {
 		return fmt.Errorf("restore thumbnails (the database and settings were restored; thumbnails can be fetched again by syncing): %w", err)
 	}
+	if _, err := restoreReleases(ctx, dir, snap, m); err != nil {
+		return fmt.Errorf("restore release documents (the database and settings were restored; documents can be fetched again by syncing): %w", err)
+	}
 	return nil
 }
 

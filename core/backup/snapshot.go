@@ -199,6 +199,9 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	if err := b.config(opt.DataDir, &m); err != nil {
 		return Info{}, err
 	}
+	if err := b.releases(filepath.Join(opt.DataDir.Root, ReleasesDir), &m); err != nil {
+		return Info{}, err
+	}
 	if opt.WithThumbnails {
 		if err := b.thumbnails(opt.DataDir.Thumbnails(), &m); err != nil {
 			return Info{}, err

@@ -26,8 +26,14 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	db.AddPendingUpload(ctx, PendingUpload{Path: "/p/a.jpg", Title: "A", Keywords: []string{"x"}}, now)
 	db.SetLocalPath(ctx, "42", "/p/b.jpg", now)
-	db.UpsertBatchList(ctx, []Batch{{ID: "1", ServerVersion: "v"}}, now)
-	db.WriteBatchFiles(ctx, "1", "v", []Contribution{{ID: "42", Status: "pending", ThumbnailURL: "http://t/42", UpdatedAt: now}}, now)
+	// Server rows as schema 1 holds them (today's writers need newer columns).
+	for _, q := range []string{`INSERT INTO batches (id, server_version, synced_version) VALUES ('1', 'v', 'v')`,
+		`INSERT INTO contributions (id, batch_id, status, thumbnail_url, updated_at) VALUES ('42', '1', 'pending', 'http://t/42', '2026-11-01T09:00:00.000000000Z')`,
+		`INSERT INTO thumbnails (contribution_id, url, updated_at) VALUES ('42', 'http://t/42', '2026-11-01T09:00:00.000000000Z')`} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	before := digest(t, db)
 	db.Close()
 

@@ -24,6 +24,8 @@ type Batch struct {
 	SyncedVersion   string      `json:"-"`
 	SyncedAt        time.Time   `json:"synced_at,omitzero"`
 	RemovedAt       time.Time   `json:"removed_at,omitzero"`
+	// Raw is the whole JSON object ESP sent (stored in batches.raw, schema 3).
+	Raw json.RawMessage `json:"-"`
 }
 
 // BatchCounts are the per-batch counts ESP reports.
@@ -69,6 +71,8 @@ type Contribution struct {
 	AcceptedAt          time.Time           `json:"accepted_at,omitzero"`
 	RemovedAt           time.Time           `json:"removed_at,omitzero"`
 	Reviews             []Review            `json:"reviews,omitempty"`
+	// Raw is the whole JSON object ESP sent (stored in contributions.raw, schema 3).
+	Raw json.RawMessage `json:"-"`
 }
 
 // Review is one inspector decision on a file.

@@ -45,8 +45,8 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 		up, err := tx.PrepareContext(ctx, `INSERT INTO batches (id, submission_name, submission_type, status, note,
 			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
 			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
-			istock_exclusive, server_version, removed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+			istock_exclusive, server_version, raw, removed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
 			ON CONFLICT (id) DO UPDATE SET submission_name = excluded.submission_name,
 				submission_type = excluded.submission_type, status = excluded.status, note = excluded.note,
 				created_at = excluded.created_at, updated_at = excluded.updated_at,
@@ -55,7 +55,8 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 				reviewed_count = excluded.reviewed_count, revisable_count = excluded.revisable_count,
 				accepted_count = excluded.accepted_count, rejected_count = excluded.rejected_count,
 				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
-				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version, removed_at = ''`)
+				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
+				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`)
 		if err != nil {
 			return err
 		}
@@ -67,7 +68,7 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 			if _, err := up.ExecContext(ctx, b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
 				fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
 				c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
-				b2i(b.IStockExclusive), b.ServerVersion); err != nil {
+				b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw)); err != nil {
 				return fmt.Errorf("store batch %s: %w", b.ID, err)
 			}
 			if v, ok := synced[b.ID]; !ok || v != b.ServerVersion || removedBefore[b.ID] {
@@ -92,31 +93,62 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 	return res, err
 }
 
-// FilesResult counts what WriteBatchFiles changed.
+// FilesResult counts what WriteBatch changed.
 type FilesResult struct {
 	Written, Unchanged, Removed, ThumbnailsQueued int
+	// ReviewEvents counts the review events derived from status changes.
+	ReviewEvents int
+	// Releases counts the releases stored; ReleaseDocsQueued the documents
+	// queued for download.
+	Releases, ReleaseDocsQueued int
 }
 
-// WriteBatchFiles stores the complete list of a batch's files, their reviews
-// and thumbnail jobs, and marks the batch synced at version — all in one
-// transaction, so a crash leaves the batch either fully synced or stale.
-// Files unchanged since the last sync (same updated_at) are not rewritten;
-// files ESP no longer lists are marked removed. Local-only tables are never
-// touched.
+// BatchWrite is everything one sync fetched for one batch.
+type BatchWrite struct {
+	BatchID string
+	// Version is the batch's fingerprint; stored as synced only with the files.
+	Version string
+	// Files is the complete list of the batch's files.
+	Files []Contribution
+	// Releases is the complete list of the batch's releases, when
+	// ReleasesListed; otherwise the stored releases are left as they are.
+	Releases       []Release
+	ReleasesListed bool
+}
+
+// WriteBatchFiles is WriteBatch for a batch whose releases were not listed.
 func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, files []Contribution, now time.Time) (FilesResult, error) {
+	return db.WriteBatch(ctx, BatchWrite{BatchID: batchID, Version: version, Files: files}, now)
+}
+
+// WriteBatch stores the complete list of a batch's files with their raw
+// JSON, reviews, thumbnail jobs and the review events their status changes
+// imply, the batch's releases (when listed) with their document jobs, and
+// marks the batch synced at w.Version — all in one transaction, so a crash
+// leaves the batch either fully synced or stale. Files unchanged since the
+// last sync (same updated_at and status) are not rewritten; files and
+// releases ESP no longer lists are marked removed. Local-only tables are
+// never touched.
+func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (FilesResult, error) {
 	var res FilesResult
+	batchID, files := w.BatchID, w.Files
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
-		type prev struct{ updated, accepted, thumbURL, removed string }
+		type prev struct {
+			updated, accepted, thumbURL, removed, status string
+			hasRaw                                       bool
+		}
+		var lastSynced string
+		tx.QueryRowContext(ctx, `SELECT synced_at FROM batches WHERE id = ?`, batchID).Scan(&lastSynced)
 		known := map[string]prev{}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, COALESCE(t.url, '')
-			FROM contributions c LEFT JOIN thumbnails t ON t.contribution_id = c.id WHERE c.batch_id = ?`, batchID)
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, c.status, c.raw != '',
+			COALESCE(t.url, '') FROM contributions c LEFT JOIN thumbnails t ON t.contribution_id = c.id WHERE c.batch_id = ?`, batchID)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id string
 			var p prev
-			if err := rows.Scan(&id, &p.updated, &p.accepted, &p.removed, &p.thumbURL); err != nil {
+			if err := rows.Scan(&id, &p.updated, &p.accepted, &p.removed, &p.status, &p.hasRaw, &p.thumbURL); err != nil {
 				rows.Close()
 				return err
 			}
@@ -131,13 +163,19 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 			return err
 		}
 		defer st.close()
+		ev, err := prepareEventWrite(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ev.Close()
 		ts := fmtTime(now)
 		seen := make(map[string]bool, len(files))
 		for i := range files {
 			f := &files[i]
 			seen[f.ID] = true
 			p, exists := known[f.ID]
-			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL {
+			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
+				p.status == f.Status && (p.hasRaw || len(f.Raw) == 0) {
 				res.Unchanged++
 				continue
 			}
@@ -147,6 +185,12 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 			}
 			if err := st.reviews(ctx, f); err != nil {
 				return fmt.Errorf("store reviews of file %s: %w", f.ID, err)
+			}
+			if e, ok := deriveEvent(p.status, exists, parseTime(lastSynced), f, acc, now); ok {
+				if err := insertEvent(ctx, ev, batchID, e); err != nil {
+					return fmt.Errorf("store review event of file %s: %w", f.ID, err)
+				}
+				res.ReviewEvents++
 			}
 			res.Written++
 			if f.ThumbnailURL != "" && f.ThumbnailURL != p.thumbURL {
@@ -165,7 +209,14 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 			}
 			res.Removed++
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, version, ts, batchID)
+		if w.ReleasesListed {
+			n, queued, err := writeReleases(ctx, tx, batchID, w.Releases, now)
+			if err != nil {
+				return fmt.Errorf("store releases of batch %s: %w", batchID, err)
+			}
+			res.Releases, res.ReleaseDocsQueued = n, queued
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, w.Version, ts, batchID)
 		return err
 	})
 	return res, err
@@ -201,8 +252,8 @@ func prepareFileWrites(ctx context.Context, tx *sql.Tx) (*fileStmts, error) {
 	if s.up, err = tx.PrepareContext(ctx, `INSERT INTO contributions (id, batch_id, master_id, status, file_name,
 		mime_type, media_type, image_width, image_height, thumbnail_url, headline, caption, keywords,
 		country_of_shoot, city, province_state, copyright, credit_line, camera_shot_date, submittable, submitted_at,
-		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, removed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, removed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
 		ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, master_id = excluded.master_id,
 			status = excluded.status, file_name = excluded.file_name, mime_type = excluded.mime_type,
 			media_type = excluded.media_type, image_width = excluded.image_width, image_height = excluded.image_height,
@@ -212,7 +263,8 @@ func prepareFileWrites(ctx context.Context, tx *sql.Tx) (*fileStmts, error) {
 			camera_shot_date = excluded.camera_shot_date, submittable = excluded.submittable,
 			submitted_at = excluded.submitted_at, submitted_to_review_at = excluded.submitted_to_review_at,
 			published_at = excluded.published_at, created_at = excluded.created_at, updated_at = excluded.updated_at,
-			errors = excluded.errors, accepted_at = excluded.accepted_at, removed_at = ''`); err != nil {
+			errors = excluded.errors, accepted_at = excluded.accepted_at,
+			raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE contributions.raw END, removed_at = ''`); err != nil {
 		return nil, err
 	}
 	if s.delRev, err = tx.PrepareContext(ctx, `DELETE FROM reviews WHERE contribution_id = ?`); err != nil {
@@ -251,7 +303,7 @@ func (s *fileStmts) upsert(ctx context.Context, batchID string, f *Contribution,
 		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, keywordsJSON(f.Keywords), f.CountryOfShoot, f.City,
 		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
 		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
-		toJSON(errs), fmtTime(accepted))
+		toJSON(errs), fmtTime(accepted), string(f.Raw))
 	return err
 }
 

@@ -30,7 +30,7 @@ func toStoreBatch(b esp.Batch) store.Batch {
 			Rejected: b.RejectedCount, Pending: b.PendingCount,
 		},
 		IsGetty: b.IsGetty, IsIStock: b.IsIStock, IStockExclusive: b.IStockExclusive,
-		ServerVersion: fingerprint(b),
+		ServerVersion: fingerprint(b), Raw: b.Raw,
 	}
 }
 
@@ -42,10 +42,18 @@ func toStoreFile(c esp.Contribution, batchID string) store.Contribution {
 		CountryOfShoot: c.CountryOfShoot, City: c.City, ProvinceState: c.ProvinceState, Copyright: c.Copyright,
 		CreditLine: c.CreditLine, CameraShotDate: c.CameraShotDate, Submittable: c.Submittable,
 		SubmittedAt: c.SubmittedAt, SubmittedToReviewAt: c.SubmittedToReview, PublishedAt: c.PublishedAt,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Errors: c.Errors,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Errors: c.Errors, Raw: c.Raw,
 	}
 	for _, r := range c.Reviews {
 		f.Reviews = append(f.Reviews, store.Review{ReviewedAt: r.ReviewedAt, Outcome: r.Outcome, Reasons: r.Reasons, Notes: r.Notes})
 	}
 	return f
+}
+
+func toStoreRelease(r esp.Release, batchID string) store.Release {
+	return store.Release{
+		ID: r.ID, BatchID: batchID, Type: r.ReleaseType, FileName: r.FileName, MimeType: r.MimeType,
+		StorageURL: r.StorageURL, ModelDateOfBirth: r.ModelDateOfBirth, ModelGender: r.ModelGender,
+		ModelEthnicities: r.ModelEthnicities, Raw: r.Raw,
+	}
 }

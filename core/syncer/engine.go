@@ -41,9 +41,20 @@ type Engine struct {
 	BatchPageSize, FilePageSize int
 	// Progress receives rate-limited reports; it must not block for long.
 	Progress func(Progress)
-	// ThumbnailsQueued is called after a batch queued thumbnails, to wake the downloader.
+	// ThumbnailsQueued is called after a batch queued thumbnails or release
+	// documents, to wake the downloader.
 	ThumbnailsQueued func()
 	Now              func() time.Time
+	// StallTimeout stops a run that gets nothing from ESP for this long
+	// with a *StalledError (ErrNoProgress), in every phase. 0 means
+	// DefaultStallTimeout; negative means never.
+	StallTimeout time.Duration
+}
+
+// releaseLister is the optional part of ESP that lists a batch's releases
+// (*esp.Client). Without it releases are not synced.
+type releaseLister interface {
+	ListReleases(ctx context.Context, batchID string) ([]esp.Release, error)
 }
 
 // Options are per-run choices.
@@ -62,6 +73,14 @@ type Failure struct {
 type Result struct {
 	Run      store.SyncRun `json:"run"`
 	Failures []Failure     `json:"failures,omitempty"`
+	// Releases counts the releases stored, ReleaseDocsQueued the release
+	// documents queued for the background download.
+	Releases          int `json:"releases"`
+	ReleaseDocsQueued int `json:"release_documents_queued"`
+	// ReviewEvents counts the review events derived from status changes.
+	ReviewEvents int `json:"review_events"`
+	// Throttled says ESP slowed this run down (429, or 403 over a rate limit).
+	Throttled bool `json:"throttled"`
 }
 
 // ErrPartial means the run finished but some batches or edits failed; Result.Failures names them.
@@ -69,7 +88,10 @@ var ErrPartial = errors.New("sync finished with failures")
 
 // Run performs one sync. It returns an error when the run did not fully
 // succeed: ErrPartial (wrapped, listing each failure), an *esp.Error for a
-// failure that stopped the whole run (bad credentials, ESP unavailable),
+// failure that stopped the whole run (bad credentials, ESP unavailable; when
+// the session expired errors.Is(err, esp.ErrSignedOut) holds, the run is
+// recorded as store.OutcomeSignedOut, and nothing more was written), a
+// *StalledError (ErrNoProgress) when ESP stopped answering for StallTimeout,
 // a *lockfile.HeldError when another sync runs, or ctx's error.
 func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	now := e.Now
@@ -96,9 +118,28 @@ func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	r.res.Run = store.SyncRun{ID: id, StartedAt: now(), Push: opt.Push}
 	r.rep.update(func(p *Progress) { p.RunID, p.Phase = id, PhaseStarting })
 
-	fatal := r.do(ctx)
+	limit := e.StallTimeout
+	if limit == 0 {
+		limit = DefaultStallTimeout
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r.dog = &watchdog{r: r, limit: limit}
+	stop := r.dog.start(runCtx, cancel)
+	fatal := r.do(runCtx)
+	stop()
+	var stalled *StalledError
+	if cause := context.Cause(runCtx); fatal != nil && errors.As(cause, &stalled) && ctx.Err() == nil {
+		fatal = stalled
+	}
 	if fatal == nil {
 		fatal = e.DB.StillInPlace()
+	}
+	rps, ok, throttled := r.dog.learned()
+	r.res.Throttled = throttled
+	if ok && !errors.Is(fatal, esp.ErrSignedOut) {
+		// Best effort: the next run starts at the rate ESP tolerated.
+		_ = e.DB.SaveLearnedRate(context.WithoutCancel(ctx), rps, now())
 	}
 	return r.finish(ctx, fatal)
 }
@@ -109,6 +150,7 @@ type run struct {
 	now    func() time.Time
 	rep    *reporter
 	stats0 esp.Stats
+	dog    *watchdog
 
 	mu  sync.Mutex
 	res Result
@@ -134,7 +176,9 @@ func (r *run) do(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batches, err := r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
+	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
+		return r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
+	})
 	if err != nil {
 		return fmt.Errorf("list batches: %w", err)
 	}
@@ -158,8 +202,12 @@ func (r *run) do(ctx context.Context) error {
 }
 
 type fetched struct {
-	batch store.Batch
-	files []store.Contribution
+	batch    store.Batch
+	files    []store.Contribution
+	releases []store.Release
+	// listed: the releases were listed; false keeps the batch stale so the
+	// next sync lists them again.
+	listed bool
 }
 
 // fetchFiles fetches stale batches in parallel and writes them on this
@@ -184,7 +232,9 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 				break
 			}
 			g.Go(func() error {
-				list, err := r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.FilePageSize)
+				list, err := patient(gctx, r, func() ([]esp.Contribution, error) {
+					return r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.FilePageSize)
+				})
 				if err != nil {
 					if stopsRun(err) {
 						return err
@@ -198,8 +248,12 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 				for i, c := range list {
 					files[i] = toStoreFile(c, b.ID)
 				}
+				f := fetched{batch: b, files: files}
+				if err := r.fetchReleases(gctx, &f); err != nil {
+					return err
+				}
 				select {
-				case out <- fetched{b, files}:
+				case out <- f:
 				case <-gctx.Done():
 				}
 				return nil
@@ -214,6 +268,11 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 			cancel(err)
 			for range out { // let the fetchers finish
 			}
+			// A fetcher's run-stopping error (signed out) may have cancelled
+			// this write: the fetcher's error is the one to report.
+			if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+				return cause
+			}
 			return err
 		}
 	}
@@ -223,8 +282,42 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 	return ctx.Err()
 }
 
+// fetchReleases lists a batch's releases into f. A batch whose releases
+// could not be listed is written with its files but stays stale; its error
+// is a failure of the run unless it stops the whole run.
+func (r *run) fetchReleases(ctx context.Context, f *fetched) error {
+	rl, ok := r.e.ESP.(releaseLister)
+	if !ok {
+		return nil
+	}
+	list, err := patient(ctx, r, func() ([]esp.Release, error) { return rl.ListReleases(ctx, f.batch.ID) })
+	switch {
+	case err == nil:
+	case errors.Is(err, esp.ErrNotFound):
+		list = nil // a batch type without releases
+	case stopsRun(err):
+		return err
+	default:
+		if ctx.Err() == nil {
+			r.fail("releases of batch "+f.batch.ID, err)
+		}
+		return nil
+	}
+	f.listed = true
+	f.releases = make([]store.Release, len(list))
+	for i, rel := range list {
+		f.releases[i] = toStoreRelease(rel, f.batch.ID)
+	}
+	return nil
+}
+
 func (r *run) write(ctx context.Context, f fetched) error {
-	res, err := r.e.DB.WriteBatchFiles(ctx, f.batch.ID, f.batch.ServerVersion, f.files, r.now())
+	version := f.batch.ServerVersion
+	if _, ok := r.e.ESP.(releaseLister); ok && !f.listed {
+		version = "" // list the releases again next time
+	}
+	res, err := r.e.DB.WriteBatch(ctx, store.BatchWrite{BatchID: f.batch.ID, Version: version, Files: f.files,
+		Releases: f.releases, ReleasesListed: f.listed}, r.now())
 	if err == nil {
 		// Deleting the data folder does not stop writes into the open file;
 		// stop as soon as it happened rather than sync into nothing.
@@ -244,10 +337,14 @@ func (r *run) write(ctx context.Context, f fetched) error {
 		r.fail("batch "+f.batch.ID, err)
 		return nil
 	}
+	r.dog.bump()
 	r.mu.Lock()
 	r.res.Run.BatchesSynced++
 	r.res.Run.FilesWritten += res.Written
 	r.res.Run.ThumbnailsQueued += res.ThumbnailsQueued
+	r.res.Releases += res.Releases
+	r.res.ReleaseDocsQueued += res.ReleaseDocsQueued
+	r.res.ReviewEvents += res.ReviewEvents
 	r.mu.Unlock()
 	r.rep.update(func(p *Progress) {
 		p.BatchesDone++
@@ -255,15 +352,10 @@ func (r *run) write(ctx context.Context, f fetched) error {
 		p.ThumbnailsQueued += res.ThumbnailsQueued
 		p.Requests = r.e.ESP.Stats().Requests - r.stats0.Requests
 	})
-	if res.ThumbnailsQueued > 0 && r.e.ThumbnailsQueued != nil {
+	if (res.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) && r.e.ThumbnailsQueued != nil {
 		r.e.ThumbnailsQueued()
 	}
 	return nil
-}
-
-// stopsRun reports whether err makes every other request pointless.
-func stopsRun(err error) bool {
-	return errors.Is(err, esp.ErrBadCredentials)
 }
 
 func (r *run) finish(ctx context.Context, fatal error) (Result, error) {
@@ -278,6 +370,8 @@ func (r *run) finish(ctx context.Context, fatal error) (Result, error) {
 	switch {
 	case fatal != nil && ctx.Err() != nil:
 		run.Outcome, run.Message, err = store.OutcomeCancelled, "cancelled", ctx.Err()
+	case errors.Is(fatal, esp.ErrSignedOut):
+		run.Outcome, run.Message, err = store.OutcomeSignedOut, userMessage(fatal), fatal
 	case fatal != nil:
 		run.Outcome, run.Message, err = store.OutcomeFailed, userMessage(fatal), fatal
 	case len(r.res.Failures) > 0:
@@ -299,6 +393,10 @@ func (r *run) finish(ctx context.Context, fatal error) (Result, error) {
 func userMessage(err error) string {
 	var ee *esp.Error
 	switch {
+	case errors.Is(err, esp.ErrSignedOut):
+		return "signed out of ESP: the session expired or is missing; sign in again. Nothing local was changed"
+	case errors.Is(err, ErrNoProgress):
+		return err.Error() + "; the next sync continues where this one stopped"
 	case errors.Is(err, esp.ErrBadCredentials):
 		return "ESP refused the sign-in: check the username, password, API key and secret (`stocksync login`)"
 	case errors.Is(err, esp.ErrForbidden):

@@ -29,12 +29,14 @@ type env struct {
 
 func newEnv(t testing.TB, opts espfake.Options) *env {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	srv := espfake.NewTest(t, opts)
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{
 		APIRoot: srv.URL(), TokenURL: srv.TokenURL(),
 		APIKey: cr.APIKey, APISecret: cr.APISecret, Username: cr.Username, Password: cr.Password,
 		RequestsPerSecond: -1, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond,
+		ModeledReviews: true, // these tests check the modeled inline reviews
 	})
 	if err != nil {
 		t.Fatal(err)

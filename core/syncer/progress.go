@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -32,16 +33,46 @@ type Progress struct {
 	Errors           int           `json:"errors"`
 	Requests         int64         `json:"requests"`
 	Elapsed          time.Duration `json:"elapsed_ns"`
+	// Throttled is true while ESP is slowing the sync down (429, or 403 over
+	// a rate limit); RequestsPerSecond is then the rate the client keeps to.
+	Throttled         bool    `json:"throttled"`
+	RequestsPerSecond float64 `json:"requests_per_second,omitempty"`
+}
+
+// ThrottleNote is the line to show while ESP is throttling, "" otherwise:
+// "ESP is slowing us down; continuing at N requests/s".
+func (p Progress) ThrottleNote() string {
+	if !p.Throttled {
+		return ""
+	}
+	if p.RequestsPerSecond <= 0 {
+		return "ESP is slowing us down; continuing more slowly"
+	}
+	return fmt.Sprintf("ESP is slowing us down; continuing at %s requests/s", rate(p.RequestsPerSecond))
+}
+
+// rate prints a request rate with one decimal below 10 ("2.5", "12").
+func rate(rps float64) string {
+	if rps < 10 {
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", rps), ".0")
+	}
+	return fmt.Sprintf("%.0f", rps)
 }
 
 func (p Progress) String() string {
+	var s string
 	switch p.Phase {
 	case PhaseFiles:
-		return fmt.Sprintf("syncing: %d of %d files, %d of %d batches", p.FilesDone, p.FilesTotal, p.BatchesDone, p.BatchesTotal)
+		s = fmt.Sprintf("syncing: %d of %d files, %d of %d batches", p.FilesDone, p.FilesTotal, p.BatchesDone, p.BatchesTotal)
 	case PhasePushing:
-		return fmt.Sprintf("sending local changes: %d sent, %d conflicts", p.EditsSent, p.Conflicts)
+		s = fmt.Sprintf("sending local changes: %d sent, %d conflicts", p.EditsSent, p.Conflicts)
+	default:
+		s = string(p.Phase)
 	}
-	return string(p.Phase)
+	if n := p.ThrottleNote(); n != "" {
+		s += " (" + n + ")"
+	}
+	return s
 }
 
 // reporter rate-limits progress to about four reports a second; phase changes

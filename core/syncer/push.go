@@ -40,7 +40,9 @@ func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
 	if err != nil {
 		return err
 	}
-	server, err := r.e.ESP.GetContribution(ctx, local.BatchID, ed.ContributionID)
+	server, err := patient(ctx, r, func() (esp.Contribution, error) {
+		return r.e.ESP.GetContribution(ctx, local.BatchID, ed.ContributionID)
+	})
 	if errors.Is(err, esp.ErrNotFound) {
 		return r.conflict(ctx, ed, "the file no longer exists on ESP")
 	}
@@ -59,8 +61,10 @@ func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
 		return r.conflict(ctx, ed, fmt.Sprintf("the file was changed on ESP (at %s) after this edit was made; "+
 			"compare both versions and edit again", server.UpdatedAt.Local().Format("2006-01-02 15:04")))
 	}
-	got, err := r.e.ESP.UpdateContribution(ctx, local.BatchID, ed.ContributionID, esp.ContributionUpdate{
-		Headline: ed.Headline, Caption: ed.Caption, Keywords: ed.Keywords,
+	got, err := patient(ctx, r, func() (esp.Contribution, error) {
+		return r.e.ESP.UpdateContribution(ctx, local.BatchID, ed.ContributionID, esp.ContributionUpdate{
+			Headline: ed.Headline, Caption: ed.Caption, Keywords: ed.Keywords,
+		})
 	})
 	if errors.Is(err, esp.ErrValidation) {
 		return r.conflict(ctx, ed, "ESP refused the change: "+err.Error())
@@ -71,6 +75,7 @@ func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
 	if _, err := r.e.DB.ApplySentEdit(ctx, toStoreFile(got, local.BatchID), ed.UpdatedAt, r.now()); err != nil {
 		return err
 	}
+	r.dog.bump()
 	r.mu.Lock()
 	r.res.Run.EditsSent++
 	r.mu.Unlock()

@@ -47,29 +47,40 @@ type Downloader struct {
 	MaxBytes int64
 	// MaxAttempts before a job is marked failed; default 3.
 	MaxAttempts int
-	// Progress, if set, is told after each finished job.
+	// Progress, if set, is told after each finished thumbnail job.
 	Progress func(Stats)
 	Now      func() time.Time
+	// ReleasesDir is the data folder's releases/, where release documents
+	// go when Fetch can download them (ReleaseFetcher); default: the
+	// releases folder beside Dir.
+	ReleasesDir string
+	// MaxDocBytes bounds one release document; default MaxDocBytes.
+	MaxDocBytes int64
 
 	mu        sync.Mutex
 	stats     Stats
+	docStats  Stats
 	sweepOnce sync.Once
+	// requeueOnce checks once per Downloader that downloaded documents are still there.
+	requeueOnce sync.Once
 }
 
-// sweepTemps removes temporary files a killed download left behind. Only
-// names atomicfile made, and only old ones: another process's download in
-// flight is minutes younger.
+// sweepTemps removes temporary files a killed download left behind, in
+// thumbnails/ and releases/. Only names atomicfile made, and only old ones:
+// another process's download in flight is minutes younger.
 func (d *Downloader) sweepTemps() {
 	cutoff := time.Now().Add(-time.Hour)
-	filepath.WalkDir(d.Dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !atomicfile.IsTemp(p) {
+	for _, dir := range []string{d.Dir, d.releasesDir()} {
+		filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !atomicfile.IsTemp(p) {
+				return nil
+			}
+			if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+				os.Remove(p)
+			}
 			return nil
-		}
-		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
-			os.Remove(p)
-		}
-		return nil
-	})
+		})
+	}
 }
 
 // Stats counts a downloader's work since it was created.
@@ -94,16 +105,29 @@ func FileName(contributionID string) string {
 	return filepath.Join(h[:2], h+".img")
 }
 
-// Drain downloads until the queue is empty (or ctx ends). Jobs that fail
-// temporarily are retried within the same call up to MaxAttempts.
+// Drain downloads until the thumbnail queue, then the release document
+// queue, is empty (or ctx ends). Jobs that fail temporarily are retried
+// within the same call up to MaxAttempts.
 func (d *Downloader) Drain(ctx context.Context) error {
 	d.sweepOnce.Do(d.sweepTemps)
 	workers := d.Workers
 	if workers <= 0 {
 		workers = 8
 	}
+	if err := drain(ctx, workers, func(ctx context.Context, n int) ([]store.ThumbJob, error) {
+		return d.DB.NextThumbnails(ctx, n, nil)
+	}, d.one); err != nil {
+		return err
+	}
+	return d.drainReleaseDocs(ctx, workers)
+}
+
+// drain takes jobs from a queue in rounds and runs one on each, workers at
+// once, until the queue is empty, ctx ends, or a round settles no job.
+func drain[J any](ctx context.Context, workers int, next func(context.Context, int) ([]J, error),
+	one func(context.Context, J) (bool, error)) error {
 	for {
-		jobs, err := d.DB.NextThumbnails(ctx, workers*4, nil)
+		jobs, err := next(ctx, workers*4)
 		if err != nil {
 			return err
 		}
@@ -115,7 +139,7 @@ func (d *Downloader) Drain(ctx context.Context) error {
 		g.SetLimit(workers)
 		for _, j := range jobs {
 			g.Go(func() error {
-				done, err := d.one(gctx, j)
+				done, err := one(gctx, j)
 				if done {
 					settled.Add(1)
 				}
@@ -148,7 +172,15 @@ func (d *Downloader) Run(ctx context.Context, wake <-chan struct{}) {
 	for {
 		err := d.Drain(ctx)
 		var retry <-chan time.Time
-		if left, qerr := d.DB.NextThumbnails(ctx, 1, nil); err != nil || qerr != nil || len(left) > 0 {
+		left, qerr := d.DB.NextThumbnails(ctx, 1, nil)
+		if d.releaseFetcher() != nil {
+			docs, derr := d.DB.NextReleaseDocs(ctx, 1, nil)
+			qerr = errors.Join(qerr, derr)
+			for range docs {
+				left = append(left, store.ThumbJob{})
+			}
+		}
+		if err != nil || qerr != nil || len(left) > 0 {
 			retry = time.After(RetryPause)
 		}
 		select {
@@ -218,22 +250,31 @@ func (d *Downloader) download(ctx context.Context, url, name string) (int64, err
 	if _, _, err := image.Decode(bytes.NewReader(buf.Bytes())); err != nil {
 		return 0, &notImageError{kind: "a damaged image", err: err}
 	}
-	dst := filepath.Join(d.Dir, name)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return 0, fmt.Errorf("create thumbnails folder: %w", err)
-	}
-	if err := atomicfile.WriteFile(dst, buf.Bytes(), 0o600); err != nil {
+	if err := save(d.Dir, name, buf.Bytes(), "thumbnails"); err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
+// save writes data atomically to dir/name, creating the fan-out folder.
+func save(dir, name string, data []byte, what string) error {
+	dst := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return fmt.Errorf("create %s folder: %w", what, err)
+	}
+	return atomicfile.WriteFile(dst, data, 0o600)
+}
+
 type notImageError struct {
 	kind string
 	err  error
+	doc  bool // a release document, not a thumbnail
 }
 
 func (e *notImageError) Error() string {
+	if e.doc {
+		return fmt.Sprintf("the release document is %s; it was not saved", e.kind)
+	}
 	if e.err != nil {
 		return fmt.Sprintf("the thumbnail is %s (%v); it was not saved", e.kind, e.err)
 	}
@@ -250,9 +291,11 @@ func isImage(kind string) bool {
 	return false
 }
 
-// temporary errors pass by themselves: ESP unavailable or limiting the rate.
+// temporary errors pass by themselves (ESP unavailable or limiting the
+// rate) or once the user signs in again (a download from the ESP host with
+// an expired session): the job waits, its attempts are not used up.
 func temporary(err error) bool {
-	return errors.Is(err, esp.ErrUnavailable) || errors.Is(err, esp.ErrRateLimited)
+	return errors.Is(err, esp.ErrUnavailable) || errors.Is(err, esp.ErrRateLimited) || errors.Is(err, esp.ErrSignedOut)
 }
 
 // permanent errors are not worth retrying.

@@ -31,6 +31,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts espfake.Options) *fixture {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	srv := espfake.NewTest(t, opts)
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey,
@@ -241,5 +242,81 @@ func TestDrainSweepsOldTempFiles(t *testing.T) {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("%s: exists = %v, want %v", filepath.Base(p), err == nil, want)
 		}
+	}
+}
+
+// Release documents follow the thumbnails into releases/, named by a hash
+// with the extension of what was found in them, and are fetched once.
+func TestReleaseDocumentsDownloaded(t *testing.T) {
+	f := newFixture(t, espfake.Options{Seed: 21, Batches: 12, FilesPerBatch: 1})
+	f.sync(t)
+	ctx := context.Background()
+	rs, err := f.db.ListReleases(ctx, store.ReleaseFilter{})
+	if err != nil || len(rs) == 0 {
+		t.Fatalf("releases %v, %v", rs, err)
+	}
+	d := f.downloader()
+	if err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.DocumentStats(); st.Done != len(rs) || st.Failed != 0 {
+		t.Errorf("document stats %+v, want %d done", st, len(rs))
+	}
+	rs, _ = f.db.ListReleases(ctx, store.ReleaseFilter{})
+	for _, r := range rs {
+		if r.Document != store.DocDone || r.DocumentFile != filepath.ToSlash(DocFileName(r.ID, ".pdf")) {
+			t.Fatalf("release %s: %q %q", r.ID, r.Document, r.DocumentFile)
+		}
+		b, err := os.ReadFile(filepath.Join(f.dir, ReleasesDirName, r.DocumentFile))
+		if err != nil || !strings.HasPrefix(string(b), "%PDF-") || int64(len(b)) != r.DocumentBytes {
+			t.Errorf("document of %s: %d bytes, %v", r.ID, len(b), err)
+		}
+	}
+	before := f.client.Stats().Endpoints[esp.EndpointRelease].Requests
+	if before < int64(len(rs)) {
+		t.Errorf("%d document requests for %d releases", before, len(rs))
+	}
+	if err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := f.client.Stats().Endpoints[esp.EndpointRelease].Requests; after != before {
+		t.Errorf("a second drain fetched %d documents again", after-before)
+	}
+	// A document deleted by hand is fetched again by the next downloader.
+	gone := filepath.Join(f.dir, ReleasesDirName, rs[0].DocumentFile)
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.downloader().Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(gone); err != nil {
+		t.Errorf("deleted document not fetched again: %v", err)
+	}
+}
+
+// An HTML page instead of a document (a sign-in page) is never saved.
+func TestReleaseDocumentMustBeADocument(t *testing.T) {
+	for _, c := range []struct {
+		body []byte
+		ok   bool
+	}{
+		{[]byte("%PDF-1.7\n..."), true},
+		{[]byte("<!DOCTYPE html><html><body>Sign in</body></html>"), false},
+		{[]byte("\xff\xd8\xff\xe0\x00\x10JFIF"), true},
+		{[]byte("PK\x03\x04zip"), false},
+	} {
+		if _, err := docExt(c.body); (err == nil) != c.ok {
+			t.Errorf("%q: err %v, want ok=%v", c.body[:8], err, c.ok)
+		}
+	}
+}
+
+// A download refused because the session expired waits for a new sign-in:
+// it is neither failed for good nor charged an attempt.
+func TestSignedOutDownloadsWait(t *testing.T) {
+	err := &esp.Error{Endpoint: esp.EndpointRelease, Kind: esp.ErrSignedOut, Status: 401}
+	if !temporary(err) || permanent(err) {
+		t.Errorf("signed out: temporary=%v permanent=%v", temporary(err), permanent(err))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,9 +169,14 @@ func TestDiskTrouble(t *testing.T) {
 		// reads, so the removal always lands mid-run: a fixed sleep did not
 		// (a 40-batch sync on loopback finishes in about 120 ms).
 		e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 23, Batches: 40, FilesPerBatch: 30}})
-		var reads int
-		var removeErr error
+		var (
+			mu        sync.Mutex // the proxy calls the rewrite from its handlers' goroutines
+			reads     int
+			removeErr error
+		)
 		e.px.setRewrite(func(endpoint string, v any) any {
+			mu.Lock()
+			defer mu.Unlock()
 			if endpoint == esp.EndpointContributionsList {
 				if reads++; reads == 10 {
 					removeErr = os.RemoveAll(e.data)
@@ -180,6 +186,8 @@ func TestDiskTrouble(t *testing.T) {
 		})
 		r := e.run("sync", "--json", "--no-thumbnails")
 		e.px.setRewrite(nil)
+		mu.Lock()
+		defer mu.Unlock()
 		if removeErr != nil || reads < 10 {
 			t.Fatalf("removing the data folder mid-run: %v (after %d batch reads)", removeErr, reads)
 		}

@@ -25,6 +25,7 @@ type raw struct {
 }
 
 func newRaw(t *testing.T, opts espfake.Options) *raw {
+	opts.Mode = espfake.ModePartner
 	srv := espfake.NewTest(t, opts)
 	r := &raw{t: t, srv: srv}
 	status, body := r.tokenRequest(url.Values{"grant_type": {"password"}, "username": {srv.Credentials().Username}, "password": {srv.Credentials().Password}})
@@ -120,8 +121,8 @@ func TestWireShapes(t *testing.T) {
 		t.Fatalf("token status %d", status)
 	}
 	hasKeys(t, "token", tok, "access_token", "token_type", "expires_in", "refresh_token")
-	if tok["expires_in"].(float64) != 1800 {
-		t.Errorf("expires_in = %v, want 1800", tok["expires_in"])
+	if tok["expires_in"] != "1800" {
+		t.Errorf("expires_in = %#v, want the string \"1800\" (as ESP sends it)", tok["expires_in"])
 	}
 
 	status, list := r.do("GET", base+"?page=2&page_size=5&sort_column=created_at&sort_order=DESC", "", nil)
@@ -285,7 +286,7 @@ func TestLoopbackOnly(t *testing.T) {
 
 func TestDeterministicFromSeed(t *testing.T) {
 	gen := func(seed uint64) espfake.Portfolio {
-		s, err := espfake.New(espfake.Options{Seed: seed, Batches: 5, FilesPerBatch: 4, FilesPerBatchMax: 9})
+		s, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: seed, Batches: 5, FilesPerBatch: 4, FilesPerBatchMax: 9})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,7 +302,7 @@ func TestDeterministicFromSeed(t *testing.T) {
 }
 
 func TestCountsConsistent(t *testing.T) {
-	s, _ := espfake.New(espfake.Options{Seed: 4, Batches: 20, FilesPerBatch: 10, FilesPerBatchMax: 40})
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 4, Batches: 20, FilesPerBatch: 10, FilesPerBatchMax: 40})
 	for _, b := range s.Snapshot().Batches {
 		byStatus := map[string]int{}
 		for _, c := range b.Contributions {
@@ -336,7 +337,7 @@ func TestCountsConsistent(t *testing.T) {
 
 func TestMutationsBumpUpdatedAt(t *testing.T) {
 	fixed := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a stopped clock earlier than every generated time
-	s, _ := espfake.New(espfake.Options{Seed: 5, Batches: 2, FilesPerBatch: 6, StatusMix: espfake.StatusMix{Pending: 1},
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 5, Batches: 2, FilesPerBatch: 6, StatusMix: espfake.StatusMix{Pending: 1},
 		Now: func() time.Time { return fixed }})
 	bid := s.BatchIDs()[0]
 	ids := s.ContributionIDs(bid)
@@ -387,7 +388,7 @@ func TestMutationsBumpUpdatedAt(t *testing.T) {
 }
 
 func TestAddAndRemoveBatches(t *testing.T) {
-	s, _ := espfake.New(espfake.Options{Seed: 6, Batches: 3, FilesPerBatch: 2})
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 6, Batches: 3, FilesPerBatch: 2})
 	id, err := s.AddBatch(espfake.BatchSpec{Name: "New trip", Type: "istock_creative_still", Files: 4})
 	if err != nil {
 		t.Fatal(err)

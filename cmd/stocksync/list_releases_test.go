@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/syncer"
+)
+
+// `list releases --json` prints one array of releases with every field,
+// the raw JSON and the document state; the table names the document.
+func TestListReleasesJSON(t *testing.T) {
+	srv, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 8, FilesPerBatch: 1})
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errs)
+	}
+	want := 0
+	for _, b := range srv.Snapshot().Batches {
+		want += len(b.Releases)
+	}
+	out, errs, code := runCLI(t, "--data-dir", dir, "list", "releases", "--json")
+	if code != 0 {
+		t.Fatalf("list releases exit %d: %s", code, errs)
+	}
+	var rs []map[string]any
+	if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != want || want == 0 {
+		t.Fatalf("list releases --json: %d of %d releases, %v\n%s", len(rs), want, err, out)
+	}
+	for _, r := range rs {
+		for _, k := range []string{"id", "batch_id", "release_type", "file_name", "model_ethnicities", "document"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("release lacks %q: %v", k, r)
+			}
+		}
+		if r["document"] != store.DocQueued {
+			t.Errorf("document %v, want queued", r["document"])
+		}
+	}
+	out, _, code = runCLI(t, "--data-dir", dir, "list", "releases")
+	if code != 0 || !strings.HasPrefix(out, "BATCH") || strings.Count(out, "\n") != want+1 {
+		t.Errorf("table (exit %d):\n%s", code, out)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", dir, "list", "releases", "--status", "accepted"); code != exitUsage {
+		t.Errorf("--status on releases: exit %d (%s), want %d", code, errs, exitUsage)
+	}
+	out, _, _ = runCLI(t, "--data-dir", dir, "list", "releases", "--json", "--batch", "no-such-batch")
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("unknown batch: %q, want []", out)
+	}
+}
+
+// `list reviews` shows the decisions a sync observed; --status takes the
+// decision in any case and refuses others as a usage error.
+func TestListReviewsFromStatusChanges(t *testing.T) {
+	srv, dir := cliServer(t, espfake.Options{Seed: 22, Batches: 2, FilesPerBatch: 3, StatusMix: espfake.StatusMix{Review: 1}})
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errs)
+	}
+	out, _, _ := runCLI(t, "--data-dir", dir, "list", "reviews")
+	if !strings.HasPrefix(out, "No reviews yet") {
+		t.Errorf("empty list: %q", out)
+	}
+	b := srv.BatchIDs()[0]
+	ids := srv.ContributionIDs(b)
+	srv.Accept(b, ids[0])
+	srv.Reject(b, ids[1], []string{"Trademark"}, "Logo\x1b[31m visible")
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errs)
+	}
+	out, _, code := runCLI(t, "--data-dir", dir, "list", "reviews", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	got := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var e store.ReviewEvent
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		got[e.ContributionID] = e.Outcome
+	}
+	if len(got) != 2 || got[ids[0]] != "accepted" || got[ids[1]] != "rejected" {
+		t.Errorf("reviews %v", got)
+	}
+	out, _, _ = runCLI(t, "--data-dir", dir, "list", "reviews", "--status", "Rejected")
+	if strings.Count(out, "\n") != 2 || !strings.Contains(out, ids[1]) || strings.Contains(out, "\x1b") {
+		t.Errorf("rejected only:\n%q", out)
+	}
+	if _, _, code := runCLI(t, "--data-dir", dir, "list", "reviews", "--status", "pending"); code != exitUsage {
+		t.Errorf("--status pending: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// A run stopped by the session expiring exits 5 and says to sign in again;
+// one stopped by ESP not answering says so.
+func TestSyncExitCodes(t *testing.T) {
+	signedOut := &esp.Error{Endpoint: esp.EndpointContributionsList, Kind: esp.ErrSignedOut, Status: 401}
+	res := syncer.Result{Run: store.SyncRun{ID: 1, Outcome: store.OutcomeSignedOut, Message: "signed out of ESP"}}
+	var out, errw bytes.Buffer
+	err := reportSync(&out, &errw, res, signedOut, false)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitSignedOut || !strings.Contains(ee.msg, "stocksync login") {
+		t.Errorf("signed out: %v", err)
+	}
+	if !strings.Contains(out.String(), "stopped (signed out)") {
+		t.Errorf("summary %q", out.String())
+	}
+	stalled := &syncer.StalledError{For: 45e9, Phase: syncer.PhaseFiles}
+	res.Run.Outcome, res.Run.Message = store.OutcomeFailed, stalled.Error()
+	err = reportSync(&out, &errw, res, stalled, false)
+	if !errors.As(err, &ee) || ee.code != exitFailure || !strings.Contains(ee.msg, "ESP stopped answering") {
+		t.Errorf("stalled: %v", err)
+	}
+}
+
+// Against the built-in server in its default web mode, with a browser
+// session: a sync works; once the session has expired the next sync stops,
+// exits 5 saying to run `stocksync login`, records the run as signed out,
+// and leaves the pending uploads as they were.
+func TestSyncSignedOutExits5(t *testing.T) {
+	srv := espfake.NewTest(t, espfake.Options{Seed: 7, Batches: 5, FilesPerBatch: 2})
+	dir := filepath.Join(t.TempDir(), "data")
+	c := config.Default()
+	c.Server, c.APIRoot, c.RequestsPerSecond = config.ServerCustom, srv.URL(), -1
+	if err := (datadir.Dir{Root: dir}).Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	if err := config.Save(filepath.Join(dir, "config.json"), c); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(secrets.EnvSession, srv.NewSession().Encode())
+	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errs)
+	}
+	pic := filepath.Join(t.TempDir(), "a.jpg")
+	os.WriteFile(pic, []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), 0o600)
+	if _, errs, code := runCLI(t, "--data-dir", dir, "add", pic, "--title", "Fog"); code != 0 {
+		t.Fatalf("add exit %d: %s", code, errs)
+	}
+	before, _, _ := runCLI(t, "--data-dir", dir, "list", "pending", "--json")
+	srv.ExpireSessions()
+	out, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails")
+	if code != exitSignedOut || !strings.Contains(errs, "stocksync login") {
+		t.Fatalf("expired session: exit %d, %q; want %d and how to sign in", code, errs, exitSignedOut)
+	}
+	if !strings.Contains(out, `"outcome":"signed_out"`) {
+		t.Errorf("result line does not say signed_out:\n%s", out)
+	}
+	if after, _, _ := runCLI(t, "--data-dir", dir, "list", "pending", "--json"); after != before {
+		t.Errorf("pending uploads changed:\n%s\n%s", before, after)
+	}
+	st, _, _ := runCLI(t, "--data-dir", dir, "status", "--json")
+	var s statusJSON
+	if err := json.Unmarshal([]byte(st), &s); err != nil || s.Summary.LastSync == nil || s.Summary.LastSync.Outcome != store.OutcomeSignedOut {
+		t.Errorf("status does not show the signed-out run (%v): %s", err, st)
+	}
+}
+
+// On a terminal each phase is announced once, however many reports come
+// (the engine reports several times a second), and throttling is said once.
+func TestSyncProgressSaysEachThingOnce(t *testing.T) {
+	var errw bytes.Buffer
+	p := &syncProgress{errw: &errw}
+	for range 5 {
+		p.report(syncer.Progress{Phase: syncer.PhasePushing})
+	}
+	for range 5 {
+		p.report(syncer.Progress{Phase: syncer.PhaseListing, Throttled: true, RequestsPerSecond: 2.5})
+	}
+	got := errw.String()
+	for _, want := range []string{"Sending local changes…", "Listing batches…", "ESP is slowing us down; continuing at 2.5 requests/s"} {
+		if n := strings.Count(got, want); n != 1 {
+			t.Errorf("%q said %d times in:\n%s", want, n, got)
+		}
+	}
+}

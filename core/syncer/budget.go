@@ -1,0 +1,193 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/stocksync/stocksync/core/esp"
+)
+
+// DefaultStallTimeout is how long a run waits without any progress from ESP
+// before it stops with ErrNoProgress (issue #12: give-up time ≤ 60 s).
+const DefaultStallTimeout = 45 * time.Second
+
+// ErrNoProgress means ESP stopped answering: for Engine.StallTimeout no
+// request completed and nothing was written. Test with errors.Is; the error
+// is a *StalledError.
+var ErrNoProgress = errors.New("ESP stopped answering")
+
+// StalledError is a run stopped by its no-progress budget.
+type StalledError struct {
+	For   time.Duration // how long nothing moved
+	Phase Phase         // what the run was doing
+}
+
+func (e *StalledError) Error() string {
+	return fmt.Sprintf("%s: nothing came back for %s while %s", ErrNoProgress.Error(), e.For.Round(time.Second), phaseWords(e.Phase))
+}
+
+func (e *StalledError) Unwrap() error { return ErrNoProgress }
+
+func phaseWords(p Phase) string {
+	switch p {
+	case PhasePushing:
+		return "sending local changes"
+	case PhaseListing:
+		return "listing batches"
+	case PhaseFiles:
+		return "fetching files"
+	}
+	return "syncing"
+}
+
+// throttler is the optional part of ESP reporting its adaptive state (*esp.Client).
+type throttler interface {
+	Throttle() (throttled bool, requestsPerSecond float64)
+}
+
+// watchdog stops a run that makes no progress for limit, and reports the
+// client's throttling in progress. Progress is any new call the client
+// starts or finishes while not throttled, any request at all while ESP
+// throttles (each 429/403 is an answer), and anything the run writes.
+type watchdog struct {
+	r     *run
+	limit time.Duration
+	bumps atomic.Int64
+
+	mu            sync.Mutex
+	throttledSeen bool
+	lastThrottle  time.Time
+	lastRate      float64
+}
+
+// bump records progress made by the run itself (a batch written, an edit sent).
+func (w *watchdog) bump() { w.bumps.Add(1) }
+
+func (w *watchdog) start(ctx context.Context, cancel context.CancelCauseFunc) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := 250 * time.Millisecond
+		if w.limit > 0 && w.limit/4 < tick {
+			tick = max(w.limit/4, time.Millisecond)
+		}
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		var lastSig [2]int64
+		lastMove := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			throttled := w.pollThrottle()
+			st := w.r.e.ESP.Stats()
+			sig := [2]int64{st.Requests - st.Retries + st.Failures + w.bumps.Load(), 0}
+			if throttled {
+				sig[1] = st.Requests
+			}
+			if sig != lastSig {
+				lastSig, lastMove = sig, time.Now()
+				continue
+			}
+			if w.limit > 0 && time.Since(lastMove) >= w.limit {
+				cancel(&StalledError{For: time.Since(lastMove), Phase: w.r.rep.snapshot().Phase})
+				return
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// sawThrottle records that a call came back throttled after the client's
+// own retries: progress says so until the client reports otherwise.
+func (w *watchdog) sawThrottle() {
+	w.mu.Lock()
+	w.throttledSeen = true
+	w.lastThrottle = time.Now()
+	w.mu.Unlock()
+	w.pollThrottle()
+}
+
+// pollThrottle copies the client's throttle state into progress.
+func (w *watchdog) pollThrottle() bool {
+	var throttled bool
+	rps := -1.0
+	if th, ok := w.r.e.ESP.(throttler); ok {
+		throttled, rps = th.Throttle()
+	}
+	w.mu.Lock()
+	if throttled {
+		w.throttledSeen = true
+	}
+	// A call the run itself is waiting out counts for a few seconds.
+	throttled = throttled || time.Since(w.lastThrottle) < 5*time.Second
+	w.lastRate = rps
+	w.mu.Unlock()
+	w.r.rep.update(func(p *Progress) {
+		p.Throttled = throttled
+		p.RequestsPerSecond = 0
+		if throttled && rps > 0 {
+			p.RequestsPerSecond = rps
+		}
+	})
+	return throttled
+}
+
+// learned returns the rate to remember for the next run, if any: the rate
+// the client ended with when ESP throttled this run; throttled says whether
+// ESP throttled it at all.
+func (w *watchdog) learned() (rps float64, ok, throttled bool) {
+	w.pollThrottle()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lastRate, w.throttledSeen && w.lastRate > 0, w.throttledSeen
+}
+
+// stopsRun reports whether err makes every other request pointless: the
+// sign-in was refused, or the session is gone.
+func stopsRun(err error) bool {
+	return errors.Is(err, esp.ErrBadCredentials) || errors.Is(err, esp.ErrSignedOut)
+}
+
+// maxThrottleRounds bounds how often one call is tried again after the
+// client gave up on ESP's throttling (each round already retried with
+// backoff inside the client).
+const maxThrottleRounds = 30
+
+// patient runs call until ESP stops throttling it: a call that fails with
+// esp.ErrRateLimited is tried again after a pause (ESP's Retry-After, at
+// least a second, growing to 30 s), so throttling slows a run down but never
+// fails it. Other errors and ctx's end return at once.
+func patient[T any](ctx context.Context, r *run, call func() (T, error)) (T, error) {
+	pause := time.Second
+	for round := 0; ; round++ {
+		v, err := call()
+		if err == nil || !errors.Is(err, esp.ErrRateLimited) || round >= maxThrottleRounds {
+			return v, err
+		}
+		r.dog.sawThrottle()
+		wait := pause
+		var ee *esp.Error
+		if errors.As(err, &ee) && ee.RetryAfter > wait {
+			wait = ee.RetryAfter
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, err
+		case <-t.C:
+		}
+		pause = min(2*pause, 30*time.Second)
+	}
+}
