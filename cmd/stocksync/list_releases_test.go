@@ -146,7 +146,7 @@ func TestSyncSignedOutExits5(t *testing.T) {
 		t.Fatalf("sync exit %d: %s", code, errs)
 	}
 	pic := filepath.Join(t.TempDir(), "a.jpg")
-	os.WriteFile(pic, []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), 0o600)
+	os.WriteFile(pic, tinyJPEG(t), 0o600)
 	if _, errs, code := runCLI(t, "--data-dir", dir, "add", pic, "--title", "Fog"); code != 0 {
 		t.Fatalf("add exit %d: %s", code, errs)
 	}

@@ -27,11 +27,11 @@ func TestUpgradeFromVersion2(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	if _, err := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/a.jpg", Title: "A", Keywords: []string{"x"}}, now); err != nil {
-		t.Fatal(err)
-	}
 	db.SetLocalPath(ctx, "42", "/p/b.jpg", now)
 	for _, q := range []string{
+		// Written with SQL: the store's AddPendingUpload writes schema 4's columns.
+		`INSERT INTO pending_uploads (path, title, keywords, added_at, updated_at) VALUES
+			('/p/a.jpg', 'A', '["x"]', '2026-11-01T09:00:00.000000000Z', '2026-11-01T09:00:00.000000000Z')`,
 		`INSERT INTO batches (id, server_version, synced_version, synced_at) VALUES ('1', 'v', 'v', '2026-10-31T09:00:00.000000000Z')`,
 		`INSERT INTO contributions (id, batch_id, status, updated_at, published_at, accepted_at) VALUES
 			('41', '1', 'processed', '2026-10-20T09:00:00.000000000Z', '2026-10-21T09:00:00.000000000Z', '2026-10-21T09:00:00.000000000Z'),
