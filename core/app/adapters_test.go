@@ -10,16 +10,6 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 )
 
-func TestBackupKindsMatchPackageBackup(t *testing.T) {
-	// The CLI records runs through package backup, the app through the
-	// controller: both must use the same kinds.
-	for _, k := range [][2]string{{kindSnapshot, backup.KindSnapshot}, {kindVerify, backup.KindVerify}, {kindTestRestore, backup.KindTestRestore}} {
-		if k[0] != k[1] {
-			t.Errorf("kind %q != backup's %q", k[0], k[1])
-		}
-	}
-}
-
 func TestRealBackupsThroughTheController(t *testing.T) {
 	h := newHarness(t, harnessOptions{real: true, start: true})
 	h.settled()

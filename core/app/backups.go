@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -58,16 +59,16 @@ func (c *Controller) runBackup(ctx context.Context, op Operation, bc config.Back
 	case OpBackUp:
 		var info SnapshotInfo
 		info, err = c.deps.Backups.Snapshot(ctx, bc.Destination, SnapshotOptions{IncludeThumbnails: bc.IncludeThumbnails, Keep: bc.Keep}, progress)
-		run.Kind, run.Path, run.OK, result = kindSnapshot, info.Path, err == nil, snapshotResult(info)
+		run.Kind, run.Path, run.OK, result = backup.KindSnapshot, info.Path, err == nil, snapshotResult(info)
 	case OpVerify:
 		var info VerifyInfo
 		info, err = c.deps.Backups.Verify(ctx, bc.Destination, progress)
-		run.Kind, run.Path, run.OK, result = kindVerify, info.Path, err == nil && info.OK, verifyResult(info)
+		run.Kind, run.Path, run.OK, result = backup.KindVerify, info.Path, err == nil && info.OK, verifyResult(info)
 		run.Detail = strings.Join(info.Problems, "; ")
 	case OpTestRestore:
 		var info RestoreInfo
 		info, err = c.deps.Backups.TestRestore(ctx, bc.Destination, progress)
-		run.Kind, run.Path, run.OK, result = kindTestRestore, info.Path, err == nil && info.OK, restoreResult(info)
+		run.Kind, run.Path, run.OK, result = backup.KindTestRestore, info.Path, err == nil && info.OK, restoreResult(info)
 		run.Detail = strings.Join(info.Problems, "; ")
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
@@ -202,10 +203,10 @@ func TestBackupsPanel(t *testing.T) {
 			}
 			h.addPending(tc.h.pending, t0.Add(-tc.h.pendingAt))
 			if tc.h.snapshot != 0 {
-				record(t, h.db, store.BackupRun{Kind: kindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.snapshot), OK: true})
+				record(t, h.db, store.BackupRun{Kind: backup.KindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.snapshot), OK: true})
 			}
 			if tc.h.verify != 0 {
-				record(t, h.db, store.BackupRun{Kind: kindVerify, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.verify), OK: true})
+				record(t, h.db, store.BackupRun{Kind: backup.KindVerify, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.verify), OK: true})
 			}
 			if err := h.c.Start(ctx); err != nil {
 				t.Fatal(err)

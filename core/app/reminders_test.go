@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/store"
@@ -16,7 +17,7 @@ func TestReminderFiresWhenTheScheduleSaysSo(t *testing.T) {
 	h := newHarness(t, harnessOptions{backups: true, cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }})
 	dest := mkdir(t, filepath.Join(h.home, "Backups"))
 	// Backed up 20 hours ago; something new since.
-	record(t, h.db, store.BackupRun{Kind: kindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-20 * time.Hour), OK: true})
+	record(t, h.db, store.BackupRun{Kind: backup.KindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-20 * time.Hour), OK: true})
 	h.addPending(2, t0.Add(-time.Hour))
 	if err := h.c.Start(context.Background()); err != nil {
 		t.Fatal(err)

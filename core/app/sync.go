@@ -82,7 +82,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	client, err := c.espClient(cfg)
 	var newRevisable, newRejected int
 	if err == nil {
-		before, berr := problemFiles(ctx, c.db)
+		before, berr := c.db.ProblemFileIDs(ctx)
 		firstSync := c.filesKnown() == 0
 		eng := &syncer.Engine{
 			DB:               c.db,
@@ -96,8 +96,8 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		}
 		_, err = eng.Run(ctx, syncer.Options{Push: cfg.PushLocalChanges})
 		if berr == nil && !firstSync && ctx.Err() == nil {
-			if after, aerr := problemFiles(ctx, c.db); aerr == nil {
-				newRevisable, newRejected = after.newSince(before)
+			if after, aerr := c.db.ProblemFileIDs(ctx); aerr == nil {
+				newRevisable, newRejected = newProblems(before, after)
 			}
 		}
 	}

@@ -351,7 +351,7 @@ func lastVerifyText(now time.Time, r store.BackupRun) string {
 		return textNotVerified
 	}
 	what := "Verified"
-	if r.Kind == kindTestRestore {
+	if r.Kind == backup.KindTestRestore {
 		what = "Test restore"
 	}
 	if r.OK {

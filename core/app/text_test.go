@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -138,9 +139,9 @@ func TestBackupTexts(t *testing.T) {
 		{changedSinceText(store.AtRisk{}, now), "The last backup holds everything."},
 		{lastSnapshotText(now, store.BackupRun{ID: 1, OK: true, StartedAt: now.Add(-2 * 24 * time.Hour)}, store.BackupRun{ID: 2, StartedAt: now.Add(-time.Hour)}),
 			"Last backup failed 1 hour ago; last good one 2 days ago"},
-		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: kindVerify, OK: false, StartedAt: now.Add(-time.Hour), Detail: "manifest missing"}),
+		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: backup.KindVerify, OK: false, StartedAt: now.Add(-time.Hour), Detail: "manifest missing"}),
 			"Verified 1 hour ago: problems found — manifest missing"},
-		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: kindTestRestore, OK: true, StartedAt: now.Add(-time.Hour)}), "Test restore 1 hour ago: all good"},
+		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: backup.KindTestRestore, OK: true, StartedAt: now.Add(-time.Hour)}), "Test restore 1 hour ago: all good"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
