@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
@@ -23,7 +24,7 @@ type Controller struct {
 	deps      Deps
 	dir       datadir.Dir
 	db        *store.DB
-	clock     Clock
+	clock     clock.Clock
 	statePath string // the reminder bookkeeping (appstate.go)
 	thumbWake chan struct{}
 	done      chan struct{} // closed by Close
@@ -50,19 +51,22 @@ type Controller struct {
 	published   State
 	hasPub      bool
 	lastPub     time.Time
-	progTimer   Timer
-	syncTimer   Timer
-	remindTimer Timer
-	tickTimer   Timer
+	progTimer   clock.Timer
 	watcher     Watcher
+	// The one timer for what is due next (timer.go): the automatic sync
+	// at syncDue and the Time Machine and reminder check at recheckDue
+	// (zero: not scheduled). dueGen tells a stale firing from the current.
+	dueTimer   clock.Timer
+	dueAt      time.Time
+	dueGen     uint64
+	syncDue    time.Time
+	recheckDue time.Time
 }
 
 // Intervals the controller works at.
 const (
 	// progressEvery bounds progress-only snapshots to about four a second.
 	progressEvery = 250 * time.Millisecond
-	// tickEvery refreshes relative times ("5 minutes ago").
-	tickEvery = time.Minute
 	// recheckEvery bounds the wait between two Time Machine and reminder checks.
 	recheckEvery = 6 * time.Hour
 	// defaultCommand names the app in the sync lock.
@@ -90,7 +94,7 @@ func New(deps Deps) (*Controller, error) {
 		return nil, errors.New("app: no Time Machine checker")
 	}
 	if deps.Clock == nil {
-		deps.Clock = SystemClock()
+		deps.Clock = clock.System()
 	}
 	if deps.Command == "" {
 		deps.Command = defaultCommand
@@ -163,7 +167,6 @@ func (c *Controller) Start(ctx context.Context) error {
 	} else {
 		c.scheduleSyncLocked()
 	}
-	c.scheduleTickLocked()
 	c.publishLocked()
 	return nil
 }
@@ -180,7 +183,7 @@ func (c *Controller) Close() error {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	for _, t := range []Timer{c.progTimer, c.syncTimer, c.remindTimer, c.tickTimer} {
+	for _, t := range []clock.Timer{c.progTimer, c.dueTimer} {
 		if t != nil {
 			t.Stop()
 		}
@@ -235,7 +238,7 @@ func (c *Controller) serviceLocked(fn func(ctx context.Context)) {
 
 // afterLocked calls fn with the lock held once d has passed, unless the
 // controller closed meanwhile.
-func (c *Controller) afterLocked(d time.Duration, fn func()) Timer {
+func (c *Controller) afterLocked(d time.Duration, fn func()) clock.Timer {
 	return c.clock.AfterFunc(d, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()

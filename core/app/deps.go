@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/loginitem"
@@ -28,8 +29,8 @@ type Deps struct {
 	// (iCloud Drive, Dropbox, …) among backup destinations.
 	Home string
 
-	// Clock is the time source; nil means the system clock.
-	Clock Clock
+	// Clock is the time source and the timers' (clock.System() when nil).
+	Clock clock.Clock
 	// NewESP makes an ESP client for the configured server and credentials.
 	// NewESPFactory gives the real one.
 	NewESP ESPFactory
@@ -59,29 +60,6 @@ type Deps struct {
 	// SaveSession stores an ESP browser session in the keychain
 	// (account.SaveSession with Secrets); nil refuses sign-ins.
 	SaveSession func(s session.Session) error
-}
-
-// Clock is the controller's time source, so tests control time.
-type Clock interface {
-	Now() time.Time
-	// AfterFunc calls f on its own goroutine once d has passed.
-	AfterFunc(d time.Duration, f func()) Timer
-}
-
-// Timer is a pending AfterFunc call.
-type Timer interface {
-	// Stop prevents the call if it has not started; it reports whether it did.
-	Stop() bool
-}
-
-// SystemClock is the real clock.
-func SystemClock() Clock { return systemClock{} }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-func (systemClock) AfterFunc(d time.Duration, f func()) Timer {
-	return time.AfterFunc(d, f)
 }
 
 // ESPClient is what the controller needs of an ESP client (*esp.Client):

@@ -5,111 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/secrets"
 )
-
-// fakeClock is a Clock that moves only when the test says. Timers due by the
-// new time fire in order, synchronously, on the goroutine that called Advance.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*fakeTimer
-}
-
-type fakeTimer struct {
-	c       *fakeClock
-	at      time.Time
-	f       func()
-	stopped bool
-}
-
-func newFakeClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) Timer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &fakeTimer{c: c, at: c.now.Add(d), f: f}
-	c.timers = append(c.timers, t)
-	return t
-}
-
-func (t *fakeTimer) Stop() bool {
-	t.c.mu.Lock()
-	defer t.c.mu.Unlock()
-	was := !t.stopped
-	t.stopped = true
-	return was
-}
-
-// Advance moves the clock by d, firing every timer that falls due on the way
-// at its own time.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	target := c.now.Add(d)
-	c.mu.Unlock()
-	for {
-		c.mu.Lock()
-		sort.SliceStable(c.timers, func(i, j int) bool { return c.timers[i].at.Before(c.timers[j].at) })
-		var next *fakeTimer
-		for i, t := range c.timers {
-			if t.stopped {
-				continue
-			}
-			if !t.at.After(target) {
-				next = t
-				c.timers = append(c.timers[:i:i], c.timers[i+1:]...)
-			}
-			break
-		}
-		if next == nil {
-			c.now = target
-			c.dropStopped()
-			c.mu.Unlock()
-			return
-		}
-		next.stopped = true
-		if next.at.After(c.now) {
-			c.now = next.at
-		}
-		c.mu.Unlock()
-		next.f()
-	}
-}
-
-func (c *fakeClock) dropStopped() {
-	kept := c.timers[:0]
-	for _, t := range c.timers {
-		if !t.stopped {
-			kept = append(kept, t)
-		}
-	}
-	c.timers = kept
-}
-
-// pending lists when the live timers are due, for failure messages.
-func (c *fakeClock) pending() []time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var at []time.Time
-	for _, t := range c.timers {
-		if !t.stopped {
-			at = append(at, t.at)
-		}
-	}
-	return at
-}
 
 // fakeLogin is a launch-at-login manager whose answers the test sets.
 type fakeLogin struct {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/clock/clocktest"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp/espfake"
@@ -46,7 +47,7 @@ type harnessOptions struct {
 type harness struct {
 	t       *testing.T
 	c       *Controller
-	clock   *fakeClock
+	clock   *clocktest.Fake
 	notes   *notify.Recorder
 	login   *fakeLogin
 	tm      *tmRunner
@@ -77,7 +78,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	h := &harness{
-		t: t, clock: newFakeClock(t0), notes: &notify.Recorder{},
+		t: t, clock: clocktest.New(t0), notes: &notify.Recorder{},
 		login:   &fakeLogin{state: o.login},
 		backups: &fakeBackups{},
 		watcher: &fakeWatcher{events: make(chan WatchEvent, 8)},

@@ -84,15 +84,3 @@ func (c *Controller) refreshLogin(ctx context.Context) {
 		c.f.login, c.f.loginErr, c.f.loginKnown = st, err, true
 	})
 }
-
-// scheduleTickLocked refreshes relative times ("5 minutes ago") every
-// minute; only snapshots whose texts changed go out.
-func (c *Controller) scheduleTickLocked() {
-	if c.closed {
-		return
-	}
-	c.tickTimer = c.afterLocked(tickEvery, func() {
-		c.publishLocked()
-		c.scheduleTickLocked()
-	})
-}

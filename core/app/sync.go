@@ -30,10 +30,8 @@ func (c *Controller) startSyncLocked() bool {
 	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil || activeFailure(c.f) == failSignedOut {
 		return false
 	}
-	if c.syncTimer != nil {
-		c.syncTimer.Stop()
-		c.syncTimer = nil
-	}
+	c.syncDue = time.Time{}
+	c.armLocked()
 	c.f.sync.running = true
 	c.f.sync.progress = syncer.Progress{Phase: syncer.PhaseStarting}
 	cfg := c.f.cfg
@@ -45,10 +43,8 @@ func (c *Controller) startSyncLocked() bool {
 // scheduleSyncLocked arms the automatic-sync timer for one interval after
 // the last sync started (now, if that is past).
 func (c *Controller) scheduleSyncLocked() {
-	if c.syncTimer != nil {
-		c.syncTimer.Stop()
-		c.syncTimer = nil
-	}
+	c.syncDue = time.Time{}
+	defer c.armLocked()
 	every := time.Duration(c.f.cfg.SyncIntervalMinutes) * time.Minute
 	if every <= 0 || c.closed || c.ctx == nil {
 		return
@@ -60,12 +56,7 @@ func (c *Controller) scheduleSyncLocked() {
 	if wait == 0 {
 		wait = every // never run back to back: the next is due one interval after this
 	}
-	c.syncTimer = c.afterLocked(wait, func() {
-		c.syncTimer = nil
-		if !c.startSyncLocked() {
-			c.scheduleSyncLocked()
-		}
-	})
+	c.syncDue = c.clock.Now().Add(wait)
 }
 
 // dueLocked reports whether an automatic sync is due (after a wake).
