@@ -35,24 +35,24 @@ type Controller struct {
 
 	saveMu sync.Mutex // serialises writes of app-state.json (persistAppState)
 
-	mu          sync.Mutex
-	ctx         context.Context // services' context; nil before Start
-	cancel      context.CancelFunc
-	started     bool
-	closed      bool
-	wg          sync.WaitGroup
-	tasks       int // goLocked tasks still running
-	f           facts
-	client      ESPClient // built on first use, dropped when the settings change
-	clientKey   string
-	thumbsOn    bool // the downloader runs
-	watchers    map[*watcher]struct{}
-	effectSubs  map[*effectSub]struct{}
-	published   State
-	hasPub      bool
-	lastPub     time.Time
-	progTimer   clock.Timer
-	watcher     Watcher
+	mu         sync.Mutex
+	ctx        context.Context // services' context; nil before Start
+	cancel     context.CancelFunc
+	started    bool
+	closed     bool
+	wg         sync.WaitGroup
+	tasks      int // goLocked tasks still running
+	f          facts
+	client     ESPClient // built on first use, dropped when the settings change
+	clientKey  string
+	thumbsOn   bool // the downloader runs
+	watchers   map[*watcher]struct{}
+	effectSubs map[*effectSub]struct{}
+	published  State
+	hasPub     bool
+	lastPub    time.Time
+	progTimer  clock.Timer
+	watcher    Watcher
 	// The one timer for what is due next (timer.go): the automatic sync
 	// at syncDue and the Time Machine and reminder check at recheckDue
 	// (zero: not scheduled). dueGen tells a stale firing from the current.
