@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/backup"
-	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -190,16 +189,10 @@ func TestBackupsPanel(t *testing.T) {
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var dest string
-			h := newHarness(t, harnessOptions{tm: tc.tm, backups: true})
+			h := newHarness(t, harnessOptions{tm: tc.tm, backups: true, backupDest: tc.h.dest})
 			ctx := context.Background()
 			if tc.h.dest != "" {
-				dest = mkdir(t, filepath.Join(h.home, tc.h.dest))
-				if _, err := config.Update(h.dir.Config(), func(c *config.Config) error { c.Backup.Destination = dest; return nil }); err != nil {
-					t.Fatal(err)
-				}
-				h.c.mu.Lock()
-				h.c.f.cfg.Backup.Destination = dest // as New would have read it
-				h.c.mu.Unlock()
+				dest = filepath.Join(h.home, tc.h.dest)
 			}
 			h.addPending(tc.h.pending, t0.Add(-tc.h.pendingAt))
 			if tc.h.snapshot != 0 {
@@ -254,9 +247,7 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 	h.c.BackUpNow()
 	h.c.BackUpNow() // one at a time
 	gate <- BackupProgress{Done: 40, Total: 100}
-	h.waitFacts("progress", func(f *facts) bool { return f.backup.progress.Done == 40 })
-	h.clock.Advance(progressEvery)
-	h.waitState("40%", func(s State) bool { return s.Backups.App.ProgressText == "Backing up… 40%" })
+	h.progressTo("40%", func(s State) bool { return s.Backups.App.ProgressText == "Backing up… 40%" })
 	close(gate)
 	h.waitState("backed up", func(s State) bool { return s.Backups.App.Busy == OpNone })
 	h.backups.gate = nil
@@ -291,6 +282,7 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 		t.Errorf("app backup sequence:\n%s", diffLines(got, want))
 	}
 	wantEffects := []string{"open backups", fmt.Sprintf("choose folder (purpose 1) from %q", h.home)}
+	h.waitFor("effects", func() bool { return len(h.effectsSeen()) >= len(wantEffects) })
 	if got := h.effectsSeen(); !equalLines(got, wantEffects) {
 		t.Errorf("effects:\n%s", diffLines(got, wantEffects))
 	}

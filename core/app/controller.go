@@ -41,7 +41,6 @@ type Controller struct {
 	started    bool
 	closed     bool
 	wg         sync.WaitGroup
-	tasks      int // goLocked tasks still running
 	f          facts
 	client     ESPClient // built on first use, dropped when the settings change
 	clientKey  string
@@ -211,13 +210,12 @@ func (c *Controller) goLocked(fn func(ctx context.Context)) {
 	if c.closed || c.ctx == nil {
 		return
 	}
-	c.tasks++
+	c.f.tasks++
+	if c.hasPub { // Start publishes its first snapshot once all is started
+		c.publishLocked() // State.Idle is false from now on
+	}
 	c.serviceLocked(func(ctx context.Context) {
-		defer func() {
-			c.mu.Lock()
-			c.tasks--
-			c.mu.Unlock()
-		}()
+		defer c.update(func() { c.f.tasks-- })
 		fn(ctx)
 	})
 }

@@ -64,6 +64,9 @@ type facts struct {
 	saveErr      string
 	notifyErr    string
 
+	// tasks counts the goLocked tasks still running (State.Idle).
+	tasks int
+
 	// signInErr is why the last sign-in could not be kept; signedIn is
 	// set once a sign-in in this process succeeded.
 	signInErr string

@@ -40,6 +40,9 @@ type harnessOptions struct {
 	real    bool // package backup does the backups
 	fsWatch bool // package watch watches the data folder
 	start   bool // call Start
+	// backupDest, when set, is the backup folder: made under the home
+	// folder and saved in the settings before New reads them.
+	backupDest string
 	// saveSession is Deps.SaveSession (nil: sign-ins are refused).
 	saveSession func(session.Session) error
 }
@@ -96,6 +99,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 			creds = o.creds(sc)
 		}
 		h.secrets.Save(creds)
+	}
+	if o.backupDest != "" {
+		cfg.Backup.Destination = mkdir(t, filepath.Join(home, o.backupDest))
 	}
 	if o.cfg != nil {
 		o.cfg(&cfg)
@@ -200,27 +206,68 @@ func (h *harness) waitState(what string, cond func(State) bool) State {
 	return s
 }
 
-// waitFacts waits until cond holds on the controller's facts.
-func (h *harness) waitFacts(what string, cond func(f *facts) bool) {
+// waitPublished waits for a published snapshot that satisfies cond
+// (WaitState) and returns it.
+func (h *harness) waitPublished(what string, cond func(State) bool) State {
 	h.t.Helper()
-	h.waitFor(what, func() bool {
-		h.c.mu.Lock()
-		defer h.c.mu.Unlock()
-		return cond(&h.c.f)
-	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := h.c.WaitState(ctx, cond)
+	if err != nil {
+		h.t.Fatalf("waiting for %s: %v; state:\n%s", what, err, h.c.State())
+	}
+	return s
 }
 
-// settled waits until the start-up checks (Time Machine, launch at login)
-// have answered and no sync runs.
+// settled waits until the controller publishes that nothing runs: the
+// start-up checks (Time Machine, launch at login, reminders) answered and
+// no sync, backup or other task runs.
 func (h *harness) settled() State {
 	h.t.Helper()
-	h.waitFor("start-up checks", func() bool {
-		h.c.mu.Lock()
-		defer h.c.mu.Unlock()
-		f := h.c.f
-		return f.tmKnown && f.loginKnown && !f.sync.running && h.c.tasks == 0
-	})
+	h.waitPublished("the controller to settle", func(s State) bool { return s.Idle })
 	return h.c.State()
+}
+
+// waitSync waits until the controller settled after a sync whose record
+// in the database satisfies cond, and returns that record.
+func (h *harness) waitSync(what string, cond func(store.SyncRun) bool) store.SyncRun {
+	h.t.Helper()
+	var r store.SyncRun
+	h.waitPublished(what, func(s State) bool {
+		if !s.Idle {
+			return false
+		}
+		var err error
+		r, err = h.db.LastSyncRun(context.Background())
+		return err == nil && r.Outcome != store.OutcomeRunning && cond(r)
+	})
+	return r
+}
+
+// progressTo waits for a published snapshot that satisfies cond while a
+// long operation reports progress: progress-only snapshots go out when the
+// throttle's timer fires, so each time one is armed the clock moves on by
+// progressEvery.
+func (h *harness) progressTo(what string, cond func(State) bool) State {
+	h.t.Helper()
+	var got State
+	h.waitFor(what, func() bool {
+		h.mu.Lock()
+		if n := len(h.published); n > 0 && cond(h.published[n-1]) {
+			got = h.published[n-1]
+			h.mu.Unlock()
+			return true
+		}
+		h.mu.Unlock()
+		for _, at := range h.clock.Pending() {
+			if !at.After(h.clock.Now().Add(progressEvery)) {
+				h.clock.Advance(progressEvery)
+				break
+			}
+		}
+		return false
+	})
+	return got
 }
 
 // menuLines projects the published snapshots onto what f picks, dropping

@@ -22,6 +22,7 @@ func render(f facts, now time.Time) State {
 		Settings:  renderSettings(f),
 		SignIn:    renderSignIn(f),
 		KeepAwake: keepAwake(f),
+		Idle:      f.tasks == 0 && !f.sync.running && f.backup.busy == OpNone,
 	}
 }
 

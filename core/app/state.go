@@ -23,6 +23,12 @@ type State struct {
 	// nothing long runs. The frontend holds a power assertion
 	// (NSProcessInfo beginActivityWithOptions:reason:) while it is set.
 	KeepAwake string
+
+	// Idle is true when nothing runs in the background: no sync, backup,
+	// check (Time Machine, launch at login, reminders, account) or other
+	// task the controller started. Frontends need not show it; a self-test
+	// or a test waits for it (WaitState) to know the controller settled.
+	Idle bool
 }
 
 // Icon is a status icon variant.

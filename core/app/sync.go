@@ -41,12 +41,15 @@ func (c *Controller) startSyncLocked() bool {
 }
 
 // scheduleSyncLocked arms the automatic-sync timer for one interval after
-// the last sync started (now, if that is past).
+// the last sync started (now, if that is past). Nothing is armed while no
+// sync could start (no account, data gone, signed out of ESP): waking up
+// for it would do nothing. Whatever makes a sync possible again
+// (accountChangedLocked, Woke) schedules anew.
 func (c *Controller) scheduleSyncLocked() {
 	c.syncDue = time.Time{}
 	defer c.armLocked()
 	every := time.Duration(c.f.cfg.SyncIntervalMinutes) * time.Minute
-	if every <= 0 || c.closed || c.ctx == nil {
+	if every <= 0 || c.closed || c.ctx == nil || !c.canSyncLocked() || activeFailure(c.f) == failSignedOut {
 		return
 	}
 	wait := every
