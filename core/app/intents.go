@@ -185,16 +185,10 @@ func (c *Controller) NotificationAction(notificationID, actionID string) {
 	}
 }
 
-// MenuOpened refreshes relative times at once; they also refresh every
-// minute while the app runs.
-func (c *Controller) MenuOpened() { c.Tick() }
-
-// MenuClosed is the counterpart of MenuOpened. Relative times keep
-// refreshing every minute either way, so it has nothing to stop.
-func (c *Controller) MenuClosed() {}
-
-// Tick republishes the state if a relative time ("5 minutes ago") changed.
-func (c *Controller) Tick() { c.update(func() {}) }
+// MenuOpened republishes the state if a relative time ("5 minutes ago")
+// changed. No timer keeps those fresh while the menu is closed, so an idle
+// app sleeps: the frontend calls this each time a menu opens.
+func (c *Controller) MenuOpened() { c.update(func() {}) }
 
 // Quit asks the frontend to end the app (EffectQuit); the frontend then
 // calls Close.
