@@ -119,49 +119,6 @@ func NewFolderWatcher(opt watch.Options) WatcherFactory {
 		if err != nil {
 			return nil, fmt.Errorf("watch the data folder: %w", err)
 		}
-		a := &folderWatcher{w: w, out: make(chan WatchEvent), done: make(chan struct{}), ended: make(chan struct{})}
-		go a.forward()
-		return a, nil
+		return w, nil
 	}
-}
-
-// folderWatcher translates package watch's events.
-type folderWatcher struct {
-	w     *watch.Watcher
-	out   chan WatchEvent
-	done  chan struct{} // closed by Close
-	ended chan struct{} // closed when forward returns
-}
-
-var watchKinds = map[watch.Kind]WatchKind{
-	watch.LocalDataChanged: WatchLocalDataChanged,
-	watch.DatabaseGone:     WatchDatabaseGone,
-	watch.FolderGone:       WatchFolderGone,
-	watch.FolderBack:       WatchFolderBack,
-	watch.Error:            WatchError,
-}
-
-func (a *folderWatcher) forward() {
-	defer close(a.ended)
-	defer close(a.out)
-	for ev := range a.w.Events() {
-		kind, ok := watchKinds[ev.Kind]
-		if !ok {
-			continue // a kind this build does not know: nothing to act on
-		}
-		select {
-		case a.out <- WatchEvent{Kind: kind, Path: ev.Path, Reason: ev.Reason, Err: ev.Err}:
-		case <-a.done:
-			return
-		}
-	}
-}
-
-func (a *folderWatcher) Events() <-chan WatchEvent { return a.out }
-
-func (a *folderWatcher) Close() error {
-	close(a.done)
-	err := a.w.Close()
-	<-a.ended
-	return err
 }

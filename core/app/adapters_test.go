@@ -84,7 +84,7 @@ func TestRealWatcherThroughTheController(t *testing.T) {
 	if err := os.Remove(h.dir.DB()); err != nil {
 		t.Fatal(err)
 	}
-	s := h.waitState("alarm", func(s State) bool { return s.Menu.Attention })
+	s := h.waitState("alarm", func(s State) bool { return s.Menu.Icon == IconAttention })
 	if s.Menu.WarningLine != textDBGone {
 		t.Errorf("warning line = %q, want %q", s.Menu.WarningLine, textDBGone)
 	}

@@ -145,7 +145,7 @@ func TestKeepAwakeWhileSyncingAndBackingUp(t *testing.T) {
 	dest := t.TempDir()
 	h := newHarness(t, harnessOptions{server: smallServer(), real: true, start: true,
 		cfg: func(c *config.Config) { c.Backup.Destination = dest }})
-	h.await("sync done", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
+	h.await("sync done", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && s.Menu.SyncItem.Enabled })
 	h.c.BackUpNow()
 	h.await("backup done", func(s State) bool { return s.Backups.App.ResultText != "" && s.Backups.App.Busy == OpNone })
 	seen := h.menuLines(func(s State) string { return s.KeepAwake })

@@ -15,6 +15,7 @@ import (
 	"github.com/stocksync/stocksync/core/syncer"
 	"github.com/stocksync/stocksync/core/thumbs"
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // Deps is everything the controller uses from the outside world. Tests pass
@@ -140,33 +141,10 @@ type SafetySnapshots interface {
 	Close()
 }
 
-// WatchKind is what the data-folder watcher saw.
-type WatchKind int
-
-const (
-	// WatchLocalDataChanged: local data changed (debounced).
-	WatchLocalDataChanged WatchKind = iota + 1
-	// WatchDatabaseGone: the database file was deleted or moved away.
-	WatchDatabaseGone
-	// WatchFolderGone: the data folder itself was deleted or moved away.
-	WatchFolderGone
-	// WatchFolderBack: a data folder exists at the path again.
-	WatchFolderBack
-	// WatchError: the watcher had a problem; watching goes on.
-	WatchError
-)
-
-// WatchEvent is one event from the data-folder watcher.
-type WatchEvent struct {
-	Kind   WatchKind
-	Path   string
-	Reason string // gone: deleted, moved or replaced
-	Err    error  // WatchError
-}
-
-// Watcher watches the data folder. Events is closed when the watcher stops.
+// Watcher watches the data folder (*watch.Watcher). Events is closed when
+// the watcher stops.
 type Watcher interface {
-	Events() <-chan WatchEvent
+	Events() <-chan watch.Event
 	Close() error
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // fakeLogin is a launch-at-login manager whose answers the test sets.
@@ -195,11 +196,11 @@ func (b *fakeBackups) TestRestore(ctx context.Context, dest string, progress fun
 
 // fakeWatcher hands the test's events to the controller.
 type fakeWatcher struct {
-	events chan WatchEvent
+	events chan watch.Event
 	once   sync.Once
 }
 
-func (w *fakeWatcher) Events() <-chan WatchEvent { return w.events }
+func (w *fakeWatcher) Events() <-chan watch.Event { return w.events }
 func (w *fakeWatcher) Close() error {
 	w.once.Do(func() { close(w.events) })
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // watchFolder handles the data-folder watcher's events until ctx ends or the
@@ -22,19 +23,19 @@ func (c *Controller) watchFolder(ctx context.Context, w Watcher) {
 	}
 }
 
-func (c *Controller) handleWatch(ctx context.Context, ev WatchEvent) {
+func (c *Controller) handleWatch(ctx context.Context, ev watch.Event) {
 	switch ev.Kind {
-	case WatchLocalDataChanged:
+	case watch.LocalDataChanged:
 		if c.deps.Safety != nil {
 			c.deps.Safety.Changed()
 		}
 		c.checkReminders(ctx)
-	case WatchFolderBack:
+	case watch.FolderBack:
 		c.update(func() { c.f.folderBack = c.f.folderGone || c.f.dbGone })
-	case WatchError:
+	case watch.Error:
 		c.update(func() { c.f.watchErr = ev.Err.Error() })
-	case WatchDatabaseGone, WatchFolderGone:
-		folder := ev.Kind == WatchFolderGone
+	case watch.DatabaseGone, watch.FolderGone:
+		folder := ev.Kind == watch.FolderGone
 		var notes []notify.Notification
 		c.update(func() {
 			already := c.f.dbGone || c.f.folderGone

@@ -84,7 +84,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		t: t, clock: clocktest.New(t0), notes: &notify.Recorder{},
 		login:   &fakeLogin{state: o.login},
 		backups: &fakeBackups{},
-		watcher: &fakeWatcher{events: make(chan WatchEvent, 8)},
+		watcher: &fakeWatcher{events: make(chan watch.Event, 8)},
 		secrets: &memSecrets{},
 		dir:     dir, home: home, db: db,
 	}
@@ -287,7 +287,7 @@ func (h *harness) menuLines(f func(State) string) []string {
 
 func syncFields(s State) string {
 	m := s.Menu
-	return fmt.Sprintf("[%s]%s | %s | %s | syncing=%t attention=%t", m.SyncItem.Title, enabledMark(m.SyncItem.Enabled), m.LastSyncLine, m.PortfolioLine, m.Syncing, m.Attention)
+	return fmt.Sprintf("[%s]%s | %s | %s | syncing=%t attention=%t", m.SyncItem.Title, enabledMark(m.SyncItem.Enabled), m.LastSyncLine, m.PortfolioLine, !m.SyncItem.Enabled, m.Icon == IconAttention)
 }
 
 func enabledMark(on bool) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 func TestReminderFiresWhenTheScheduleSaysSo(t *testing.T) {
@@ -82,15 +83,15 @@ func TestSnoozeDelaysTheReminder(t *testing.T) {
 func TestDatabaseGoneRaisesTheAlarm(t *testing.T) {
 	h := newHarness(t, harnessOptions{server: smallServer(), cfg: func(c *config.Config) { c.SyncIntervalMinutes = 0 }, start: true})
 	h.settled()
-	h.watcher.events <- WatchEvent{Kind: WatchDatabaseGone, Path: h.dir.DB()}
-	s := h.waitState("alarm", func(s State) bool { return s.Menu.Attention })
+	h.watcher.events <- watch.Event{Kind: watch.DatabaseGone, Path: h.dir.DB()}
+	s := h.waitState("alarm", func(s State) bool { return s.Menu.Icon == IconAttention })
 	if got, want := s.Menu.WarningLine, "The Stocksync database is missing — quit Stocksync and restore it from a backup"; got != want {
 		t.Errorf("warning line = %q, want %q", got, want)
 	}
 	if s.Backups.App.CanBackUp {
 		t.Errorf("backing up a missing database must be refused")
 	}
-	h.watcher.events <- WatchEvent{Kind: WatchFolderGone, Path: h.dir.Root}
+	h.watcher.events <- watch.Event{Kind: watch.FolderGone, Path: h.dir.Root}
 	s = h.waitState("folder alarm", func(s State) bool { return s.Menu.WarningLine == textFolderGone })
 	want := []string{"data-gone: The Stocksync database is missing — It was deleted or moved while Stocksync was running. Put it back from the Trash or restore it from a backup before syncing again. [Open Backups]"}
 	if got := h.notifications(); !equalLines(got, want) {
@@ -98,7 +99,7 @@ func TestDatabaseGoneRaisesTheAlarm(t *testing.T) {
 	}
 	// No sync into a database that is gone.
 	h.c.SyncNow()
-	if h.c.State().Menu.Syncing {
+	if !h.c.State().Menu.SyncItem.Enabled {
 		t.Errorf("a sync started with the database gone")
 	}
 	h.c.NotificationAction(noteIDDataGone, "")
@@ -111,7 +112,7 @@ func TestLocalChangeUpdatesThePanel(t *testing.T) {
 		t.Fatalf("at risk before any change: %q", s.Backups.AtRisk)
 	}
 	h.addPending(4, t0)
-	h.watcher.events <- WatchEvent{Kind: WatchLocalDataChanged}
+	h.watcher.events <- watch.Event{Kind: watch.LocalDataChanged}
 	s := h.waitState("new counts", func(s State) bool { return len(s.Backups.AtRisk) == 1 })
 	if got, want := s.Backups.AtRisk[0], "4 pending uploads"; got != want {
 		t.Errorf("at risk = %q, want %q", got, want)

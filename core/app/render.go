@@ -61,7 +61,6 @@ func keepAwake(f facts) string {
 
 func renderMenu(f facts, now time.Time) Menu {
 	m := Menu{
-		Syncing:     f.sync.running,
 		SyncItem:    MenuItem{Title: syncTitle(f.sync.running, progressOf(f.sync.progress)), Enabled: !f.sync.running},
 		PushChecked: f.cfg.PushLocalChanges,
 	}
@@ -70,11 +69,10 @@ func renderMenu(f facts, now time.Time) Menu {
 	m.PortfolioLine = portfolioLine(f.summary.ByBucket)
 	m.WarningLine = warningLine(f, now)
 	m.SignIn, m.ShowSignIn = signInItem(f)
-	m.Attention = activeFailure(f) == failBadCredentials || activeFailure(f) == failSignedOut || f.dbGone || f.folderGone || dbDamaged(f)
 	switch {
-	case m.Attention:
+	case activeFailure(f) == failBadCredentials || activeFailure(f) == failSignedOut || f.dbGone || f.folderGone || dbDamaged(f):
 		m.Icon = IconAttention
-	case m.Syncing:
+	case f.sync.running:
 		m.Icon = IconSyncing
 	}
 	switch {

@@ -155,7 +155,7 @@ func SelfTestSync(ctx context.Context, c *Controller) (string, error) {
 		return "", err
 	}
 	c.SyncNow()
-	s, err := c.WaitState(ctx, func(s State) bool { return !s.Menu.Syncing })
+	s, err := c.WaitState(ctx, func(s State) bool { return s.Menu.SyncItem.Enabled })
 	if err != nil {
 		return "", fmt.Errorf("the sync did not finish: %w", err)
 	}

@@ -42,13 +42,11 @@ const (
 
 // Menu is the status item and its menu, top to bottom.
 type Menu struct {
-	// Syncing selects the second icon variant (a sync is running).
-	Syncing bool
-	// Attention asks for the icon's attention variant: something needs the
-	// user (sign-in failed, the data folder or database is missing).
-	Attention bool
-	// Icon is the status icon to show. Attention wins over syncing: an alarm
-	// must not hide behind a sync that is running anyway.
+	// Icon is the status icon to show: IconAttention when something needs
+	// the user (sign-in failed, signed out, the data folder or database is
+	// missing or damaged), else IconSyncing while a sync runs. Attention
+	// wins over syncing: an alarm must not hide behind a sync that is
+	// running anyway. (A sync runs exactly while SyncItem is disabled.)
 	Icon Icon
 	// Tooltip is the status item's tooltip.
 	Tooltip string
@@ -248,7 +246,7 @@ type SignInPanel struct {
 func (s State) String() string {
 	var b strings.Builder
 	m := s.Menu
-	fmt.Fprintf(&b, "menu: syncing=%t attention=%t\n", m.Syncing, m.Attention)
+	fmt.Fprintf(&b, "menu: syncing=%t attention=%t\n", !m.SyncItem.Enabled, m.Icon == IconAttention)
 	fmt.Fprintf(&b, "  [%s] enabled=%t\n", m.SyncItem.Title, m.SyncItem.Enabled)
 	fmt.Fprintf(&b, "  %s\n", m.LastSyncLine)
 	if m.PortfolioLine != "" {

@@ -58,7 +58,7 @@ func TestSyncProgressThenDone(t *testing.T) {
 	h.progressTo("20 of 40", func(s State) bool { return s.Menu.SyncItem.Title == "Syncing… 20 of 40 files" })
 
 	gate <- struct{}{}
-	h.waitState("done", func(s State) bool { return !s.Menu.Syncing })
+	h.waitState("done", func(s State) bool { return s.Menu.SyncItem.Enabled })
 	// No timer refreshes relative times while the menu is closed (an idle
 	// app must not wake every minute); they are fresh when it opens.
 	h.clock.Advance(5 * time.Minute)
@@ -152,7 +152,7 @@ func TestSyncBadCredentials(t *testing.T) {
 		},
 		start: true,
 	})
-	h.waitState("sign-in failure", func(s State) bool { return s.Menu.Attention })
+	h.waitState("sign-in failure", func(s State) bool { return s.Menu.Icon == IconAttention })
 	h.c.SyncNow() // fails again: still one notification
 	h.waitSync("second attempt", func(r store.SyncRun) bool { return r.ID == 2 })
 
@@ -177,7 +177,7 @@ func TestSyncBadCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := h.waitState("sync after new password", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" })
-	if s.Menu.Attention {
+	if s.Menu.Icon == IconAttention {
 		t.Errorf("attention still on after a good sync:\n%s", s)
 	}
 	h.waitFor("effects", func() bool { return len(h.effectsSeen()) >= 1 })
@@ -196,7 +196,7 @@ func TestSyncRefusedWhileAnotherProcessSyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := h.waitState("refusal", func(s State) bool { return s.Menu.LastSyncLine == textHeldElsewhere })
-	if !s.Menu.SyncItem.Enabled || s.Menu.Attention {
+	if !s.Menu.SyncItem.Enabled || s.Menu.Icon == IconAttention {
 		t.Errorf("after a refusal Sync Now must stay enabled and the icon calm:\n%s", s)
 	}
 	lock.Release()

@@ -176,8 +176,8 @@ func TestClassifyDestination(t *testing.T) {
 func TestRenderDamagedDatabase(t *testing.T) {
 	f := facts{summaryErr: fmt.Errorf("read the database: %w", &store.CorruptError{Path: "stocksync.db", Err: store.ErrCorrupt})}
 	m := render(f, time.Now()).Menu
-	if m.WarningLine != "The Stocksync database is damaged — quit Stocksync and restore it from a backup" || !m.Attention {
-		t.Errorf("damaged database: warning %q attention %t", m.WarningLine, m.Attention)
+	if m.WarningLine != "The Stocksync database is damaged — quit Stocksync and restore it from a backup" || m.Icon != IconAttention {
+		t.Errorf("damaged database: warning %q attention %t", m.WarningLine, m.Icon == IconAttention)
 	}
 	if got, want := m.Tooltip, "Stocksync — No ESP account — open Settings…"; got != want {
 		t.Errorf("tooltip = %q, want %q", got, want)
