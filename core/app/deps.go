@@ -41,8 +41,9 @@ type Deps struct {
 	Login loginitem.Manager
 	// Notifier shows notifications.
 	Notifier notify.Notifier
-	// TimeMachine answers Time Machine questions (*timemachine.Checker).
-	TimeMachine TimeMachine
+	// TimeMachine answers Time Machine questions; tests build it on a
+	// timemachine.Runner that replays recorded tmutil output.
+	TimeMachine *timemachine.Checker
 	// Backups makes, verifies and test-restores app snapshots; nil disables
 	// the app-backup buttons.
 	Backups Backups
@@ -74,15 +75,6 @@ type ESPClient interface {
 // ESPFactory makes a client for cfg's server signing in with creds. For the
 // demo server creds are zero: the factory supplies the demo account.
 type ESPFactory func(cfg config.Config, creds secrets.Credentials) (ESPClient, error)
-
-// TimeMachine is what the controller asks Time Machine (*timemachine.Checker).
-type TimeMachine interface {
-	Status(ctx context.Context, dataDir string) timemachine.Status
-	Include(ctx context.Context, dataDir string) (timemachine.Exclusion, error)
-	// ExcludeCache keeps the re-fetchable thumbnails out of Time Machine, so
-	// its space goes to what cannot be fetched again.
-	ExcludeCache(ctx context.Context, thumbnailsDir string) error
-}
 
 // Backups makes Stocksync's own snapshots of the data folder. Progress
 // callbacks must not block for long. The controller records each run in the
