@@ -82,6 +82,17 @@ func (c *Controller) runBackup(ctx context.Context, op Operation, bc config.Back
 	if ctx.Err() == nil {
 		recErr = c.db.RecordBackupRun(context.WithoutCancel(ctx), run)
 	}
+	switch {
+	case err != nil && ctx.Err() == nil:
+		c.log.backup.Error(op.String()+" failed", "dest", bc.Destination, "err", err)
+	case err == nil && !run.OK:
+		c.log.backup.Warn(op.String()+" found problems", "path", run.Path, "problems", run.Detail)
+	case err == nil:
+		c.log.backup.Info(op.String()+" done", "path", run.Path)
+	}
+	if recErr != nil {
+		c.log.backup.Error("record the backup run", "err", recErr)
+	}
 	c.refreshDBFacts(context.WithoutCancel(ctx))
 	c.update(func() {
 		b := &c.f.backup
@@ -174,9 +185,11 @@ func (c *Controller) IncludeInTimeMachine() {
 	c.f.tmIncluding, c.f.tmResult = true, ""
 	c.goLocked(func(ctx context.Context) {
 		_, err := c.deps.TimeMachine.Include(ctx, c.dir.Root)
-		if err == nil {
+		if err != nil {
+			c.log.tm.Warn("include the data folder in Time Machine", "path", c.dir.Root, "err", err)
+		} else if xerr := c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails()); xerr != nil {
 			// Best effort: thumbnails would only cost backup space.
-			c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails())
+			c.log.tm.Warn("keep thumbnails out of Time Machine", "path", c.dir.Thumbnails(), "err", xerr)
 		}
 		c.refreshTimeMachine(ctx)
 		c.update(func() {

@@ -29,6 +29,7 @@ type Controller struct {
 	thumbWake chan struct{}
 	done      chan struct{} // closed by Close
 	fetcher   *currentFetcher
+	log       logs
 	// onPublish, set by tests before Start, sees every published snapshot
 	// in order (Watch merges them).
 	onPublish func(State)
@@ -107,6 +108,7 @@ func New(deps Deps) (*Controller, error) {
 		thumbWake:  make(chan struct{}, 1),
 		done:       make(chan struct{}),
 		fetcher:    &currentFetcher{},
+		log:        newLogs(deps.Logger),
 		watchers:   map[*watcher]struct{}{},
 		effectSubs: map[*effectSub]struct{}{},
 	}
@@ -114,8 +116,14 @@ func New(deps Deps) (*Controller, error) {
 	c.f.hasBackups = deps.Backups != nil
 	c.f.home = deps.Home
 	c.f.cfg, c.f.cfgErr = loadConfig(c.dir.Config())
+	if c.f.cfgErr != nil {
+		c.log.app.Error("read the settings", "err", c.f.cfgErr)
+	}
 	c.f.creds = c.readCredentials()
 	c.f.app, c.f.appErr = loadAppState(c.statePath)
+	if c.f.appErr != nil {
+		c.log.app.Error("read the reminder state", "err", c.f.appErr)
+	}
 	ctx := context.Background()
 	c.refreshDBFacts(ctx)
 	return c, nil
@@ -140,6 +148,7 @@ func (c *Controller) Start(ctx context.Context) error {
 		w, err := c.deps.NewWatcher(c.dir.Root)
 		if err != nil {
 			c.f.watchErr = fmt.Sprintf("%v", err)
+			c.log.watch.Error("changes to the data folder are not watched", "err", err)
 		} else {
 			c.watcher = w
 			c.serviceLocked(func(ctx context.Context) { c.watchFolder(ctx, w) })

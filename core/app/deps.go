@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/stocksync/stocksync/core/clock"
@@ -52,6 +53,11 @@ type Deps struct {
 	// Safety, if set, is told about every local data change and closed by
 	// Close (*backup.SafetySnapshotter).
 	Safety SafetySnapshots
+
+	// Logger receives what happens in the background, above all every
+	// failure no window shows; the controller scopes it per component
+	// (.With("component", …)). nil discards it. No secret is ever logged.
+	Logger *slog.Logger
 
 	// Command names the app in the sync lock; default "Stocksync app".
 	Command string

@@ -205,3 +205,36 @@ func (w *fakeWatcher) Close() error {
 	w.once.Do(func() { close(w.events) })
 	return nil
 }
+
+// logBuffer collects log lines; safe for concurrent use.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// lines are the logged lines that contain every one of parts.
+func (l *logBuffer) lines(parts ...string) []string {
+	var out []string
+	for line := range strings.SplitSeq(l.String(), "\n") {
+		ok := line != ""
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			out = append(out, line)
+		}
+	}
+	return out
+}

@@ -31,11 +31,14 @@ func (c *Controller) handleWatch(ctx context.Context, ev watch.Event) {
 		}
 		c.checkReminders(ctx)
 	case watch.FolderBack:
+		c.log.watch.Warn(ev.Kind.String(), "path", ev.Path)
 		c.update(func() { c.f.folderBack = c.f.folderGone || c.f.dbGone })
 	case watch.Error:
+		c.log.watch.Warn("watching the data folder", "err", ev.Err)
 		c.update(func() { c.f.watchErr = ev.Err.Error() })
 	case watch.DatabaseGone, watch.FolderGone:
 		folder := ev.Kind == watch.FolderGone
+		c.log.watch.Error(ev.Kind.String(), "path", ev.Path, "reason", ev.Reason)
 		var notes []notify.Notification
 		c.update(func() {
 			already := c.f.dbGone || c.f.folderGone

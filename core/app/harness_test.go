@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,8 @@ type harness struct {
 	db      *store.DB
 	srv     *espfake.Server
 
+	log *logBuffer // what the controller logged (Deps.Logger)
+
 	mu        sync.Mutex
 	published []State
 	effects   []Effect
@@ -87,6 +90,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		watcher: &fakeWatcher{events: make(chan watch.Event, 8)},
 		secrets: &memSecrets{},
 		dir:     dir, home: home, db: db,
+		log: &logBuffer{},
 	}
 	cfg := config.Default()
 	if o.server != nil {
@@ -134,6 +138,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		Secrets: h.secrets, Login: h.login, Notifier: h.notes, TimeMachine: checker,
 		NewWatcher:  func(string) (Watcher, error) { return h.watcher, nil },
 		SaveSession: o.saveSession,
+		Logger:      slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if o.backups {
 		deps.Backups = h.backups

@@ -81,6 +81,9 @@ func (c *Controller) scheduleRemindersLocked(now, next time.Time) {
 func (c *Controller) notify(ctx context.Context, notes ...notify.Notification) {
 	for _, n := range notes {
 		err := c.deps.Notifier.Notify(ctx, n)
+		if err != nil && ctx.Err() == nil {
+			c.log.notify.Warn("show a notification", "id", n.ID, "err", err)
+		}
 		c.update(func() {
 			c.f.notifyErr = ""
 			if err != nil {
