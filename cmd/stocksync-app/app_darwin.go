@@ -145,7 +145,6 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 		Login:       login,
 		Notifier:    a.notifier,
 		TimeMachine: timemachine.NewChecker(timemachine.SystemRunner(), home),
-		Backups:     &app.BackupEngine{Dir: a.dir, DB: db},
 		NewWatcher:  app.NewFolderWatcher(watch.Options{}),
 		Logger:      a.log,
 		Safety:      safety,

@@ -113,7 +113,6 @@ func New(deps Deps) (*Controller, error) {
 		effectSubs: map[*effectSub]struct{}{},
 	}
 	c.f.dataDir = deps.DataDir.Root
-	c.f.hasBackups = deps.Backups != nil
 	c.f.home = deps.Home
 	c.f.cfg, c.f.cfgErr = loadConfig(c.dir.Config())
 	if c.f.cfgErr != nil {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
@@ -45,9 +44,10 @@ type Deps struct {
 	// TimeMachine answers Time Machine questions; tests build it on a
 	// timemachine.Runner that replays recorded tmutil output.
 	TimeMachine *timemachine.Checker
-	// Backups makes, verifies and test-restores app snapshots; nil disables
-	// the app-backup buttons.
-	Backups Backups
+	// ScratchDir is where test restores unpack a snapshot (package
+	// backup's TestRestoreOptions.TempDir); "" means the system's
+	// temporary folder.
+	ScratchDir string
 	// NewWatcher starts the data-folder watcher; nil means none.
 	NewWatcher WatcherFactory
 	// Safety, if set, is told about every local data change and closed by
@@ -81,57 +81,6 @@ type ESPClient interface {
 // ESPFactory makes a client for cfg's server signing in with creds. For the
 // demo server creds are zero: the factory supplies the demo account.
 type ESPFactory func(cfg config.Config, creds secrets.Credentials) (ESPClient, error)
-
-// Backups makes Stocksync's own snapshots of the data folder. Progress
-// callbacks must not block for long. The controller records each run in the
-// database (store.RecordBackupRun); implementations need not.
-type Backups interface {
-	// Snapshot writes a consistent snapshot of the data folder into dest.
-	Snapshot(ctx context.Context, dest string, opt SnapshotOptions, progress func(BackupProgress)) (SnapshotInfo, error)
-	// Verify checks the newest snapshot in dest. An error means the check
-	// could not run; problems it found are in VerifyInfo.
-	Verify(ctx context.Context, dest string, progress func(BackupProgress)) (VerifyInfo, error)
-	// TestRestore restores the newest snapshot in dest into a scratch folder
-	// and checks that it opens and holds the local-only data.
-	TestRestore(ctx context.Context, dest string, progress func(BackupProgress)) (RestoreInfo, error)
-}
-
-// SnapshotOptions are the per-snapshot choices from the settings.
-type SnapshotOptions struct {
-	IncludeThumbnails bool
-	Keep              int // snapshots kept in dest; older ones are removed
-}
-
-// BackupProgress is a long backup operation's progress.
-type BackupProgress struct {
-	Done, Total int64 // bytes or files; Total 0 when unknown
-}
-
-// SnapshotInfo describes a snapshot that was written.
-type SnapshotInfo struct {
-	Path  string
-	Time  time.Time
-	Files int
-	Bytes int64
-	// Warning is something that went wrong after the snapshot was safely
-	// written (e.g. old snapshots could not be pruned).
-	Warning string
-}
-
-// VerifyInfo is what verifying a snapshot found.
-type VerifyInfo struct {
-	Path     string
-	OK       bool
-	Problems []string // what is wrong, in words the user can act on
-}
-
-// RestoreInfo is what a test restore found.
-type RestoreInfo struct {
-	Path     string
-	OK       bool
-	Files    int
-	Problems []string
-}
 
 // SafetySnapshots takes safety snapshots a while after local data changed.
 type SafetySnapshots interface {

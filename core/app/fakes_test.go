@@ -131,69 +131,6 @@ func (r *tmRunner) Run(_ context.Context, args ...string) ([]byte, []byte, error
 	return out, nil, nil
 }
 
-// fakeBackups answers backup operations; gate, when set, holds each one
-// until the test sends on it.
-type fakeBackups struct {
-	mu       sync.Mutex
-	snapshot SnapshotInfo
-	verify   VerifyInfo
-	restore  RestoreInfo
-	err      error
-	gate     chan BackupProgress
-	calls    []string
-}
-
-func (b *fakeBackups) wait(ctx context.Context, progress func(BackupProgress)) error {
-	b.mu.Lock()
-	gate := b.gate
-	b.mu.Unlock()
-	if gate == nil {
-		return nil
-	}
-	for {
-		select {
-		case p, ok := <-gate:
-			if !ok {
-				return nil
-			}
-			progress(p)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-func (b *fakeBackups) record(call string) (error, SnapshotInfo, VerifyInfo, RestoreInfo) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.calls = append(b.calls, call)
-	return b.err, b.snapshot, b.verify, b.restore
-}
-
-func (b *fakeBackups) Snapshot(ctx context.Context, dest string, opt SnapshotOptions, progress func(BackupProgress)) (SnapshotInfo, error) {
-	if err := b.wait(ctx, progress); err != nil {
-		return SnapshotInfo{}, err
-	}
-	err, s, _, _ := b.record("snapshot " + dest)
-	return s, err
-}
-
-func (b *fakeBackups) Verify(ctx context.Context, dest string, progress func(BackupProgress)) (VerifyInfo, error) {
-	if err := b.wait(ctx, progress); err != nil {
-		return VerifyInfo{}, err
-	}
-	err, _, v, _ := b.record("verify " + dest)
-	return v, err
-}
-
-func (b *fakeBackups) TestRestore(ctx context.Context, dest string, progress func(BackupProgress)) (RestoreInfo, error) {
-	if err := b.wait(ctx, progress); err != nil {
-		return RestoreInfo{}, err
-	}
-	err, _, _, r := b.record("test-restore " + dest)
-	return r, err
-}
-
 // fakeWatcher hands the test's events to the controller.
 type fakeWatcher struct {
 	events chan watch.Event

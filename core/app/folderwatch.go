@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/watch"
 )
@@ -53,5 +55,16 @@ func (c *Controller) handleWatch(ctx context.Context, ev watch.Event) {
 			}
 		})
 		c.notify(ctx, notes...)
+	}
+}
+
+// NewFolderWatcher is the app's WatcherFactory: package watch (fsnotify).
+func NewFolderWatcher(opt watch.Options) WatcherFactory {
+	return func(dataDir string) (Watcher, error) {
+		w, err := watch.New(datadir.Dir{Root: dataDir}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("watch the data folder: %w", err)
+		}
+		return w, nil
 	}
 }

@@ -36,9 +36,7 @@ type harnessOptions struct {
 	tm      map[string]string // nil: Time Machine not available
 	login   loginitem.State
 	wrap    func(ESPClient) ESPClient
-	backups bool
 	demo    bool // the demo server is offered
-	real    bool // package backup does the backups
 	fsWatch bool // package watch watches the data folder
 	start   bool // call Start
 	// backupDest, when set, is the backup folder: made under the home
@@ -55,7 +53,6 @@ type harness struct {
 	notes   *notify.Recorder
 	login   *fakeLogin
 	tm      *tmRunner
-	backups *fakeBackups
 	watcher *fakeWatcher
 	secrets *memSecrets
 	dir     datadir.Dir
@@ -86,7 +83,6 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	h := &harness{
 		t: t, clock: clocktest.New(t0), notes: &notify.Recorder{},
 		login:   &fakeLogin{state: o.login},
-		backups: &fakeBackups{},
 		watcher: &fakeWatcher{events: make(chan watch.Event, 8)},
 		secrets: &memSecrets{},
 		dir:     dir, home: home, db: db,
@@ -138,16 +134,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		Secrets: h.secrets, Login: h.login, Notifier: h.notes, TimeMachine: checker,
 		NewWatcher:  func(string) (Watcher, error) { return h.watcher, nil },
 		SaveSession: o.saveSession,
+		ScratchDir:  t.TempDir(),
 		Logger:      slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
-	if o.backups {
-		deps.Backups = h.backups
 	}
 	if o.fsWatch {
 		deps.NewWatcher = NewFolderWatcher(watch.Options{Debounce: 20 * time.Millisecond, MaxDelay: time.Second})
-	}
-	if o.real {
-		deps.Backups = &BackupEngine{Dir: dir, DB: db, TempDir: t.TempDir(), Now: h.clock.Now}
 	}
 	c, err := New(deps)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 func TestReminderFiresWhenTheScheduleSaysSo(t *testing.T) {
-	h := newHarness(t, harnessOptions{backups: true, cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }})
+	h := newHarness(t, harnessOptions{cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }})
 	dest := mkdir(t, filepath.Join(h.home, "Backups"))
 	// Backed up 20 hours ago; something new since.
 	record(t, h.db, store.BackupRun{Kind: backup.KindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-20 * time.Hour), OK: true})

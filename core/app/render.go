@@ -265,12 +265,8 @@ func renderApp(f facts, now time.Time) AppBackupPanel {
 	if dest == "" {
 		p.DestinationText = textNoDestination
 	}
-	if !f.hasBackups {
-		p.DestinationText = textBackupsMissing
-		return p
-	}
 	if b.busy != OpNone {
-		p.ProgressText = progressText(b.busy, b.progress)
+		p.ProgressText = progressText(b.busy)
 	}
 	idle := b.busy == OpNone && !f.dbGone && !f.folderGone
 	p.CanChoose = b.busy == OpNone

@@ -173,7 +173,7 @@ type AppBackupPanel struct {
 	LastVerifyText string
 
 	// Busy is the operation running now (OpNone when idle); ProgressText
-	// describes its progress ("Backing up… 40%").
+	// says what runs ("Backing up…").
 	Busy         Operation
 	ProgressText string
 	// ResultText is the outcome of the last finished operation; ResultOK

@@ -11,7 +11,7 @@ import (
 )
 
 func TestRealBackupsThroughTheController(t *testing.T) {
-	h := newHarness(t, harnessOptions{real: true, start: true})
+	h := newHarness(t, harnessOptions{start: true})
 	h.settled()
 	h.addPending(3, t0.Add(-time.Hour))
 	dest := mkdir(t, filepath.Join(t.TempDir(), "Backups"))
@@ -55,7 +55,7 @@ func TestRealBackupsThroughTheController(t *testing.T) {
 }
 
 func TestBackupToAMissingFolder(t *testing.T) {
-	h := newHarness(t, harnessOptions{real: true, start: true})
+	h := newHarness(t, harnessOptions{start: true})
 	h.settled()
 	dest := mkdir(t, filepath.Join(t.TempDir(), "Drive"))
 	h.c.SetDestination(dest)
