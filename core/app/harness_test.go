@@ -151,15 +151,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		h.mu.Unlock()
 	}
 	ectx, cancel := context.WithCancel(ctx)
-	go c.Effects(ectx, func(e Effect) {
+	sub := c.subscribeEffects() // before any intent: none is lost
+	go c.runEffects(ectx, sub, func(e Effect) {
 		h.mu.Lock()
 		h.effects = append(h.effects, e)
 		h.mu.Unlock()
-	})
-	h.waitFor("effects listener", func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return len(c.effectSubs) == 1
 	})
 	t.Cleanup(func() {
 		cancel()
