@@ -6,19 +6,26 @@ import (
 	"github.com/progrium/darwinkit/macos/foundation"
 )
 
-// menuDidBeginTracking is NSMenuDidBeginTrackingNotification's name,
-// posted on the default notification center when a menu opens (the status
-// item's among them). darwinkit has no constant for it.
-const menuDidBeginTracking foundation.NotificationName = "NSMenuDidBeginTrackingNotification"
+// Notifications after which the controller rewords relative times. AppKit
+// posts both on the default notification center; darwinkit has no
+// constants for them.
+const (
+	// menuDidBeginTracking: a menu opened (the status item's among them).
+	menuDidBeginTracking foundation.NotificationName = "NSMenuDidBeginTrackingNotification"
+	// windowDidBecomeKey: a window (Backups…, Settings…) came to the front.
+	windowDidBecomeKey foundation.NotificationName = "NSWindowDidBecomeKeyNotification"
+)
 
 // observeMenuOpen calls opened, on a goroutine of its own, each time a menu
-// of the app opens, so relative times ("5 minutes ago") are worded afresh
-// then instead of on a timer that would wake an idle app every minute.
-// Main thread only.
+// of the app opens or one of its windows comes to the front, so relative
+// times ("5 minutes ago") are worded afresh then instead of on a timer that
+// would wake an idle app every minute. Main thread only.
 func observeMenuOpen(opened func()) {
 	nc := foundation.NotificationCenter_DefaultCenter()
-	obs := nc.AddObserverForNameObjectQueueUsingBlock(menuDidBeginTracking, nil, nil, func(foundation.Notification) {
-		go opened()
-	})
-	obs.Retain()
+	for _, name := range []foundation.NotificationName{menuDidBeginTracking, windowDidBecomeKey} {
+		obs := nc.AddObserverForNameObjectQueueUsingBlock(name, nil, nil, func(foundation.Notification) {
+			go opened()
+		})
+		obs.Retain() // the center keeps the observer until the process ends
+	}
 }

@@ -20,13 +20,16 @@ func TestObserveMenuOpen(t *testing.T) {
 			}
 		})
 	})
-	// Post what AppKit posts when a menu opens, on the same center.
-	objc.WithAutoreleasePool(func() {
-		foundation.NotificationCenter_DefaultCenter().PostNotificationNameObject(menuDidBeginTracking, nil)
-	})
-	select {
-	case <-opened:
-	case <-time.After(guard):
-		t.Fatal("the menu-open observer was not called")
+	// Post what AppKit posts when a menu opens and when a window comes to
+	// the front, on the same center.
+	for _, name := range []foundation.NotificationName{menuDidBeginTracking, windowDidBecomeKey} {
+		objc.WithAutoreleasePool(func() {
+			foundation.NotificationCenter_DefaultCenter().PostNotificationNameObject(name, nil)
+		})
+		select {
+		case <-opened:
+		case <-time.After(guard):
+			t.Fatalf("the observer was not called for %s", name)
+		}
 	}
 }

@@ -186,8 +186,9 @@ func (c *Controller) NotificationAction(notificationID, actionID string) {
 }
 
 // MenuOpened republishes the state if a relative time ("5 minutes ago")
-// changed. No timer keeps those fresh while the menu is closed, so an idle
-// app sleeps: the frontend calls this each time a menu opens.
+// changed. No timer keeps those fresh, so an idle app sleeps: the frontend
+// calls this each time a menu opens or a window of the app comes to the
+// front.
 func (c *Controller) MenuOpened() { c.update(func() {}) }
 
 // Quit asks the frontend to end the app (EffectQuit); the frontend then
