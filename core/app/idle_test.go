@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -47,6 +48,32 @@ func TestIdleAppWakesAtMostOncePerHour(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A daily backup reminder is one more thing due: with local changes in no
+// backup, the app wakes for the reminders and the rechecks, still far
+// below once an hour.
+func TestIdleAppWithADailyReminder(t *testing.T) {
+	h := newHarness(t, harnessOptions{cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }})
+	h.addPending(2, t0.Add(-time.Hour))
+	if err := h.c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.settled()
+	before := h.clock.Fired()
+	for range 48 {
+		h.clock.Advance(time.Hour)
+		h.settled()
+	}
+	got := h.clock.Fired() - before
+	t.Logf("%d timer wake-ups in 48 hours; notifications %q", got, h.notifications())
+	if got > 48 {
+		t.Errorf("%d timer wake-ups in 48 hours, want at most one an hour; pending timers %v", got, h.clock.Pending())
+	}
+	// At launch (never backed up), then one a day.
+	if n := len(h.notes.Notifications()); n != 3 {
+		t.Errorf("%d reminders over two days from launch, want 3 (at launch, then daily): %q", n, h.notifications())
 	}
 }
 
