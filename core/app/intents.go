@@ -32,6 +32,7 @@ func (c *Controller) SyncNow() {
 func (c *Controller) Woke() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.disarmLocked() // its wait was measured on a clock that stood still during sleep
 	if !(c.dueLocked() && c.startSyncLocked()) {
 		c.scheduleSyncLocked()
 	}
@@ -39,6 +40,7 @@ func (c *Controller) Woke() {
 		c.refreshTimeMachine(ctx)
 		c.checkReminders(ctx)
 	})
+	c.armLocked()
 	c.publishLocked()
 }
 

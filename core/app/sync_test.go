@@ -105,6 +105,10 @@ func TestAutomaticSyncEveryIntervalAndAfterWake(t *testing.T) {
 	if got := lists(); got != 2 {
 		t.Fatalf("syncs after an early wake = %d, want 2", got)
 	}
+	// One timer, armed afresh for the next due thing: the sync at 2h.
+	if p := h.clock.Pending(); len(p) != 1 || !p[0].Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("timers after the wake: %v, want one at %v", p, t0.Add(2*time.Hour))
+	}
 	h.clock.Jump(3 * time.Hour) // slept: no timer ran
 	h.c.Woke()
 	h.waitFor("sync after wake", func() bool { return lists() == 3 })

@@ -18,10 +18,7 @@ func (c *Controller) armLocked() {
 	if c.dueTimer != nil && c.dueAt.Equal(next) {
 		return // armed for that already
 	}
-	if c.dueTimer != nil {
-		c.dueTimer.Stop()
-		c.dueTimer, c.dueAt = nil, time.Time{}
-	}
+	c.disarmLocked()
 	if next.IsZero() || c.closed || c.ctx == nil {
 		return
 	}
@@ -33,6 +30,16 @@ func (c *Controller) armLocked() {
 			c.fireDueLocked()
 		}
 	})
+}
+
+// disarmLocked stops the timer; armLocked arms it afresh. After a sleep the
+// timer must be armed again even for the same due time: timers wait on a
+// clock that does not run while the Mac sleeps.
+func (c *Controller) disarmLocked() {
+	if c.dueTimer != nil {
+		c.dueTimer.Stop()
+		c.dueTimer, c.dueAt = nil, time.Time{}
+	}
 }
 
 // fireDueLocked does what has fallen due and re-arms the timer for the next.
