@@ -41,7 +41,8 @@ func (f *Frontend) TerminationHandled() bool { return f.terminationOK }
 
 // Run connects ctrl: every snapshot is rendered, every click becomes an
 // intent, every effect is carried out, the Mac is kept awake while a sync
-// or backup runs (State.KeepAwake), and waking from sleep calls ctrl.Woke.
+// or backup runs (State.KeepAwake), waking from sleep calls ctrl.Woke and
+// opening a menu or bringing a window to the front calls ctrl.MenuOpened.
 // It returns once all that is running; it stops when ctx ends or ctrl
 // closes. From any goroutine but the main thread.
 func (f *Frontend) Run(ctx context.Context, ctrl *app.Controller) {
@@ -55,7 +56,10 @@ func (f *Frontend) Run(ctx context.Context, ctrl *app.Controller) {
 		f.panels.update(s)
 		f.awake.set(s.KeepAwake)
 	})
-	onMain(func() { observeWake(ctrl.Woke) })
+	onMain(func() {
+		observeWake(ctrl.Woke)
+		observeMenuOpen(ctrl.MenuOpened)
+	})
 }
 
 // Fatal tells the user why the app cannot run, in an alert in front of

@@ -133,7 +133,8 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 	}
 	login, mechanism := darwin.NewLoginItems(home)
 	demo := app.NewDemo(a.demoOptions())
-	safety := backup.NewSafetySnapshotter(backup.SafetySnapshotterOptions{Dir: a.dir, DB: db})
+	safety := backup.NewSafetySnapshotter(backup.SafetySnapshotterOptions{Dir: a.dir, DB: db,
+		OnResult: app.LogSafetyResult(a.log.With("component", "safety"))})
 	st := secrets.Auto()
 	ctrl, err := app.New(app.Deps{
 		DataDir:     a.dir,
@@ -144,8 +145,8 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 		Login:       login,
 		Notifier:    a.notifier,
 		TimeMachine: timemachine.NewChecker(timemachine.SystemRunner(), home),
-		Backups:     &app.BackupEngine{Dir: a.dir, DB: db},
 		NewWatcher:  app.NewFolderWatcher(watch.Options{}),
+		Logger:      a.log,
 		Safety:      safety,
 		Command:     command,
 		APIRoot:     apiRoot(demo),

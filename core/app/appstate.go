@@ -52,6 +52,7 @@ func (c *Controller) persistAppState() {
 	st := c.f.app
 	c.mu.Unlock()
 	if err := saveAppState(c.statePath, st); err != nil {
+		c.log.app.Error("save the reminder state", "err", err)
 		c.update(func() { c.f.appErr = err })
 	}
 }

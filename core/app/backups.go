@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -27,9 +28,6 @@ func (c *Controller) startBackup(op Operation) {
 	defer c.mu.Unlock()
 	b := &c.f.backup
 	switch {
-	case c.deps.Backups == nil:
-		c.emitLocked(Effect{Kind: EffectAlert, Title: textAlertTitle, Message: textBackupsMissing})
-		return
 	case b.busy != OpNone:
 		return
 	case c.f.cfg.Backup.Destination == "":
@@ -37,54 +35,79 @@ func (c *Controller) startBackup(op Operation) {
 		c.chooseDestinationLocked()
 		return
 	}
-	b.busy, b.progress, b.result, b.resultOK = op, BackupProgress{}, "", false
+	b.busy, b.result, b.resultOK = op, "", false
 	bc := c.f.cfg.Backup
 	c.goLocked(func(ctx context.Context) { c.runBackup(ctx, op, bc) })
 	c.publishLocked()
 }
 
+// runBackup runs op with package backup and records the run in the
+// database with the app's wording (package backup is given no Recorder, so
+// nothing is recorded twice).
 func (c *Controller) runBackup(ctx context.Context, op Operation, bc config.Backup) {
 	started := c.clock.Now()
-	progress := func(p BackupProgress) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.f.backup.progress = p
-		c.progressLocked()
-	}
 	run := store.BackupRun{StartedAt: started, Path: bc.Destination}
 	var result string
 	var err error
 	switch op {
 	case OpBackUp:
-		var info SnapshotInfo
-		info, err = c.deps.Backups.Snapshot(ctx, bc.Destination, SnapshotOptions{IncludeThumbnails: bc.IncludeThumbnails, Keep: bc.Keep}, progress)
-		run.Kind, run.Path, run.OK, result = kindSnapshot, info.Path, err == nil, snapshotResult(info)
+		run.Kind = backup.KindSnapshot
+		var info backup.Info
+		info, err = backup.Snapshot(ctx, backup.SnapshotOptions{
+			DataDir: c.dir, DB: c.db, Dest: bc.Destination, WithThumbnails: bc.IncludeThumbnails, Now: c.clock.Now,
+		})
+		if err == nil {
+			run.Path, run.OK = info.Path, true
+			result = snapshotResult(info, c.prune(bc))
+		}
 	case OpVerify:
-		var info VerifyInfo
-		info, err = c.deps.Backups.Verify(ctx, bc.Destination, progress)
-		run.Kind, run.Path, run.OK, result = kindVerify, info.Path, err == nil && info.OK, verifyResult(info)
-		run.Detail = strings.Join(info.Problems, "; ")
+		run.Kind = backup.KindVerify
+		var snap string
+		if snap, err = newestSnapshot(bc.Destination); err == nil {
+			run.Path = snap
+			var rep backup.Report
+			if rep, err = backup.Verify(ctx, snap, backup.VerifyOptions{Mark: true, Now: c.clock.Now}); err == nil {
+				problems := messages(rep.Errors())
+				run.OK, run.Detail, result = rep.OK, strings.Join(problems, "; "), verifyResult(rep.OK, problems)
+			}
+		}
 	case OpTestRestore:
-		var info RestoreInfo
-		info, err = c.deps.Backups.TestRestore(ctx, bc.Destination, progress)
-		run.Kind, run.Path, run.OK, result = kindTestRestore, info.Path, err == nil && info.OK, restoreResult(info)
-		run.Detail = strings.Join(info.Problems, "; ")
+		run.Kind = backup.KindTestRestore
+		var snap string
+		if snap, err = newestSnapshot(bc.Destination); err == nil {
+			run.Path = snap
+			var rep backup.TestRestoreReport
+			rep, err = backup.TestRestore(ctx, snap, backup.TestRestoreOptions{TempDir: c.deps.ScratchDir, Now: c.clock.Now})
+			if err == nil {
+				problems := restoreProblems(rep)
+				run.OK, run.Detail = rep.OK, strings.Join(problems, "; ")
+				result = restoreResult(rep.OK, rep.Verify.FilesChecked, problems)
+			}
+		}
 	}
 	if err != nil {
 		result = opFailed(op, err)
-		run.Detail = err.Error()
-		if run.Path == "" {
-			run.Path = bc.Destination
-		}
+		run.OK, run.Detail = false, err.Error()
 	}
 	var recErr error
 	if ctx.Err() == nil {
 		recErr = c.db.RecordBackupRun(context.WithoutCancel(ctx), run)
 	}
+	switch {
+	case err != nil && ctx.Err() == nil:
+		c.log.backup.Error(op.String()+" failed", "dest", bc.Destination, "err", err)
+	case err == nil && !run.OK:
+		c.log.backup.Warn(op.String()+" found problems", "path", run.Path, "problems", run.Detail)
+	case err == nil:
+		c.log.backup.Info(op.String()+" done", "path", run.Path)
+	}
+	if recErr != nil {
+		c.log.backup.Error("record the backup run", "err", recErr)
+	}
 	c.refreshDBFacts(context.WithoutCancel(ctx))
 	c.update(func() {
 		b := &c.f.backup
-		b.busy, b.progress = OpNone, BackupProgress{}
+		b.busy = OpNone
 		b.result, b.resultOK = result, run.OK
 		if recErr != nil {
 			b.result += " " + recordFailed(recErr)
@@ -173,9 +196,11 @@ func (c *Controller) IncludeInTimeMachine() {
 	c.f.tmIncluding, c.f.tmResult = true, ""
 	c.goLocked(func(ctx context.Context) {
 		_, err := c.deps.TimeMachine.Include(ctx, c.dir.Root)
-		if err == nil {
+		if err != nil {
+			c.log.tm.Warn("include the data folder in Time Machine", "path", c.dir.Root, "err", err)
+		} else if xerr := c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails()); xerr != nil {
 			// Best effort: thumbnails would only cost backup space.
-			c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails())
+			c.log.tm.Warn("keep thumbnails out of Time Machine", "path", c.dir.Thumbnails(), "err", xerr)
 		}
 		c.refreshTimeMachine(ctx)
 		c.update(func() {
@@ -188,4 +213,55 @@ func (c *Controller) IncludeInTimeMachine() {
 		c.checkReminders(ctx)
 	})
 	c.publishLocked()
+}
+
+// prune lets the retention policy remove old snapshots in bc's folder
+// (keeping bc.Keep and the daily and weekly ones). It returns a warning for
+// the result text, "" when all went well: the new snapshot is fine either
+// way.
+func (c *Controller) prune(bc config.Backup) string {
+	if bc.Keep <= 0 {
+		return ""
+	}
+	if _, err := backup.Prune(bc.Destination, backup.DefaultPolicy(bc.Keep), c.clock.Now()); err != nil {
+		c.log.backup.Warn("remove old snapshots", "dest", bc.Destination, "err", err)
+		return pruneFailed(err)
+	}
+	return ""
+}
+
+// newestSnapshot is the newest snapshot in dest whose manifest can be read.
+func newestSnapshot(dest string) (string, error) {
+	snaps, err := backup.List(dest)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range snaps {
+		if s.Problem == "" {
+			return s.Path, nil
+		}
+	}
+	return "", errNoSnapshot
+}
+
+var errNoSnapshot = errors.New(textNoReadableSnapshot)
+
+// restoreProblems are the errors a test restore found: the verification's
+// and its own.
+func restoreProblems(rep backup.TestRestoreReport) []string {
+	problems := messages(rep.Verify.Errors())
+	for _, f := range rep.Findings {
+		if f.Severity == backup.SeverityError {
+			problems = append(problems, f.Message)
+		}
+	}
+	return problems
+}
+
+func messages(fs []backup.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Message)
+	}
+	return out
 }

@@ -2,14 +2,14 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -189,23 +189,17 @@ func TestBackupsPanel(t *testing.T) {
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var dest string
-			h := newHarness(t, harnessOptions{tm: tc.tm, backups: true})
+			h := newHarness(t, harnessOptions{tm: tc.tm, backupDest: tc.h.dest})
 			ctx := context.Background()
 			if tc.h.dest != "" {
-				dest = mkdir(t, filepath.Join(h.home, tc.h.dest))
-				if _, err := config.Update(h.dir.Config(), func(c *config.Config) error { c.Backup.Destination = dest; return nil }); err != nil {
-					t.Fatal(err)
-				}
-				h.c.mu.Lock()
-				h.c.f.cfg.Backup.Destination = dest // as New would have read it
-				h.c.mu.Unlock()
+				dest = filepath.Join(h.home, tc.h.dest)
 			}
 			h.addPending(tc.h.pending, t0.Add(-tc.h.pendingAt))
 			if tc.h.snapshot != 0 {
-				record(t, h.db, store.BackupRun{Kind: kindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.snapshot), OK: true})
+				record(t, h.db, store.BackupRun{Kind: backup.KindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.snapshot), OK: true})
 			}
 			if tc.h.verify != 0 {
-				record(t, h.db, store.BackupRun{Kind: kindVerify, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.verify), OK: true})
+				record(t, h.db, store.BackupRun{Kind: backup.KindVerify, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-tc.h.verify), OK: true})
 			}
 			if err := h.c.Start(ctx); err != nil {
 				t.Fatal(err)
@@ -234,9 +228,14 @@ func appFields(s State) string {
 		a.Busy, a.ProgressText, a.LastSnapshotText, a.LastVerifyText, a.ResultText, a.ResultOK, a.CanBackUp, a.CanVerify, a.CanTestRestore)
 }
 
+// The whole round with package backup's real snapshots: no folder yet, a
+// folder refused, a backup (a second click while it runs does nothing), a
+// good verify, a damaged snapshot found by verify and by test restore, and
+// a backup to a drive that was unplugged.
 func TestBackUpVerifyTestRestore(t *testing.T) {
-	h := newHarness(t, harnessOptions{backups: true, start: true})
+	h := newHarness(t, harnessOptions{start: true})
 	h.settled()
+	h.addPending(3, t0.Add(-time.Hour))
 	dest := mkdir(t, filepath.Join(h.home, "Backups"))
 
 	// No folder yet: Back Up Now asks for one.
@@ -247,56 +246,85 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 		t.Fatalf("destination in config.json = %q, want %q", got, dest)
 	}
 
-	gate := make(chan BackupProgress)
-	h.backups.gate = gate
-	h.backups.snapshot = SnapshotInfo{Path: filepath.Join(dest, "2026-08-04-090000"), Time: t0, Files: 1234}
 	h.c.BackUpNow()
 	h.c.BackUpNow() // one at a time
-	gate <- BackupProgress{Done: 40, Total: 100}
-	h.waitFacts("progress", func(f *facts) bool { return f.backup.progress.Done == 40 })
-	h.clock.Advance(progressEvery)
-	h.waitState("40%", func(s State) bool { return s.Backups.App.ProgressText == "Backing up… 40%" })
-	close(gate)
-	h.waitState("backed up", func(s State) bool { return s.Backups.App.Busy == OpNone })
-	h.backups.gate = nil
-
-	h.backups.verify = VerifyInfo{Path: h.backups.snapshot.Path, OK: false, Problems: []string{"stocksync.db: checksum mismatch"}}
+	h.settled()
+	snaps, err := backup.List(dest)
+	if err != nil || len(snaps) != 1 {
+		t.Fatalf("snapshots after two clicks = %v, %v; want one", snaps, err)
+	}
+	snap := snaps[0]
+	damaged := fmt.Sprintf("config.json is 2 bytes, the manifest says %d (smaller: truncated?)", snapFileSize(t, snap, backup.ConfigName))
 	h.c.Verify()
 	h.settled()
-	h.backups.restore = RestoreInfo{Path: h.backups.snapshot.Path, OK: true, Files: 1234}
+	// Damage the snapshot's settings file: verify and test restore name it.
+	if err := os.WriteFile(filepath.Join(snap.Path, backup.ConfigName), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.c.Verify()
+	h.settled()
 	h.c.TestRestore()
 	h.settled()
-	h.backups.err = errors.New("the backup folder is on a disk that is not connected")
 	h.clock.Advance(time.Minute)
+	if err := os.RemoveAll(dest); err != nil { // the drive was unplugged
+		t.Fatal(err)
+	}
 	h.c.BackUpNow()
 	h.settled()
 
+	notThere := "the backup folder is not there: connect the drive (or mount the share) and try again, or choose another folder"
 	want := []string{
 		`busy=none "" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | No backup yet | Not verified yet | result="Cannot back up to ` + filepath.Join(h.dir.Root, "inside") + `: the backup folder cannot be inside the Stocksync data folder" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | No backup yet | Not verified yet | result="Backups will go to ` + dest + `" ok=true | backup=true verify=false restore=false`,
 		`busy=back up "Backing up…" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=back up "Backing up… 40%" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=none "" | Last backup: just now | Not verified yet | result="Backed up 1,234 files to ` + h.backups.snapshot.Path + `" ok=true | backup=true verify=true restore=true`,
+		`busy=none "" | Last backup: just now | Not verified yet | result="Backed up ` + reminder.Plural(snap.Files, "file", "files") + ` to ` + snap.Path + `" ok=true | backup=true verify=true restore=true`,
 		`busy=verify "Verifying…" | Last backup: just now | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=none "" | Last backup: just now | Verified just now: problems found — stocksync.db: checksum mismatch | result="The backup has problems: stocksync.db: checksum mismatch" ok=false | backup=true verify=true restore=true`,
-		`busy=test restore "Test restoring…" | Last backup: just now | Verified just now: problems found — stocksync.db: checksum mismatch | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=none "" | Last backup: just now | Test restore just now: all good | result="Test restore succeeded: 1,234 files restored and checked." ok=true | backup=true verify=true restore=true`,
-		// The minute tick: the snapshot was taken 250 ms before the test restore.
-		`busy=none "" | Last backup: 1 minute ago | Test restore just now: all good | result="Test restore succeeded: 1,234 files restored and checked." ok=true | backup=true verify=true restore=true`,
-		`busy=back up "Backing up…" | Last backup: 1 minute ago | Test restore 1 minute ago: all good | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=none "" | Last backup failed just now; last good one 1 minute ago | Test restore 1 minute ago: all good | result="Backup failed: the backup folder is on a disk that is not connected" ok=false | backup=true verify=true restore=true`,
+		`busy=none "" | Last backup: just now | Verified just now: all good | result="The backup is complete and readable." ok=true | backup=true verify=true restore=true`,
+		`busy=verify "Verifying…" | Last backup: just now | Verified just now: all good | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup: just now | Verified just now: problems found — ` + damaged + ` | result="The backup has problems: ` + damaged + `" ok=false | backup=true verify=true restore=true`,
+		`busy=test restore "Test restoring…" | Last backup: just now | Verified just now: problems found — ` + damaged + ` | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup: just now | Test restore just now: problems found — ` + damaged + ` | result="Test restore found problems: ` + damaged + `" ok=false | backup=true verify=true restore=true`,
+		// No timer rewords "just now" while nothing happens: the next
+		// snapshot shows the minute that passed.
+		`busy=back up "Backing up…" | Last backup: 1 minute ago | Test restore 1 minute ago: problems found — ` + damaged + ` | result="" ok=false | backup=false verify=false restore=false`,
+		`busy=none "" | Last backup failed just now; last good one 1 minute ago | Test restore 1 minute ago: problems found — ` + damaged + ` | result="Backup failed: ` + notThere + `" ok=false | backup=true verify=true restore=true`,
 	}
 	if got := h.menuLines(appFields); !equalLines(got, want) {
 		t.Errorf("app backup sequence:\n%s", diffLines(got, want))
 	}
 	wantEffects := []string{"open backups", fmt.Sprintf("choose folder (purpose 1) from %q", h.home)}
+	h.waitFor("effects", func() bool { return len(h.effectsSeen()) >= len(wantEffects) })
 	if got := h.effectsSeen(); !equalLines(got, wantEffects) {
 		t.Errorf("effects:\n%s", diffLines(got, wantEffects))
 	}
-	if got, want := h.backups.calls, []string{"snapshot " + dest, "verify " + dest, "test-restore " + dest, "snapshot " + dest}; !equalLines(got, want) {
-		t.Errorf("backup calls:\n%s", diffLines(got, want))
+	// Each run is in the backup history once, recorded by the controller.
+	for _, k := range []struct {
+		kind   string
+		okOnly bool
+		path   string
+	}{{backup.KindSnapshot, true, snap.Path}, {backup.KindSnapshot, false, dest}, {backup.KindVerify, false, snap.Path}, {backup.KindTestRestore, false, snap.Path}} {
+		r, err := h.db.LastBackupRun(context.Background(), k.kind, k.okOnly)
+		if err != nil || r.Path != k.path {
+			t.Errorf("last %s run (ok only %t) = %+v, %v; want path %s", k.kind, k.okOnly, r, err, k.path)
+		}
 	}
+}
+
+// snapFileSize is the size snap's manifest records for name.
+func snapFileSize(t *testing.T, snap backup.Info, name string) int64 {
+	t.Helper()
+	m, err := backup.ReadManifest(snap.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Files {
+		if f.Path == name {
+			return f.Size
+		}
+	}
+	t.Fatalf("%s not in the manifest of %s", name, snap.Path)
+	return 0
 }
 
 func TestIncludeInTimeMachine(t *testing.T) {

@@ -143,9 +143,9 @@ func TestToggleOpenAtLoginUnsupported(t *testing.T) {
 
 func TestKeepAwakeWhileSyncingAndBackingUp(t *testing.T) {
 	dest := t.TempDir()
-	h := newHarness(t, harnessOptions{server: smallServer(), real: true, start: true,
+	h := newHarness(t, harnessOptions{server: smallServer(), start: true,
 		cfg: func(c *config.Config) { c.Backup.Destination = dest }})
-	h.await("sync done", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
+	h.await("sync done", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && s.Menu.SyncItem.Enabled })
 	h.c.BackUpNow()
 	h.await("backup done", func(s State) bool { return s.Backups.App.ResultText != "" && s.Backups.App.Busy == OpNone })
 	seen := h.menuLines(func(s State) string { return s.KeepAwake })
@@ -202,7 +202,7 @@ func TestSelfTestSyncAndBackup(t *testing.T) {
 	if err != nil || cfg.Server != config.ServerDemo || cfg.Backup.Destination != f.Backup || cfg.SyncIntervalMinutes != 0 {
 		t.Fatalf("self-test settings: %+v, %v", cfg, err)
 	}
-	h := newHarness(t, harnessOptions{demo: true, real: true, cfg: func(c *config.Config) { *c = cfg }, start: true})
+	h := newHarness(t, harnessOptions{demo: true, cfg: func(c *config.Config) { *c = cfg }, start: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	detail, err := SelfTestSync(ctx, h.c)

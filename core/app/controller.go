@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
@@ -23,46 +24,49 @@ type Controller struct {
 	deps      Deps
 	dir       datadir.Dir
 	db        *store.DB
-	clock     Clock
+	clock     clock.Clock
 	statePath string // the reminder bookkeeping (appstate.go)
 	thumbWake chan struct{}
 	done      chan struct{} // closed by Close
 	fetcher   *currentFetcher
+	log       logs
 	// onPublish, set by tests before Start, sees every published snapshot
 	// in order (Watch merges them).
 	onPublish func(State)
 
 	saveMu sync.Mutex // serialises writes of app-state.json (persistAppState)
 
-	mu          sync.Mutex
-	ctx         context.Context // services' context; nil before Start
-	cancel      context.CancelFunc
-	started     bool
-	closed      bool
-	wg          sync.WaitGroup
-	tasks       int // goLocked tasks still running
-	f           facts
-	client      ESPClient // built on first use, dropped when the settings change
-	clientKey   string
-	thumbsOn    bool // the downloader runs
-	watchers    map[*watcher]struct{}
-	effectSubs  map[*effectSub]struct{}
-	published   State
-	hasPub      bool
-	lastPub     time.Time
-	progTimer   Timer
-	syncTimer   Timer
-	remindTimer Timer
-	tickTimer   Timer
-	watcher     Watcher
+	mu         sync.Mutex
+	ctx        context.Context // services' context; nil before Start
+	cancel     context.CancelFunc
+	started    bool
+	closed     bool
+	wg         sync.WaitGroup
+	f          facts
+	client     ESPClient // built on first use, dropped when the settings change
+	clientKey  string
+	thumbsOn   bool // the downloader runs
+	watchers   map[*watcher]struct{}
+	effectSubs map[*effectSub]struct{}
+	published  State
+	hasPub     bool
+	lastPub    time.Time
+	progTimer  clock.Timer
+	watcher    Watcher
+	// The one timer for what is due next (timer.go): the automatic sync
+	// at syncDue and the Time Machine and reminder check at recheckDue
+	// (zero: not scheduled). dueGen tells a stale firing from the current.
+	dueTimer   clock.Timer
+	dueAt      time.Time
+	dueGen     uint64
+	syncDue    time.Time
+	recheckDue time.Time
 }
 
 // Intervals the controller works at.
 const (
 	// progressEvery bounds progress-only snapshots to about four a second.
 	progressEvery = 250 * time.Millisecond
-	// tickEvery refreshes relative times ("5 minutes ago").
-	tickEvery = time.Minute
 	// recheckEvery bounds the wait between two Time Machine and reminder checks.
 	recheckEvery = 6 * time.Hour
 	// defaultCommand names the app in the sync lock.
@@ -90,7 +94,7 @@ func New(deps Deps) (*Controller, error) {
 		return nil, errors.New("app: no Time Machine checker")
 	}
 	if deps.Clock == nil {
-		deps.Clock = SystemClock()
+		deps.Clock = clock.System()
 	}
 	if deps.Command == "" {
 		deps.Command = defaultCommand
@@ -104,15 +108,21 @@ func New(deps Deps) (*Controller, error) {
 		thumbWake:  make(chan struct{}, 1),
 		done:       make(chan struct{}),
 		fetcher:    &currentFetcher{},
+		log:        newLogs(deps.Logger),
 		watchers:   map[*watcher]struct{}{},
 		effectSubs: map[*effectSub]struct{}{},
 	}
 	c.f.dataDir = deps.DataDir.Root
-	c.f.hasBackups = deps.Backups != nil
 	c.f.home = deps.Home
 	c.f.cfg, c.f.cfgErr = loadConfig(c.dir.Config())
+	if c.f.cfgErr != nil {
+		c.log.app.Error("read the settings", "err", c.f.cfgErr)
+	}
 	c.f.creds = c.readCredentials()
 	c.f.app, c.f.appErr = loadAppState(c.statePath)
+	if c.f.appErr != nil {
+		c.log.app.Error("read the reminder state", "err", c.f.appErr)
+	}
 	ctx := context.Background()
 	c.refreshDBFacts(ctx)
 	return c, nil
@@ -137,6 +147,7 @@ func (c *Controller) Start(ctx context.Context) error {
 		w, err := c.deps.NewWatcher(c.dir.Root)
 		if err != nil {
 			c.f.watchErr = fmt.Sprintf("%v", err)
+			c.log.watch.Error("changes to the data folder are not watched", "err", err)
 		} else {
 			c.watcher = w
 			c.serviceLocked(func(ctx context.Context) { c.watchFolder(ctx, w) })
@@ -163,7 +174,6 @@ func (c *Controller) Start(ctx context.Context) error {
 	} else {
 		c.scheduleSyncLocked()
 	}
-	c.scheduleTickLocked()
 	c.publishLocked()
 	return nil
 }
@@ -180,7 +190,7 @@ func (c *Controller) Close() error {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	for _, t := range []Timer{c.progTimer, c.syncTimer, c.remindTimer, c.tickTimer} {
+	for _, t := range []clock.Timer{c.progTimer, c.dueTimer} {
 		if t != nil {
 			t.Stop()
 		}
@@ -208,13 +218,12 @@ func (c *Controller) goLocked(fn func(ctx context.Context)) {
 	if c.closed || c.ctx == nil {
 		return
 	}
-	c.tasks++
+	c.f.tasks++
+	if c.hasPub { // Start publishes its first snapshot once all is started
+		c.publishLocked() // State.Idle is false from now on
+	}
 	c.serviceLocked(func(ctx context.Context) {
-		defer func() {
-			c.mu.Lock()
-			c.tasks--
-			c.mu.Unlock()
-		}()
+		defer c.update(func() { c.f.tasks-- })
 		fn(ctx)
 	})
 }
@@ -235,7 +244,7 @@ func (c *Controller) serviceLocked(fn func(ctx context.Context)) {
 
 // afterLocked calls fn with the lock held once d has passed, unless the
 // controller closed meanwhile.
-func (c *Controller) afterLocked(d time.Duration, fn func()) Timer {
+func (c *Controller) afterLocked(d time.Duration, fn func()) clock.Timer {
 	return c.clock.AfterFunc(d, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()

@@ -2,8 +2,9 @@ package app
 
 import (
 	"context"
-	"time"
+	"log/slog"
 
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/loginitem"
@@ -14,6 +15,7 @@ import (
 	"github.com/stocksync/stocksync/core/syncer"
 	"github.com/stocksync/stocksync/core/thumbs"
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // Deps is everything the controller uses from the outside world. Tests pass
@@ -28,8 +30,8 @@ type Deps struct {
 	// (iCloud Drive, Dropbox, …) among backup destinations.
 	Home string
 
-	// Clock is the time source; nil means the system clock.
-	Clock Clock
+	// Clock is the time source and the timers' (clock.System() when nil).
+	Clock clock.Clock
 	// NewESP makes an ESP client for the configured server and credentials.
 	// NewESPFactory gives the real one.
 	NewESP ESPFactory
@@ -39,16 +41,23 @@ type Deps struct {
 	Login loginitem.Manager
 	// Notifier shows notifications.
 	Notifier notify.Notifier
-	// TimeMachine answers Time Machine questions (*timemachine.Checker).
-	TimeMachine TimeMachine
-	// Backups makes, verifies and test-restores app snapshots; nil disables
-	// the app-backup buttons.
-	Backups Backups
+	// TimeMachine answers Time Machine questions; tests build it on a
+	// timemachine.Runner that replays recorded tmutil output.
+	TimeMachine *timemachine.Checker
+	// ScratchDir is where test restores unpack a snapshot (package
+	// backup's TestRestoreOptions.TempDir); "" means the system's
+	// temporary folder.
+	ScratchDir string
 	// NewWatcher starts the data-folder watcher; nil means none.
 	NewWatcher WatcherFactory
 	// Safety, if set, is told about every local data change and closed by
 	// Close (*backup.SafetySnapshotter).
 	Safety SafetySnapshots
+
+	// Logger receives what happens in the background, above all every
+	// failure no window shows; the controller scopes it per component
+	// (.With("component", …)). nil discards it. No secret is ever logged.
+	Logger *slog.Logger
 
 	// Command names the app in the sync lock; default "Stocksync app".
 	Command string
@@ -59,29 +68,6 @@ type Deps struct {
 	// SaveSession stores an ESP browser session in the keychain
 	// (account.SaveSession with Secrets); nil refuses sign-ins.
 	SaveSession func(s session.Session) error
-}
-
-// Clock is the controller's time source, so tests control time.
-type Clock interface {
-	Now() time.Time
-	// AfterFunc calls f on its own goroutine once d has passed.
-	AfterFunc(d time.Duration, f func()) Timer
-}
-
-// Timer is a pending AfterFunc call.
-type Timer interface {
-	// Stop prevents the call if it has not started; it reports whether it did.
-	Stop() bool
-}
-
-// SystemClock is the real clock.
-func SystemClock() Clock { return systemClock{} }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-func (systemClock) AfterFunc(d time.Duration, f func()) Timer {
-	return time.AfterFunc(d, f)
 }
 
 // ESPClient is what the controller needs of an ESP client (*esp.Client):
@@ -96,99 +82,16 @@ type ESPClient interface {
 // demo server creds are zero: the factory supplies the demo account.
 type ESPFactory func(cfg config.Config, creds secrets.Credentials) (ESPClient, error)
 
-// TimeMachine is what the controller asks Time Machine (*timemachine.Checker).
-type TimeMachine interface {
-	Status(ctx context.Context, dataDir string) timemachine.Status
-	Include(ctx context.Context, dataDir string) (timemachine.Exclusion, error)
-	// ExcludeCache keeps the re-fetchable thumbnails out of Time Machine, so
-	// its space goes to what cannot be fetched again.
-	ExcludeCache(ctx context.Context, thumbnailsDir string) error
-}
-
-// Backups makes Stocksync's own snapshots of the data folder. Progress
-// callbacks must not block for long. The controller records each run in the
-// database (store.RecordBackupRun); implementations need not.
-type Backups interface {
-	// Snapshot writes a consistent snapshot of the data folder into dest.
-	Snapshot(ctx context.Context, dest string, opt SnapshotOptions, progress func(BackupProgress)) (SnapshotInfo, error)
-	// Verify checks the newest snapshot in dest. An error means the check
-	// could not run; problems it found are in VerifyInfo.
-	Verify(ctx context.Context, dest string, progress func(BackupProgress)) (VerifyInfo, error)
-	// TestRestore restores the newest snapshot in dest into a scratch folder
-	// and checks that it opens and holds the local-only data.
-	TestRestore(ctx context.Context, dest string, progress func(BackupProgress)) (RestoreInfo, error)
-}
-
-// SnapshotOptions are the per-snapshot choices from the settings.
-type SnapshotOptions struct {
-	IncludeThumbnails bool
-	Keep              int // snapshots kept in dest; older ones are removed
-}
-
-// BackupProgress is a long backup operation's progress.
-type BackupProgress struct {
-	Done, Total int64 // bytes or files; Total 0 when unknown
-}
-
-// SnapshotInfo describes a snapshot that was written.
-type SnapshotInfo struct {
-	Path  string
-	Time  time.Time
-	Files int
-	Bytes int64
-	// Warning is something that went wrong after the snapshot was safely
-	// written (e.g. old snapshots could not be pruned).
-	Warning string
-}
-
-// VerifyInfo is what verifying a snapshot found.
-type VerifyInfo struct {
-	Path     string
-	OK       bool
-	Problems []string // what is wrong, in words the user can act on
-}
-
-// RestoreInfo is what a test restore found.
-type RestoreInfo struct {
-	Path     string
-	OK       bool
-	Files    int
-	Problems []string
-}
-
 // SafetySnapshots takes safety snapshots a while after local data changed.
 type SafetySnapshots interface {
 	Changed()
 	Close()
 }
 
-// WatchKind is what the data-folder watcher saw.
-type WatchKind int
-
-const (
-	// WatchLocalDataChanged: local data changed (debounced).
-	WatchLocalDataChanged WatchKind = iota + 1
-	// WatchDatabaseGone: the database file was deleted or moved away.
-	WatchDatabaseGone
-	// WatchFolderGone: the data folder itself was deleted or moved away.
-	WatchFolderGone
-	// WatchFolderBack: a data folder exists at the path again.
-	WatchFolderBack
-	// WatchError: the watcher had a problem; watching goes on.
-	WatchError
-)
-
-// WatchEvent is one event from the data-folder watcher.
-type WatchEvent struct {
-	Kind   WatchKind
-	Path   string
-	Reason string // gone: deleted, moved or replaced
-	Err    error  // WatchError
-}
-
-// Watcher watches the data folder. Events is closed when the watcher stops.
+// Watcher watches the data folder (*watch.Watcher). Events is closed when
+// the watcher stops.
 type Watcher interface {
-	Events() <-chan WatchEvent
+	Events() <-chan watch.Event
 	Close() error
 }
 

@@ -23,8 +23,24 @@
 // report and controller steps are SelfTest, SelfTestSync and
 // SelfTestBackup.
 //
+// Time comes from one clock.Clock (Deps.Clock). An idle app wakes only when
+// something is due: one timer is armed for the earliest of the next
+// automatic sync and the next Time Machine and reminder check (timer.go),
+// and relative times ("5 minutes ago") are worded when a snapshot is
+// rendered — the frontend calls MenuOpened when a menu opens — not on a
+// ticking timer.
+//
+// Failures in the background are logged to Deps.Logger, one logger per
+// component (log.go); credentials never are. SQL stays in core/store; the
+// app reads through its methods (ProblemFileIDs, LastFinishedSyncRun, …).
+// Backups run through package backup itself; the controller records each
+// run with the app's wording.
+//
 // Every text in a State is ready to render and written in text.go. Nothing
 // here imports AppKit: the whole controller is tested on Linux with a fake
-// clock, a real SQLite database, a local ESP server (espfake) and fakes for
-// tmutil, launch at login and notifications.
+// clock (clock/clocktest), a real SQLite database, real snapshots (package
+// backup), a local ESP server (espfake) and fakes only for what needs macOS:
+// tmutil's recorded output (timemachine.Runner), launch at login and
+// notifications. Tests wait for published snapshots (WaitState,
+// State.Idle), never on the controller's insides.
 package app

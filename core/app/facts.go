@@ -14,9 +14,8 @@ import (
 // facts is everything the controller knows that a snapshot shows. render
 // turns facts and the time into a State; nothing else decides wording.
 type facts struct {
-	dataDir    string
-	home       string
-	hasBackups bool
+	dataDir string
+	home    string
 
 	cfg    config.Config
 	cfgErr error // the settings file could not be read
@@ -64,6 +63,9 @@ type facts struct {
 	saveErr      string
 	notifyErr    string
 
+	// tasks counts the goLocked tasks still running (State.Idle).
+	tasks int
+
 	// signInErr is why the last sign-in could not be kept; signedIn is
 	// set once a sign-in in this process succeeded.
 	signInErr string
@@ -109,7 +111,6 @@ type backupFacts struct {
 	lastAttempt  store.BackupRun // newest snapshot attempt, ok or not
 	lastVerify   store.BackupRun // newest verify or test restore
 	busy         Operation
-	progress     BackupProgress
 	result       string
 	resultOK     bool
 }

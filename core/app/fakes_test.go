@@ -5,111 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/watch"
 )
-
-// fakeClock is a Clock that moves only when the test says. Timers due by the
-// new time fire in order, synchronously, on the goroutine that called Advance.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*fakeTimer
-}
-
-type fakeTimer struct {
-	c       *fakeClock
-	at      time.Time
-	f       func()
-	stopped bool
-}
-
-func newFakeClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) Timer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &fakeTimer{c: c, at: c.now.Add(d), f: f}
-	c.timers = append(c.timers, t)
-	return t
-}
-
-func (t *fakeTimer) Stop() bool {
-	t.c.mu.Lock()
-	defer t.c.mu.Unlock()
-	was := !t.stopped
-	t.stopped = true
-	return was
-}
-
-// Advance moves the clock by d, firing every timer that falls due on the way
-// at its own time.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	target := c.now.Add(d)
-	c.mu.Unlock()
-	for {
-		c.mu.Lock()
-		sort.SliceStable(c.timers, func(i, j int) bool { return c.timers[i].at.Before(c.timers[j].at) })
-		var next *fakeTimer
-		for i, t := range c.timers {
-			if t.stopped {
-				continue
-			}
-			if !t.at.After(target) {
-				next = t
-				c.timers = append(c.timers[:i:i], c.timers[i+1:]...)
-			}
-			break
-		}
-		if next == nil {
-			c.now = target
-			c.dropStopped()
-			c.mu.Unlock()
-			return
-		}
-		next.stopped = true
-		if next.at.After(c.now) {
-			c.now = next.at
-		}
-		c.mu.Unlock()
-		next.f()
-	}
-}
-
-func (c *fakeClock) dropStopped() {
-	kept := c.timers[:0]
-	for _, t := range c.timers {
-		if !t.stopped {
-			kept = append(kept, t)
-		}
-	}
-	c.timers = kept
-}
-
-// pending lists when the live timers are due, for failure messages.
-func (c *fakeClock) pending() []time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var at []time.Time
-	for _, t := range c.timers {
-		if !t.stopped {
-			at = append(at, t.at)
-		}
-	}
-	return at
-}
 
 // fakeLogin is a launch-at-login manager whose answers the test sets.
 type fakeLogin struct {
@@ -229,77 +131,47 @@ func (r *tmRunner) Run(_ context.Context, args ...string) ([]byte, []byte, error
 	return out, nil, nil
 }
 
-// fakeBackups answers backup operations; gate, when set, holds each one
-// until the test sends on it.
-type fakeBackups struct {
-	mu       sync.Mutex
-	snapshot SnapshotInfo
-	verify   VerifyInfo
-	restore  RestoreInfo
-	err      error
-	gate     chan BackupProgress
-	calls    []string
-}
-
-func (b *fakeBackups) wait(ctx context.Context, progress func(BackupProgress)) error {
-	b.mu.Lock()
-	gate := b.gate
-	b.mu.Unlock()
-	if gate == nil {
-		return nil
-	}
-	for {
-		select {
-		case p, ok := <-gate:
-			if !ok {
-				return nil
-			}
-			progress(p)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-func (b *fakeBackups) record(call string) (error, SnapshotInfo, VerifyInfo, RestoreInfo) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.calls = append(b.calls, call)
-	return b.err, b.snapshot, b.verify, b.restore
-}
-
-func (b *fakeBackups) Snapshot(ctx context.Context, dest string, opt SnapshotOptions, progress func(BackupProgress)) (SnapshotInfo, error) {
-	if err := b.wait(ctx, progress); err != nil {
-		return SnapshotInfo{}, err
-	}
-	err, s, _, _ := b.record("snapshot " + dest)
-	return s, err
-}
-
-func (b *fakeBackups) Verify(ctx context.Context, dest string, progress func(BackupProgress)) (VerifyInfo, error) {
-	if err := b.wait(ctx, progress); err != nil {
-		return VerifyInfo{}, err
-	}
-	err, _, v, _ := b.record("verify " + dest)
-	return v, err
-}
-
-func (b *fakeBackups) TestRestore(ctx context.Context, dest string, progress func(BackupProgress)) (RestoreInfo, error) {
-	if err := b.wait(ctx, progress); err != nil {
-		return RestoreInfo{}, err
-	}
-	err, _, _, r := b.record("test-restore " + dest)
-	return r, err
-}
-
 // fakeWatcher hands the test's events to the controller.
 type fakeWatcher struct {
-	events chan WatchEvent
+	events chan watch.Event
 	once   sync.Once
 }
 
-func (w *fakeWatcher) Events() <-chan WatchEvent { return w.events }
+func (w *fakeWatcher) Events() <-chan watch.Event { return w.events }
 func (w *fakeWatcher) Close() error {
 	w.once.Do(func() { close(w.events) })
 	return nil
+}
+
+// logBuffer collects log lines; safe for concurrent use.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// lines are the logged lines that contain every one of parts.
+func (l *logBuffer) lines(parts ...string) []string {
+	var out []string
+	for line := range strings.SplitSeq(l.String(), "\n") {
+		ok := line != ""
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			out = append(out, line)
+		}
+	}
+	return out
 }

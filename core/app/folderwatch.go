@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 // watchFolder handles the data-folder watcher's events until ctx ends or the
@@ -22,19 +25,22 @@ func (c *Controller) watchFolder(ctx context.Context, w Watcher) {
 	}
 }
 
-func (c *Controller) handleWatch(ctx context.Context, ev WatchEvent) {
+func (c *Controller) handleWatch(ctx context.Context, ev watch.Event) {
 	switch ev.Kind {
-	case WatchLocalDataChanged:
+	case watch.LocalDataChanged:
 		if c.deps.Safety != nil {
 			c.deps.Safety.Changed()
 		}
 		c.checkReminders(ctx)
-	case WatchFolderBack:
+	case watch.FolderBack:
+		c.log.watch.Warn(ev.Kind.String(), "path", ev.Path)
 		c.update(func() { c.f.folderBack = c.f.folderGone || c.f.dbGone })
-	case WatchError:
+	case watch.Error:
+		c.log.watch.Warn("watching the data folder", "err", ev.Err)
 		c.update(func() { c.f.watchErr = ev.Err.Error() })
-	case WatchDatabaseGone, WatchFolderGone:
-		folder := ev.Kind == WatchFolderGone
+	case watch.DatabaseGone, watch.FolderGone:
+		folder := ev.Kind == watch.FolderGone
+		c.log.watch.Error(ev.Kind.String(), "path", ev.Path, "reason", ev.Reason)
 		var notes []notify.Notification
 		c.update(func() {
 			already := c.f.dbGone || c.f.folderGone
@@ -49,5 +55,16 @@ func (c *Controller) handleWatch(ctx context.Context, ev WatchEvent) {
 			}
 		})
 		c.notify(ctx, notes...)
+	}
+}
+
+// NewFolderWatcher is the app's WatcherFactory: package watch (fsnotify).
+func NewFolderWatcher(opt watch.Options) WatcherFactory {
+	return func(dataDir string) (Watcher, error) {
+		w, err := watch.New(datadir.Dir{Root: dataDir}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("watch the data folder: %w", err)
+		}
+		return w, nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/clock/clocktest"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp/espfake"
@@ -34,11 +36,12 @@ type harnessOptions struct {
 	tm      map[string]string // nil: Time Machine not available
 	login   loginitem.State
 	wrap    func(ESPClient) ESPClient
-	backups bool
 	demo    bool // the demo server is offered
-	real    bool // package backup does the backups
 	fsWatch bool // package watch watches the data folder
 	start   bool // call Start
+	// backupDest, when set, is the backup folder: made under the home
+	// folder and saved in the settings before New reads them.
+	backupDest string
 	// saveSession is Deps.SaveSession (nil: sign-ins are refused).
 	saveSession func(session.Session) error
 }
@@ -46,17 +49,18 @@ type harnessOptions struct {
 type harness struct {
 	t       *testing.T
 	c       *Controller
-	clock   *fakeClock
+	clock   *clocktest.Fake
 	notes   *notify.Recorder
 	login   *fakeLogin
 	tm      *tmRunner
-	backups *fakeBackups
 	watcher *fakeWatcher
 	secrets *memSecrets
 	dir     datadir.Dir
 	home    string
 	db      *store.DB
 	srv     *espfake.Server
+
+	log *logBuffer // what the controller logged (Deps.Logger)
 
 	mu        sync.Mutex
 	published []State
@@ -77,12 +81,12 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	h := &harness{
-		t: t, clock: newFakeClock(t0), notes: &notify.Recorder{},
+		t: t, clock: clocktest.New(t0), notes: &notify.Recorder{},
 		login:   &fakeLogin{state: o.login},
-		backups: &fakeBackups{},
-		watcher: &fakeWatcher{events: make(chan WatchEvent, 8)},
+		watcher: &fakeWatcher{events: make(chan watch.Event, 8)},
 		secrets: &memSecrets{},
 		dir:     dir, home: home, db: db,
+		log: &logBuffer{},
 	}
 	cfg := config.Default()
 	if o.server != nil {
@@ -97,6 +101,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 			creds = o.creds(sc)
 		}
 		h.secrets.Save(creds)
+	}
+	if o.backupDest != "" {
+		cfg.Backup.Destination = mkdir(t, filepath.Join(home, o.backupDest))
 	}
 	if o.cfg != nil {
 		o.cfg(&cfg)
@@ -129,15 +136,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		Secrets: h.secrets, Login: h.login, Notifier: h.notes, TimeMachine: checker,
 		NewWatcher:  func(string) (Watcher, error) { return h.watcher, nil },
 		SaveSession: o.saveSession,
-	}
-	if o.backups {
-		deps.Backups = h.backups
+		ScratchDir:  t.TempDir(),
+		Logger:      slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if o.fsWatch {
 		deps.NewWatcher = NewFolderWatcher(watch.Options{Debounce: 20 * time.Millisecond, MaxDelay: time.Second})
-	}
-	if o.real {
-		deps.Backups = &BackupEngine{Dir: dir, DB: db, TempDir: t.TempDir(), Now: h.clock.Now}
 	}
 	c, err := New(deps)
 	if err != nil {
@@ -150,15 +153,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		h.mu.Unlock()
 	}
 	ectx, cancel := context.WithCancel(ctx)
-	go c.Effects(ectx, func(e Effect) {
+	sub := c.subscribeEffects() // before any intent: none is lost
+	go c.runEffects(ectx, sub, func(e Effect) {
 		h.mu.Lock()
 		h.effects = append(h.effects, e)
 		h.mu.Unlock()
-	})
-	h.waitFor("effects listener", func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return len(c.effectSubs) == 1
 	})
 	t.Cleanup(func() {
 		cancel()
@@ -201,27 +200,68 @@ func (h *harness) waitState(what string, cond func(State) bool) State {
 	return s
 }
 
-// waitFacts waits until cond holds on the controller's facts.
-func (h *harness) waitFacts(what string, cond func(f *facts) bool) {
+// waitPublished waits for a published snapshot that satisfies cond
+// (WaitState) and returns it.
+func (h *harness) waitPublished(what string, cond func(State) bool) State {
 	h.t.Helper()
-	h.waitFor(what, func() bool {
-		h.c.mu.Lock()
-		defer h.c.mu.Unlock()
-		return cond(&h.c.f)
-	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := h.c.WaitState(ctx, cond)
+	if err != nil {
+		h.t.Fatalf("waiting for %s: %v; state:\n%s", what, err, h.c.State())
+	}
+	return s
 }
 
-// settled waits until the start-up checks (Time Machine, launch at login)
-// have answered and no sync runs.
+// settled waits until the controller publishes that nothing runs: the
+// start-up checks (Time Machine, launch at login, reminders) answered and
+// no sync, backup or other task runs.
 func (h *harness) settled() State {
 	h.t.Helper()
-	h.waitFor("start-up checks", func() bool {
-		h.c.mu.Lock()
-		defer h.c.mu.Unlock()
-		f := h.c.f
-		return f.tmKnown && f.loginKnown && !f.sync.running && h.c.tasks == 0
-	})
+	h.waitPublished("the controller to settle", func(s State) bool { return s.Idle })
 	return h.c.State()
+}
+
+// waitSync waits until the controller settled after a sync whose record
+// in the database satisfies cond, and returns that record.
+func (h *harness) waitSync(what string, cond func(store.SyncRun) bool) store.SyncRun {
+	h.t.Helper()
+	var r store.SyncRun
+	h.waitPublished(what, func(s State) bool {
+		if !s.Idle {
+			return false
+		}
+		var err error
+		r, err = h.db.LastSyncRun(context.Background())
+		return err == nil && r.Outcome != store.OutcomeRunning && cond(r)
+	})
+	return r
+}
+
+// progressTo waits for a published snapshot that satisfies cond while a
+// long operation reports progress: progress-only snapshots go out when the
+// throttle's timer fires, so each time one is armed the clock moves on by
+// progressEvery.
+func (h *harness) progressTo(what string, cond func(State) bool) State {
+	h.t.Helper()
+	var got State
+	h.waitFor(what, func() bool {
+		h.mu.Lock()
+		if n := len(h.published); n > 0 && cond(h.published[n-1]) {
+			got = h.published[n-1]
+			h.mu.Unlock()
+			return true
+		}
+		h.mu.Unlock()
+		for _, at := range h.clock.Pending() {
+			if !at.After(h.clock.Now().Add(progressEvery)) {
+				h.clock.Advance(progressEvery)
+				break
+			}
+		}
+		return false
+	})
+	return got
 }
 
 // menuLines projects the published snapshots onto what f picks, dropping
@@ -241,7 +281,7 @@ func (h *harness) menuLines(f func(State) string) []string {
 
 func syncFields(s State) string {
 	m := s.Menu
-	return fmt.Sprintf("[%s]%s | %s | %s | syncing=%t attention=%t", m.SyncItem.Title, enabledMark(m.SyncItem.Enabled), m.LastSyncLine, m.PortfolioLine, m.Syncing, m.Attention)
+	return fmt.Sprintf("[%s]%s | %s | %s | syncing=%t attention=%t", m.SyncItem.Title, enabledMark(m.SyncItem.Enabled), m.LastSyncLine, m.PortfolioLine, !m.SyncItem.Enabled, m.Icon == IconAttention)
 }
 
 func enabledMark(on bool) string {

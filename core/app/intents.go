@@ -32,6 +32,7 @@ func (c *Controller) SyncNow() {
 func (c *Controller) Woke() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.disarmLocked() // its wait was measured on a clock that stood still during sleep
 	if !(c.dueLocked() && c.startSyncLocked()) {
 		c.scheduleSyncLocked()
 	}
@@ -39,6 +40,7 @@ func (c *Controller) Woke() {
 		c.refreshTimeMachine(ctx)
 		c.checkReminders(ctx)
 	})
+	c.armLocked()
 	c.publishLocked()
 }
 
@@ -185,16 +187,11 @@ func (c *Controller) NotificationAction(notificationID, actionID string) {
 	}
 }
 
-// MenuOpened refreshes relative times at once; they also refresh every
-// minute while the app runs.
-func (c *Controller) MenuOpened() { c.Tick() }
-
-// MenuClosed is the counterpart of MenuOpened. Relative times keep
-// refreshing every minute either way, so it has nothing to stop.
-func (c *Controller) MenuClosed() {}
-
-// Tick republishes the state if a relative time ("5 minutes ago") changed.
-func (c *Controller) Tick() { c.update(func() {}) }
+// MenuOpened republishes the state if a relative time ("5 minutes ago")
+// changed. No timer keeps those fresh, so an idle app sleeps: the frontend
+// calls this each time a menu opens or a window of the app comes to the
+// front.
+func (c *Controller) MenuOpened() { c.update(func() {}) }
 
 // Quit asks the frontend to end the app (EffectQuit); the frontend then
 // calls Close.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/store"
 )
 
 func loginFields(s State) string {
@@ -75,6 +76,7 @@ func TestSetOpenAtLogin(t *testing.T) {
 		"open login items settings",
 		"alert: Stocksync could not do that: Could not turn on Open at Login: launchctl bootstrap: Input/output error",
 	}
+	h.waitFor("effects", func() bool { return len(h.effectsSeen()) >= len(wantEffects) })
 	if got := h.effectsSeen(); !equalLines(got, wantEffects) {
 		t.Errorf("effects:\n%s", diffLines(got, wantEffects))
 	}
@@ -94,11 +96,7 @@ func TestPushTogglePersistsAndIsUsed(t *testing.T) {
 		t.Errorf("config.json does not hold push_local_changes: true")
 	}
 	h.c.SyncNow()
-	h.waitFacts("sync", func(f *facts) bool { return f.summary.LastSync != nil && !f.sync.running })
-	h.c.mu.Lock()
-	push := h.c.f.summary.LastSync.Push
-	h.c.mu.Unlock()
-	if !push {
+	if r := h.waitSync("sync", func(store.SyncRun) bool { return true }); !r.Push {
 		t.Errorf("the sync after SetPush(true) did not push")
 	}
 	h.c.SetPush(false)

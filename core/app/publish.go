@@ -63,10 +63,21 @@ func (c *Controller) Watch(ctx context.Context, fn func(State)) {
 // ends or the controller closes. Effects emitted while nobody listens are
 // dropped, like a click nobody receives.
 func (c *Controller) Effects(ctx context.Context, fn func(Effect)) {
+	c.runEffects(ctx, c.subscribeEffects(), fn)
+}
+
+// subscribeEffects starts queueing effects for a listener; runEffects
+// delivers them. Effects is both: tests subscribe first, so no effect
+// emitted before their listener goroutine runs is lost.
+func (c *Controller) subscribeEffects() *effectSub {
 	s := &effectSub{signal: make(chan struct{}, 1)}
 	c.mu.Lock()
 	c.effectSubs[s] = struct{}{}
 	c.mu.Unlock()
+	return s
+}
+
+func (c *Controller) runEffects(ctx context.Context, s *effectSub, fn func(Effect)) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.effectSubs, s)

@@ -25,6 +25,12 @@ func (c *Controller) readDB(ctx context.Context, afterSync bool) {
 		last = tmLast
 	}
 	since, sinceErr := c.db.LocalChangesSince(ctx, last)
+	if d.err != nil {
+		c.log.db.Error("read the database", "err", d.err)
+	}
+	if sinceErr != nil {
+		c.log.db.Error("read what changed since the last backup", "err", sinceErr)
+	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -70,7 +76,9 @@ func (c *Controller) excludeThumbnailsFromTM(ctx context.Context) {
 	st := c.f.tm
 	c.mu.Unlock()
 	if st.Available && st.IncludesFolder() {
-		c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails())
+		if err := c.deps.TimeMachine.ExcludeCache(ctx, c.dir.Thumbnails()); err != nil && ctx.Err() == nil {
+			c.log.tm.Warn("keep thumbnails out of Time Machine", "path", c.dir.Thumbnails(), "err", err)
+		}
 	}
 }
 
@@ -80,19 +88,10 @@ func (c *Controller) refreshLogin(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
+	if err != nil {
+		c.log.login.Warn("read the Open at Login state", "err", err)
+	}
 	c.update(func() {
 		c.f.login, c.f.loginErr, c.f.loginKnown = st, err, true
-	})
-}
-
-// scheduleTickLocked refreshes relative times ("5 minutes ago") every
-// minute; only snapshots whose texts changed go out.
-func (c *Controller) scheduleTickLocked() {
-	if c.closed {
-		return
-	}
-	c.tickTimer = c.afterLocked(tickEvery, func() {
-		c.publishLocked()
-		c.scheduleTickLocked()
 	})
 }

@@ -68,21 +68,12 @@ func (c *Controller) checkReminders(ctx context.Context) {
 // scheduleRemindersLocked arms the next check at next, and at the latest
 // recheckEvery from now so that Time Machine's state is read again.
 func (c *Controller) scheduleRemindersLocked(now, next time.Time) {
-	if c.remindTimer != nil {
-		c.remindTimer.Stop()
-		c.remindTimer = nil
-	}
 	wait := recheckEvery
 	if !next.IsZero() {
 		wait = min(wait, max(next.Sub(now), 0))
 	}
-	c.remindTimer = c.afterLocked(wait, func() {
-		c.remindTimer = nil
-		c.goLocked(func(ctx context.Context) {
-			c.refreshTimeMachine(ctx)
-			c.checkReminders(ctx)
-		})
-	})
+	c.recheckDue = now.Add(wait)
+	c.armLocked()
 }
 
 // notify shows notifications; a failure is kept for the Settings window,
@@ -90,6 +81,9 @@ func (c *Controller) scheduleRemindersLocked(now, next time.Time) {
 func (c *Controller) notify(ctx context.Context, notes ...notify.Notification) {
 	for _, n := range notes {
 		err := c.deps.Notifier.Notify(ctx, n)
+		if err != nil && ctx.Err() == nil {
+			c.log.notify.Warn("show a notification", "id", n.ID, "err", err)
+		}
 		c.update(func() {
 			c.f.notifyErr = ""
 			if err != nil {

@@ -7,16 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/watch"
 )
 
 func TestReminderFiresWhenTheScheduleSaysSo(t *testing.T) {
-	h := newHarness(t, harnessOptions{backups: true, cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }})
+	h := newHarness(t, harnessOptions{cfg: func(c *config.Config) { c.Backup.Schedule = "daily" }})
 	dest := mkdir(t, filepath.Join(h.home, "Backups"))
 	// Backed up 20 hours ago; something new since.
-	record(t, h.db, store.BackupRun{Kind: kindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-20 * time.Hour), OK: true})
+	record(t, h.db, store.BackupRun{Kind: backup.KindSnapshot, Path: filepath.Join(dest, "snap"), StartedAt: t0.Add(-20 * time.Hour), OK: true})
 	h.addPending(2, t0.Add(-time.Hour))
 	if err := h.c.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -81,15 +83,15 @@ func TestSnoozeDelaysTheReminder(t *testing.T) {
 func TestDatabaseGoneRaisesTheAlarm(t *testing.T) {
 	h := newHarness(t, harnessOptions{server: smallServer(), cfg: func(c *config.Config) { c.SyncIntervalMinutes = 0 }, start: true})
 	h.settled()
-	h.watcher.events <- WatchEvent{Kind: WatchDatabaseGone, Path: h.dir.DB()}
-	s := h.waitState("alarm", func(s State) bool { return s.Menu.Attention })
+	h.watcher.events <- watch.Event{Kind: watch.DatabaseGone, Path: h.dir.DB()}
+	s := h.waitState("alarm", func(s State) bool { return s.Menu.Icon == IconAttention })
 	if got, want := s.Menu.WarningLine, "The Stocksync database is missing — quit Stocksync and restore it from a backup"; got != want {
 		t.Errorf("warning line = %q, want %q", got, want)
 	}
 	if s.Backups.App.CanBackUp {
 		t.Errorf("backing up a missing database must be refused")
 	}
-	h.watcher.events <- WatchEvent{Kind: WatchFolderGone, Path: h.dir.Root}
+	h.watcher.events <- watch.Event{Kind: watch.FolderGone, Path: h.dir.Root}
 	s = h.waitState("folder alarm", func(s State) bool { return s.Menu.WarningLine == textFolderGone })
 	want := []string{"data-gone: The Stocksync database is missing — It was deleted or moved while Stocksync was running. Put it back from the Trash or restore it from a backup before syncing again. [Open Backups]"}
 	if got := h.notifications(); !equalLines(got, want) {
@@ -97,7 +99,7 @@ func TestDatabaseGoneRaisesTheAlarm(t *testing.T) {
 	}
 	// No sync into a database that is gone.
 	h.c.SyncNow()
-	if h.c.State().Menu.Syncing {
+	if !h.c.State().Menu.SyncItem.Enabled {
 		t.Errorf("a sync started with the database gone")
 	}
 	h.c.NotificationAction(noteIDDataGone, "")
@@ -110,7 +112,7 @@ func TestLocalChangeUpdatesThePanel(t *testing.T) {
 		t.Fatalf("at risk before any change: %q", s.Backups.AtRisk)
 	}
 	h.addPending(4, t0)
-	h.watcher.events <- WatchEvent{Kind: WatchLocalDataChanged}
+	h.watcher.events <- watch.Event{Kind: watch.LocalDataChanged}
 	s := h.waitState("new counts", func(s State) bool { return len(s.Backups.AtRisk) == 1 })
 	if got, want := s.Backups.AtRisk[0], "4 pending uploads"; got != want {
 		t.Errorf("at risk = %q, want %q", got, want)

@@ -22,6 +22,7 @@ func render(f facts, now time.Time) State {
 		Settings:  renderSettings(f),
 		SignIn:    renderSignIn(f),
 		KeepAwake: keepAwake(f),
+		Idle:      f.tasks == 0 && !f.sync.running && f.backup.busy == OpNone,
 	}
 }
 
@@ -60,7 +61,6 @@ func keepAwake(f facts) string {
 
 func renderMenu(f facts, now time.Time) Menu {
 	m := Menu{
-		Syncing:     f.sync.running,
 		SyncItem:    MenuItem{Title: syncTitle(f.sync.running, progressOf(f.sync.progress)), Enabled: !f.sync.running},
 		PushChecked: f.cfg.PushLocalChanges,
 	}
@@ -69,11 +69,10 @@ func renderMenu(f facts, now time.Time) Menu {
 	m.PortfolioLine = portfolioLine(f.summary.ByBucket)
 	m.WarningLine = warningLine(f, now)
 	m.SignIn, m.ShowSignIn = signInItem(f)
-	m.Attention = activeFailure(f) == failBadCredentials || activeFailure(f) == failSignedOut || f.dbGone || f.folderGone || dbDamaged(f)
 	switch {
-	case m.Attention:
+	case activeFailure(f) == failBadCredentials || activeFailure(f) == failSignedOut || f.dbGone || f.folderGone || dbDamaged(f):
 		m.Icon = IconAttention
-	case m.Syncing:
+	case f.sync.running:
 		m.Icon = IconSyncing
 	}
 	switch {
@@ -266,12 +265,8 @@ func renderApp(f facts, now time.Time) AppBackupPanel {
 	if dest == "" {
 		p.DestinationText = textNoDestination
 	}
-	if !f.hasBackups {
-		p.DestinationText = textBackupsMissing
-		return p
-	}
 	if b.busy != OpNone {
-		p.ProgressText = progressText(b.busy, b.progress)
+		p.ProgressText = progressText(b.busy)
 	}
 	idle := b.busy == OpNone && !f.dbGone && !f.folderGone
 	p.CanChoose = b.busy == OpNone

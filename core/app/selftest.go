@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
@@ -154,7 +155,7 @@ func SelfTestSync(ctx context.Context, c *Controller) (string, error) {
 		return "", err
 	}
 	c.SyncNow()
-	s, err := c.WaitState(ctx, func(s State) bool { return !s.Menu.Syncing })
+	s, err := c.WaitState(ctx, func(s State) bool { return s.Menu.SyncItem.Enabled })
 	if err != nil {
 		return "", fmt.Errorf("the sync did not finish: %w", err)
 	}
@@ -175,7 +176,7 @@ func SelfTestSync(ctx context.Context, c *Controller) (string, error) {
 // SelfTestBackup runs Back Up Now and waits for its outcome; it fails
 // unless a snapshot was written and recorded after the call.
 func SelfTestBackup(ctx context.Context, c *Controller) (string, error) {
-	before, err := c.db.LastBackupRun(ctx, kindSnapshot, true)
+	before, err := c.db.LastBackupRun(ctx, backup.KindSnapshot, true)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
@@ -188,7 +189,7 @@ func SelfTestBackup(ctx context.Context, c *Controller) (string, error) {
 	if !a.ResultOK {
 		return "", fmt.Errorf("back up: %s", a.ResultText)
 	}
-	run, err := c.db.LastBackupRun(ctx, kindSnapshot, true)
+	run, err := c.db.LastBackupRun(ctx, backup.KindSnapshot, true)
 	if err != nil || run.ID == before.ID {
 		return a.ResultText, fmt.Errorf("the backup is not recorded in the database (%v)", err)
 	}

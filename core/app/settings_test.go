@@ -94,7 +94,7 @@ func TestUseDemo(t *testing.T) {
 		t.Fatalf("no account, no demo offered:\n%s", s)
 	}
 	h.c.UseDemo()
-	s := h.waitState("demo synced", func(s State) bool { return s.Menu.PortfolioLine != "" && !s.Menu.Syncing })
+	s := h.waitState("demo synced", func(s State) bool { return s.Menu.PortfolioLine != "" && s.Menu.SyncItem.Enabled })
 	if s.Menu.LastSyncLine != "Last sync: just now" || s.Settings.Server != config.ServerDemo || s.Settings.OfferDemo {
 		t.Errorf("after UseDemo:\n%s", s)
 	}

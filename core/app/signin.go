@@ -59,6 +59,7 @@ func (c *Controller) CompleteSignIn(pageURL string, cookies []*http.Cookie) bool
 		return false
 	}
 	if err := c.saveSession(s); err != nil {
+		c.log.signin.Error("keep the ESP session", "err", err)
 		c.update(func() { c.f.signInErr = signInNotKept(err) })
 		return false
 	}

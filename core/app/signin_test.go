@@ -102,7 +102,7 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 		saveSession: vault.save,
 		start:       true,
 	})
-	h.await("first sync", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing })
+	h.await("first sync", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" && s.Menu.SyncItem.Enabled })
 	h.addPending(3, t0)
 	h.c.OpenBackups() // rereads the database
 	before := h.await("pending uploads", func(s State) bool { return len(s.Backups.AtRisk) > 0 }).Backups.AtRisk
@@ -110,8 +110,8 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 	// ESP ends the session; the next automatic sync finds out.
 	expired.Store(true)
 	h.clock.Advance(time.Hour)
-	s := h.await("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
-	if !s.Menu.Attention || s.Menu.SignIn.Title != "Sign in again…" || !s.Menu.ShowSignIn || !s.Settings.ShowSignIn {
+	s := h.await("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && s.Menu.SyncItem.Enabled })
+	if s.Menu.Icon != IconAttention || s.Menu.SignIn.Title != "Sign in again…" || !s.Menu.ShowSignIn || !s.Settings.ShowSignIn {
 		t.Errorf("signed-out menu:\n%s\nsign in item %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
 	}
 	if s.SignIn.Status != textSignInAgainSt {
@@ -124,7 +124,7 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 	callsAfter := calls.Load()
 	h.clock.Advance(3 * time.Hour)
 	h.c.Woke()
-	if s := h.c.State(); s.Menu.Syncing || s.Menu.LastSyncLine != textSignedOutLine {
+	if s := h.c.State(); !s.Menu.SyncItem.Enabled || s.Menu.LastSyncLine != textSignedOutLine {
 		t.Errorf("signed out, a due sync started anyway:\n%s", s)
 	}
 	// Sync Now opens the sign-in window rather than failing.
@@ -133,7 +133,7 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 		e := h.effectsSeen()
 		return len(e) > 0 && e[len(e)-1] == "open sign in"
 	})
-	if h.c.State().Menu.Syncing || calls.Load() != callsAfter {
+	if !h.c.State().Menu.SyncItem.Enabled || calls.Load() != callsAfter {
 		t.Errorf("signed out: Sync Now asked ESP (%d calls)", calls.Load()-callsAfter)
 	}
 	wantNotes := []string{"signed-out: Signed out of ESP — ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then and nothing on this Mac was changed."}
@@ -171,7 +171,7 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 		t.Errorf("stored sessions = %+v, want one with the sts_token", vault.saved)
 	}
 	s = h.await("sync after sign-in", func(s State) bool {
-		return s.Menu.LastSyncLine == "Last sync: just now" && !s.Menu.Syncing && !s.Menu.Attention
+		return s.Menu.LastSyncLine == "Last sync: just now" && s.Menu.SyncItem.Enabled && s.Menu.Icon != IconAttention
 	})
 	if s.Menu.SignIn.Title != textSignInItem || s.SignIn.Status != textSignedInSt {
 		t.Errorf("after signing in:\n%s\nsign-in %+v", s, s.SignIn)
@@ -180,7 +180,7 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 	// A second expiry notifies again: once per sign-in.
 	expired.Store(true)
 	h.c.SyncNow()
-	h.await("signed out again", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
+	h.await("signed out again", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && s.Menu.SyncItem.Enabled })
 	h.waitFor("the second signed-out notification", func() bool { return len(signedOutNotes(h)) == 2 })
 }
 
@@ -231,7 +231,7 @@ func TestSignedOutNotifiedOnceAcrossRestarts(t *testing.T) {
 	expired.Store(true)
 	wrap := func(c ESPClient) ESPClient { return expiringESP{ESPClient: c, expired: &expired, calls: &calls} }
 	h := newHarness(t, harnessOptions{server: smallServer(), wrap: wrap, start: true})
-	h.await("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
+	h.await("signed out", func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && s.Menu.SyncItem.Enabled })
 	if err := h.c.Close(); err != nil { // waits for the sync's notification
 		t.Fatal(err)
 	}
@@ -265,11 +265,11 @@ func TestSignedOutNotifiedOnceAcrossRestarts(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	s, err := c2.WaitState(ctx, func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && !s.Menu.Syncing })
+	s, err := c2.WaitState(ctx, func(s State) bool { return s.Menu.LastSyncLine == textSignedOutLine && s.Menu.SyncItem.Enabled })
 	if err != nil {
 		t.Fatalf("after the restart: %v", err)
 	}
-	if s.Menu.SignIn.Title != textSignInAgain || !s.Menu.Attention {
+	if s.Menu.SignIn.Title != textSignInAgain || s.Menu.Icon != IconAttention {
 		t.Errorf("after the restart:\n%s", s)
 	}
 	if err := c2.Close(); err != nil {

@@ -23,6 +23,12 @@ type State struct {
 	// nothing long runs. The frontend holds a power assertion
 	// (NSProcessInfo beginActivityWithOptions:reason:) while it is set.
 	KeepAwake string
+
+	// Idle is true when nothing runs in the background: no sync, backup,
+	// check (Time Machine, launch at login, reminders, account) or other
+	// task the controller started. Frontends need not show it; a self-test
+	// or a test waits for it (WaitState) to know the controller settled.
+	Idle bool
 }
 
 // Icon is a status icon variant.
@@ -36,13 +42,11 @@ const (
 
 // Menu is the status item and its menu, top to bottom.
 type Menu struct {
-	// Syncing selects the second icon variant (a sync is running).
-	Syncing bool
-	// Attention asks for the icon's attention variant: something needs the
-	// user (sign-in failed, the data folder or database is missing).
-	Attention bool
-	// Icon is the status icon to show. Attention wins over syncing: an alarm
-	// must not hide behind a sync that is running anyway.
+	// Icon is the status icon to show: IconAttention when something needs
+	// the user (sign-in failed, signed out, the data folder or database is
+	// missing or damaged), else IconSyncing while a sync runs. Attention
+	// wins over syncing: an alarm must not hide behind a sync that is
+	// running anyway. (A sync runs exactly while SyncItem is disabled.)
 	Icon Icon
 	// Tooltip is the status item's tooltip.
 	Tooltip string
@@ -169,7 +173,7 @@ type AppBackupPanel struct {
 	LastVerifyText string
 
 	// Busy is the operation running now (OpNone when idle); ProgressText
-	// describes its progress ("Backing up… 40%").
+	// says what runs ("Backing up…").
 	Busy         Operation
 	ProgressText string
 	// ResultText is the outcome of the last finished operation; ResultOK
@@ -242,7 +246,7 @@ type SignInPanel struct {
 func (s State) String() string {
 	var b strings.Builder
 	m := s.Menu
-	fmt.Fprintf(&b, "menu: syncing=%t attention=%t\n", m.Syncing, m.Attention)
+	fmt.Fprintf(&b, "menu: syncing=%t attention=%t\n", !m.SyncItem.Enabled, m.Icon == IconAttention)
 	fmt.Fprintf(&b, "  [%s] enabled=%t\n", m.SyncItem.Title, m.SyncItem.Enabled)
 	fmt.Fprintf(&b, "  %s\n", m.LastSyncLine)
 	if m.PortfolioLine != "" {

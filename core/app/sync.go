@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
@@ -30,10 +31,8 @@ func (c *Controller) startSyncLocked() bool {
 	if c.f.sync.running || !c.canSyncLocked() || c.closed || c.ctx == nil || activeFailure(c.f) == failSignedOut {
 		return false
 	}
-	if c.syncTimer != nil {
-		c.syncTimer.Stop()
-		c.syncTimer = nil
-	}
+	c.syncDue = time.Time{}
+	c.armLocked()
 	c.f.sync.running = true
 	c.f.sync.progress = syncer.Progress{Phase: syncer.PhaseStarting}
 	cfg := c.f.cfg
@@ -43,14 +42,15 @@ func (c *Controller) startSyncLocked() bool {
 }
 
 // scheduleSyncLocked arms the automatic-sync timer for one interval after
-// the last sync started (now, if that is past).
+// the last sync started (now, if that is past). Nothing is armed while no
+// sync could start (no account, data gone, signed out of ESP): waking up
+// for it would do nothing. Whatever makes a sync possible again
+// (accountChangedLocked, Woke) schedules anew.
 func (c *Controller) scheduleSyncLocked() {
-	if c.syncTimer != nil {
-		c.syncTimer.Stop()
-		c.syncTimer = nil
-	}
+	c.syncDue = time.Time{}
+	defer c.armLocked()
 	every := time.Duration(c.f.cfg.SyncIntervalMinutes) * time.Minute
-	if every <= 0 || c.closed || c.ctx == nil {
+	if every <= 0 || c.closed || c.ctx == nil || !c.canSyncLocked() || activeFailure(c.f) == failSignedOut {
 		return
 	}
 	wait := every
@@ -60,12 +60,7 @@ func (c *Controller) scheduleSyncLocked() {
 	if wait == 0 {
 		wait = every // never run back to back: the next is due one interval after this
 	}
-	c.syncTimer = c.afterLocked(wait, func() {
-		c.syncTimer = nil
-		if !c.startSyncLocked() {
-			c.scheduleSyncLocked()
-		}
-	})
+	c.syncDue = c.clock.Now().Add(wait)
 }
 
 // dueLocked reports whether an automatic sync is due (after a wake).
@@ -82,7 +77,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	client, err := c.espClient(cfg)
 	var newRevisable, newRejected int
 	if err == nil {
-		before, berr := problemFiles(ctx, c.db)
+		before, berr := c.db.ProblemFileIDs(ctx)
 		firstSync := c.filesKnown() == 0
 		eng := &syncer.Engine{
 			DB:               c.db,
@@ -94,12 +89,16 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 			ThumbnailsQueued: c.wakeThumbs,
 			Now:              c.clock.Now,
 		}
-		_, err = eng.Run(ctx, syncer.Options{Push: cfg.PushLocalChanges})
+		var res syncer.Result
+		res, err = eng.Run(ctx, syncer.Options{Push: cfg.PushLocalChanges})
+		c.logSync(ctx, res, err)
 		if berr == nil && !firstSync && ctx.Err() == nil {
-			if after, aerr := problemFiles(ctx, c.db); aerr == nil {
-				newRevisable, newRejected = after.newSince(before)
+			if after, aerr := c.db.ProblemFileIDs(ctx); aerr == nil {
+				newRevisable, newRejected = newProblems(before, after)
 			}
 		}
+	} else if ctx.Err() == nil {
+		c.log.sync.Error("sync not started", "err", err)
 	}
 	c.readDB(context.WithoutCancel(ctx), true)
 
@@ -225,7 +224,57 @@ func (c *Controller) startThumbsLocked() {
 	}
 	c.thumbsOn = true
 	d := &thumbs.Downloader{DB: c.db, Fetch: c.fetcher, Dir: c.dir.Thumbnails(), Now: c.clock.Now}
-	c.serviceLocked(func(ctx context.Context) { d.Run(ctx, c.thumbWake) })
+	c.serviceLocked(func(ctx context.Context) { c.runThumbs(ctx, d) })
+}
+
+// runThumbs drains the thumbnail queue, then waits for wakeThumbs (a sync
+// queued more) and drains again, until ctx ends. Jobs left queued by an
+// outage, and errors reading the queue, are retried after
+// thumbs.RetryPause; an empty queue arms no timer.
+func (c *Controller) runThumbs(ctx context.Context, d *thumbs.Downloader) {
+	for {
+		err := d.Drain(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			c.log.thumbs.Warn("thumbnail downloads stopped; retrying later", "err", err, "retry_in", thumbs.RetryPause)
+		}
+		left, qerr := c.db.NextThumbnails(ctx, 1, nil)
+		if qerr != nil {
+			c.log.thumbs.Error("read the thumbnail queue", "err", qerr)
+		}
+		var retry chan struct{}
+		var t clock.Timer
+		if err != nil || qerr != nil || len(left) > 0 {
+			retry = make(chan struct{})
+			t = c.clock.AfterFunc(thumbs.RetryPause, func() { close(retry) })
+		}
+		select {
+		case <-ctx.Done():
+		case <-c.thumbWake:
+		case <-retry:
+		}
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+// logSync logs a sync's outcome: failures with their error, a partial
+// run with each failure, a good one with its counts.
+func (c *Controller) logSync(ctx context.Context, res syncer.Result, err error) {
+	r := res.Run
+	switch {
+	case err == nil:
+		c.log.sync.Info("sync done", "run", r.ID, "batches", r.BatchesSynced, "files", r.FilesWritten, "edits_sent", r.EditsSent, "requests", r.Requests)
+	case ctx.Err() != nil:
+		c.log.sync.Info("sync cancelled", "run", r.ID)
+	case errors.Is(err, syncer.ErrPartial):
+		c.log.sync.Warn("sync finished with failures", "run", r.ID, "failures", len(res.Failures), "err", err)
+	default:
+		c.log.sync.Error("sync failed", "run", r.ID, "err", err)
+	}
 }
 
 // currentFetcher hands thumbnail downloads to the current ESP client, so

@@ -11,7 +11,6 @@ import (
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
-	"github.com/stocksync/stocksync/core/syncer"
 )
 
 // gatedESP holds each batch's file listing until the test lets one through.
@@ -52,20 +51,18 @@ func TestSyncProgressThenDone(t *testing.T) {
 		start:  true,
 	})
 	// Both batches are listed and waiting at the gate: 40 files to fetch.
-	h.waitFacts("files phase", func(f *facts) bool { return f.sync.progress.Phase == syncer.PhaseFiles })
-	h.clock.Advance(progressEvery)
-	h.waitState("0 of 40", func(s State) bool { return s.Menu.SyncItem.Title == "Syncing… 0 of 40 files" })
+	h.progressTo("0 of 40", func(s State) bool { return s.Menu.SyncItem.Title == "Syncing… 0 of 40 files" })
 
 	h.c.SyncNow() // never two at once: ignored
 	gate <- struct{}{}
-	h.waitFacts("first batch", func(f *facts) bool { return f.sync.progress.FilesDone == 20 })
-	h.clock.Advance(progressEvery)
-	h.waitState("20 of 40", func(s State) bool { return s.Menu.SyncItem.Title == "Syncing… 20 of 40 files" })
+	h.progressTo("20 of 40", func(s State) bool { return s.Menu.SyncItem.Title == "Syncing… 20 of 40 files" })
 
 	gate <- struct{}{}
-	h.waitState("done", func(s State) bool { return !s.Menu.Syncing })
-	h.clock.Advance(5 * time.Minute) // the menu's relative times follow the clock…
-	h.c.MenuOpened()                 // …and are fresh when the menu opens
+	h.waitState("done", func(s State) bool { return s.Menu.SyncItem.Enabled })
+	// No timer refreshes relative times while the menu is closed (an idle
+	// app must not wake every minute); they are fresh when it opens.
+	h.clock.Advance(5 * time.Minute)
+	h.c.MenuOpened()
 
 	portfolio := expectedPortfolio(h.srv)
 	want := []string{
@@ -73,10 +70,6 @@ func TestSyncProgressThenDone(t *testing.T) {
 		"[Syncing… 0 of 40 files](disabled) | Last sync: never |  | syncing=true attention=false",
 		"[Syncing… 20 of 40 files](disabled) | Last sync: never |  | syncing=true attention=false",
 		"[Sync Now] | Last sync: just now | " + portfolio + " | syncing=false attention=false",
-		"[Sync Now] | Last sync: 1 minute ago | " + portfolio + " | syncing=false attention=false",
-		"[Sync Now] | Last sync: 2 minutes ago | " + portfolio + " | syncing=false attention=false",
-		"[Sync Now] | Last sync: 3 minutes ago | " + portfolio + " | syncing=false attention=false",
-		"[Sync Now] | Last sync: 4 minutes ago | " + portfolio + " | syncing=false attention=false",
 		"[Sync Now] | Last sync: 5 minutes ago | " + portfolio + " | syncing=false attention=false",
 	}
 	if got := h.menuLines(syncFields); !equalLines(got, want) {
@@ -92,7 +85,7 @@ func TestSyncProgressThenDone(t *testing.T) {
 
 func TestAutomaticSyncEveryIntervalAndAfterWake(t *testing.T) {
 	h := newHarness(t, harnessOptions{server: smallServer(), start: true})
-	h.waitFacts("launch sync", func(f *facts) bool { return f.summary.LastSync != nil && !f.sync.running })
+	h.waitSync("launch sync", func(r store.SyncRun) bool { return true })
 	lists := func() int { return h.srv.Counts()[esp.EndpointBatchesList] }
 	if got := lists(); got != 1 {
 		t.Fatalf("syncs at launch = %d, want 1", got)
@@ -104,7 +97,7 @@ func TestAutomaticSyncEveryIntervalAndAfterWake(t *testing.T) {
 	}
 	h.clock.Advance(time.Minute)
 	h.waitFor("second sync", func() bool { return lists() == 2 })
-	h.waitFacts("second sync done", func(f *facts) bool { return !f.sync.running && f.summary.LastSync.StartedAt.Equal(t0.Add(time.Hour)) })
+	h.waitSync("second sync done", func(r store.SyncRun) bool { return r.StartedAt.Equal(t0.Add(time.Hour)) })
 
 	// Woken up before the next is due: nothing; after: a sync at once.
 	h.c.Woke()
@@ -112,9 +105,11 @@ func TestAutomaticSyncEveryIntervalAndAfterWake(t *testing.T) {
 	if got := lists(); got != 2 {
 		t.Fatalf("syncs after an early wake = %d, want 2", got)
 	}
-	h.clock.mu.Lock()
-	h.clock.now = h.clock.now.Add(3 * time.Hour) // slept: no timer ran
-	h.clock.mu.Unlock()
+	// One timer, armed afresh for the next due thing: the sync at 2h.
+	if p := h.clock.Pending(); len(p) != 1 || !p[0].Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("timers after the wake: %v, want one at %v", p, t0.Add(2*time.Hour))
+	}
+	h.clock.Jump(3 * time.Hour) // slept: no timer ran
 	h.c.Woke()
 	h.waitFor("sync after wake", func() bool { return lists() == 3 })
 }
@@ -122,7 +117,7 @@ func TestAutomaticSyncEveryIntervalAndAfterWake(t *testing.T) {
 func TestSyncNotifiesNewRevisableAndRejected(t *testing.T) {
 	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 3, Batches: 1, FilesPerBatch: 10, NoThumbnails: true,
 		StatusMix: espfake.StatusMix{Review: 1}}, start: true})
-	h.waitFacts("launch sync", func(f *facts) bool { return f.summary.LastSync != nil && !f.sync.running })
+	h.waitSync("launch sync", func(r store.SyncRun) bool { return true })
 	b := h.srv.BatchIDs()[0]
 	ids := h.srv.ContributionIDs(b)
 	for _, id := range ids[:3] {
@@ -146,7 +141,7 @@ func TestSyncNotifiesNewRevisableAndRejected(t *testing.T) {
 	}
 	// Nothing new: no more notifications.
 	h.c.SyncNow()
-	h.waitFacts("third sync", func(f *facts) bool { return !f.sync.running && f.summary.LastSync.ID == 3 })
+	h.waitSync("third sync", func(r store.SyncRun) bool { return r.ID == 3 })
 	if got := len(h.notes.Notifications()); got != 2 {
 		t.Errorf("notifications after a sync with nothing new = %d, want 2", got)
 	}
@@ -161,9 +156,9 @@ func TestSyncBadCredentials(t *testing.T) {
 		},
 		start: true,
 	})
-	h.waitState("sign-in failure", func(s State) bool { return s.Menu.Attention })
+	h.waitState("sign-in failure", func(s State) bool { return s.Menu.Icon == IconAttention })
 	h.c.SyncNow() // fails again: still one notification
-	h.waitFacts("second attempt", func(f *facts) bool { return !f.sync.running && f.summary.LastSync != nil && f.summary.LastSync.ID == 2 })
+	h.waitSync("second attempt", func(r store.SyncRun) bool { return r.ID == 2 })
 
 	want := []string{
 		"[Syncing…](disabled) | Last sync: never |  | syncing=true attention=false",
@@ -186,9 +181,10 @@ func TestSyncBadCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := h.waitState("sync after new password", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" })
-	if s.Menu.Attention {
+	if s.Menu.Icon == IconAttention {
 		t.Errorf("attention still on after a good sync:\n%s", s)
 	}
+	h.waitFor("effects", func() bool { return len(h.effectsSeen()) >= 1 })
 	if got, want := h.effectsSeen(), []string{"open settings"}; !equalLines(got, want) {
 		t.Errorf("effects:\n%s", diffLines(got, want))
 	}
@@ -204,7 +200,7 @@ func TestSyncRefusedWhileAnotherProcessSyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := h.waitState("refusal", func(s State) bool { return s.Menu.LastSyncLine == textHeldElsewhere })
-	if !s.Menu.SyncItem.Enabled || s.Menu.Attention {
+	if !s.Menu.SyncItem.Enabled || s.Menu.Icon == IconAttention {
 		t.Errorf("after a refusal Sync Now must stay enabled and the icon calm:\n%s", s)
 	}
 	lock.Release()

@@ -2,7 +2,7 @@ package app
 
 import (
 	"errors"
-	"strconv"
+	"fmt"
 	"strings"
 	"time"
 
@@ -314,7 +314,6 @@ const (
 	textNoDestination   = "No folder chosen"
 	textNoSnapshot      = "No backup yet"
 	textNotVerified     = "Not verified yet"
-	textBackupsMissing  = "Backups are not available in this build"
 	textChooseFirst     = "Choose a backup folder first"
 	textBackingUp       = "Backing up…"
 	textVerifying       = "Verifying…"
@@ -323,13 +322,16 @@ const (
 	textDestinationGone = "the backup folder does not exist or is not a folder"
 )
 
-func progressText(op Operation, p BackupProgress) string {
-	base := map[Operation]string{OpBackUp: textBackingUp, OpVerify: textVerifying, OpTestRestore: textTestRestoring}[op]
-	if p.Total <= 0 {
-		return base
-	}
-	pct := min(100, max(0, p.Done*100/p.Total))
-	return base + " " + strconv.FormatInt(pct, 10) + "%"
+// textNoReadableSnapshot: Verify or Test Restore found nothing to check.
+const textNoReadableSnapshot = "the backup folder holds no readable snapshot yet: back up first"
+
+func progressText(op Operation) string {
+	return map[Operation]string{OpBackUp: textBackingUp, OpVerify: textVerifying, OpTestRestore: textTestRestoring}[op]
+}
+
+// pruneFailed is kept in the snapshot's result: the snapshot itself is fine.
+func pruneFailed(err error) string {
+	return fmt.Sprintf("old snapshots could not be removed (%v)", err)
 }
 
 func lastSnapshotText(now time.Time, ok, attempt store.BackupRun) string {
@@ -351,7 +353,7 @@ func lastVerifyText(now time.Time, r store.BackupRun) string {
 		return textNotVerified
 	}
 	what := "Verified"
-	if r.Kind == kindTestRestore {
+	if r.Kind == backup.KindTestRestore {
 		what = "Test restore"
 	}
 	if r.OK {
@@ -364,26 +366,26 @@ func lastVerifyText(now time.Time, r store.BackupRun) string {
 	return s
 }
 
-func snapshotResult(info SnapshotInfo) string {
+func snapshotResult(info backup.Info, warning string) string {
 	s := "Backed up " + reminder.Plural(info.Files, "file", "files") + " to " + info.Path
-	if info.Warning != "" {
-		s += "; " + info.Warning
+	if warning != "" {
+		s += "; " + warning
 	}
 	return s
 }
 
-func verifyResult(info VerifyInfo) string {
-	if info.OK {
+func verifyResult(ok bool, problems []string) string {
+	if ok {
 		return "The backup is complete and readable."
 	}
-	return "The backup has problems: " + strings.Join(info.Problems, "; ")
+	return "The backup has problems: " + strings.Join(problems, "; ")
 }
 
-func restoreResult(info RestoreInfo) string {
-	if info.OK {
-		return textRestoreOK + ": " + reminder.Plural(info.Files, "file", "files") + " restored and checked."
+func restoreResult(ok bool, files int, problems []string) string {
+	if ok {
+		return textRestoreOK + ": " + reminder.Plural(files, "file", "files") + " restored and checked."
 	}
-	return "Test restore found problems: " + strings.Join(info.Problems, "; ")
+	return "Test restore found problems: " + strings.Join(problems, "; ")
 }
 
 func opFailed(op Operation, err error) string {

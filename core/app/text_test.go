@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -131,16 +132,16 @@ func TestBackupTexts(t *testing.T) {
 		{noBackupLine(37), "No backup yet — 37 changes exist only on this Mac"},
 		{noBackupLine(1), "No backup yet — 1 change exists only on this Mac"},
 		{overdueLine(now, now.Add(-9*24*time.Hour)), "Last backup 9 days ago — back up now"},
-		{progressText(OpBackUp, BackupProgress{Done: 40, Total: 100}), "Backing up… 40%"},
-		{progressText(OpVerify, BackupProgress{}), "Verifying…"},
+		{progressText(OpBackUp), "Backing up…"},
+		{progressText(OpVerify), "Verifying…"},
 		{changedSinceText(store.AtRisk{PendingUploads: 3, LocalEdits: 2}, now), "5 changes since the last backup."},
 		{changedSinceText(store.AtRisk{PendingUploads: 1}, time.Time{}), "1 change is in no backup yet."},
 		{changedSinceText(store.AtRisk{}, now), "The last backup holds everything."},
 		{lastSnapshotText(now, store.BackupRun{ID: 1, OK: true, StartedAt: now.Add(-2 * 24 * time.Hour)}, store.BackupRun{ID: 2, StartedAt: now.Add(-time.Hour)}),
 			"Last backup failed 1 hour ago; last good one 2 days ago"},
-		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: kindVerify, OK: false, StartedAt: now.Add(-time.Hour), Detail: "manifest missing"}),
+		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: backup.KindVerify, OK: false, StartedAt: now.Add(-time.Hour), Detail: "manifest missing"}),
 			"Verified 1 hour ago: problems found — manifest missing"},
-		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: kindTestRestore, OK: true, StartedAt: now.Add(-time.Hour)}), "Test restore 1 hour ago: all good"},
+		{lastVerifyText(now, store.BackupRun{ID: 3, Kind: backup.KindTestRestore, OK: true, StartedAt: now.Add(-time.Hour)}), "Test restore 1 hour ago: all good"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
@@ -175,8 +176,8 @@ func TestClassifyDestination(t *testing.T) {
 func TestRenderDamagedDatabase(t *testing.T) {
 	f := facts{summaryErr: fmt.Errorf("read the database: %w", &store.CorruptError{Path: "stocksync.db", Err: store.ErrCorrupt})}
 	m := render(f, time.Now()).Menu
-	if m.WarningLine != "The Stocksync database is damaged — quit Stocksync and restore it from a backup" || !m.Attention {
-		t.Errorf("damaged database: warning %q attention %t", m.WarningLine, m.Attention)
+	if m.WarningLine != "The Stocksync database is damaged — quit Stocksync and restore it from a backup" || m.Icon != IconAttention {
+		t.Errorf("damaged database: warning %q attention %t", m.WarningLine, m.Icon == IconAttention)
 	}
 	if got, want := m.Tooltip, "Stocksync — No ESP account — open Settings…"; got != want {
 		t.Errorf("tooltip = %q, want %q", got, want)

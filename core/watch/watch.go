@@ -10,6 +10,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/datadir"
 )
 
@@ -78,7 +79,7 @@ type Options struct {
 	// MaxDelay bounds the wait while writes never pause, e.g. during a long
 	// sync (default 30s).
 	MaxDelay time.Duration
-	Clock    Clock // nil: real time
+	Clock    clock.Clock // nil: clock.System()
 }
 
 // Watcher watches one data folder. Create it with New.
@@ -98,7 +99,12 @@ type Watcher struct {
 	present  bool // the data folder exists and is watched
 	dbExists bool
 	deb      debounce
-	timer    Timer
+	timer    clock.Timer
+	// flushes receives the generation of the debounce timer that fired;
+	// only the newest one (gen) flushes, so a timer stopped too late
+	// cannot flush early.
+	flushes chan uint64
+	gen     uint64
 }
 
 // New starts watching the data folder dir. The folder itself may be missing
@@ -111,11 +117,11 @@ func New(dir datadir.Dir, opt Options) (*Watcher, error) {
 		opt.MaxDelay = max(30*time.Second, opt.Debounce)
 	}
 	if opt.Clock == nil {
-		opt.Clock = realClock{}
+		opt.Clock = clock.System()
 	}
 	root := filepath.Clean(dir.Root)
 	w := &Watcher{dir: datadir.Dir{Root: root}, root: root, parent: filepath.Dir(root), opt: opt,
-		events: make(chan Event, 16), done: make(chan struct{})}
+		events: make(chan Event, 16), done: make(chan struct{}), flushes: make(chan uint64, 1)}
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watch data folder %s: %w", root, err)
@@ -177,10 +183,6 @@ func (w *Watcher) loop() {
 		}
 	}()
 	for {
-		var tick <-chan time.Time
-		if w.timer != nil && w.deb.pending > 0 {
-			tick = w.timer.C()
-		}
 		select {
 		case <-w.done:
 			return
@@ -200,8 +202,10 @@ func (w *Watcher) loop() {
 				continue
 			}
 			w.emit(Event{Kind: Error, Path: w.root, Err: err})
-		case <-tick:
-			w.flush()
+		case gen := <-w.flushes:
+			if gen == w.gen {
+				w.flush()
+			}
 		}
 	}
 }
@@ -305,12 +309,17 @@ func (w *Watcher) recheck() {
 func (w *Watcher) changed() {
 	now := w.opt.Clock.Now()
 	d := w.deb.add(now, w.opt.Debounce, w.opt.MaxDelay)
-	if w.timer == nil {
-		w.timer = w.opt.Clock.NewTimer(d)
-		return
+	if w.timer != nil {
+		w.timer.Stop()
 	}
-	w.timer.Stop()
-	w.timer.Reset(d)
+	w.gen++
+	gen := w.gen
+	w.timer = w.opt.Clock.AfterFunc(d, func() {
+		select {
+		case w.flushes <- gen:
+		case <-w.done:
+		}
+	})
 }
 
 func (w *Watcher) flush() {

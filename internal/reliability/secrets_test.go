@@ -14,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,8 +28,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/app"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/logfile"
+	"github.com/stocksync/stocksync/core/loginitem"
+	"github.com/stocksync/stocksync/core/notify"
+	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/timemachine"
 )
 
 // secretForms are the ways a secret could be written down by accident.
@@ -123,6 +131,12 @@ func TestSecretsNeverWritten(t *testing.T) {
 	run("backup", "list", "--to", e.backups())
 	run("status")
 	run("list", "files", "--json")
+	// The menu-bar app syncs too, logging at debug level to its log file
+	// in the home folder; scanSecrets reads that log with everything else.
+	appLog := runApp(t, e)
+	if !strings.Contains(appLog, "component=sync") {
+		t.Errorf("the app logged no sync; its log:\n%s", tail(appLog, 800))
+	}
 	cmdlines := argv.finish()
 	if !strings.Contains(runs[1].stderr, "Authorization=[redacted]") {
 		t.Errorf("sync --debug does not log the Authorization header as redacted; stderr: %s", tail(runs[1].stderr, 400))
@@ -131,7 +145,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 		t.Errorf("saw %d command lines for %d runs: the watcher missed some", len(cmdlines), len(runs))
 	}
 	hits, counts := scanSecrets(t, e, runs, cmdlines)
-	report(t, record{Group: "secrets", Name: "login, sync, thumbnails, edit, push, backup (with --debug request logs): data folder, snapshots, logs, home, TMPDIR, output, argv",
+	report(t, record{Group: "secrets", Name: "login, sync, thumbnails, edit, push, backup (with --debug request logs), the app's sync and its log: data folder, snapshots, logs, home, TMPDIR, output, argv",
 		OK: len(hits) == 0, Detail: strings.Join(hits, "; "), Counts: counts})
 	for _, h := range hits {
 		t.Errorf("found %s", h)
@@ -142,6 +156,10 @@ func TestSecretsNeverWritten(t *testing.T) {
 	e.px.addFault(esp.EndpointContributionsList, faultEcho, 0)
 	e.srv.AddBatch(espfake.BatchSpec{Files: 2})
 	echo := e.run("sync", "--json", "--no-thumbnails", "--debug")
+	e.srv.AddBatch(espfake.BatchSpec{Files: 2})
+	if appLog := runApp(t, e); !strings.Contains(appLog, "sync finished with failures") && !strings.Contains(appLog, "sync failed") {
+		t.Errorf("the app did not log the echoing server's failure; its log:\n%s", tail(appLog, 800))
+	}
 	e.px.clear()
 	hits, counts = scanSecrets(t, e, []result{echo}, nil)
 	report(t, record{Group: "secrets", Name: "a server that echoes the request headers in its error messages",
@@ -367,4 +385,75 @@ func f(c *tls.Config, v bool) { c.InsecureSkipVerify = v }
 	if got, want := strings.Join(insecureSettings(p), ","), "8,11"; got != want {
 		t.Errorf("insecureSettings found lines %q, want %q", got, want)
 	}
+}
+
+// runApp runs the app's controller in this process on e's data folder
+// until one sync has finished, logging at debug level to its rotating log
+// file in e's home folder (as ~/Library/Logs/Stocksync on a Mac), and
+// returns what it logged.
+func runApp(t *testing.T, e *env) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	lf, err := logfile.Open(filepath.Join(e.home, "Library", "Logs", "Stocksync", "Stocksync.log"), logfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf.Close()
+	db, err := store.Open(ctx, e.dbPath(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cr := e.srv.Credentials()
+	st := &appSecrets{c: secrets.Credentials{Username: cr.Username, Password: secrets.NewSecret(cr.Password),
+		APIKey: secrets.NewSecret(cr.APIKey), APISecret: secrets.NewSecret(cr.APISecret)}}
+	ctrl, err := app.New(app.Deps{
+		DataDir: e.dir(), DB: db, Home: e.home,
+		NewESP: app.NewESPFactory(nil), Secrets: st, Login: appNoLogin{}, Notifier: &notify.Recorder{},
+		TimeMachine: timemachine.NewChecker(appNoTM{}, e.home),
+		Logger:      slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := db.LastSyncRun(ctx)
+	if err := ctrl.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ctrl.SyncNow()
+	_, err = ctrl.WaitState(ctx, func(s app.State) bool {
+		r, err := db.LastSyncRun(ctx)
+		return s.Idle && err == nil && r.ID > before.ID && r.Outcome != store.OutcomeRunning
+	})
+	if cerr := ctrl.Close(); cerr != nil {
+		t.Error(cerr)
+	}
+	if err != nil {
+		t.Fatalf("the app's sync did not finish: %v", err)
+	}
+	b, err := os.ReadFile(lf.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// appSecrets hands the app the account, as the keychain would.
+type appSecrets struct{ c secrets.Credentials }
+
+func (s *appSecrets) Save(secrets.Credentials) error     { return nil }
+func (s *appSecrets) Load() (secrets.Credentials, error) { return s.c, nil }
+func (s *appSecrets) Delete() error                      { return nil }
+
+type appNoLogin struct{}
+
+func (appNoLogin) Status(context.Context) (loginitem.State, error) { return loginitem.Unsupported, nil }
+func (appNoLogin) Enable(context.Context) error                    { return loginitem.ErrNotAvailable }
+func (appNoLogin) Disable(context.Context) error                   { return loginitem.ErrNotAvailable }
+
+type appNoTM struct{}
+
+func (appNoTM) Run(context.Context, ...string) ([]byte, []byte, error) {
+	return nil, nil, timemachine.ErrNotAvailable
 }

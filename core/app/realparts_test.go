@@ -10,18 +10,8 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 )
 
-func TestBackupKindsMatchPackageBackup(t *testing.T) {
-	// The CLI records runs through package backup, the app through the
-	// controller: both must use the same kinds.
-	for _, k := range [][2]string{{kindSnapshot, backup.KindSnapshot}, {kindVerify, backup.KindVerify}, {kindTestRestore, backup.KindTestRestore}} {
-		if k[0] != k[1] {
-			t.Errorf("kind %q != backup's %q", k[0], k[1])
-		}
-	}
-}
-
 func TestRealBackupsThroughTheController(t *testing.T) {
-	h := newHarness(t, harnessOptions{real: true, start: true})
+	h := newHarness(t, harnessOptions{start: true})
 	h.settled()
 	h.addPending(3, t0.Add(-time.Hour))
 	dest := mkdir(t, filepath.Join(t.TempDir(), "Backups"))
@@ -65,7 +55,7 @@ func TestRealBackupsThroughTheController(t *testing.T) {
 }
 
 func TestBackupToAMissingFolder(t *testing.T) {
-	h := newHarness(t, harnessOptions{real: true, start: true})
+	h := newHarness(t, harnessOptions{start: true})
 	h.settled()
 	dest := mkdir(t, filepath.Join(t.TempDir(), "Drive"))
 	h.c.SetDestination(dest)
@@ -94,7 +84,7 @@ func TestRealWatcherThroughTheController(t *testing.T) {
 	if err := os.Remove(h.dir.DB()); err != nil {
 		t.Fatal(err)
 	}
-	s := h.waitState("alarm", func(s State) bool { return s.Menu.Attention })
+	s := h.waitState("alarm", func(s State) bool { return s.Menu.Icon == IconAttention })
 	if s.Menu.WarningLine != textDBGone {
 		t.Errorf("warning line = %q, want %q", s.Menu.WarningLine, textDBGone)
 	}
