@@ -174,7 +174,11 @@ func readFrom(r io.ReaderAt, size int64, name string, o Options, sidecar bool) (
 		return Meta{}, &UnsupportedError{Name: name, Reason: raw.noImage + "; it cannot be uploaded"}
 	}
 	if sidecar {
-		if p, data := findSidecar(name); data != nil {
+		p, data, err := findSidecar(name)
+		if err != nil {
+			return Meta{}, err
+		}
+		if data != nil {
 			raw.sidecar, m.Sidecar = data, p
 		}
 	}

@@ -72,12 +72,12 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 		}
 		x = x.fill(ext)
 	}
+	var sc fields
 	if f.sidecar != nil {
-		sc, err := parseXMPSalvaged(f.sidecar)
-		if err != nil {
+		var err error
+		if sc, err = parseXMPSalvaged(f.sidecar); err != nil {
 			f.warn("the XMP sidecar is malformed, read what could be salvaged: %v", err)
 		}
-		x = sc.fill(x)
 	}
 	iim := f.iim
 	if iim == nil && f.irb != nil {
@@ -99,6 +99,11 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 	} else {
 		r = x.fill(i)
 	}
+	// The sidecar is the current copy (Lightroom, Camera Raw, darktable
+	// write it, not the file), so it wins over everything embedded, IIM
+	// edited later included: the IPTCDigest dates IIM against the file's
+	// own XMP, not against a sidecar.
+	r = sc.fill(r)
 	merge(m, r, f.exif, f.qt, order)
 	m.Warnings = f.warnings
 }

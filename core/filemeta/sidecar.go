@@ -2,10 +2,13 @@ package filemeta
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // sidecarNames lists where an XMP sidecar of path may be, most specific
@@ -16,16 +19,46 @@ func sidecarNames(path string) []string {
 	return []string{path + ".xmp", path + ".XMP", stem + ".xmp", stem + ".XMP"}
 }
 
-// findSidecar returns the first sidecar of path that is a regular file,
-// read up to MaxPacket, or "", nil.
-func findSidecar(path string) (string, []byte) {
+// MaxSidecar caps the XMP sidecar read with a file. Sidecars are larger
+// than embedded packets: Lightroom Classic keeps develop history and AI
+// masks in them, several MiB for an edited raw file.
+const MaxSidecar = 32 << 20
+
+// SidecarError says an XMP sidecar exists beside a file but cannot be
+// read: reading the file without it would silently lose the titles and
+// keywords the photographer's tool keeps there.
+type SidecarError struct {
+	Path   string // the sidecar file
+	Reason string // what is wrong, for the user
+	Err    error  // the cause, if any (fs.ErrPermission…)
+}
+
+func (e *SidecarError) Error() string {
+	return "its XMP sidecar " + e.Path + " cannot be read: " + e.Reason
+}
+
+func (e *SidecarError) Unwrap() error { return e.Err }
+
+// findSidecar returns the first sidecar of path that is a regular file, or
+// "", nil, nil when there is none. A sidecar that exists but cannot be read
+// (no permission, larger than MaxSidecar, an I/O error) is a
+// *SidecarError, never skipped.
+func findSidecar(path string) (string, []byte, error) {
 	for _, p := range sidecarNames(path) {
 		b, err := readSidecar(p)
-		if err == nil {
-			return p, b
+		switch {
+		case err == nil:
+			return p, b, nil
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, errNotSidecar):
+			continue
 		}
+		var se *SidecarError
+		if errors.As(err, &se) {
+			return "", nil, err
+		}
+		return "", nil, &SidecarError{Path: p, Reason: describeFSError(err), Err: err}
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 var errNotSidecar = errors.New("not a sidecar")
@@ -38,12 +71,40 @@ func readSidecar(p string) ([]byte, error) {
 	if !st.Mode().IsRegular() || st.Size() == 0 {
 		return nil, errNotSidecar
 	}
+	if st.Size() > MaxSidecar {
+		return nil, &SidecarError{Path: p, Reason: fmt.Sprintf("it is %s, more than the %d MiB Stocksync reads",
+			byteCount(st.Size()), MaxSidecar>>20)}
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxPacket))
+	b, err := io.ReadAll(io.LimitReader(f, MaxSidecar+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxSidecar { // it grew since the look
+		return nil, &SidecarError{Path: p, Reason: fmt.Sprintf("it is more than the %d MiB Stocksync reads", MaxSidecar>>20)}
+	}
+	return b, nil
+}
+
+// describeFSError words a file-system error for the user.
+func describeFSError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied (check the file's permissions; on macOS, that Stocksync may read this folder)"
+	case errors.Is(err, syscall.ELOOP):
+		return "it is a symbolic link that loops back on itself"
+	case errors.Is(err, syscall.EIO):
+		return "the disk reported an input/output error"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // Sidecars returns the XMP sidecar files that exist for path (see

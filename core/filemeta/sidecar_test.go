@@ -1,0 +1,118 @@
+package filemeta
+
+import (
+	"crypto/md5"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Found by trying `stocksync add` on a JPEG whose IPTCDigest is stale
+// (ExifTool's IPTC.jpg) with a darktable-style sidecar beside it: the
+// embedded IIM beat the sidecar, so the sidecar's headline and keywords
+// were lost. The sidecar is the current copy and wins over IIM too.
+func TestSidecarWinsOverIIMEditedLater(t *testing.T) {
+	dir := t.TempDir()
+	iim := iimBlock(ds{2, 105, "IIM headline"}, ds{2, 120, "IIM caption"}, ds{2, 25, "iim"})
+	irb := append(irbResource(0x0404, iim), irbResource(0x0425, make([]byte, md5.Size))...) // stale digest
+	img := filepath.Join(dir, "p.jpg")
+	if err := os.WriteFile(img, jpegWith(t, 8, 8, app13(irb)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p.xmp"), xmpDoc{headline: "Sidecar headline", keywords: []string{"side"}}.packet(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Read(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The caption is only in IIM: it still fills in.
+	if m.Title != "Sidecar headline" || m.Description != "IIM caption" || !reflect.DeepEqual(m.Keywords, []string{"side"}) {
+		t.Errorf("got %q / %q / %q, want Sidecar headline / IIM caption / [side]", m.Title, m.Description, m.Keywords)
+	}
+}
+
+// A 4.8 MB sidecar (200,000 keywords; Lightroom's masks make real ones
+// this big) was cut at 4 MiB and reported as malformed XML, losing its
+// headline. Sidecars are read whole up to MaxSidecar.
+func TestLargeSidecarIsReadWhole(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "p.jpg")
+	if err := os.WriteFile(img, jpegWith(t, 8, 8), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kw := manyKeywords(200000)
+	packet := xmpDoc{keywords: kw, description: "At the end"}.packet()
+	if len(packet) <= MaxPacket {
+		t.Fatalf("sidecar of %d bytes does not exceed MaxPacket", len(packet))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p.xmp"), packet, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Read(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Keywords) != len(kw) || m.Description != "At the end" || m.Warnings != nil {
+		t.Errorf("got %d keywords, description %q, warnings %q; want %d, At the end, none",
+			len(m.Keywords), m.Description, m.Warnings, len(kw))
+	}
+}
+
+// A sidecar that exists but cannot be read was skipped silently, so the
+// file was added without the keywords kept there. It is an error naming
+// the sidecar.
+func TestUnreadableSidecarIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "p.jpg")
+	if err := os.WriteFile(img, jpegWith(t, 8, 8), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(dir, "p.xmp")
+
+	// Larger than MaxSidecar (sparse: no disk is used).
+	f, err := os.Create(side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxSidecar + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = Read(img)
+	var se *SidecarError
+	if !errors.As(err, &se) || se.Path != side || !strings.Contains(err.Error(), "more than the 32 MiB") {
+		t.Errorf("oversized sidecar: err = %v, want a SidecarError naming %s and the limit", err, side)
+	}
+	if _, err := ReadWith(img, Options{NoSidecar: true}); err != nil {
+		t.Errorf("NoSidecar still looked at the sidecar: %v", err)
+	}
+
+	// A symbolic link that loops (works as root too, unlike chmod 000).
+	os.Remove(side)
+	if err := os.Symlink(side, side); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read(img)
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "loops back on itself") {
+		t.Errorf("looping sidecar: err = %v, want a SidecarError saying it loops", err)
+	}
+
+	// Unreadable, where permissions apply (not as root).
+	os.Remove(side)
+	if err := os.WriteFile(side, xmpDoc{title: "kept here"}.packet(), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := os.Open(side); err == nil {
+		g.Close()
+		t.Log("running as a user who reads mode-000 files (root): permission case not checked")
+		return
+	}
+	_, err = Read(img)
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("unreadable sidecar: err = %v, want a SidecarError saying permission denied", err)
+	}
+}
