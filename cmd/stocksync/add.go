@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -85,16 +82,29 @@ status is 1 if any file failed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := addOptions{asJSON: asJSON, refresh: refresh}
 			f := cmd.Flags()
+			if refresh && (f.Changed("title") || f.Changed("description") || f.Changed("keywords")) {
+				return &exitError{code: exitUsage, msg: "--refresh re-reads what the files say, so it takes no --title, --description or --keywords; " +
+					"change a pending upload with `stocksync pending edit ID`"}
+			}
 			if f.Changed("title") {
-				t := strings.TrimSpace(title)
+				t, err := typedText("title", title, false)
+				if err != nil {
+					return err
+				}
 				o.over.title = &t
 			}
 			if f.Changed("description") {
-				d := strings.TrimSpace(description)
+				d, err := typedText("description", description, true)
+				if err != nil {
+					return err
+				}
 				o.over.description = &d
 			}
 			if f.Changed("keywords") {
-				k := filemeta.SplitKeywords(keywords)
+				k, err := typedKeywords("keywords", keywords)
+				if err != nil {
+					return err
+				}
 				o.over.keywords = &k
 			}
 			ctx := cmd.Context()
@@ -136,7 +146,7 @@ status is 1 if any file failed.`,
 
 // addTally counts what happened to the files named.
 type addTally struct {
-	added, refreshed, unchanged, already, failed int
+	added, moved, refreshed, unchanged, already, failed int
 }
 
 // runAdd adds each file, reporting failures as it goes, and fails at the end
@@ -157,12 +167,6 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			continue
 		}
 		r, err := addOne(ctx, db, arg, o, seen)
-		for _, w := range r.warnings {
-			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafeMeta(w))
-		}
-		for _, n := range r.notes {
-			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafeMeta(n))
-		}
 		var dup *store.DuplicateError
 		switch {
 		case errors.Is(err, errNamedTwice):
@@ -181,6 +185,14 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			fmt.Fprintf(errOut, "stocksync: %s\n", termSafeMeta(err.Error()))
 			continue
 		}
+		// Warnings and notes only for what was stored: a duplicate or a
+		// refused file is said in one line.
+		for _, w := range r.warnings {
+			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafeMeta(w))
+		}
+		for _, n := range r.notes {
+			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafeMeta(n))
+		}
 		p := r.p
 		switch r.outcome {
 		case outcomeUnchanged:
@@ -189,6 +201,11 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 				fmt.Fprintf(out, "unchanged %s — pending upload %d\n", shown, p.ID)
 			}
 			continue
+		case outcomeMoved:
+			n.moved++
+			if !o.asJSON {
+				fmt.Fprintf(out, "moved %s — pending upload %d was %s, which is no longer there\n", shown, p.ID, termSafeMeta(r.movedFrom))
+			}
 		case outcomeRefreshed:
 			n.refreshed++
 			if !o.asJSON {
@@ -229,8 +246,11 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 
 func printAddSummary(w io.Writer, n addTally) {
 	var parts []string
-	if n.added > 0 || n.refreshed+n.unchanged+n.already+n.failed == 0 {
+	if n.added > 0 || n.moved+n.refreshed+n.unchanged+n.already+n.failed == 0 {
 		parts = append(parts, "added "+plural(n.added, "pending upload"))
+	}
+	if n.moved > 0 {
+		parts = append(parts, num(n.moved)+" moved")
 	}
 	if n.refreshed > 0 {
 		parts = append(parts, num(n.refreshed)+" refreshed")
@@ -245,7 +265,7 @@ func printAddSummary(w io.Writer, n addTally) {
 		parts = append(parts, plural(n.failed, "file")+" failed")
 	}
 	s := strings.Join(parts, "; ")
-	if n.added == 0 && n.failed > 0 && n.refreshed+n.unchanged == 0 {
+	if n.added == 0 && n.failed > 0 && n.moved+n.refreshed+n.unchanged == 0 {
 		s = "nothing added: " + s
 	}
 	fmt.Fprintln(w, strings.ToUpper(s[:1])+s[1:]+".")
@@ -271,20 +291,27 @@ const (
 	outcomeAdded addOutcome = iota
 	outcomeRefreshed
 	outcomeUnchanged
+	outcomeMoved // a pending upload whose file moved now points at it
 )
 
 // addResult is what addOne did.
 type addResult struct {
-	p        store.PendingUpload
-	outcome  addOutcome
-	changed  []string // refreshed fields
-	warnings []string
-	notes    []string // worth knowing, not a problem
+	p         store.PendingUpload
+	outcome   addOutcome
+	changed   []string // refreshed fields
+	movedFrom string   // outcomeMoved: the path it had
+	warnings  []string
+	notes     []string // worth knowing, not a problem
 }
 
 // addOne registers (or, with o.refresh, re-reads) one file.
 func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen map[string]string) (addResult, error) {
 	var r addResult
+	if o.refresh {
+		if err := refreshGone(ctx, db, arg); err != nil {
+			return r, err
+		}
+	}
 	path, err := realPath(arg)
 	if err != nil {
 		return r, err
@@ -296,7 +323,7 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 	// Look before opening: opening a named pipe would block.
 	st, err := os.Stat(path)
 	if err != nil {
-		return r, fmt.Errorf("cannot add %s: %w", arg, err)
+		return r, fileError(arg, err)
 	}
 	if err := checkRegular(arg, st); err != nil {
 		return r, err
@@ -309,12 +336,17 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		}
 		return r, fmt.Errorf("cannot add %w", err)
 	} else if err != nil {
-		return r, fmt.Errorf("cannot add %s: %w", arg, err)
+		return r, fileError(arg, err)
 	}
 	r.warnings = m.Warnings
 	hash, size, err := hashFile(path)
 	if err != nil {
-		return r, fmt.Errorf("cannot add %s: %w", arg, err)
+		return r, fileError(arg, err)
+	}
+	if after, err := os.Stat(path); err != nil {
+		return r, fileError(arg, err)
+	} else if size != st.Size() || !sameFile(st, after) {
+		return r, &addError{"cannot add " + arg + ": " + errChangedWhileRead.Error(), errChangedWhileRead}
 	}
 	p := store.PendingUpload{
 		Path: path, Title: m.Title, Description: m.Description, Keywords: m.Keywords,
@@ -322,17 +354,10 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 	}
 	if m.Sidecar != "" {
 		if p.SidecarHash, _, err = hashFile(m.Sidecar); err != nil {
-			return r, fmt.Errorf("cannot add %s: sidecar: %w", arg, err)
+			return r, fileError(arg, &filemeta.SidecarError{Path: m.Sidecar, Reason: fsReason(err), Err: err})
 		}
 	}
-	if m.Headline != "" && m.DocTitle != "" && m.Headline != m.DocTitle {
-		other, otherName := m.DocTitle, "Title"
-		if m.TitleFrom == filemeta.TitleFromDocTitle {
-			other, otherName = m.Headline, "Headline"
-		}
-		r.notes = append(r.notes, fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)",
-			map[string]string{filemeta.TitleFromHeadline: "Headline", filemeta.TitleFromDocTitle: "Title"}[m.TitleFrom], otherName, other))
-	}
+	titleNote := titleUsedNote(m)
 	if o.refresh {
 		existing, ok, err := db.FindPendingUpload(ctx, path, "")
 		if err != nil {
@@ -340,37 +365,87 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		}
 		if ok {
 			if existing.ContentHash == p.ContentHash && existing.SidecarHash == p.SidecarHash && !readDiffers(existing, p) {
-				r.p, r.outcome, r.notes, r.warnings = existing, outcomeUnchanged, nil, nil
+				r.p, r.outcome, r.warnings = existing, outcomeUnchanged, nil
 				return r, nil
 			}
 			r.p, r.changed, err = db.RefreshPendingUpload(ctx, existing.ID, p, addClock())
 			r.outcome = outcomeRefreshed
+			if titleNote != "" && !slices.Contains(existing.Edited, store.FieldTitle) {
+				r.notes = append(r.notes, titleNote)
+			}
 			r.warnings = append(r.warnings, limitWarnings(r.p)...)
 			return r, err
 		}
 	}
-	var edited []string
+	var e store.PendingEdit
 	if o.over.title != nil {
-		p.Title = *o.over.title
-		edited = append(edited, store.FieldTitle)
+		p.Title, e.Title = *o.over.title, o.over.title
+		p.Edited = append(p.Edited, store.FieldTitle)
+	} else if titleNote != "" {
+		r.notes = append(r.notes, titleNote)
 	}
 	if o.over.description != nil {
-		p.Description = *o.over.description
-		edited = append(edited, store.FieldDescription)
+		p.Description, e.Description = *o.over.description, o.over.description
+		p.Edited = append(p.Edited, store.FieldDescription)
 	}
 	if o.over.keywords != nil {
-		p.Keywords = *o.over.keywords
-		edited = append(edited, store.FieldKeywords)
+		p.Keywords, e.Keywords = *o.over.keywords, o.over.keywords
+		p.Edited = append(p.Edited, store.FieldKeywords)
 	}
-	p.Edited = edited
 	now := addClock()
 	if p.ID, err = db.AddPendingUpload(ctx, p, now); err != nil {
+		var dup *store.DuplicateError
+		if !errors.As(err, &dup) || !dup.SameContent || !gone(dup.Existing.Path) {
+			return r, err
+		}
+		// The same bytes as a pending upload whose file is gone: the file
+		// was moved or renamed. Point the pending upload at it, keeping its
+		// metadata and edits.
+		if r.p, err = db.MovePendingUpload(ctx, dup.Existing.ID, path, now); err == nil && (e != store.PendingEdit{}) {
+			r.p, err = db.EditPendingUpload(ctx, r.p.ID, e, now)
+		}
+		r.outcome, r.movedFrom, r.notes = outcomeMoved, dup.Existing.Path, nil
+		r.warnings = append(r.warnings, limitWarnings(r.p)...)
 		return r, err
 	}
 	p.AddedAt, p.UpdatedAt = now, now
 	r.p = p
 	r.warnings = append(r.warnings, limitWarnings(p)...)
 	return r, nil
+}
+
+// titleUsedNote says which of Headline and Title became the title when
+// the file has both and they differ, or "".
+func titleUsedNote(m filemeta.Meta) string {
+	if m.Headline == "" || m.DocTitle == "" || m.Headline == m.DocTitle {
+		return ""
+	}
+	used, other, otherName := "Headline", m.DocTitle, "Title"
+	if m.TitleFrom == filemeta.TitleFromDocTitle {
+		used, other, otherName = "Title", m.Headline, "Headline"
+	}
+	return fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)", used, otherName, other)
+}
+
+// refreshGone fails for a pending upload whose file is no longer at its
+// path, saying what to do; nil otherwise.
+func refreshGone(ctx context.Context, db *store.DB, arg string) error {
+	abs, err := filepath.Abs(arg)
+	if err != nil || !gone(abs) {
+		return nil
+	}
+	p, ok, err := db.FindPendingUpload(ctx, abs, "")
+	if err != nil || !ok {
+		return err
+	}
+	return &addError{fmt.Sprintf("cannot refresh %s (pending upload %d): the file is no longer there. If it moved, "+
+		"`stocksync add NEW-PATH` points the pending upload at it; `stocksync pending remove %d` takes it off the list", arg, p.ID, p.ID), fs.ErrNotExist}
+}
+
+// gone reports whether nothing at all is at path any more.
+func gone(path string) bool {
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // readDiffers reports whether the file now reads differently (a new
@@ -380,46 +455,6 @@ func readDiffers(stored, now store.PendingUpload) bool {
 	return !edited(store.FieldTitle) && stored.Title != now.Title ||
 		!edited(store.FieldDescription) && stored.Description != now.Description ||
 		!edited(store.FieldKeywords) && !slices.Equal(stored.Keywords, now.Keywords)
-}
-
-// realPath resolves arg to the absolute path the store keys on, so a link
-// and its target are one file, and says plainly what is wrong when it
-// cannot.
-func realPath(arg string) (string, error) {
-	abs, err := filepath.Abs(arg)
-	if err != nil {
-		return "", fmt.Errorf("cannot add %s: %w", arg, err)
-	}
-	if _, err := os.Stat(abs); errors.Is(err, syscall.ELOOP) {
-		return "", &addError{fmt.Sprintf("cannot add %s: it is a symbolic link that loops back on itself", arg), err}
-	} else if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := os.Lstat(abs); lerr == nil {
-			return "", &addError{fmt.Sprintf("cannot add %s: it is a symbolic link to a file that does not exist", arg), err}
-		}
-		return "", &addError{fmt.Sprintf("cannot add %s: no such file", arg), err}
-	} else if errors.Is(err, fs.ErrPermission) {
-		return "", &addError{fmt.Sprintf("cannot add %s: permission denied", arg), err}
-	}
-	path, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return "", &addError{fmt.Sprintf("cannot add %s: cannot follow its symbolic links", arg), err}
-	}
-	return path, nil
-}
-
-// hashFile returns the SHA-256 (hex) and size of a file's bytes.
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // limitWarnings names the values over ESP's limits.
@@ -435,17 +470,6 @@ func limitWarnings(p store.PendingUpload) []string {
 		w = append(w, fmt.Sprintf("there are %s keywords; ESP takes at most %d", num(n), espMaxKeywords))
 	}
 	return w
-}
-
-func checkRegular(arg string, st fs.FileInfo) error {
-	switch {
-	case st.IsDir():
-		return &addError{fmt.Sprintf("cannot add %s: it is a folder; name the files in it instead (e.g. %s)",
-			arg, filepath.Join(arg, "*.jpg")), filemeta.ErrUnsupported}
-	case !st.Mode().IsRegular():
-		return &addError{fmt.Sprintf("cannot add %s: not a regular file", arg), filemeta.ErrUnsupported}
-	}
-	return nil
 }
 
 // pendingByID reads back the rows just added or refreshed, so --json shows
@@ -466,22 +490,4 @@ func pendingByID(ctx context.Context, db *store.DB, ids []int64) ([]store.Pendin
 		}
 	}
 	return out, nil
-}
-
-// termSafeMeta stands in for the CLI's termSafe (cmd/stocksync/termsafe.go
-// on the cli branch) until the branches are merged: file names, titles and
-// error text can hold escape sequences and control characters that would
-// drive the terminal. Each becomes U+FFFD; newlines and tabs a space.
-func termSafeMeta(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0,
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi overrides
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -99,15 +98,24 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			f := cmd.Flags()
 			var e store.PendingEdit
 			if f.Changed("title") {
-				t := strings.TrimSpace(title)
+				t, err := typedText("title", title, false)
+				if err != nil {
+					return err
+				}
 				e.Title = &t
 			}
 			if f.Changed("caption") {
-				c := strings.TrimSpace(caption)
+				c, err := typedText("caption", caption, true)
+				if err != nil {
+					return err
+				}
 				e.Description = &c
 			}
 			if f.Changed("keywords") {
-				k := filemeta.SplitKeywords(keywords)
+				k, err := typedKeywords("keywords", keywords)
+				if err != nil {
+					return err
+				}
 				e.Keywords = &k
 			}
 			if e.Title == nil && e.Description == nil && e.Keywords == nil {

@@ -94,7 +94,7 @@ func readSidecar(p string) ([]byte, error) {
 func describeFSError(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
-		return "permission denied (check the file's permissions; on macOS, that Stocksync may read this folder)"
+		return "permission denied (check the file's permissions; on macOS, that Stocksync may open files in this folder)"
 	case errors.Is(err, syscall.ELOOP):
 		return "it is a symbolic link that loops back on itself"
 	case errors.Is(err, syscall.EIO):

@@ -51,9 +51,10 @@ func CleanKeywords(in []string) []string {
 
 // SplitKeywords turns a typed list such as "maple, leaf; autumn" into
 // cleaned keywords. Commas and semicolons both separate, as in Lightroom's
-// and Bridge's keyword fields.
+// and Bridge's keyword fields, and so do line breaks (a list pasted one
+// keyword a line).
 func SplitKeywords(s string) []string {
-	return CleanKeywords(strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }))
+	return CleanKeywords(strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }))
 }
 
 // windows1252 holds the characters Windows-1252 puts at 0x80–0x9F, where

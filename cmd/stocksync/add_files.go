@@ -1,0 +1,161 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/stocksync/stocksync/core/filemeta"
+)
+
+// fileError words, for the user, why the file named arg (or its XMP
+// sidecar) could not be read; it wraps err for callers.
+func fileError(arg string, err error) error {
+	var se *filemeta.SidecarError
+	msg := fsReason(err)
+	if errors.As(err, &se) {
+		msg = se.Error()
+	}
+	return &addError{"cannot add " + arg + ": " + msg, err}
+}
+
+// fsReason words a file-system error without the path Go puts in it.
+func fsReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied: Stocksync may not read it (check the file's permissions; on macOS, that Stocksync may open files in this folder)"
+	case errors.Is(err, fs.ErrNotExist):
+		return "it is no longer there (moved or deleted while it was being read)"
+	case errors.Is(err, syscall.EIO):
+		return "the disk reported an input/output error while reading it (a damaged disk, or a drive or network volume that was disconnected)"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// errChangedWhileRead: the file's size or modification time changed between
+// reading its metadata and hashing its bytes (it is still being copied or
+// saved), so what was read may not be what is stored.
+var errChangedWhileRead = errors.New("the file changed while it was being read (still being copied or saved?); add it again when it is complete")
+
+// sameFile reports whether before and after (two stats of one path) show
+// the same file content: same size and modification time.
+func sameFile(before, after fs.FileInfo) bool {
+	return before.Size() == after.Size() && before.ModTime().Equal(after.ModTime()) && os.SameFile(before, after)
+}
+
+// typedText checks a value typed on the command line for flag (--title,
+// --description, --caption): valid UTF-8 and no control characters, which
+// would reach ESP and every terminal that shows it. Only a multiline field
+// takes line breaks and tabs (CR LF becomes LF). It is trimmed.
+func typedText(flag, s string, multiline bool) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", &exitError{code: exitUsage, msg: fmt.Sprintf("--%s is not valid UTF-8 text; check the terminal's text encoding", flag)}
+	}
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	for _, r := range s {
+		switch {
+		case (r == '\n' || r == '\r' || r == '\t') && !multiline:
+			return "", &exitError{code: exitUsage, msg: fmt.Sprintf("--%s must be one line: it contains a line break or tab", flag)}
+		case r == '\n' || r == '\t':
+		case unicode.IsControl(r):
+			return "", &exitError{code: exitUsage, msg: fmt.Sprintf("--%s contains the control character U+%04X; type plain text", flag, r)}
+		}
+	}
+	return s, nil
+}
+
+// typedKeywords checks and splits a keyword list typed for flag: commas,
+// semicolons and line breaks separate keywords.
+func typedKeywords(flag, s string) ([]string, error) {
+	if !utf8.ValidString(s) {
+		return nil, &exitError{code: exitUsage, msg: fmt.Sprintf("--%s is not valid UTF-8 text; check the terminal's text encoding", flag)}
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return nil, &exitError{code: exitUsage, msg: fmt.Sprintf("--%s contains the control character U+%04X; type plain text", flag, r)}
+		}
+	}
+	return filemeta.SplitKeywords(s), nil
+}
+
+// realPath resolves arg to the absolute path the store keys on, so a link
+// and its target are one file, and says plainly what is wrong when it
+// cannot.
+func realPath(arg string) (string, error) {
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return "", fmt.Errorf("cannot add %s: %w", arg, err)
+	}
+	if _, err := os.Stat(abs); errors.Is(err, syscall.ELOOP) {
+		return "", &addError{fmt.Sprintf("cannot add %s: it is a symbolic link that loops back on itself", arg), err}
+	} else if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(abs); lerr == nil {
+			return "", &addError{fmt.Sprintf("cannot add %s: it is a symbolic link to a file that does not exist", arg), err}
+		}
+		return "", &addError{fmt.Sprintf("cannot add %s: no such file", arg), err}
+	} else if errors.Is(err, fs.ErrPermission) {
+		return "", &addError{fmt.Sprintf("cannot add %s: permission denied", arg), err}
+	}
+	path, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", &addError{fmt.Sprintf("cannot add %s: cannot follow its symbolic links", arg), err}
+	}
+	return path, nil
+}
+
+// hashFile returns the SHA-256 (hex) and size of a file's bytes.
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func checkRegular(arg string, st fs.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return &addError{fmt.Sprintf("cannot add %s: it is a folder; name the files in it instead (e.g. %s)",
+			arg, filepath.Join(arg, "*.jpg")), filemeta.ErrUnsupported}
+	case !st.Mode().IsRegular():
+		return &addError{fmt.Sprintf("cannot add %s: not a regular file", arg), filemeta.ErrUnsupported}
+	}
+	return nil
+}
+
+// termSafeMeta stands in for the CLI's termSafe (cmd/stocksync/termsafe.go
+// on the cli branch) until the branches are merged: file names, titles and
+// error text can hold escape sequences and control characters that would
+// drive the terminal. Each becomes U+FFFD; newlines and tabs a space.
+func termSafeMeta(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0,
+			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi overrides
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
