@@ -159,7 +159,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		shown := termSafeMeta(arg)
+		shown := shownPath(arg)
 		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
 			// `add *` in a Lightroom folder names the sidecars too: they are
 			// read with their image, not added on their own.
@@ -175,14 +175,18 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			n.already++
 			if dup.SameContent {
 				fmt.Fprintf(errOut, "stocksync: %s has the same content as pending upload %d (%s); not added again\n",
-					shown, dup.Existing.ID, termSafeMeta(dup.Existing.Path))
+					shown, dup.Existing.ID, shownPath(dup.Existing.Path))
 			} else {
 				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d; `stocksync add --refresh` re-reads it\n", shown, dup.Existing.ID)
 			}
 			continue
 		case err != nil:
 			n.failed++
-			fmt.Fprintf(errOut, "stocksync: %s\n", termSafeMeta(err.Error()))
+			msg := err.Error()
+			if shown != arg && arg != "" {
+				msg = strings.ReplaceAll(msg, arg, shown)
+			}
+			fmt.Fprintf(errOut, "stocksync: %s\n", termSafeMeta(msg))
 			continue
 		}
 		// Warnings and notes only for what was stored: a duplicate or a
@@ -204,7 +208,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		case outcomeMoved:
 			n.moved++
 			if !o.asJSON {
-				fmt.Fprintf(out, "moved %s — pending upload %d was %s, which is no longer there\n", shown, p.ID, termSafeMeta(r.movedFrom))
+				fmt.Fprintf(out, "moved %s — pending upload %d was %s, which is no longer there\n", shown, p.ID, shownPath(r.movedFrom))
 			}
 		case outcomeRefreshed:
 			n.refreshed++

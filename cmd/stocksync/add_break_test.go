@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -211,3 +212,33 @@ func TestSameFileSeesAChange(t *testing.T) {
 		t.Error("a file that grew counts as unchanged")
 	}
 }
+
+// A name with a line break was shown with a space, one with an escape
+// sequence with U+FFFD: safe, but not the name, so it could not be
+// copied back. Such names are shown Go-quoted; `add ""` added the working
+// folder's name as "cannot add : it is a folder".
+func TestAddShowsOddNamesExactly(t *testing.T) {
+	e := newAddEnv(t)
+	b, _ := os.ReadFile(e.photo("maple.jpg"))
+	odd := e.photo("new\nline\x1b[31m.jpg")
+	if err := os.WriteFile(odd, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := e.run(t, "add", odd, "", e.photo("gone\x1b[2J.jpg"))
+	if want := "added " + strconvQuote(odd) + " — “Red maple leaf” · 5 keywords\n"; code != 1 || !strings.HasPrefix(stdout, want) {
+		t.Errorf("exit %d, stdout %q, want %q first", code, stdout, want)
+	}
+	want := "stocksync: cannot add \"\": an empty name is not a file (check the command's quoting or variables)\n" +
+		"stocksync: cannot add " + strconvQuote(e.photo("gone\x1b[2J.jpg")) + ": no such file\n"
+	if stderr != want {
+		t.Errorf("stderr\n got %q\nwant %q", stderr, want)
+	}
+	if got := shownPath("Zürich 東京.jpg"); got != "Zürich 東京.jpg" {
+		t.Errorf("printable name changed: %q", got)
+	}
+	if got := shownPath("a\u202eb.jpg"); got != `"a\u202eb.jpg"` {
+		t.Errorf("bidi override: %q", got)
+	}
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"unicode"
@@ -95,6 +96,10 @@ func typedKeywords(flag, s string) ([]string, error) {
 // and its target are one file, and says plainly what is wrong when it
 // cannot.
 func realPath(arg string) (string, error) {
+	if arg == "" {
+		// filepath.Abs("") is the working folder.
+		return "", &addError{`cannot add "": an empty name is not a file (check the command's quoting or variables)`, fs.ErrNotExist}
+	}
 	abs, err := filepath.Abs(arg)
 	if err != nil {
 		return "", fmt.Errorf("cannot add %s: %w", arg, err)
@@ -140,6 +145,23 @@ func checkRegular(arg string, st fs.FileInfo) error {
 		return &addError{fmt.Sprintf("cannot add %s: not a regular file", arg), filemeta.ErrUnsupported}
 	}
 	return nil
+}
+
+// shownPath is a file name as add and pending print it: as it is when it
+// holds only printable text, else Go-quoted ("new\nline.jpg",
+// "\x1b[31m.jpg"), so an escape sequence cannot drive the terminal and the
+// name shown is still the exact name, not one with a space or U+FFFD
+// where a line break or control character was.
+func shownPath(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if !strconv.IsPrint(r) && r != ' ' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // termSafeMeta stands in for the CLI's termSafe (cmd/stocksync/termsafe.go

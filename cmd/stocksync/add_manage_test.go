@@ -153,7 +153,8 @@ func TestAddBadInputIsSaidPlainly(t *testing.T) {
 		"stocksync: cannot add " + dangling + ": it is a symbolic link to a file that does not exist\n",
 		"stocksync: cannot add " + cut + ": the file is cut off: it is 100 bytes long, but its JPEG structure continues to byte ",
 		"stocksync: cannot add " + tiny + ": the file is cut off: it is only 2 bytes long, too short to be a JPEG image",
-		"stocksync: cannot add " + e.photo("evil\uFFFD[2J\uFFFD]0;owned\uFFFD.jpg") + ": the file is cut off: it is 3 bytes long",
+		// Quoted: the exact name, and no escape sequence reaches the terminal.
+		"stocksync: cannot add \"" + e.photos + "/evil\\x1b[2J\\x1b]0;owned\\a.jpg\": the file is cut off: it is 3 bytes long",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q\n%s", want, stderr)

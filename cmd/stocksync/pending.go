@@ -135,7 +135,7 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			if asJSON {
 				return writeJSON(out, p)
 			}
-			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, termSafeMeta(p.Path), strings.Join(changedFields(e), ", "))
+			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changedFields(e), ", "))
 			for _, w := range limitWarnings(p) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "stocksync: warning: %s\n", w)
 			}
@@ -192,7 +192,7 @@ brings it back.`,
 				return writeJSON(out, p)
 			}
 			fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
-				p.ID, termSafeMeta(p.Path))
+				p.ID, shownPath(p.Path))
 			return nil
 		},
 	}
