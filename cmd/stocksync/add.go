@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -155,9 +154,11 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 	var ids []int64
 	var n addTally
 	seen := map[string]string{} // real path → the argument that named it first
+	interrupted := false
+files:
 	for _, arg := range args {
-		if err := ctx.Err(); err != nil {
-			return err
+		if interrupted = ctx.Err() != nil; interrupted {
+			break
 		}
 		shown := shownPath(arg)
 		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
@@ -180,6 +181,9 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d; `stocksync add --refresh` re-reads it\n", shown, dup.Existing.ID)
 			}
 			continue
+		case err != nil && ctx.Err() != nil: // Ctrl-C: not this file's fault
+			interrupted = true
+			break files
 		case err != nil:
 			n.failed++
 			msg := err.Error()
@@ -232,7 +236,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		ids = append(ids, p.ID)
 	}
 	if o.asJSON {
-		rows, err := pendingByID(ctx, db, ids)
+		rows, err := pendingByID(context.WithoutCancel(ctx), db, ids)
 		if err != nil {
 			return err
 		}
@@ -242,7 +246,10 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 	} else {
 		printAddSummary(out, n)
 	}
-	if n.failed > 0 {
+	switch {
+	case interrupted:
+		return &exitError{code: exitInterrupted, msg: "add interrupted; what is listed above was stored, run the same command again for the rest"}
+	case n.failed > 0:
 		return &exitError{code: exitFailure}
 	}
 	return nil
@@ -416,40 +423,6 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 	r.p = p
 	r.warnings = append(r.warnings, limitWarnings(p)...)
 	return r, nil
-}
-
-// titleUsedNote says which of Headline and Title became the title when
-// the file has both and they differ, or "".
-func titleUsedNote(m filemeta.Meta) string {
-	if m.Headline == "" || m.DocTitle == "" || m.Headline == m.DocTitle {
-		return ""
-	}
-	used, other, otherName := "Headline", m.DocTitle, "Title"
-	if m.TitleFrom == filemeta.TitleFromDocTitle {
-		used, other, otherName = "Title", m.Headline, "Headline"
-	}
-	return fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)", used, otherName, other)
-}
-
-// refreshGone fails for a pending upload whose file is no longer at its
-// path, saying what to do; nil otherwise.
-func refreshGone(ctx context.Context, db *store.DB, arg string) error {
-	abs, err := filepath.Abs(arg)
-	if err != nil || !gone(abs) {
-		return nil
-	}
-	p, ok, err := db.FindPendingUpload(ctx, abs, "")
-	if err != nil || !ok {
-		return err
-	}
-	return &addError{fmt.Sprintf("cannot refresh %s (pending upload %d): the file is no longer there. If it moved, "+
-		"`stocksync add NEW-PATH` points the pending upload at it; `stocksync pending remove %d` takes it off the list", arg, p.ID, p.ID), fs.ErrNotExist}
-}
-
-// gone reports whether nothing at all is at path any more.
-func gone(path string) bool {
-	_, err := os.Lstat(path)
-	return errors.Is(err, fs.ErrNotExist)
 }
 
 // readDiffers reports whether the file now reads differently (a new

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,6 +12,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/store"
 )
 
 // A file moved or renamed after add: --refresh failed on its old path with
@@ -242,3 +249,38 @@ func TestAddShowsOddNamesExactly(t *testing.T) {
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
+
+// Ctrl-C during add printed "begin write in …: context canceled" as a
+// failed file, then Go's "context canceled", exit 1. It stops, sums up what
+// was stored, and exits 130 as `sync` does.
+func TestAddInterrupted(t *testing.T) {
+	e := newAddEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := store.Open(ctx, datadir.Dir{Root: e.data}.DB(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	calls := 0
+	addClock = func() time.Time {
+		// Ctrl-C arrives while the second file is being stored.
+		if calls++; calls == 2 {
+			cancel()
+		}
+		return addT0
+	}
+	var out, errOut bytes.Buffer
+	err = runAdd(ctx, db, []string{e.photo("maple.jpg"), e.photo("leaf.png"), e.photo("scan.tif")}, addOptions{}, &out, &errOut)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitInterrupted ||
+		ee.msg != "add interrupted; what is listed above was stored, run the same command again for the rest" {
+		t.Errorf("err = %v, want exit %d", err, exitInterrupted)
+	}
+	if !strings.HasSuffix(out.String(), "Added 1 pending upload.\n") || strings.Contains(errOut.String(), "canceled") {
+		t.Errorf("stdout %q, stderr %q", out.String(), errOut.String())
+	}
+	if p := e.pending(t); len(p) != 1 || p[0].Path != e.photo("maple.jpg") {
+		t.Errorf("pending %+v", p)
+	}
+}

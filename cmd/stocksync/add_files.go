@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stocksync/stocksync/core/filemeta"
+	"github.com/stocksync/stocksync/core/store"
 )
 
 // fileError words, for the user, why the file named arg (or its XMP
@@ -44,6 +46,40 @@ func fsReason(err error) string {
 		return pe.Op + ": " + pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// titleUsedNote says which of Headline and Title became the title when
+// the file has both and they differ, or "".
+func titleUsedNote(m filemeta.Meta) string {
+	if m.Headline == "" || m.DocTitle == "" || m.Headline == m.DocTitle {
+		return ""
+	}
+	used, other, otherName := "Headline", m.DocTitle, "Title"
+	if m.TitleFrom == filemeta.TitleFromDocTitle {
+		used, other, otherName = "Title", m.Headline, "Headline"
+	}
+	return fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)", used, otherName, other)
+}
+
+// refreshGone fails for a pending upload whose file is no longer at its
+// path, saying what to do; nil otherwise.
+func refreshGone(ctx context.Context, db *store.DB, arg string) error {
+	abs, err := filepath.Abs(arg)
+	if err != nil || !gone(abs) {
+		return nil
+	}
+	p, ok, err := db.FindPendingUpload(ctx, abs, "")
+	if err != nil || !ok {
+		return err
+	}
+	return &addError{fmt.Sprintf("cannot refresh %s (pending upload %d): the file is no longer there. If it moved, "+
+		"`stocksync add NEW-PATH` points the pending upload at it; `stocksync pending remove %d` takes it off the list", arg, p.ID, p.ID), fs.ErrNotExist}
+}
+
+// gone reports whether nothing at all is at path any more.
+func gone(path string) bool {
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // errChangedWhileRead: the file's size or modification time changed between
