@@ -164,7 +164,12 @@ files:
 		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
 			// `add *` in a Lightroom folder names the sidecars too: they are
 			// read with their image, not added on their own.
-			fmt.Fprintf(errOut, "stocksync: note: %s is an XMP sidecar; it is read with the image beside it\n", shown)
+			if msg := sidecarArg(arg, args); msg != "" {
+				n.failed++
+				fmt.Fprintf(errOut, "stocksync: cannot add %s: %s\n", shown, termSafeMeta(msg))
+			} else {
+				fmt.Fprintf(errOut, "stocksync: note: %s is an XMP sidecar; it is read with the image beside it\n", shown)
+			}
 			continue
 		}
 		r, err := addOne(ctx, db, arg, o, seen)

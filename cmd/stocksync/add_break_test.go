@@ -284,3 +284,20 @@ func TestAddInterrupted(t *testing.T) {
 		t.Errorf("pending %+v", p)
 	}
 }
+
+// A sidecar named alone was "read with the image beside it" even with no
+// image there, and add exited 0 having added nothing.
+func TestAddSidecarAlone(t *testing.T) {
+	e := newAddEnv(t)
+	for _, name := range []string{"scan.xmp", "lonely.xmp"} {
+		if err := os.WriteFile(e.photo(name), []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, stderr, code := e.run(t, "add", e.photo("lonely.xmp"), e.photo("scan.xmp"))
+	want := "stocksync: cannot add " + e.photo("lonely.xmp") + ": it is an XMP sidecar, and there is no image or video beside it with its name to read it with\n" +
+		"stocksync: cannot add " + e.photo("scan.xmp") + ": it is an XMP sidecar; add " + e.photo("scan.tif") + ", and the sidecar is read with it\n"
+	if code != 1 || stderr != want || stdout != "Nothing added: 2 files failed.\n" {
+		t.Errorf("exit %d, stdout %q, stderr\n got %q\nwant %q", code, stdout, stderr, want)
+	}
+}

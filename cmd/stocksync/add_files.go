@@ -82,6 +82,25 @@ func gone(path string) bool {
 	return errors.Is(err, fs.ErrNotExist)
 }
 
+// sidecarArg says why the XMP sidecar named as arg adds nothing, or ""
+// when its image is named too: a sidecar alone was "read with the image
+// beside it" even with no image there, and the command added nothing
+// with exit status 0.
+func sidecarArg(arg string, args []string) string {
+	images := filemeta.ImagesOf(arg)
+	if len(images) == 0 {
+		return "it is an XMP sidecar, and there is no image or video beside it with its name to read it with"
+	}
+	for _, img := range images {
+		for _, a := range args {
+			if filepath.Clean(a) == img {
+				return ""
+			}
+		}
+	}
+	return "it is an XMP sidecar; add " + shownPath(images[0]) + ", and the sidecar is read with it"
+}
+
 // errChangedWhileRead: the file's size or modification time changed between
 // reading its metadata and hashing its bytes (it is still being copied or
 // saved), so what was read may not be what is stored.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -105,6 +106,41 @@ func describeFSError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// ImagesOf returns the files Stocksync accepts whose XMP sidecar (as Read
+// finds it) is the file sidecar: NAME.EXT for NAME.EXT.xmp, else the
+// NAME.* beside it. Nil when there is none.
+func ImagesOf(sidecar string) []string {
+	sidecar = filepath.Clean(sidecar)
+	var candidates []string
+	stem := strings.TrimSuffix(sidecar, filepath.Ext(sidecar))
+	if Supported(stem) {
+		candidates = append(candidates, stem)
+	}
+	if matches, err := filepath.Glob(globEscape(stem) + ".*"); err == nil {
+		candidates = append(candidates, matches...)
+	}
+	var out []string
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err != nil || !st.Mode().IsRegular() || !Supported(c) {
+			continue
+		}
+		for _, p := range sidecarNames(c) {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				if p == sidecar && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// globEscape quotes the characters filepath.Glob treats as a pattern.
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
 }
 
 // Sidecars returns the XMP sidecar files that exist for path (see

@@ -116,3 +116,28 @@ func TestUnreadableSidecarIsAnError(t *testing.T) {
 		t.Errorf("unreadable sidecar: err = %v, want a SidecarError saying permission denied", err)
 	}
 }
+
+func TestImagesOf(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a.dng", "a.jpg", "a.xmp", "b.jpg", "b.jpg.xmp", "b.xmp", "c[1].heic", "c[1].xmp", "d.txt", "d.xmp"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, tt := range []struct {
+		sidecar string
+		want    []string
+	}{
+		{"a.xmp", []string{p("a.dng"), p("a.jpg")}}, // RAW+JPEG: Lightroom's one sidecar serves both
+		{"b.jpg.xmp", []string{p("b.jpg")}},
+		{"b.xmp", nil}, // b.jpg reads b.jpg.xmp first
+		{"c[1].xmp", []string{p("c[1].heic")}},
+		{"d.xmp", nil}, // not a file Stocksync accepts
+		{"none.xmp", nil},
+	} {
+		if got := ImagesOf(p(tt.sidecar)); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ImagesOf(%s) = %q, want %q", tt.sidecar, got, tt.want)
+		}
+	}
+}
