@@ -367,11 +367,7 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 	p := store.PendingUpload{
 		Path: path, Title: m.Title, Description: m.Description, Keywords: m.Keywords,
 		MediaType: m.MediaType, Size: size, ContentHash: hash,
-	}
-	if m.Sidecar != "" {
-		if p.SidecarHash, _, err = hashFile(m.Sidecar); err != nil {
-			return r, fileError(arg, &filemeta.SidecarError{Path: m.Sidecar, Reason: fsReason(err), Err: err})
-		}
+		SidecarHash: m.SidecarSHA256, // of the bytes parsed, not a second read
 	}
 	titleNote := titleUsedNote(m)
 	if o.refresh {

@@ -2,6 +2,8 @@ package filemeta
 
 import (
 	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -139,5 +141,31 @@ func TestImagesOf(t *testing.T) {
 		if got := ImagesOf(p(tt.sidecar)); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ImagesOf(%s) = %q, want %q", tt.sidecar, got, tt.want)
 		}
+	}
+}
+
+// add hashed the sidecar in a second read after parsing it, so a sidecar
+// saved in between was stored with the new hash and the old fields, and
+// --refresh then saw nothing to do. The hash is of the bytes parsed.
+func TestSidecarSHA256IsOfTheBytesRead(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "p.jpg")
+	if err := os.WriteFile(img, jpegWith(t, 8, 8), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	packet := xmpDoc{title: "Sidecar"}.packet()
+	if err := os.WriteFile(filepath.Join(dir, "p.xmp"), packet, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Read(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(packet)
+	if m.SidecarSHA256 != hex.EncodeToString(sum[:]) || m.Title != "Sidecar" {
+		t.Errorf("SidecarSHA256 %q, title %q", m.SidecarSHA256, m.Title)
+	}
+	if m, _ := ReadWith(img, Options{NoSidecar: true}); m.SidecarSHA256 != "" {
+		t.Errorf("NoSidecar: SidecarSHA256 %q", m.SidecarSHA256)
 	}
 }
