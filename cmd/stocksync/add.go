@@ -217,7 +217,11 @@ files:
 		case outcomeMoved:
 			n.moved++
 			if !o.asJSON {
-				fmt.Fprintf(out, "moved %s — pending upload %d was %s, which is no longer there\n", shown, p.ID, shownPath(r.movedFrom))
+				what := ""
+				if len(r.changed) > 0 {
+					what = "; " + strings.Join(r.changed, ", ") + " updated from the file"
+				}
+				fmt.Fprintf(out, "moved %s — pending upload %d was %s, which is no longer there%s\n", shown, p.ID, shownPath(r.movedFrom), what)
 			}
 		case outcomeRefreshed:
 			n.refreshed++
@@ -412,8 +416,15 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		}
 		// The same bytes as a pending upload whose file is gone: the file
 		// was moved or renamed. Point the pending upload at it, keeping its
-		// metadata and edits.
-		if r.p, err = db.MovePendingUpload(ctx, dup.Existing.ID, path, now); err == nil && (e != store.PendingEdit{}) {
+		// edits; what the file (or a different sidecar beside it) says now
+		// replaces the fields not edited, as --refresh would.
+		if r.p, err = db.MovePendingUpload(ctx, dup.Existing.ID, path, now); err != nil {
+			return r, err
+		}
+		if r.p.SidecarHash != p.SidecarHash || readDiffers(r.p, p) {
+			r.p, r.changed, err = db.RefreshPendingUpload(ctx, r.p.ID, p, now)
+		}
+		if err == nil && (e != store.PendingEdit{}) {
 			r.p, err = db.EditPendingUpload(ctx, r.p.ID, e, now)
 		}
 		r.outcome, r.movedFrom, r.notes = outcomeMoved, dup.Existing.Path, nil

@@ -301,3 +301,33 @@ func TestAddSidecarAlone(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr\n got %q\nwant %q", code, stdout, stderr, want)
 	}
 }
+
+// A moved file that reads differently at its new place (a sidecar beside
+// it) takes the new fields, as --refresh would; edited fields stay.
+func TestAddMovedFileTakesWhatItSaysNow(t *testing.T) {
+	e := newAddEnv(t)
+	old := e.photo("maple.jpg")
+	if _, stderr, code := e.run(t, "add", old); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := e.run(t, "pending", "edit", "1", "--caption", "My caption"); code != 0 {
+		t.Fatal(stderr)
+	}
+	moved := e.photo("renamed.jpg")
+	if err := os.Rename(old, moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(e.photo("renamed.xmp"), []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Headline="Sidecar headline">
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Sidecar caption</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := e.run(t, "add", moved)
+	if want := "moved " + moved + " — pending upload 1 was " + old + ", which is no longer there; title updated from the file\n1 moved.\n"; code != 0 || stdout != want {
+		t.Errorf("exit %d, stdout %q, want %q; stderr %q", code, stdout, want, stderr)
+	}
+	p := e.pending(t)
+	if len(p) != 1 || p[0].Title != "Sidecar headline" || p[0].Description != "My caption" || p[0].SidecarHash == "" {
+		t.Errorf("pending %+v", p)
+	}
+}
