@@ -331,3 +331,21 @@ func TestAddMovedFileTakesWhatItSaysNow(t *testing.T) {
 		t.Errorf("pending %+v", p)
 	}
 }
+
+// `pending edit` and `pending remove` without an ID (or with two) gave
+// cobra's "accepts 1 arg(s), received 0", exit 1.
+func TestPendingNeedsOneID(t *testing.T) {
+	e := newAddEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"pending", "edit", "--title", "x"}, "stocksync: name the pending upload: stocksync pending edit ID --title T, --caption C or --keywords \"a, b\" (IDs are in the first column of `stocksync pending list`)\n"},
+		{[]string{"pending", "remove"}, "stocksync: name the pending upload: stocksync pending remove ID (IDs are in the first column of `stocksync pending list`)\n"},
+		{[]string{"pending", "remove", "1", "2"}, "stocksync: one pending upload at a time: stocksync pending remove ID (got 2 arguments)\n"},
+	} {
+		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || stderr != tt.want {
+			t.Errorf("%q: exit %d, stderr %q, want %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}

@@ -64,6 +64,20 @@ func newPendingListCmd() *cobra.Command {
 	return cmd
 }
 
+// onePendingID wants exactly one argument, the ID, and says how to call
+// the command (usage: "edit ID …") when it is missing or there are more.
+func onePendingID(usage string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch len(args) {
+		case 1:
+			return nil
+		case 0:
+			return &exitError{code: exitUsage, msg: "name the pending upload: stocksync pending " + usage + " (IDs are in the first column of `stocksync pending list`)"}
+		}
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("one pending upload at a time: stocksync pending %s (got %d arguments)", usage, len(args))}
+	}
+}
+
 func parsePendingID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
 	if err != nil || id <= 0 {
@@ -88,7 +102,7 @@ func newPendingEditCmd() *cobra.Command {
 		Short: "Change the title, caption or keywords of a pending upload",
 		Long: `Change the title (ESP headline), caption (description) or keywords of a pending
 upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.`,
-		Args:                  cobra.ExactArgs(1),
+		Args:                  onePendingID("edit ID --title T, --caption C or --keywords \"a, b\""),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePendingID(args[0])
@@ -171,7 +185,7 @@ func newPendingRemoveCmd() *cobra.Command {
 		Long: `Take a pending upload off the list. The file itself is not touched. The record is
 kept: the next backup still holds it, and ` + "`stocksync restore SNAPSHOT --local-only`" + `
 brings it back.`,
-		Args: cobra.ExactArgs(1),
+		Args: onePendingID("remove ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePendingID(args[0])
 			if err != nil {
