@@ -182,6 +182,10 @@ files:
 			if dup.SameContent {
 				fmt.Fprintf(errOut, "stocksync: %s has the same content as pending upload %d (%s); not added again\n",
 					shown, dup.Existing.ID, shownPath(dup.Existing.Path))
+			} else if o.over != (addOverrides{}) {
+				// --title and co. apply to files added now, not to this one.
+				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d, left as it was; change it with `stocksync pending edit %d`\n",
+					shown, dup.Existing.ID, dup.Existing.ID)
 			} else {
 				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d; `stocksync add --refresh` re-reads it\n", shown, dup.Existing.ID)
 			}

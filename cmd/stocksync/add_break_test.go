@@ -349,3 +349,18 @@ func TestPendingNeedsOneID(t *testing.T) {
 		}
 	}
 }
+
+// `add --title T FILE` on a file already pending said "`stocksync add
+// --refresh` re-reads it", and --refresh takes no --title: the way to
+// change it is `pending edit`.
+func TestAddOverrideOnAPendingFile(t *testing.T) {
+	e := newAddEnv(t)
+	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, stderr, code := e.run(t, "add", "--title", "Better", e.photo("maple.jpg"))
+	want := "stocksync: " + e.photo("maple.jpg") + " is already pending upload 1, left as it was; change it with `stocksync pending edit 1`\n"
+	if code != 0 || stderr != want {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+}
