@@ -55,6 +55,7 @@ const (
 	TitleFromDocTitle  = "title"     // dc:title or IPTC Object Name
 	TitleFromWindows   = "xptitle"   // EXIF XPTitle (Windows Explorer)
 	TitleFromQuickTime = "quicktime" // QuickTime Keys, ItemList or UserData title
+	TitleFromPNG       = "png"       // PNG "Title" text chunk
 )
 
 // TitleOrder decides which of Headline and DocTitle becomes Meta.Title
@@ -211,6 +212,7 @@ type found struct {
 	iim      []byte   // IPTC-IIM record set, nil if none
 	exif     exifText // EXIF IFD0 text tags
 	qt       qtText   // QuickTime Keys / ItemList / UserData text
+	png      pngText  // PNG "Title" / "Description" text chunks
 	width    int
 	height   int
 	warnings []string

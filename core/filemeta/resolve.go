@@ -44,9 +44,10 @@ func (f fields) fill(g fields) fields {
 //     rule: if the Photoshop IPTCDigest is absent or equals the MD5 of the
 //     IIM block, XMP wins; if it differs, IIM was edited later and wins.
 //     The loser fills fields the winner leaves empty.
-//  3. Title by order from Headline and DocTitle, else XPTitle, else
-//     QuickTime; description from dc:description / Caption-Abstract, else
-//     EXIF ImageDescription or XPComment, else QuickTime, never camera
+//  3. Title by order from Headline and DocTitle, else XPTitle, else PNG
+//     Title, else QuickTime; description from dc:description /
+//     Caption-Abstract, else EXIF ImageDescription or XPComment, else PNG
+//     Description, else QuickTime, never camera
 //     boilerplate; keywords from dc:subject / IPTC Keywords, else the
 //     leaves of lr:hierarchicalSubject, else XPKeywords, else QuickTime.
 func (f *found) resolve(m *Meta, order TitleOrder) {
@@ -104,7 +105,7 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 	// edited later included: the IPTCDigest dates IIM against the file's
 	// own XMP, not against a sidecar.
 	r = sc.fill(r)
-	merge(m, r, f.exif, f.qt, order)
+	merge(m, r, f.exif, f.qt, f.png, order)
 	m.Warnings = f.warnings
 }
 
@@ -146,7 +147,7 @@ func iimEditedLater(irb, iim []byte) bool {
 }
 
 // merge fills m from the resolved fields r and the fallbacks.
-func merge(m *Meta, r fields, ex exifText, qt qtText, order TitleOrder) {
+func merge(m *Meta, r fields, ex exifText, qt qtText, pt pngText, order TitleOrder) {
 	m.Headline, m.DocTitle = cleanText(r.headline), cleanText(r.title)
 	first, second, firstFrom, secondFrom := m.Headline, m.DocTitle, TitleFromHeadline, TitleFromDocTitle
 	if order == TitleTitleFirst {
@@ -159,11 +160,13 @@ func merge(m *Meta, r fields, ex exifText, qt qtText, order TitleOrder) {
 		m.Title, m.TitleFrom = second, secondFrom
 	case cleanText(ex.xpTitle) != "" && !isBoilerplate(ex.xpTitle):
 		m.Title, m.TitleFrom = cleanText(ex.xpTitle), TitleFromWindows
+	case cleanText(pt.title) != "":
+		m.Title, m.TitleFrom = cleanText(pt.title), TitleFromPNG
 	case cleanText(qt.title) != "":
 		m.Title, m.TitleFrom = cleanText(qt.title), TitleFromQuickTime
 	}
 	m.Description = ""
-	for _, d := range []string{r.description, ex.imageDescription, ex.xpComment, qt.description} {
+	for _, d := range []string{r.description, ex.imageDescription, ex.xpComment, pt.description, qt.description} {
 		if d = cleanText(d); d != "" && !isBoilerplate(d) {
 			m.Description = d
 			break
