@@ -8,7 +8,7 @@ import (
 
 // heifWithExif builds a HEIC whose EXIF item (ID 7) is in the mdat box,
 // located by an iloc box of the given version.
-func heifWithExif(t *testing.T, ilocVersion byte, tiff []byte, lengthDelta int) []byte {
+func heifWithExif(t testing.TB, ilocVersion byte, tiff []byte, lengthDelta int) []byte {
 	t.Helper()
 	item := append(binary.BigEndian.AppendUint32(nil, 6), append([]byte("Exif\x00\x00"), tiff...)...)
 	infe := box("infe", []byte{2, 0, 0, 0}, []byte{0, 7, 0, 0}, []byte("Exif"), []byte{0})
