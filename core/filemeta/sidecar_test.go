@@ -169,3 +169,22 @@ func TestSidecarSHA256IsOfTheBytesRead(t *testing.T) {
 		t.Errorf("NoSidecar: SidecarSHA256 %q", m.SidecarSHA256)
 	}
 }
+
+// A title read from XMP with U+009B (a terminal's one-character CSI) or
+// another C1 control went into the store and on to ESP's headline.
+func TestCleanTextDropsC1Controls(t *testing.T) {
+	for in, want := range map[string]string{
+		"Red\u009b31m maple":       "Red31m maple",
+		"a\u0080b\u009fc":          "abc",
+		"line one\u0085line two":   "line one\nline two",
+		" \x00Zürich\t東京 café\r\n": "Zürich\t東京 café",
+	} {
+		if got := cleanText(in); got != want {
+			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	m := readBytes(t, "c1.jpg", jpegWith(t, 8, 8, app1XMP(xmpDoc{title: "Evil\u009b2J title"}.packet())))
+	if m.Title != "Evil2J title" {
+		t.Errorf("title %q", m.Title)
+	}
+}

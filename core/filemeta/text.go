@@ -7,11 +7,16 @@ import (
 
 // cleanText makes embedded text safe to store and show: valid UTF-8, no
 // control characters but tab and line breaks, no surrounding space. Writers
-// pad IIM values with NULs and XMP with newlines, so both go.
+// pad IIM values with NULs and XMP with newlines, so both go. C1 controls
+// (U+0080–U+009F; U+009B is a terminal's one-character CSI) go too, but
+// NEL (U+0085), a line break in EBCDIC-born text, becomes one.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+		switch {
+		case r == 0x85:
+			return '\n'
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0:
 			return -1
 		}
 		return r
