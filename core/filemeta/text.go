@@ -33,14 +33,21 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// CleanKeywords trims each keyword, drops empty ones and drops later
+// CleanKeywords trims each keyword, makes line breaks and tabs in it
+// spaces, drops empty ones and drops later
 // duplicates that differ only in case, keeping the first spelling. It never
 // returns nil, so an empty list prints as [] in JSON.
 func CleanKeywords(in []string) []string {
 	out := make([]string, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for _, k := range in {
-		k = cleanText(k)
+		// A keyword is one line: ESP takes it as one token.
+		k = cleanText(strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' || r == '\t' || r == 0x85 {
+				return ' '
+			}
+			return r
+		}, k))
 		if k == "" {
 			continue
 		}
