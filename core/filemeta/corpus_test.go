@@ -158,7 +158,7 @@ func expectFromExifTool(e map[string]any) corpusWant {
 	var w corpusWant
 	headline := pick("XMP-photoshop:Headline", "IPTC:Headline")
 	title := pick("XMP-dc:Title", "IPTC:ObjectName")
-	w.Title = firstNonEmpty(headline, title, str("IFD0:XPTitle"), str("PNG:Title"), str("Keys:Title"), str("ItemList:Title"), str("UserData:Title"))
+	w.Title = oneLine(firstNonEmpty(headline, title, str("IFD0:XPTitle"), str("PNG:Title"), str("Keys:Title"), str("ItemList:Title"), str("UserData:Title")))
 	for _, d := range []string{pick("XMP-dc:Description", "IPTC:Caption-Abstract"), str("IFD0:ImageDescription"),
 		str("IFD0:XPComment"), str("PNG:Description"), str("Keys:Description"), str("ItemList:Description"), str("UserData:Description")} {
 		if !isBoilerplate(d) {

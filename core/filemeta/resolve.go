@@ -148,7 +148,7 @@ func iimEditedLater(irb, iim []byte) bool {
 
 // merge fills m from the resolved fields r and the fallbacks.
 func merge(m *Meta, r fields, ex exifText, qt qtText, pt pngText, order TitleOrder) {
-	m.Headline, m.DocTitle = cleanText(r.headline), cleanText(r.title)
+	m.Headline, m.DocTitle = oneLine(r.headline), oneLine(r.title)
 	first, second, firstFrom, secondFrom := m.Headline, m.DocTitle, TitleFromHeadline, TitleFromDocTitle
 	if order == TitleTitleFirst {
 		first, second, firstFrom, secondFrom = second, first, secondFrom, firstFrom
@@ -159,11 +159,11 @@ func merge(m *Meta, r fields, ex exifText, qt qtText, pt pngText, order TitleOrd
 	case second != "":
 		m.Title, m.TitleFrom = second, secondFrom
 	case cleanText(ex.xpTitle) != "" && !isBoilerplate(ex.xpTitle):
-		m.Title, m.TitleFrom = cleanText(ex.xpTitle), TitleFromWindows
+		m.Title, m.TitleFrom = oneLine(ex.xpTitle), TitleFromWindows
 	case cleanText(pt.title) != "":
-		m.Title, m.TitleFrom = cleanText(pt.title), TitleFromPNG
+		m.Title, m.TitleFrom = oneLine(pt.title), TitleFromPNG
 	case cleanText(qt.title) != "":
-		m.Title, m.TitleFrom = cleanText(qt.title), TitleFromQuickTime
+		m.Title, m.TitleFrom = oneLine(qt.title), TitleFromQuickTime
 	}
 	m.Description = ""
 	for _, d := range []string{r.description, ex.imageDescription, ex.xpComment, pt.description, qt.description} {

@@ -188,3 +188,13 @@ func TestCleanTextDropsC1Controls(t *testing.T) {
 		t.Errorf("title %q", m.Title)
 	}
 }
+
+// A headline with a line break inside went to the store (and ESP's
+// one-line headline) as two lines, while a typed title may not have one.
+// (XML makes the CR LF one line break.)
+func TestTitleIsOneLine(t *testing.T) {
+	m := readBytes(t, "t.jpg", jpegWith(t, 8, 8, app1XMP(xmpDoc{headline: "Two\nlines\tand a tab", title: "Doc\r\ntitle"}.packet())))
+	if m.Title != "Two lines and a tab" || m.Headline != "Two lines and a tab" || m.DocTitle != "Doc title" {
+		t.Errorf("title %q, headline %q, doc title %q", m.Title, m.Headline, m.DocTitle)
+	}
+}

@@ -24,6 +24,17 @@ func cleanText(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// oneLine is cleanText for a title: ESP's headline is one line, so line
+// breaks and tabs become spaces.
+func oneLine(s string) string {
+	return cleanText(strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' || r == 0x85 {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
 		if s = cleanText(s); s != "" {
@@ -41,13 +52,7 @@ func CleanKeywords(in []string) []string {
 	out := make([]string, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for _, k := range in {
-		// A keyword is one line: ESP takes it as one token.
-		k = cleanText(strings.Map(func(r rune) rune {
-			if r == '\n' || r == '\r' || r == '\t' || r == 0x85 {
-				return ' '
-			}
-			return r
-		}, k))
+		k = oneLine(k) // ESP takes a keyword as one token
 		if k == "" {
 			continue
 		}
