@@ -40,3 +40,14 @@ func TestPNGNativeTextAndEXIf(t *testing.T) {
 		t.Error("a PNG cut inside eXIf was accepted")
 	}
 }
+
+// Photo Mechanic's metapm.png keeps the binary IIM block itself in
+// "Raw profile type iptc", not in hex: it was called malformed (the
+// warning quoted its bytes) and its keywords were not read.
+func TestPNGRawProfileBinaryIIM(t *testing.T) {
+	iim := iimBlock(ds{2, 105, "PM headline"}, ds{2, 25, "pm"})
+	m := readBytes(t, "pm.png", pngWith(t, 3, 2, true, zTXt("Raw profile type iptc", iim)))
+	if m.Title != "PM headline" || !reflect.DeepEqual(m.Keywords, []string{"pm"}) || m.Warnings != nil {
+		t.Errorf("got %q / %q, warnings %q", m.Title, m.Keywords, m.Warnings)
+	}
+}
