@@ -96,3 +96,29 @@ func TestMovePendingUpload(t *testing.T) {
 		t.Errorf("unknown ID: %v", err)
 	}
 }
+
+// A removed pending upload's ID went to the next file added (SQLite reuses
+// the largest ID), so `pending remove 1` then `add` made a different file
+// pending upload 1.
+func TestPendingIDsAreNotReused(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	a, _ := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/a.jpg", ContentHash: "a"}, t0)
+	b, _ := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/b.jpg", ContentHash: "b"}, t0)
+	if _, err := db.RemovePendingUpload(ctx, b, t0); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/c.jpg", ContentHash: "c"}, t0)
+	if err != nil || a != 1 || b != 2 || c != 3 {
+		t.Errorf("IDs %d, %d, %d (%v), want 1, 2, 3", a, b, c, err)
+	}
+	if _, err := db.RemovePendingUpload(ctx, a, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RemovePendingUpload(ctx, c, t0); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/d.jpg", ContentHash: "d"}, t0); err != nil || d != 4 {
+		t.Errorf("after removing all: ID %d (%v), want 4", d, err)
+	}
+}
