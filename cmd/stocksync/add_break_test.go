@@ -364,3 +364,24 @@ func TestAddOverrideOnAPendingFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
 	}
 }
+
+// `pending edit` of a removed pending upload said "there is no pending
+// upload 1", as for an ID never used.
+func TestPendingRemovedIDIsSaid(t *testing.T) {
+	e := newAddEnv(t)
+	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := e.run(t, "pending", "remove", "1"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, stderr, code := e.run(t, "pending", "edit", "1", "--title", "x")
+	want := "stocksync: pending upload 1 (" + e.photo("maple.jpg") + ") was removed on " + addT0.Local().Format("2006-01-02 15:04") +
+		"; `stocksync restore SNAPSHOT --local-only` with a snapshot taken since brings it back\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr\n got %q\nwant %q", code, stderr, want)
+	}
+	if _, stderr, _ := e.run(t, "pending", "remove", "2"); stderr != "stocksync: there is no pending upload 2; `stocksync pending list` shows the IDs\n" {
+		t.Errorf("unknown ID: %q", stderr)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -86,12 +87,22 @@ func parsePendingID(s string) (int64, error) {
 	return id, nil
 }
 
-// pendingErr words a missing ID for the user.
-func pendingErr(id int64, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
+// pendingErr words a missing ID for the user, saying when it was removed
+// if it was.
+func pendingErr(ctx context.Context, db *store.DB, id int64, err error) error {
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
-	return err
+	if removed, rerr := db.RemovedPendingUploads(ctx); rerr == nil {
+		for _, r := range removed { // newest first
+			if r.ID == id {
+				return &exitError{code: exitFailure, msg: fmt.Sprintf("pending upload %d (%s) was removed on %s; "+
+					"`stocksync restore SNAPSHOT --local-only` with a snapshot taken since brings it back",
+					id, shownPath(r.Path), r.RemovedAt.Local().Format("2006-01-02 15:04"))}
+			}
+		}
+	}
+	return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
 }
 
 func newPendingEditCmd() *cobra.Command {
@@ -143,7 +154,7 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			defer db.Close()
 			p, err := db.EditPendingUpload(ctx, id, e, addClock())
 			if err != nil {
-				return pendingErr(id, err)
+				return pendingErr(ctx, db, id, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -199,7 +210,7 @@ brings it back.`,
 			defer db.Close()
 			p, err := db.RemovePendingUpload(ctx, id, addClock())
 			if err != nil {
-				return pendingErr(id, err)
+				return pendingErr(ctx, db, id, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
