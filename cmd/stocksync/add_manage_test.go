@@ -231,7 +231,7 @@ func TestPendingListEditRemove(t *testing.T) {
 	if _, err := os.Stat(e.photo("leaf.png")); err != nil {
 		t.Errorf("the file itself was touched: %v", err)
 	}
-	if _, stderr, code := e.run(t, "pending", "remove", "2"); code != exitFailure || !strings.Contains(stderr, "there is no pending upload 2") {
+	if _, stderr, code := e.run(t, "pending", "remove", "2"); code != exitFailure || !strings.Contains(stderr, "pending upload 2 ("+e.photo("leaf.png")+") was removed on ") {
 		t.Errorf("second remove: exit %d, %q", code, stderr)
 	}
 	if _, stderr, code := e.run(t, "pending"); code != exitUsage {
