@@ -155,6 +155,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 	var n addTally
 	seen := map[string]string{} // real path → the argument that named it first
 	interrupted := false
+	var named map[string]bool // cleaned arguments, for sidecars named with their image
 files:
 	for _, arg := range args {
 		if interrupted = ctx.Err() != nil; interrupted {
@@ -164,7 +165,15 @@ files:
 		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
 			// `add *` in a Lightroom folder names the sidecars too: they are
 			// read with their image, not added on their own.
-			if msg := sidecarArg(arg, args); msg != "" {
+			if named == nil {
+				named = make(map[string]bool, len(args))
+				for _, a := range args {
+					// Case-folded: on a Mac's case-insensitive disk the
+					// image found as a.jpg may have been named as a.JPG.
+					named[strings.ToLower(filepath.Clean(a))] = true
+				}
+			}
+			if msg := sidecarArg(arg, named); msg != "" {
 				n.failed++
 				fmt.Fprintf(errOut, "stocksync: cannot add %s: %s\n", shown, termSafeMeta(msg))
 			} else {

@@ -385,3 +385,17 @@ func TestPendingRemovedIDIsSaid(t *testing.T) {
 		t.Errorf("unknown ID: %q", stderr)
 	}
 }
+
+// The image of a sidecar is found by probing extensions, in lower case
+// first; on a Mac's case-insensitive disk that finds "a.jpg" for a file
+// named "a.JPG" on the command line, which must still count as named.
+func TestSidecarArgFoldsCase(t *testing.T) {
+	e := newAddEnv(t)
+	side := e.photo("scan.xmp")
+	if err := os.WriteFile(side, []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if msg := sidecarArg(side, map[string]bool{strings.ToLower(e.photo("SCAN.tif")): true}); msg != "" {
+		t.Errorf("image named in another case: %q", msg)
+	}
+}

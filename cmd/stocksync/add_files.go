@@ -83,19 +83,18 @@ func gone(path string) bool {
 }
 
 // sidecarArg says why the XMP sidecar named as arg adds nothing, or ""
-// when its image is named too: a sidecar alone was "read with the image
+// when its image is named too (named holds the cleaned, lower-cased
+// arguments): a sidecar alone was "read with the image
 // beside it" even with no image there, and the command added nothing
 // with exit status 0.
-func sidecarArg(arg string, args []string) string {
+func sidecarArg(arg string, named map[string]bool) string {
 	images := filemeta.ImagesOf(arg)
 	if len(images) == 0 {
 		return "it is an XMP sidecar, and there is no image or video beside it with its name to read it with"
 	}
 	for _, img := range images {
-		for _, a := range args {
-			if filepath.Clean(a) == img {
-				return ""
-			}
+		if named[strings.ToLower(img)] {
+			return ""
 		}
 	}
 	return "it is an XMP sidecar; add " + shownPath(images[0]) + ", and the sidecar is read with it"

@@ -118,29 +118,35 @@ func ImagesOf(sidecar string) []string {
 	if Supported(stem) {
 		candidates = append(candidates, stem)
 	}
-	if matches, err := filepath.Glob(globEscape(stem) + ".*"); err == nil {
-		candidates = append(candidates, matches...)
+	// Probe the accepted extensions (lower and upper case) rather than
+	// list the folder: `add *` names thousands of sidecars in one folder.
+	for _, ext := range acceptedExts {
+		candidates = append(candidates, stem+ext, stem+strings.ToUpper(ext))
+	}
+	// Compared as files, not names: on a case-insensitive disk (macOS)
+	// "a.XMP" is "a.xmp", and "a.jpg" is "a.JPG".
+	sst, err := os.Stat(sidecar)
+	if err != nil {
+		return nil
 	}
 	var out []string
+	var seen []os.FileInfo
 	for _, c := range candidates {
-		if st, err := os.Stat(c); err != nil || !st.Mode().IsRegular() || !Supported(c) {
+		cst, err := os.Stat(c)
+		if err != nil || !cst.Mode().IsRegular() || !Supported(c) ||
+			slices.ContainsFunc(seen, func(fi os.FileInfo) bool { return os.SameFile(fi, cst) }) {
 			continue
 		}
 		for _, p := range sidecarNames(c) {
-			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-				if p == sidecar && !slices.Contains(out, c) {
-					out = append(out, c)
+			if pst, err := os.Stat(p); err == nil && pst.Mode().IsRegular() {
+				if os.SameFile(pst, sst) {
+					out, seen = append(out, c), append(seen, cst)
 				}
 				break
 			}
 		}
 	}
 	return out
-}
-
-// globEscape quotes the characters filepath.Glob treats as a pattern.
-func globEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
 }
 
 // Sidecars returns the XMP sidecar files that exist for path (see
