@@ -63,9 +63,10 @@ value wins. The title is the Headline, else the Title (setting title_order).
 --title, --description and --keywords override them for every file named.
 
 A file already pending, or the same content under another name (a hard link or
-a copy), is added once. --refresh re-reads files that changed since they were
-added, keeping the fields changed in Stocksync; with no FILE it refreshes every
-pending upload. Values over ESP's limits (255-character title, 2,000-character
+a copy), is added once; a pending file that was moved or renamed is followed to
+its new place when that is added. --refresh re-reads files that changed since
+they were added, keeping the fields changed in Stocksync (see 'stocksync
+pending edit'); with no FILE it refreshes every pending upload. Values over ESP's limits (255-character title, 2,000-character
 description, 50 keywords) are kept, with a warning.
 
 Accepted: ` + filemeta.Accepted + `.
