@@ -66,8 +66,9 @@ A file already pending, or the same content under another name (a hard link or
 a copy), is added once; a pending file that was moved or renamed is followed to
 its new place when that is added. --refresh re-reads files that changed since
 they were added, keeping the fields changed in Stocksync (see 'stocksync
-pending edit'); with no FILE it refreshes every pending upload. Values over ESP's limits (255-character title, 2,000-character
-description, 50 keywords) are kept, with a warning.
+pending edit'); with no FILE it refreshes every pending upload. Values over
+ESP's limits (255-character title, 2,000-character description, 50 keywords)
+are kept, with a warning.
 
 Accepted: ` + filemeta.Accepted + `.
 Files that cannot be read are reported and the others still added; the exit
