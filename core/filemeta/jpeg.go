@@ -211,6 +211,10 @@ const jpegEOIWindow = 64 << 10
 // runs from the end of the file backwards, where EOI is (a trailer such
 // as a motion photo's video may follow it), a window at a time.
 func jpegHasEOI(r io.ReaderAt, size, scanAt int64) (bool, error) {
+	// Most files end with it: two bytes decide.
+	if last, err := readUpTo(r, size, max(scanAt, size-2), 2); err != nil || bytes.Equal(last, []byte{0xff, 0xd9}) {
+		return err == nil, err
+	}
 	for end := size; end > scanAt; {
 		start := max(scanAt, end-jpegEOIWindow)
 		// One byte of overlap with the window read before (the one after
