@@ -399,3 +399,17 @@ func TestSidecarArgFoldsCase(t *testing.T) {
 		t.Errorf("image named in another case: %q", msg)
 	}
 }
+
+// A name longer than the file system allows said "cannot follow its
+// symbolic links"; a path through a file said "no such file" at best.
+func TestAddPathErrorsSaidPlainly(t *testing.T) {
+	e := newAddEnv(t)
+	long := e.photo(strings.Repeat("a", 300) + ".jpg")
+	through := filepath.Join(e.photo("maple.jpg"), "x.jpg")
+	_, stderr, code := e.run(t, "add", long, through)
+	want := "stocksync: cannot add " + long + ": the name is too long for the file system\n" +
+		"stocksync: cannot add " + through + ": a part of the path before the file name is a file, not a folder\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr\n got %q\nwant %q", code, stderr, want)
+	}
+}

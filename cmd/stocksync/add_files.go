@@ -38,6 +38,10 @@ func fsReason(err error) string {
 		return "permission denied: Stocksync may not read it (check the file's permissions; on macOS, that Stocksync may open files in this folder)"
 	case errors.Is(err, fs.ErrNotExist):
 		return "it is no longer there (moved or deleted while it was being read)"
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return "the name is too long for the file system"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a part of the path before the file name is a file, not a folder"
 	case errors.Is(err, syscall.EIO):
 		return "the disk reported an input/output error while reading it (a damaged disk, or a drive or network volume that was disconnected)"
 	}
@@ -167,6 +171,10 @@ func realPath(arg string) (string, error) {
 		return "", &addError{fmt.Sprintf("cannot add %s: no such file", arg), err}
 	} else if errors.Is(err, fs.ErrPermission) {
 		return "", &addError{fmt.Sprintf("cannot add %s: permission denied", arg), err}
+	} else if err != nil {
+		// A name too long, a component that is a file (ENOTDIR), a disk
+		// error: what the system said, not a guess about links.
+		return "", fileError(arg, err)
 	}
 	path, err := filepath.EvalSymlinks(abs)
 	if err != nil {
