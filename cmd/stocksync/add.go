@@ -2,18 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/stocksync/stocksync/core/esplimits"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,10 +56,12 @@ value wins. The title is the Headline, else the Title (setting title_order).
 --title, --description and --keywords override them for every file named.
 
 A file already pending, or the same content under another name (a hard link or
-a copy), is added once. --refresh re-reads files that changed since they were
-added, keeping the fields changed in Stocksync; with no FILE it refreshes every
-pending upload. Values over ESP's limits (255-character title, 2,000-character
-description, 50 keywords) are kept, with a warning.
+a copy), is added once; a pending file that was moved or renamed is followed to
+its new place when that is added. --refresh re-reads files that changed since
+they were added, keeping the fields changed in Stocksync (see 'stocksync
+pending edit'); with no FILE it refreshes every pending upload. Values over
+ESP's limits (255-character title, 2,000-character description, 50 keywords)
+are kept, with a warning.
 
 Accepted: ` + filemeta.Accepted + `.
 Files that cannot be read are reported and the others still added; the exit
@@ -78,16 +76,29 @@ status is 1 if any file failed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := addOptions{asJSON: asJSON, refresh: refresh}
 			f := cmd.Flags()
+			if refresh && (f.Changed("title") || f.Changed("description") || f.Changed("keywords")) {
+				return &exitError{code: exitUsage, msg: "--refresh re-reads what the files say, so it takes no --title, --description or --keywords; " +
+					"change a pending upload with `stocksync pending edit ID`"}
+			}
 			if f.Changed("title") {
-				t := strings.TrimSpace(title)
+				t, err := typedText("title", title, false)
+				if err != nil {
+					return err
+				}
 				o.over.title = &t
 			}
 			if f.Changed("description") {
-				d := strings.TrimSpace(description)
+				d, err := typedText("description", description, true)
+				if err != nil {
+					return err
+				}
 				o.over.description = &d
 			}
 			if f.Changed("keywords") {
-				k := filemeta.SplitKeywords(keywords)
+				k, err := typedKeywords("keywords", keywords)
+				if err != nil {
+					return err
+				}
 				o.over.keywords = &k
 			}
 			ctx := cmd.Context()
@@ -129,7 +140,7 @@ status is 1 if any file failed.`,
 
 // addTally counts what happened to the files named.
 type addTally struct {
-	added, refreshed, unchanged, already, failed int
+	added, moved, refreshed, unchanged, already, failed int
 }
 
 // runAdd adds each file, reporting failures as it goes, and fails at the end
@@ -138,24 +149,34 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 	var ids []int64
 	var n addTally
 	seen := map[string]string{} // real path → the argument that named it first
+	interrupted := false
+	var named map[string]bool // cleaned arguments, for sidecars named with their image
+files:
 	for _, arg := range args {
-		if err := ctx.Err(); err != nil {
-			return err
+		if interrupted = ctx.Err() != nil; interrupted {
+			break
 		}
-		shown := termSafe(arg)
+		shown := shownPath(arg)
 		if strings.EqualFold(filepath.Ext(arg), ".xmp") {
 			// `add *` in a Lightroom folder names the sidecars too: they are
 			// read with their image, not added on their own.
-			fmt.Fprintf(errOut, "stocksync: note: %s is an XMP sidecar; it is read with the image beside it\n", shown)
+			if named == nil {
+				named = make(map[string]bool, len(args))
+				for _, a := range args {
+					// Case-folded: on a Mac's case-insensitive disk the
+					// image found as a.jpg may have been named as a.JPG.
+					named[strings.ToLower(filepath.Clean(a))] = true
+				}
+			}
+			if msg := sidecarArg(arg, named); msg != "" {
+				n.failed++
+				fmt.Fprintf(errOut, "stocksync: cannot add %s: %s\n", shown, termSafe(msg))
+			} else {
+				fmt.Fprintf(errOut, "stocksync: note: %s is an XMP sidecar; it is read with the image beside it\n", shown)
+			}
 			continue
 		}
 		r, err := addOne(ctx, db, arg, o, seen)
-		for _, w := range r.warnings {
-			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafe(w))
-		}
-		for _, n := range r.notes {
-			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafe(n))
-		}
 		var dup *store.DuplicateError
 		switch {
 		case errors.Is(err, errNamedTwice):
@@ -164,15 +185,34 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 			n.already++
 			if dup.SameContent {
 				fmt.Fprintf(errOut, "stocksync: %s has the same content as pending upload %d (%s); not added again\n",
-					shown, dup.Existing.ID, termSafe(dup.Existing.Path))
+					shown, dup.Existing.ID, shownPath(dup.Existing.Path))
+			} else if o.over != (addOverrides{}) {
+				// --title and co. apply to files added now, not to this one.
+				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d, left as it was; change it with `stocksync pending edit %d`\n",
+					shown, dup.Existing.ID, dup.Existing.ID)
 			} else {
 				fmt.Fprintf(errOut, "stocksync: %s is already pending upload %d; `stocksync add --refresh` re-reads it\n", shown, dup.Existing.ID)
 			}
 			continue
+		case err != nil && ctx.Err() != nil: // Ctrl-C: not this file's fault
+			interrupted = true
+			break files
 		case err != nil:
 			n.failed++
-			fmt.Fprintf(errOut, "stocksync: %s\n", termSafe(err.Error()))
+			msg := err.Error()
+			if shown != arg && arg != "" {
+				msg = strings.ReplaceAll(msg, arg, shown)
+			}
+			fmt.Fprintf(errOut, "stocksync: %s\n", termSafe(msg))
 			continue
+		}
+		// Warnings and notes only for what was stored: a duplicate or a
+		// refused file is said in one line.
+		for _, w := range r.warnings {
+			fmt.Fprintf(errOut, "stocksync: warning: %s: %s\n", shown, termSafe(w))
+		}
+		for _, n := range r.notes {
+			fmt.Fprintf(errOut, "stocksync: note: %s: %s\n", shown, termSafe(n))
 		}
 		p := r.p
 		switch r.outcome {
@@ -182,6 +222,15 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 				fmt.Fprintf(out, "unchanged %s — pending upload %d\n", shown, p.ID)
 			}
 			continue
+		case outcomeMoved:
+			n.moved++
+			if !o.asJSON {
+				what := ""
+				if len(r.changed) > 0 {
+					what = "; " + strings.Join(r.changed, ", ") + " updated from the file"
+				}
+				fmt.Fprintf(out, "moved %s — pending upload %d was %s, which is no longer there%s\n", shown, p.ID, shownPath(r.movedFrom), what)
+			}
 		case outcomeRefreshed:
 			n.refreshed++
 			if !o.asJSON {
@@ -204,7 +253,7 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 		ids = append(ids, p.ID)
 	}
 	if o.asJSON {
-		rows, err := pendingByID(ctx, db, ids)
+		rows, err := pendingByID(context.WithoutCancel(ctx), db, ids)
 		if err != nil {
 			return err
 		}
@@ -214,7 +263,10 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 	} else {
 		printAddSummary(out, n)
 	}
-	if n.failed > 0 {
+	switch {
+	case interrupted:
+		return &exitError{code: exitInterrupted, msg: "add interrupted; what is listed above was stored, run the same command again for the rest"}
+	case n.failed > 0:
 		return &exitError{code: exitFailure}
 	}
 	return nil
@@ -222,8 +274,11 @@ func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out,
 
 func printAddSummary(w io.Writer, n addTally) {
 	var parts []string
-	if n.added > 0 || n.refreshed+n.unchanged+n.already+n.failed == 0 {
+	if n.added > 0 || n.moved+n.refreshed+n.unchanged+n.already+n.failed == 0 {
 		parts = append(parts, "added "+plural(n.added, "pending upload"))
+	}
+	if n.moved > 0 {
+		parts = append(parts, num(n.moved)+" moved")
 	}
 	if n.refreshed > 0 {
 		parts = append(parts, num(n.refreshed)+" refreshed")
@@ -238,7 +293,7 @@ func printAddSummary(w io.Writer, n addTally) {
 		parts = append(parts, plural(n.failed, "file")+" failed")
 	}
 	s := strings.Join(parts, "; ")
-	if n.added == 0 && n.failed > 0 && n.refreshed+n.unchanged == 0 {
+	if n.added == 0 && n.failed > 0 && n.moved+n.refreshed+n.unchanged == 0 {
 		s = "nothing added: " + s
 	}
 	fmt.Fprintln(w, strings.ToUpper(s[:1])+s[1:]+".")
@@ -264,20 +319,27 @@ const (
 	outcomeAdded addOutcome = iota
 	outcomeRefreshed
 	outcomeUnchanged
+	outcomeMoved // a pending upload whose file moved now points at it
 )
 
 // addResult is what addOne did.
 type addResult struct {
-	p        store.PendingUpload
-	outcome  addOutcome
-	changed  []string // refreshed fields
-	warnings []string
-	notes    []string // worth knowing, not a problem
+	p         store.PendingUpload
+	outcome   addOutcome
+	changed   []string // refreshed fields
+	movedFrom string   // outcomeMoved: the path it had
+	warnings  []string
+	notes     []string // worth knowing, not a problem
 }
 
 // addOne registers (or, with o.refresh, re-reads) one file.
 func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen map[string]string) (addResult, error) {
 	var r addResult
+	if o.refresh {
+		if err := refreshGone(ctx, db, arg); err != nil {
+			return r, err
+		}
+	}
 	path, err := realPath(arg)
 	if err != nil {
 		return r, err
@@ -289,7 +351,7 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 	// Look before opening: opening a named pipe would block.
 	st, err := os.Stat(path)
 	if err != nil {
-		return r, fmt.Errorf("cannot add %s: %w", arg, err)
+		return r, fileError(arg, err)
 	}
 	if err := checkRegular(arg, st); err != nil {
 		return r, err
@@ -302,30 +364,24 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		}
 		return r, fmt.Errorf("cannot add %w", err)
 	} else if err != nil {
-		return r, fmt.Errorf("cannot add %s: %w", arg, err)
+		return r, fileError(arg, err)
 	}
 	r.warnings = m.Warnings
 	hash, size, err := hashFile(path)
 	if err != nil {
-		return r, fmt.Errorf("cannot add %s: %w", arg, err)
+		return r, fileError(arg, err)
+	}
+	if after, err := os.Stat(path); err != nil {
+		return r, fileError(arg, err)
+	} else if size != st.Size() || !sameFile(st, after) {
+		return r, &addError{"cannot add " + arg + ": " + errChangedWhileRead.Error(), errChangedWhileRead}
 	}
 	p := store.PendingUpload{
 		Path: path, Title: m.Title, Description: m.Description, Keywords: m.Keywords,
 		MediaType: m.MediaType, Size: size, ContentHash: hash,
+		SidecarHash: m.SidecarSHA256, // of the bytes parsed, not a second read
 	}
-	if m.Sidecar != "" {
-		if p.SidecarHash, _, err = hashFile(m.Sidecar); err != nil {
-			return r, fmt.Errorf("cannot add %s: sidecar: %w", arg, err)
-		}
-	}
-	if m.Headline != "" && m.DocTitle != "" && m.Headline != m.DocTitle {
-		other, otherName := m.DocTitle, "Title"
-		if m.TitleFrom == filemeta.TitleFromDocTitle {
-			other, otherName = m.Headline, "Headline"
-		}
-		r.notes = append(r.notes, fmt.Sprintf("the title is the file's %s; its %s “%s” was not used (setting title_order)",
-			map[string]string{filemeta.TitleFromHeadline: "Headline", filemeta.TitleFromDocTitle: "Title"}[m.TitleFrom], otherName, other))
-	}
+	titleNote := titleUsedNote(m)
 	if o.refresh {
 		existing, ok, err := db.FindPendingUpload(ctx, path, "")
 		if err != nil {
@@ -333,31 +389,54 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		}
 		if ok {
 			if existing.ContentHash == p.ContentHash && existing.SidecarHash == p.SidecarHash && !readDiffers(existing, p) {
-				r.p, r.outcome, r.notes, r.warnings = existing, outcomeUnchanged, nil, nil
+				r.p, r.outcome, r.warnings = existing, outcomeUnchanged, nil
 				return r, nil
 			}
 			r.p, r.changed, err = db.RefreshPendingUpload(ctx, existing.ID, p, addClock())
 			r.outcome = outcomeRefreshed
+			if titleNote != "" && !slices.Contains(existing.Edited, store.FieldTitle) {
+				r.notes = append(r.notes, titleNote)
+			}
 			r.warnings = append(r.warnings, limitWarnings(r.p)...)
 			return r, err
 		}
 	}
-	var edited []string
+	var e store.PendingEdit
 	if o.over.title != nil {
-		p.Title = *o.over.title
-		edited = append(edited, store.FieldTitle)
+		p.Title, e.Title = *o.over.title, o.over.title
+		p.Edited = append(p.Edited, store.FieldTitle)
+	} else if titleNote != "" {
+		r.notes = append(r.notes, titleNote)
 	}
 	if o.over.description != nil {
-		p.Description = *o.over.description
-		edited = append(edited, store.FieldDescription)
+		p.Description, e.Description = *o.over.description, o.over.description
+		p.Edited = append(p.Edited, store.FieldDescription)
 	}
 	if o.over.keywords != nil {
-		p.Keywords = *o.over.keywords
-		edited = append(edited, store.FieldKeywords)
+		p.Keywords, e.Keywords = *o.over.keywords, o.over.keywords
+		p.Edited = append(p.Edited, store.FieldKeywords)
 	}
-	p.Edited = edited
 	now := addClock()
 	if p.ID, err = db.AddPendingUpload(ctx, p, now); err != nil {
+		var dup *store.DuplicateError
+		if !errors.As(err, &dup) || !dup.SameContent || !gone(dup.Existing.Path) {
+			return r, err
+		}
+		// The same bytes as a pending upload whose file is gone: the file
+		// was moved or renamed. Point the pending upload at it, keeping its
+		// edits; what the file (or a different sidecar beside it) says now
+		// replaces the fields not edited, as --refresh would.
+		if r.p, err = db.MovePendingUpload(ctx, dup.Existing.ID, path, now); err != nil {
+			return r, err
+		}
+		if r.p.SidecarHash != p.SidecarHash || readDiffers(r.p, p) {
+			r.p, r.changed, err = db.RefreshPendingUpload(ctx, r.p.ID, p, now)
+		}
+		if err == nil && (e != store.PendingEdit{}) {
+			r.p, err = db.EditPendingUpload(ctx, r.p.ID, e, now)
+		}
+		r.outcome, r.movedFrom, r.notes = outcomeMoved, dup.Existing.Path, nil
+		r.warnings = append(r.warnings, limitWarnings(r.p)...)
 		return r, err
 	}
 	p.AddedAt, p.UpdatedAt = now, now
@@ -375,46 +454,6 @@ func readDiffers(stored, now store.PendingUpload) bool {
 		!edited(store.FieldKeywords) && !slices.Equal(stored.Keywords, now.Keywords)
 }
 
-// realPath resolves arg to the absolute path the store keys on, so a link
-// and its target are one file, and says plainly what is wrong when it
-// cannot.
-func realPath(arg string) (string, error) {
-	abs, err := filepath.Abs(arg)
-	if err != nil {
-		return "", fmt.Errorf("cannot add %s: %w", arg, err)
-	}
-	if _, err := os.Stat(abs); errors.Is(err, syscall.ELOOP) {
-		return "", &addError{fmt.Sprintf("cannot add %s: it is a symbolic link that loops back on itself", arg), err}
-	} else if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := os.Lstat(abs); lerr == nil {
-			return "", &addError{fmt.Sprintf("cannot add %s: it is a symbolic link to a file that does not exist", arg), err}
-		}
-		return "", &addError{fmt.Sprintf("cannot add %s: no such file", arg), err}
-	} else if errors.Is(err, fs.ErrPermission) {
-		return "", &addError{fmt.Sprintf("cannot add %s: permission denied", arg), err}
-	}
-	path, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return "", &addError{fmt.Sprintf("cannot add %s: cannot follow its symbolic links", arg), err}
-	}
-	return path, nil
-}
-
-// hashFile returns the SHA-256 (hex) and size of a file's bytes.
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
 // limitWarnings names the values over ESP's limits.
 func limitWarnings(p store.PendingUpload) []string {
 	var w []string
@@ -428,17 +467,6 @@ func limitWarnings(p store.PendingUpload) []string {
 		w = append(w, fmt.Sprintf("there are %s keywords; ESP takes at most %d", num(n), esplimits.MaxKeywords))
 	}
 	return w
-}
-
-func checkRegular(arg string, st fs.FileInfo) error {
-	switch {
-	case st.IsDir():
-		return &addError{fmt.Sprintf("cannot add %s: it is a folder; name the files in it instead (e.g. %s)",
-			arg, filepath.Join(arg, "*.jpg")), filemeta.ErrUnsupported}
-	case !st.Mode().IsRegular():
-		return &addError{fmt.Sprintf("cannot add %s: not a regular file", arg), filemeta.ErrUnsupported}
-	}
-	return nil
 }
 
 // pendingByID reads back the rows just added or refreshed, so --json shows

@@ -153,7 +153,8 @@ func TestAddBadInputIsSaidPlainly(t *testing.T) {
 		"stocksync: cannot add " + dangling + ": it is a symbolic link to a file that does not exist\n",
 		"stocksync: cannot add " + cut + ": the file is cut off: it is 100 bytes long, but its JPEG structure continues to byte ",
 		"stocksync: cannot add " + tiny + ": the file is cut off: it is only 2 bytes long, too short to be a JPEG image",
-		"stocksync: cannot add " + e.photo("evil\uFFFD\uFFFD.jpg") + ": the file is cut off: it is 3 bytes long",
+		// Quoted: the exact name, and no escape sequence reaches the terminal.
+		"stocksync: cannot add \"" + e.photos + "/evil\\x1b[2J\\x1b]0;owned\\a.jpg\": the file is cut off: it is 3 bytes long",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q\n%s", want, stderr)
@@ -230,7 +231,7 @@ func TestPendingListEditRemove(t *testing.T) {
 	if _, err := os.Stat(e.photo("leaf.png")); err != nil {
 		t.Errorf("the file itself was touched: %v", err)
 	}
-	if _, stderr, code := e.run(t, "pending", "remove", "2"); code != exitFailure || !strings.Contains(stderr, "there is no pending upload 2") {
+	if _, stderr, code := e.run(t, "pending", "remove", "2"); code != exitFailure || !strings.Contains(stderr, "pending upload 2 ("+e.photo("leaf.png")+") was removed on ") {
 		t.Errorf("second remove: exit %d, %q", code, stderr)
 	}
 	if _, stderr, code := e.run(t, "pending"); code != exitUsage {

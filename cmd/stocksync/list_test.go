@@ -153,7 +153,13 @@ func TestAddIsTerminalSafe(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(pics, "gone\x1b]0;owned\x07.jpg")
-	out, errs, _ := runCLI(t, "--data-dir", dir, "add", "--title", "Leaf\x1b[2J", name, missing)
+	// A typed title with an escape sequence is refused, and said safely.
+	out, errs, code := runCLI(t, "--data-dir", dir, "add", "--title", "Leaf\x1b[2J", name)
+	assertTerminalSafe(t, "add --title", out+errs)
+	if code != exitUsage || !strings.Contains(errs, "control character") {
+		t.Errorf("add --title with ESC: exit %d, %q; want exit %d naming the control character", code, errs, exitUsage)
+	}
+	out, errs, _ = runCLI(t, "--data-dir", dir, "add", "--title", "Leaf", name, missing)
 	assertTerminalSafe(t, "add", out+errs)
 	if !strings.Contains(out, "evil") || !strings.Contains(out, "name.jpg") || !strings.Contains(errs, "gone") {
 		t.Errorf("add output:\n%s\n%s", out, errs)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -8,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -65,6 +65,20 @@ func newPendingListCmd() *cobra.Command {
 	return cmd
 }
 
+// onePendingID wants exactly one argument, the ID, and says how to call
+// the command (usage: "edit ID …") when it is missing or there are more.
+func onePendingID(usage string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch len(args) {
+		case 1:
+			return nil
+		case 0:
+			return &exitError{code: exitUsage, msg: "name the pending upload: stocksync pending " + usage + " (IDs are in the first column of `stocksync pending list`)"}
+		}
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("one pending upload at a time: stocksync pending %s (got %d arguments)", usage, len(args))}
+	}
+}
+
 func parsePendingID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
 	if err != nil || id <= 0 {
@@ -73,12 +87,22 @@ func parsePendingID(s string) (int64, error) {
 	return id, nil
 }
 
-// pendingErr words a missing ID for the user.
-func pendingErr(id int64, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
+// pendingErr words a missing ID for the user, saying when it was removed
+// if it was.
+func pendingErr(ctx context.Context, db *store.DB, id int64, err error) error {
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
-	return err
+	if removed, rerr := db.RemovedPendingUploads(ctx); rerr == nil {
+		for _, r := range removed { // newest first
+			if r.ID == id {
+				return &exitError{code: exitFailure, msg: fmt.Sprintf("pending upload %d (%s) was removed on %s; "+
+					"`stocksync restore SNAPSHOT --local-only` with a snapshot taken since brings it back",
+					id, shownPath(r.Path), r.RemovedAt.Local().Format("2006-01-02 15:04"))}
+			}
+		}
+	}
+	return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
 }
 
 func newPendingEditCmd() *cobra.Command {
@@ -89,7 +113,7 @@ func newPendingEditCmd() *cobra.Command {
 		Short: "Change the title, caption or keywords of a pending upload",
 		Long: `Change the title (ESP headline), caption (description) or keywords of a pending
 upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.`,
-		Args:                  cobra.ExactArgs(1),
+		Args:                  onePendingID("edit ID --title T, --caption C or --keywords \"a, b\""),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePendingID(args[0])
@@ -99,15 +123,24 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			f := cmd.Flags()
 			var e store.PendingEdit
 			if f.Changed("title") {
-				t := strings.TrimSpace(title)
+				t, err := typedText("title", title, false)
+				if err != nil {
+					return err
+				}
 				e.Title = &t
 			}
 			if f.Changed("caption") {
-				c := strings.TrimSpace(caption)
+				c, err := typedText("caption", caption, true)
+				if err != nil {
+					return err
+				}
 				e.Description = &c
 			}
 			if f.Changed("keywords") {
-				k := filemeta.SplitKeywords(keywords)
+				k, err := typedKeywords("keywords", keywords)
+				if err != nil {
+					return err
+				}
 				e.Keywords = &k
 			}
 			if e.Title == nil && e.Description == nil && e.Keywords == nil {
@@ -121,13 +154,13 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 			defer db.Close()
 			p, err := db.EditPendingUpload(ctx, id, e, addClock())
 			if err != nil {
-				return pendingErr(id, err)
+				return pendingErr(ctx, db, id, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
 				return writeJSON(out, p)
 			}
-			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, termSafe(p.Path), strings.Join(changedFields(e), ", "))
+			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changedFields(e), ", "))
 			for _, w := range limitWarnings(p) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "stocksync: warning: %s\n", w)
 			}
@@ -163,7 +196,7 @@ func newPendingRemoveCmd() *cobra.Command {
 		Long: `Take a pending upload off the list. The file itself is not touched. The record is
 kept: the next backup still holds it, and ` + "`stocksync restore SNAPSHOT --local-only`" + `
 brings it back.`,
-		Args: cobra.ExactArgs(1),
+		Args: onePendingID("remove ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePendingID(args[0])
 			if err != nil {
@@ -177,14 +210,14 @@ brings it back.`,
 			defer db.Close()
 			p, err := db.RemovePendingUpload(ctx, id, addClock())
 			if err != nil {
-				return pendingErr(id, err)
+				return pendingErr(ctx, db, id, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
 				return writeJSON(out, p)
 			}
 			fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
-				p.ID, termSafe(p.Path))
+				p.ID, shownPath(p.Path))
 			return nil
 		},
 	}

@@ -56,7 +56,8 @@ func readBMFF(r io.ReaderAt, size int64) (found, error) {
 	if err != nil {
 		return found{}, err
 	}
-	s.qt = f.qt
+	s.qt, s.exif = f.qt, f.exif
+	s.warnings = append(f.warnings, s.warnings...)
 	return s, nil
 }
 
@@ -112,6 +113,8 @@ func (w *bmffWalk) box(typ string, body, end int64, depth int, parent string) er
 		}
 	case typ == "XMP_" && depth > 0:
 		return w.xmp(body, end)
+	case typ == "meta" && depth == 0: // HEIF's items
+		return w.heifWalkMeta(body, end)
 	case depth >= bmffMaxDepth:
 	case typ == "moov" && depth == 0, typ == "udta" && parent == "moov":
 		return w.walk(body, end, depth+1, typ)

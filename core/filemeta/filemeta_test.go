@@ -310,6 +310,12 @@ func TestSplitKeywords(t *testing.T) {
 		{"a, b, c", []string{"a", "b", "c"}},
 		{" maple ;Leaf,, leaf ; ,autumn colours ", []string{"maple", "Leaf", "autumn colours"}},
 		{"Ärger, ärger, ÄRGER", []string{"Ärger"}},
+		// Pasted one a line: "maple\nleaf" was one keyword with a line break.
+		{"maple\nleaf\r\nautumn\n", []string{"maple", "leaf", "autumn"}},
+	}
+	// From a file, a keyword with a line break or tab inside is one line.
+	if got := CleanKeywords([]string{"two\nlines", "tab\there", "ok"}); !reflect.DeepEqual(got, []string{"two lines", "tab here", "ok"}) {
+		t.Errorf("CleanKeywords = %q", got)
 	}
 	for _, tt := range tests {
 		if got := SplitKeywords(tt.in); !reflect.DeepEqual(got, tt.want) {

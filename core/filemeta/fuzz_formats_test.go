@@ -128,7 +128,7 @@ func FuzzUTF16XMP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, packet []byte) {
 		x, _ := parseXMPSalvaged(packet)
 		var m Meta
-		merge(&m, x, exifText{}, qtText{}, TitleHeadlineFirst)
+		merge(&m, x, exifText{}, qtText{}, pngText{}, TitleHeadlineFirst)
 		checkMeta(t, m)
 	})
 }

@@ -55,7 +55,7 @@ func FuzzXMP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, packet []byte) {
 		x, _ := parseXMPSalvaged(packet)
 		var m Meta
-		merge(&m, x, exifText{}, qtText{}, TitleHeadlineFirst)
+		merge(&m, x, exifText{}, qtText{}, pngText{}, TitleHeadlineFirst)
 		checkMeta(t, m)
 	})
 }
@@ -74,7 +74,7 @@ func FuzzIIM(f *testing.F) {
 		for _, in := range [][]byte{data, block} {
 			i, _ := parseIIM(in)
 			var m Meta
-			merge(&m, i, exifText{}, qtText{}, TitleHeadlineFirst)
+			merge(&m, i, exifText{}, qtText{}, pngText{}, TitleHeadlineFirst)
 			checkMeta(t, m)
 		}
 	})

@@ -27,6 +27,7 @@ func readJPEG(r io.ReaderAt, size int64) (found, error) {
 	ext := newExtXMP()
 	off := int64(2)
 	sawScan := false
+	scanAt := int64(0) // the first start of scan, when the walk got there
 walk:
 	for n := 0; ; n++ {
 		if n == jpegMaxMarkers {
@@ -64,7 +65,7 @@ walk:
 			off += 2
 			continue walk
 		case marker == 0xda: // start of scan
-			sawScan = true
+			sawScan, scanAt = true, off
 			break walk
 		case marker == 0xd9: // end of image, before any scan
 			break walk
@@ -119,6 +120,15 @@ walk:
 	}
 	if f.cutAt == 0 && !sawScan {
 		f.noImage = "the JPEG has no image data (its segments end without a scan)"
+	}
+	if f.cutAt == 0 && scanAt > 0 {
+		ok, err := jpegHasEOI(r, size, scanAt)
+		if err != nil {
+			return f, err
+		}
+		if !ok {
+			f.noImage = "the file is cut off: its JPEG image data stops before the end-of-image marker; it is damaged or still being copied"
+		}
 	}
 	f.extXMP = ext.assemble(f.xmp, &f)
 	return f, nil
@@ -189,4 +199,34 @@ func readPrefixed(r io.ReaderAt, size, off, n int64, sig string) ([]byte, error)
 // C4, C8 and CC share the range but are tables, not frames.
 func isSOF(m byte) bool {
 	return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc
+}
+
+// jpegEOIWindow is how much is read at a time looking for the end.
+const jpegEOIWindow = 64 << 10
+
+// jpegHasEOI reports whether an end-of-image marker (FF D9) follows the
+// start of scan at scanAt. Inside entropy-coded data a 0xFF byte is always
+// followed by 0x00 or a restart marker, so FF D9 there is the end of the
+// image: a file copied or downloaded only in part has none. The search
+// runs from the end of the file backwards, where EOI is (a trailer such
+// as a motion photo's video may follow it), a window at a time.
+func jpegHasEOI(r io.ReaderAt, size, scanAt int64) (bool, error) {
+	// Most files end with it: two bytes decide.
+	if last, err := readUpTo(r, size, max(scanAt, size-2), 2); err != nil || bytes.Equal(last, []byte{0xff, 0xd9}) {
+		return err == nil, err
+	}
+	for end := size; end > scanAt; {
+		start := max(scanAt, end-jpegEOIWindow)
+		// One byte of overlap with the window read before (the one after
+		// this) catches a marker split across the two.
+		b, err := readUpTo(r, size, start, min(end+1, size)-start)
+		if err != nil {
+			return false, err
+		}
+		if bytes.Contains(b, []byte{0xff, 0xd9}) {
+			return true, nil
+		}
+		end = start
+	}
+	return false, nil
 }

@@ -1,6 +1,8 @@
 package filemeta
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -32,8 +34,12 @@ type Meta struct {
 	DocTitle string `json:"doc_title,omitempty"`
 	// TitleFrom says where Title came from: one of the TitleFrom* values.
 	TitleFrom string `json:"title_from,omitempty"`
-	// Sidecar is the XMP sidecar file that was read with the file, if any.
-	Sidecar string `json:"sidecar,omitempty"`
+	// Sidecar is the XMP sidecar file that was read with the file, if any,
+	// and SidecarSHA256 the SHA-256 (hex) of the very bytes read from it,
+	// so a caller can tell later whether the sidecar changed without a
+	// second read that could see a newer version than the one parsed.
+	Sidecar       string `json:"sidecar,omitempty"`
+	SidecarSHA256 string `json:"sidecar_sha256,omitempty"`
 	// Width and Height are the pixel size when the container states it
 	// plainly (JPEG, PNG, TIFF main image); 0 otherwise.
 	Width  int `json:"width,omitempty"`
@@ -49,6 +55,7 @@ const (
 	TitleFromDocTitle  = "title"     // dc:title or IPTC Object Name
 	TitleFromWindows   = "xptitle"   // EXIF XPTitle (Windows Explorer)
 	TitleFromQuickTime = "quicktime" // QuickTime Keys, ItemList or UserData title
+	TitleFromPNG       = "png"       // PNG "Title" text chunk
 )
 
 // TitleOrder decides which of Headline and DocTitle becomes Meta.Title
@@ -174,8 +181,13 @@ func readFrom(r io.ReaderAt, size int64, name string, o Options, sidecar bool) (
 		return Meta{}, &UnsupportedError{Name: name, Reason: raw.noImage + "; it cannot be uploaded"}
 	}
 	if sidecar {
-		if p, data := findSidecar(name); data != nil {
-			raw.sidecar, m.Sidecar = data, p
+		p, data, err := findSidecar(name)
+		if err != nil {
+			return Meta{}, err
+		}
+		if data != nil {
+			sum := sha256.Sum256(data)
+			raw.sidecar, m.Sidecar, m.SidecarSHA256 = data, p, hex.EncodeToString(sum[:])
 		}
 	}
 	m.Width, m.Height = raw.width, raw.height
@@ -200,6 +212,7 @@ type found struct {
 	iim      []byte   // IPTC-IIM record set, nil if none
 	exif     exifText // EXIF IFD0 text tags
 	qt       qtText   // QuickTime Keys / ItemList / UserData text
+	png      pngText  // PNG "Title" / "Description" text chunks
 	width    int
 	height   int
 	warnings []string

@@ -16,8 +16,9 @@ const (
 	pngMaxChunks = 1 << 16
 )
 
-// readPNG walks the chunks for IHDR, the iTXt chunk that holds XMP, and
-// ImageMagick's "Raw profile type xmp/iptc/8bim/exif/APP1" text chunks.
+// readPNG walks the chunks for IHDR, the iTXt chunk that holds XMP,
+// ImageMagick's "Raw profile type xmp/iptc/8bim/exif/APP1" text chunks,
+// the eXIf chunk, and PNG's own "Title" and "Description" text.
 // A file that ends before IEND is cut off.
 func readPNG(r io.ReaderAt, size int64) (found, error) {
 	var f found
@@ -63,7 +64,8 @@ func readPNG(r io.ReaderAt, size int64) (found, error) {
 				return f, err
 			}
 			keyword, _, _ := bytes.Cut(kw, []byte{0})
-			if string(keyword) != pngXMPKeyword && !bytes.HasPrefix(keyword, []byte(rawProfile)) {
+			native := pngNativeKeyword(string(keyword))
+			if string(keyword) != pngXMPKeyword && !bytes.HasPrefix(keyword, []byte(rawProfile)) && !native {
 				break
 			}
 			b, err := readAt(r, size, data, length)
@@ -82,7 +84,25 @@ func readPNG(r io.ReaderAt, size int64) (found, error) {
 				}
 				break
 			}
+			if native {
+				f.pngNativeText(typ, b)
+				break
+			}
 			f.pngRawProfile(typ, b)
+		case "eXIf":
+			// PNG 1.5 (W3C PNG Third Edition, 11.3.6): a TIFF header and
+			// IFDs, as ExifTool and libpng write EXIF into PNG.
+			if length > MaxPacket {
+				f.warn("PNG eXIf chunk at byte %d is larger than %d MiB; skipped", off, MaxPacket>>20)
+				break
+			}
+			b, err := readAt(r, size, data, length)
+			if errors.Is(err, errTruncated) {
+				return f, nil // cut already recorded
+			} else if err != nil {
+				return f, err
+			}
+			f.addProfile("exif", b)
 		case "IEND":
 			return f, nil
 		}
@@ -138,4 +158,35 @@ func clampDim(v uint32) int {
 		return 0
 	}
 	return int(v)
+}
+
+// pngText is PNG's own text (PNG specification, 11.3.4.2 predefined
+// keywords "Title" and "Description"), a fallback after EXIF.
+type pngText struct {
+	title, description string
+}
+
+func pngNativeKeyword(k string) bool { return k == "Title" || k == "Description" }
+
+// pngNativeText reads a "Title" or "Description" tEXt (Latin-1), zTXt
+// (Latin-1, deflated) or iTXt (UTF-8) chunk into f; the first non-empty
+// one of each wins, as there may be one per language.
+func (f *found) pngNativeText(typ string, chunk []byte) {
+	keyword, rest, _ := bytes.Cut(chunk, []byte{0})
+	text, err := pngChunkText(typ, rest)
+	if err != nil {
+		f.warn("PNG %q chunk is malformed: %v", keyword, err)
+		return
+	}
+	s := string(text)
+	if typ != "iTXt" {
+		s = latin1(text)
+	}
+	dst := &f.png.title
+	if string(keyword) == "Description" {
+		dst = &f.png.description
+	}
+	if cleanText(*dst) == "" {
+		*dst = s
+	}
 }

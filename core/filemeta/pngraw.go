@@ -107,7 +107,14 @@ func inflate(b []byte) ([]byte, error) {
 // decodeRawProfile decodes ImageMagick's layout: "\n", the profile name,
 // "\n", the byte count right-aligned in 8 characters, "\n", then the bytes
 // in hex, 72 digits to a line.
+//
+// Some writers (Photo Mechanic's metapm.png) put the binary IPTC-IIM
+// block or Photoshop resources there as they are, not in hex: those are
+// taken as they are rather than called malformed.
 func decodeRawProfile(text []byte) ([]byte, error) {
+	if len(text) > 0 && text[0] == 0x1c || bytes.HasPrefix(text, []byte("8BIM")) || bytes.HasPrefix(text, []byte(psSig)) {
+		return text, nil
+	}
 	fieldsOf := bytes.Fields(text)
 	if len(fieldsOf) < 2 {
 		return nil, errors.New("no profile name and length")

@@ -44,9 +44,10 @@ func (f fields) fill(g fields) fields {
 //     rule: if the Photoshop IPTCDigest is absent or equals the MD5 of the
 //     IIM block, XMP wins; if it differs, IIM was edited later and wins.
 //     The loser fills fields the winner leaves empty.
-//  3. Title by order from Headline and DocTitle, else XPTitle, else
-//     QuickTime; description from dc:description / Caption-Abstract, else
-//     EXIF ImageDescription or XPComment, else QuickTime, never camera
+//  3. Title by order from Headline and DocTitle, else XPTitle, else PNG
+//     Title, else QuickTime; description from dc:description /
+//     Caption-Abstract, else EXIF ImageDescription or XPComment, else PNG
+//     Description, else QuickTime, never camera
 //     boilerplate; keywords from dc:subject / IPTC Keywords, else the
 //     leaves of lr:hierarchicalSubject, else XPKeywords, else QuickTime.
 func (f *found) resolve(m *Meta, order TitleOrder) {
@@ -72,12 +73,12 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 		}
 		x = x.fill(ext)
 	}
+	var sc fields
 	if f.sidecar != nil {
-		sc, err := parseXMPSalvaged(f.sidecar)
-		if err != nil {
+		var err error
+		if sc, err = parseXMPSalvaged(f.sidecar); err != nil {
 			f.warn("the XMP sidecar is malformed, read what could be salvaged: %v", err)
 		}
-		x = sc.fill(x)
 	}
 	iim := f.iim
 	if iim == nil && f.irb != nil {
@@ -99,7 +100,12 @@ func (f *found) resolve(m *Meta, order TitleOrder) {
 	} else {
 		r = x.fill(i)
 	}
-	merge(m, r, f.exif, f.qt, order)
+	// The sidecar is the current copy (Lightroom, Camera Raw, darktable
+	// write it, not the file), so it wins over everything embedded, IIM
+	// edited later included: the IPTCDigest dates IIM against the file's
+	// own XMP, not against a sidecar.
+	r = sc.fill(r)
+	merge(m, r, f.exif, f.qt, f.png, order)
 	m.Warnings = f.warnings
 }
 
@@ -141,8 +147,8 @@ func iimEditedLater(irb, iim []byte) bool {
 }
 
 // merge fills m from the resolved fields r and the fallbacks.
-func merge(m *Meta, r fields, ex exifText, qt qtText, order TitleOrder) {
-	m.Headline, m.DocTitle = cleanText(r.headline), cleanText(r.title)
+func merge(m *Meta, r fields, ex exifText, qt qtText, pt pngText, order TitleOrder) {
+	m.Headline, m.DocTitle = oneLine(r.headline), oneLine(r.title)
 	first, second, firstFrom, secondFrom := m.Headline, m.DocTitle, TitleFromHeadline, TitleFromDocTitle
 	if order == TitleTitleFirst {
 		first, second, firstFrom, secondFrom = second, first, secondFrom, firstFrom
@@ -153,12 +159,14 @@ func merge(m *Meta, r fields, ex exifText, qt qtText, order TitleOrder) {
 	case second != "":
 		m.Title, m.TitleFrom = second, secondFrom
 	case cleanText(ex.xpTitle) != "" && !isBoilerplate(ex.xpTitle):
-		m.Title, m.TitleFrom = cleanText(ex.xpTitle), TitleFromWindows
+		m.Title, m.TitleFrom = oneLine(ex.xpTitle), TitleFromWindows
+	case cleanText(pt.title) != "":
+		m.Title, m.TitleFrom = oneLine(pt.title), TitleFromPNG
 	case cleanText(qt.title) != "":
-		m.Title, m.TitleFrom = cleanText(qt.title), TitleFromQuickTime
+		m.Title, m.TitleFrom = oneLine(qt.title), TitleFromQuickTime
 	}
 	m.Description = ""
-	for _, d := range []string{r.description, ex.imageDescription, ex.xpComment, qt.description} {
+	for _, d := range []string{r.description, ex.imageDescription, ex.xpComment, pt.description, qt.description} {
 		if d = cleanText(d); d != "" && !isBoilerplate(d) {
 			m.Description = d
 			break

@@ -56,6 +56,10 @@ func readFromSeeds(tb testing.TB) []fileSeed {
 		fileSeed{"jpeg-split-app13", ".jpg", jpegWith(tb, 2, 2, app13(irbResource(0x0404, mapleIIM)[:9]), app13(irbResource(0x0404, mapleIIM)[9:]))},
 		fileSeed{"png-end", ".png", pngWith(tb, 1, 1, true, itxt(pngXMPKeyword, xmpDoc{headline: "H"}.packet(), false))},
 		fileSeed{"gif", ".gif", []byte("GIF89a\x01\x00\x01\x00")},
+		fileSeed{"heic-exif-v0", ".heic", heifWithExif(tb, 0, tiffFile(le, asciiTag(tagImageDescription, "D")), 0)},
+		fileSeed{"heic-exif-v2", ".heic", heifWithExif(tb, 2, tiffFile(le, xpTag(tagXPTitle, "T")), 0)},
+		fileSeed{"png-exif-native", ".png", pngWith(tb, 1, 1, false, pngChunk("eXIf", tiffFile(le, asciiTag(tagImageDescription, "D"))),
+			pngChunk("tEXt", []byte("Title\x00T")), itxt("Description", []byte("D"), true))},
 	)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -88,6 +89,16 @@ var byExt = map[string]kind{
 
 // Accepted says which files Stocksync takes, for messages and help text.
 const Accepted = ".jpg, .jpeg, .png, .tif, .tiff, .heic, .heif and .dng images; .mov, .mp4 and .m4v videos"
+
+// acceptedExts are byExt's keys, in a fixed order.
+var acceptedExts = func() []string {
+	out := make([]string, 0, len(byExt))
+	for ext := range byExt {
+		out = append(out, ext)
+	}
+	slices.Sort(out)
+	return out
+}()
 
 // Supported reports whether name has an extension Stocksync accepts (any
 // case). It does not look at the content; Read and ReadFrom do.

@@ -7,16 +7,32 @@ import (
 
 // cleanText makes embedded text safe to store and show: valid UTF-8, no
 // control characters but tab and line breaks, no surrounding space. Writers
-// pad IIM values with NULs and XMP with newlines, so both go.
+// pad IIM values with NULs and XMP with newlines, so both go. C1 controls
+// (U+0080–U+009F; U+009B is a terminal's one-character CSI) go too, but
+// NEL (U+0085), a line break in EBCDIC-born text, becomes one.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+		switch {
+		case r == 0x85:
+			return '\n'
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0:
 			return -1
 		}
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// oneLine is cleanText for a title: ESP's headline is one line, so line
+// breaks and tabs become spaces.
+func oneLine(s string) string {
+	return cleanText(strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' || r == 0x85 {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -28,14 +44,15 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// CleanKeywords trims each keyword, drops empty ones and drops later
+// CleanKeywords trims each keyword, makes line breaks and tabs in it
+// spaces, drops empty ones and drops later
 // duplicates that differ only in case, keeping the first spelling. It never
 // returns nil, so an empty list prints as [] in JSON.
 func CleanKeywords(in []string) []string {
 	out := make([]string, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for _, k := range in {
-		k = cleanText(k)
+		k = oneLine(k) // ESP takes a keyword as one token
 		if k == "" {
 			continue
 		}
@@ -51,9 +68,10 @@ func CleanKeywords(in []string) []string {
 
 // SplitKeywords turns a typed list such as "maple, leaf; autumn" into
 // cleaned keywords. Commas and semicolons both separate, as in Lightroom's
-// and Bridge's keyword fields.
+// and Bridge's keyword fields, and so do line breaks (a list pasted one
+// keyword a line).
 func SplitKeywords(s string) []string {
-	return CleanKeywords(strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }))
+	return CleanKeywords(strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }))
 }
 
 // windows1252 holds the characters Windows-1252 puts at 0x80–0x9F, where

@@ -64,8 +64,8 @@ type xmpItem struct {
 // malformed XML it returns what it read before the damage, with the error.
 func parseXMP(packet []byte) (fields, error) {
 	var out fields
-	if len(packet) > MaxPacket {
-		packet = packet[:MaxPacket]
+	if len(packet) > MaxSidecar { // embedded packets are capped at MaxPacket before
+		packet = packet[:MaxSidecar]
 	}
 	d := xml.NewDecoder(bytes.NewReader(sanitizeXML(packet)))
 	d.Strict = false

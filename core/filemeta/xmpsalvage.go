@@ -17,8 +17,8 @@ import (
 // follow it; what the search finds wins over what the parser read before
 // the damage.
 func parseXMPSalvaged(packet []byte) (fields, error) {
-	if len(packet) > MaxPacket {
-		packet = packet[:MaxPacket]
+	if len(packet) > MaxSidecar { // embedded packets are capped at MaxPacket before
+		packet = packet[:MaxSidecar]
 	}
 	packet = decodeXMPText(packet)
 	x, err := parseXMP(packet)

@@ -19,9 +19,13 @@ func (db *DB) AddPendingUpload(ctx context.Context, p PendingUpload, now time.Ti
 		} else if dup != nil {
 			return &DuplicateError{Existing: *dup, SameContent: dup.Path != p.Path}
 		}
+		// IDs are never reused: SQLite would give a removed pending
+		// upload's ID (the largest) to the next file, and `pending remove
+		// 7` would then name another file than the one removed as 7.
 		res, err := tx.ExecContext(ctx, `INSERT INTO pending_uploads
-			(path, title, description, keywords, media_type, size, added_at, updated_at, content_hash, sidecar_hash, edited)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(id, path, title, description, keywords, media_type, size, added_at, updated_at, content_hash, sidecar_hash, edited)
+			VALUES (1 + max(coalesce((SELECT max(id) FROM pending_uploads), 0), coalesce((SELECT max(id) FROM removed_pending_uploads), 0)),
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.Path, p.Title, p.Description, keywordsJSON(p.Keywords), p.MediaType, p.Size, fmtTime(now), fmtTime(now),
 			p.ContentHash, p.SidecarHash, keywordsJSON(p.Edited))
 		if isUnique(err) {
