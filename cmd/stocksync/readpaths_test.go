@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// Showing the thumbnail queue and showing a local file path only read: on a
+// data folder that does not exist they create nothing (issue 12, rough
+// edges: read-only commands created the data folder and a database).
+func TestShowingCommandsCreateNothing(t *testing.T) {
+	for _, args := range [][]string{{"thumbnails"}, {"thumbnails", "--json"}, {"link", "80000001"}, {"link", "80000001", "--json"}} {
+		dir := filepath.Join(t.TempDir(), "none")
+		runCLI(t, append([]string{"--data-dir", dir}, args...)...)
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%v created the data folder %s (stat: %v)", args, dir, err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "none")
+	out, errs, code := runCLI(t, "--data-dir", dir, "thumbnails", "--json")
+	var th thumbnailsJSON
+	if code != 0 || json.Unmarshal([]byte(out), &th) != nil || th.Downloaded+th.Queued+th.Failed != 0 || th.Downloading {
+		t.Errorf("thumbnails on no data folder: exit %d %q %q, want 0 and all zero", code, out, errs)
+	}
+}
+
+// On a read-only data folder (a disk turned read-only after errors) the
+// commands that only show work: `thumbnails` and `link FILE-ID` refused with
+// "the data folder is read-only" (issue 12, item 4).
+func TestShowingCommandsWorkReadOnly(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes whatever the permissions")
+	}
+	d := localData(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, d.DB(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetLocalPath(ctx, "80000001", "/pics/orig.jpg", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := os.Chmod(d.Root, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(d.Root, 0o700) })
+	// link needs the file in the portfolio: without a sync it says so, but
+	// only after reading the database, which is what is tested here.
+	out, errs, code := runCLI(t, "--data-dir", d.Root, "thumbnails")
+	if code != 0 || !strings.HasPrefix(out, "Thumbnails: 0 downloaded") {
+		t.Errorf("thumbnails read-only: exit %d %q %q", code, out, errs)
+	}
+	_, errs, code = runCLI(t, "--data-dir", d.Root, "link", "80000001")
+	if strings.Contains(errs, "read-only") {
+		t.Errorf("link FILE-ID read-only: exit %d %q", code, errs)
+	}
+}
