@@ -87,15 +87,25 @@ not be completed, 130 interrupted.`,
 				return restoreFailed(ctx, d, snap, started, err)
 			}
 			w := cmd.OutOrStdout()
+			var rescued *rescueJSON
+			if !dryRun && !localOnly {
+				rescued = rescueLocalOnly(ctx, d, res)
+			}
 			if asJSON {
-				return writeJSON(w, res)
+				if err := writeJSON(w, restoreJSON{RestoreResult: res, Rescued: rescued}); err != nil {
+					return err
+				}
+				if rescued != nil && rescued.Error != "" {
+					return printRescue(io.Discard, rescued)
+				}
+				return nil
 			}
 			if dryRun {
 				printRestorePlan(w, res, localOnly)
 				return nil
 			}
 			printRestore(w, res, localOnly)
-			return nil
+			return printRescue(w, rescued)
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "verify the snapshot and show what would be restored and what it lacks; change nothing")
