@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -104,5 +105,23 @@ func TestFinish(t *testing.T) {
 		if code != tc.code || (tc.msg != "" && b.String() != tc.msg) {
 			t.Errorf("finish(%v, %v) = %d, %q; want %d, %q", tc.err, tc.interrupted, code, b.String(), tc.code, tc.msg)
 		}
+	}
+}
+
+// With a damaged config.json, status dropped its Backup line without a word
+// (issue 12, item 4: no command leaves out what it could not read).
+func TestStatusSaysWhyTheReminderIsUnknown(t *testing.T) {
+	d := localData(t)
+	if err := os.WriteFile(d.Config(), []byte(`{"concurrency":"8"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, "--data-dir", d.Root, "status")
+	if code != 0 || !strings.Contains(out, "Backup:        unknown: settings file "+d.Config()+" is damaged (concurrency is text in quotes") {
+		t.Errorf("status: exit %d %q %q", code, out, errs)
+	}
+	out, _, _ = runCLI(t, "--data-dir", d.Root, "status", "--json")
+	var s statusJSON
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Reminder != nil || !strings.Contains(s.ReminderError, "is damaged") {
+		t.Errorf("status --json: %s (%v)", out, err)
 	}
 }
