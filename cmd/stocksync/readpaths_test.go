@@ -63,3 +63,20 @@ func TestShowingCommandsWorkReadOnly(t *testing.T) {
 		t.Errorf("link FILE-ID read-only: exit %d %q", code, errs)
 	}
 }
+
+// A data folder that is a link to an unmounted drive: status said "Nothing
+// synced yet. Run `stocksync login` then `stocksync sync`", and that sync
+// failed with "mkdir …: file exists".
+func TestDataFolderOnADisconnectedDrive(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "data")
+	os.Symlink(filepath.Join(t.TempDir(), "unmounted", "Stocksync"), link)
+	for _, args := range [][]string{{"status"}, {"sync"}, {"list", "pending"}, {"config", "get"}, {"backup", "status"}} {
+		out, errs, code := runCLI(t, append([]string{"--data-dir", link}, args...)...)
+		if code != exitFailure || !strings.Contains(errs, "which is not there (is its drive connected?)") || out != "" {
+			t.Errorf("%v: exit %d %q %q", args, code, out, errs)
+		}
+	}
+	if _, errs, code := runCLI(t, "--data-dir", link, "check"); code != exitPartial {
+		t.Errorf("check: exit %d %q, want 3", code, errs)
+	}
+}

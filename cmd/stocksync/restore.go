@@ -70,9 +70,14 @@ not be completed, 130 interrupted.`,
 			}
 			// A damaged config.json must not stop a restore: it may be what
 			// is being restored.
-			cfg, _ := config.Load(d.Config())
+			cfg, cerr := config.Load(d.Config())
 			snap, err := resolveSnapshot(d, cfg, args[0])
 			if err != nil {
+				if cerr != nil {
+					// The name was looked for only in snapshots/: say why.
+					return fmt.Errorf("%w; the backup destination was not searched because the settings cannot be read (%v): "+
+						"pass the snapshot's full path", err, cerr)
+				}
 				return err
 			}
 			if datadir.Contains(snap, d.Root) {

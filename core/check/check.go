@@ -56,7 +56,7 @@ type checker struct {
 	report Report
 	phase  string
 	db     *store.DB
-	absent bool // the data folder does not exist: nothing to check
+	absent string // why there is nothing in the data folder to check ("" when there is)
 }
 
 func (c *checker) add(sev Severity, fix, format string, args ...any) {
@@ -95,8 +95,8 @@ func Run(ctx context.Context, dir datadir.Dir) Report {
 		before := len(c.report.Findings)
 		start := time.Now()
 		var skipped string
-		if c.absent {
-			skipped = "no data folder yet"
+		if c.absent != "" {
+			skipped = c.absent
 		} else {
 			skipped = p.fn(ctx)
 		}
@@ -107,12 +107,23 @@ func Run(ctx context.Context, dir datadir.Dir) Report {
 }
 
 func (c *checker) folder(context.Context) string {
+	if lst, err := os.Lstat(c.dir.Root); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		if _, err := os.Stat(c.dir.Root); errors.Is(err, fs.ErrNotExist) {
+			// A disconnected drive: not "does not exist yet" (a sync would
+			// fail, and nothing there could be checked).
+			target, _ := os.Readlink(c.dir.Root)
+			c.add(Error, "connect the drive it is on, or pass another --data-dir",
+				"the data folder %s is a link to %s, which is not there", c.dir.Root, target)
+			defer func() { c.absent = "the data folder is not there" }()
+			return ""
+		}
+	}
 	st, err := os.Stat(c.dir.Root)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Not a fault: a new user has nothing yet (issue 12: this exited 3).
 		c.add(Hint, "run `stocksync sync` to start a new portfolio, or `stocksync restore SNAPSHOT` to bring back a backup",
 			"the data folder %s does not exist yet: there is nothing to check", c.dir.Root)
-		defer func() { c.absent = true }()
+		defer func() { c.absent = "no data folder yet" }()
 		return ""
 	}
 	if err != nil {
@@ -121,6 +132,7 @@ func (c *checker) folder(context.Context) string {
 	}
 	if !st.IsDir() {
 		c.add(Error, "move the file away", "%s is a file, not a folder", c.dir.Root)
+		defer func() { c.absent = "the data folder is a file" }()
 		return ""
 	}
 	if st.Mode().Perm()&0o077 != 0 {

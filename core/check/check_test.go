@@ -161,3 +161,27 @@ func TestBlockingLayoutProblems(t *testing.T) {
 		t.Errorf("destination linked to the data folder: findings %s, want an error", severities(r))
 	}
 }
+
+// A data folder that is a link to a folder that is not there (a
+// disconnected drive) was "does not exist yet", 0 errors, while sync failed
+// with "mkdir: file exists"; one that is a file ran every phase on it.
+func TestDataFolderNotThere(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "data")
+	os.Symlink(filepath.Join(t.TempDir(), "unmounted", "Stocksync"), root)
+	r := Run(ctx, datadir.Dir{Root: root})
+	if r.OK() || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].What, "which is not there") {
+		t.Errorf("dangling link: %s %+v, want one error", severities(r), r.Findings)
+	}
+	file := filepath.Join(t.TempDir(), "data")
+	os.WriteFile(file, []byte("x"), 0o600)
+	r = Run(ctx, datadir.Dir{Root: file})
+	if r.OK() || len(r.Findings) != 1 {
+		t.Errorf("data folder a file: %s %+v, want one error", severities(r), r.Findings)
+	}
+	for _, p := range r.Phases[1:] {
+		if p.Skipped != "the data folder is a file" {
+			t.Errorf("phase %s: skipped %q", p.Name, p.Skipped)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
@@ -145,6 +146,9 @@ func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Default(), nil
+	}
+	if errors.Is(err, syscall.EISDIR) {
+		return Config{}, fmt.Errorf("the settings file %s is a folder, not a file: move it away (mv %q %q)", path, path, path+".moved")
 	}
 	if err != nil {
 		return Config{}, fmt.Errorf("read settings %s: %w", path, err)
