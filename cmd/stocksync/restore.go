@@ -87,7 +87,9 @@ not be completed, 130 interrupted.`,
 			res, err := backup.Restore(ctx, d, snap, backup.RestoreOptions{LocalOnly: localOnly, DryRun: dryRun})
 			if err != nil {
 				if dryRun {
-					return err
+					// The same exit status as the restore it previews (it
+					// was 1 for a snapshot failing verification, not 3).
+					return &exitError{code: restoreExitCode(err), msg: err.Error()}
 				}
 				return restoreFailed(ctx, d, snap, started, err)
 			}
@@ -122,16 +124,7 @@ not be completed, 130 interrupted.`,
 // restoreFailed records the failure in the database that is now in place,
 // if it can be opened, and picks the exit status.
 func restoreFailed(ctx context.Context, d datadir.Dir, snap string, started time.Time, err error) error {
-	code := exitFailure
-	var ve *backup.VerifyError
-	switch {
-	case errors.Is(err, lockfile.ErrHeld), errors.Is(err, store.ErrInUse):
-		code = exitBusy
-	case errors.As(err, &ve):
-		code = exitPartial
-	case errors.Is(err, context.Canceled):
-		code = exitInterrupted
-	}
+	code := restoreExitCode(err)
 	msg := err.Error()
 	// While a sync runs or the database is open elsewhere, stay away from it.
 	if code != exitBusy {
@@ -146,6 +139,21 @@ func restoreFailed(ctx context.Context, d datadir.Dir, snap string, started time
 		}
 	}
 	return &exitError{code: code, msg: msg}
+}
+
+// restoreExitCode is the exit status of a refused or failed restore: 4
+// busy, 3 the snapshot fails verification, 130 interrupted, else 1.
+func restoreExitCode(err error) int {
+	var ve *backup.VerifyError
+	switch {
+	case errors.Is(err, lockfile.ErrHeld), errors.Is(err, store.ErrInUse):
+		return exitBusy
+	case errors.As(err, &ve):
+		return exitPartial
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	}
+	return exitFailure
 }
 
 func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
