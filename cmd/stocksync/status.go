@@ -15,6 +15,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -68,6 +69,7 @@ func newStatusCmd() *cobra.Command {
 				if out.Summary, err = db.Summary(ctx); err != nil {
 					return damaged(d, err)
 				}
+				out.Summary.LastSync = stoppedSync(d, out.Summary.LastSync)
 				out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
 				out.Reminder, err = statusReminder(ctx, d, db, time.Now())
 				if err != nil {
@@ -168,4 +170,21 @@ func statusReminder(ctx context.Context, d datadir.Dir, db *store.DB, now time.T
 		return nil, err
 	}
 	return &r, nil
+}
+
+// stoppedSyncMessage is what status says of a sync recorded as running that
+// no process runs any more (killed, or the computer shut down): it is shown
+// as cancelled, as the next sync records it.
+const stoppedSyncMessage = "stopped before it finished (the process was killed, or the computer shut down); the next sync continues where it stopped"
+
+// stoppedSync is r, with a run recorded as running that no process holds
+// the sync lock for shown as cancelled (status said "running" for ever
+// after a sync was killed).
+func stoppedSync(d datadir.Dir, r *store.SyncRun) *store.SyncRun {
+	if r == nil || r.Outcome != store.OutcomeRunning || lockfile.InUse(d.Lock()) {
+		return r
+	}
+	c := *r
+	c.Outcome, c.Message = store.OutcomeCancelled, stoppedSyncMessage
+	return &c
 }

@@ -125,3 +125,32 @@ func TestStatusSaysWhyTheReminderIsUnknown(t *testing.T) {
 		t.Errorf("status --json: %s (%v)", out, err)
 	}
 }
+
+// A sync killed mid-way stays recorded as running until the next one: status
+// said "Last sync: running" for ever, though nothing ran.
+func TestStatusKilledSyncIsNotRunning(t *testing.T) {
+	ctx := context.Background()
+	d := localData(t)
+	db, err := store.Open(ctx, d.DB(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartSyncRun(ctx, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, _, _ := runCLI(t, "--data-dir", d.Root, "status")
+	if !strings.Contains(out, "Last sync:     cancelled, just now: "+stoppedSyncMessage+"\n") {
+		t.Errorf("status after a killed sync:\n%s", out)
+	}
+	lock, err := lockfile.TryAcquire(d.Lock(), "stocksync sync (test)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	out, _, _ = runCLI(t, "--data-dir", d.Root, "status", "--json")
+	var s statusJSON
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Summary.LastSync == nil || s.Summary.LastSync.Outcome != store.OutcomeRunning {
+		t.Errorf("status --json while a sync holds the lock: %s (%v)", out, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -251,6 +252,12 @@ func (c *checker) lastSync(ctx context.Context) string {
 		return ""
 	}
 	switch r.Outcome {
+	case store.OutcomeRunning:
+		if !lockfile.InUse(c.dir.Lock()) {
+			c.add(Hint, "run `stocksync sync`; it continues where the last one stopped",
+				"the last sync (%s) stopped before it finished: the process was killed, or the computer shut down",
+				r.StartedAt.Local().Format("2006-01-02 15:04"))
+		}
 	case store.OutcomeFailed, store.OutcomePartial:
 		c.add(Warning, "run `stocksync sync` again; it continues where the last one stopped", "the last sync (%s) ended %s: %s",
 			r.StartedAt.Local().Format("2006-01-02 15:04"), r.Outcome, r.Message)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -182,6 +183,37 @@ func TestDataFolderNotThere(t *testing.T) {
 	for _, p := range r.Phases[1:] {
 		if p.Skipped != "the data folder is a file" {
 			t.Errorf("phase %s: skipped %q", p.Name, p.Skipped)
+		}
+	}
+}
+
+// A sync recorded as running that no process runs (it was killed) is
+// named, with what to do; while one runs, nothing is said.
+func TestKilledSyncIsNamed(t *testing.T) {
+	ctx := context.Background()
+	d, db := freshDir(t)
+	if _, err := db.StartSyncRun(ctx, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r := Run(ctx, d)
+	found := false
+	for _, f := range r.Findings {
+		if f.Phase == "last sync" && strings.Contains(f.What, "stopped before it finished") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("killed sync not named: %+v", r.Findings)
+	}
+	l, err := lockfile.TryAcquire(d.Lock(), "stocksync sync (test)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	for _, f := range Run(ctx, d).Findings {
+		if f.Phase == "last sync" {
+			t.Errorf("a running sync reported: %+v", f)
 		}
 	}
 }
