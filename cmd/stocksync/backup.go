@@ -20,6 +20,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -169,7 +170,7 @@ func printBackup(w io.Writer, r backupJSON) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  Only on this machine, now in the backup: %s\n", localOnlyLine(s.LocalOnly))
+	fmt.Fprintf(w, "  Only on %s, now in the backup: %s\n", reminder.ThisComputer, localOnlyLine(s.LocalOnly))
 	if r.Verify.OK {
 		fmt.Fprintf(w, "  Verified: %s files, %s read back and checked\n", num(r.Verify.FilesChecked), bytesText(r.Verify.BytesChecked))
 	} else {

@@ -154,3 +154,18 @@ func TestStatusKilledSyncIsNotRunning(t *testing.T) {
 		t.Errorf("status --json while a sync holds the lock: %s (%v)", out, err)
 	}
 }
+
+// Every line naming where local-only work lives says it as the reminder
+// does ("this computer" on Linux, "this Mac" on macOS); `backup` and
+// `backup status` said "this machine".
+func TestOutputNamesTheMachineOneWay(t *testing.T) {
+	d := localData(t)
+	dest := t.TempDir()
+	want := "Only on " + reminder.ThisComputer + ":"
+	for _, args := range [][]string{{"status"}, {"backup", "--to", dest}, {"backup", "status"}} {
+		out, errs, _ := runCLI(t, append([]string{"--data-dir", d.Root}, args...)...)
+		if strings.Contains(out+errs, "this machine") || !strings.Contains(strings.ReplaceAll(out, ", now in the backup:", ":"), want) {
+			t.Errorf("%v:\n%s%s", args, out, errs)
+		}
+	}
+}
