@@ -80,3 +80,38 @@ func TestDataFolderOnADisconnectedDrive(t *testing.T) {
 		t.Errorf("check: exit %d %q, want 3", code, errs)
 	}
 }
+
+// A damaged config.json made `backup list` refuse outright, though it is
+// how a user finds the snapshot that brings the settings back; and it said
+// "1 paths".
+func TestBackupListWithDamagedSettings(t *testing.T) {
+	d := localData(t)
+	dest := t.TempDir()
+	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", dest); code != 0 {
+		t.Fatalf("backup: %d %s", code, errs)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", d.Root, "restore", "--local-only", mustOnlySnapshot(t, dest)); code != 0 {
+		t.Fatalf("restore --local-only (makes a safety snapshot): %d %s", code, errs)
+	}
+	if err := os.WriteFile(d.Config(), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "list")
+	if code != exitFailure || !strings.Contains(out, "Safety snapshots in") || !strings.Contains(out, "2 pending, 0 edits, 1 path ") ||
+		!strings.Contains(errs, "backup list --to DIR") {
+		t.Errorf("backup list with damaged settings: exit %d\n%s%s", code, out, errs)
+	}
+	out, errs, code = runCLI(t, "--data-dir", d.Root, "backup", "list", "--to", dest)
+	if code != 0 || !strings.Contains(out, "Snapshots in "+dest) {
+		t.Errorf("backup list --to with damaged settings: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func mustOnlySnapshot(t *testing.T, dest string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dest, "stocksync-*"))
+	if len(m) != 1 {
+		t.Fatalf("snapshots in %s: %v", dest, m)
+	}
+	return m[0]
+}
