@@ -262,15 +262,24 @@ func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error
 	if err != nil {
 		return "", nil, err
 	}
+	// A snapshot given by path needs no settings: damaged settings must not
+	// stop checking the snapshot that can bring them back.
+	arg := snapshotArg(args)
 	cfg, err := loadConfig(d)
-	if err != nil {
-		return "", nil, err
+	if err != nil && !isPathArg(arg) {
+		return "", nil, fmt.Errorf("%w; without them the backup folder is unknown: give the snapshot's path", err)
 	}
-	snap, err := resolveSnapshot(d, cfg, snapshotArg(args))
+	snap, err := resolveSnapshot(d, cfg, arg)
 	if err != nil {
 		return "", nil, err
 	}
 	return snap, openExistingStore(cmd.Context(), cmd, d), nil
+}
+
+// isPathArg reports whether a SNAPSHOT argument is a path rather than a
+// snapshot's name.
+func isPathArg(arg string) bool {
+	return strings.ContainsRune(arg, filepath.Separator) || arg == "." || arg == ".."
 }
 
 func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, error) {
@@ -290,7 +299,7 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		}
 		return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
 	}
-	if strings.ContainsRune(arg, filepath.Separator) || arg == "." || arg == ".." {
+	if isPathArg(arg) {
 		return filepath.Abs(arg)
 	}
 	var where []string

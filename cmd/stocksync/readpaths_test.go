@@ -115,3 +115,24 @@ func mustOnlySnapshot(t *testing.T, dest string) string {
 	}
 	return m[0]
 }
+
+// `backup verify PATH` and `backup test-restore PATH` refused on a damaged
+// config.json, though a path needs no settings and that snapshot is what
+// brings them back.
+func TestVerifyByPathWithDamagedSettings(t *testing.T) {
+	d := localData(t)
+	dest := t.TempDir()
+	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", dest); code != 0 {
+		t.Fatalf("backup: %d %s", code, errs)
+	}
+	snap := mustOnlySnapshot(t, dest)
+	os.WriteFile(d.Config(), []byte("{"), 0o600)
+	for _, cmd := range []string{"verify", "test-restore"} {
+		if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", cmd, snap); code != 0 {
+			t.Errorf("backup %s PATH with damaged settings: exit %d %s", cmd, code, errs)
+		}
+	}
+	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "verify"); code != exitFailure || !strings.Contains(errs, "give the snapshot's path") {
+		t.Errorf("backup verify (newest) with damaged settings: exit %d %s", code, errs)
+	}
+}
