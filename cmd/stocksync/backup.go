@@ -92,9 +92,16 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 				rec = nil
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: the data folder %s is read-only: this backup is not recorded in its history\n", d.Root)
 			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
+			// Damaged settings must not stop a backup of the work that exists
+			// only here: with --to it goes ahead (the file is copied as it
+			// is, nothing is pruned since the keep setting is unknown).
+			cfg, cerr := loadConfig(d)
+			if cerr != nil {
+				if to == "" {
+					return fmt.Errorf("%w; without them the backup folder is unknown: back up with `stocksync backup --to DIR`", cerr)
+				}
+				cfg = config.Default()
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: the settings cannot be read, so this backup uses the default settings and prunes nothing (%v)\n", cerr)
 			}
 			dest, err := backupDestination(d, cfg, to)
 			if err != nil {
@@ -123,7 +130,7 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 			}
 			out := backupJSON{Snapshot: info, Verify: rep}
 			var perr error
-			if rep.OK {
+			if rep.OK && cerr == nil {
 				pr, err := backup.Prune(dest, backup.DefaultPolicy(cfg.Backup.Keep), time.Now())
 				out.Prune, perr = &pr, err
 			}

@@ -136,3 +136,23 @@ func TestVerifyByPathWithDamagedSettings(t *testing.T) {
 		t.Errorf("backup verify (newest) with damaged settings: exit %d %s", code, errs)
 	}
 }
+
+// A damaged config.json stopped `backup --to DIR`: the pending uploads could
+// not be backed up because of a broken settings file. The file is copied as
+// it is, and nothing is pruned (the keep setting is unknown).
+func TestBackupToWithDamagedSettings(t *testing.T) {
+	d := localData(t)
+	dest := t.TempDir()
+	os.WriteFile(d.Config(), []byte(`{"backup":{"keep":`), 0o600)
+	_, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", dest)
+	if code != 0 || !strings.Contains(errs, "prunes nothing") {
+		t.Fatalf("backup --to with damaged settings: exit %d %s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(mustOnlySnapshot(t, dest), "config.json"))
+	if err != nil || string(b) != `{"backup":{"keep":` {
+		t.Errorf("settings in the snapshot: %q %v, want the file as it is", b, err)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup"); code != exitFailure || !strings.Contains(errs, "backup --to DIR") {
+		t.Errorf("backup without --to: exit %d %s", code, errs)
+	}
+}
