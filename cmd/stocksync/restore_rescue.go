@@ -39,6 +39,16 @@ func rescueLocalOnly(ctx context.Context, d datadir.Dir, res backup.RestoreResul
 		return nil
 	}
 	src := filepath.Join(res.Safety.Path, backup.DBName)
+	// An empty file, one that is not SQLite or another application's
+	// database holds no Stocksync work: nothing to rescue, nothing to say.
+	if ro, err := store.OpenReadOnly(ctx, src); err == nil {
+		ro.Close()
+	} else if ce := store.CorruptionOf(src, err); ce != nil {
+		switch ce.Kind() {
+		case store.ProblemEmpty, store.ProblemNotSQLite, store.ProblemForeign:
+			return nil
+		}
+	}
 	out := &rescueJSON{From: src}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 	if err != nil {

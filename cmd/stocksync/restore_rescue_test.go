@@ -105,3 +105,29 @@ func TestRestoreOverDamagedDatabaseRescuesNewerWork(t *testing.T) {
 		t.Errorf("pending uploads after the restore %q, want %q", got, want)
 	}
 }
+
+// An empty file, one that is not SQLite, or another application's database
+// holds no Stocksync work: restoring over it is a plain success (the rescue
+// first made these exit 3, "could not be read").
+func TestRestoreOverForeignOrEmptyDatabaseRescuesNothing(t *testing.T) {
+	src := localData(t)
+	dest := t.TempDir()
+	out, errs, code := runCLI(t, "--data-dir", src.Root, "backup", "--to", dest, "--json")
+	if code != 0 {
+		t.Fatalf("backup: %d %s", code, errs)
+	}
+	var b backupJSON
+	json.Unmarshal([]byte(out), &b)
+	for name, content := range map[string][]byte{"empty": {}, "not sqlite": []byte("not a database at all, just text")} {
+		d := datadir.Dir{Root: t.TempDir()}
+		os.WriteFile(d.DB(), content, 0o600)
+		out, errs, code := runCLI(t, "--data-dir", d.Root, "restore", b.Snapshot.Path, "--json")
+		var r restoreJSON
+		if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Rescued != nil {
+			t.Errorf("%s: exit %d %q %q", name, code, out, errs)
+		}
+		if got := strings.Join(pendingPaths(t, d), ","); got != "/pics/a.jpg,/pics/b.jpg" {
+			t.Errorf("%s: pending uploads %q", name, got)
+		}
+	}
+}
