@@ -107,6 +107,11 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 			if err != nil {
 				return err
 			}
+			// The rule `backup destination DIR` applies holds for --to and a
+			// hand-edited config.json too.
+			if isInsideDir(d.Root, dest) {
+				return fmt.Errorf("backup destination %s holds the data folder %s: choose a folder beside it, not above it", dest, d.Root)
+			}
 			if to != "" {
 				// Like `backup destination DIR`: the folder is made if its
 				// parent (the drive) is there.

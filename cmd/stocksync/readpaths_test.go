@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -154,5 +156,30 @@ func TestBackupToWithDamagedSettings(t *testing.T) {
 	}
 	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup"); code != exitFailure || !strings.Contains(errs, "backup --to DIR") {
 		t.Errorf("backup without --to: exit %d %s", code, errs)
+	}
+}
+
+// `backup destination DIR` refuses a folder that holds the data folder;
+// `backup --to DIR` took one (and a hand-edited config.json's), and check
+// said nothing.
+func TestBackupIntoAFolderHoldingTheDataFolder(t *testing.T) {
+	parent := t.TempDir()
+	d := datadir.Dir{Root: filepath.Join(parent, "data")}
+	src := localData(t)
+	if err := os.Rename(src.Root, d.Root); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", parent); code != exitFailure || !strings.Contains(errs, "holds the data folder") {
+		t.Errorf("backup --to PARENT: exit %d %s", code, errs)
+	}
+	if m, _ := filepath.Glob(filepath.Join(parent, "stocksync-*")); len(m) != 0 {
+		t.Errorf("snapshots written: %v", m)
+	}
+	c := config.Default()
+	c.Backup.Destination = parent
+	config.Save(d.Config(), c)
+	out, _, code := runCLI(t, "--data-dir", d.Root, "check")
+	if code != exitPartial || !strings.Contains(out, "holds the data folder") {
+		t.Errorf("check: exit %d\n%s", code, out)
 	}
 }
