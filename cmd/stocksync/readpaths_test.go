@@ -183,3 +183,17 @@ func TestBackupIntoAFolderHoldingTheDataFolder(t *testing.T) {
 		t.Errorf("check: exit %d\n%s", code, out)
 	}
 }
+
+// A backup folder under a file said "create backup folder …: mkdir …: not a
+// directory".
+func TestBackupFolderUnderAFile(t *testing.T) {
+	d := localData(t)
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	for _, args := range [][]string{{"backup", "--to", filepath.Join(file, "sub")}, {"backup", "destination", filepath.Join(file, "sub")}} {
+		_, errs, code := runCLI(t, append([]string{"--data-dir", d.Root}, args...)...)
+		if want := "stocksync: " + file + " is a file, not a folder: choose a folder\n"; code != exitFailure || errs != want {
+			t.Errorf("%v: exit %d %q, want %q", args, code, errs, want)
+		}
+	}
+}
