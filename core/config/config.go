@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -93,8 +94,16 @@ func (c Config) Validate() error {
 	switch c.Server {
 	case ServerProduction, ServerSandbox, ServerDemo:
 	case ServerCustom:
-		if c.APIRoot == "" || c.TokenURL == "" {
-			return errors.New(`server "custom" needs api_root and token_url`)
+		var missing []string
+		if c.APIRoot == "" {
+			missing = append(missing, "api_root")
+		}
+		if c.TokenURL == "" {
+			missing = append(missing, "token_url")
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf(`server "custom" needs api_root and token_url, and %s is not set: set it first `+
+				"(`stocksync config set %s URL`), or choose another server", strings.Join(missing, " and "), missing[0])
 		}
 	default:
 		return fmt.Errorf("server %q is not one of production, sandbox, demo, custom", c.Server)

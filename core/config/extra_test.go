@@ -118,3 +118,14 @@ func TestValidateRefusesValuesThatBreakLater(t *testing.T) {
 		}
 	}
 }
+
+// "server custom needs api_root and token_url" did not say which one is
+// missing or how to set it.
+func TestCustomServerNamesWhatIsMissing(t *testing.T) {
+	c := Default()
+	c.Server, c.TokenURL = ServerCustom, "http://127.0.0.1:8765/oauth2/token"
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "api_root is not set: set it first (`stocksync config set api_root URL`)") {
+		t.Errorf("Validate: %v", err)
+	}
+}
