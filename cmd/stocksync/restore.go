@@ -44,11 +44,15 @@ thumbnails still restores its database, and the files it lacks are named. Only a
 snapshot whose database is damaged is refused. --dry-run verifies the snapshot and
 shows what would be restored, changing nothing.
 
+Over a damaged database, the pending uploads, local file paths and local edits it
+still holds are rescued into the restored one (work done since the snapshot).
+
 A restore switches the database and settings in one step; if it is killed, the
 next stocksync command completes it before doing anything else.
 
 Exit status: 0 ok, 1 error, 2 usage (an empty SNAPSHOT, or the data folder given as
-one), 3 the snapshot's database failed verification, 4 refused because a sync is
+one), 3 the snapshot's database failed verification (or, over a damaged database,
+its local-only work could not be rescued), 4 refused because a sync is
 running or the database is open in another process, 6 an interrupted restore could
 not be completed, 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
