@@ -101,7 +101,8 @@ func TestTypedValuesAreChecked(t *testing.T) {
 		{[]string{"add", "--title", "caf\xe9", e.photo("maple.jpg")}, "stocksync: --title is not valid UTF-8 text; check the terminal's text encoding\n"},
 		{[]string{"add", "--title", "two\nlines", e.photo("maple.jpg")}, "stocksync: --title must be one line: it contains a line break or tab\n"},
 	} {
-		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || stderr != tt.want {
+		// The CLI adds the command's usage line to every usage error.
+		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || !strings.HasPrefix(stderr, strings.TrimSuffix(tt.want, "\n")+"; usage: ") {
 			t.Errorf("%q: exit %d, stderr %q, want %q", tt.args, code, stderr, tt.want)
 		}
 	}
@@ -119,7 +120,8 @@ func TestTypedValuesAreChecked(t *testing.T) {
 		{[]string{"pending", "edit", "1", "--caption", "\x1b]0;pwned\x07"}, "stocksync: --caption contains the control character U+001B; type plain text\n"},
 		{[]string{"pending", "edit", "1", "--keywords", "\xff"}, "stocksync: --keywords is not valid UTF-8 text; check the terminal's text encoding\n"},
 	} {
-		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || stderr != tt.want {
+		// The CLI adds the command's usage line to every usage error.
+		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || !strings.HasPrefix(stderr, strings.TrimSuffix(tt.want, "\n")+"; usage: ") {
 			t.Errorf("%q: exit %d, stderr %q, want %q", tt.args, code, stderr, tt.want)
 		}
 	}
@@ -344,7 +346,8 @@ func TestPendingNeedsOneID(t *testing.T) {
 		{[]string{"pending", "remove"}, "stocksync: name the pending upload: stocksync pending remove ID (IDs are in the first column of `stocksync pending list`)\n"},
 		{[]string{"pending", "remove", "1", "2"}, "stocksync: one pending upload at a time: stocksync pending remove ID (got 2 arguments)\n"},
 	} {
-		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || stderr != tt.want {
+		// The CLI adds the command's usage line to every usage error.
+		if _, stderr, code := e.run(t, tt.args...); code != exitUsage || !strings.HasPrefix(stderr, strings.TrimSuffix(tt.want, "\n")+"; usage: ") {
 			t.Errorf("%q: exit %d, stderr %q, want %q", tt.args, code, stderr, tt.want)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -91,13 +92,25 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 				rec = nil
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: the data folder %s is read-only: this backup is not recorded in its history\n", d.Root)
 			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
+			// Damaged settings must not stop a backup of the work that exists
+			// only here: with --to it goes ahead (the file is copied as it
+			// is, nothing is pruned since the keep setting is unknown).
+			cfg, cerr := loadConfig(d)
+			if cerr != nil {
+				if to == "" {
+					return fmt.Errorf("%w; without them the backup folder is unknown: back up with `stocksync backup --to DIR`", cerr)
+				}
+				cfg = config.Default()
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: the settings cannot be read, so this backup uses the default settings and prunes nothing (%v)\n", cerr)
 			}
 			dest, err := backupDestination(d, cfg, to)
 			if err != nil {
 				return err
+			}
+			// The rule `backup destination DIR` applies holds for --to and a
+			// hand-edited config.json too.
+			if isInsideDir(d.Root, dest) {
+				return fmt.Errorf("backup destination %s holds the data folder %s: choose a folder beside it, not above it", dest, d.Root)
 			}
 			if to != "" {
 				// Like `backup destination DIR`: the folder is made if its
@@ -122,7 +135,7 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 			}
 			out := backupJSON{Snapshot: info, Verify: rep}
 			var perr error
-			if rep.OK {
+			if rep.OK && cerr == nil {
 				pr, err := backup.Prune(dest, backup.DefaultPolicy(cfg.Backup.Keep), time.Now())
 				out.Prune, perr = &pr, err
 			}
@@ -169,7 +182,7 @@ func printBackup(w io.Writer, r backupJSON) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  Only on this machine, now in the backup: %s\n", localOnlyLine(s.LocalOnly))
+	fmt.Fprintf(w, "  Only on %s, now in the backup: %s\n", reminder.ThisComputer, localOnlyLine(s.LocalOnly))
 	if r.Verify.OK {
 		fmt.Fprintf(w, "  Verified: %s files, %s read back and checked\n", num(r.Verify.FilesChecked), bytesText(r.Verify.BytesChecked))
 	} else {
@@ -261,15 +274,24 @@ func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error
 	if err != nil {
 		return "", nil, err
 	}
+	// A snapshot given by path needs no settings: damaged settings must not
+	// stop checking the snapshot that can bring them back.
+	arg := snapshotArg(args)
 	cfg, err := loadConfig(d)
-	if err != nil {
-		return "", nil, err
+	if err != nil && !isPathArg(arg) {
+		return "", nil, fmt.Errorf("%w; without them the backup folder is unknown: give the snapshot's path", err)
 	}
-	snap, err := resolveSnapshot(d, cfg, snapshotArg(args))
+	snap, err := resolveSnapshot(d, cfg, arg)
 	if err != nil {
 		return "", nil, err
 	}
 	return snap, openExistingStore(cmd.Context(), cmd, d), nil
+}
+
+// isPathArg reports whether a SNAPSHOT argument is a path rather than a
+// snapshot's name.
+func isPathArg(arg string) bool {
+	return strings.ContainsRune(arg, filepath.Separator) || arg == "." || arg == ".."
 }
 
 func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, error) {
@@ -289,7 +311,7 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		}
 		return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
 	}
-	if strings.ContainsRune(arg, filepath.Separator) || arg == "." || arg == ".." {
+	if isPathArg(arg) {
 		return filepath.Abs(arg)
 	}
 	var where []string

@@ -32,12 +32,19 @@ func newBackupListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
+			// Damaged settings must not hide the snapshots that can bring
+			// them back: the safety snapshots are listed, and --to lists
+			// the backup folder.
+			cfg, cerr := loadConfig(d)
 			out := backupListJSON{SafetyDir: d.Snapshots(), Snapshots: []backup.Info{}, Safety: []backup.Info{}}
-			dest, derr := backupDestination(d, cfg, to)
+			var dest string
+			var derr error
+			if cerr != nil && to == "" {
+				derr = fmt.Errorf("%w; the backup folder is unknown until the settings are fixed: list it with "+
+					"`stocksync backup list --to DIR`", cerr)
+			} else {
+				dest, derr = backupDestination(d, cfg, to)
+			}
 			if derr == nil {
 				out.Destination = dest
 				if out.Snapshots, derr = backup.List(dest); out.Snapshots == nil {
@@ -101,8 +108,8 @@ func printSnapshots(w io.Writer, list []backup.Info, now time.Time) {
 		if s.ThumbnailsIncluded {
 			extra += "  with thumbnails"
 		}
-		fmt.Fprintf(w, "  %s  %s  %9s  %s pending, %s edits, %s paths  %s%s\n", s.Name,
+		fmt.Fprintf(w, "  %s  %s  %9s  %s pending, %s, %s  %s%s\n", s.Name,
 			s.Created.Local().Format("2006-01-02 15:04"), bytesText(s.Size), num(int(s.LocalOnly["pending_uploads"])),
-			num(int(s.LocalOnly["local_edits"])), num(int(s.LocalOnly["local_paths"])), verified, extra)
+			plural(int(s.LocalOnly["local_edits"]), "edit"), plural(int(s.LocalOnly["local_paths"]), "path"), verified, extra)
 	}
 }

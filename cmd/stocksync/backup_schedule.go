@@ -150,11 +150,14 @@ func setBackupDestination(d datadir.Dir, dir string) (string, error) {
 // path: a missing /Volumes/Drive means the drive is not connected) and
 // checks that files can be written there.
 func prepareDestination(dest string) error {
-	if _, err := os.Stat(filepath.Dir(dest)); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s does not exist: connect the drive (or mount the share), or choose another folder", filepath.Dir(dest))
+	parent := filepath.Dir(dest)
+	if st, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s does not exist: connect the drive (or mount the share), or choose another folder", parent)
+	} else if err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is a file, not a folder: choose a folder", parent)
 	}
 	if err := os.Mkdir(dest, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("create backup folder %s: %w", dest, err)
+		return fmt.Errorf("cannot make the backup folder %s (%v): choose a folder you can write to", dest, innermost(err))
 	}
 	if st, err := os.Stat(dest); err != nil || !st.IsDir() {
 		return fmt.Errorf("%s is not a folder: choose a folder", dest)
@@ -165,4 +168,17 @@ func prepareDestination(dest string) error {
 	}
 	probe.Close()
 	return os.Remove(probe.Name())
+}
+
+// innermost is the error at the bottom of err's chain ("read-only file
+// system" rather than "mkdir /x: read-only file system") for messages that
+// already name the path.
+func innermost(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }

@@ -274,7 +274,7 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 	fmt.Fprintf(w, "Safety snapshots:  %s\n", safety)
 	printTimeMachine(w, s.TimeMachine)
 	a, c := s.LocalOnly, s.ChangedSinceBackup
-	fmt.Fprintf(w, "Only on this machine: %s, %s, %s\n",
+	fmt.Fprintf(w, "Only on %s: %s, %s, %s\n", reminder.ThisComputer,
 		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), plural(a.LocalPaths, "local file path"))
 	if d := (reminder.AtRisk{PendingUploads: c.PendingUploads, LocalEdits: c.LocalEdits, LocalPaths: c.LocalPaths}).Describe(); d != "" && s.LastBackup != nil {
 		fmt.Fprintf(w, "Not in the last backup: %s\n", d)

@@ -149,6 +149,10 @@ func TestBackupCommands(t *testing.T) {
 	if _, _, code := run("restore", b.Snapshot.Name); code != 3 {
 		t.Errorf("restore damaged: exit %d, want 3", code)
 	}
+	// --dry-run previews the same refusal with the same status (it was 1).
+	if _, _, code := run("restore", b.Snapshot.Name, "--dry-run"); code != 3 {
+		t.Errorf("restore --dry-run damaged: exit %d, want 3", code)
+	}
 }
 
 func flip(t *testing.T, path string) {

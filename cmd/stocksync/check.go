@@ -26,7 +26,7 @@ destination is usable. A data folder that does not exist yet is not an error.
 Exit status: 0 no errors (warnings allowed), 3 errors found, 1 the check could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := dataDir()
+			d, err := dataDirAsIs()
 			if err != nil {
 				return err
 			}

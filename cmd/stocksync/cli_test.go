@@ -243,6 +243,9 @@ func TestEditRefusesWhatESPRefuses(t *testing.T) {
 		{"--title", "bad \xff", "not valid UTF-8"},
 		{"--description", strings.Repeat("d", 2001), "at most 2000"},
 		{"--keywords", many, "5000 keywords: ESP takes at most 50"},
+		// Only separators: it stored an edit that replaces every keyword
+		// with none.
+		{"--keywords", ",,;, ", "holds no keywords"},
 	} {
 		_, errs, code := runCLI(t, "--data-dir", dir, "edit", id, tc.flag, tc.value)
 		if code != exitUsage || !strings.Contains(errs, tc.want) || !strings.Contains(errs, tc.flag) {

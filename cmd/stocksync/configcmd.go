@@ -22,13 +22,13 @@ var _ = register(newConfigCmd)
 // config.Config's JSON fields and the docs) in step.
 var configKeyHelp = map[string]string{
 	"server":                    "which ESP to talk to: production, sandbox, demo (the built-in server of `stocksync demo`) or custom (api_root and token_url)",
-	"api_root":                  "with server custom: the web API root, e.g. http://127.0.0.1:8080/api (see `stocksync esp-server`)",
+	"api_root":                  "with server custom: the web API root, e.g. http://127.0.0.1:8765/esp (see `stocksync esp-server`)",
 	"token_url":                 "with server custom: the OAuth token URL of that server",
 	"auth_scheme":               "how the access token is sent: bearer (Authorization: Bearer) or token (Authorization: Token)",
 	"sync_interval_minutes":     "how often the app syncs on its own, in minutes, 0..10080 (0: only when asked)",
 	"push_local_changes":        "true: every sync first sends local edits to ESP, as `sync --push` does",
 	"concurrency":               "how many requests or downloads run at once, 1..32",
-	"requests_per_second":       "a limit on requests to each ESP host: 0 the polite default, -1 no limit (a local server)",
+	"requests_per_second":       "a limit on requests to each ESP host: 0 the polite default, -1 no limit (a local server), else 0.1 to 1000",
 	"title_order":               "which embedded title `add` uses: headline-first (IPTC/XMP Headline, else dc:title) or title-first (docs/metadata.md)",
 	"backup.destination":        "the folder snapshots go to (set with `stocksync backup destination DIR`, which checks it)",
 	"backup.schedule":           "how often to remind you to back up: off, daily or weekly",

@@ -12,7 +12,7 @@ func newDatadirCmd() *cobra.Command {
 		Short: "Print the data folder (back this folder up)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := dataDir()
+			d, err := dataDirAsIs()
 			if err != nil {
 				return err
 			}

@@ -77,7 +77,8 @@ func damaged(d datadir.Dir, err error) error {
 	if s, ok := newestRestorable(d); ok {
 		fmt.Fprintf(&b, "\nThe newest snapshot, %s (taken %s), holds %s. Bring it back with:\n  %s",
 			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), restoreCommand(d, s.Path))
-		fmt.Fprintf(&b, "\n(the file as it is now is kept in a safety snapshot first; see what it would change with --dry-run)")
+		fmt.Fprintf(&b, "\n(the file as it is now is kept in a safety snapshot first, and the restore also rescues the pending uploads, "+
+			"local file paths and local edits it still holds; see what the snapshot holds with --dry-run)")
 	} else {
 		fmt.Fprintf(&b, "\nNo snapshot was found. Move %s away and run `stocksync sync` to fetch the server data again; "+
 			"the pending uploads, local file paths and local edits in it are lost unless it can be repaired (sqlite3 .recover)", ce.Path)

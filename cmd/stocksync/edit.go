@@ -55,6 +55,11 @@ keywords; no control characters or invalid UTF-8.`,
 			}
 			if f.Changed("keywords") {
 				kw := filemeta.SplitKeywords(keywords)
+				if len(kw) == 0 {
+					// ",,," passed the blank check and replaced every
+					// keyword of the file with none.
+					return usageError(fmt.Sprintf("--keywords %q holds no keywords: give them separated by commas, e.g. --keywords \"fog, river, dawn\"", termSafe(keywords)))
+				}
 				if err := esplimits.Keywords(kw); err != nil {
 					return usageError("--keywords: " + err.Error())
 				}

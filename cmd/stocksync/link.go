@@ -52,14 +52,22 @@ Without PATH, print the path recorded for FILE-ID.`,
 				path = abs
 			}
 			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
+			// Showing a path only reads: it works on a read-only data folder
+			// and never creates one (issue 12, item 4).
+			var db *store.DB
+			var err error
+			if path == "" {
+				_, db, _, err = openStoreRead(ctx)
+			} else {
+				_, db, err = openStore(ctx)
+			}
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			id := args[0]
 			if _, err := db.GetFile(ctx, id); errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("file %s is not in the local portfolio: run `stocksync list files` to see IDs (or `stocksync sync` first)", id)
+				return fmt.Errorf("file %s is not in the local portfolio: run `stocksync list files` to see IDs (or `stocksync sync` first)", termSafe(id))
 			} else if err != nil {
 				return err
 			}

@@ -73,5 +73,8 @@ func unknownCommandText(msg string) string {
 	if s := strings.Fields(sugg); len(s) > 0 {
 		head += "; did you mean " + strings.Join(s, " or ") + "?"
 	}
+	if strings.Contains(head, "(see `") {
+		return head
+	}
 	return head + " (see `stocksync --help`)"
 }

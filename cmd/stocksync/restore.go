@@ -44,11 +44,15 @@ thumbnails still restores its database, and the files it lacks are named. Only a
 snapshot whose database is damaged is refused. --dry-run verifies the snapshot and
 shows what would be restored, changing nothing.
 
+Over a damaged database, the pending uploads, local file paths and local edits it
+still holds are rescued into the restored one (work done since the snapshot).
+
 A restore switches the database and settings in one step; if it is killed, the
 next stocksync command completes it before doing anything else.
 
 Exit status: 0 ok, 1 error, 2 usage (an empty SNAPSHOT, or the data folder given as
-one), 3 the snapshot's database failed verification, 4 refused because a sync is
+one), 3 the snapshot's database failed verification (or, over a damaged database,
+its local-only work could not be rescued), 4 refused because a sync is
 running or the database is open in another process, 6 an interrupted restore could
 not be completed, 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
@@ -70,9 +74,14 @@ not be completed, 130 interrupted.`,
 			}
 			// A damaged config.json must not stop a restore: it may be what
 			// is being restored.
-			cfg, _ := config.Load(d.Config())
+			cfg, cerr := config.Load(d.Config())
 			snap, err := resolveSnapshot(d, cfg, args[0])
 			if err != nil {
+				if cerr != nil {
+					// The name was looked for only in snapshots/: say why.
+					return fmt.Errorf("%w; the backup destination was not searched because the settings cannot be read (%v): "+
+						"pass the snapshot's full path", err, cerr)
+				}
 				return err
 			}
 			if datadir.Contains(snap, d.Root) {
@@ -82,20 +91,32 @@ not be completed, 130 interrupted.`,
 			res, err := backup.Restore(ctx, d, snap, backup.RestoreOptions{LocalOnly: localOnly, DryRun: dryRun})
 			if err != nil {
 				if dryRun {
-					return err
+					// The same exit status as the restore it previews (it
+					// was 1 for a snapshot failing verification, not 3).
+					return &exitError{code: restoreExitCode(err), msg: err.Error()}
 				}
 				return restoreFailed(ctx, d, snap, started, err)
 			}
 			w := cmd.OutOrStdout()
+			var rescued *rescueJSON
+			if !dryRun && !localOnly {
+				rescued = rescueLocalOnly(ctx, d, res)
+			}
 			if asJSON {
-				return writeJSON(w, res)
+				if err := writeJSON(w, restoreJSON{RestoreResult: res, Rescued: rescued}); err != nil {
+					return err
+				}
+				if rescued != nil && rescued.Error != "" {
+					return printRescue(io.Discard, rescued)
+				}
+				return nil
 			}
 			if dryRun {
 				printRestorePlan(w, res, localOnly)
 				return nil
 			}
 			printRestore(w, res, localOnly)
-			return nil
+			return printRescue(w, rescued)
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "verify the snapshot and show what would be restored and what it lacks; change nothing")
@@ -107,16 +128,7 @@ not be completed, 130 interrupted.`,
 // restoreFailed records the failure in the database that is now in place,
 // if it can be opened, and picks the exit status.
 func restoreFailed(ctx context.Context, d datadir.Dir, snap string, started time.Time, err error) error {
-	code := exitFailure
-	var ve *backup.VerifyError
-	switch {
-	case errors.Is(err, lockfile.ErrHeld), errors.Is(err, store.ErrInUse):
-		code = exitBusy
-	case errors.As(err, &ve):
-		code = exitPartial
-	case errors.Is(err, context.Canceled):
-		code = exitInterrupted
-	}
+	code := restoreExitCode(err)
 	msg := err.Error()
 	// While a sync runs or the database is open elsewhere, stay away from it.
 	if code != exitBusy {
@@ -131,6 +143,21 @@ func restoreFailed(ctx context.Context, d datadir.Dir, snap string, started time
 		}
 	}
 	return &exitError{code: code, msg: msg}
+}
+
+// restoreExitCode is the exit status of a refused or failed restore: 4
+// busy, 3 the snapshot fails verification, 130 interrupted, else 1.
+func restoreExitCode(err error) int {
+	var ve *backup.VerifyError
+	switch {
+	case errors.Is(err, lockfile.ErrHeld), errors.Is(err, store.ErrInUse):
+		return exitBusy
+	case errors.As(err, &ve):
+		return exitPartial
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	}
+	return exitFailure
 }
 
 func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {

@@ -66,8 +66,19 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 // dataDir resolves the data folder from the flag, environment and platform.
-// An empty or whitespace-only value is a usage error, never the default.
+// An empty or whitespace-only value is a usage error, never the default. A
+// data folder that is a file, or a link to a folder that is not there, is
+// refused (datadir.Dir.RootProblem); `check` and `datadir` use dataDirAsIs.
 func dataDir() (datadir.Dir, error) {
+	d, err := dataDirAsIs()
+	if err != nil {
+		return d, err
+	}
+	return d, d.RootProblem()
+}
+
+// dataDirAsIs is dataDir without refusing a folder that is not usable.
+func dataDirAsIs() (datadir.Dir, error) {
 	env, err := datadir.CurrentEnv()
 	if err != nil && g.dataDir == "" {
 		return datadir.Dir{}, err

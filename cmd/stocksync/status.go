@@ -15,6 +15,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -30,6 +31,10 @@ type statusJSON struct {
 	// Reminder is the backup reminder as `backup status` decides it; absent
 	// when it could not be worked out (no database, unreadable settings).
 	Reminder *reminderJSON `json:"backup_reminder,omitempty"`
+	// ReminderError says why Reminder is absent though the database was
+	// read (a damaged config.json, an unreadable backup history): status
+	// never leaves out what it could not read without a word.
+	ReminderError string `json:"backup_reminder_error,omitempty"`
 }
 
 func newStatusCmd() *cobra.Command {
@@ -64,8 +69,12 @@ func newStatusCmd() *cobra.Command {
 				if out.Summary, err = db.Summary(ctx); err != nil {
 					return damaged(d, err)
 				}
+				out.Summary.LastSync = stoppedSync(d, out.Summary.LastSync)
 				out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
-				out.Reminder = statusReminder(ctx, d, db, time.Now())
+				out.Reminder, err = statusReminder(ctx, d, db, time.Now())
+				if err != nil {
+					out.ReminderError = err.Error()
+				}
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("data folder %s: %w", d.Root, err)
 			}
@@ -120,6 +129,9 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 	fmt.Fprintf(w, "Only on %s: %s, %s (%s in conflict), %s\n", reminder.ThisComputer,
 		plural(a.PendingUploads, "pending upload"), plural(a.LocalEdits, "local edit"), num(a.Conflicts),
 		plural(a.LocalPaths, "local file path"))
+	if s.ReminderError != "" {
+		fmt.Fprintf(w, "Backup:        unknown: %s\n", termSafe(s.ReminderError))
+	}
 	if r := s.Reminder; r != nil {
 		switch {
 		case r.Due:
@@ -133,29 +145,46 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 }
 
 // statusReminder works out the backup reminder from what status has
-// already opened read-only; nil when the settings or the backup history
-// cannot be read (status still shows everything else).
-func statusReminder(ctx context.Context, d datadir.Dir, db *store.DB, now time.Time) *reminderJSON {
+// already opened read-only; the error says why it could not (the settings
+// or the backup history cannot be read; status still shows everything else).
+func statusReminder(ctx context.Context, d datadir.Dir, db *store.DB, now time.Time) (*reminderJSON, error) {
 	cfg, err := config.Load(d.Config())
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	var bs backupStatusJSON
 	if r, err := db.LastBackupRun(ctx, backup.KindSnapshot, true); err == nil {
 		bs.LastBackup = &r
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil
+		return nil, fmt.Errorf("the backup history cannot be read: %w", err)
 	}
 	var since time.Time
 	if bs.LastBackup != nil {
 		since = bs.LastBackup.StartedAt
 	}
 	if bs.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since); err != nil {
-		return nil
+		return nil, fmt.Errorf("what changed since the last backup cannot be read: %w", err)
 	}
 	_, r, err := tmAndReminder(ctx, d, cfg, &bs, now)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return &r
+	return &r, nil
+}
+
+// stoppedSyncMessage is what status says of a sync recorded as running that
+// no process runs any more (killed, or the computer shut down): it is shown
+// as cancelled, as the next sync records it.
+const stoppedSyncMessage = "stopped before it finished (the process was killed, or the computer shut down); the next sync continues where it stopped"
+
+// stoppedSync is r, with a run recorded as running that no process holds
+// the sync lock for shown as cancelled (status said "running" for ever
+// after a sync was killed).
+func stoppedSync(d datadir.Dir, r *store.SyncRun) *store.SyncRun {
+	if r == nil || r.Outcome != store.OutcomeRunning || lockfile.InUse(d.Lock()) {
+		return r
+	}
+	c := *r
+	c.Outcome, c.Message = store.OutcomeCancelled, stoppedSyncMessage
+	return &c
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -103,6 +104,68 @@ func TestFinish(t *testing.T) {
 		code := finish(&b, tc.err, tc.interrupted)
 		if code != tc.code || (tc.msg != "" && b.String() != tc.msg) {
 			t.Errorf("finish(%v, %v) = %d, %q; want %d, %q", tc.err, tc.interrupted, code, b.String(), tc.code, tc.msg)
+		}
+	}
+}
+
+// With a damaged config.json, status dropped its Backup line without a word
+// (issue 12, item 4: no command leaves out what it could not read).
+func TestStatusSaysWhyTheReminderIsUnknown(t *testing.T) {
+	d := localData(t)
+	if err := os.WriteFile(d.Config(), []byte(`{"concurrency":"8"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, "--data-dir", d.Root, "status")
+	if code != 0 || !strings.Contains(out, "Backup:        unknown: settings file "+d.Config()+" is damaged (concurrency is text in quotes") {
+		t.Errorf("status: exit %d %q %q", code, out, errs)
+	}
+	out, _, _ = runCLI(t, "--data-dir", d.Root, "status", "--json")
+	var s statusJSON
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Reminder != nil || !strings.Contains(s.ReminderError, "is damaged") {
+		t.Errorf("status --json: %s (%v)", out, err)
+	}
+}
+
+// A sync killed mid-way stays recorded as running until the next one: status
+// said "Last sync: running" for ever, though nothing ran.
+func TestStatusKilledSyncIsNotRunning(t *testing.T) {
+	ctx := context.Background()
+	d := localData(t)
+	db, err := store.Open(ctx, d.DB(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartSyncRun(ctx, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, _, _ := runCLI(t, "--data-dir", d.Root, "status")
+	if !strings.Contains(out, "Last sync:     cancelled, just now: "+stoppedSyncMessage+"\n") {
+		t.Errorf("status after a killed sync:\n%s", out)
+	}
+	lock, err := lockfile.TryAcquire(d.Lock(), "stocksync sync (test)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	out, _, _ = runCLI(t, "--data-dir", d.Root, "status", "--json")
+	var s statusJSON
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Summary.LastSync == nil || s.Summary.LastSync.Outcome != store.OutcomeRunning {
+		t.Errorf("status --json while a sync holds the lock: %s (%v)", out, err)
+	}
+}
+
+// Every line naming where local-only work lives says it as the reminder
+// does ("this computer" on Linux, "this Mac" on macOS); `backup` and
+// `backup status` said "this machine".
+func TestOutputNamesTheMachineOneWay(t *testing.T) {
+	d := localData(t)
+	dest := t.TempDir()
+	want := "Only on " + reminder.ThisComputer + ":"
+	for _, args := range [][]string{{"status"}, {"backup", "--to", dest}, {"backup", "status"}} {
+		out, errs, _ := runCLI(t, append([]string{"--data-dir", d.Root}, args...)...)
+		if strings.Contains(out+errs, "this machine") || !strings.Contains(strings.ReplaceAll(out, ", now in the backup:", ":"), want) {
+			t.Errorf("%v:\n%s%s", args, out, errs)
 		}
 	}
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/lockfile"
+	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/thumbs"
 )
 
@@ -44,7 +46,16 @@ why; queued ones are tried again later), 4 another process is downloading.`,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, db, err := openStore(ctx)
+			// Showing the queue only reads: it works on a read-only data
+			// folder and never creates one (issue 12, item 4).
+			var d datadir.Dir
+			var db *store.DB
+			var err error
+			if !wait && !background {
+				d, db, _, err = openStoreRead(ctx)
+			} else {
+				d, db, err = openStore(ctx)
+			}
 			if err != nil {
 				return err
 			}

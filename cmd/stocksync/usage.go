@@ -47,9 +47,34 @@ func guardCommandLine(root *cobra.Command) {
 		return usageError(fmt.Sprintf("%v (see `%s --help`)", err, c.CommandPath()))
 	})
 	walkCommands(root, func(c *cobra.Command) {
+		if c.HasSubCommands() && c.Run == nil && c.RunE == nil && c != root {
+			// A group (`config`): cobra prints its help and exits 0 for
+			// `config x`, so a typo looked like success.
+			c.Args = cobra.NoArgs
+			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+		if c.Name() == "help" && c.Parent() == root {
+			// cobra's help prints "Unknown help topic" and exits 0.
+			help := c.Run
+			c.Run = nil
+			c.RunE = func(c *cobra.Command, a []string) error {
+				if len(a) > 0 {
+					if found, _, err := root.Find(a); err != nil || found == root {
+						return usageError(fmt.Sprintf("no command %q to show help for (see `stocksync --help`)", termSafe(strings.Join(a, " "))))
+					}
+				}
+				help(c, a)
+				return nil
+			}
+		}
 		if args := c.Args; args != nil {
 			c.Args = func(c *cobra.Command, a []string) error {
 				if err := args(c, a); err != nil {
+					if !c.HasSubCommands() && strings.HasPrefix(err.Error(), "unknown command ") {
+						// cobra.NoArgs calls an extra argument an unknown command.
+						return usageError(fmt.Sprintf("`%s` takes no arguments, but got %q; usage: %s (see `%s --help`)",
+							c.CommandPath(), termSafe(a[0]), c.UseLine(), c.CommandPath()))
+					}
 					return usageError(fmt.Sprintf("%v; usage: %s (see `%s --help`)", err, c.UseLine(), c.CommandPath()))
 				}
 				return nil

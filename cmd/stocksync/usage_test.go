@@ -144,6 +144,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"backup", "schedule", "hourly"},
 		{"demo", "--batches", "many"},
 		{"backup", "no-such"},
+		// A group without a command of its own and cobra's help exited 0
+		// on a typo (issue 12, item 7: usage errors exit 2 everywhere).
+		{"config", "gte"},
+		{"help", "no-such"},
+		{"completion", "no-such-shell"},
 	} {
 		_, errs, code := runCLI(t, append([]string{"--data-dir", dir}, argv...)...)
 		if code != exitUsage {
@@ -152,6 +157,15 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("a usage error created the data folder (%v)", err)
+	}
+	// An extra argument is not an "unknown command" of a command that has
+	// none, and the pointer to --help is given once.
+	_, errs, _ := runCLI(t, "--data-dir", dir, "status", "extra")
+	if want := "stocksync: `stocksync status` takes no arguments, but got \"extra\"; usage: stocksync status [flags] (see `stocksync status --help`)\n"; errs != want {
+		t.Errorf("status extra: %q, want %q", errs, want)
+	}
+	if out, _, code := runCLI(t, "--data-dir", dir, "config"); code != 0 || !strings.Contains(out, "config get") && !strings.Contains(out, "get ") {
+		t.Errorf("config alone: exit %d %q, want its help", code, out)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -56,7 +57,7 @@ type checker struct {
 	report Report
 	phase  string
 	db     *store.DB
-	absent bool // the data folder does not exist: nothing to check
+	absent string // why there is nothing in the data folder to check ("" when there is)
 }
 
 func (c *checker) add(sev Severity, fix, format string, args ...any) {
@@ -95,8 +96,8 @@ func Run(ctx context.Context, dir datadir.Dir) Report {
 		before := len(c.report.Findings)
 		start := time.Now()
 		var skipped string
-		if c.absent {
-			skipped = "no data folder yet"
+		if c.absent != "" {
+			skipped = c.absent
 		} else {
 			skipped = p.fn(ctx)
 		}
@@ -107,12 +108,23 @@ func Run(ctx context.Context, dir datadir.Dir) Report {
 }
 
 func (c *checker) folder(context.Context) string {
+	if lst, err := os.Lstat(c.dir.Root); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		if _, err := os.Stat(c.dir.Root); errors.Is(err, fs.ErrNotExist) {
+			// A disconnected drive: not "does not exist yet" (a sync would
+			// fail, and nothing there could be checked).
+			target, _ := os.Readlink(c.dir.Root)
+			c.add(Error, "connect the drive it is on, or pass another --data-dir",
+				"the data folder %s is a link to %s, which is not there", c.dir.Root, target)
+			defer func() { c.absent = "the data folder is not there" }()
+			return ""
+		}
+	}
 	st, err := os.Stat(c.dir.Root)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Not a fault: a new user has nothing yet (issue 12: this exited 3).
 		c.add(Hint, "run `stocksync sync` to start a new portfolio, or `stocksync restore SNAPSHOT` to bring back a backup",
 			"the data folder %s does not exist yet: there is nothing to check", c.dir.Root)
-		defer func() { c.absent = true }()
+		defer func() { c.absent = "no data folder yet" }()
 		return ""
 	}
 	if err != nil {
@@ -121,6 +133,7 @@ func (c *checker) folder(context.Context) string {
 	}
 	if !st.IsDir() {
 		c.add(Error, "move the file away", "%s is a file, not a folder", c.dir.Root)
+		defer func() { c.absent = "the data folder is a file" }()
 		return ""
 	}
 	if st.Mode().Perm()&0o077 != 0 {
@@ -239,6 +252,12 @@ func (c *checker) lastSync(ctx context.Context) string {
 		return ""
 	}
 	switch r.Outcome {
+	case store.OutcomeRunning:
+		if !lockfile.InUse(c.dir.Lock()) {
+			c.add(Hint, "run `stocksync sync`; it continues where the last one stopped",
+				"the last sync (%s) stopped before it finished: the process was killed, or the computer shut down",
+				r.StartedAt.Local().Format("2006-01-02 15:04"))
+		}
 	case store.OutcomeFailed, store.OutcomePartial:
 		c.add(Warning, "run `stocksync sync` again; it continues where the last one stopped", "the last sync (%s) ended %s: %s",
 			r.StartedAt.Local().Format("2006-01-02 15:04"), r.Outcome, r.Message)

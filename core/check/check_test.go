@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -159,5 +160,60 @@ func TestBlockingLayoutProblems(t *testing.T) {
 	config.Save(d.Config(), c)
 	if r := Run(ctx, d); !strings.Contains(severities(r), "error/backups") {
 		t.Errorf("destination linked to the data folder: findings %s, want an error", severities(r))
+	}
+}
+
+// A data folder that is a link to a folder that is not there (a
+// disconnected drive) was "does not exist yet", 0 errors, while sync failed
+// with "mkdir: file exists"; one that is a file ran every phase on it.
+func TestDataFolderNotThere(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "data")
+	os.Symlink(filepath.Join(t.TempDir(), "unmounted", "Stocksync"), root)
+	r := Run(ctx, datadir.Dir{Root: root})
+	if r.OK() || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].What, "which is not there") {
+		t.Errorf("dangling link: %s %+v, want one error", severities(r), r.Findings)
+	}
+	file := filepath.Join(t.TempDir(), "data")
+	os.WriteFile(file, []byte("x"), 0o600)
+	r = Run(ctx, datadir.Dir{Root: file})
+	if r.OK() || len(r.Findings) != 1 {
+		t.Errorf("data folder a file: %s %+v, want one error", severities(r), r.Findings)
+	}
+	for _, p := range r.Phases[1:] {
+		if p.Skipped != "the data folder is a file" {
+			t.Errorf("phase %s: skipped %q", p.Name, p.Skipped)
+		}
+	}
+}
+
+// A sync recorded as running that no process runs (it was killed) is
+// named, with what to do; while one runs, nothing is said.
+func TestKilledSyncIsNamed(t *testing.T) {
+	ctx := context.Background()
+	d, db := freshDir(t)
+	if _, err := db.StartSyncRun(ctx, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r := Run(ctx, d)
+	found := false
+	for _, f := range r.Findings {
+		if f.Phase == "last sync" && strings.Contains(f.What, "stopped before it finished") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("killed sync not named: %+v", r.Findings)
+	}
+	l, err := lockfile.TryAcquire(d.Lock(), "stocksync sync (test)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	for _, f := range Run(ctx, d).Findings {
+		if f.Phase == "last sync" {
+			t.Errorf("a running sync reported: %+v", f)
+		}
 	}
 }

@@ -93,6 +93,9 @@ func (c *checker) backups(context.Context) string {
 		if datadir.Contains(c.dir.Root, dest) {
 			c.add(Error, "choose a folder on another drive with `stocksync backup destination DIR`",
 				"the backup destination %s is the data folder or inside it: a backup there is lost with the data", dest)
+		} else if datadir.Contains(dest, c.dir.Root) {
+			c.add(Error, "choose a folder beside the data folder, on another drive, with `stocksync backup destination DIR`",
+				"the backup destination %s holds the data folder %s: backups are refused there", dest, c.dir.Root)
 		}
 	}
 	return ""

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
@@ -45,6 +48,8 @@ type Config struct {
 	// IPTC Headline, then dc:title / Object Name) or "title-first"; ""
 	// means headline-first. See docs/metadata.md.
 	TitleOrder string `json:"title_order,omitempty"`
+
+	extra string // keys this version does not know, kept (extra.go)
 }
 
 // Backup holds the backup settings.
@@ -54,6 +59,8 @@ type Backup struct {
 	IncludeThumbnails bool      `json:"include_thumbnails"`
 	Keep              int       `json:"keep"`
 	SnoozedUntil      time.Time `json:"snoozed_until,omitzero"`
+
+	extra string // keys this version does not know, kept (extra.go)
 }
 
 // Default is the configuration of a fresh install.
@@ -68,13 +75,31 @@ func Default() Config {
 	}
 }
 
+// MinRequestsPerSecond is the slowest request rate that can be set (one
+// request every 10 seconds); below it a sync would seem to hang.
+const MinRequestsPerSecond = 0.1
+
+// validateURL checks that a URL setting, when set, is an absolute http or
+// https URL with a host.
+func validateURL(key, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s %q is not a web address: give one like http://127.0.0.1:8765/esp", key, v)
+	}
+	return nil
+}
+
 // Validate names the first setting that is out of range.
 func (c Config) Validate() error {
 	switch c.Server {
 	case ServerProduction, "", ServerSandbox, ServerDemo:
 	case ServerCustom:
 		if strings.TrimSpace(c.APIRoot) == "" {
-			return errors.New(`server "custom" needs api_root (and token_url for partner keys)`)
+			return errors.New("server \"custom\" needs api_root (and token_url for partner keys), and api_root is not set: " +
+				"set it first (`stocksync config set api_root URL`), or choose another server")
 		}
 	default:
 		return fmt.Errorf("server %q is not one of production, sandbox, demo, custom", c.Server)
@@ -88,8 +113,20 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 || c.Concurrency > 32 {
 		return fmt.Errorf("concurrency %d is out of range 1..32", c.Concurrency)
 	}
-	if c.RequestsPerSecond < -1 || c.RequestsPerSecond > 1000 {
-		return fmt.Errorf("requests_per_second %v is out of range -1..1000 (-1 means no limit)", c.RequestsPerSecond)
+	if err := validateURL("api_root", c.APIRoot); err != nil {
+		return err
+	}
+	if err := validateURL("token_url", c.TokenURL); err != nil {
+		return err
+	}
+	// A tiny positive rate (1e-300) made a sync wait forever for its next
+	// request, NaN could not be saved, and a negative rate other than -1
+	// meant "no limit" by accident.
+	if r := c.RequestsPerSecond; !(r == -1 || r == 0 || r >= MinRequestsPerSecond && r <= 1000) {
+		return fmt.Errorf("requests_per_second %v is out of range: -1 (no limit), 0 (the polite default) or %v..1000", r, MinRequestsPerSecond)
+	}
+	if d := c.Backup.Destination; d != "" && !filepath.IsAbs(d) {
+		return fmt.Errorf("backup.destination %q is not a full path (it would depend on the folder a command runs in): give one starting with /", d)
 	}
 	switch c.TitleOrder {
 	case "", "headline-first", "title-first":
@@ -114,6 +151,9 @@ func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Default(), nil
+	}
+	if errors.Is(err, syscall.EISDIR) {
+		return Config{}, fmt.Errorf("the settings file %s is a folder, not a file: move it away (mv %q %q)", path, path, path+".moved")
 	}
 	if err != nil {
 		return Config{}, fmt.Errorf("read settings %s: %w", path, err)
@@ -148,13 +188,13 @@ func parse(data []byte) (Config, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, err
+		return Config{}, decodeError(data, bom, err)
 	}
 	off := int(dec.InputOffset())
 	rest := bytes.TrimLeft(data[off:], " \t\r\n")
 	if len(rest) > 0 {
 		pos := bom + len(data) - len(rest)
-		return Config{}, fmt.Errorf("unexpected text after the settings at byte %d: %q", pos, clipBytes(bytes.TrimSpace(rest), 20))
+		return Config{}, fmt.Errorf("unexpected text after the settings at %s: %q", where(data, bom, int64(pos-bom)), clipBytes(bytes.TrimSpace(rest), 20))
 	}
 	return c, nil
 }
@@ -166,7 +206,9 @@ func clipBytes(b []byte, n int) string {
 	return string(b[:n]) + "…"
 }
 
-// Save writes c to path atomically (0600).
+// Save writes c to path atomically (0600). A folder that cannot be written
+// (a read-only disk, missing permission) is said plainly; the file is then
+// unchanged.
 func Save(path string, c Config) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("save settings: %w", err)
@@ -175,7 +217,10 @@ func Save(path string, c Config) error {
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
-	return atomicfile.WriteFile(path, append(data, '\n'), 0o600)
+	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+		return saveError(path, err)
+	}
+	return nil
 }
 
 // Update loads path, applies fn and saves the result. fn's error aborts the

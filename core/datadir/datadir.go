@@ -3,6 +3,7 @@ package datadir
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -123,6 +124,9 @@ func (d Dir) Socket() string     { return filepath.Join(d.Root, SocketName) }
 // Ensure creates the data folder (0700: it holds unpublished work) and its
 // subfolders. An existing folder with looser permissions is tightened.
 func (d Dir) Ensure() error {
+	if err := d.Problem(); err != nil {
+		return err
+	}
 	for _, p := range []string{d.Root, d.Thumbnails(), d.Snapshots()} {
 		if err := os.MkdirAll(p, 0o700); err != nil {
 			return fmt.Errorf("create data folder %s: %w", p, err)
@@ -141,4 +145,68 @@ func (d Dir) Ensure() error {
 		}
 	}
 	return nil
+}
+
+// RootProblem says what stops the data folder itself from being used, as an
+// error that names the path and what to do; nil when it is a folder, or
+// does not exist yet (it is made when first needed). It finds: the folder
+// is a file; it is a link whose target is not there (a disconnected drive:
+// "nothing synced yet" would be wrong); it cannot be read.
+func (d Dir) RootProblem() error {
+	lst, err := os.Lstat(d.Root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the data folder %s (%v): check its permissions, or pass another --data-dir", d.Root, rootErr(err))
+	}
+	st, err := os.Stat(d.Root)
+	if lst.Mode()&fs.ModeSymlink != 0 && errors.Is(err, fs.ErrNotExist) {
+		target, _ := os.Readlink(d.Root)
+		return fmt.Errorf("the data folder %s is a link to %s, which is not there (is its drive connected?): connect it, "+
+			"or pass another --data-dir", d.Root, target)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the data folder %s (%v): check its permissions, or pass another --data-dir", d.Root, rootErr(err))
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("the data folder %s is a file, not a folder: move it away (mv %q %q) or pass another --data-dir",
+			d.Root, d.Root, d.Root+".moved")
+	}
+	return nil
+}
+
+// Problem is RootProblem, then what is wrong inside the folder: thumbnails/
+// or snapshots/ is a file; the database, settings or lock file is a folder.
+// Commands that write (sync, add, backup…) call it before anything else, so
+// each such fault gets one clear message instead of an operating-system
+// error from whichever step hits it first (`check` reports the same).
+func (d Dir) Problem() error {
+	if err := d.RootProblem(); err != nil {
+		return err
+	}
+	for _, sub := range []struct{ path, what string }{{d.Thumbnails(), "thumbnail cache"}, {d.Snapshots(), "safety snapshot folder"}} {
+		if st, err := os.Stat(sub.path); err == nil && !st.IsDir() {
+			return fmt.Errorf("the %s %s is a file, not a folder: move it away (mv %q %q); the next command makes the folder again",
+				sub.what, sub.path, sub.path, sub.path+".moved")
+		}
+	}
+	for _, f := range []struct{ path, what string }{{d.DB(), "database"}, {d.Config(), "settings file"}, {d.Lock(), "lock file"}} {
+		if st, err := os.Stat(f.path); err == nil && st.IsDir() {
+			return fmt.Errorf("the %s %s is a folder, not a file: move it away (mv %q %q)", f.what, f.path, f.path, f.path+".moved")
+		}
+	}
+	return nil
+}
+
+// rootErr is the innermost error: "not a directory" rather than "lstat
+// /x/y: not a directory" when the message already names the path.
+func rootErr(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }

@@ -3,6 +3,7 @@ package datadir
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +79,58 @@ func TestEnsureRefusesFile(t *testing.T) {
 	os.WriteFile(f, []byte("x"), 0o600)
 	if err := (Dir{Root: f}).Ensure(); err == nil {
 		t.Fatal("want error when the data folder is a file")
+	}
+}
+
+// Each way a data folder can be unusable as it stands has one message that
+// names the path and what to do; before, sync said "mkdir …: file exists"
+// for a link to an unmounted drive and "mkdir …: not a directory" for a
+// thumbnails/ that is a file.
+func TestProblem(t *testing.T) {
+	mk := func(t *testing.T) Dir {
+		d := Dir{Root: filepath.Join(t.TempDir(), "data")}
+		if err := d.Ensure(); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if err := mk(t).Problem(); err != nil {
+		t.Errorf("a healthy folder: %v", err)
+	}
+	if err := (Dir{Root: filepath.Join(t.TempDir(), "new")}).Problem(); err != nil {
+		t.Errorf("a folder not made yet: %v", err)
+	}
+	link := filepath.Join(t.TempDir(), "data")
+	os.Symlink("/nonexistent-volume/Stocksync", link)
+	for name, tc := range map[string]struct {
+		d    Dir
+		root bool // RootProblem finds it too
+		want string
+	}{
+		"dangling link": {Dir{Root: link}, true, "is a link to /nonexistent-volume/Stocksync, which is not there (is its drive connected?)"},
+		"file":          {func() Dir { f := filepath.Join(t.TempDir(), "f"); os.WriteFile(f, nil, 0o600); return Dir{Root: f} }(), true, "is a file, not a folder: move it away"},
+		"thumbnails file": {func() Dir {
+			d := mk(t)
+			os.Remove(d.Thumbnails())
+			os.WriteFile(d.Thumbnails(), nil, 0o600)
+			return d
+		}(), false, "the thumbnail cache " + "%s is a file, not a folder"},
+		"database folder": {func() Dir { d := mk(t); os.Mkdir(d.DB(), 0o700); return d }(), false, "the database %s is a folder, not a file"},
+		"config folder":   {func() Dir { d := mk(t); os.Mkdir(d.Config(), 0o700); return d }(), false, "the settings file %s is a folder"},
+	} {
+		want := tc.want
+		if strings.Contains(want, "%s") {
+			p := map[string]string{"thumbnails file": tc.d.Thumbnails(), "database folder": tc.d.DB(), "config folder": tc.d.Config()}[name]
+			want = strings.Replace(want, "%s", p, 1)
+		}
+		if err := tc.d.Problem(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Problem() = %v, want %q", name, err, want)
+		}
+		if err := tc.d.RootProblem(); (err != nil) != tc.root {
+			t.Errorf("%s: RootProblem() = %v", name, err)
+		}
+		if err := tc.d.Ensure(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Ensure() = %v, want %q", name, err, want)
+		}
 	}
 }

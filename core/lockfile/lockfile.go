@@ -58,6 +58,9 @@ const (
 // what holds it. If another process holds it, the error is a *HeldError.
 func TryAcquire(path, command string) (*Lock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, unix.EISDIR) {
+		return nil, fmt.Errorf("the lock file %s is a folder, not a file: move it away (mv %q %q)", path, path, path+".moved")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
