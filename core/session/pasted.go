@@ -1,0 +1,82 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Limits on pasted text, so a wrong paste is refused rather than stored.
+const (
+	MaxPastedBytes = 64 << 10
+	maxCookies     = 200
+)
+
+// FromPasted builds a session from text a user pasted: the value of a
+// browser's `Cookie:` request header (with or without the "Cookie:" name,
+// e.g. copied from the Network tab of the developer tools), or a bare access
+// token (with or without "Bearer "). Cookies get no Domain: they are for the
+// ESP host the client is pointed at. BearerToken comes from the ccw cookie
+// when one is present, or is the bare token. The error says what was wrong
+// with the text; it never quotes it (it may be a secret).
+func FromPasted(text string, now time.Time) (Session, error) {
+	if len(text) > MaxPastedBytes {
+		return Session{}, fmt.Errorf("the pasted text is %d bytes; a session is at most %d", len(text), MaxPastedBytes)
+	}
+	t := strings.TrimSpace(strings.TrimPrefix(text, "\uFEFF"))
+	if t == "" {
+		return Session{}, errors.New("nothing was pasted: paste the Cookie header of a signed-in ESP page, or the access token")
+	}
+	if i := strings.IndexByte(t, ':'); i > 0 && strings.EqualFold(strings.TrimSpace(t[:i]), "cookie") {
+		t = strings.TrimSpace(t[i+1:])
+	} else if i > 0 && strings.EqualFold(strings.TrimSpace(t[:i]), "authorization") {
+		t = strings.TrimSpace(t[i+1:])
+	}
+	if len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
+		t = strings.TrimSpace(t[7:])
+		if !isToken(t) {
+			return Session{}, errors.New("the pasted Bearer token holds spaces or control characters; copy it again")
+		}
+		return bare(t), nil
+	}
+	if core := strings.TrimRight(t, "="); !strings.ContainsAny(core, "=;") {
+		if !isToken(t) {
+			return Session{}, errors.New("the pasted text is neither a Cookie header (name=value; …) nor a token; copy it again")
+		}
+		return bare(t), nil
+	}
+	cookies, err := http.ParseCookie(t)
+	if err != nil || len(cookies) == 0 {
+		return Session{}, errors.New("the pasted Cookie header could not be read (expected name=value; name=value); copy it again")
+	}
+	if len(cookies) > maxCookies {
+		return Session{}, fmt.Errorf("the pasted Cookie header holds %d cookies; at most %d are accepted", len(cookies), maxCookies)
+	}
+	s := Session{Cookies: cookies}
+	s.fillFromCCW()
+	if s.ExpiredAt(now) {
+		return Session{}, fmt.Errorf("the pasted session expired at %s; sign in to ESP in the browser again and copy a fresh one", s.Expires.Format(time.RFC3339))
+	}
+	return s, nil
+}
+
+func bare(tok string) Session {
+	return Session{BearerToken: tok, Expires: tokenExpiry(tok)}
+}
+
+// isToken reports whether t looks like one opaque token: printable ASCII
+// without spaces or separators a header value cannot hold.
+func isToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	for _, r := range t {
+		if r > unicode.MaxASCII || r <= ' ' || r == ';' || r == ',' || r == '"' || r == '\\' {
+			return false
+		}
+	}
+	return true
+}
