@@ -14,6 +14,11 @@ var (
 	// ErrBadCredentials: the token endpoint refused the username, password,
 	// API key or secret, or the API kept refusing fresh tokens.
 	ErrBadCredentials = errors.New("ESP refused the sign-in")
+	// ErrSignedOut: the ESP session is missing or has expired: a 401
+	// (web API: {"ErrorCode":"TokenRequired"}), a redirect to a sign-in
+	// page, or an HTML page where JSON was expected. Sign in again; nothing
+	// is retried.
+	ErrSignedOut = errors.New("signed out of ESP")
 	// ErrForbidden: 403, the account lacks rights; Error.Message has the server's words.
 	ErrForbidden = errors.New("the ESP account has no rights for this")
 	// ErrNotFound: 404, the batch or contribution does not exist (any more).
@@ -96,6 +101,8 @@ func (e *Error) Hint() string {
 	switch e.Kind {
 	case ErrBadCredentials:
 		return "Check the ESP username, password and API key in Settings."
+	case ErrSignedOut:
+		return "Sign in to ESP again (stocksync login, or Sign in to ESP… in the app)."
 	case ErrForbidden:
 		return "Your ESP account lacks rights for this; contact Getty Images contributor support."
 	case ErrNotFound:

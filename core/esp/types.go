@@ -1,6 +1,15 @@
 package esp
 
-import "time"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
 
 // Contribution statuses seen on ESP. Any other value is kept as it came and
 // counts as "other"; see KnownStatus.
@@ -47,6 +56,10 @@ type Batch struct {
 	IStockExclusive             bool
 	UserID                      string
 	ProfileID                   string
+	// Raw is the whole JSON object as received, so fields the client does
+	// not map (and time fields that are not RFC 3339, which are left zero
+	// above) are never lost; the store keeps it.
+	Raw json.RawMessage
 }
 
 // Contribution is one file in a batch.
@@ -80,8 +93,13 @@ type Contribution struct {
 	Errors                   map[string][]string
 	NominateForSignaturePlus bool
 	CollectionCFWName        string
-	// Reviews are the inspectors' verdicts, oldest first. Modeled: see modeled.go.
+	// Reviews are the inspectors' verdicts, oldest first. Modeled: see
+	// modeled.go; decoded only when Config.ModeledReviews is true, else nil.
 	Reviews []Review
+	// Raw is the whole JSON object as received, so fields the client does
+	// not map (and time fields that are not RFC 3339, which are left zero
+	// above) are never lost; the store keeps it.
+	Raw json.RawMessage
 }
 
 // Review is one inspector verdict on a contribution (modeled; see modeled.go).
@@ -109,6 +127,10 @@ type Release struct {
 	ModelDateOfBirth string // free text
 	ModelGender      string
 	ModelEthnicities []string
+	// Raw is the whole JSON object as received, so fields the client does
+	// not map (and time fields that are not RFC 3339, which are left zero
+	// above) are never lost; the store keeps it.
+	Raw json.RawMessage
 }
 
 // ContributionUpdate is a metadata change; nil fields are left as they are.
@@ -117,3 +139,52 @@ type ContributionUpdate struct {
 	Caption  *string
 	Keywords *[]string
 }
+
+// Throttle is the client's current adaptive state, for progress: throttled
+// is true while ESP is slowing the client down (a 429, or a 403 over a rate
+// limit, was answered recently), and requestsPerSecond is the request rate
+// the client now allows itself (negative: no limit). A caller may store the
+// rate and pass it back as Config.InitialRate on the next run.
+func (c *Client) Throttle() (throttled bool, requestsPerSecond float64) {
+	return false, c.cfg.RequestsPerSecond
+}
+
+// DownloadRelease fetches a release document at rawURL (a release's
+// storage_url) and writes it to w, like DownloadThumbnail: at most maxBytes
+// (0: DefaultMaxReleaseBytes) held in memory until complete, so w gets
+// nothing on failure. The session (cookies, token) is sent only when rawURL
+// is on the ESP host. It returns the bytes written and the Content-Type.
+func (c *Client) DownloadRelease(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, string, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxReleaseBytes
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return 0, "", &Error{Endpoint: EndpointRelease, Kind: ErrMalformed, Message: fmt.Sprintf("release URL %q is not an http(s) URL", redactURL(rawURL))}
+	}
+	r := request{endpoint: EndpointRelease, method: http.MethodGet, url: u.String(), auth: c.sameOrigin(u), accept: "*/*", maxBytes: maxBytes}
+	var buf bytes.Buffer
+	var contentType string
+	err = c.do(ctx, r, func(resp *http.Response, body io.Reader) error {
+		buf.Reset()
+		if _, err := buf.ReadFrom(body); err != nil {
+			return err
+		}
+		contentType = resp.Header.Get("Content-Type")
+		return nil
+	})
+	if err != nil {
+		return 0, "", err
+	}
+	n, err := w.Write(buf.Bytes())
+	if err != nil {
+		return int64(n), contentType, fmt.Errorf("save release document: %w", err)
+	}
+	return int64(n), contentType, nil
+}
+
+// DefaultMaxReleaseBytes bounds a release document when DownloadRelease is given no limit.
+const DefaultMaxReleaseBytes = 64 << 20
+
+// EndpointRelease names release document downloads in Stats.
+const EndpointRelease = "release"
