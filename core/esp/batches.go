@@ -26,7 +26,7 @@ func (c *Client) ListBatchesPage(ctx context.Context, page, pageSize int) ([]Bat
 		"page":        {strconv.Itoa(page)},
 		"page_size":   {strconv.Itoa(pageSize)},
 		"sort_column": {"created_at"},
-		"sort_order":  {"DESC"},
+		"sort_order":  {"Descending"},
 	}
 	var items []Batch
 	var total int

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -16,7 +19,7 @@ type request struct {
 	method   string
 	url      string
 	body     []byte // JSON, for PUT
-	auth     bool   // send Api-Key and the token (only ever to the API's origin)
+	auth     bool   // send the credentials (only ever to the API's origin)
 	accept   string
 	maxBytes int64 // response body limit; 0 means Config.MaxResponseBytes
 }
@@ -26,6 +29,9 @@ var errBodyTooLarge = errors.New("response body over the size limit")
 
 // errRedirectRefused marks redirects checkRedirect refused: not worth retrying.
 var errRedirectRefused = errors.New("redirect refused")
+
+// errStalled is the cause of an attempt abandoned because no byte came.
+var errStalled = errors.New("stalled connection")
 
 // do sends r with retries and hands a 2xx response body to handle, which
 // decodes it. The body handle sees is limited in size and remembers whether
@@ -37,16 +43,55 @@ func (c *Client) do(ctx context.Context, r request, handle func(resp *http.Respo
 	})
 }
 
+// watchdog cancels an attempt when no progress was made for d.
+type watchdog struct {
+	mu    sync.Mutex
+	timer *time.Timer
+	d     time.Duration
+}
+
+func newWatchdog(d time.Duration, cancel context.CancelCauseFunc) *watchdog {
+	return &watchdog{d: d, timer: time.AfterFunc(d, func() { cancel(errStalled) })}
+}
+
+func (w *watchdog) kick() {
+	w.mu.Lock()
+	w.timer.Reset(w.d)
+	w.mu.Unlock()
+}
+
+func (w *watchdog) stop() {
+	w.mu.Lock()
+	w.timer.Stop()
+	w.mu.Unlock()
+}
+
 func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*http.Response, io.Reader) error) outcome {
 	var tok string
-	if r.auth {
+	partnerAuth := r.auth && !c.sessionMode()
+	if partnerAuth {
 		var err error
 		if tok, err = c.token(ctx); err != nil {
 			return outcome{err: err}
 		}
 	}
-	actx, cancel := context.WithTimeout(withTag(ctx, r.endpoint, retry), c.cfg.Timeout)
-	defer cancel()
+	if c.onAPI(r.url) {
+		// The adaptive rate and window are waited for outside the
+		// attempt's deadline: a slow rate is not a slow server.
+		release, err := c.adapt.acquire(ctx)
+		if err != nil {
+			return outcome{err: err}
+		}
+		defer release()
+	}
+	tctx, cancelTimeout := context.WithTimeout(withTag(ctx, r.endpoint, retry), c.cfg.Timeout)
+	defer cancelTimeout()
+	actx, cancel := context.WithCancelCause(tctx)
+	defer cancel(nil)
+	wd := newWatchdog(c.cfg.StallTimeout, cancel)
+	defer wd.stop()
+	stalled := func() bool { return errors.Is(context.Cause(actx), errStalled) }
+
 	var body io.Reader
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
@@ -60,27 +105,37 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 	}
 	req.Header.Set("Accept", r.accept)
 	if r.auth {
-		req.Header.Set("Api-Key", c.cfg.APIKey)
-		switch c.cfg.AuthScheme {
-		case Token:
-			req.Header.Set("Authorization", "Token token="+tok)
-		default:
-			req.Header.Set("Authorization", "Bearer "+tok)
+		if c.sessionMode() {
+			c.addSession(req)
+		} else {
+			req.Header.Set("Api-Key", c.cfg.APIKey)
+			switch c.cfg.AuthScheme {
+			case Token:
+				req.Header.Set("Authorization", "Token token="+tok)
+			default:
+				req.Header.Set("Authorization", "Bearer "+tok)
+			}
 		}
 	}
 	start := time.Now()
 	resp, err := c.http.Do(req)
+	wd.kick()
 	c.logRequest(ctx, r, req, resp, err, time.Since(start))
 	if err != nil {
 		if ctx.Err() != nil {
 			return outcome{err: ctx.Err()}
 		}
 		e := &Error{Endpoint: r.endpoint, Kind: ErrUnavailable, Err: scrubURLError(err)}
-		if errors.Is(err, errRedirectRefused) {
+		switch {
+		case errors.Is(err, errSignInRedirect):
+			e.Kind, e.Message, e.Err = ErrSignedOut, "ESP sent the request to its sign-in page", nil
+			return outcome{err: e}
+		case errors.Is(err, errRedirectRefused):
 			e.Kind = ErrUnexpected
 			return outcome{err: e}
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
+		case stalled():
+			e.Message, e.Err = fmt.Sprintf("no answer for %s (stalled connection)", c.cfg.StallTimeout), nil
+		case errors.Is(err, context.DeadlineExceeded):
 			e.Message = fmt.Sprintf("no complete answer within %s", c.cfg.Timeout)
 		}
 		return outcome{transient: true, err: e}
@@ -89,16 +144,25 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 	}()
+	if r.auth {
+		c.keepCookies(resp)
+	}
 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if r.auth && strings.Contains(r.accept, "json") && isHTML(resp.Header.Get("Content-Type")) {
+			c.adapt.succeeded(time.Now())
+			return outcome{err: &Error{Endpoint: r.endpoint, Kind: ErrSignedOut, Status: resp.StatusCode,
+				Message: "ESP answered with a web page where data belongs (the session has ended)"}}
+		}
 		limit := r.maxBytes
 		if limit <= 0 {
 			limit = c.cfg.MaxResponseBytes
 		}
-		tr := &trackingReader{r: resp.Body, left: limit}
+		tr := &trackingReader{r: resp.Body, left: limit, progress: wd.kick}
 		herr := handle(resp, tr)
 		switch {
 		case herr == nil:
+			c.adapt.succeeded(time.Now())
 			return outcome{}
 		case tr.err == errBodyTooLarge:
 			return outcome{err: &Error{Endpoint: r.endpoint, Kind: ErrTooLarge, Status: resp.StatusCode,
@@ -107,37 +171,58 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 			if ctx.Err() != nil {
 				return outcome{err: ctx.Err()}
 			}
-			return outcome{transient: true, err: &Error{Endpoint: r.endpoint, Kind: ErrUnavailable, Status: resp.StatusCode,
-				Message: "the response broke off", Err: scrubURLError(tr.err)}}
+			e := &Error{Endpoint: r.endpoint, Kind: ErrUnavailable, Status: resp.StatusCode,
+				Message: "the response broke off", Err: scrubURLError(tr.err)}
+			if stalled() {
+				e.Message, e.Err = fmt.Sprintf("the response stalled: no data for %s", c.cfg.StallTimeout), nil
+			}
+			return outcome{transient: true, err: e}
 		}
 		var e *Error
 		if errors.As(herr, &e) {
 			return outcome{err: e}
 		}
+		if r.auth && !isJSON(resp.Header.Get("Content-Type")) && looksLikeHTML(herr) {
+			return outcome{err: &Error{Endpoint: r.endpoint, Kind: ErrSignedOut, Status: resp.StatusCode,
+				Message: "ESP answered with a web page where data belongs (the session has ended)"}}
+		}
 		return outcome{err: malformed(r.endpoint, "%s", c.redact(herr.Error(), tok))}
 	}
 
 	msg, fields := "", map[string][]string(nil)
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10)); err == nil {
+	tr := &trackingReader{r: resp.Body, left: 64 << 10, progress: wd.kick}
+	b, rerr := io.ReadAll(tr)
+	if rerr == nil || tr.err == errBodyTooLarge {
 		msg, fields = modeledErrorBody(b)
 		msg, fields = c.redact(msg, tok), c.redactFields(fields, tok)
 	}
 	e := &Error{Endpoint: r.endpoint, Status: resp.StatusCode, Message: msg}
+	if isThrottle(resp.StatusCode, resp.Header, b) {
+		c.adapt.throttled(time.Now())
+		e.Kind = ErrRateLimited
+		e.Message = throttleMessage(resp.Header, msg)
+		if !isJSON(resp.Header.Get("Content-Type")) && e.Message == msg {
+			e.Message = ""
+		}
+		e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
+		return outcome{err: e, throttled: true, retryAfter: e.RetryAfter}
+	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
+		if c.sessionMode() || !r.auth {
+			e.Kind = ErrSignedOut
+			return outcome{err: e}
+		}
 		e.Kind = ErrBadCredentials
-		return outcome{err: e, unauthorized: r.auth, refusedToken: tok}
+		return outcome{err: e, unauthorized: partnerAuth, refusedToken: tok}
 	case code == http.StatusForbidden:
 		e.Kind = ErrForbidden
 	case code == http.StatusNotFound:
 		e.Kind = ErrNotFound
 	case code == http.StatusUnprocessableEntity:
 		e.Kind, e.Fields = ErrValidation, fields
-	case code == http.StatusTooManyRequests, code >= 500:
+	case code >= 500:
 		e.Kind = ErrUnavailable
-		if code == http.StatusTooManyRequests {
-			e.Kind = ErrRateLimited
-		}
 		if !isJSON(resp.Header.Get("Content-Type")) {
 			e.Message = "" // an HTML error page from a proxy says nothing useful
 		}
@@ -149,16 +234,33 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 	return outcome{err: e}
 }
 
-func isJSON(contentType string) bool {
-	return bytes.Contains([]byte(contentType), []byte("json"))
+// onAPI reports whether rawURL is on the API's origin.
+func (c *Client) onAPI(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && c.sameOrigin(u)
 }
 
-// trackingReader enforces the size limit and records the first read error,
-// which tells a body that broke off from one that was complete but wrong.
+func isJSON(contentType string) bool {
+	return strings.Contains(strings.ToLower(contentType), "json")
+}
+
+func isHTML(contentType string) bool {
+	return strings.Contains(strings.ToLower(contentType), "text/html")
+}
+
+// looksLikeHTML reports a decoding error caused by a page starting with '<'.
+func looksLikeHTML(err error) bool {
+	return strings.Contains(err.Error(), "invalid character '<'") || strings.Contains(err.Error(), "invalid JSON at byte 1")
+}
+
+// trackingReader enforces the size limit, records the first read error
+// (which tells a body that broke off from one that was complete but wrong)
+// and reports progress to the stall watchdog.
 type trackingReader struct {
-	r    io.Reader
-	left int64
-	err  error
+	r        io.Reader
+	left     int64
+	err      error
+	progress func()
 }
 
 func (t *trackingReader) Read(p []byte) (int, error) {
@@ -184,6 +286,9 @@ func (t *trackingReader) Read(p []byte) (int, error) {
 		p = p[:t.left]
 	}
 	n, err := t.r.Read(p)
+	if n > 0 && t.progress != nil {
+		t.progress()
+	}
 	t.left -= int64(n)
 	if err != nil && err != io.EOF {
 		t.err = err

@@ -20,6 +20,9 @@ type Client struct {
 	oauth      *oauth2.Config
 	counts     *counters
 
+	adapt   *adaptive
+	cookies http.CookieJar // session mode: the session's cookies, for the API origin only
+
 	tokenTurn chan struct{} // held while a token is being fetched
 	tokMu     sync.Mutex
 	tok       tokenState
@@ -42,13 +45,15 @@ func New(cfg Config) (*Client, error) {
 		jar = cfg.HTTPClient.Jar
 	}
 	counts := &counters{}
+	adapt := newAdaptive(cfg.RequestsPerSecond, cfg.InitialRate, cfg.MinRequestsPerSecond, cfg.MaxInFlight, cfg.MaxInFlight)
 	c := &Client{
+		adapt:      adapt,
 		cfg:        cfg,
 		apiRoot:    root,
 		rootString: root.String(),
 		counts:     counts,
 		http: &http.Client{
-			Transport:     newLimitTransport(base, cfg.MaxInFlight, cfg.RequestsPerSecond, counts),
+			Transport:     newLimitTransport(base, cfg.MaxInFlight, cfg.RequestsPerSecond, counts, root.Host),
 			CheckRedirect: checkRedirect,
 			Jar:           jar,
 		},
@@ -59,6 +64,9 @@ func New(cfg Config) (*Client, error) {
 		},
 		tokenTurn: make(chan struct{}, 1),
 	}
+	if cfg.Session != nil {
+		c.cookies = sessionJar(root, *cfg.Session)
+	}
 	return c, nil
 }
 
@@ -66,6 +74,9 @@ func New(cfg Config) (*Client, error) {
 // dropped when a redirect leaves the original host (Go already drops
 // Authorization then), and a redirect from https to http is refused.
 func checkRedirect(req *http.Request, via []*http.Request) error {
+	if looksLikeSignIn(req.URL) {
+		return errSignInRedirect
+	}
 	if len(via) >= 5 {
 		return fmt.Errorf("%w: too many redirects", errRedirectRefused)
 	}

@@ -39,7 +39,7 @@ func TestListBatchesMatchesServer(t *testing.T) {
 			for _, b := range srv.Snapshot().Batches {
 				want = append(want, b.Batch)
 			}
-			if !reflect.DeepEqual(got, want) {
+			if !reflect.DeepEqual(noRaw(got, clearBatchRaw), want) {
 				t.Errorf("ListBatches differs from the server:\n got %d batches %+v\nwant %d batches %+v", len(got), first(got), len(want), first(want))
 			}
 		})
@@ -95,7 +95,7 @@ func TestListContributionsMatchesServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, b.Contributions) {
+			if !reflect.DeepEqual(noRaw(got, clearContributionRaw), b.Contributions) {
 				t.Errorf("got %d contributions, want %d; first got %+v\nfirst want %+v", len(got), len(b.Contributions), first(got), first(b.Contributions))
 			}
 		})
@@ -111,14 +111,14 @@ func TestGetBatchContributionAndReleases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, b.Batch) {
+		if !reflect.DeepEqual(noRaw([]esp.Batch{got}, clearBatchRaw)[0], b.Batch) {
 			t.Errorf("GetBatch(%s) = %+v, want %+v", b.ID, got, b.Batch)
 		}
 		rels, err := c.ListReleases(ctx(t), b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(rels, b.Releases) {
+		if !reflect.DeepEqual(noRaw(rels, clearReleaseRaw), b.Releases) {
 			t.Errorf("ListReleases(%s) = %+v, want %+v", b.ID, rels, b.Releases)
 		}
 		for _, want := range b.Contributions {
@@ -126,7 +126,7 @@ func TestGetBatchContributionAndReleases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, want) {
+			if !reflect.DeepEqual(noRaw([]esp.Contribution{got}, clearContributionRaw)[0], want) {
 				t.Errorf("GetContribution(%s) = %+v, want %+v", want.ID, got, want)
 			}
 		}

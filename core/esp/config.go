@@ -9,10 +9,16 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/stocksync/stocksync/core/session"
 )
 
-// API roots and token URLs of Getty's servers.
+// API roots and token URLs of Getty's servers. ProductionWebAPIRoot is the
+// ESP web API a browser session signs in to (confirmed, 2026), the default;
+// the others are the 2016 partner API (key, secret and password grant).
 const (
+	ProductionWebAPIRoot = "https://esp.gettyimages.com/api"
+
 	ProductionAPIRoot  = "https://api.gettyimages.com/esp"
 	ProductionTokenURL = "https://api.gettyimages.com/oauth2/token"
 	SandboxAPIRoot     = "https://esp-sandbox.api.gettyimages.com/esp"
@@ -60,15 +66,26 @@ const (
 	DefaultRetryBaseDelay    = 250 * time.Millisecond
 	DefaultRetryMaxDelay     = 20 * time.Second
 	DefaultMaxRetryAfter     = 2 * time.Minute
+	DefaultStallTimeout      = 15 * time.Second
+	DefaultGiveUpAfter       = 60 * time.Second
+	DefaultMaxThrottleWait   = 15 * time.Minute
 )
 
 // Config says where and as whom the client connects. Zero numeric fields take
 // the defaults above.
 type Config struct {
-	APIRoot  string // e.g. ProductionAPIRoot, SandboxAPIRoot, or a local espfake server's URL()
-	TokenURL string // e.g. ProductionTokenURL
+	APIRoot  string // e.g. ProductionWebAPIRoot, ProductionAPIRoot, or a local espfake server's URL()
+	TokenURL string // partner API only, e.g. ProductionTokenURL
 
-	APIKey    string // sent as Api-Key on every call and as client_id to the token endpoint
+	// Session, when set, signs in with an ESP browser session (the web
+	// API): its cookies go to the API's origin, and its BearerToken (the
+	// ccw cookie's sts_token), when present, as "Authorization: Bearer".
+	// A session cannot be renewed: a 401, a redirect to a sign-in page or
+	// an HTML page where JSON belongs is ErrSignedOut. When Session is nil
+	// the partner API is used with the fields below.
+	Session *session.Session
+
+	APIKey    string // partner API: sent as Api-Key on every call and as client_id to the token endpoint
 	APISecret string // client_secret
 	Username  string // the contributor's ESP login
 	Password  string
@@ -78,10 +95,32 @@ type Config struct {
 	// MaxInFlight bounds the requests under way at once, across all calls
 	// and hosts (token and thumbnail requests included).
 	MaxInFlight int
-	// RequestsPerSecond limits each host separately; negative means no limit.
+	// RequestsPerSecond limits each host separately; negative means no
+	// limit. On the API host it is the ceiling of the adaptive rate: when
+	// ESP throttles (429, or 403 over a rate/QPS limit) the rate is halved,
+	// and it grows back slowly while requests succeed.
 	RequestsPerSecond float64
+	// InitialRate, if positive, is the API host's starting rate in requests
+	// per second: the rate learned on an earlier run (read it with
+	// Client.Throttle at the end of a run). It is capped by RequestsPerSecond.
+	InitialRate float64
+	// MinRequestsPerSecond is the floor of the adaptive rate (default 0.5).
+	MinRequestsPerSecond float64
+	// ModeledReviews decodes the modeled inline "reviews" array of
+	// contributions (no evidence supports it); when false Reviews is nil.
+	ModeledReviews bool
 	// Timeout bounds one attempt of one request, body included.
 	Timeout time.Duration
+	// StallTimeout: an attempt whose response (headers or body) brings no
+	// byte for this long is abandoned and retried, as a stalled connection.
+	StallTimeout time.Duration
+	// GiveUpAfter bounds the time one call spends retrying a server that
+	// does not answer (timeouts, stalls, connection errors, 5xx): after it,
+	// the call fails with ErrUnavailable. Throttling is not counted here.
+	GiveUpAfter time.Duration
+	// MaxThrottleWait bounds the time one call waits out throttling before
+	// failing with ErrRateLimited.
+	MaxThrottleWait time.Duration
 	// MaxResponseBytes bounds one response body.
 	MaxResponseBytes int64
 
@@ -138,6 +177,18 @@ func (c Config) withDefaults() Config {
 	if c.MaxRetryAfter <= 0 {
 		c.MaxRetryAfter = DefaultMaxRetryAfter
 	}
+	if c.MinRequestsPerSecond <= 0 {
+		c.MinRequestsPerSecond = 0.5
+	}
+	if c.StallTimeout <= 0 {
+		c.StallTimeout = DefaultStallTimeout
+	}
+	if c.GiveUpAfter <= 0 {
+		c.GiveUpAfter = DefaultGiveUpAfter
+	}
+	if c.MaxThrottleWait <= 0 {
+		c.MaxThrottleWait = DefaultMaxThrottleWait
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -151,14 +202,20 @@ func (c Config) validate() error {
 	} else if u.RawQuery != "" || u.Fragment != "" {
 		errs = append(errs, fmt.Errorf("API root %q must not have a query or fragment", c.APIRoot))
 	}
-	if _, err := checkServiceURL("token URL", c.TokenURL); err != nil {
-		errs = append(errs, err)
-	}
-	if c.APIKey == "" {
-		errs = append(errs, errors.New("API key is empty"))
-	}
-	if c.Username == "" {
-		errs = append(errs, errors.New("username is empty"))
+	if c.Session != nil {
+		if c.Session.Empty() {
+			errs = append(errs, errors.New("the ESP session holds no cookie or token"))
+		}
+	} else {
+		if _, err := checkServiceURL("token URL", c.TokenURL); err != nil {
+			errs = append(errs, err)
+		}
+		if c.APIKey == "" {
+			errs = append(errs, errors.New("API key is empty"))
+		}
+		if c.Username == "" {
+			errs = append(errs, errors.New("username is empty"))
+		}
 	}
 	if c.AuthScheme != Bearer && c.AuthScheme != Token {
 		errs = append(errs, fmt.Errorf("unknown authorization scheme %v", c.AuthScheme))

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // DefaultContributionPageSize is the page size seen in ESP's own clients.
@@ -37,46 +35,57 @@ func (c *Client) ListContributionsPage(ctx context.Context, batchID string, page
 	if err != nil {
 		return nil, err
 	}
-	return items, nil
+	return c.reviewsSwitch(items), nil
 }
 
-// ListContributions fetches all of a batch's contributions. expected (the
-// batch's contributions_count) decides how many pages are fetched at once
-// after the first; then pages are fetched while the last one is full, so a
-// batch that grew meanwhile is still read whole. Contributions seen twice are
-// kept once.
+// ListContributions fetches all of a batch's contributions. It first asks
+// with no paging parameters: ESP answers the whole batch (a batch holds at
+// most 100 files) as a plain array (confirmed, 2026). Only if the answer
+// says there is more (an envelope's total above what came, or fewer items
+// than expected, the batch's contributions_count) does it page, with the
+// server's own page length (pageSize if it sent none), while pages are full
+// and bring new items. Contributions seen twice are kept once.
 func (c *Client) ListContributions(ctx context.Context, batchID string, expected, pageSize int) ([]Contribution, error) {
+	if batchID == "" {
+		return nil, errors.New("list contributions: empty batch id")
+	}
 	if pageSize <= 0 {
 		pageSize = DefaultContributionPageSize
 	}
-	first, err := c.ListContributionsPage(ctx, batchID, 1, pageSize)
+	var first []Contribution
+	total := -1
+	err := c.do(ctx, c.listGet(EndpointContributionsList, contributionsPath(batchID), nil), func(_ *http.Response, body io.Reader) error {
+		var err error
+		first, total, err = decodeListTotal(body, decodeContributionItem)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	per := effectivePageSize(len(first), pageSize, expected)
-	n := pagesFor(expected, per)
-	pages := make([][]Contribution, n)
-	pages[0] = first
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.cfg.MaxInFlight)
-	for p := 2; p <= n; p++ {
-		g.Go(func() error {
-			items, err := c.ListContributionsPage(gctx, batchID, p, pageSize)
-			pages[p-1] = items
-			return err
-		})
+	want := max(expected, total)
+	if len(first) == 0 || len(first) >= want {
+		return c.reviewsSwitch(dedupe([][]Contribution{first}, contributionID)), nil
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	for p := n + 1; len(pages[len(pages)-1]) >= per && !repeats(pages, contributionID); p++ {
-		items, err := c.ListContributionsPage(ctx, batchID, p, pageSize)
+	per := len(first)
+	pages := [][]Contribution{first}
+	for p := 2; len(pages[len(pages)-1]) >= per && !repeats(pages, contributionID) && (p-1)*per < want+per; p++ {
+		items, err := c.ListContributionsPage(ctx, batchID, p, per)
 		if err != nil {
 			return nil, err
 		}
 		pages = append(pages, items)
 	}
-	return dedupe(pages, contributionID), nil
+	return c.reviewsSwitch(dedupe(pages, contributionID)), nil
+}
+
+// reviewsSwitch drops the modeled inline reviews unless Config.ModeledReviews.
+func (c *Client) reviewsSwitch(list []Contribution) []Contribution {
+	if !c.cfg.ModeledReviews {
+		for i := range list {
+			list[i].Reviews = nil
+		}
+	}
+	return list
 }
 
 func contributionID(c Contribution) string { return c.ID }
@@ -93,6 +102,9 @@ func (c *Client) GetContribution(ctx context.Context, batchID, id string) (Contr
 		out, err = decodeContributionObject(body)
 		return err
 	})
+	if !c.cfg.ModeledReviews {
+		out.Reviews = nil
+	}
 	return out, err
 }
 
@@ -120,6 +132,9 @@ func (c *Client) UpdateContribution(ctx context.Context, batchID, id string, u C
 		out, err = decodeContributionObject(body)
 		return err
 	})
+	if !c.cfg.ModeledReviews {
+		out.Reviews = nil
+	}
 	return out, err
 }
 

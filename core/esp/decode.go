@@ -293,67 +293,104 @@ func decodeContributionObject(r io.Reader) (Contribution, error) {
 }
 
 func decodeBatchItem(dec *json.Decoder) (Batch, error) {
-	var w wireBatch
-	if err := dec.Decode(&w); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return Batch{}, errors.New(describe(err))
 	}
-	return w.batch()
+	var w wireBatch
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return Batch{}, errors.New(describe(err))
+	}
+	v, err := w.batch()
+	v.Raw = raw
+	return v, err
 }
 
 func decodeContributionItem(dec *json.Decoder) (Contribution, error) {
-	var w wireContribution
-	if err := dec.Decode(&w); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return Contribution{}, errors.New(describe(err))
 	}
-	return w.contribution()
+	var w wireContribution
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return Contribution{}, errors.New(describe(err))
+	}
+	v, err := w.contribution()
+	v.Raw = raw
+	return v, err
 }
 
 func decodeReleaseItem(dec *json.Decoder) (Release, error) {
-	var w wireRelease
-	if err := dec.Decode(&w); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return Release{}, errors.New(describe(err))
 	}
-	return w.release()
+	var w wireRelease
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return Release{}, errors.New(describe(err))
+	}
+	v, err := w.release()
+	v.Raw = raw
+	return v, err
 }
 
 func decodeList[T any](r io.Reader, item func(*json.Decoder) (T, error)) ([]T, error) {
+	out, _, err := decodeListTotal(r, item)
+	return out, err
+}
+
+// decodeListTotal is decodeList also returning the total an envelope's
+// "meta":{"total_items":N} gives (-1: none, as for a plain array).
+func decodeListTotal[T any](r io.Reader, item func(*json.Decoder) (T, error)) ([]T, int, error) {
+	total := -1
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, errors.New(describe(err))
+		return nil, total, errors.New(describe(err))
 	}
 	switch tok {
 	case json.Delim('['):
 		out, err := decodeArrayBody(dec, item)
 		if err != nil {
-			return nil, err
+			return nil, total, err
 		}
-		return out, endOfDocument(dec, ']')
+		return out, total, endOfDocument(dec, ']')
 	case json.Delim('{'):
 		var out []T
 		saw := false
 		for dec.More() {
 			key, err := objectKey(dec)
 			if err != nil {
-				return nil, err
+				return nil, total, err
 			}
-			if key != "items" {
-				if err := skipValue(dec); err != nil {
-					return nil, err
+			switch key {
+			case "items":
+				saw = true
+				if out, err = decodeArray(dec, item); err != nil {
+					return nil, total, err
 				}
-				continue
-			}
-			saw = true
-			if out, err = decodeArray(dec, item); err != nil {
-				return nil, err
+			case "meta":
+				var meta struct {
+					TotalItems *count `json:"total_items"`
+				}
+				if err := dec.Decode(&meta); err != nil {
+					return nil, total, fmt.Errorf("meta: %s", describe(err))
+				}
+				if meta.TotalItems != nil {
+					total = int(*meta.TotalItems)
+				}
+			default:
+				if err := skipValue(dec); err != nil {
+					return nil, total, err
+				}
 			}
 		}
 		if !saw {
-			return nil, errors.New("an object without an items list where a list belongs")
+			return nil, total, errors.New("an object without an items list where a list belongs")
 		}
-		return out, endOfDocument(dec, '}')
+		return out, total, endOfDocument(dec, '}')
 	}
-	return nil, fmt.Errorf("%s where a list belongs", tokenKind(tok))
+	return nil, total, fmt.Errorf("%s where a list belongs", tokenKind(tok))
 }
 
 // decodeOne reads one object, unwrapping {"<wrapper>":{…}} if the server

@@ -64,7 +64,6 @@ func TestDecodeStrictness(t *testing.T) {
 		{"count negative", `{"items":[{"id":"1","pending_contributions_count":-1}]}`, `"pending_contributions_count"`, batches},
 		{"count fractional", `{"items":[{"id":"1","rejected_contributions_count":1.5}]}`, `"rejected_contributions_count"`, batches},
 		{"total as string", `{"items":[],"meta":{"total_items":"3"}}`, `meta`, batches},
-		{"bad timestamp", `[{"id":"1","updated_at":"yesterday"}]`, `field "updated_at"`, contributions},
 		{"headline object", `[{"id":"1","headline":{"a":1}}]`, `field "headline"`, contributions},
 		{"second item bad", `[{"id":"1"},{"id":"2","image_width":"big"}]`, `item 1`, contributions},
 		{"object not list", `{"id":"1"}`, `items`, contributions},
@@ -103,6 +102,9 @@ func TestDecodeBatchList(t *testing.T) {
 	}
 	want := []Batch{{ID: "7", Name: "Trip", Status: "closed", ContributionsCount: 3, ProcessedCount: 2, IsGetty: true,
 		UserID: "5", CreatedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	if len(items) == 1 {
+		items[0].Raw = nil
+	}
 	if !reflect.DeepEqual(items, want) || total != 42 {
 		t.Errorf("got %+v total %d, want %+v total 42", items, total, want)
 	}
@@ -216,11 +218,34 @@ func TestPagingStopsWhenServerRepeatsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.ListContributions(t.Context(), "1", 2, 2)
+	got, err := c.ListContributions(t.Context(), "1", 5, 2) // the batch says 5: ask for more once
 	if err != nil || len(got) != 2 {
 		t.Fatalf("got %d, %v; want 2 contributions", len(got), err)
 	}
 	if n := c.Stats().Endpoints[EndpointContributionsList].Requests; n != 2 {
 		t.Errorf("%d list requests, want 2", n)
+	}
+}
+
+// A time field that is not RFC 3339 keeps its text (in Raw) instead of
+// invalidating the item (issue #10 item 6; the Getty SDK kept
+// submitted_to_review_at as free text).
+func TestTimeFieldNotRFC3339KeepsText(t *testing.T) {
+	in := `[{"id":"1","updated_at":"yesterday","submitted_to_review_at":"03/04/2016 10:00","published_at":1700000000,"created_at":"2024-01-01T00:00:00Z"}]`
+	got, err := decodeContributionList(strings.NewReader(in))
+	if err != nil || len(got) != 1 {
+		t.Fatalf("decode: %v, %d items; want the item kept", err, len(got))
+	}
+	c := got[0]
+	if !c.UpdatedAt.IsZero() || !c.SubmittedToReview.IsZero() || !c.PublishedAt.IsZero() {
+		t.Errorf("unreadable times = %v, %v, %v; want zero", c.UpdatedAt, c.SubmittedToReview, c.PublishedAt)
+	}
+	if !c.CreatedAt.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("created_at = %v", c.CreatedAt)
+	}
+	for _, text := range []string{`"updated_at":"yesterday"`, `"submitted_to_review_at":"03/04/2016 10:00"`, `"published_at":1700000000`} {
+		if !strings.Contains(string(c.Raw), text) {
+			t.Errorf("Raw %s lacks %s", c.Raw, text)
+		}
 	}
 }

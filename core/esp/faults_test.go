@@ -61,7 +61,7 @@ func TestFaults(t *testing.T) {
 						f = espfake.Fault{Endpoint: ep, Kind: tt.kind, Probability: 1}
 					}
 					srv, c := pair(t, espfake.Options{Seed: 20, Batches: 6, FilesPerBatch: 3, Faults: []espfake.Fault{f}},
-						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2 })
+						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2; c.MaxThrottleWait = 300 * time.Millisecond })
 					err := callEndpoint(t, srv, c, ep)
 					want := error(nil)
 					if persistent || !tt.retried {

@@ -16,7 +16,7 @@ import (
 // put the access token and API key into the error message (which the CLI
 // prints and the sync history stores).
 func TestEchoedCredentialsAreRedacted(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Seed: 1, Batches: 1, FilesPerBatch: 1})
+	srv := espfake.NewTest(t, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1})
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnprocessableEntity)

@@ -18,22 +18,32 @@ import (
 type outcome struct {
 	err          error
 	transient    bool          // worth another attempt after a pause
+	throttled    bool          // ESP asked to slow down: always worth another attempt
 	retryAfter   time.Duration // the server's Retry-After, if any
 	unauthorized bool          // 401 on a call with a token: fetch a new token once
 	refusedToken string        // the token the server refused
 }
 
-// retry runs attempt until it succeeds, fails for good, runs out of retries,
-// or ctx ends. Pauses grow exponentially with jitter; a Retry-After is
-// honoured as a minimum, and one longer than MaxRetryAfter ends the call.
+// retry runs attempt until it succeeds, fails for good, or ctx ends.
+//
+// Throttling (outcome.throttled) is waited out with jittered pauses for up
+// to MaxThrottleWait in all; it never counts as a failure. Other transient
+// failures are retried at most MaxRetries times and for at most GiveUpAfter
+// since the first attempt; pauses grow exponentially with jitter, and a
+// Retry-After is honoured as a minimum (one longer than MaxRetryAfter ends
+// the call).
 func (c *Client) retry(ctx context.Context, endpoint string, attempt func(retry bool) outcome) error {
-	retries := 0
+	retries, throttles := 0, 0
 	refreshed := false
+	begin := time.Now()
+	var throttledFor time.Duration
+	var firstThrottle time.Time
 	for n := 0; ; n++ {
 		if err := ctx.Err(); err != nil {
-			return c.fail(endpoint, fmt.Errorf("%s: %w", endpoint, err))
+			return c.fail(endpoint, err)
 		}
 		out := attempt(n > 0)
+		var wait time.Duration
 		switch {
 		case out.err == nil:
 			return nil
@@ -41,25 +51,65 @@ func (c *Client) retry(ctx context.Context, endpoint string, attempt func(retry 
 			refreshed = true
 			c.invalidate(out.refusedToken)
 			continue
+		case out.throttled:
+			if throttles == 0 {
+				firstThrottle = time.Now()
+			}
+			wait = c.adapt.throttleWait(throttles, out.retryAfter, c.cfg.RetryBaseDelay, c.cfg.RetryMaxDelay)
+			throttles++
+			throttledFor = time.Since(firstThrottle)
+			if out.retryAfter > c.cfg.MaxRetryAfter || throttledFor+wait > c.cfg.MaxThrottleWait {
+				return c.fail(endpoint, out.err)
+			}
 		case !out.transient || retries >= c.cfg.MaxRetries || out.retryAfter > c.cfg.MaxRetryAfter:
 			return c.fail(endpoint, out.err)
+		default:
+			wait = max(c.backoff(retries), out.retryAfter)
+			retries++
+			if time.Since(begin)-throttledFor+wait > c.cfg.GiveUpAfter {
+				return c.fail(endpoint, giveUp(out.err, time.Since(begin)))
+			}
 		}
-		wait := max(c.backoff(retries), out.retryAfter)
-		retries++
 		if err := sleep(ctx, wait); err != nil {
-			return c.fail(endpoint, fmt.Errorf("%s: %w", endpoint, err))
+			return c.fail(endpoint, err)
 		}
 	}
+}
+
+// giveUp notes on err how long the call kept trying.
+func giveUp(err error, spent time.Duration) error {
+	var e *Error
+	if errors.As(err, &e) {
+		cp := *e
+		note := fmt.Sprintf("ESP stopped answering; gave up after %s", spent.Round(time.Second))
+		if cp.Message == "" {
+			cp.Message = note
+		} else {
+			cp.Message += "; " + note
+		}
+		return &cp
+	}
+	return err
 }
 
 func (c *Client) fail(endpoint string, err error) error {
 	c.counts.add(endpoint, func(s *EndpointStats) { s.Failures++ })
 	var e *Error
-	if !errors.As(err, &e) && isContextErr(err) && !strings.HasPrefix(err.Error(), endpoint+":") {
-		return fmt.Errorf("%s: %w", endpoint, err)
+	var ce *cancelled
+	if isContextErr(err) && !errors.As(err, &e) && !errors.As(err, &ce) {
+		return &cancelled{endpoint: endpoint, err: err}
 	}
 	return err
 }
+
+// cancelled is a call ended by its context, naming the endpoint.
+type cancelled struct {
+	endpoint string
+	err      error
+}
+
+func (c *cancelled) Error() string { return c.endpoint + ": " + c.err.Error() }
+func (c *cancelled) Unwrap() error { return c.err }
 
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)

@@ -18,13 +18,16 @@ type limitTransport struct {
 	rps    float64
 	burst  int
 	counts *counters
+	// apiHost is rate-limited by the client's adaptive controller instead.
+	apiHost string
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 }
 
-func newLimitTransport(base http.RoundTripper, maxInFlight int, rps float64, counts *counters) *limitTransport {
+func newLimitTransport(base http.RoundTripper, maxInFlight int, rps float64, counts *counters, apiHost string) *limitTransport {
 	return &limitTransport{
+		apiHost:  apiHost,
 		base:     base,
 		slots:    make(chan struct{}, maxInFlight),
 		rps:      rps,
@@ -35,7 +38,7 @@ func newLimitTransport(base http.RoundTripper, maxInFlight int, rps float64, cou
 }
 
 func (t *limitTransport) limiter(host string) *rate.Limiter {
-	if t.rps < 0 {
+	if t.rps < 0 || host == t.apiHost {
 		return nil
 	}
 	t.mu.Lock()

@@ -146,7 +146,7 @@ type ContributionUpdate struct {
 // the client now allows itself (negative: no limit). A caller may store the
 // rate and pass it back as Config.InitialRate on the next run.
 func (c *Client) Throttle() (throttled bool, requestsPerSecond float64) {
-	return false, c.cfg.RequestsPerSecond
+	return c.adapt.state(time.Now(), c.cfg.RequestsPerSecond)
 }
 
 // DownloadRelease fetches a release document at rawURL (a release's

@@ -161,8 +161,10 @@ func (c *count) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// flexTime is an RFC 3339 timestamp, or null/"" for none. A string that is
-// not a timestamp fails the item: updated_at drives incremental syncs.
+// flexTime is an RFC 3339 timestamp, or null/"" for none. Anything else (a
+// string in another format, a number, …) is left zero rather than failing
+// the item: the Getty-written SDK kept submitted_to_review_at as free text,
+// and the text stays in the item's Raw JSON.
 type flexTime time.Time
 
 var timeLayouts = []string{
@@ -178,18 +180,17 @@ func (f *flexTime) UnmarshalJSON(data []byte) error {
 		*f = flexTime{}
 		return nil
 	}
+	*f = flexTime{}
 	if jsonKind(data) != "string" {
-		return typeErr(data, typeTime)
+		return nil
 	}
 	s, err := unquote(data)
 	if err != nil {
-		return err
+		return nil
 	}
-	t, err := parseTime(s)
-	if err != nil {
-		return typeErr(data, typeTime)
+	if t, err := parseTime(s); err == nil {
+		*f = flexTime(t)
 	}
-	*f = flexTime(t)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -61,7 +62,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token":  access,
 		"token_type":    "Bearer",
-		"expires_in":    int(s.opts.TokenTTL.Seconds()),
+		"expires_in":    strconv.Itoa(int(s.opts.TokenTTL.Seconds())), // a string, as ESP sent it (confirmed)
 		"refresh_token": refresh,
 	})
 }
@@ -75,6 +76,9 @@ func newToken() string {
 // authorize checks Api-Key and the token (either scheme) and answers the
 // refusal itself.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	if s.opts.Mode == ModeWeb {
+		return s.authorizeWeb(w, r)
+	}
 	if r.Header.Get("Api-Key") != s.opts.APIKey {
 		writeError(w, http.StatusForbidden, codeInvalidAPIKey, "Api-Key header missing or not recognised")
 		return false
@@ -129,6 +133,7 @@ func (s *Server) IssuedTokens() []string {
 func (s *Server) ExpireTokens() {
 	s.tokMu.Lock()
 	clear(s.access)
+	clear(s.sessions)
 	s.tokMu.Unlock()
 }
 

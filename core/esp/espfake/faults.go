@@ -29,7 +29,7 @@ func (s *Server) endpoint(name string, auth, api bool, h http.HandlerFunc) http.
 			s.record(entry)
 		}()
 		s.knobMu.Lock()
-		latency, limiter := s.latency, s.limiter
+		latency, limiter, thr := s.latency, s.limiter, s.throttle
 		s.knobMu.Unlock()
 		if latency > 0 {
 			t := time.NewTimer(latency)
@@ -48,6 +48,10 @@ func (s *Server) endpoint(name string, auth, api bool, h http.HandlerFunc) http.
 				writeError(rec, http.StatusTooManyRequests, "RateLimited", "Too many requests; slow down")
 				return
 			}
+		}
+		if api && auth && thr.throttled(rec) {
+			entry.Fault = "throttled"
+			return
 		}
 		if f := s.pickFault(name); f.kind != "" {
 			entry.Fault = f.kind

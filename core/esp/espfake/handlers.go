@@ -14,13 +14,15 @@ import (
 )
 
 const (
-	apiPrefix   = "/esp"
-	tokenPath   = "/oauth2/token"
-	batchesPath = apiPrefix + "/submission/v1/submission_batches"
+	apiPrefix = "/esp" // partner API root
+	tokenPath = "/oauth2/token"
 )
 
 func (s *Server) routeAPI(mux *http.ServeMux) {
-	mux.Handle("POST "+tokenPath, s.endpoint(esp.EndpointToken, false, true, s.handleToken))
+	batchesPath := s.prefix() + "/submission/v1/submission_batches"
+	if s.opts.Mode == ModePartner {
+		mux.Handle("POST "+tokenPath, s.endpoint(esp.EndpointToken, false, true, s.handleToken))
+	}
 	mux.Handle("GET "+batchesPath, s.endpoint(esp.EndpointBatchesList, true, true, s.listBatches))
 	mux.Handle("GET "+batchesPath+"/{bid}", s.endpoint(esp.EndpointBatchesGet, true, true, s.getBatch))
 	mux.Handle("GET "+batchesPath+"/{bid}/contributions", s.endpoint(esp.EndpointContributionsList, true, true, s.listContributions))
@@ -194,6 +196,9 @@ func (s *Server) listContributions(w http.ResponseWriter, r *http.Request) {
 	limit := s.contrCap
 	s.knobMu.Unlock()
 	page, size, err := pageParams(r, defaultContributionPageSize, limit)
+	if q := r.URL.Query(); !q.Has("page") && !q.Has("page_size") {
+		size = 1 << 30 // no paging parameters: the whole batch (confirmed, 2026)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "BadRequest", err.Error())
 		return

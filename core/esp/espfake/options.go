@@ -10,6 +10,11 @@ import (
 
 // Options configure a Server. Zero fields take the defaults noted.
 type Options struct {
+	// Mode is the API generation served: ModeWeb (default: the ESP web API
+	// with browser sign-in, as ESP works in 2026) or ModePartner (the 2016
+	// partner API with the OAuth2 password grant).
+	Mode Mode
+
 	Addr      string // API listener, default "127.0.0.1:0"; must be a loopback address
 	ThumbAddr string // thumbnail listener, default "127.0.0.1:0"
 
@@ -34,7 +39,15 @@ type Options struct {
 
 	Username, Password, APIKey, APISecret string // default the Demo* values
 
-	TokenTTL time.Duration // access token lifetime, default 30 minutes
+	TokenTTL   time.Duration // partner access token lifetime, default 30 minutes
+	SessionTTL time.Duration // web browser session lifetime, default 12 hours
+
+	// ThrottleQPS, if positive, throttles the API above this many requests
+	// per second the way ESP's gateway does: 403 with X-Error-Detail
+	// "Account Over Queries Per Second Limit", or 429 with X-Error-Detail
+	// and no Retry-After (ThrottleStyle).
+	ThrottleQPS   float64
+	ThrottleStyle ThrottleStyle
 
 	Latency                 time.Duration // added to every request
 	RateLimit               float64       // API requests per second; 0 means no limit
@@ -107,6 +120,13 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TokenTTL <= 0 {
 		o.TokenTTL = 30 * time.Minute
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 12 * time.Hour
+	}
+	if o.Mode == ModeWeb {
+		o.FilesPerBatch = min(o.FilesPerBatch, MaxFilesPerBatch)
+		o.FilesPerBatchMax = min(o.FilesPerBatchMax, MaxFilesPerBatch)
 	}
 	if o.RateLimit > 0 && o.RateBurst <= 0 {
 		o.RateBurst = 1

@@ -30,15 +30,17 @@ type Server struct {
 	knobMu    sync.Mutex // guards the knobs
 	latency   time.Duration
 	limiter   *rate.Limiter
+	throttle  *throttler // ThrottleQPS
 	faults    []*Fault
 	faultRand *rand.Rand
 	batchCap  int
 	contrCap  int
 
-	tokMu   sync.Mutex
-	issued  []string         // tokens handed out, guarded by tokMu
-	access  map[string]int64 // access token → expiry, Unix ms
-	refresh map[string]bool
+	tokMu    sync.Mutex
+	issued   []string         // tokens handed out, guarded by tokMu
+	access   map[string]int64 // access token → expiry, Unix ms
+	sessions map[string]int64 // web session id or sts_token → expiry, Unix ms
+	refresh  map[string]bool
 
 	logMu   sync.Mutex
 	log     []Request // ring of the latest requests
@@ -74,6 +76,7 @@ func New(opts Options) (*Server, error) {
 		batchCap:      opts.BatchPageSizeCap,
 		contrCap:      opts.ContributionPageSizeCap,
 		access:        map[string]int64{},
+		sessions:      map[string]int64{},
 		refresh:       map[string]bool{},
 		counts:        map[string]int{},
 		done:          make(chan struct{}),
@@ -82,6 +85,7 @@ func New(opts Options) (*Server, error) {
 		s.AddFault(f)
 	}
 	s.SetRateLimit(opts.RateLimit, opts.RateBurst)
+	s.SetThrottle(opts.ThrottleQPS, opts.ThrottleStyle)
 	s.mu.Lock()
 	generator{opts: opts, s: s}.portfolio()
 	s.mu.Unlock()
@@ -129,6 +133,9 @@ func (s *Server) Start() error {
 	s.apiURL = "http://" + apiLn.Addr().String()
 	api := http.NewServeMux()
 	s.routeAPI(api)
+	if s.opts.Mode == ModeWeb {
+		s.routeWeb(api)
+	}
 	lns := []net.Listener{apiLn}
 	muxes := []http.Handler{api}
 	switch {
@@ -189,11 +196,27 @@ func (s *Server) Close() {
 	s.wg.Wait()
 }
 
-// URL is the API root, e.g. "http://127.0.0.1:41234/esp".
-func (s *Server) URL() string { return s.apiURL + apiPrefix }
+// URL is the API root: "http://127.0.0.1:41234/api" (web mode) or
+// "http://127.0.0.1:41234/esp" (partner mode).
+func (s *Server) URL() string { return s.apiURL + s.prefix() }
 
-// TokenURL is the OAuth2 token endpoint.
-func (s *Server) TokenURL() string { return s.apiURL + tokenPath }
+// TokenURL is the OAuth2 token endpoint (partner mode; "" in web mode).
+func (s *Server) TokenURL() string {
+	if s.opts.Mode != ModePartner {
+		return ""
+	}
+	return s.apiURL + tokenPath
+}
+
+// Mode is the API generation the server speaks.
+func (s *Server) Mode() Mode { return s.opts.Mode }
+
+func (s *Server) prefix() string {
+	if s.opts.Mode == ModePartner {
+		return apiPrefix
+	}
+	return webPrefix
+}
 
 // ThumbnailBaseURL is where thumbnails are served ("" without thumbnails).
 func (s *Server) ThumbnailBaseURL() string { return s.thumbURL }

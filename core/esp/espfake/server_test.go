@@ -25,6 +25,7 @@ type raw struct {
 }
 
 func newRaw(t *testing.T, opts espfake.Options) *raw {
+	opts.Mode = espfake.ModePartner
 	srv := espfake.NewTest(t, opts)
 	r := &raw{t: t, srv: srv}
 	status, body := r.tokenRequest(url.Values{"grant_type": {"password"}, "username": {srv.Credentials().Username}, "password": {srv.Credentials().Password}})
@@ -120,8 +121,8 @@ func TestWireShapes(t *testing.T) {
 		t.Fatalf("token status %d", status)
 	}
 	hasKeys(t, "token", tok, "access_token", "token_type", "expires_in", "refresh_token")
-	if tok["expires_in"].(float64) != 1800 {
-		t.Errorf("expires_in = %v, want 1800", tok["expires_in"])
+	if tok["expires_in"] != "1800" {
+		t.Errorf("expires_in = %#v, want the string \"1800\" (as ESP sends it)", tok["expires_in"])
 	}
 
 	status, list := r.do("GET", base+"?page=2&page_size=5&sort_column=created_at&sort_order=DESC", "", nil)

@@ -1,0 +1,235 @@
+package esp
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Throttling: ESP's gateway answers 429 (with or without Retry-After), or
+// 403 with X-Error-Detail "Account Over Queries Per Second Limit" / "Account
+// Over Rate Limit" (confirmed; docs/esp-api.md). Such answers never end a
+// sync: the request is retried after a jittered pause, and the client slows
+// down adaptively (AIMD): the API host's request rate and the number of its
+// requests in flight are halved on throttling and grow back while requests
+// succeed: quickly up to 90% of the rate that was throttled, slowly above.
+
+// overLimit matches the words ESP's gateway uses for throttling.
+var overLimit = regexp.MustCompile(`(?i)over\s+(the\s+)?(queries\s+per\s+second|qps|rate)(\s+limit)?|rate\s*limit|too\s+many\s+requests|throttl`)
+
+// isThrottle reports whether a response is throttling rather than a refusal.
+func isThrottle(status int, header http.Header, body []byte) bool {
+	switch status {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusForbidden:
+		if overLimit.MatchString(header.Get("X-Error-Detail")) {
+			return true
+		}
+		msg, _ := modeledErrorBody(body)
+		return msg != "" && overLimit.MatchString(msg)
+	}
+	return false
+}
+
+// Limits of the adaptive controller.
+const (
+	minAdaptiveRate = 0.5                    // requests per second: never slower
+	cutSpacing      = 500 * time.Millisecond // throttles closer together count once
+	throttledFor    = 30 * time.Second       // Throttle reports true this long after the last throttle
+)
+
+// adaptive is the AIMD controller of the API host.
+type adaptive struct {
+	mu        sync.Mutex
+	floor     float64 // never slower than this
+	ceiling   float64 // configured limit; <= 0: none
+	rate      float64 // current limit; <= 0: none (until the first throttle)
+	peak      float64 // the rate that was throttled last
+	limiter   *rate.Limiter
+	window    int // requests allowed in flight
+	maxWindow int
+	inFlight  int
+	successes int // since the window last grew
+	wake      chan struct{}
+	lastCut   time.Time
+	lastGrow  time.Time
+	lastThr   time.Time
+	starts    []time.Time // recent request starts, to measure the rate when unlimited
+}
+
+func newAdaptive(ceiling, initial, floor float64, maxInFlight, burst int) *adaptive {
+	a := &adaptive{floor: floor, ceiling: ceiling, window: maxInFlight, maxWindow: maxInFlight, wake: make(chan struct{})}
+	r := ceiling
+	if initial > 0 && (ceiling <= 0 || initial < ceiling) {
+		r = max(initial, floor)
+		a.peak = r / 0.9 // recover to about here quickly, then probe slowly
+	}
+	a.rate = r
+	if r > 0 {
+		a.limiter = rate.NewLimiter(rate.Limit(r), max(1, burst))
+	}
+	return a
+}
+
+// acquire waits for a place in the window and for the rate limiter.
+func (a *adaptive) acquire(ctx context.Context) (release func(), err error) {
+	for {
+		a.mu.Lock()
+		if a.inFlight < a.window {
+			a.inFlight++
+			l := a.limiter
+			now := time.Now()
+			a.starts = append(a.starts, now)
+			if len(a.starts) > 256 {
+				a.starts = a.starts[len(a.starts)-128:]
+			}
+			a.mu.Unlock()
+			release = sync.OnceFunc(a.release)
+			if l != nil {
+				if err := l.Wait(ctx); err != nil {
+					release()
+					if ctx.Err() != nil {
+						return nil, ctx.Err()
+					}
+					return nil, context.DeadlineExceeded
+				}
+			}
+			return release, nil
+		}
+		wake := a.wake
+		a.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (a *adaptive) release() {
+	a.mu.Lock()
+	a.inFlight--
+	close(a.wake)
+	a.wake = make(chan struct{})
+	a.mu.Unlock()
+}
+
+// throttled records a throttling answer: halve the rate and the window
+// (once per cutSpacing, so a burst of throttled answers counts once).
+func (a *adaptive) throttled(now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.lastThr = now
+	if now.Sub(a.lastCut) < cutSpacing {
+		return
+	}
+	a.lastCut, a.lastGrow = now, now
+	cur := a.rate
+	if cur <= 0 {
+		cur = a.measuredLocked(now)
+	}
+	a.peak = cur
+	a.rate = max(a.floor, cur/2)
+	a.window = max(1, a.window/2)
+	a.successes = 0
+	if a.limiter == nil {
+		a.limiter = rate.NewLimiter(rate.Limit(a.rate), 1)
+	} else {
+		a.limiter.SetLimitAt(now, rate.Limit(a.rate))
+		a.limiter.SetBurstAt(now, 1)
+	}
+}
+
+// measuredLocked is the request rate over the last second (at least 1).
+func (a *adaptive) measuredLocked(now time.Time) float64 {
+	n := 0
+	for _, t := range a.starts {
+		if now.Sub(t) <= time.Second {
+			n++
+		}
+	}
+	return max(1, float64(n))
+}
+
+// succeeded records a successful answer: grow the rate (additively, fast
+// below 90% of the last throttled rate) and the window (by one per window's
+// worth of successes).
+func (a *adaptive) succeeded(now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.successes++
+	if a.window < a.maxWindow && a.successes >= a.window {
+		a.window++
+		a.successes = 0
+		close(a.wake)
+		a.wake = make(chan struct{})
+	}
+	if a.limiter == nil || a.rate <= 0 {
+		return
+	}
+	dt := min(now.Sub(a.lastGrow), time.Second).Seconds()
+	a.lastGrow = now
+	if dt <= 0 {
+		return
+	}
+	step := max(0.1, a.rate*0.05) // slow probing: +5% a second
+	if a.peak > 0 && a.rate < 0.9*a.peak {
+		step = a.peak * 0.5 // fast recovery to just below the known limit
+	}
+	r := a.rate + step*dt
+	if a.ceiling > 0 {
+		r = min(r, a.ceiling)
+	}
+	if r != a.rate {
+		a.rate = r
+		a.limiter.SetLimitAt(now, rate.Limit(r))
+	}
+}
+
+// state is what Client.Throttle reports.
+func (a *adaptive) state(now time.Time, configured float64) (bool, float64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	thr := !a.lastThr.IsZero() && now.Sub(a.lastThr) < throttledFor
+	if a.rate > 0 {
+		return thr, math.Round(a.rate*100) / 100
+	}
+	return thr, configured
+}
+
+// throttleWait is the pause before retrying throttled attempt n (0-based):
+// at least the server's Retry-After; otherwise exponential from one request
+// interval at the current rate (within minWait..maxWait: the retry delays),
+// with equal jitter.
+func (a *adaptive) throttleWait(n int, retryAfter, minWait, maxWait time.Duration) time.Duration {
+	a.mu.Lock()
+	r := a.rate
+	a.mu.Unlock()
+	base := minWait
+	if r > 0 {
+		base = min(max(base, time.Duration(float64(time.Second)/r)), maxWait)
+	}
+	d := base << min(n, 7)
+	if d > maxWait || d <= 0 {
+		d = maxWait
+	}
+	half := d / 2
+	d = half + rand.N(half+1)
+	return max(d, retryAfter)
+}
+
+// throttleMessage is the user-facing words for a throttled response.
+func throttleMessage(header http.Header, msg string) string {
+	if d := strings.TrimSpace(header.Get("X-Error-Detail")); d != "" {
+		return clip(d, 200)
+	}
+	return msg
+}
