@@ -43,6 +43,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 // cliServer starts the built-in ESP server and points a fresh data folder at it.
 func cliServer(t *testing.T, opts espfake.Options) (*espfake.Server, string) {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	srv := espfake.NewTest(t, opts)
 	dir := filepath.Join(t.TempDir(), "data")
 	c := config.Default()

@@ -83,7 +83,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	cfg := config.Default()
 	if o.server != nil {
-		h.srv = espfake.NewTest(t, *o.server)
+		so := *o.server
+		so.Mode = espfake.ModePartner // the partner API flow these tests sign in with
+		h.srv = espfake.NewTest(t, so)
 		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, h.srv.URL(), h.srv.TokenURL()
 		sc := h.srv.Credentials()
 		creds := secrets.Credentials{Username: sc.Username, Password: secrets.NewSecret(sc.Password),

@@ -29,6 +29,7 @@ type env struct {
 
 func newEnv(t testing.TB, opts espfake.Options) *env {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	srv := espfake.NewTest(t, opts)
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{

@@ -31,6 +31,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts espfake.Options) *fixture {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	srv := espfake.NewTest(t, opts)
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey,

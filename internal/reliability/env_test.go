@@ -56,6 +56,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 			t.Fatal(err)
 		}
 	}
+	o.server.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	e.srv = espfake.NewTest(t, o.server)
 	if o.proxy {
 		e.px = newProxy(t, e.srv)

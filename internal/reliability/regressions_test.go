@@ -35,6 +35,7 @@ type inproc struct {
 
 func newInproc(t *testing.T, opts espfake.Options, viaProxy bool) *inproc {
 	t.Helper()
+	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
 	ip := &inproc{srv: espfake.NewTest(t, opts), dir: t.TempDir()}
 	cr := ip.srv.Credentials()
 	root, tok := ip.srv.URL(), ip.srv.TokenURL()

@@ -76,7 +76,7 @@ func run(p params) error {
 		return fmt.Errorf("build: %v\n%s", err, out)
 	}
 	logf("starting the built-in ESP server: %d batches × %d files, %s latency", p.batches, p.files, p.latency)
-	srv, err := espfake.New(espfake.Options{Seed: 42, Batches: p.batches, FilesPerBatch: p.files, Latency: p.latency,
+	srv, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 42, Batches: p.batches, FilesPerBatch: p.files, Latency: p.latency,
 		RequestLogLimit: 1})
 	if err != nil {
 		return err
