@@ -270,7 +270,7 @@ func TestFailedBatchDoesNotAbortOthers(t *testing.T) {
 	e := newEnv(t, espfake.Options{Seed: 9, Batches: 10, FilesPerBatch: 3})
 	e.client, _ = esp.New(esp.Config{APIRoot: e.srv.URL(), TokenURL: e.srv.TokenURL(), APIKey: e.srv.Credentials().APIKey,
 		APISecret: e.srv.Credentials().APISecret, Username: e.srv.Credentials().Username, Password: e.srv.Credentials().Password,
-		MaxRetries: -1, RequestsPerSecond: -1})
+		MaxRetries: -1, RequestsPerSecond: -1, ModeledReviews: true})
 	e.eng.ESP = e.client
 	e.srv.AddFault(espfake.Fault{Endpoint: esp.EndpointContributionsList, Kind: espfake.FaultInternalError, Count: 2})
 	res, err := e.eng.Run(context.Background(), Options{})

@@ -36,6 +36,7 @@ func newEnv(t testing.TB, opts espfake.Options) *env {
 		APIRoot: srv.URL(), TokenURL: srv.TokenURL(),
 		APIKey: cr.APIKey, APISecret: cr.APISecret, Username: cr.Username, Password: cr.Password,
 		RequestsPerSecond: -1, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond,
+		ModeledReviews: true, // these tests check the modeled inline reviews
 	})
 	if err != nil {
 		t.Fatal(err)
