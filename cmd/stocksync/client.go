@@ -31,21 +31,40 @@ func settingsAndClient(d datadir.Dir) (config.Config, *esp.Client, error) {
 	return cfg, client, err
 }
 
-// espClient builds the ESP client from the settings and the stored
-// credentials, with an error that says how to fix a missing sign-in.
+// espClient builds the ESP client (account.NewClient, the one constructor)
+// from the settings and the stored credentials, with an error that says how
+// to fix a missing or expired sign-in.
 func espClient(cfg config.Config) (*esp.Client, error) {
-	store := secrets.Auto()
-	cr, err := store.Load()
-	if errors.Is(err, secrets.ErrNotFound) {
-		return nil, &exitError{code: 1, msg: "not signed in to ESP: run `stocksync login` first (or try `stocksync demo`)"}
+	return espClientWith(cfg, account.ClientOptions{})
+}
+
+// espClientWith is espClient with options (e.g. the rate learned on an
+// earlier run as InitialRate).
+func espClientWith(cfg config.Config, opts account.ClientOptions) (*esp.Client, error) {
+	opts.Logger = debugLogger()
+	c, err := account.NewClient(cfg, secrets.Auto(), opts)
+	switch {
+	case err == nil:
+		return c, nil
+	case errors.Is(err, account.ErrNotSignedIn):
+		var me *secrets.MissingEnvError
+		if errors.As(err, &me) && me.NoKeychain != nil {
+			return nil, &exitError{code: exitFailure, msg: "not signed in to ESP: " + me.Error()}
+		}
+		return nil, &exitError{code: exitFailure, msg: "not signed in to ESP: run `stocksync login` first (or try `stocksync demo`)"}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read ESP credentials: %w", err)
+	if e := signedOut(err); e != nil {
+		return nil, e
 	}
-	ec, err := account.ESPConfig(cfg, cr)
-	if err != nil {
-		return nil, err
+	return nil, fmt.Errorf("ESP sign-in: %w", err)
+}
+
+// signedOut turns an esp.ErrSignedOut anywhere in err into the signed-out
+// exit (exitSignedOut) with what to do; nil when err is something else.
+// Sync and other commands that talk to ESP can pass their errors through it.
+func signedOut(err error) error {
+	if !errors.Is(err, esp.ErrSignedOut) {
+		return nil
 	}
-	ec.Logger = debugLogger()
-	return esp.New(ec)
+	return &exitError{code: exitSignedOut, msg: "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (nothing local was changed)"}
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
-	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
@@ -94,11 +93,7 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 		return err
 	}
 	defer db.Close()
-	ec, err := demo.ESPConfig(config.Default())
-	if err != nil {
-		return err
-	}
-	client, err := esp.New(ec)
+	client, err := demo.Client(config.Default(), account.ClientOptions{Logger: debugLogger()})
 	if err != nil {
 		return err
 	}

@@ -17,27 +17,58 @@ import (
 // for trying the client by hand (e.g. with curl).
 func newESPServerCmd() *cobra.Command {
 	var (
-		opts   espfake.Options
-		faults []string
-		style  string
+		opts          espfake.Options
+		faults        []string
+		style         string
+		mode          string
+		throttleStyle string
 	)
 	cmd := &cobra.Command{
 		Use:   "esp-server",
 		Short: "Run a local ESP server with a generated portfolio (loopback only)",
-		Long: `Runs Stocksync's built-in ESP server: the same paths, JSON shapes and status codes as
-Getty's ESP partner API (see docs/esp-api.md), serving a portfolio generated from a seed.
-It listens on loopback addresses only and prints the API root, token URL and demo
-credentials. Stop it with Ctrl-C.
+		Long: `Runs Stocksync's built-in ESP server, serving a portfolio generated from a seed. It
+follows what is known of ESP (docs/esp-api.md marks each behaviour confirmed or modeled):
+
+  --mode web (default)  ESP's web API as it works in 2026: paths under /api/submission/v1,
+                        a sign-in page (` + "`/sign-in`" + `, reached from /contribute/batches) that sets
+                        session cookies, among them ccw (base64 JSON holding sts_token); the
+                        API takes the cookies or "Authorization: Bearer <sts_token>" and answers
+                        401 {"ErrorCode":"TokenRequired","ErrorMessage":"Token missing"} when the
+                        session is missing or expired (--session-ttl, or POST
+                        ` + espfake.ExpireSessionsPath + `). Batches hold at most 100 files;
+                        contributions come whole (a plain array) when no paging parameters are
+                        sent; batches sort with sort_order=Descending.
+  --mode partner        the 2016 partner API: root /esp, OAuth2 password grant at /oauth2/token
+                        (expires_in sent as a string, "1800"), Api-Key plus Token or Bearer.
+
+Throttling like ESP's gateway: --throttle-qps N answers requests above N per second with
+403 and X-Error-Detail "Account Over Queries Per Second Limit" (--throttle-style 403), or
+429 with that header and no Retry-After (429), or alternately (mixed). --rate-limit is the
+older 429-with-Retry-After limiter.
 
 Faults are "[endpoint:]kind[:probability|xN]", e.g. --fault 503:0.05 or
 --fault contributions.list:reset:x3. Kinds: 500, 503, 429, reset, timeout, truncated,
-malformed_json, wrong_types, html, token_expired.`,
+malformed_json, wrong_types, html, token_expired.
+
+Limits: at most 100,000 batches, 2,000,000 files in all, 100 files per batch in web mode
+(10,000 in partner mode), page caps up to 10,000. It listens on loopback addresses only
+and prints where to sign in. Stop it with Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			usage := func(format string, a ...any) error {
+				return &exitError{code: exitUsage, msg: fmt.Sprintf(format, a...)}
+			}
+			var err error
+			if opts.Mode, err = espfake.ParseMode(mode); err != nil {
+				return usage("--mode: %v", err)
+			}
+			if opts.ThrottleStyle, err = espfake.ParseThrottleStyle(throttleStyle); err != nil {
+				return usage("--throttle-style: %v", err)
+			}
 			for _, f := range faults {
 				parsed, err := espfake.ParseFault(f)
 				if err != nil {
-					return err
+					return usage("%v", err)
 				}
 				opts.Faults = append(opts.Faults, parsed)
 			}
@@ -49,29 +80,35 @@ malformed_json, wrong_types, html, token_expired.`,
 			case "mixed":
 				opts.KeywordStyle = espfake.KeywordMixed
 			default:
-				return fmt.Errorf("--keywords %q: use strings, objects or mixed", style)
+				return usage("--keywords %q: use strings, objects or mixed", style)
+			}
+			if opts.Batches < 0 {
+				return usage("--batches %d: must be 0 or more", opts.Batches)
+			}
+			if opts.Batches == 0 {
+				opts.Batches = -1 // none, not the default
+			}
+			if opts.FilesPerBatch < 1 {
+				return usage("--files-per-batch %d: must be at least 1", opts.FilesPerBatch)
+			}
+			if opts.TokenTTL < time.Second || opts.SessionTTL < time.Second || opts.TokenTTL > 30*24*time.Hour || opts.SessionTTL > 30*24*time.Hour {
+				return usage("--token-ttl and --session-ttl must be between 1s and 720h")
+			}
+			if opts.RateBurst < 1 || opts.BatchPageSizeCap < 1 || opts.ContributionPageSizeCap < 1 {
+				return usage("--rate-burst, --batch-page-cap and --contribution-page-cap must be at least 1")
+			}
+			if err := opts.Validate(); err != nil {
+				return usage("%v", err)
 			}
 			srv, err := espfake.New(opts)
 			if err != nil {
-				return err
+				return usage("%v", err)
 			}
 			if err := srv.Start(); err != nil {
 				return err
 			}
 			defer srv.Close()
-			cr := srv.Credentials()
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "ESP test server running (%d batches, seed %d)\n", len(srv.BatchIDs()), opts.Seed)
-			fmt.Fprintf(out, "  API root:   %s\n", srv.URL())
-			fmt.Fprintf(out, "  token URL:  %s\n", srv.TokenURL())
-			if u := srv.ThumbnailBaseURL(); u != "" {
-				fmt.Fprintf(out, "  thumbnails: %s\n", u)
-			}
-			fmt.Fprintf(out, "  username %s, password %s, API key %s, API secret %s\n", cr.Username, cr.Password, cr.APIKey, cr.APISecret)
-			fmt.Fprintf(out, "Try:\n  curl -s -d grant_type=password -d client_id=%s -d client_secret=%s -d username=%s -d password=%s %s\n",
-				cr.APIKey, cr.APISecret, cr.Username, cr.Password, srv.TokenURL())
-			fmt.Fprintf(out, "  curl -s -H 'Api-Key: %s' -H 'Authorization: Bearer TOKEN' '%s/submission/v1/submission_batches?page=1&page_size=10'\n", cr.APIKey, srv.URL())
-			fmt.Fprintln(out, "Press Ctrl-C to stop.")
+			printServer(cmd, srv, opts)
 
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -80,29 +117,54 @@ malformed_json, wrong_types, html, token_expired.`,
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			<-ctx.Done()
-			fmt.Fprintln(out, "Stopping.")
+			fmt.Fprintln(cmd.OutOrStdout(), "Stopping.")
 			return nil
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&mode, "mode", "web", "API generation: web (ESP's web API with browser sign-in) or partner (2016 partner API)")
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8765", "API listen address (loopback only)")
 	f.StringVar(&opts.ThumbAddr, "thumb-addr", "127.0.0.1:0", "thumbnail listen address, a second host (loopback only)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the generated portfolio")
-	f.IntVar(&opts.Batches, "batches", 10, "number of batches")
-	f.IntVar(&opts.FilesPerBatch, "files-per-batch", 20, "files per batch (the minimum, with --files-per-batch-max)")
+	f.IntVar(&opts.Batches, "batches", 10, "number of batches (0..100000)")
+	f.IntVar(&opts.FilesPerBatch, "files-per-batch", 20, "files per batch (the minimum, with --files-per-batch-max; at most 100 in web mode)")
 	f.IntVar(&opts.FilesPerBatchMax, "files-per-batch-max", 0, "if set, batch sizes are drawn uniformly up to this")
 	f.StringVar(&style, "keywords", "strings", "how keywords are sent: strings, objects or mixed")
 	f.BoolVar(&opts.NoThumbnails, "no-thumbnails", false, "send no thumbnail URLs")
-	f.DurationVar(&opts.TokenTTL, "token-ttl", 30*time.Minute, "access token lifetime")
-	f.DurationVar(&opts.Latency, "latency", 0, "delay added to every request, e.g. 50ms")
-	f.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests per second before answering 429 (0: no limit)")
-	f.IntVar(&opts.RateBurst, "rate-burst", 1, "requests allowed at once under --rate-limit")
-	f.IntVar(&opts.BatchPageSizeCap, "batch-page-cap", 100, "largest batch page size served")
-	f.IntVar(&opts.ContributionPageSizeCap, "contribution-page-cap", 200, "largest contribution page size served")
+	f.DurationVar(&opts.TokenTTL, "token-ttl", 30*time.Minute, "partner access token lifetime")
+	f.DurationVar(&opts.SessionTTL, "session-ttl", 12*time.Hour, "web session lifetime")
+	f.DurationVar(&opts.Latency, "latency", 0, "delay added to every request, e.g. 50ms (at most 1m)")
+	f.Float64Var(&opts.ThrottleQPS, "throttle-qps", 0, "throttle API requests above this many per second as ESP's gateway does (0: never)")
+	f.StringVar(&throttleStyle, "throttle-style", "403", "how --throttle-qps throttles: 403, 429 (no Retry-After) or mixed")
+	f.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests per second before answering 429 with Retry-After (0: no limit)")
+	f.IntVar(&opts.RateBurst, "rate-burst", 1, "requests allowed at once under --rate-limit (1..10000)")
+	f.IntVar(&opts.BatchPageSizeCap, "batch-page-cap", 100, "largest batch page size served (1..10000)")
+	f.IntVar(&opts.ContributionPageSizeCap, "contribution-page-cap", 200, "largest contribution page size served when paging is asked for (1..10000)")
 	f.StringArrayVar(&faults, "fault", nil, "inject a fault: [endpoint:]kind[:probability|xN] (repeatable)")
 	f.StringVar(&opts.Username, "username", espfake.DemoUsername, "accepted username")
 	f.StringVar(&opts.Password, "password", espfake.DemoPassword, "accepted password")
-	f.StringVar(&opts.APIKey, "api-key", espfake.DemoAPIKey, "accepted API key")
-	f.StringVar(&opts.APISecret, "api-secret", espfake.DemoAPISecret, "accepted API secret")
+	f.StringVar(&opts.APIKey, "api-key", espfake.DemoAPIKey, "accepted API key (partner mode)")
+	f.StringVar(&opts.APISecret, "api-secret", espfake.DemoAPISecret, "accepted API secret (partner mode)")
 	return cmd
+}
+
+func printServer(cmd *cobra.Command, srv *espfake.Server, opts espfake.Options) {
+	cr := srv.Credentials()
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "ESP test server running (%s API, %d batches, seed %d)\n", srv.Mode(), len(srv.BatchIDs()), opts.Seed)
+	fmt.Fprintf(out, "  API root:   %s\n", srv.URL())
+	if u := srv.ThumbnailBaseURL(); u != "" {
+		fmt.Fprintf(out, "  thumbnails: %s\n", u)
+	}
+	if srv.Mode() == espfake.ModePartner {
+		fmt.Fprintf(out, "  token URL:  %s\n", srv.TokenURL())
+		fmt.Fprintf(out, "  username %s, password %s, API key %s, API secret %s\n", cr.Username, cr.Password, cr.APIKey, cr.APISecret)
+		fmt.Fprintf(out, "Sign in:\n  stocksync login --partner --api-root %s --token-url %s --username %s\n", srv.URL(), srv.TokenURL(), cr.Username)
+	} else {
+		fmt.Fprintf(out, "  sign-in:    %s (username %s, password %s)\n", srv.SignInURL(), cr.Username, cr.Password)
+		fmt.Fprintf(out, "Sign in: open the sign-in page, then copy the Cookie header of any request to it, and\n  pbpaste | stocksync login --session-stdin --api-root %s\n", srv.URL())
+		fmt.Fprintf(out, "Or with curl:\n  curl -s -c /tmp/esp-cookies -d username=%s -d password=%s %s/sign-in -o /dev/null\n", cr.Username, cr.Password, srv.ServerRoot())
+		fmt.Fprintf(out, "  curl -s -b /tmp/esp-cookies '%s/submission/v1/submission_batches?page=1&page_size=10'\n", srv.URL())
+	}
+	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 }

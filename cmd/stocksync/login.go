@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -15,84 +16,236 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/session"
 )
 
 var _ = register(newLoginCmd)
 var _ = register(newLogoutCmd)
 
+// browsers --from-browser names.
+var browsers = []string{"safari", "chrome", "firefox", "edge", "brave"}
+
+type loginFlags struct {
+	username, server, apiRoot, tokenURL, browser string
+	sessionStdin, partner, check                 bool
+}
+
 func newLoginCmd() *cobra.Command {
-	var username, server string
+	var f loginFlags
 	cmd := &cobra.Command{
 		Use:   "login",
-		Short: "Sign in to ESP and keep the credentials in the keychain",
-		Long: `Asks for your ESP username, password, API key and API secret, checks them by
-requesting a token, and stores them in the system keychain (macOS Keychain, or the
-Secret Service on Linux). Nothing secret is written to the data folder.
+		Short: "Sign in to ESP and keep the session in the keychain",
+		Long: `Signs Stocksync in to ESP the way ESP works today: with the session of a browser in
+which you are signed in to https://esp.gettyimages.com. The session is checked with ESP
+and kept in the system keychain (macOS Keychain, or the Secret Service on Linux); it is
+never written to config.json, logs or the data folder, and never taken on the command line.
 
-Where no keychain is reachable (a headless Linux machine), set these variables
-instead: ` + strings.Join([]string{secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret}, ", "),
+Ways to sign in:
+  --session-stdin   paste a session on standard input (the default on a terminal):
+                    1. sign in at https://esp.gettyimages.com in your browser;
+                    2. open the developer tools (Safari: Develop > Show Web Inspector;
+                       Chrome/Edge/Brave: View > Developer > Developer Tools;
+                       Firefox: Tools > Browser Tools > Web Developer Tools), Network tab;
+                    3. reload the page, pick a request to esp.gettyimages.com/api/…,
+                       and copy the value of its "Cookie" request header;
+                    4. run: pbpaste | stocksync login --session-stdin
+                       (or paste it and press Ctrl-D).
+                    A bare access token ("Bearer …" or the token alone) is accepted too.
+  --from-browser B  read the ESP cookies from your own browser profile
+                    (safari, chrome, firefox, edge, brave). Safari's cookies need
+                    Full Disk Access for the terminal (System Settings > Privacy &
+                    Security > Full Disk Access).
+  --partner         the 2016 partner API, for the few accounts with an API key and
+                    secret: asks for the username, password, API key and secret.
+  --check           verify the stored sign-in with ESP; changes nothing.
+
+A session ends when ESP ends it (commands then stop with exit code 5 and ask you to sign
+in again). To try it against the built-in server: run "stocksync esp-server", sign in at
+the address it prints, and use --api-root with the API root it prints.
+
+Where no keychain is reachable (a headless Linux machine), set ` + secrets.EnvSession + ` to the
+session (a Cookie header value or a token), or the partner variables ` +
+			strings.Join([]string{secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret}, ", ") + `.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			if err := d.Ensure(); err != nil {
-				return err
-			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			if server != "" {
-				if server != config.ServerProduction && server != config.ServerSandbox {
-					return &exitError{code: exitUsage, msg: "--server must be production or sandbox"}
-				}
-				cfg.Server = server
-			}
-			store := secrets.Auto()
-			if env, ok := store.(*secrets.Env); ok {
-				return loginFromEnv(cmd, env, cfg)
-			}
-			in := bufio.NewReader(cmd.InOrStdin())
-			p := &prompter{in: in, out: cmd.ErrOrStderr()}
-			if username == "" {
-				username = p.line("ESP username: ")
-			}
-			cr := secrets.Credentials{
-				Username:  strings.TrimSpace(username),
-				Password:  secrets.NewSecret(p.secret("ESP password: ")),
-				APIKey:    secrets.NewSecret(p.line("API key: ")),
-				APISecret: secrets.NewSecret(p.secret("API secret: ")),
-			}
-			if p.err != nil {
-				return fmt.Errorf("read credentials: %w", p.err)
-			}
-			if err := cr.Validate(); err != nil {
-				return &exitError{code: exitUsage, msg: err.Error()}
-			}
-			if err := verify(cmd, cfg, cr); err != nil {
-				return err
-			}
-			if err := store.Save(cr); err != nil {
-				return fmt.Errorf("save credentials to the keychain: %w", err)
-			}
-			if _, err := config.Update(d.Config(), func(c *config.Config) error { c.Server = cfg.Server; return nil }); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s) as %s; credentials saved in the keychain. Run `stocksync sync`.\n", cfg.Server, cr.Username)
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runLogin(cmd, f) },
 	}
-	cmd.Flags().StringVar(&username, "username", "", "ESP username")
-	cmd.Flags().StringVar(&server, "server", "", "production or sandbox (default: the current setting)")
+	fl := cmd.Flags()
+	fl.BoolVar(&f.sessionStdin, "session-stdin", false, "read a session (Cookie header value or token) from standard input")
+	fl.StringVar(&f.browser, "from-browser", "", "read the ESP session from a browser profile: "+strings.Join(browsers, ", "))
+	fl.BoolVar(&f.partner, "partner", false, "sign in to the partner API with username, password, API key and secret")
+	fl.BoolVar(&f.check, "check", false, "verify the stored sign-in with ESP without changing anything")
+	fl.StringVar(&f.username, "username", "", "ESP username (with --partner)")
+	fl.StringVar(&f.server, "server", "", "production or sandbox (sandbox: partner keys only; default: the current setting)")
+	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one `stocksync esp-server` prints (sets server custom)")
+	fl.StringVar(&f.tokenURL, "token-url", "", "with --partner and --api-root: the OAuth2 token URL")
 	return cmd
+}
+
+func runLogin(cmd *cobra.Command, f loginFlags) error {
+	modes := 0
+	for _, on := range []bool{f.sessionStdin, f.browser != "", f.partner, f.check} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return &exitError{code: exitUsage, msg: "choose one of --session-stdin, --from-browser, --partner and --check"}
+	}
+	if f.username != "" && !f.partner {
+		return &exitError{code: exitUsage, msg: "--username goes with --partner"}
+	}
+	if f.tokenURL != "" && (!f.partner || f.apiRoot == "") {
+		return &exitError{code: exitUsage, msg: "--token-url goes with --partner and --api-root"}
+	}
+	d, err := dataDir()
+	if err != nil {
+		return err
+	}
+	if f.check {
+		if f.server != "" || f.apiRoot != "" {
+			return &exitError{code: exitUsage, msg: "--check verifies the settings as they are; --server and --api-root change them"}
+		}
+		return loginCheck(cmd, d.Config())
+	}
+	cfg, err := loadConfig(d)
+	if err != nil {
+		return err
+	}
+	if err := applyServerFlags(&cfg, f); err != nil {
+		return err
+	}
+	store := secrets.Auto()
+	if env, ok := store.(*secrets.Env); ok {
+		return loginFromEnv(cmd, env, cfg)
+	}
+	var cr secrets.Credentials
+	var who string
+	switch {
+	case f.browser != "":
+		return fromBrowser(f.browser)
+	case f.partner:
+		if cr, err = promptPartner(cmd, f.username); err != nil {
+			return err
+		}
+		who = "as " + cr.Username
+	default:
+		if !f.sessionStdin && term.IsTerminal(int(os.Stdin.Fd())) {
+			fmt.Fprintln(cmd.ErrOrStderr(), "Paste the Cookie header of a signed-in ESP page (see `stocksync login --help`), then press Ctrl-D:")
+		}
+		s, err := readPastedSession(cmd.InOrStdin())
+		if err != nil {
+			return err
+		}
+		cr = secrets.Credentials{Session: secrets.NewSecret(s.Encode())}
+		who = "with your browser session"
+		if !s.Expires.IsZero() {
+			who += " (valid until " + s.Expires.Local().Format("2 Jan 2006 15:04") + ")"
+		}
+	}
+	if err := verify(cmd, cfg, cr); err != nil {
+		return err
+	}
+	if err := d.Ensure(); err != nil {
+		return err
+	}
+	if err := store.Save(cr); err != nil {
+		return fmt.Errorf("save the sign-in to the keychain: %w", err)
+	}
+	if _, err := config.Update(d.Config(), func(c *config.Config) error {
+		c.Server, c.APIRoot, c.TokenURL = cfg.Server, cfg.APIRoot, cfg.TokenURL
+		return nil
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s) %s; saved in the keychain. Run `stocksync sync`.\n", serverName(cfg), who)
+	return nil
+}
+
+func applyServerFlags(cfg *config.Config, f loginFlags) error {
+	if strings.TrimSpace(f.server) == "" && f.server != "" {
+		return &exitError{code: exitUsage, msg: "--server is empty: use production or sandbox"}
+	}
+	if f.server != "" {
+		if f.server != config.ServerProduction && f.server != config.ServerSandbox {
+			return &exitError{code: exitUsage, msg: "--server must be production or sandbox (or use --api-root)"}
+		}
+		if f.apiRoot != "" {
+			return &exitError{code: exitUsage, msg: "use --server or --api-root, not both"}
+		}
+		cfg.Server, cfg.APIRoot, cfg.TokenURL = f.server, "", ""
+	}
+	if f.apiRoot != "" {
+		if strings.TrimSpace(f.apiRoot) == "" {
+			return &exitError{code: exitUsage, msg: "--api-root is empty"}
+		}
+		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, strings.TrimSpace(f.apiRoot), strings.TrimSpace(f.tokenURL)
+	}
+	return nil
+}
+
+func serverName(cfg config.Config) string {
+	if cfg.Server == config.ServerCustom {
+		return cfg.APIRoot
+	}
+	if cfg.Server == "" {
+		return config.ServerProduction
+	}
+	return cfg.Server
+}
+
+// readPastedSession reads standard input (bounded) as pasted session text.
+func readPastedSession(in io.Reader) (session.Session, error) {
+	b, err := io.ReadAll(io.LimitReader(in, session.MaxPastedBytes+1))
+	if err != nil {
+		return session.Session{}, fmt.Errorf("read the session from standard input: %w", err)
+	}
+	s, err := session.FromPasted(string(b), time.Now())
+	if err != nil {
+		return session.Session{}, &exitError{code: exitUsage, msg: err.Error()}
+	}
+	return s, nil
+}
+
+// fromBrowser would read the cookies with github.com/browserutils/kooky,
+// which the Go module proxy did not serve when this was built.
+func fromBrowser(name string) error {
+	known := false
+	for _, b := range browsers {
+		known = known || strings.EqualFold(b, name)
+	}
+	if !known {
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("--from-browser %q: use one of %s", name, strings.Join(browsers, ", "))}
+	}
+	return &exitError{code: exitFailure, msg: "reading cookies from a browser profile is not available in this build; copy the session instead: `stocksync login --session-stdin` (see `stocksync login --help`)"}
+}
+
+func promptPartner(cmd *cobra.Command, username string) (secrets.Credentials, error) {
+	p := &prompter{in: bufio.NewReader(cmd.InOrStdin()), out: cmd.ErrOrStderr()}
+	if username == "" {
+		username = p.line("ESP username: ")
+	}
+	cr := secrets.Credentials{
+		Username:  strings.TrimSpace(username),
+		Password:  secrets.NewSecret(p.secret("ESP password: ")),
+		APIKey:    secrets.NewSecret(p.line("API key: ")),
+		APISecret: secrets.NewSecret(p.secret("API secret: ")),
+	}
+	if p.err != nil {
+		return cr, fmt.Errorf("read credentials: %w", p.err)
+	}
+	if err := cr.Validate(); err != nil {
+		return cr, &exitError{code: exitUsage, msg: err.Error()}
+	}
+	return cr, nil
 }
 
 // loginFromEnv explains that there is no keychain and checks the variables instead.
 func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config) error {
-	fmt.Fprintf(cmd.ErrOrStderr(), "No keychain is reachable here (%s).\nStocksync reads the credentials from %s, %s, %s and %s instead; it never stores them in a file.\n",
-		env.Reason(), secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret)
+	if reason := env.Reason(); reason != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s.\n", reason)
+	} else {
+		fmt.Fprintf(cmd.ErrOrStderr(), "The ESP sign-in comes from the environment (%s, or the partner variables); Stocksync never stores it in a file.\n", secrets.EnvSession)
+	}
 	cr, err := env.Load()
 	if err != nil {
 		return &exitError{code: exitFailure, msg: "set those variables, then run `stocksync login` again to check them: " + err.Error()}
@@ -100,27 +253,62 @@ func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config) error
 	if err := verify(cmd, cfg, cr); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "The credentials in the environment work: signed in to ESP (%s) as %s.\n", cfg.Server, cr.Username)
+	who := "with the session in " + secrets.EnvSession
+	if !cr.IsSession() {
+		who = "as " + cr.Username
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "The sign-in in the environment works: signed in to ESP (%s) %s.\n", serverName(cfg), who)
 	return nil
 }
 
-func verify(cmd *cobra.Command, cfg config.Config, cr secrets.Credentials) error {
-	ec, err := account.ESPConfig(cfg, cr)
+// loginCheck verifies the stored sign-in; it writes nothing.
+func loginCheck(cmd *cobra.Command, configPath string) error {
+	cfg, err := config.Load(configPath)
 	if err != nil {
 		return err
 	}
-	client, err := esp.New(ec)
+	client, err := espClient(cfg)
 	if err != nil {
 		return err
 	}
 	if err := client.VerifyCredentials(cmd.Context()); err != nil {
-		if errors.Is(err, esp.ErrBadCredentials) {
-			return &exitError{code: exitFailure, msg: "ESP refused these credentials (nothing was saved): check the username, password, API key and secret"}
+		return verifyError(err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s): the stored sign-in works.\n", serverName(cfg))
+	return nil
+}
+
+// verify checks cr with ESP before anything is saved.
+func verify(cmd *cobra.Command, cfg config.Config, cr secrets.Credentials) error {
+	client, err := account.NewClient(cfg, memCreds{cr}, account.ClientOptions{Logger: debugLogger()})
+	if err != nil {
+		if errors.Is(err, esp.ErrSignedOut) {
+			return &exitError{code: exitSignedOut, msg: "this session has already expired (nothing was saved): sign in to ESP in the browser again and copy a fresh one"}
 		}
-		return fmt.Errorf("could not check the credentials with ESP (nothing was saved): %w", err)
+		return fmt.Errorf("nothing was saved: %w", err)
+	}
+	if err := client.VerifyCredentials(cmd.Context()); err != nil {
+		return verifyError(err)
 	}
 	return nil
 }
+
+func verifyError(err error) error {
+	switch {
+	case errors.Is(err, esp.ErrSignedOut):
+		return &exitError{code: exitSignedOut, msg: "ESP did not accept the session: it has expired or is not from a signed-in ESP page (nothing was changed); sign in to ESP in the browser again and copy a fresh one"}
+	case errors.Is(err, esp.ErrBadCredentials):
+		return &exitError{code: exitFailure, msg: "ESP refused the sign-in (nothing was changed): check the username, password, API key and secret"}
+	}
+	return fmt.Errorf("could not check the sign-in with ESP (nothing was changed): %w", err)
+}
+
+// memCreds is a read-only secrets.Store holding credentials not yet saved.
+type memCreds struct{ c secrets.Credentials }
+
+func (m memCreds) Load() (secrets.Credentials, error) { return m.c, nil }
+func (memCreds) Save(secrets.Credentials) error       { return secrets.ErrReadOnly }
+func (memCreds) Delete() error                        { return secrets.ErrReadOnly }
 
 type prompter struct {
 	in  *bufio.Reader
@@ -160,13 +348,13 @@ func (p *prompter) secret(prompt string) string {
 func newLogoutCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "logout",
-		Short: "Remove the ESP credentials from the keychain",
+		Short: "Remove the ESP sign-in from the keychain",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := secrets.Auto().Delete(); err != nil {
-				return fmt.Errorf("remove credentials: %w", err)
+				return fmt.Errorf("remove the sign-in: %w", err)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "Signed out: the ESP credentials were removed from the keychain.")
+			fmt.Fprintln(cmd.OutOrStdout(), "Signed out: the ESP sign-in was removed from the keychain.")
 			return nil
 		},
 	}

@@ -1,16 +1,179 @@
 package account
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/session"
 )
 
-// Endpoints resolves the API root and token URL of cfg's server. For the
-// demo server, demoURL and demoTokenURL must be given (the caller started it).
+// ClientOptions are what differs between the CLI, the app and the demo
+// when they build an ESP client; zero values are right for most callers.
+type ClientOptions struct {
+	// Demo is the running built-in server behind config.ServerDemo (the
+	// app's or `stocksync demo`'s); the client signs in to it with a fresh
+	// session (web mode) or its partner credentials (partner mode), and the
+	// secrets store is not read. Required for ServerDemo, else ignored.
+	Demo *espfake.Server
+	// InitialRate seeds the adaptive request rate (requests per second)
+	// with the rate learned on an earlier run (esp.Client.Throttle); 0:
+	// start at the configured rate.
+	InitialRate float64
+	// ModeledReviews decodes the modeled inline reviews (off by default).
+	ModeledReviews bool
+	Logger         *slog.Logger
+	HTTPClient     *http.Client     // tests only
+	Now            func() time.Time // session expiry check; nil: time.Now
+}
+
+// ErrNotSignedIn: no credentials of either kind are stored.
+var ErrNotSignedIn = errors.New("not signed in to ESP")
+
+// NewClient is the one place that builds the ESP client, for the CLI, the
+// app and the demo. Which way it signs in follows the stored credentials:
+// a browser session (the default, ESP's web API) or partner keys.
+//
+// cfg.Server: "" and "production" mean https://esp.gettyimages.com/api for
+// a session and the partner API for keys; "sandbox" is the partner sandbox
+// (keys only); "custom" uses cfg.APIRoot (and cfg.TokenURL for keys);
+// "demo" uses opts.Demo. cfg.Concurrency and cfg.RequestsPerSecond apply
+// everywhere (the demo, on this machine, is not rate-limited).
+//
+// Errors: ErrNotSignedIn (wrapped) when the store holds nothing; an
+// *esp.Error of kind esp.ErrSignedOut when the stored session has expired;
+// otherwise an error naming the setting or keychain problem.
+func NewClient(cfg config.Config, st secrets.Store, opts ClientOptions) (*esp.Client, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	ec := esp.Config{
+		MaxInFlight:       cfg.Concurrency,
+		RequestsPerSecond: cfg.RequestsPerSecond,
+		InitialRate:       opts.InitialRate,
+		ModeledReviews:    opts.ModeledReviews,
+		Logger:            opts.Logger,
+		HTTPClient:        opts.HTTPClient,
+	}
+	if cfg.Server == config.ServerDemo {
+		if opts.Demo == nil {
+			return nil, errors.New("the demo server runs only inside `stocksync demo` or the app; choose production or a custom server")
+		}
+		ec.APIRoot = opts.Demo.URL()
+		ec.RequestsPerSecond = -1
+		if opts.Demo.Mode() == espfake.ModePartner {
+			c := opts.Demo.Credentials()
+			ec.TokenURL, ec.APIKey, ec.APISecret, ec.Username, ec.Password = opts.Demo.TokenURL(), c.APIKey, c.APISecret, c.Username, c.Password
+		} else {
+			s := opts.Demo.NewSession()
+			ec.Session = &s
+		}
+		return newClient(ec)
+	}
+	if st == nil {
+		return nil, fmt.Errorf("%w: no credential store", ErrNotSignedIn)
+	}
+	cr, err := st.Load()
+	if errors.Is(err, secrets.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cr.IsSession() {
+		s, err := readSession(cr.Session.Reveal(), now())
+		if err != nil {
+			return nil, err
+		}
+		if s.ExpiredAt(now()) {
+			return nil, &esp.Error{Endpoint: "session", Kind: esp.ErrSignedOut,
+				Message: "the stored ESP session expired " + s.Expires.Local().Format("2 Jan 2006 15:04")}
+		}
+		if ec.APIRoot, err = WebAPIRoot(cfg); err != nil {
+			return nil, err
+		}
+		ec.Session = &s
+		return newClient(ec)
+	}
+	if err := cr.Validate(); err != nil {
+		return nil, err
+	}
+	if ec.APIRoot, ec.TokenURL, err = Endpoints(cfg); err != nil {
+		return nil, err
+	}
+	if ec.TokenURL == "" {
+		return nil, errors.New(`partner keys need a token URL: set token_url for server "custom"`)
+	}
+	if ec.AuthScheme, err = esp.ParseAuthScheme(cfg.AuthScheme); err != nil {
+		return nil, err
+	}
+	ec.Username, ec.Password = cr.Username, cr.Password.Reveal()
+	ec.APIKey, ec.APISecret = cr.APIKey.Reveal(), cr.APISecret.Reveal()
+	return newClient(ec)
+}
+
+func newClient(ec esp.Config) (*esp.Client, error) {
+	c, err := esp.New(ec)
+	if err != nil {
+		return nil, fmt.Errorf("set up the ESP client: %w", err)
+	}
+	return c, nil
+}
+
+// readSession reads a stored session: the keychain form (session.Encode),
+// or pasted text (STOCKSYNC_ESP_SESSION: a Cookie header or a bare token).
+func readSession(v string, now time.Time) (session.Session, error) {
+	if strings.HasPrefix(strings.TrimSpace(v), "{") {
+		return session.Decode(v)
+	}
+	s, err := session.FromPasted(v, now)
+	if err != nil {
+		return session.Session{}, fmt.Errorf("%s: %w", secrets.EnvSession, err)
+	}
+	return s, nil
+}
+
+// SaveSession stores s as the credentials (replacing partner keys, if any).
+func SaveSession(st secrets.Store, s session.Session) error {
+	if s.Empty() {
+		return errors.New("the ESP session holds no cookie or token")
+	}
+	return st.Save(secrets.Credentials{Session: secrets.NewSecret(s.Encode())})
+}
+
+// WebAPIRoot is the web API root of cfg's server for a browser session.
+func WebAPIRoot(cfg config.Config) (string, error) {
+	switch cfg.Server {
+	case config.ServerProduction, "":
+		return esp.ProductionWebAPIRoot, nil
+	case config.ServerCustom:
+		return strings.TrimSpace(cfg.APIRoot), nil
+	case config.ServerSandbox:
+		return "", errors.New("the ESP sandbox takes partner keys only (stocksync login --partner); a browser session signs in to production")
+	case config.ServerDemo:
+		return "", errors.New("the demo server runs only inside `stocksync demo` or the app")
+	}
+	return "", fmt.Errorf("unknown server %q in settings", cfg.Server)
+}
+
+// SignInURL is the browser sign-in page of cfg's server (session.SignInURL).
+func SignInURL(cfg config.Config) (string, error) {
+	root, err := WebAPIRoot(cfg)
+	if err != nil {
+		return "", err
+	}
+	return session.SignInURL(root)
+}
+
+// Endpoints resolves the partner API root and token URL of cfg's server.
 func Endpoints(cfg config.Config) (apiRoot, tokenURL string, err error) {
 	switch cfg.Server {
 	case config.ServerProduction, "":
@@ -25,32 +188,9 @@ func Endpoints(cfg config.Config) (apiRoot, tokenURL string, err error) {
 	return "", "", fmt.Errorf("unknown server %q in settings", cfg.Server)
 }
 
-// ESPConfig is the client configuration for cfg and cr.
-func ESPConfig(cfg config.Config, cr secrets.Credentials) (esp.Config, error) {
-	root, tok, err := Endpoints(cfg)
-	if err != nil {
-		return esp.Config{}, err
-	}
-	return clientConfig(cfg, cr, root, tok)
-}
-
-func clientConfig(cfg config.Config, cr secrets.Credentials, root, tok string) (esp.Config, error) {
-	scheme, err := esp.ParseAuthScheme(cfg.AuthScheme)
-	if err != nil {
-		return esp.Config{}, err
-	}
-	return esp.Config{
-		APIRoot: root, TokenURL: tok, AuthScheme: scheme,
-		Username: cr.Username, Password: cr.Password.Reveal(),
-		APIKey: cr.APIKey.Reveal(), APISecret: cr.APISecret.Reveal(),
-		MaxInFlight: cfg.Concurrency, RequestsPerSecond: cfg.RequestsPerSecond,
-	}, nil
-}
-
 // Demo is a running built-in ESP server with a generated portfolio.
 type Demo struct {
-	Server      *espfake.Server
-	Credentials secrets.Credentials
+	Server *espfake.Server
 }
 
 // DemoOptions are the generator settings of the demo portfolio: the same
@@ -68,19 +208,14 @@ func StartDemo(opts espfake.Options) (*Demo, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start the demo ESP server: %w", err)
 	}
-	c := srv.Credentials()
-	return &Demo{Server: srv, Credentials: secrets.Credentials{
-		Username: c.Username, Password: secrets.NewSecret(c.Password),
-		APIKey: secrets.NewSecret(c.APIKey), APISecret: secrets.NewSecret(c.APISecret),
-	}}, nil
+	return &Demo{Server: srv}, nil
 }
 
-// ESPConfig is the client configuration for the demo server.
-func (d *Demo) ESPConfig(cfg config.Config) (esp.Config, error) {
-	c, err := clientConfig(cfg, d.Credentials, d.Server.URL(), d.Server.TokenURL())
-	// The demo server is on this machine: no need to be polite about the rate.
-	c.RequestsPerSecond = -1
-	return c, err
+// Client is NewClient for the demo server with cfg's other settings.
+func (d *Demo) Client(cfg config.Config, opts ClientOptions) (*esp.Client, error) {
+	cfg.Server = config.ServerDemo
+	opts.Demo = d.Server
+	return NewClient(cfg, nil, opts)
 }
 
 // Close stops the server.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
-	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/secrets"
 )
@@ -56,31 +56,14 @@ func (d *Demo) Close() {
 	}
 }
 
-// NewESPFactory returns the factory the app uses: esp.New for Getty's
-// servers and custom addresses, and a client of demo (which may be nil when
-// the demo is not offered) for config.ServerDemo.
+// NewESPFactory returns the factory the app uses: account.NewClient, the
+// one constructor the CLI and the demo use too, signing in with creds (a
+// browser session or partner keys), and the demo server (which may be nil
+// when the demo is not offered) for config.ServerDemo.
 func NewESPFactory(demo *Demo) ESPFactory {
 	return func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
-		scheme, err := esp.ParseAuthScheme(cfg.AuthScheme)
-		if err != nil {
-			return nil, err
-		}
-		ec := esp.Config{
-			Username:    creds.Username,
-			Password:    creds.Password.Reveal(),
-			APIKey:      creds.APIKey.Reveal(),
-			APISecret:   creds.APISecret.Reveal(),
-			AuthScheme:  scheme,
-			MaxInFlight: cfg.Concurrency,
-		}
-		switch cfg.Server {
-		case config.ServerProduction:
-			ec.APIRoot, ec.TokenURL = esp.ProductionAPIRoot, esp.ProductionTokenURL
-		case config.ServerSandbox:
-			ec.APIRoot, ec.TokenURL = esp.SandboxAPIRoot, esp.SandboxTokenURL
-		case config.ServerCustom:
-			ec.APIRoot, ec.TokenURL = cfg.APIRoot, cfg.TokenURL
-		case config.ServerDemo:
+		var opts account.ClientOptions
+		if cfg.Server == config.ServerDemo {
 			if demo == nil {
 				return nil, fmt.Errorf("the demo server is not available in this build")
 			}
@@ -88,16 +71,25 @@ func NewESPFactory(demo *Demo) ESPFactory {
 			if err != nil {
 				return nil, err
 			}
-			dc := srv.Credentials()
-			ec.APIRoot, ec.TokenURL = srv.URL(), srv.TokenURL()
-			ec.Username, ec.Password, ec.APIKey, ec.APISecret = dc.Username, dc.Password, dc.APIKey, dc.APISecret
-		default:
-			return nil, fmt.Errorf("unknown server %q in the settings", cfg.Server)
+			opts.Demo = srv
 		}
-		c, err := esp.New(ec)
+		c, err := account.NewClient(cfg, fixedCreds{creds}, opts)
 		if err != nil {
-			return nil, fmt.Errorf("set up the ESP client: %w", err)
+			return nil, err // not a typed nil in the interface
 		}
 		return c, nil
 	}
 }
+
+// fixedCreds is a read-only secrets.Store holding the credentials the app
+// already read from the keychain.
+type fixedCreds struct{ c secrets.Credentials }
+
+func (f fixedCreds) Load() (secrets.Credentials, error) {
+	if !f.c.IsSession() && f.c.Username == "" && !f.c.APIKey.IsSet() {
+		return secrets.Credentials{}, secrets.ErrNotFound
+	}
+	return f.c, nil
+}
+func (fixedCreds) Save(secrets.Credentials) error { return secrets.ErrReadOnly }
+func (fixedCreds) Delete() error                  { return secrets.ErrReadOnly }

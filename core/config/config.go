@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 )
 
-// Servers a user can pick. Custom uses APIRoot and TokenURL as given.
+// Servers a user can pick. Production (also "") is ESP's web API
+// (https://esp.gettyimages.com/api) for a browser session, or the partner
+// API for partner keys; sandbox is the partner sandbox; custom uses APIRoot
+// (and, for partner keys, TokenURL) as given.
 const (
 	ServerProduction = "production"
 	ServerSandbox    = "sandbox"
@@ -22,10 +26,10 @@ const (
 
 // Config is everything the user can set that is not a secret.
 type Config struct {
-	Server     string `json:"server"`
-	APIRoot    string `json:"api_root,omitempty"`
-	TokenURL   string `json:"token_url,omitempty"`
-	AuthScheme string `json:"auth_scheme"` // "bearer" or "token"
+	Server     string `json:"server"`             // production (or ""), sandbox, demo, custom
+	APIRoot    string `json:"api_root,omitempty"`  // custom: the web API root (…/api) or the partner root (…/esp)
+	TokenURL   string `json:"token_url,omitempty"` // custom with partner keys: the OAuth2 token URL
+	AuthScheme string `json:"auth_scheme"`         // partner API: "bearer" or "token"
 
 	SyncIntervalMinutes int  `json:"sync_interval_minutes"`
 	PushLocalChanges    bool `json:"push_local_changes"`
@@ -60,15 +64,15 @@ func Default() Config {
 // Validate names the first setting that is out of range.
 func (c Config) Validate() error {
 	switch c.Server {
-	case ServerProduction, ServerSandbox, ServerDemo:
+	case ServerProduction, "", ServerSandbox, ServerDemo:
 	case ServerCustom:
-		if c.APIRoot == "" || c.TokenURL == "" {
-			return errors.New(`server "custom" needs api_root and token_url`)
+		if strings.TrimSpace(c.APIRoot) == "" {
+			return errors.New(`server "custom" needs api_root (and token_url for partner keys)`)
 		}
 	default:
 		return fmt.Errorf("server %q is not one of production, sandbox, demo, custom", c.Server)
 	}
-	if c.AuthScheme != "bearer" && c.AuthScheme != "token" {
+	if c.AuthScheme != "bearer" && c.AuthScheme != "token" && c.AuthScheme != "" {
 		return fmt.Errorf("auth_scheme %q is not bearer or token", c.AuthScheme)
 	}
 	if c.SyncIntervalMinutes < 0 || c.SyncIntervalMinutes > 7*24*60 {

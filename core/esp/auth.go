@@ -26,7 +26,14 @@ func (t tokenState) validAt(now time.Time) bool {
 
 // VerifyCredentials signs in afresh with the configured username, password,
 // API key and secret. A refusal is an *Error of kind ErrBadCredentials.
+//
+// With a browser session there is nothing to sign in to: it asks for the
+// first batch instead, so a session that no longer works gives ErrSignedOut.
 func (c *Client) VerifyCredentials(ctx context.Context) error {
+	if c.sessionMode() {
+		_, _, err := c.ListBatchesPage(ctx, 1, 1)
+		return err
+	}
 	c.tokMu.Lock()
 	c.tok = tokenState{}
 	c.tokMu.Unlock()

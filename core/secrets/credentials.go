@@ -6,9 +6,16 @@ import (
 	"strings"
 )
 
-// Credentials sign Stocksync in to ESP. Only Username is not secret; the
-// secrets are read with Reveal where they are sent.
+// Credentials sign Stocksync in to ESP, one of two ways: a browser Session
+// (the default: ESP's web API), or the partner API's username, password,
+// API key and secret. Only Username is not secret; the secrets are read
+// with Reveal where they are sent.
 type Credentials struct {
+	// Session is an ESP browser session in the form session.Session.Encode
+	// writes (cookies and the ccw cookie's sts_token); set for session
+	// sign-in, empty for the partner API.
+	Session Secret `json:"session"`
+
 	Username     string `json:"username"`
 	Password     Secret `json:"password"`
 	APIKey       Secret `json:"api_key"`
@@ -16,8 +23,15 @@ type Credentials struct {
 	RefreshToken Secret `json:"refresh_token"` // optional: set once OAuth has granted one
 }
 
-// Validate reports which required fields are empty.
+// IsSession reports whether c signs in with a browser session.
+func (c Credentials) IsSession() bool { return c.Session.IsSet() }
+
+// Validate reports which required fields are empty: none for a session;
+// username, password, API key and secret for the partner API.
 func (c Credentials) Validate() error {
+	if c.IsSession() {
+		return nil
+	}
 	var missing []string
 	if c.Username == "" {
 		missing = append(missing, "username")
@@ -38,14 +52,14 @@ func (c Credentials) Validate() error {
 
 // Equal compares all fields, secrets included.
 func (c Credentials) Equal(o Credentials) bool {
-	return c.Username == o.Username && c.Password.Equal(o.Password) && c.APIKey.Equal(o.APIKey) &&
+	return c.Session.Equal(o.Session) && c.Username == o.Username && c.Password.Equal(o.Password) && c.APIKey.Equal(o.APIKey) &&
 		c.APISecret.Equal(o.APISecret) && c.RefreshToken.Equal(o.RefreshToken)
 }
 
 // String shows the username and whether each secret is set, never a secret.
 func (c Credentials) String() string {
-	return fmt.Sprintf("{Username:%q Password:%q APIKey:%q APISecret:%q RefreshToken:%q}",
-		c.Username, c.Password.String(), c.APIKey.String(), c.APISecret.String(), c.RefreshToken.String())
+	return fmt.Sprintf("{Session:%q Username:%q Password:%q APIKey:%q APISecret:%q RefreshToken:%q}",
+		c.Session.String(), c.Username, c.Password.String(), c.APIKey.String(), c.APISecret.String(), c.RefreshToken.String())
 }
 
 // GoString is what %#v prints: the same, redacted.
@@ -64,6 +78,7 @@ func (c Credentials) Format(f fmt.State, verb rune) {
 // LogValue makes slog log the redacted form.
 func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(
+		slog.String("session", c.Session.String()),
 		slog.String("username", c.Username),
 		slog.String("password", c.Password.String()),
 		slog.String("api_key", c.APIKey.String()),

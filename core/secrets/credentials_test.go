@@ -82,8 +82,8 @@ func TestCredentialsNeverPrintSecrets(t *testing.T) {
 func TestCredentialsExactForms(t *testing.T) {
 	c := Credentials{Username: "anna", Password: NewSecret("x")}
 	tests := []struct{ got, want string }{
-		{fmt.Sprintf("%v", c), `{Username:"anna" Password:"[redacted]" APIKey:"" APISecret:"" RefreshToken:""}`},
-		{fmt.Sprintf("%#v", c), `secrets.Credentials{Username:"anna" Password:"[redacted]" APIKey:"" APISecret:"" RefreshToken:""}`},
+		{fmt.Sprintf("%v", c), `{Session:"" Username:"anna" Password:"[redacted]" APIKey:"" APISecret:"" RefreshToken:""}`},
+		{fmt.Sprintf("%#v", c), `secrets.Credentials{Session:"" Username:"anna" Password:"[redacted]" APIKey:"" APISecret:"" RefreshToken:""}`},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -97,7 +97,7 @@ func TestCredentialsExactForms(t *testing.T) {
 		}
 		return a
 	}})).Info("x", "creds", c)
-	if want := "level=INFO msg=x creds.username=anna creds.password=[redacted] creds.api_key=\"\" creds.api_secret=\"\" creds.refresh_token=\"\"\n"; buf.String() != want {
+	if want := "level=INFO msg=x creds.session=\"\" creds.username=anna creds.password=[redacted] creds.api_key=\"\" creds.api_secret=\"\" creds.refresh_token=\"\"\n"; buf.String() != want {
 		t.Errorf("slog = %q\nwant   %q", buf.String(), want)
 	}
 }

@@ -24,8 +24,13 @@ func (e *Env) Reason() error {
 
 func (e *Env) get(name string) string { return os.Getenv(name) }
 
-// Load reads the variables; all but the refresh token are required.
+// Load reads the variables: STOCKSYNC_ESP_SESSION alone (a browser
+// session, as pasted: a Cookie header value or a bare token), or else all
+// the partner variables but the refresh token.
 func (e *Env) Load() (Credentials, error) {
+	if v := e.get(EnvSession); v != "" {
+		return Credentials{Session: NewSecret(v)}, nil
+	}
 	var missing []string
 	required := func(name string) string {
 		v := e.get(name)

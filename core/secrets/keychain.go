@@ -32,6 +32,7 @@ type stored struct {
 	APIKey       string `json:"api_key"`
 	APISecret    string `json:"api_secret"`
 	RefreshToken string `json:"refresh_token,omitempty"`
+	Session      string `json:"session,omitempty"`
 }
 
 // Save replaces the stored credentials.
@@ -40,7 +41,7 @@ func (Keychain) Save(c Credentials) error {
 		return err
 	}
 	data, err := json.Marshal(stored{Version: 1, Username: c.Username, Password: c.Password.Reveal(),
-		APIKey: c.APIKey.Reveal(), APISecret: c.APISecret.Reveal(), RefreshToken: c.RefreshToken.Reveal()})
+		APIKey: c.APIKey.Reveal(), APISecret: c.APISecret.Reveal(), RefreshToken: c.RefreshToken.Reveal(), Session: c.Session.Reveal()})
 	if err != nil {
 		return fmt.Errorf("save ESP credentials to the keychain: %w", err)
 	}
@@ -65,7 +66,7 @@ func (Keychain) Load() (Credentials, error) {
 		return Credentials{}, fmt.Errorf("read ESP credentials from the keychain: the item %q of service %s is not in a format this version understands: sign in to ESP again", account, Service)
 	}
 	return Credentials{Username: s.Username, Password: NewSecret(s.Password), APIKey: NewSecret(s.APIKey),
-		APISecret: NewSecret(s.APISecret), RefreshToken: NewSecret(s.RefreshToken)}, nil
+		APISecret: NewSecret(s.APISecret), RefreshToken: NewSecret(s.RefreshToken), Session: NewSecret(s.Session)}, nil
 }
 
 // Delete removes the stored credentials; deleting nothing is not an error.
@@ -92,7 +93,7 @@ func Probe() error {
 // reachable, else the environment (whose errors then explain that no
 // keychain was found).
 func Auto() Store {
-	if os.Getenv(EnvUsername) != "" && os.Getenv(EnvPassword) != "" {
+	if os.Getenv(EnvSession) != "" || os.Getenv(EnvUsername) != "" && os.Getenv(EnvPassword) != "" {
 		return NewEnv()
 	}
 	if err := Probe(); err != nil {

@@ -20,6 +20,10 @@ const (
 	EnvAPIKey       = "STOCKSYNC_ESP_API_KEY"
 	EnvAPISecret    = "STOCKSYNC_ESP_API_SECRET"
 	EnvRefreshToken = "STOCKSYNC_ESP_REFRESH_TOKEN" // optional
+	// EnvSession holds an ESP browser session: a Cookie header value or a
+	// bare access token (see session.FromPasted). When set, the partner
+	// variables are not needed.
+	EnvSession = "STOCKSYNC_ESP_SESSION"
 )
 
 var (
@@ -39,8 +43,12 @@ type NoKeychainError struct {
 }
 
 func (e *NoKeychainError) Error() string {
-	return fmt.Sprintf("no keychain is reachable on this system (%v): set %s, %s, %s and %s in the environment instead",
-		e.Cause, EnvUsername, EnvPassword, EnvAPIKey, EnvAPISecret)
+	cause := "no keychain service answered"
+	if e.Cause != nil {
+		cause = e.Cause.Error()
+	}
+	return fmt.Sprintf("no keychain is reachable on this system (%s): set %s (a signed-in ESP session) or, for the partner API, %s, %s, %s and %s in the environment instead",
+		cause, EnvSession, EnvUsername, EnvPassword, EnvAPIKey, EnvAPISecret)
 }
 
 func (e *NoKeychainError) Is(target error) bool { return target == ErrNoKeychain }

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,7 +107,7 @@ func TestAuto(t *testing.T) {
 	if !errors.Is(err, ErrNoKeychain) || !errors.Is(err, errNoDBus) {
 		t.Fatalf("Probe = %v, want ErrNoKeychain wrapping the cause", err)
 	}
-	want := "no keychain is reachable on this system (dbus: couldn't determine address of session bus): set STOCKSYNC_ESP_USERNAME, STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_KEY and STOCKSYNC_ESP_API_SECRET in the environment instead"
+	want := "no keychain is reachable on this system (dbus: couldn't determine address of session bus): set STOCKSYNC_ESP_SESSION (a signed-in ESP session) or, for the partner API, STOCKSYNC_ESP_USERNAME, STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_KEY and STOCKSYNC_ESP_API_SECRET in the environment instead"
 	if err.Error() != want {
 		t.Errorf("message = %q\nwant      %q", err.Error(), want)
 	}
@@ -139,6 +140,7 @@ func setEnv(t *testing.T, c Credentials) {
 	t.Setenv(EnvAPIKey, c.APIKey.Reveal())
 	t.Setenv(EnvAPISecret, c.APISecret.Reveal())
 	t.Setenv(EnvRefreshToken, c.RefreshToken.Reveal())
+	t.Setenv(EnvSession, c.Session.Reveal())
 }
 
 func TestEnv(t *testing.T) {
@@ -156,7 +158,7 @@ func TestEnv(t *testing.T) {
 		{name: "some missing", env: Credentials{Username: "u", APIKey: NewSecret("k")},
 			wantErr: "ESP credentials are not in the environment: set STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_SECRET"},
 		{name: "none, because no keychain", reason: &NoKeychainError{Cause: errNoDBus}, wantNoKeych: true,
-			wantErr: "no keychain is reachable on this system (dbus: couldn't determine address of session bus): set STOCKSYNC_ESP_USERNAME, STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_KEY and STOCKSYNC_ESP_API_SECRET in the environment instead (missing: STOCKSYNC_ESP_USERNAME, STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_KEY, STOCKSYNC_ESP_API_SECRET)"},
+			wantErr: "no keychain is reachable on this system (dbus: couldn't determine address of session bus): set STOCKSYNC_ESP_SESSION (a signed-in ESP session) or, for the partner API, STOCKSYNC_ESP_USERNAME, STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_KEY and STOCKSYNC_ESP_API_SECRET in the environment instead (missing: STOCKSYNC_ESP_USERNAME, STOCKSYNC_ESP_PASSWORD, STOCKSYNC_ESP_API_KEY, STOCKSYNC_ESP_API_SECRET)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,5 +193,25 @@ func TestEnv(t *testing.T) {
 	}
 	if got, want := e.Delete().Error(), "cannot delete ESP credentials: ESP credentials from environment variables cannot be changed by Stocksync: change the STOCKSYNC_ESP_* variables instead"; got != want {
 		t.Errorf("message = %q", got)
+	}
+}
+
+func TestEnvSession(t *testing.T) {
+	setEnv(t, Credentials{})
+	t.Setenv(EnvSession, "ccw=abc; other=1")
+	got, err := NewEnv().Load()
+	if err != nil || !got.IsSession() || got.Session.Reveal() != "ccw=abc; other=1" || got.Validate() != nil {
+		t.Fatalf("Load = %v, %v; want the session alone", got, err)
+	}
+	if s := fmt.Sprint(got); strings.Contains(s, "abc") {
+		t.Errorf("the session leaks into %s", s)
+	}
+}
+
+// issue #12 item 14: a NoKeychainError without a cause printed "%!s(<nil>)".
+func TestNoKeychainErrorWithoutCause(t *testing.T) {
+	msg := (&NoKeychainError{}).Error()
+	if strings.Contains(msg, "%!") || strings.Contains(msg, "<nil>") {
+		t.Errorf("message = %q", msg)
 	}
 }

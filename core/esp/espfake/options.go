@@ -88,6 +88,45 @@ const (
 	KeywordMixed                       // objects for every other file
 )
 
+// Bounds on the generated portfolio, so a mistyped size is refused instead
+// of exhausting memory.
+const (
+	MaxBatches          = 100_000
+	MaxFilesPerBatchGen = 10_000 // partner mode; web mode batches hold at most MaxFilesPerBatch
+	MaxFiles            = 2_000_000
+	MaxPageSizeCap      = 10_000
+)
+
+// Validate names the first option out of bounds, with the limit.
+func (o Options) Validate() error {
+	perBatch := MaxFilesPerBatchGen
+	if o.Mode == ModeWeb {
+		perBatch = MaxFilesPerBatch
+	}
+	switch {
+	case o.Batches > MaxBatches:
+		return fmt.Errorf("batches %d is over the limit of %d", o.Batches, MaxBatches)
+	case o.FilesPerBatch > perBatch || o.FilesPerBatchMax > perBatch:
+		if o.Mode == ModeWeb {
+			return fmt.Errorf("files per batch %d is over ESP's limit of %d files per batch", max(o.FilesPerBatch, o.FilesPerBatchMax), perBatch)
+		}
+		return fmt.Errorf("files per batch %d is over the limit of %d", max(o.FilesPerBatch, o.FilesPerBatchMax), perBatch)
+	case o.FilesPerBatch < 0 || o.FilesPerBatchMax < 0:
+		return fmt.Errorf("files per batch must not be negative")
+	case int64(max(o.Batches, 0))*int64(max(o.FilesPerBatch, o.FilesPerBatchMax, 20)) > MaxFiles && o.FilesFunc == nil:
+		return fmt.Errorf("%d batches of up to %d files is over the limit of %d files in all", o.Batches, max(o.FilesPerBatch, o.FilesPerBatchMax, 20), MaxFiles)
+	case o.BatchPageSizeCap > MaxPageSizeCap || o.ContributionPageSizeCap > MaxPageSizeCap:
+		return fmt.Errorf("page size caps must be at most %d", MaxPageSizeCap)
+	case o.RateLimit < 0 || o.ThrottleQPS < 0:
+		return fmt.Errorf("rate limits must not be negative")
+	case o.RateBurst > 10_000:
+		return fmt.Errorf("rate burst %d is over the limit of 10000", o.RateBurst)
+	case o.Latency < 0 || o.Latency > time.Minute:
+		return fmt.Errorf("latency %s is out of range 0..1m", o.Latency)
+	}
+	return nil
+}
+
 func (o Options) withDefaults() Options {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"

@@ -58,6 +58,9 @@ type Server struct {
 
 // New generates the portfolio described by opts. Call Start to serve it.
 func New(opts Options) (*Server, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("espfake: %w", err)
+	}
 	opts = opts.withDefaults()
 	for _, a := range []string{opts.Addr, opts.ThumbAddr} {
 		if err := checkLoopback(a); err != nil {

@@ -29,6 +29,10 @@ const (
 	contributePath = "/contribute/batches"
 	// SessionCookie is the name of the built-in server's session id cookie (modeled).
 	SessionCookie = "esp_session"
+	// ExpireSessionsPath is the built-in server's own control (not ESP's):
+	// a POST ends every session, as ExpireSessions does, for tests that
+	// run the server as a separate process.
+	ExpireSessionsPath = "/__espfake/expire-sessions"
 	// MaxFilesPerBatch: ESP silently stops accepting files beyond 100 (confirmed).
 	MaxFilesPerBatch = 100
 )
@@ -157,6 +161,10 @@ func (s *Server) routeWeb(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+signInPath, s.signInForm)
 	mux.HandleFunc("POST "+signInPath, s.signIn)
 	mux.HandleFunc("POST "+signOutPath, s.signOut)
+	mux.HandleFunc("POST "+ExpireSessionsPath, func(w http.ResponseWriter, r *http.Request) {
+		s.ExpireSessions()
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, contributePath, http.StatusFound)
 	})
@@ -242,3 +250,6 @@ func safeReturn(p string) string {
 	}
 	return p
 }
+
+// ServerRoot is the API listener's root URL, e.g. "http://127.0.0.1:8765".
+func (s *Server) ServerRoot() string { return s.apiURL }
