@@ -26,7 +26,7 @@ const (
 
 // Config is everything the user can set that is not a secret.
 type Config struct {
-	Server     string `json:"server"`             // production (or ""), sandbox, demo, custom
+	Server     string `json:"server"`              // production (or ""), sandbox, demo, custom
 	APIRoot    string `json:"api_root,omitempty"`  // custom: the web API root (…/api) or the partner root (…/esp)
 	TokenURL   string `json:"token_url,omitempty"` // custom with partner keys: the OAuth2 token URL
 	AuthScheme string `json:"auth_scheme"`         // partner API: "bearer" or "token"
