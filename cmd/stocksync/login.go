@@ -14,6 +14,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/session"
@@ -116,7 +117,7 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 	}
 	store := secrets.Auto()
 	if env, ok := store.(*secrets.Env); ok {
-		return loginFromEnv(cmd, env, cfg)
+		return loginFromEnv(cmd, env, cfg, f, func() error { return saveServer(d, cfg) })
 	}
 	var cr secrets.Credentials
 	var who string
@@ -151,14 +152,23 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 	if err := store.Save(cr); err != nil {
 		return fmt.Errorf("save the sign-in to the keychain: %w", err)
 	}
-	if _, err := config.Update(d.Config(), func(c *config.Config) error {
-		c.Server, c.APIRoot, c.TokenURL = cfg.Server, cfg.APIRoot, cfg.TokenURL
-		return nil
-	}); err != nil {
+	if err := saveServer(d, cfg); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s) %s; saved in the keychain. Run `stocksync sync`.\n", serverName(cfg), who)
 	return nil
+}
+
+// saveServer records the server the sign-in was checked against.
+func saveServer(d datadir.Dir, cfg config.Config) error {
+	if err := d.Ensure(); err != nil {
+		return err
+	}
+	_, err := config.Update(d.Config(), func(c *config.Config) error {
+		c.Server, c.APIRoot, c.TokenURL = cfg.Server, cfg.APIRoot, cfg.TokenURL
+		return nil
+	})
+	return err
 }
 
 func applyServerFlags(cfg *config.Config, f loginFlags) error {
@@ -239,18 +249,46 @@ func promptPartner(cmd *cobra.Command, username string) (secrets.Credentials, er
 	return cr, nil
 }
 
-// loginFromEnv explains that there is no keychain and checks the variables instead.
-func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config) error {
+// loginFromEnv explains that there is no keychain and checks the variables
+// (or a pasted session, which then cannot be stored) instead.
+func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f loginFlags, save func() error) error {
+	why := "The ESP sign-in comes from the environment"
 	if reason := env.Reason(); reason != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "%s.\n", reason)
-	} else {
-		fmt.Fprintf(cmd.ErrOrStderr(), "The ESP sign-in comes from the environment (%s, or the partner variables); Stocksync never stores it in a file.\n", secrets.EnvSession)
+		var nk *secrets.NoKeychainError
+		if errors.As(reason, &nk) && nk.Cause != nil {
+			why = fmt.Sprintf("No keychain is reachable here (%s)", nk.Cause)
+		} else {
+			why = "No keychain is reachable here"
+		}
 	}
+	if f.sessionStdin || f.partner || f.browser != "" {
+		if !f.sessionStdin {
+			return &exitError{code: exitFailure, msg: why + ": Stocksync cannot store a sign-in. Set " + secrets.EnvSession + " (or the partner variables) instead; see `stocksync login --help`"}
+		}
+		s, err := readPastedSession(cmd.InOrStdin())
+		if err != nil {
+			return err
+		}
+		if err := verify(cmd, cfg, secrets.Credentials{Session: secrets.NewSecret(s.Encode())}); err != nil {
+			return err
+		}
+		return &exitError{code: exitFailure, msg: why + ": the session works, but Stocksync cannot store it. Set " + secrets.EnvSession +
+			" to the same text in the environment (e.g. export " + secrets.EnvSession + "=\"$(pbpaste)\"); it is never written to a file"}
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "%s: Stocksync reads %s (a session) or %s, %s, %s and %s (partner keys); it never stores them in a file.\n",
+		why, secrets.EnvSession, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret)
 	cr, err := env.Load()
 	if err != nil {
-		return &exitError{code: exitFailure, msg: "set those variables, then run `stocksync login` again to check them: " + err.Error()}
+		var me *secrets.MissingEnvError
+		if errors.As(err, &me) {
+			return &exitError{code: exitFailure, msg: "set " + secrets.EnvSession + " (or " + strings.Join(me.Missing, ", ") + "), then run `stocksync login` again to check"}
+		}
+		return &exitError{code: exitFailure, msg: err.Error()}
 	}
 	if err := verify(cmd, cfg, cr); err != nil {
+		return err
+	}
+	if err := save(); err != nil {
 		return err
 	}
 	who := "with the session in " + secrets.EnvSession

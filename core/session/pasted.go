@@ -48,9 +48,20 @@ func FromPasted(text string, now time.Time) (Session, error) {
 		}
 		return bare(t), nil
 	}
-	cookies, err := http.ParseCookie(t)
-	if err != nil || len(cookies) == 0 {
-		return Session{}, errors.New("the pasted Cookie header could not be read (expected name=value; name=value); copy it again")
+	var cookies []*http.Cookie
+	for i, part := range strings.Split(t, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		cs, err := http.ParseCookie(part)
+		if err != nil || len(cs) != 1 {
+			return Session{}, fmt.Errorf("part %d of the pasted Cookie header is not name=value; copy it again", i+1)
+		}
+		cookies = append(cookies, cs[0])
+	}
+	if len(cookies) == 0 {
+		return Session{}, errors.New("the pasted Cookie header holds no cookie (expected name=value; name=value); copy it again")
 	}
 	if len(cookies) > maxCookies {
 		return Session{}, fmt.Errorf("the pasted Cookie header holds %d cookies; at most %d are accepted", len(cookies), maxCookies)

@@ -89,6 +89,7 @@ func TestFromPasted(t *testing.T) {
 		"Cookie: a=1; ccw=" + c + "; b=2\n",
 		"a=1; ccw=" + c,
 		"cookie:a=1;ccw=" + c,
+		"a=1; ccw=" + c + "; ", // as copied with a trailing separator
 	} {
 		s, err := FromPasted(in, now)
 		if err != nil {
@@ -111,7 +112,7 @@ func TestFromPasted(t *testing.T) {
 			t.Errorf("FromPasted(%q) = %+v, %v; want bare token %q", in, s, err, want)
 		}
 	}
-	for _, in := range []string{"", "   \n", "Bearer two words", "tok\x1b[31m", strings.Repeat("a", MaxPastedBytes+1)} {
+	for _, in := range []string{"", "   \n", "Bearer two words", "a=1; b c; d=2", ";;", "tok\x1b[31m", strings.Repeat("a", MaxPastedBytes+1)} {
 		if _, err := FromPasted(in, now); err == nil {
 			t.Errorf("FromPasted(%q) gave no error", in)
 		} else if len(in) > 3 && strings.Contains(err.Error(), in) {
