@@ -66,7 +66,7 @@ type wireContribution struct {
 	Errors                   map[string][]string `json:"errors"`
 	NominateForSignaturePlus bool                `json:"nominate_for_signature_plus"`
 	CollectionCFWName        *string             `json:"collection_cfw_name"`
-	Reviews                  []modeledReview     `json:"reviews"`
+	Reviews                  []modeledReview     `json:"reviews,omitzero"` // partner mode only (modeled)
 }
 
 type wireRelease struct {
@@ -170,8 +170,17 @@ func (s *Server) renderContributionLocked(b *batch, f *file) wireContribution {
 		CreatedAt:           optTime(f.created),
 		UpdatedAt:           optTime(f.updated),
 		Errors:              map[string][]string{},
-		Reviews:             renderReviews(f.reviews),
+		Reviews:             s.inlineReviews(f.reviews),
 	}
+}
+
+// inlineReviews is the modeled "reviews" array, sent in partner mode only:
+// no evidence shows it on ESP's web API.
+func (s *Server) inlineReviews(rs []review) []modeledReview {
+	if s.opts.Mode != ModePartner {
+		return nil
+	}
+	return renderReviews(rs)
 }
 
 func (s *Server) renderReleaseLocked(r release) wireRelease {
@@ -223,6 +232,9 @@ func (s *Server) espContributionLocked(b *batch, f *file) esp.Contribution {
 		c.ThumbnailURL = *w.ThumbnailURL
 	}
 	for _, r := range f.reviews {
+		if s.opts.Mode != ModePartner {
+			break
+		}
 		c.Reviews = append(c.Reviews, esp.Review{ReviewedAt: espTime(r.at), Outcome: r.outcome,
 			Reasons: slices.Clone(r.reasons), Notes: r.notes})
 	}
