@@ -286,7 +286,7 @@ func TestLoopbackOnly(t *testing.T) {
 
 func TestDeterministicFromSeed(t *testing.T) {
 	gen := func(seed uint64) espfake.Portfolio {
-		s, err := espfake.New(espfake.Options{Seed: seed, Batches: 5, FilesPerBatch: 4, FilesPerBatchMax: 9})
+		s, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: seed, Batches: 5, FilesPerBatch: 4, FilesPerBatchMax: 9})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestDeterministicFromSeed(t *testing.T) {
 }
 
 func TestCountsConsistent(t *testing.T) {
-	s, _ := espfake.New(espfake.Options{Seed: 4, Batches: 20, FilesPerBatch: 10, FilesPerBatchMax: 40})
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 4, Batches: 20, FilesPerBatch: 10, FilesPerBatchMax: 40})
 	for _, b := range s.Snapshot().Batches {
 		byStatus := map[string]int{}
 		for _, c := range b.Contributions {
@@ -337,7 +337,7 @@ func TestCountsConsistent(t *testing.T) {
 
 func TestMutationsBumpUpdatedAt(t *testing.T) {
 	fixed := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a stopped clock earlier than every generated time
-	s, _ := espfake.New(espfake.Options{Seed: 5, Batches: 2, FilesPerBatch: 6, StatusMix: espfake.StatusMix{Pending: 1},
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 5, Batches: 2, FilesPerBatch: 6, StatusMix: espfake.StatusMix{Pending: 1},
 		Now: func() time.Time { return fixed }})
 	bid := s.BatchIDs()[0]
 	ids := s.ContributionIDs(bid)
@@ -388,7 +388,7 @@ func TestMutationsBumpUpdatedAt(t *testing.T) {
 }
 
 func TestAddAndRemoveBatches(t *testing.T) {
-	s, _ := espfake.New(espfake.Options{Seed: 6, Batches: 3, FilesPerBatch: 2})
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 6, Batches: 3, FilesPerBatch: 2})
 	id, err := s.AddBatch(espfake.BatchSpec{Name: "New trip", Type: "istock_creative_still", Files: 4})
 	if err != nil {
 		t.Fatal(err)
