@@ -209,7 +209,7 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		if c.sessionMode() || !r.auth {
+		if c.sessionMode() {
 			e.Kind = ErrSignedOut
 			return outcome{err: e}
 		}
