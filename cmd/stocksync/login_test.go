@@ -250,3 +250,24 @@ func TestESPProbeLeaksNoValue(t *testing.T) {
 		}
 	}
 }
+
+// issue #12 item 14: `login` printed "No keychain is reachable here
+// (%!s(<nil>))" when the environment was chosen without a keychain problem.
+func TestLoginFromEnvironmentMessage(t *testing.T) {
+	srv := espfake.NewTest(t, espfake.Options{Mode: espfake.ModePartner, Seed: 63, Batches: 1, FilesPerBatch: 1})
+	cr := srv.Credentials()
+	t.Setenv(secrets.EnvSession, "")
+	t.Setenv(secrets.EnvUsername, cr.Username)
+	t.Setenv(secrets.EnvPassword, cr.Password)
+	t.Setenv(secrets.EnvAPIKey, cr.APIKey)
+	t.Setenv(secrets.EnvAPISecret, cr.APISecret)
+	dir := filepath.Join(t.TempDir(), "data")
+	out, errs, code := runCLIIn(t, "", "--data-dir", dir, "login", "--api-root", srv.URL(), "--token-url", srv.TokenURL(), "--partner")
+	if code != 0 || strings.Contains(out+errs, "%!") || strings.Contains(out+errs, "<nil>") || !strings.Contains(errs, "environment") {
+		t.Errorf("--partner with the environment: exit %d, %q %q", code, out, errs)
+	}
+	out, errs, code = runCLIIn(t, "", "--data-dir", dir, "login", "--check")
+	if code != 0 || strings.Contains(out+errs, "%!") || strings.Contains(out+errs, "<nil>") {
+		t.Errorf("--check: exit %d, %q %q", code, out, errs)
+	}
+}
