@@ -189,3 +189,33 @@ func TestSessionStaysOnTheAPIHost(t *testing.T) {
 		t.Errorf("session sent to another host: %v", leaked)
 	}
 }
+
+// Releases are listed whole (all fields kept in Raw) and their documents downloaded.
+func TestReleasesAndDocuments(t *testing.T) {
+	srv := espfake.NewTest(t, espfake.Options{Seed: 42, Batches: 8, FilesPerBatch: 2})
+	c := sessionClient(t, srv, srv.NewSession(), nil)
+	n := 0
+	for _, b := range srv.Snapshot().Batches {
+		rels, err := c.ListReleases(ctx(t), b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rels {
+			if len(r.Raw) == 0 || !strings.Contains(string(r.Raw), `"storage_url"`) {
+				t.Errorf("release %s: raw %s", r.ID, r.Raw)
+			}
+			var doc strings.Builder
+			size, ctype, err := c.DownloadRelease(ctx(t), r.StorageURL, &doc, 0)
+			if err != nil || size == 0 || !strings.HasPrefix(doc.String(), "%PDF") || ctype != "application/pdf" {
+				t.Errorf("release %s: %d bytes, %q, %v", r.ID, size, ctype, err)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("the portfolio has no releases to test with")
+	}
+	if _, _, err := c.DownloadRelease(ctx(t), "file:///etc/passwd", io.Discard, 0); !errors.Is(err, esp.ErrMalformed) {
+		t.Errorf("a file: URL gave %v", err)
+	}
+}
