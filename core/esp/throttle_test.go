@@ -180,3 +180,27 @@ func TestStalledPushIsDetected(t *testing.T) {
 		t.Fatalf("err = %v, want ErrUnavailable naming the stall", err)
 	}
 }
+
+// issue #12 item 10: a server that keeps failing is given up on after
+// GiveUpAfter with a message saying so, however many retries are allowed.
+func TestGiveUpAfter(t *testing.T) {
+	calls := 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	defer hs.Close()
+	s := session.Session{BearerToken: "t"}
+	c, err := esp.New(esp.Config{APIRoot: hs.URL + "/api", Session: &s, RequestsPerSecond: -1, MaxRetries: 1000,
+		GiveUpAfter: 200 * time.Millisecond, RetryBaseDelay: 20 * time.Millisecond, RetryMaxDelay: 40 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetBatch(ctx(t), "1")
+	if !errors.Is(err, esp.ErrUnavailable) || !strings.Contains(err.Error(), "ESP stopped answering; gave up after") {
+		t.Fatalf("err = %v", err)
+	}
+	if calls < 2 || calls > 50 {
+		t.Errorf("%d attempts", calls)
+	}
+}
