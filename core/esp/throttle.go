@@ -233,9 +233,9 @@ func (a *adaptive) state(now time.Time, configured float64) (bool, float64) {
 }
 
 // throttleWait is the pause before retrying throttled attempt n (0-based):
-// at least the server's Retry-After; otherwise up to one request interval
-// at the current rate (within minWait..maxWait: the retry delays), doubling
-// with each throttle of the same call, with full jitter.
+// at least the server's Retry-After; otherwise a random pause of up to half
+// a request interval at the current rate (within minWait..maxWait: the
+// retry delays), doubling with each throttle of the same call.
 func (a *adaptive) throttleWait(n int, retryAfter, minWait, maxWait time.Duration) time.Duration {
 	a.mu.Lock()
 	r := a.rate
@@ -248,9 +248,9 @@ func (a *adaptive) throttleWait(n int, retryAfter, minWait, maxWait time.Duratio
 	if d > maxWait || d <= 0 {
 		d = maxWait
 	}
-	// Full jitter: the halved rate already paces the retries; the pause
-	// only spreads throttled requests apart.
-	d = rand.N(d + 1)
+	// Jitter over half the interval: the halved rate already paces the
+	// retries; the pause only spreads throttled requests apart.
+	d = rand.N(d/2 + 1)
 	return max(d, retryAfter)
 }
 
