@@ -1,6 +1,7 @@
 package esp_test
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -217,5 +218,27 @@ func TestReleasesAndDocuments(t *testing.T) {
 	}
 	if _, _, err := c.DownloadRelease(ctx(t), "file:///etc/passwd", io.Discard, 0); !errors.Is(err, esp.ErrMalformed) {
 		t.Errorf("a file: URL gave %v", err)
+	}
+}
+
+// A server that echoes the request's Cookie and Authorization headers in an
+// error message does not get the session into the error.
+func TestEchoedSessionIsRedacted(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		b, _ := json.Marshal(map[string]string{"ErrorCode": "Debug", "ErrorMessage": "you sent " + r.Header.Get("Cookie") + " and " + r.Header.Get("Authorization")})
+		w.Write(b)
+	}))
+	defer echo.Close()
+	s := session.Session{BearerToken: "sts-secret-token", Cookies: []*http.Cookie{{Name: "esp_session", Value: "cookie-secret-value"}}}
+	c, err := esp.New(esp.Config{APIRoot: echo.URL + "/api", Session: &s, RequestsPerSecond: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetBatch(ctx(t), "1")
+	if err == nil || strings.Contains(err.Error(), "sts-secret-token") || strings.Contains(err.Error(), "cookie-secret-value") ||
+		!strings.Contains(err.Error(), "[redacted]") {
+		t.Errorf("err = %v", err)
 	}
 }
