@@ -25,6 +25,7 @@ var configKeyHelp = map[string]string{
 	"api_root":                  "with server custom: the web API root, e.g. http://127.0.0.1:8765/esp (see `stocksync esp-server`)",
 	"token_url":                 "with server custom: the OAuth token URL of that server",
 	"auth_scheme":               "how the access token is sent: bearer (Authorization: Bearer) or token (Authorization: Token)",
+	"modeled_reviews":           "true: read the modeled inline reviews array of files (no evidence shows it on ESP; off by default, see docs/esp-api.md)",
 	"sync_interval_minutes":     "how often the app syncs on its own, in minutes, 0..10080 (0: only when asked)",
 	"push_local_changes":        "true: every sync first sends local edits to ESP, as `sync --push` does",
 	"concurrency":               "how many requests or downloads run at once, 1..32",

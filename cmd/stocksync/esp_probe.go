@@ -63,9 +63,12 @@ is {"type","keys","length","items"}. Without --json it prints Markdown.`,
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false)
-				return enc.Encode(rep)
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				writeProbeMarkdown(out, rep)
 			}
-			writeProbeMarkdown(out, rep)
 			for _, c := range rep.Calls {
 				if c.Status == 401 || strings.Contains(c.Error, esp.ErrSignedOut.Error()) {
 					return &exitError{code: exitSignedOut, msg: "signed out of ESP: sign in again with `stocksync login`"}

@@ -261,7 +261,7 @@ func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f log
 			why = "No keychain is reachable here"
 		}
 	}
-	if f.sessionStdin || f.partner || f.browser != "" {
+	if f.sessionStdin || f.browser != "" {
 		if !f.sessionStdin {
 			return &exitError{code: exitFailure, msg: why + ": Stocksync cannot store a sign-in. Set " + secrets.EnvSession + " (or the partner variables) instead; see `stocksync login --help`"}
 		}

@@ -59,7 +59,7 @@ func NewClient(cfg config.Config, st secrets.Store, opts ClientOptions) (*esp.Cl
 		MaxInFlight:       cfg.Concurrency,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		InitialRate:       opts.InitialRate,
-		ModeledReviews:    opts.ModeledReviews,
+		ModeledReviews:    opts.ModeledReviews || cfg.ModeledReviews,
 		Logger:            opts.Logger,
 		HTTPClient:        opts.HTTPClient,
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	APIRoot    string `json:"api_root,omitempty"`  // custom: the web API root (…/api) or the partner root (…/esp)
 	TokenURL   string `json:"token_url,omitempty"` // custom with partner keys: the OAuth2 token URL
 	AuthScheme string `json:"auth_scheme"`         // partner API: "bearer" or "token"
+	// ModeledReviews reads the modeled inline "reviews" array of files
+	// (esp.Config.ModeledReviews); no evidence shows it on ESP, so it is off.
+	ModeledReviews bool `json:"modeled_reviews,omitempty"`
 
 	SyncIntervalMinutes int  `json:"sync_interval_minutes"`
 	PushLocalChanges    bool `json:"push_local_changes"`

@@ -182,7 +182,7 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 		if errors.As(herr, &e) {
 			return outcome{err: e}
 		}
-		if r.auth && !isJSON(resp.Header.Get("Content-Type")) && looksLikeHTML(herr) {
+		if r.auth && !isJSON(resp.Header.Get("Content-Type")) && tr.first == '<' {
 			return outcome{err: &Error{Endpoint: r.endpoint, Kind: ErrSignedOut, Status: resp.StatusCode,
 				Message: "ESP answered with a web page where data belongs (the session has ended)"}}
 		}
@@ -209,7 +209,7 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		if c.sessionMode() || !r.auth {
+		if c.sessionMode() {
 			e.Kind = ErrSignedOut
 			return outcome{err: e}
 		}
@@ -248,11 +248,6 @@ func isHTML(contentType string) bool {
 	return strings.Contains(strings.ToLower(contentType), "text/html")
 }
 
-// looksLikeHTML reports a decoding error caused by a page starting with '<'.
-func looksLikeHTML(err error) bool {
-	return strings.Contains(err.Error(), "invalid character '<'") || strings.Contains(err.Error(), "invalid JSON at byte 1")
-}
-
 // trackingReader enforces the size limit, records the first read error
 // (which tells a body that broke off from one that was complete but wrong)
 // and reports progress to the stall watchdog.
@@ -261,6 +256,7 @@ type trackingReader struct {
 	left     int64
 	err      error
 	progress func()
+	first    byte // the body's first byte that is not white space (0: none yet)
 }
 
 func (t *trackingReader) Read(p []byte) (int, error) {
@@ -288,6 +284,11 @@ func (t *trackingReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if n > 0 && t.progress != nil {
 		t.progress()
+	}
+	for i := 0; t.first == 0 && i < n; i++ {
+		if c := p[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			t.first = c
+		}
 	}
 	t.left -= int64(n)
 	if err != nil && err != io.EOF {

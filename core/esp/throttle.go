@@ -19,7 +19,7 @@ import (
 // sync: the request is retried after a jittered pause, and the client slows
 // down adaptively (AIMD): the API host's request rate and the number of its
 // requests in flight are halved on throttling and grow back while requests
-// succeed: quickly up to 90% of the rate that was throttled, slowly above.
+// succeed: quickly up to 95% of the rate that was throttled, slowly above.
 
 // overLimit matches the words ESP's gateway uses for throttling.
 var overLimit = regexp.MustCompile(`(?i)over\s+(the\s+)?(queries\s+per\s+second|qps|rate)(\s+limit)?|rate\s*limit|too\s+many\s+requests|throttl`)
@@ -59,6 +59,8 @@ type adaptive struct {
 	inFlight  int
 	successes int // since the window last grew
 	wake      chan struct{}
+	paced     bool      // after the first throttle: strict spacing instead of the limiter
+	next      time.Time // paced: the earliest start of the next request
 	lastCut   time.Time
 	lastGrow  time.Time
 	lastThr   time.Time
@@ -87,12 +89,30 @@ func (a *adaptive) acquire(ctx context.Context) (release func(), err error) {
 			a.inFlight++
 			l := a.limiter
 			now := time.Now()
+			var pause time.Duration
+			if a.paced {
+				// Once throttled, requests are spaced at least one
+				// interval apart (no bursts): a gateway that allows
+				// N per second with no burst throttles any closer pair.
+				at := a.next
+				if at.Before(now) {
+					at = now
+				}
+				a.next = at.Add(time.Duration(float64(time.Second) / a.rate))
+				pause, l = at.Sub(now), nil
+			}
 			a.starts = append(a.starts, now)
 			if len(a.starts) > 256 {
 				a.starts = a.starts[len(a.starts)-128:]
 			}
 			a.mu.Unlock()
 			release = sync.OnceFunc(a.release)
+			if pause > 0 {
+				if err := sleep(ctx, pause); err != nil {
+					release()
+					return nil, err
+				}
+			}
 			if l != nil {
 				if err := l.Wait(ctx); err != nil {
 					release()
@@ -132,14 +152,18 @@ func (a *adaptive) throttled(now time.Time) {
 		return
 	}
 	a.lastCut, a.lastGrow = now, now
+	// What was really sent is the best estimate of the limit: a client
+	// may send slower than its allowed rate.
+	// The rate that was too much.
 	cur := a.rate
-	if cur <= 0 {
+	if cur <= 0 { // no limit yet: what was really sent
 		cur = a.measuredLocked(now)
 	}
 	a.peak = cur
 	a.rate = max(a.floor, cur/2)
 	a.window = max(1, a.window/2)
 	a.successes = 0
+	a.paced = true
 	if a.limiter == nil {
 		a.limiter = rate.NewLimiter(rate.Limit(a.rate), 1)
 	} else {
@@ -160,7 +184,7 @@ func (a *adaptive) measuredLocked(now time.Time) float64 {
 }
 
 // succeeded records a successful answer: grow the rate (additively, fast
-// below 90% of the last throttled rate) and the window (by one per window's
+// below 95% of the last throttled rate) and the window (by one per window's
 // worth of successes).
 func (a *adaptive) succeeded(now time.Time) {
 	a.mu.Lock()
@@ -180,11 +204,14 @@ func (a *adaptive) succeeded(now time.Time) {
 	if dt <= 0 {
 		return
 	}
-	step := max(0.1, a.rate*0.05) // slow probing: +5% a second
-	if a.peak > 0 && a.rate < 0.9*a.peak {
-		step = a.peak * 0.5 // fast recovery to just below the known limit
+	step := a.rate * 0.01 // slow probing: +1% a second
+	if a.peak > 0 && a.rate < 0.95*a.peak {
+		step = a.peak * 0.5 // fast recovery to just below the rate that was throttled
 	}
 	r := a.rate + step*dt
+	if a.peak > 0 && a.rate < 0.95*a.peak {
+		r = min(r, 0.95*a.peak)
+	}
 	if a.ceiling > 0 {
 		r = min(r, a.ceiling)
 	}
@@ -206,9 +233,9 @@ func (a *adaptive) state(now time.Time, configured float64) (bool, float64) {
 }
 
 // throttleWait is the pause before retrying throttled attempt n (0-based):
-// at least the server's Retry-After; otherwise exponential from one request
-// interval at the current rate (within minWait..maxWait: the retry delays),
-// with equal jitter.
+// at least the server's Retry-After; otherwise a random pause of up to half
+// a request interval at the current rate (within minWait..maxWait: the
+// retry delays), doubling with each throttle of the same call.
 func (a *adaptive) throttleWait(n int, retryAfter, minWait, maxWait time.Duration) time.Duration {
 	a.mu.Lock()
 	r := a.rate
@@ -221,8 +248,9 @@ func (a *adaptive) throttleWait(n int, retryAfter, minWait, maxWait time.Duratio
 	if d > maxWait || d <= 0 {
 		d = maxWait
 	}
-	half := d / 2
-	d = half + rand.N(half+1)
+	// Jitter over half the interval: the halved rate already paces the
+	// retries; the pause only spreads throttled requests apart.
+	d = rand.N(d/2 + 1)
 	return max(d, retryAfter)
 }
 

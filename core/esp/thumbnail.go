@@ -18,19 +18,25 @@ const DefaultMaxThumbnailBytes = 8 << 20
 // memory (at most maxBytes) until complete, so a retried download never
 // writes twice and w receives nothing on failure.
 func (c *Client) DownloadThumbnail(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, string, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return 0, "", &Error{Endpoint: EndpointThumbnail, Kind: ErrMalformed, Message: fmt.Sprintf("thumbnail URL %q is not an http(s) URL", redactURL(rawURL))}
-	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxThumbnailBytes
 	}
+	return c.download(ctx, EndpointThumbnail, rawURL, w, maxBytes, "image/*")
+}
+
+// download fetches a file (thumbnail, release document) whole into memory,
+// then writes it to w; credentials go only to the API's origin.
+func (c *Client) download(ctx context.Context, endpoint, rawURL string, w io.Writer, maxBytes int64, accept string) (int64, string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return 0, "", &Error{Endpoint: endpoint, Kind: ErrMalformed, Message: fmt.Sprintf("URL %q is not an http(s) URL", redactURL(rawURL))}
+	}
 	r := request{
-		endpoint: EndpointThumbnail,
+		endpoint: endpoint,
 		method:   http.MethodGet,
 		url:      u.String(),
 		auth:     c.sameOrigin(u),
-		accept:   "image/*",
+		accept:   accept,
 		maxBytes: maxBytes,
 	}
 	var buf bytes.Buffer
@@ -48,7 +54,7 @@ func (c *Client) DownloadThumbnail(ctx context.Context, rawURL string, w io.Writ
 	}
 	n, err := w.Write(buf.Bytes())
 	if err != nil {
-		return int64(n), contentType, fmt.Errorf("save thumbnail: %w", err)
+		return int64(n), contentType, fmt.Errorf("save %s: %w", endpoint, err)
 	}
 	return int64(n), contentType, nil
 }

@@ -1,13 +1,9 @@
 package esp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -158,29 +154,7 @@ func (c *Client) DownloadRelease(ctx context.Context, rawURL string, w io.Writer
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxReleaseBytes
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return 0, "", &Error{Endpoint: EndpointRelease, Kind: ErrMalformed, Message: fmt.Sprintf("release URL %q is not an http(s) URL", redactURL(rawURL))}
-	}
-	r := request{endpoint: EndpointRelease, method: http.MethodGet, url: u.String(), auth: c.sameOrigin(u), accept: "*/*", maxBytes: maxBytes}
-	var buf bytes.Buffer
-	var contentType string
-	err = c.do(ctx, r, func(resp *http.Response, body io.Reader) error {
-		buf.Reset()
-		if _, err := buf.ReadFrom(body); err != nil {
-			return err
-		}
-		contentType = resp.Header.Get("Content-Type")
-		return nil
-	})
-	if err != nil {
-		return 0, "", err
-	}
-	n, err := w.Write(buf.Bytes())
-	if err != nil {
-		return int64(n), contentType, fmt.Errorf("save release document: %w", err)
-	}
-	return int64(n), contentType, nil
+	return c.download(ctx, EndpointRelease, rawURL, w, maxBytes, "*/*")
 }
 
 // DefaultMaxReleaseBytes bounds a release document when DownloadRelease is given no limit.

@@ -92,6 +92,7 @@ func (e *env) writeConfig(concurrency int) {
 	e.t.Helper()
 	c := config.Default()
 	c.Server, c.APIRoot, c.TokenURL, c.RequestsPerSecond = config.ServerCustom, e.apiRoot(), e.tokenURL(), -1
+	c.ModeledReviews = true // the convergence checks compare the modeled inline reviews
 	if concurrency > 0 {
 		c.Concurrency = concurrency
 	}

@@ -1,5 +1,11 @@
-// Package espfake is a local server that speaks the ESP partner API the way
-// package esp expects it: the OAuth2 token endpoint with expiring access
+// Package espfake is a local server that speaks ESP the way the evidence
+// shows it (docs/esp-api.md). By default (ModeWeb) it is ESP's web API under
+// /api/submission/v1 with a browser sign-in page that sets session cookies
+// (among them a base64-JSON ccw cookie holding an sts_token), 401
+// TokenRequired when a session is missing or expired, batches of at most
+// 100 files, whole contribution lists, and throttling like Getty's gateway
+// (403 with X-Error-Detail, or 429 without Retry-After). ModePartner is the
+// 2016 partner API: the OAuth2 token endpoint with expiring access
 // tokens and refresh tokens, Api-Key checking, both authorization schemes,
 // paginated batch lists with meta.total_items, plain-array contribution
 // lists, metadata updates (422 once a file is submitted), releases, 404s, and
