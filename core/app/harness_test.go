@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/clock/clocktest"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -126,8 +127,8 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	factory := NewESPFactory(demo)
 	deps := Deps{
 		DataDir: dir, DB: db, Home: home, Clock: h.clock,
-		NewESP: func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
-			c, err := factory(cfg, creds)
+		NewESP: func(cfg config.Config, creds secrets.Credentials, opts account.ClientOptions) (ESPClient, error) {
+			c, err := factory(cfg, creds, opts)
 			if err == nil && o.wrap != nil {
 				c = o.wrap(c)
 			}

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,13 +49,37 @@ func syncTitle(running bool, p syncerProgress) string {
 	if !running {
 		return textSyncNow
 	}
+	var s string
 	switch {
 	case p.pushing:
-		return textSendingChanges
+		s = textSendingChanges
 	case p.filesTotal > 0:
-		return "Syncing… " + reminder.Count(p.filesDone) + " of " + reminder.Count(p.filesTotal) + " " + unitWord(p.filesTotal, "file")
+		s = "Syncing… " + reminder.Count(p.filesDone) + " of " + reminder.Count(p.filesTotal) + " " + unitWord(p.filesTotal, "file")
+	default:
+		s = textSyncing
 	}
-	return textSyncing
+	if p.throttled {
+		s += " — " + throttleText(p.requestsPerSecond)
+	}
+	return s
+}
+
+// throttleText says that ESP is slowing the sync down (syncer.Progress's
+// Throttled) and at which rate it continues (RequestsPerSecond), as the
+// CLI's ThrottleNote does: "ESP is slowing us down; 2.5 requests/s".
+func throttleText(rps float64) string {
+	if rps <= 0 {
+		return "ESP is slowing us down"
+	}
+	r := strconv.FormatFloat(rps, 'f', 0, 64)
+	if rps < 10 {
+		r = strings.TrimSuffix(strconv.FormatFloat(rps, 'f', 1, 64), ".0")
+	}
+	unit := "requests/s"
+	if r == "1" {
+		unit = "request/s"
+	}
+	return "ESP is slowing us down; " + r + " " + unit
 }
 
 func unitWord(n int, unit string) string {
@@ -68,6 +93,10 @@ func unitWord(n int, unit string) string {
 type syncerProgress struct {
 	pushing               bool
 	filesDone, filesTotal int
+	// throttled: ESP is slowing the sync down; requestsPerSecond is the
+	// rate the client keeps to (0: not known).
+	throttled         bool
+	requestsPerSecond float64
 }
 
 // lastSyncText describes the last finished sync run.
