@@ -106,7 +106,11 @@ func (a *appMain) ready() {
 			f.Quit()
 			return
 		}
-		f.Fatal("Stocksync could not start", err.Error())
+		title, body := "Stocksync could not start", err.Error()
+		if al, ok := app.StartupProblem(a.dir, err); ok {
+			title, body = al.Title, al.Body
+		}
+		f.Fatal(title, body)
 		return
 	}
 	if ctrl == nil {
@@ -125,7 +129,23 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Complete or undo a restore a killed process left half done, and
+	// remove leftover temporaries, before anything reads the folder. A
+	// restore that cannot be completed stops the start (StartupProblem).
+	rec, err := a.dir.Recover()
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec.Completed != "" {
+		a.log.Info("completed an interrupted "+rec.Completed, "data", a.dir.Root)
+	}
+	if len(rec.Removed) > 0 {
+		a.log.Info("removed leftover temporary files", "count", len(rec.Removed))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// A damaged database (*store.CorruptError) is refused by store.Open
+	// without a write; ready() shows StartupProblem's alert and the app
+	// never creates a new database in its place.
 	db, err := store.Open(ctx, a.dir.DB(), store.Options{BeforeMigrate: backup.BeforeMigrate(a.dir, nil)})
 	if err != nil {
 		cancel()
