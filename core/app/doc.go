@@ -32,7 +32,7 @@
 //
 // Failures in the background are logged to Deps.Logger, one logger per
 // component (log.go); credentials never are. SQL stays in core/store; the
-// app reads through its methods (ProblemFileIDs, LastFinishedSyncRun, …).
+// app reads through its methods (ReviewEvents, LastFinishedSyncRun, …).
 // Backups run through package backup itself; the controller records each
 // run with the app's wording.
 //

@@ -77,10 +77,11 @@ func (c *Controller) dueLocked() bool {
 
 func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	client, err := c.espClient(ctx, cfg)
-	var newRevisable, newRejected int
+	var news []notify.Notification
+	persist := false // app-state.json changed
 	if err == nil {
-		before, berr := c.db.ProblemFileIDs(ctx)
 		firstSync := c.filesKnown() == 0
+		lastSync := c.lastSyncStart()
 		eng := &syncer.Engine{
 			DB:               c.db,
 			ESP:              client,
@@ -94,18 +95,16 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		var res syncer.Result
 		res, err = eng.Run(ctx, syncer.Options{Push: cfg.PushLocalChanges})
 		c.logSync(ctx, res, err)
-		if berr == nil && !firstSync && ctx.Err() == nil {
-			if after, aerr := c.db.ProblemFileIDs(ctx); aerr == nil {
-				newRevisable, newRejected = newProblems(before, after)
-			}
+		if ctx.Err() == nil {
+			// Even a failed run may have stored some batches' decisions.
+			news, persist = c.reviewNews(ctx, firstSync, lastSync)
 		}
 	} else if ctx.Err() == nil {
 		c.log.sync.Error("sync not started", "err", err)
 	}
 	c.readDB(context.WithoutCancel(ctx), true)
 
-	var notes []notify.Notification
-	persist := false // app-state.json changed
+	notes := news
 	c.mu.Lock()
 	c.f.sync.running = false
 	c.f.sync.progress = syncer.Progress{}
@@ -125,8 +124,9 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		c.f.creds = credFacts{note: c.f.creds.note}
 	case errors.Is(err, esp.ErrSignedOut):
 		var n []notify.Notification
-		n, persist = c.signedOutLocked()
-		notes = append(notes, n...)
+		var p bool
+		n, p = c.signedOutLocked()
+		notes, persist = append(notes, n...), persist || p
 	case errors.Is(err, esp.ErrBadCredentials):
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
 		if !c.f.sync.badCredsNotified {
@@ -138,12 +138,6 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	default:
 		c.f.sync.fail, c.f.sync.failedAt, c.f.sync.failMsg = failOther, now, failureReason(err)
 	}
-	if newRevisable > 0 {
-		notes = append(notes, revisableNote(newRevisable))
-	}
-	if newRejected > 0 {
-		notes = append(notes, rejectedNote(newRejected))
-	}
 	c.scheduleSyncLocked()
 	c.publishLocked()
 	c.mu.Unlock()
@@ -151,6 +145,17 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		c.persistAppState()
 	}
 	c.notify(ctx, notes...)
+}
+
+// lastSyncStart is when the last sync known at the last refresh started
+// (zero: none).
+func (c *Controller) lastSyncStart() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.f.summary.LastSync; r != nil {
+		return r.StartedAt
+	}
+	return time.Time{}
 }
 
 // filesKnown is how many files the database held at the last refresh.

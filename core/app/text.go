@@ -240,6 +240,7 @@ func scheduleText(s reminder.Schedule) string {
 // Notifications.
 
 const (
+	noteIDAccepted  = "sync-accepted"
 	noteIDRevisable = "sync-revisable"
 	noteIDRejected  = "sync-rejected"
 	noteIDSignIn    = "sign-in"
@@ -248,20 +249,46 @@ const (
 	noteIDDataGone  = "data-gone"
 )
 
-func revisableNote(n int) notify.Notification {
-	return notify.Notification{
-		ID:    noteIDRevisable,
-		Title: reminder.Plural(n, "file needs", "files need") + " revision",
-		Body:  "ESP inspectors asked for changes since the last sync.",
+// reviewNote tells of the inspectors' decisions of one outcome
+// (store.BucketAccepted, BucketRevisable or BucketRejected) that syncs
+// recorded as review events since the last notification. One file is
+// named (its title, else its file name); its reasons are given when ESP
+// sent any.
+func reviewNote(outcome string, evs []store.ReviewEvent) notify.Notification {
+	n := len(evs)
+	var id, title, many, one string
+	switch outcome {
+	case store.BucketAccepted:
+		id, title = noteIDAccepted, reminder.Plural(n, "file was", "files were")+" accepted"
+		many, one = "ESP inspectors accepted them since the last sync.", "ESP inspectors accepted %s since the last sync."
+	case store.BucketRevisable:
+		id, title = noteIDRevisable, reminder.Plural(n, "file needs", "files need")+" revision"
+		many, one = "ESP inspectors asked for changes since the last sync.", "ESP inspectors asked for changes to %s since the last sync."
+	default:
+		id, title = noteIDRejected, reminder.Plural(n, "file was", "files were")+" rejected"
+		many, one = "ESP inspectors rejected them since the last sync.", "ESP inspectors rejected %s since the last sync."
 	}
+	body := many
+	if n == 1 {
+		e := evs[0]
+		body = fmt.Sprintf(one, reviewedFileName(e))
+		if len(e.Reasons) > 0 {
+			body += " Reasons: " + strings.Join(e.Reasons, ", ") + "."
+		}
+	}
+	return notify.Notification{ID: id, Title: title, Body: body}
 }
 
-func rejectedNote(n int) notify.Notification {
-	return notify.Notification{
-		ID:    noteIDRejected,
-		Title: reminder.Plural(n, "file was", "files were") + " rejected",
-		Body:  "ESP inspectors rejected them since the last sync.",
+// reviewedFileName names a file in a notification: “its title”, else
+// “its file name”, else its ESP ID.
+func reviewedFileName(e store.ReviewEvent) string {
+	switch {
+	case strings.TrimSpace(e.Headline) != "":
+		return "“" + strings.TrimSpace(e.Headline) + "”"
+	case e.FileName != "":
+		return "“" + e.FileName + "”"
 	}
+	return "file " + e.ContributionID
 }
 
 func signInNote() notify.Notification {
