@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -41,6 +43,11 @@ const (
 	// request), so a tester can quit in the middle of a sync
 	// (docs/macos-manual-test.md). It changes nothing else.
 	demoLatencyEnv = "STOCKSYNC_DEMO_LATENCY"
+	// demoThrottleEnv makes the built-in demo server throttle requests
+	// above this many a second as ESP's gateway does (403 with
+	// X-Error-Detail), so a tester sees the app slow down and carry on
+	// (docs/macos-manual-test.md).
+	demoThrottleEnv = "STOCKSYNC_DEMO_THROTTLE_QPS"
 )
 
 // appMain is the app's lifetime: what onReady opened and onExit closes.
@@ -273,16 +280,25 @@ func (a *appMain) exit() {
 	})
 }
 
-// demoOptions is the demo portfolio, slowed down when demoLatencyEnv asks.
+// demoOptions is the demo portfolio, slowed down when demoLatencyEnv asks
+// and throttled when demoThrottleEnv does.
 func (a *appMain) demoOptions() espfake.Options {
 	opts := app.DemoOptions()
 	if v := os.Getenv(demoLatencyEnv); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
 			a.log.Warn("ignoring "+demoLatencyEnv+": not a duration like 300ms", "value", v)
-			return opts
+		} else {
+			opts.Latency = d
 		}
-		opts.Latency = d
+	}
+	if v := os.Getenv(demoThrottleEnv); v != "" {
+		qps, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(qps > 0) || math.IsInf(qps, 1) { // NaN too
+			a.log.Warn("ignoring "+demoThrottleEnv+": not a positive number of requests per second like 3", "value", v)
+		} else {
+			opts.ThrottleQPS = qps
+		}
 	}
 	return opts
 }
