@@ -77,7 +77,7 @@ func (c *Controller) dueLocked() bool {
 
 func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	client, err := c.espClient(ctx, cfg)
-	var news []notify.Notification
+	var notes []notify.Notification
 	persist := false // app-state.json changed
 	if err == nil {
 		firstSync := c.filesKnown() == 0
@@ -97,14 +97,13 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		c.logSync(ctx, res, err)
 		if ctx.Err() == nil {
 			// Even a failed run may have stored some batches' decisions.
-			news, persist = c.reviewNews(ctx, firstSync, lastSync)
+			notes, persist = c.reviewNews(ctx, firstSync, lastSync)
 		}
 	} else if ctx.Err() == nil {
 		c.log.sync.Error("sync not started", "err", err)
 	}
 	c.readDB(context.WithoutCancel(ctx), true)
 
-	notes := news
 	c.mu.Lock()
 	c.f.sync.running = false
 	c.f.sync.progress = syncer.Progress{}
@@ -123,9 +122,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	case errors.Is(err, secrets.ErrNotFound):
 		c.f.creds = credFacts{note: c.f.creds.note}
 	case errors.Is(err, esp.ErrSignedOut):
-		var n []notify.Notification
-		var p bool
-		n, p = c.signedOutLocked()
+		n, p := c.signedOutLocked()
 		notes, persist = append(notes, n...), persist || p
 	case errors.Is(err, esp.ErrBadCredentials):
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
