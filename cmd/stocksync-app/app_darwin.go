@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -41,6 +43,11 @@ const (
 	// request), so a tester can quit in the middle of a sync
 	// (docs/macos-manual-test.md). It changes nothing else.
 	demoLatencyEnv = "STOCKSYNC_DEMO_LATENCY"
+	// demoThrottleEnv makes the built-in demo server throttle requests
+	// above this many a second as ESP's gateway does (403 with
+	// X-Error-Detail), so a tester sees the app slow down and carry on
+	// (docs/macos-manual-test.md).
+	demoThrottleEnv = "STOCKSYNC_DEMO_THROTTLE_QPS"
 )
 
 // appMain is the app's lifetime: what onReady opened and onExit closes.
@@ -106,7 +113,11 @@ func (a *appMain) ready() {
 			f.Quit()
 			return
 		}
-		f.Fatal("Stocksync could not start", err.Error())
+		title, body := "Stocksync could not start", err.Error()
+		if al, ok := app.StartupProblem(a.dir, err); ok {
+			title, body = al.Title, al.Body
+		}
+		f.Fatal(title, body)
 		return
 	}
 	if ctrl == nil {
@@ -125,7 +136,23 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Complete or undo a restore a killed process left half done, and
+	// remove leftover temporaries, before anything reads the folder. A
+	// restore that cannot be completed stops the start (StartupProblem).
+	rec, err := a.dir.Recover()
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec.Completed != "" {
+		a.log.Info("completed an interrupted "+rec.Completed, "data", a.dir.Root)
+	}
+	if len(rec.Removed) > 0 {
+		a.log.Info("removed leftover temporary files", "count", len(rec.Removed))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// A damaged database (*store.CorruptError) is refused by store.Open
+	// without a write; ready() shows StartupProblem's alert and the app
+	// never creates a new database in its place.
 	db, err := store.Open(ctx, a.dir.DB(), store.Options{BeforeMigrate: backup.BeforeMigrate(a.dir, nil)})
 	if err != nil {
 		cancel()
@@ -253,16 +280,25 @@ func (a *appMain) exit() {
 	})
 }
 
-// demoOptions is the demo portfolio, slowed down when demoLatencyEnv asks.
+// demoOptions is the demo portfolio, slowed down when demoLatencyEnv asks
+// and throttled when demoThrottleEnv does.
 func (a *appMain) demoOptions() espfake.Options {
 	opts := app.DemoOptions()
 	if v := os.Getenv(demoLatencyEnv); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
 			a.log.Warn("ignoring "+demoLatencyEnv+": not a duration like 300ms", "value", v)
-			return opts
+		} else {
+			opts.Latency = d
 		}
-		opts.Latency = d
+	}
+	if v := os.Getenv(demoThrottleEnv); v != "" {
+		qps, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(qps > 0) || math.IsInf(qps, 1) { // NaN too
+			a.log.Warn("ignoring "+demoThrottleEnv+": not a positive number of requests per second like 3", "value", v)
+		} else {
+			opts.ThrottleQPS = qps
+		}
 	}
 	return opts
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // appStateName is the app's own bookkeeping file in the data folder. It holds
-// nothing a user could lose (only when reminders were shown), so a damaged
-// file is replaced rather than refused.
+// nothing a user could lose (when reminders were shown, which review
+// decisions were notified), so a damaged file is replaced rather than
+// refused.
 const appStateName = "app-state.json"
 
 // appState is what the reminder policy asks callers to remember between runs.
@@ -24,6 +25,11 @@ type appState struct {
 	// and no sign-in or good sync came since, so a restart does not repeat
 	// it.
 	SignedOutNotified bool `json:"signed_out_notified,omitempty"`
+	// ReviewEventsSeen is the highest review event ID (store.ReviewEvent.ID)
+	// whose decision was notified or deliberately not (reviewNews);
+	// ReviewEventsKnown says it was set.
+	ReviewEventsSeen  int64 `json:"review_events_seen,omitempty"`
+	ReviewEventsKnown bool  `json:"review_events_known,omitempty"`
 }
 
 func loadAppState(path string) (appState, error) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -36,23 +38,26 @@ type Controller struct {
 
 	saveMu sync.Mutex // serialises writes of app-state.json (persistAppState)
 
-	mu         sync.Mutex
-	ctx        context.Context // services' context; nil before Start
-	cancel     context.CancelFunc
-	started    bool
-	closed     bool
-	wg         sync.WaitGroup
-	f          facts
-	client     ESPClient // built on first use, dropped when the settings change
-	clientKey  string
-	thumbsOn   bool // the downloader runs
-	watchers   map[*watcher]struct{}
-	effectSubs map[*effectSub]struct{}
-	published  State
-	hasPub     bool
-	lastPub    time.Time
-	progTimer  clock.Timer
-	watcher    Watcher
+	mu        sync.Mutex
+	ctx       context.Context // services' context; nil before Start
+	cancel    context.CancelFunc
+	started   bool
+	closed    bool
+	wg        sync.WaitGroup
+	f         facts
+	client    ESPClient // built on first use, dropped when the settings change
+	clientKey string
+	// clientBuild makes callers asking for the same client at once share
+	// one build (espClient); it has its own lock.
+	clientBuild singleflight.Group
+	thumbsOn    bool // the downloader runs
+	watchers    map[*watcher]struct{}
+	effectSubs  map[*effectSub]struct{}
+	published   State
+	hasPub      bool
+	lastPub     time.Time
+	progTimer   clock.Timer
+	watcher     Watcher
 	// The one timer for what is due next (timer.go): the automatic sync
 	// at syncDue and the Time Machine and reminder check at recheckDue
 	// (zero: not scheduled). dueGen tells a stale firing from the current.
@@ -163,7 +168,7 @@ func (c *Controller) Start(ctx context.Context) error {
 	// automatic sync is due: the queue is in the database.
 	cfg := c.f.cfg
 	c.goLocked(func(ctx context.Context) {
-		if _, err := c.espClient(cfg); err == nil {
+		if _, err := c.espClient(ctx, cfg); err == nil {
 			c.mu.Lock()
 			c.startThumbsLocked()
 			c.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -71,16 +72,19 @@ type Deps struct {
 }
 
 // ESPClient is what the controller needs of an ESP client (*esp.Client):
-// syncing, thumbnails and a sign-in check.
+// syncing, thumbnails, release documents and a sign-in check.
 type ESPClient interface {
 	syncer.ESP
 	thumbs.Fetcher
+	thumbs.ReleaseFetcher
 	VerifyCredentials(ctx context.Context) error
 }
 
 // ESPFactory makes a client for cfg's server signing in with creds. For the
-// demo server creds are zero: the factory supplies the demo account.
-type ESPFactory func(cfg config.Config, creds secrets.Credentials) (ESPClient, error)
+// demo server creds are zero: the factory supplies the demo account (and
+// sets opts.Demo). opts.InitialRate is the request rate a recent sync
+// learned (0: the configured rate).
+type ESPFactory func(cfg config.Config, creds secrets.Credentials, opts account.ClientOptions) (ESPClient, error)
 
 // SafetySnapshots takes safety snapshots a while after local data changed.
 type SafetySnapshots interface {

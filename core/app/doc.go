@@ -10,7 +10,10 @@
 // in later snapshots. Things only the frontend can do (open a panel, show a
 // folder picker, reveal a folder in Finder, quit) arrive as Effects.
 // Notifications are shown by the controller itself through the injected
-// notify.Notifier.
+// notify.Notifier; the inspectors' decisions (accepted, sent back,
+// rejected) come from the review events syncs record (store.ReviewEvents).
+// StartupProblem words an interrupted restore or a damaged database found
+// at launch, before the controller exists.
 //
 // Decisions a frontend might be tempted to make live here too: the popup
 // lists and which item is current (Choice), the checkbox toggles
@@ -32,7 +35,7 @@
 //
 // Failures in the background are logged to Deps.Logger, one logger per
 // component (log.go); credentials never are. SQL stays in core/store; the
-// app reads through its methods (ProblemFileIDs, LastFinishedSyncRun, …).
+// app reads through its methods (ReviewEvents, LastFinishedSyncRun, …).
 // Backups run through package backup itself; the controller records each
 // run with the app's wording.
 //

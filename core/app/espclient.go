@@ -61,8 +61,7 @@ func (d *Demo) Close() {
 // browser session or partner keys), and the demo server (which may be nil
 // when the demo is not offered) for config.ServerDemo.
 func NewESPFactory(demo *Demo) ESPFactory {
-	return func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
-		var opts account.ClientOptions
+	return func(cfg config.Config, creds secrets.Credentials, opts account.ClientOptions) (ESPClient, error) {
 		if cfg.Server == config.ServerDemo {
 			if demo == nil {
 				return nil, fmt.Errorf("the demo server is not available in this build")

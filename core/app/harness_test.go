@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/clock/clocktest"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -42,6 +43,9 @@ type harnessOptions struct {
 	// backupDest, when set, is the backup folder: made under the home
 	// folder and saved in the settings before New reads them.
 	backupDest string
+	// web serves ESP's web API (browser sign-in) and stores no account:
+	// the test signs in.
+	web bool
 	// saveSession is Deps.SaveSession (nil: sign-ins are refused).
 	saveSession func(session.Session) error
 }
@@ -92,8 +96,13 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if o.server != nil {
 		so := *o.server
 		so.Mode = espfake.ModePartner // the partner API flow these tests sign in with
+		if o.web {
+			so.Mode = espfake.ModeWeb
+		}
 		h.srv = espfake.NewTest(t, so)
 		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, h.srv.URL(), h.srv.TokenURL()
+	}
+	if o.server != nil && !o.web {
 		sc := h.srv.Credentials()
 		creds := secrets.Credentials{Username: sc.Username, Password: secrets.NewSecret(sc.Password),
 			APIKey: secrets.NewSecret(sc.APIKey), APISecret: secrets.NewSecret(sc.APISecret)}
@@ -126,8 +135,8 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	factory := NewESPFactory(demo)
 	deps := Deps{
 		DataDir: dir, DB: db, Home: home, Clock: h.clock,
-		NewESP: func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
-			c, err := factory(cfg, creds)
+		NewESP: func(cfg config.Config, creds secrets.Credentials, opts account.ClientOptions) (ESPClient, error) {
+			c, err := factory(cfg, creds, opts)
 			if err == nil && o.wrap != nil {
 				c = o.wrap(c)
 			}

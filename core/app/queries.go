@@ -9,22 +9,6 @@ import (
 	"github.com/stocksync/stocksync/core/store"
 )
 
-// newProblems counts the files in after that were not in the same set in
-// before: the revisable and rejected files a sync newly brought.
-func newProblems(before, after store.ProblemFiles) (revisable, rejected int) {
-	for id := range after.Revisable {
-		if !before.Revisable[id] {
-			revisable++
-		}
-	}
-	for id := range after.Rejected {
-		if !before.Rejected[id] {
-			rejected++
-		}
-	}
-	return revisable, rejected
-}
-
 // lastRun is the newest run of kind, or the zero run when there is none.
 func lastRun(ctx context.Context, db *store.DB, kind string, okOnly bool) (store.BackupRun, error) {
 	r, err := db.LastBackupRun(ctx, kind, okOnly)

@@ -102,6 +102,9 @@ func progressOf(p syncer.Progress) syncerProgress {
 		pushing:    p.Phase == syncer.PhasePushing,
 		filesDone:  p.FilesDone,
 		filesTotal: p.FilesTotal,
+		throttled:  p.Throttled,
+
+		requestsPerSecond: p.RequestsPerSecond,
 	}
 }
 

@@ -153,7 +153,7 @@ func (c *Controller) VerifyAccount() {
 	c.f.verifying, c.f.verifyResult = true, ""
 	cfg := c.f.cfg
 	c.goLocked(func(ctx context.Context) {
-		client, err := c.espClient(cfg)
+		client, err := c.espClient(ctx, cfg)
 		if err == nil {
 			err = client.VerifyCredentials(ctx)
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/notify"
@@ -247,8 +248,8 @@ func TestSignedOutNotifiedOnceAcrossRestarts(t *testing.T) {
 	factory := NewESPFactory(nil)
 	c2, err := New(Deps{
 		DataDir: h.dir, DB: h.db, Home: h.home, Clock: h.clock,
-		NewESP: func(cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
-			c, err := factory(cfg, creds)
+		NewESP: func(cfg config.Config, creds secrets.Credentials, opts account.ClientOptions) (ESPClient, error) {
+			c, err := factory(cfg, creds, opts)
 			if err != nil {
 				return nil, err
 			}

@@ -9,12 +9,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/secrets"
+	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
 	"github.com/stocksync/stocksync/core/thumbs"
 )
@@ -74,11 +76,12 @@ func (c *Controller) dueLocked() bool {
 }
 
 func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
-	client, err := c.espClient(cfg)
-	var newRevisable, newRejected int
+	client, err := c.espClient(ctx, cfg)
+	var notes []notify.Notification
+	persist := false // app-state.json changed
 	if err == nil {
-		before, berr := c.db.ProblemFileIDs(ctx)
 		firstSync := c.filesKnown() == 0
+		lastSync := c.lastSyncStart()
 		eng := &syncer.Engine{
 			DB:               c.db,
 			ESP:              client,
@@ -92,18 +95,15 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		var res syncer.Result
 		res, err = eng.Run(ctx, syncer.Options{Push: cfg.PushLocalChanges})
 		c.logSync(ctx, res, err)
-		if berr == nil && !firstSync && ctx.Err() == nil {
-			if after, aerr := c.db.ProblemFileIDs(ctx); aerr == nil {
-				newRevisable, newRejected = newProblems(before, after)
-			}
+		if ctx.Err() == nil {
+			// Even a failed run may have stored some batches' decisions.
+			notes, persist = c.reviewNews(ctx, firstSync, lastSync)
 		}
 	} else if ctx.Err() == nil {
 		c.log.sync.Error("sync not started", "err", err)
 	}
 	c.readDB(context.WithoutCancel(ctx), true)
 
-	var notes []notify.Notification
-	persist := false // app-state.json changed
 	c.mu.Lock()
 	c.f.sync.running = false
 	c.f.sync.progress = syncer.Progress{}
@@ -122,9 +122,8 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	case errors.Is(err, secrets.ErrNotFound):
 		c.f.creds = credFacts{note: c.f.creds.note}
 	case errors.Is(err, esp.ErrSignedOut):
-		var n []notify.Notification
-		n, persist = c.signedOutLocked()
-		notes = append(notes, n...)
+		n, p := c.signedOutLocked()
+		notes, persist = append(notes, n...), persist || p
 	case errors.Is(err, esp.ErrBadCredentials):
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
 		if !c.f.sync.badCredsNotified {
@@ -136,12 +135,6 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	default:
 		c.f.sync.fail, c.f.sync.failedAt, c.f.sync.failMsg = failOther, now, failureReason(err)
 	}
-	if newRevisable > 0 {
-		notes = append(notes, revisableNote(newRevisable))
-	}
-	if newRejected > 0 {
-		notes = append(notes, rejectedNote(newRejected))
-	}
 	c.scheduleSyncLocked()
 	c.publishLocked()
 	c.mu.Unlock()
@@ -149,6 +142,17 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 		c.persistAppState()
 	}
 	c.notify(ctx, notes...)
+}
+
+// lastSyncStart is when the last sync known at the last refresh started
+// (zero: none).
+func (c *Controller) lastSyncStart() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.f.summary.LastSync; r != nil {
+		return r.StartedAt
+	}
+	return time.Time{}
 }
 
 // filesKnown is how many files the database held at the last refresh.
@@ -176,8 +180,12 @@ func (c *Controller) wakeThumbs() {
 }
 
 // espClient returns the client for cfg and the stored credentials, reusing
-// the last one while neither changed (it holds the access token).
-func (c *Controller) espClient(cfg config.Config) (ESPClient, error) {
+// the last one while neither changed (it holds the session and the request
+// rate ESP tolerates). Callers that ask at once (Start's thumbnail resume
+// and the first sync, a Verify click) share one build through a
+// singleflight group, so the app signs in once. A client built afresh
+// starts at the rate a recent sync learned (newClient).
+func (c *Controller) espClient(ctx context.Context, cfg config.Config) (ESPClient, error) {
 	var creds secrets.Credentials
 	if cfg.Server != config.ServerDemo {
 		var err error
@@ -187,22 +195,57 @@ func (c *Controller) espClient(cfg config.Config) (ESPClient, error) {
 		}
 	}
 	key := clientKey(cfg, creds)
-	c.mu.Lock()
-	if c.client != nil && c.clientKey == key {
-		cl := c.client
-		c.mu.Unlock()
+	if cl := c.cachedClient(key); cl != nil {
 		return cl, nil
 	}
-	c.mu.Unlock()
-	cl, err := c.deps.NewESP(cfg, creds)
+	v, err, _ := c.clientBuild.Do(key, func() (any, error) {
+		if cl := c.cachedClient(key); cl != nil {
+			return cl, nil // a flight that just ended built it
+		}
+		cl, err := c.newClient(ctx, cfg, creds)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.client, c.clientKey = cl, key
+		c.fetcher.set(cl)
+		c.mu.Unlock()
+		return cl, nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return v.(ESPClient), nil
+}
+
+// cachedClient is the current client if it was built for key, else nil.
+func (c *Controller) cachedClient(key string) ESPClient {
 	c.mu.Lock()
-	c.client, c.clientKey = cl, key
-	c.fetcher.set(cl)
-	c.mu.Unlock()
-	return cl, nil
+	defer c.mu.Unlock()
+	if c.client != nil && c.clientKey == key {
+		return c.client
+	}
+	return nil
+}
+
+// learnedRateFor is how long a learned request rate seeds a new client,
+// as in the CLI's sync.
+const learnedRateFor = 7 * 24 * time.Hour
+
+// newClient builds a client with Deps.NewESP, starting at the request rate
+// (requests per second) ESP tolerated when it last throttled a sync
+// (store.LearnedRate, saved by the syncer) if that is under a week old.
+func (c *Controller) newClient(ctx context.Context, cfg config.Config, creds secrets.Credentials) (ESPClient, error) {
+	var opts account.ClientOptions
+	rps, at, err := c.db.LearnedRate(ctx)
+	switch {
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		c.log.sync.Warn("read the learned request rate; starting at the configured rate", "err", err)
+	case err == nil && rps > 0 && c.clock.Now().Sub(at) < learnedRateFor:
+		opts.InitialRate = rps
+		c.log.sync.Info("starting at the request rate ESP tolerated last", "requests_per_second", rps)
+	}
+	return c.deps.NewESP(cfg, creds, opts)
 }
 
 // clientKey identifies what a client was built from; secrets are compared,
@@ -277,14 +320,16 @@ func (c *Controller) logSync(ctx context.Context, res syncer.Result, err error) 
 	}
 }
 
-// currentFetcher hands thumbnail downloads to the current ESP client, so
-// the downloader survives a change of account.
+// currentFetcher hands thumbnail and release document downloads to the
+// current ESP client, so the downloader survives a change of account. It is
+// a thumbs.ReleaseFetcher: the downloader fetches release documents after
+// the thumbnails, as the CLI's does.
 type currentFetcher struct {
 	mu sync.Mutex
-	f  thumbs.Fetcher
+	f  ESPClient
 }
 
-func (cf *currentFetcher) set(f thumbs.Fetcher) {
+func (cf *currentFetcher) set(f ESPClient) {
 	cf.mu.Lock()
 	cf.f = f
 	cf.mu.Unlock()
@@ -305,3 +350,15 @@ type credentialsError struct{ err error }
 
 func (e *credentialsError) Error() string { return "read the ESP account: " + e.err.Error() }
 func (e *credentialsError) Unwrap() error { return e.err }
+
+func (cf *currentFetcher) DownloadRelease(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, string, error) {
+	cf.mu.Lock()
+	f := cf.f
+	cf.mu.Unlock()
+	if f == nil {
+		return 0, "", errors.New("no ESP account set up")
+	}
+	return f.DownloadRelease(ctx, rawURL, w, maxBytes)
+}
+
+var _ thumbs.ReleaseFetcher = (*currentFetcher)(nil)

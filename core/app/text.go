@@ -48,26 +48,29 @@ func syncTitle(running bool, p syncerProgress) string {
 	if !running {
 		return textSyncNow
 	}
+	var s string
 	switch {
 	case p.pushing:
-		return textSendingChanges
+		s = textSendingChanges
 	case p.filesTotal > 0:
-		return "Syncing… " + reminder.Count(p.filesDone) + " of " + reminder.Count(p.filesTotal) + " " + unitWord(p.filesTotal, "file")
+		s = "Syncing… " + reminder.Count(p.filesDone) + " of " + reminder.Count(p.filesTotal) + " " + unitWord(p.filesTotal, "file")
+	default:
+		s = textSyncing
 	}
-	return textSyncing
-}
-
-func unitWord(n int, unit string) string {
-	if n == 1 {
-		return unit
+	if p.throttled {
+		s += " — " + throttleText(p.requestsPerSecond)
 	}
-	return unit + "s"
+	return s
 }
 
 // syncerProgress is the part of syncer.Progress the title uses.
 type syncerProgress struct {
 	pushing               bool
 	filesDone, filesTotal int
+	// throttled: ESP is slowing the sync down; requestsPerSecond is the
+	// rate the client keeps to (0: not known).
+	throttled         bool
+	requestsPerSecond float64
 }
 
 // lastSyncText describes the last finished sync run.
@@ -211,6 +214,7 @@ func scheduleText(s reminder.Schedule) string {
 // Notifications.
 
 const (
+	noteIDAccepted  = "sync-accepted"
 	noteIDRevisable = "sync-revisable"
 	noteIDRejected  = "sync-rejected"
 	noteIDSignIn    = "sign-in"
@@ -218,22 +222,6 @@ const (
 	noteIDTMWarning = "time-machine-warning"
 	noteIDDataGone  = "data-gone"
 )
-
-func revisableNote(n int) notify.Notification {
-	return notify.Notification{
-		ID:    noteIDRevisable,
-		Title: reminder.Plural(n, "file needs", "files need") + " revision",
-		Body:  "ESP inspectors asked for changes since the last sync.",
-	}
-}
-
-func rejectedNote(n int) notify.Notification {
-	return notify.Notification{
-		ID:    noteIDRejected,
-		Title: reminder.Plural(n, "file was", "files were") + " rejected",
-		Body:  "ESP inspectors rejected them since the last sync.",
-	}
-}
 
 func signInNote() notify.Notification {
 	return notify.Notification{

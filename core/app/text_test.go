@@ -23,6 +23,12 @@ func TestSyncTitle(t *testing.T) {
 		{true, syncerProgress{filesDone: 1234, filesTotal: 5000}, "Syncing… 1,234 of 5,000 files"},
 		{true, syncerProgress{filesDone: 0, filesTotal: 1}, "Syncing… 0 of 1 file"},
 		{false, syncerProgress{filesDone: 3, filesTotal: 5}, "Sync Now"},
+		{true, syncerProgress{filesDone: 10, filesTotal: 50, throttled: true, requestsPerSecond: 2.5},
+			"Syncing… 10 of 50 files — ESP is slowing us down; 2.5 requests/s"},
+		{true, syncerProgress{throttled: true, requestsPerSecond: 1}, "Syncing… — ESP is slowing us down; 1 request/s"},
+		{true, syncerProgress{throttled: true, requestsPerSecond: 12.4}, "Syncing… — ESP is slowing us down; 12 requests/s"},
+		{true, syncerProgress{pushing: true, throttled: true}, "Sending local changes… — ESP is slowing us down"},
+		{false, syncerProgress{throttled: true, requestsPerSecond: 2}, "Sync Now"},
 	} {
 		if got := syncTitle(tc.running, tc.p); got != tc.want {
 			t.Errorf("syncTitle(%t, %+v) = %q, want %q", tc.running, tc.p, got, tc.want)
