@@ -90,6 +90,9 @@ func defaultData(env Env) string {
 		}
 		return filepath.Join(env.Home, "Library", "Application Support", "Stocksync")
 	}
+	if env.GOOS == "windows" {
+		return windowsAppData(env, "Stocksync")
+	}
 	if x := env.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "stocksync")
 	}
@@ -99,10 +102,27 @@ func defaultData(env Env) string {
 	return filepath.Join(env.Home, ".local", "share", "stocksync")
 }
 
+// windowsAppData is a folder in the user's local (not roaming: a portfolio
+// database does not belong in a roaming profile) application data,
+// %LOCALAPPDATA%, or under the home folder's AppData\Local without it.
+func windowsAppData(env Env, elem ...string) string {
+	base := env.Getenv("LOCALAPPDATA")
+	if base == "" {
+		if env.Home == "" {
+			return ""
+		}
+		base = filepath.Join(env.Home, "AppData", "Local")
+	}
+	return filepath.Join(append([]string{base}, elem...)...)
+}
+
 // LogDir is where log files go.
 func LogDir(env Env) string {
 	if env.GOOS == "darwin" {
 		return filepath.Join(env.Home, "Library", "Logs", "Stocksync")
+	}
+	if env.GOOS == "windows" {
+		return windowsAppData(env, "Stocksync", "Logs")
 	}
 	if x := env.Getenv("XDG_STATE_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "stocksync")

@@ -21,6 +21,8 @@ func TestResolve(t *testing.T) {
 		{"linux default", "", envOf("linux", "/home/ann", nil), "/home/ann/.local/share/stocksync"},
 		{"linux xdg", "", envOf("linux", "/home/ann", map[string]string{"XDG_DATA_HOME": "/data"}), "/data/stocksync"},
 		{"relative xdg ignored", "", envOf("linux", "/home/ann", map[string]string{"XDG_DATA_HOME": "rel"}), "/home/ann/.local/share/stocksync"},
+		{"windows default", "", envOf("windows", "/u/ann", map[string]string{"LOCALAPPDATA": "/u/ann/AppData/Local"}), "/u/ann/AppData/Local/Stocksync"},
+		{"windows no LOCALAPPDATA", "", envOf("windows", "/u/ann", nil), "/u/ann/AppData/Local/Stocksync"},
 		{"env override", "", envOf("darwin", "/Users/ann", map[string]string{EnvDataDir: "/x/y"}), "/x/y"},
 		{"flag beats env", "/flag", envOf("linux", "/home/ann", map[string]string{EnvDataDir: "/x/y"}), "/flag"},
 		{"cleaned", "/a/../b/", envOf("linux", "/h", nil), "/b"},
@@ -49,6 +51,9 @@ func TestLogDir(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	if got, want := LogDir(envOf("linux", "/home/ann", map[string]string{"XDG_STATE_HOME": "/st"})), "/st/stocksync"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := LogDir(envOf("windows", "/u/ann", map[string]string{"LOCALAPPDATA": "/la"})), "/la/Stocksync/Logs"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
