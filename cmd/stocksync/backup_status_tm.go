@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/wording"
 )
 
 // tmDiskJSON is one Time Machine backup disk (tmutil destinationinfo).
@@ -94,7 +94,7 @@ func tmStateLine(st timemachine.Status, now time.Time) string {
 	case st.BackingUp():
 		line := "backing up now (" + activityText(st.Activity) + ")"
 		if st.LatestErr == nil && st.Latest.State == timemachine.BackupFound {
-			line += "; latest backup " + reminder.Ago(now, st.Latest.Time)
+			line += "; latest backup " + wording.Ago(now, st.Latest.Time)
 		}
 		return line
 	case st.NoDestination():
@@ -104,7 +104,7 @@ func tmStateLine(st timemachine.Status, now time.Time) string {
 	}
 	switch st.Latest.State {
 	case timemachine.BackupFound:
-		line := "latest backup " + reminder.Ago(now, st.Latest.Time)
+		line := "latest backup " + wording.Ago(now, st.Latest.Time)
 		if st.IncludesFolder() {
 			line = "backs up the data folder; " + line
 		}
