@@ -153,25 +153,12 @@ func activityText(a timemachine.Activity) string {
 		parts[0] = "starting"
 	}
 	if a.Fraction >= 0 && !a.Stopping {
-		parts = append(parts, fmt.Sprintf("%.0f%% done", math.Floor(a.Fraction*100)))
+		parts = append(parts, wording.Percent(a.Fraction)+" done")
 	}
 	if a.TimeRemaining > 0 && !a.Stopping {
-		parts = append(parts, "about "+roughDuration(a.TimeRemaining)+" left")
+		parts = append(parts, "about "+wording.Duration(a.TimeRemaining)+" left")
 	}
 	return strings.Join(parts, ", ")
-}
-
-func roughDuration(d time.Duration) string {
-	switch m := int(math.Round(d.Minutes())); {
-	case m < 1:
-		return "a minute"
-	case m == 1:
-		return "1 minute"
-	case m < 90:
-		return fmt.Sprintf("%d minutes", m)
-	default:
-		return fmt.Sprintf("%d hours", int(math.Round(d.Hours())))
-	}
 }
 
 // printTimeMachine prints the Time Machine lines of `backup status`. Names

@@ -1,6 +1,7 @@
 package wording
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -57,4 +58,22 @@ func calendarDays(from, to time.Time) int {
 	a := time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)
 	b := time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)
 	return int(b.Sub(a).Hours() / 24)
+}
+
+// Duration is a rough length of time, for estimates such as "about 35
+// minutes left": "a minute" (under 30 seconds), "1 minute", "N minutes" up
+// to 89, then whole hours ("2 hours"), each rounded to the nearest. Hours are
+// counted from the rounded minutes, so 89.5 minutes read "2 hours", never
+// "1 hours".
+func Duration(d time.Duration) string {
+	switch m := int(math.Round(d.Minutes())); {
+	case m < 1:
+		return "a minute"
+	case m == 1:
+		return "1 minute"
+	case m < 90:
+		return strconv.Itoa(m) + " minutes"
+	default:
+		return strconv.Itoa((m+30)/60) + " hours"
+	}
 }

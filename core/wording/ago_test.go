@@ -64,3 +64,16 @@ func TestAgoShort(t *testing.T) {
 		}
 	}
 }
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "a minute", 29 * time.Second: "a minute", 30 * time.Second: "1 minute", 89 * time.Second: "1 minute",
+		90 * time.Second: "2 minutes", 35 * time.Minute: "35 minutes", 89 * time.Minute: "89 minutes",
+		89*time.Minute + 31*time.Second: "2 hours", // once "1 hours" (hours rounded apart from minutes)
+		90 * time.Minute:                "2 hours", 149 * time.Minute: "2 hours", 150 * time.Minute: "3 hours", 26 * time.Hour: "26 hours",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

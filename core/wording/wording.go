@@ -2,6 +2,7 @@ package wording
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -76,3 +77,7 @@ func Bytes(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// Percent is a fraction (0 to 1) as a whole percentage, rounded down so that
+// work not yet finished never reads "100%": 0.129 → "12%", 0.999 → "99%".
+func Percent(fraction float64) string { return fmt.Sprintf("%.0f%%", math.Floor(fraction*100)) }

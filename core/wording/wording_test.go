@@ -70,3 +70,11 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for f, want := range map[float64]string{0: "0%", 0.129: "12%", 0.4: "40%", 0.999: "99%", 1: "100%"} {
+		if got := Percent(f); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
