@@ -20,9 +20,10 @@ import (
 // where byte-range locks do not exist; they use sharing modes instead: a mark
 // is a handle open for reading that shares everything (so the marked file or
 // folder can still be written, renamed and deleted), and a cleaner asks for a
-// handle that does not share reading, which Windows refuses while a reading
-// handle is open (and which, holding no read access itself, does not stop
-// writers, renames or deletes).
+// handle for reading that does not share reading, which Windows refuses while
+// another reading handle is open (and which, sharing writing and deleting,
+// does not stop writers, renames or deletes; only other readers of the folder
+// wait for the moment of cleaning).
 const (
 	lockOffsetHigh = 0x40000000 // the byte at 2^62
 	shareAll       = windows.FILE_SHARE_READ | windows.FILE_SHARE_WRITE | windows.FILE_SHARE_DELETE
@@ -103,11 +104,12 @@ func Mark(path string) (*Lock, error) {
 	return &Lock{f: f, shared: true}, nil
 }
 
-// openAlone opens path without sharing reading: it fails with a sharing
-// violation while a reading handle (a mark, a lock, a creator) is open on it.
+// openAlone opens path for reading without sharing reading: it fails with a
+// sharing violation while another reading handle (a mark, a lock, a creator)
+// is open on it. It must ask for read access itself: Windows checks sharing
+// only for handles that read, write or delete, not for attribute-only ones.
 func openAlone(path string) (*os.File, error) {
-	return open(path, windows.FILE_READ_ATTRIBUTES|windows.SYNCHRONIZE,
-		windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE, windows.OPEN_EXISTING)
+	return open(path, windows.GENERIC_READ, windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE, windows.OPEN_EXISTING)
 }
 
 // InUse reports whether a process holds path open as a mark or a lock (Mark
