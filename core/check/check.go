@@ -123,7 +123,7 @@ func (c *checker) folder(context.Context) string {
 		c.add(Error, "move the file away", "%s is a file, not a folder", c.dir.Root)
 		return ""
 	}
-	if st.Mode().Perm()&0o077 != 0 {
+	if datadir.OpenToOthers(st) {
 		c.add(Warning, fmt.Sprintf("chmod 700 %q", c.dir.Root), "the data folder can be read by other users (mode %v)", st.Mode().Perm())
 	}
 	return ""

@@ -155,7 +155,7 @@ func (d Dir) Ensure() error {
 	if !st.IsDir() {
 		return fmt.Errorf("data folder %s is not a folder: move the file away or pass another --data-dir", d.Root)
 	}
-	if st.Mode().Perm()&0o077 != 0 {
+	if OpenToOthers(st) {
 		if err := os.Chmod(d.Root, 0o700); err != nil {
 			return fmt.Errorf("restrict data folder %s to your user: %w", d.Root, err)
 		}

@@ -68,8 +68,8 @@ func TestEnsure(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := os.Stat(root)
-	if got := st.Mode().Perm(); got != 0o700 {
-		t.Errorf("perm = %v, want 0700", got)
+	if OpenToOthers(st) {
+		t.Errorf("perm = %v, want the folder closed to others (0700)", st.Mode().Perm())
 	}
 	for _, p := range []string{d.Thumbnails(), d.Snapshots()} {
 		if st, err := os.Stat(p); err != nil || !st.IsDir() {
