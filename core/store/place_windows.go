@@ -25,6 +25,9 @@ func CanWrite(path string) error {
 		return err
 	}
 	if !st.IsDir() {
+		if st.Mode().Perm()&0o200 == 0 { // the read-only attribute: Windows refuses writes to it
+			return &os.PathError{Op: "open", Path: path, Err: windows.ERROR_ACCESS_DENIED}
+		}
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return err
