@@ -27,7 +27,7 @@ build:
 test:
 	$(GO) test -race -count=1 ./...
 
-## check: formatting, vet, the macOS type-check and the darwin cross-builds
+## check: formatting, vet (linux, darwin, windows), the macOS type-check and the darwin and windows cross-builds
 check: fmt vet check-darwin cross-build
 
 fmt:
@@ -37,6 +37,7 @@ fmt:
 vet:
 	$(GO) vet ./...
 	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./cmd/stocksync/... ./core/...
+	GOOS=windows CGO_ENABLED=0 $(GO) vet ./cmd/stocksync/... ./core/...
 
 ## check-darwin: type-check every package as built for macOS (arm64, amd64), cgo opaque
 check-darwin:
@@ -45,6 +46,7 @@ check-darwin:
 cross-build:
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/stocksync
 	GOOS=darwin GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/stocksync
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/stocksync
 
 ## bench: reproduce every figure in docs/BENCHMARKS.md
 bench:

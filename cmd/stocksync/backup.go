@@ -184,7 +184,7 @@ func printBackup(w io.Writer, r backupJSON) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  Only on %s, now in the backup: %s\n", reminder.ThisComputer, localOnlyLine(s.LocalOnly))
 	if r.Verify.OK {
-		fmt.Fprintf(w, "  Verified: %s files, %s read back and checked\n", num(r.Verify.FilesChecked), bytesText(r.Verify.BytesChecked))
+		fmt.Fprintf(w, "  Verified: %s, %s read back and checked\n", plural(r.Verify.FilesChecked, "file"), bytesText(r.Verify.BytesChecked))
 	} else {
 		printBackupFindings(w, r.Verify.Findings)
 	}

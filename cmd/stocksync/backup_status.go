@@ -17,6 +17,7 @@ import (
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/wording"
 )
 
 // backupStatusJSON is the documented shape of `stocksync backup status --json`.
@@ -238,7 +239,7 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 		if r == nil {
 			return "never"
 		}
-		out := reminder.Ago(now, r.StartedAt) + " (" + r.StartedAt.Local().Format("2006-01-02 15:04") + ")"
+		out := wording.Ago(now, r.StartedAt) + " (" + r.StartedAt.Local().Format("2006-01-02 15:04") + ")"
 		if !r.OK {
 			out += ", FAILED: " + r.Detail
 		}
@@ -269,7 +270,7 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 	fmt.Fprintln(w)
 	safety := "none"
 	if s.NewestSafety != nil {
-		safety = fmt.Sprintf("%d, newest %s (%s)", s.SafetySnapshots, reminder.Ago(now, s.NewestSafety.Created), s.NewestSafety.Reason)
+		safety = fmt.Sprintf("%d, newest %s (%s)", s.SafetySnapshots, wording.Ago(now, s.NewestSafety.Created), s.NewestSafety.Reason)
 	}
 	fmt.Fprintf(w, "Safety snapshots:  %s\n", safety)
 	printTimeMachine(w, s.TimeMachine)

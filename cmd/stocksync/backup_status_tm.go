@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/wording"
 )
 
 // tmDiskJSON is one Time Machine backup disk (tmutil destinationinfo).
@@ -94,7 +94,7 @@ func tmStateLine(st timemachine.Status, now time.Time) string {
 	case st.BackingUp():
 		line := "backing up now (" + activityText(st.Activity) + ")"
 		if st.LatestErr == nil && st.Latest.State == timemachine.BackupFound {
-			line += "; latest backup " + reminder.Ago(now, st.Latest.Time)
+			line += "; latest backup " + wording.Ago(now, st.Latest.Time)
 		}
 		return line
 	case st.NoDestination():
@@ -104,7 +104,7 @@ func tmStateLine(st timemachine.Status, now time.Time) string {
 	}
 	switch st.Latest.State {
 	case timemachine.BackupFound:
-		line := "latest backup " + reminder.Ago(now, st.Latest.Time)
+		line := "latest backup " + wording.Ago(now, st.Latest.Time)
 		if st.IncludesFolder() {
 			line = "backs up the data folder; " + line
 		}
@@ -153,25 +153,12 @@ func activityText(a timemachine.Activity) string {
 		parts[0] = "starting"
 	}
 	if a.Fraction >= 0 && !a.Stopping {
-		parts = append(parts, fmt.Sprintf("%.0f%% done", math.Floor(a.Fraction*100)))
+		parts = append(parts, wording.Percent(a.Fraction)+" done")
 	}
 	if a.TimeRemaining > 0 && !a.Stopping {
-		parts = append(parts, "about "+roughDuration(a.TimeRemaining)+" left")
+		parts = append(parts, "about "+wording.Duration(a.TimeRemaining)+" left")
 	}
 	return strings.Join(parts, ", ")
-}
-
-func roughDuration(d time.Duration) string {
-	switch m := int(math.Round(d.Minutes())); {
-	case m < 1:
-		return "a minute"
-	case m == 1:
-		return "1 minute"
-	case m < 90:
-		return fmt.Sprintf("%d minutes", m)
-	default:
-		return fmt.Sprintf("%d hours", int(math.Round(d.Hours())))
-	}
 }
 
 // printTimeMachine prints the Time Machine lines of `backup status`. Names

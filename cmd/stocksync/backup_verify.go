@@ -57,7 +57,7 @@ func printVerifyReport(w io.Writer, r backup.Report) {
 	fmt.Fprintf(w, "Snapshot %s\n", r.Snapshot)
 	printBackupFindings(w, r.Findings)
 	if r.OK {
-		fmt.Fprintf(w, "OK: %s files, %s checked; database intact, row counts match\n", num(r.FilesChecked), bytesText(r.BytesChecked))
+		fmt.Fprintf(w, "OK: %s, %s checked; database intact, row counts match\n", plural(r.FilesChecked, "file"), bytesText(r.BytesChecked))
 		return
 	}
 	fmt.Fprintf(w, "FAILED: %s; use another snapshot (`stocksync backup list`)\n", plural(len(r.Errors()), "problem"))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"syscall"
 
 	"github.com/stocksync/stocksync/core/datadir"
 )
@@ -20,7 +19,9 @@ func init() {
 	}
 	datadir.CrashHook = func(s string) {
 		if s == step {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Kill() // SIGKILL on unix, TerminateProcess on windows
+			}
 		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
-	"golang.org/x/sys/unix"
 )
 
 // prepareDataDir repairs what a killed command left in the data folder
@@ -46,7 +45,7 @@ func openStoreRead(ctx context.Context) (d datadir.Dir, db *store.DB, readOnly b
 	if err := prepareDataDir(d); err != nil {
 		return d, nil, false, err
 	}
-	if unix.Access(d.DB(), unix.W_OK) == nil {
+	if store.CanWrite(d.DB()) == nil {
 		db, err = store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 		if err == nil || !errors.Is(err, store.ErrReadOnly) {
 			return d, db, false, damaged(d, err)

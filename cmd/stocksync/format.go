@@ -2,10 +2,10 @@ package main
 
 import (
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/stocksync/stocksync/core/reminder"
+	"github.com/stocksync/stocksync/core/wording"
 )
 
 // The CLI words numbers and times exactly as the menu-bar app does, and
@@ -13,20 +13,14 @@ import (
 func init() { reminder.ThisComputer = reminder.MachineName(runtime.GOOS) }
 
 // num formats n with thousands separators: 12345 → "12,345".
-func num(n int) string { return reminder.Count(n) }
+func num(n int) string { return wording.Count(n) }
 
 // ago says how long before now t was: "just now", "5 minutes ago", "yesterday".
-func ago(now, t time.Time) string { return reminder.AgoShort(now, t) }
+func ago(now, t time.Time) string { return wording.AgoShort(now, t) }
 
 // plural is "1 minute" or "1,234 minutes", "1 batch" or "2 batches": the
-// regular English plural of word (add -es after s, x, z, ch and sh).
-func plural(n int, word string) string { return reminder.Plural(n, word, pluralOf(word)) }
+// regular English plural of word (wording.PluralOf).
+func plural(n int, word string) string { return wording.Plural(n, word, wording.PluralOf(word)) }
 
-func pluralOf(word string) string {
-	for _, end := range []string{"s", "x", "z", "ch", "sh"} {
-		if strings.HasSuffix(word, end) {
-			return word + "es"
-		}
-	}
-	return word + "s"
-}
+// bytesText is a size: "512 bytes", "12 KB", "1.5 MB" (wording.Bytes).
+func bytesText(n int64) string { return wording.Bytes(n) }

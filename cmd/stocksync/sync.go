@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -230,7 +229,7 @@ func startBackgroundThumbnails(d datadir.Dir) {
 		return
 	}
 	c := exec.Command(exe, "thumbnails", "--background", "--data-dir", d.Root)
-	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	c.SysProcAttr = detached()
 	if c.Start() == nil {
 		c.Process.Release()
 	}

@@ -152,13 +152,3 @@ why; queued ones are tried again later), 4 another process is downloading.`,
 	cmd.Flags().MarkHidden("background")
 	return cmd
 }
-
-func bytesText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}

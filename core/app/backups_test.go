@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/stocksync/stocksync/core/wording"
 	"os"
 	"path/filepath"
 	"strings"
@@ -278,7 +279,7 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 		`busy=none "" | No backup yet | Not verified yet | result="Cannot back up to ` + filepath.Join(h.dir.Root, "inside") + `: the backup folder cannot be inside the Stocksync data folder" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | No backup yet | Not verified yet | result="Backups will go to ` + dest + `" ok=true | backup=true verify=false restore=false`,
 		`busy=back up "Backing up…" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=none "" | Last backup: just now | Not verified yet | result="Backed up ` + reminder.Plural(snap.Files, "file", "files") + ` to ` + snap.Path + `" ok=true | backup=true verify=true restore=true`,
+		`busy=none "" | Last backup: just now | Not verified yet | result="Backed up ` + wording.Plural(snap.Files, "file", "files") + ` to ` + snap.Path + `" ok=true | backup=true verify=true restore=true`,
 		`busy=verify "Verifying…" | Last backup: just now | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | Last backup: just now | Verified just now: all good | result="The backup is complete and readable." ok=true | backup=true verify=true restore=true`,
 		`busy=verify "Verifying…" | Last backup: just now | Verified just now: all good | result="" ok=false | backup=false verify=false restore=false`,

@@ -3,12 +3,12 @@ package app
 import (
 	"errors"
 	"fmt"
+	"github.com/stocksync/stocksync/core/wording"
 	"strings"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
-	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -82,9 +82,9 @@ func databaseProblem(p store.Problem) string {
 
 // localOnlyText words a snapshot's manifest counts (backup.Info.LocalOnly).
 func localOnlyText(m map[string]int64) string {
-	return reminder.Plural(int(m["pending_uploads"]), "pending upload", "pending uploads") + ", " +
-		reminder.Plural(int(m["local_edits"]), "local edit", "local edits") + " and " +
-		reminder.Plural(int(m["local_paths"]), "local file path", "local file paths")
+	return wording.Plural(int(m["pending_uploads"]), "pending upload", "pending uploads") + ", " +
+		wording.Plural(int(m["local_edits"]), "local edit", "local edits") + " and " +
+		wording.Plural(int(m["local_paths"]), "local file path", "local file paths")
 }
 
 // restorable is the newest usable snapshot of d: in the configured backup

@@ -11,11 +11,12 @@ import (
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
+	"github.com/stocksync/stocksync/core/wording"
 )
 
 // Every word the app shows is here, so wording is reviewed and tested in one
-// place. Numbers go through reminder.Count ("1,234"), days through
-// reminder.Ago.
+// place. Numbers, plurals, sizes and times go through core/wording
+// ("1,234", "3 files", "5 minutes ago"), shared with the CLI.
 
 const (
 	textSyncNow         = "Sync Now"
@@ -39,9 +40,7 @@ func tooltip(lastSync string) string { return "Stocksync — " + lastSync }
 
 // ago says how long ago t was: to the minute for the last day, in
 // calendar days before that.
-func ago(now, t time.Time) string { return reminder.AgoShort(now, t) }
-
-func plural(n int, unit string) string { return reminder.Plural(n, unit, unit+"s") }
+func ago(now, t time.Time) string { return wording.AgoShort(now, t) }
 
 // syncTitle is the Sync Now item's title.
 func syncTitle(running bool, p syncerProgress) string {
@@ -53,7 +52,7 @@ func syncTitle(running bool, p syncerProgress) string {
 	case p.pushing:
 		s = textSendingChanges
 	case p.filesTotal > 0:
-		s = "Syncing… " + reminder.Count(p.filesDone) + " of " + reminder.Count(p.filesTotal) + " " + unitWord(p.filesTotal, "file")
+		s = "Syncing… " + wording.Count(p.filesDone) + " of " + wording.Count(p.filesTotal) + " " + wording.Noun(p.filesTotal, "file", "files")
 	default:
 		s = textSyncing
 	}
@@ -86,7 +85,7 @@ func lastSyncText(now time.Time, r *store.SyncRun) string {
 	case store.OutcomeOK:
 		return "Last sync: " + ago(now, at)
 	case store.OutcomePartial:
-		return "Last sync: " + ago(now, at) + ", " + reminder.Plural(len(r.Errors), "item", "items") + " failed — retried next time"
+		return "Last sync: " + ago(now, at) + ", " + wording.Plural(len(r.Errors), "item", "items") + " failed — retried next time"
 	case store.OutcomeCancelled:
 		return "Last sync was stopped " + ago(now, at)
 	case store.OutcomeRunning:
@@ -141,21 +140,21 @@ func portfolioLine(byBucket map[string]int) string {
 		return ""
 	}
 	parts := []string{
-		reminder.Count(byBucket[store.BucketPending]) + " pending",
-		reminder.Count(byBucket[store.BucketInReview]) + " in review",
-		reminder.Count(byBucket[store.BucketAccepted]) + " accepted",
-		reminder.Count(byBucket[store.BucketRevisable]) + " revisable",
-		reminder.Count(byBucket[store.BucketRejected]) + " rejected",
+		wording.Count(byBucket[store.BucketPending]) + " pending",
+		wording.Count(byBucket[store.BucketInReview]) + " in review",
+		wording.Count(byBucket[store.BucketAccepted]) + " accepted",
+		wording.Count(byBucket[store.BucketRevisable]) + " revisable",
+		wording.Count(byBucket[store.BucketRejected]) + " rejected",
 	}
 	if n := byBucket[store.BucketOther]; n > 0 {
-		parts = append(parts, reminder.Count(n)+" other")
+		parts = append(parts, wording.Count(n)+" other")
 	}
 	return strings.Join(parts, " · ")
 }
 
 // noBackupLine and overdueLine are the menu's backup warnings.
 func noBackupLine(atRisk int) string {
-	return "No backup yet — " + reminder.Plural(atRisk, "change exists", "changes exist") + " only on this Mac"
+	return "No backup yet — " + wording.Plural(atRisk, "change exists", "changes exist") + " only on this Mac"
 }
 
 func overdueLine(now, last time.Time) string {
@@ -166,17 +165,17 @@ func overdueLine(now, last time.Time) string {
 func atRiskLines(a store.AtRisk) []string {
 	var lines []string
 	if a.PendingUploads > 0 {
-		lines = append(lines, reminder.Plural(a.PendingUploads, "pending upload", "pending uploads"))
+		lines = append(lines, wording.Plural(a.PendingUploads, "pending upload", "pending uploads"))
 	}
 	if a.LocalEdits > 0 {
-		l := reminder.Plural(a.LocalEdits, "local edit", "local edits")
+		l := wording.Plural(a.LocalEdits, "local edit", "local edits")
 		if a.Conflicts > 0 {
-			l += " (" + reminder.Count(a.Conflicts) + " in conflict with ESP)"
+			l += " (" + wording.Count(a.Conflicts) + " in conflict with ESP)"
 		}
 		lines = append(lines, l)
 	}
 	if a.LocalPaths > 0 {
-		lines = append(lines, reminder.Plural(a.LocalPaths, "local file path", "local file paths"))
+		lines = append(lines, wording.Plural(a.LocalPaths, "local file path", "local file paths"))
 	}
 	return lines
 }
@@ -196,9 +195,9 @@ func changedSinceText(a store.AtRisk, last time.Time) string {
 	case n == 0:
 		return "The last backup holds everything."
 	case last.IsZero():
-		return reminder.Plural(n, "change is", "changes are") + " in no backup yet."
+		return wording.Plural(n, "change is", "changes are") + " in no backup yet."
 	}
-	return reminder.Plural(n, "change", "changes") + " since the last backup."
+	return wording.Plural(n, "change", "changes") + " since the last backup."
 }
 
 func scheduleText(s reminder.Schedule) string {
@@ -355,7 +354,7 @@ func lastVerifyText(now time.Time, r store.BackupRun) string {
 }
 
 func snapshotResult(info backup.Info, warning string) string {
-	s := "Backed up " + reminder.Plural(info.Files, "file", "files") + " to " + info.Path
+	s := "Backed up " + wording.Plural(info.Files, "file", "files") + " to " + info.Path
 	if warning != "" {
 		s += "; " + warning
 	}
@@ -371,7 +370,7 @@ func verifyResult(ok bool, problems []string) string {
 
 func restoreResult(ok bool, files int, problems []string) string {
 	if ok {
-		return textRestoreOK + ": " + reminder.Plural(files, "file", "files") + " restored and checked."
+		return textRestoreOK + ": " + wording.Plural(files, "file", "files") + " restored and checked."
 	}
 	return "Test restore found problems: " + strings.Join(problems, "; ")
 }

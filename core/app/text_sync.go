@@ -2,11 +2,11 @@ package app
 
 import (
 	"fmt"
+	"github.com/stocksync/stocksync/core/wording"
 	"strconv"
 	"strings"
 
 	"github.com/stocksync/stocksync/core/notify"
-	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -45,13 +45,13 @@ func reviewNote(outcome string, evs []store.ReviewEvent) notify.Notification {
 	var id, title, many, one string
 	switch outcome {
 	case store.BucketAccepted:
-		id, title = noteIDAccepted, reminder.Plural(n, "file was", "files were")+" accepted"
+		id, title = noteIDAccepted, wording.Plural(n, "file was", "files were")+" accepted"
 		many, one = "ESP inspectors accepted them since the last sync.", "ESP inspectors accepted %s since the last sync."
 	case store.BucketRevisable:
-		id, title = noteIDRevisable, reminder.Plural(n, "file needs", "files need")+" revision"
+		id, title = noteIDRevisable, wording.Plural(n, "file needs", "files need")+" revision"
 		many, one = "ESP inspectors asked for changes since the last sync.", "ESP inspectors asked for changes to %s since the last sync."
 	default:
-		id, title = noteIDRejected, reminder.Plural(n, "file was", "files were")+" rejected"
+		id, title = noteIDRejected, wording.Plural(n, "file was", "files were")+" rejected"
 		many, one = "ESP inspectors rejected them since the last sync.", "ESP inspectors rejected %s since the last sync."
 	}
 	body := many

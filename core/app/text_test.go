@@ -36,29 +36,6 @@ func TestSyncTitle(t *testing.T) {
 	}
 }
 
-func TestAgo(t *testing.T) {
-	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Time{}, "never"},
-		{now, "just now"},
-		{now.Add(-59 * time.Second), "just now"},
-		{now.Add(-time.Minute), "1 minute ago"},
-		{now.Add(-5 * time.Minute), "5 minutes ago"},
-		{now.Add(-61 * time.Minute), "1 hour ago"},
-		{now.Add(-23 * time.Hour), "23 hours ago"},
-		{now.Add(-25 * time.Hour), "yesterday"},
-		{now.Add(-9 * 24 * time.Hour), "9 days ago"},
-		{now.Add(time.Hour), "just now"}, // clock skew
-	} {
-		if got := ago(now, tc.t); got != tc.want {
-			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
-		}
-	}
-}
-
 func TestLastSyncText(t *testing.T) {
 	now := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
 	run := func(outcome string, errs int) *store.SyncRun {

@@ -1,11 +1,10 @@
 package app
 
 import (
-	"fmt"
-	"math"
 	"time"
 
 	"github.com/stocksync/stocksync/core/timemachine"
+	"github.com/stocksync/stocksync/core/wording"
 )
 
 // Time Machine texts for what tmutil status and the real destination shapes
@@ -31,7 +30,7 @@ func tmBackingUpText(now time.Time, s timemachine.Status) string {
 		text += ": " + p
 	}
 	if a.Fraction >= 0 && !a.Stopping {
-		text += fmt.Sprintf(", %.0f%% done", math.Floor(a.Fraction*100))
+		text += ", " + wording.Percent(a.Fraction) + " done"
 	}
 	if s.LatestErr == nil && s.Latest.State == timemachine.BackupFound {
 		text += " — latest backup " + ago(now, s.Latest.Time)

@@ -59,21 +59,6 @@ func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error
 	return SyncDir(dir)
 }
 
-// SyncDir fsyncs a folder so that a rename or create inside it survives a crash.
-// File systems that cannot fsync a folder (some network and FUSE mounts) are
-// tolerated: the rename itself already happened.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !isUnsupported(err) {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return nil
-}
-
 // RenameDir moves a finished folder into place and makes the move durable.
 func RenameDir(from, to string) error {
 	if err := os.Rename(from, to); err != nil {

@@ -136,7 +136,7 @@ func (c *checker) folder(context.Context) string {
 		defer func() { c.absent = "the data folder is a file" }()
 		return ""
 	}
-	if st.Mode().Perm()&0o077 != 0 {
+	if datadir.OpenToOthers(st) {
 		c.add(Warning, fmt.Sprintf("chmod 700 %q", c.dir.Root), "the data folder can be read by other users (mode %v)", st.Mode().Perm())
 	}
 	return ""

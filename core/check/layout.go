@@ -10,7 +10,7 @@ import (
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
-	"golang.org/x/sys/unix"
+	"github.com/stocksync/stocksync/core/store"
 )
 
 // layout checks what every other command needs before it can run: the
@@ -45,7 +45,7 @@ func (c *checker) layout(context.Context) string {
 				"the %s %s is a folder, not a file", f.what, f.path)
 		}
 	}
-	if err := unix.Access(c.dir.Root, unix.W_OK); err != nil {
+	if err := store.CanWrite(c.dir.Root); err != nil {
 		c.add(Warning, "check the disk (a disk is made read-only after errors) and the folder's permissions; "+
 			"`stocksync backup --to DIR` still works, so back up first",
 			"the data folder %s is read-only (%v): listing and backing up work, syncing and editing cannot save", c.dir.Root, err)

@@ -91,6 +91,9 @@ func defaultData(env Env) string {
 		}
 		return filepath.Join(env.Home, "Library", "Application Support", "Stocksync")
 	}
+	if env.GOOS == "windows" {
+		return windowsAppData(env, "Stocksync")
+	}
 	if x := env.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "stocksync")
 	}
@@ -100,10 +103,27 @@ func defaultData(env Env) string {
 	return filepath.Join(env.Home, ".local", "share", "stocksync")
 }
 
+// windowsAppData is a folder in the user's local (not roaming: a portfolio
+// database does not belong in a roaming profile) application data,
+// %LOCALAPPDATA%, or under the home folder's AppData\Local without it.
+func windowsAppData(env Env, elem ...string) string {
+	base := env.Getenv("LOCALAPPDATA")
+	if base == "" {
+		if env.Home == "" {
+			return ""
+		}
+		base = filepath.Join(env.Home, "AppData", "Local")
+	}
+	return filepath.Join(append([]string{base}, elem...)...)
+}
+
 // LogDir is where log files go.
 func LogDir(env Env) string {
 	if env.GOOS == "darwin" {
 		return filepath.Join(env.Home, "Library", "Logs", "Stocksync")
+	}
+	if env.GOOS == "windows" {
+		return windowsAppData(env, "Stocksync", "Logs")
 	}
 	if x := env.Getenv("XDG_STATE_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "stocksync")
@@ -139,7 +159,7 @@ func (d Dir) Ensure() error {
 	if !st.IsDir() {
 		return fmt.Errorf("data folder %s is not a folder: move the file away or pass another --data-dir", d.Root)
 	}
-	if st.Mode().Perm()&0o077 != 0 {
+	if OpenToOthers(st) {
 		if err := os.Chmod(d.Root, 0o700); err != nil {
 			return fmt.Errorf("restrict data folder %s to your user: %w", d.Root, err)
 		}

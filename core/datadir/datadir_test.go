@@ -22,6 +22,8 @@ func TestResolve(t *testing.T) {
 		{"linux default", "", envOf("linux", "/home/ann", nil), "/home/ann/.local/share/stocksync"},
 		{"linux xdg", "", envOf("linux", "/home/ann", map[string]string{"XDG_DATA_HOME": "/data"}), "/data/stocksync"},
 		{"relative xdg ignored", "", envOf("linux", "/home/ann", map[string]string{"XDG_DATA_HOME": "rel"}), "/home/ann/.local/share/stocksync"},
+		{"windows default", "", envOf("windows", "/u/ann", map[string]string{"LOCALAPPDATA": "/u/ann/AppData/Local"}), "/u/ann/AppData/Local/Stocksync"},
+		{"windows no LOCALAPPDATA", "", envOf("windows", "/u/ann", nil), "/u/ann/AppData/Local/Stocksync"},
 		{"env override", "", envOf("darwin", "/Users/ann", map[string]string{EnvDataDir: "/x/y"}), "/x/y"},
 		{"flag beats env", "/flag", envOf("linux", "/home/ann", map[string]string{EnvDataDir: "/x/y"}), "/flag"},
 		{"cleaned", "/a/../b/", envOf("linux", "/h", nil), "/b"},
@@ -52,6 +54,9 @@ func TestLogDir(t *testing.T) {
 	if got, want := LogDir(envOf("linux", "/home/ann", map[string]string{"XDG_STATE_HOME": "/st"})), "/st/stocksync"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	if got, want := LogDir(envOf("windows", "/u/ann", map[string]string{"LOCALAPPDATA": "/la"})), "/la/Stocksync/Logs"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
 
 func TestEnsure(t *testing.T) {
@@ -64,8 +69,8 @@ func TestEnsure(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := os.Stat(root)
-	if got := st.Mode().Perm(); got != 0o700 {
-		t.Errorf("perm = %v, want 0700", got)
+	if OpenToOthers(st) {
+		t.Errorf("perm = %v, want the folder closed to others (0700)", st.Mode().Perm())
 	}
 	for _, p := range []string{d.Thumbnails(), d.Snapshots()} {
 		if st, err := os.Stat(p); err != nil || !st.IsDir() {

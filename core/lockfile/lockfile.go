@@ -1,5 +1,3 @@
-//go:build unix
-
 package lockfile
 
 import (
@@ -8,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Holder describes the process holding a lock.
@@ -40,6 +36,10 @@ func (e *HeldError) Error() string {
 
 func (e *HeldError) Is(target error) bool { return target == ErrHeld }
 
+// errWouldBlock is what the platform's non-blocking lock call returns
+// (wrapped) when another process holds a conflicting lock.
+var errWouldBlock = errors.New("lock would block")
+
 // Lock is a held lock. Release it when done; the kernel releases it if the
 // process dies.
 type Lock struct {
@@ -57,19 +57,21 @@ const (
 // TryAcquire takes the lock at path without waiting for its holder, recording command as
 // what holds it. If another process holds it, the error is a *HeldError.
 func TryAcquire(path, command string) (*Lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if errors.Is(err, unix.EISDIR) {
-		return nil, fmt.Errorf("the lock file %s is a folder, not a file: move it away (mv %q %q)", path, path, path+".moved")
+	f, err := openLockFile(path)
+	if err != nil {
+		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("the lock file %s is a folder, not a file: move it away (mv %q %q)", path, path, path+".moved")
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
 	for try := 0; ; try++ {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		err := tryLockExclusive(f)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
+		if !errors.Is(err, errWouldBlock) {
 			f.Close()
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
@@ -111,82 +113,8 @@ func (l *Lock) Release() error {
 	if !l.shared {
 		l.f.Truncate(0)
 	}
-	err := unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
+	err := unlock(l)
 	cerr := l.f.Close()
 	l.f = nil
 	return errors.Join(err, cerr)
-}
-
-// Mark holds a shared lock on path (a temporary file or folder being
-// written) until Release, so that cleaners (InUse) leave it alone; the
-// kernel drops it when the process dies, which is what tells a cleaner the
-// temporary is a leftover.
-func Mark(path string) (*Lock, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("mark %s in use: %w", path, err)
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("mark %s in use: %w", path, err)
-	}
-	return &Lock{f: f, shared: true}, nil
-}
-
-// InUse reports whether a process holds a lock on path (Mark or
-// TryAcquire). A path that cannot be opened is not in use.
-func InUse(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		return errors.Is(err, unix.EWOULDBLOCK)
-	}
-	unix.Flock(int(f.Fd()), unix.LOCK_UN)
-	return false
-}
-
-// CreateMarked runs create (which makes one temporary file or folder in
-// parent and returns its path) and marks the result in use (Mark), while
-// holding a shared lock on parent itself: a cleaner (LockForCleaning) never
-// sees the temporary between its creation and its mark.
-func CreateMarked(parent string, create func() (string, error)) (string, *Lock, error) {
-	d, err := os.Open(parent)
-	if err != nil {
-		return "", nil, err
-	}
-	defer d.Close()
-	if err := unix.Flock(int(d.Fd()), unix.LOCK_SH); err != nil {
-		return "", nil, fmt.Errorf("lock %s: %w", parent, err)
-	}
-	defer unix.Flock(int(d.Fd()), unix.LOCK_UN)
-	p, err := create()
-	if err != nil {
-		return "", nil, err
-	}
-	mark, err := Mark(p)
-	if err != nil {
-		return p, nil, err
-	}
-	return p, mark, nil
-}
-
-// LockForCleaning holds an exclusive lock on the folder dir while a cleaner
-// looks for unmarked temporaries in it (see CreateMarked). Call the
-// returned function to let go. A folder that cannot be locked gives a no-op.
-func LockForCleaning(dir string) func() {
-	d, err := os.Open(dir)
-	if err != nil {
-		return func() {}
-	}
-	if err := unix.Flock(int(d.Fd()), unix.LOCK_EX); err != nil {
-		d.Close()
-		return func() {}
-	}
-	return func() {
-		unix.Flock(int(d.Fd()), unix.LOCK_UN)
-		d.Close()
-	}
 }

@@ -85,3 +85,24 @@ func TestCreateMarkedIsInUseUntilReleased(t *testing.T) {
 		t.Error("a released folder is still in use")
 	}
 }
+
+func TestHeldProbesWithoutCreating(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "thumbnails.lock")
+	if Held(p) {
+		t.Error("a missing lock is held")
+	}
+	if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Held created the lock file: %v", err)
+	}
+	l, err := TryAcquire(p, "stocksync thumbnails")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Held(p) {
+		t.Error("an acquired lock is not held")
+	}
+	l.Release()
+	if Held(p) {
+		t.Error("a released lock is still held")
+	}
+}

@@ -1,6 +1,10 @@
 package reminder
 
-import "time"
+import (
+	"time"
+
+	"github.com/stocksync/stocksync/core/wording"
+)
 
 // ThisComputer is how text names the machine Stocksync runs on: "this Mac",
 // as the menu-bar app says; the CLI, which also runs on Linux, sets it to
@@ -34,13 +38,13 @@ func (a AtRisk) Total() int {
 func (a AtRisk) Describe() string {
 	var items []string
 	if a.PendingUploads > 0 {
-		items = append(items, Plural(a.PendingUploads, "pending upload", "pending uploads"))
+		items = append(items, wording.Plural(a.PendingUploads, "pending upload", "pending uploads"))
 	}
 	if a.LocalEdits > 0 {
-		items = append(items, Plural(a.LocalEdits, "edit", "edits"))
+		items = append(items, wording.Plural(a.LocalEdits, "edit", "edits"))
 	}
 	if a.LocalPaths > 0 {
-		items = append(items, Plural(a.LocalPaths, "local file path", "local file paths"))
+		items = append(items, wording.Plural(a.LocalPaths, "local file path", "local file paths"))
 	}
 	if len(items) == 0 {
 		return ""
@@ -49,7 +53,7 @@ func (a AtRisk) Describe() string {
 	if len(items) == 1 && a.Total() == 1 {
 		verb = "exists"
 	}
-	return joinList(items) + " " + verb + " only on " + ThisComputer + "."
+	return wording.List(items) + " " + verb + " only on " + ThisComputer + "."
 }
 
 // Input is everything the policy looks at.
@@ -130,7 +134,7 @@ func Decide(in Input) Decision {
 	if in.AtRisk.Total() > 0 && overdue && !quiet && !snoozed {
 		d.Remind = true
 		d.Title = Title
-		d.Body = in.AtRisk.Describe() + " Last backup: " + Ago(in.Now, last) + "."
+		d.Body = in.AtRisk.Describe() + " Last backup: " + wording.Ago(in.Now, last) + "."
 		lastReminded = in.Now
 	}
 	d.NextCheck = nextCheck(in.Now, period, in.SnoozedUntil, last, lastReminded)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrReadOnly matches a *ReadOnlyError.
@@ -27,10 +25,11 @@ func (e *ReadOnlyError) Error() string {
 
 func (e *ReadOnlyError) Unwrap() []error { return []error{ErrReadOnly, e.Err} }
 
-// writable reports why dir cannot be written, or nil. EROFS is the point:
-// it holds even for root, whom permission bits do not stop.
+// writable reports why dir cannot be written, or nil: a read-only disk (it
+// holds even for root, whom permission bits do not stop) or no permission.
+// Other failures to ask are left for the write itself to report.
 func writable(dir string) error {
-	if err := unix.Access(dir, unix.W_OK); err != nil && (errors.Is(err, unix.EROFS) || errors.Is(err, unix.EACCES)) {
+	if err := CanWrite(dir); err != nil && isReadOnly(err) {
 		return err
 	}
 	return nil

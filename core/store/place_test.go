@@ -3,12 +3,17 @@ package store
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
 func TestStillInPlace(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows does not let an open database file be moved or replaced")
+	}
 	db := openTemp(t)
 	if err := db.StillInPlace(); err != nil {
 		t.Fatalf("fresh database: %v", err)
@@ -30,6 +35,9 @@ func TestStillInPlace(t *testing.T) {
 func TestReadOnlyFolderSaysSo(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("root writes through permission bits; internal/reliability tests a real read-only mount")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("a folder is made read-only with access control lists on Windows; TestCanWrite covers a read-only file")
 	}
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "data")
@@ -54,4 +62,35 @@ func TestReadOnlyFolderSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ro.Close()
+}
+
+func TestCanWrite(t *testing.T) {
+	dir := t.TempDir()
+	if err := CanWrite(dir); err != nil {
+		t.Errorf("a new folder: %v", err)
+	}
+	if err := CanWrite(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing path: %v, want ErrNotExist", err)
+	}
+	p := filepath.Join(dir, "stocksync.db")
+	if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := CanWrite(p); err != nil {
+		t.Errorf("a writable file: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("asking left files behind: %v", entries)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "x" {
+		t.Errorf("asking changed the file: %q", got)
+	}
+	if os.Geteuid() == 0 {
+		t.Skip("root writes through permission bits")
+	}
+	os.Chmod(p, 0o400)
+	defer os.Chmod(p, 0o600)
+	if err := CanWrite(p); err == nil || !isReadOnly(err) {
+		t.Errorf("a read-only file: %v, want a read-only error", err)
+	}
 }
