@@ -116,7 +116,8 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 			if err != nil {
 				return err
 			}
-			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: rec})
+			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: rec, Progress: prog.update})
+			prog.done()
 			if err != nil {
 				return err
 			}
@@ -306,29 +307,61 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
 }
 
-// copyProgress shows, on a terminal, how many thumbnails a snapshot has
-// copied so far, on one line that is rewritten at most four times a second.
+// copyProgress shows, on a terminal, what a backup is doing (backup.Progress:
+// the phase, files and bytes so far), on one line that is rewritten at most
+// four times a second; a new phase shows at once.
 type copyProgress struct {
 	w     io.Writer
 	on    bool
 	last  time.Time
+	phase string
 	shown bool
 }
 
 func newCopyProgress(w io.Writer, on bool) *copyProgress { return &copyProgress{w: w, on: on} }
 
-func (p *copyProgress) update(s backup.SnapshotProgress) {
-	if !p.on || time.Since(p.last) < 250*time.Millisecond {
+func (p *copyProgress) update(s backup.Progress) {
+	if !p.on || (s.Phase == p.phase && time.Since(p.last) < 250*time.Millisecond) {
 		return
 	}
-	p.last = time.Now()
-	p.shown = true
+	p.last, p.phase, p.shown = time.Now(), s.Phase, true
 	// \r and clear-to-end: one line, whatever the width was before.
-	fmt.Fprintf(p.w, "\r\x1b[KCopying thumbnails: %s, %s", plural(s.Thumbnails, "file"), bytesText(s.Bytes))
+	fmt.Fprintf(p.w, "\r\x1b[K%s", progressLine(s))
+}
+
+// progressLine words a backup.Progress.
+func progressLine(s backup.Progress) string {
+	counted := func(what string) string {
+		files := plural(s.Files, "file")
+		if s.FilesTotal > 0 {
+			files = num(s.Files) + " of " + plural(s.FilesTotal, "file")
+		}
+		bytes := bytesText(s.Bytes)
+		if s.BytesTotal > 0 {
+			bytes += " of " + bytesText(s.BytesTotal)
+		}
+		return what + ": " + files + ", " + bytes
+	}
+	switch s.Phase {
+	case backup.PhaseDatabase:
+		return "Copying the database…"
+	case backup.PhaseSettings:
+		return "Copying the settings…"
+	case backup.PhaseThumbnails:
+		return counted("Copying thumbnails")
+	case backup.PhaseFiles:
+		return counted("Verifying")
+	case backup.PhaseIntegrity:
+		return "Verifying: checking the database's integrity…"
+	case backup.PhaseRestore:
+		return "Restoring into a temporary folder…"
+	}
+	return s.Phase + "…"
 }
 
 func (p *copyProgress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown, p.phase = false, ""
 	}
 }

@@ -27,17 +27,7 @@ type builder struct {
 	// unsynced are copied thumbnails not fsynced yet: finish syncs them all
 	// at once, which costs far less than one journal commit per file.
 	unsynced []string
-	progress func(SnapshotProgress)
-	done     SnapshotProgress
-}
-
-func (b *builder) placed(size int64) {
-	b.done.Phase = "thumbnails"
-	b.done.Thumbnails++
-	b.done.Bytes += size
-	if b.progress != nil {
-		b.progress(b.done)
-	}
+	meter    *meter
 }
 
 // database copies the database with VACUUM INTO into a staging file in the
@@ -54,23 +44,36 @@ func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
 	}
 	defer removeWithSidecars(stagePath)
 	defer mark.Release()
+	b.meter.phase(PhaseDatabase, 1, 0)
 	if err := db.CopyTo(b.ctx, stagePath); err != nil {
 		if errors.Is(err, store.ErrDiskFull) {
 			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)
 		}
 		return fmt.Errorf("copy the database: %w", err)
 	}
+	// Counting rows (SQLite) and hashing the copy both read it: side by side.
+	var sum string
+	var size int64
+	hashed := make(chan error, 1)
+	go func() {
+		var err error
+		sum, size, err = hashFile(stagePath)
+		hashed <- err
+	}()
 	in, err := store.Inspect(b.ctx, stagePath, false)
+	if herr := <-hashed; err == nil && herr != nil {
+		return herr
+	}
 	if err != nil {
 		return fmt.Errorf("read the database copy: %w", err)
 	}
 	m.SchemaVersion, m.Tables, m.LocalOnly = in.SchemaVersion, in.Counts, in.LocalOnly
-	sum, size, err := hashFile(stagePath)
-	if err != nil {
+	b.stats.StagedBytes += size
+	if err := b.put(DBName, stagePath, sum, size, true, m); err != nil {
 		return err
 	}
-	b.stats.StagedBytes += size
-	return b.put(DBName, stagePath, sum, size, true, m)
+	b.meter.add(1, size)
+	return nil
 }
 
 // config copies config.json byte for byte (even if damaged: it is the
@@ -80,6 +83,8 @@ func (b *builder) config(dir datadir.Dir, m *Manifest) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	b.meter.phase(PhaseSettings, 1, 0)
+	defer func() { b.meter.add(1, int64(len(data))) }()
 	if err != nil {
 		return fmt.Errorf("read settings %s: %w", dir.Config(), err)
 	}
@@ -154,10 +159,14 @@ func (b *builder) put(rel, src, sum string, size int64, move bool, m *Manifest) 
 // thumbnails copies the thumbnail cache, hard-linking every file whose size
 // and modification time match the previous snapshot's record (thumbnails
 // are written once, atomically, under names derived from their content).
+// The folders are made while listing; the files are then linked or copied
+// several at once.
 func (b *builder) thumbnails(root string, m *Manifest) error {
 	if err := b.mkdir(ThumbsDir); err != nil {
 		return err
 	}
+	type job struct{ rel, path string }
+	var jobs []job
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root && errors.Is(err, fs.ErrNotExist) {
@@ -182,47 +191,84 @@ func (b *builder) thumbnails(root string, m *Manifest) error {
 		if d.IsDir() {
 			return b.mkdir(rel)
 		}
-		if !d.Type().IsRegular() {
-			return nil
+		if d.Type().IsRegular() {
+			jobs = append(jobs, job{rel, path})
 		}
-		st, err := d.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // replaced or removed meanwhile: the next snapshot has it
-		}
-		if err != nil {
-			return fmt.Errorf("read thumbnail %s: %w", path, err)
-		}
-		return b.thumbnail(rel, path, st, m)
+		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	b.meter.phase(PhaseThumbnails, len(jobs), 0)
+	placed := make([]thumbResult, len(jobs))
+	err = forEach(b.ctx, len(jobs), func(ctx context.Context, i int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		placed[i], err = b.thumbnail(jobs[i].rel, jobs[i].path)
+		if err == nil && placed[i].ok {
+			b.meter.add(1, placed[i].entry.Size)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	b.meter.flush()
+	for _, p := range placed {
+		if !p.ok {
+			continue
+		}
+		m.Files = append(m.Files, p.entry)
+		if p.linked {
+			b.stats.FilesLinked++
+			continue
+		}
+		b.unsynced = append(b.unsynced, filepath.Join(b.tmp, filepath.FromSlash(p.entry.Path)))
+		b.stats.BytesWritten += p.entry.Size
+		b.stats.FilesCopied++
+	}
+	return nil
 }
 
-func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error {
+// thumbResult is what placing one thumbnail did.
+type thumbResult struct {
+	ok     bool // in place; false if it was removed meanwhile
+	linked bool
+	entry  FileEntry
+}
+
+// thumbnail links or copies one thumbnail. It runs on several goroutines at
+// once and touches nothing of b's but its constant fields.
+func (b *builder) thumbnail(rel, src string) (thumbResult, error) {
+	st, err := os.Lstat(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return thumbResult{}, nil // replaced or removed meanwhile: the next snapshot has it
+	}
+	if err != nil {
+		return thumbResult{}, fmt.Errorf("read thumbnail %s: %w", src, err)
+	}
+	if !st.Mode().IsRegular() {
+		return thumbResult{}, nil
+	}
 	dst := filepath.Join(b.tmp, filepath.FromSlash(rel))
 	mtime := st.ModTime().UnixNano()
 	if b.prev != nil {
 		if pe, ok := b.prev.m.File(rel); ok && pe.Size == st.Size() && pe.MTime == mtime {
 			if err := os.Link(filepath.Join(b.prev.dir, filepath.FromSlash(rel)), dst); err == nil {
-				b.stats.FilesLinked++
-				m.Files = append(m.Files, FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime})
-				b.placed(pe.Size)
-				return nil
+				return thumbResult{ok: true, linked: true, entry: FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime}}, nil
 			}
 		}
 	}
 	sum, n, err := copyFileSync(src, dst, false)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return thumbResult{}, nil
 	}
 	if err != nil {
-		return destErr(b.dest, err)
+		return thumbResult{}, destErr(b.dest, err)
 	}
-	b.unsynced = append(b.unsynced, dst)
-	b.stats.BytesWritten += n
-	b.stats.FilesCopied++
-	m.Files = append(m.Files, FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime})
-	b.placed(n)
-	return nil
+	return thumbResult{ok: true, entry: FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime}}, nil
 }
 
 func (b *builder) mkdir(rel string) error {
@@ -306,17 +352,18 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	return nil
 }
 
-// syncAll fsyncs the copied thumbnails after all were written.
+// syncAll fsyncs the copied thumbnails after all were written, several at
+// once so the file system can commit them together.
 func (b *builder) syncAll() error {
-	for _, p := range b.unsynced {
-		if err := b.ctx.Err(); err != nil {
+	return forEach(b.ctx, len(b.unsynced), func(ctx context.Context, i int) error {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := syncFile(p); err != nil {
+		if err := syncFile(b.unsynced[i]); err != nil {
 			return destErr(b.dest, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // stageFile makes an empty, marked temporary file for a database copy in dir.

@@ -36,16 +36,9 @@ type SnapshotOptions struct {
 	Now            func() time.Time
 	// Record, if set, gets the outcome (kind snapshot or safety).
 	Record Recorder
-	// Progress, if set, is called after each thumbnail is copied or linked
-	// (from the snapshotting goroutine; keep it quick).
-	Progress func(SnapshotProgress)
-}
-
-// SnapshotProgress counts what a snapshot has put in place so far.
-type SnapshotProgress struct {
-	Phase      string `json:"phase"` // "database", "thumbnails"
-	Thumbnails int    `json:"thumbnails"`
-	Bytes      int64  `json:"bytes"` // bytes of the files put in place (linked ones included)
+	// Progress, if set, is told what is put in place: PhaseDatabase,
+	// PhaseSettings, then PhaseThumbnails file by file; see Progress.
+	Progress func(Progress)
 }
 
 // Unchanged files are hard-linked from the newest snapshot in Dest when that
@@ -186,7 +179,7 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 			os.RemoveAll(tmp)
 		}
 	}()
-	b := &builder{ctx: ctx, dest: dest, tmp: tmp, prev: prev, progress: opt.Progress}
+	b := &builder{ctx: ctx, dest: dest, tmp: tmp, prev: prev, meter: newMeter(opt.Kind, opt.Progress)}
 	m := Manifest{
 		Format: FormatVersion, Kind: opt.Kind, Reason: opt.Reason, Created: started.UTC(),
 		AppVersion: version.Version, DataDir: opt.DataDir.Root, ThumbnailsIncluded: opt.WithThumbnails,
