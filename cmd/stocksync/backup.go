@@ -279,16 +279,11 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		if err != nil {
 			return "", err
 		}
-		list, err := backup.List(dest)
-		if err != nil {
-			return "", err
+		s, err := backup.Newest(dest)
+		if errors.Is(err, backup.ErrNoSnapshot) {
+			return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
 		}
-		for _, s := range list {
-			if s.Problem == "" {
-				return s.Path, nil
-			}
-		}
-		return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
+		return s.Path, err
 	}
 	if strings.ContainsRune(arg, filepath.Separator) || arg == "." || arg == ".." {
 		return filepath.Abs(arg)

@@ -80,6 +80,13 @@ func TestSnapshotAndVerifyProgress(t *testing.T) {
 		t.Errorf("verify progress at the end of reading %+v, want %d of %d files, %d of %d bytes",
 			p, len(m.Files), len(m.Files), rep.BytesChecked, rep.BytesChecked)
 	}
+	var tr progressLog
+	if rep, err := TestRestore(ctx, info.Path, TestRestoreOptions{Progress: tr.add, TempDir: t.TempDir()}); err != nil || !rep.OK {
+		t.Fatal(err, rep.Findings)
+	}
+	if got, want := tr.phases(), []string{PhaseFiles, PhaseIntegrity, PhaseRestore}; !slices.Equal(got, want) || tr.got[0].Op != KindTestRestore {
+		t.Errorf("test restore phases %v (op %q), want %v (op %q)", got, tr.got[0].Op, want, KindTestRestore)
+	}
 	for i := 1; i < len(ver.got); i++ {
 		a, b := ver.got[i-1], ver.got[i]
 		if a.Phase == b.Phase && (b.Files < a.Files || b.Bytes < a.Bytes) {

@@ -16,11 +16,6 @@ import (
 	"github.com/stocksync/stocksync/core/version"
 )
 
-// Recorder stores the outcome of a backup operation; *store.DB is one.
-type Recorder interface {
-	RecordBackupRun(ctx context.Context, r store.BackupRun) error
-}
-
 // SnapshotOptions says what to snapshot and where.
 type SnapshotOptions struct {
 	DataDir datadir.Dir
@@ -34,7 +29,8 @@ type SnapshotOptions struct {
 	Kind           string // KindSnapshot (default) or KindSafety
 	Reason         string // why a safety snapshot is taken, for the manifest
 	Now            func() time.Time
-	// Record, if set, gets the outcome (kind snapshot or safety).
+	// Record, if set, gets the outcome (kind snapshot or safety), unless ctx
+	// was cancelled.
 	Record Recorder
 	// Progress, if set, is told what is put in place: PhaseDatabase,
 	// PhaseSettings, then PhaseThumbnails file by file; see Progress.
@@ -119,19 +115,17 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (Info, error) {
 	}
 	started := opt.now()
 	info, err := snapshot(ctx, opt, started)
-	if opt.Record != nil {
-		run := store.BackupRun{Kind: opt.Kind, Path: info.Path, StartedAt: started, OK: err == nil}
-		if err != nil {
-			run.Path, run.Detail = opt.Dest, err.Error()
-		} else {
-			run.Detail = fmt.Sprintf("%d files, %d bytes; %d bytes written", info.Files, info.Size, info.Written.BytesWritten)
+	run := store.BackupRun{Kind: opt.Kind, Path: info.Path, StartedAt: started, OK: err == nil}
+	if err != nil {
+		run.Path, run.Detail = opt.Dest, err.Error()
+	} else {
+		run.Detail = fmt.Sprintf("%d files, %d bytes; %d bytes written", info.Files, info.Size, info.Written.BytesWritten)
+	}
+	if rerr := record(ctx, opt.Record, run); rerr != nil {
+		if err == nil {
+			return info, fmt.Errorf("snapshot %s was written, but recording it in the backup history failed: %w", info.Path, rerr)
 		}
-		if rerr := opt.Record.RecordBackupRun(ctx, run); rerr != nil {
-			if err == nil {
-				return info, fmt.Errorf("snapshot %s was written, but recording it in the backup history failed: %w", info.Path, rerr)
-			}
-			err = errors.Join(err, fmt.Errorf("record the failure in the backup history: %w", rerr))
-		}
+		err = errors.Join(err, fmt.Errorf("record the failure in the backup history: %w", rerr))
 	}
 	return info, err
 }

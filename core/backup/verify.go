@@ -128,13 +128,37 @@ func ignored(rel string) bool {
 // passes PRAGMA integrity_check, and its row counts and local-only rows equal
 // the manifest's. The database is opened read-only and never changed.
 // Problems are findings in the report; the error is for a snapshot that
-// cannot be examined at all (not there, or ctx cancelled).
+// cannot be examined at all (not there, or ctx cancelled). opt.Record gets
+// the outcome either way, unless ctx was cancelled.
 func Verify(ctx context.Context, dir string, opt VerifyOptions) (Report, error) {
+	return verifyRun(ctx, dir, opt, newMeter(KindVerify, opt.Progress))
+}
+
+func verifyRun(ctx context.Context, dir string, opt VerifyOptions, mt *meter) (Report, error) {
 	now := time.Now
 	if opt.Now != nil {
 		now = opt.Now
 	}
 	started := now()
+	r, err := verifyMark(ctx, dir, opt.Mark, started, mt)
+	run := store.BackupRun{Kind: KindVerify, Path: dir, StartedAt: started, OK: err == nil && r.OK, Detail: "ok"}
+	switch {
+	case err != nil:
+		run.Detail = err.Error()
+	case !r.OK:
+		run.Detail = (&VerifyError{Report: r}).Error()
+	}
+	if rerr := record(ctx, opt.Record, run); rerr != nil {
+		rerr = fmt.Errorf("record the verification in the backup history: %w", rerr)
+		if err != nil {
+			return r, errors.Join(err, rerr)
+		}
+		return r, rerr
+	}
+	return r, err
+}
+
+func verifyMark(ctx context.Context, dir string, mark bool, started time.Time, mt *meter) (Report, error) {
 	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -143,22 +167,13 @@ func Verify(ctx context.Context, dir string, opt VerifyOptions) (Report, error) 
 	if !st.IsDir() {
 		return r, fmt.Errorf("verify snapshot %s: not a snapshot folder", dir)
 	}
-	if err := verify(ctx, dir, &r, newMeter(KindVerify, opt.Progress)); err != nil {
+	if err := verify(ctx, dir, &r, mt); err != nil {
 		return r, err
 	}
 	r.OK = len(r.Errors()) == 0
-	if opt.Mark {
+	if mark {
 		if err := markVerified(dir, r.OK, started); err != nil {
 			r.add(SeverityHint, CheckRecord, VerifiedName, "", "could not note the result in the snapshot folder (%v); read-only media cannot be marked", err)
-		}
-	}
-	if opt.Record != nil {
-		detail := "ok"
-		if !r.OK {
-			detail = (&VerifyError{Report: r}).Error()
-		}
-		if err := opt.Record.RecordBackupRun(ctx, store.BackupRun{Kind: KindVerify, Path: dir, StartedAt: started, OK: r.OK, Detail: detail}); err != nil {
-			return r, fmt.Errorf("record the verification in the backup history: %w", err)
 		}
 	}
 	return r, nil

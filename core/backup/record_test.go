@@ -1,0 +1,113 @@
+package backup
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stocksync/stocksync/core/store"
+)
+
+func TestNewest(t *testing.T) {
+	f := newFixture(t)
+	if _, err := Newest(f.dest); !errors.Is(err, ErrNoSnapshot) {
+		t.Errorf("empty folder: %v, want ErrNoSnapshot", err)
+	}
+	var de *DestinationError
+	if _, err := Newest(filepath.Join(f.dest, "gone")); !errors.As(err, &de) || de.Reason != ReasonMissing {
+		t.Errorf("missing folder: %v, want a *DestinationError (missing)", err)
+	}
+	older := f.snapshot(t, false)
+	newer := f.snapshot(t, false)
+	if got, err := Newest(f.dest); err != nil || got.Path != newer.Path {
+		t.Errorf("Newest = %s, %v; want %s", got.Path, err, newer.Path)
+	}
+	// An unreadable manifest is skipped, verified or not.
+	if err := os.WriteFile(filepath.Join(newer.Path, ManifestName), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Newest(f.dest); err != nil || got.Path != older.Path {
+		t.Errorf("Newest with the newest damaged = %s, %v; want %s", got.Path, err, older.Path)
+	}
+}
+
+// Without a snapshot, VerifyNewest and TestRestoreNewest fail and record
+// the failure against the folder, as the app has always shown it.
+func TestNewestRecordsNoSnapshot(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := VerifyNewest(ctx, f.dest, VerifyOptions{Record: f.db, Now: f.clk.Now}); !errors.Is(err, ErrNoSnapshot) {
+		t.Fatalf("VerifyNewest: %v, want ErrNoSnapshot", err)
+	}
+	if _, err := TestRestoreNewest(ctx, f.dest, TestRestoreOptions{Record: f.db, Now: f.clk.Now}); !errors.Is(err, ErrNoSnapshot) {
+		t.Fatalf("TestRestoreNewest: %v, want ErrNoSnapshot", err)
+	}
+	for _, kind := range []string{KindVerify, KindTestRestore} {
+		run, err := f.db.LastBackupRun(ctx, kind, false)
+		if err != nil || run.OK || run.Path != f.dest || run.Detail == "" || run.StartedAt.IsZero() {
+			t.Errorf("%s recorded %+v, %v; want a failure for %s with its reason", kind, run, err, f.dest)
+		}
+	}
+
+	info := f.snapshot(t, false)
+	rep, err := VerifyNewest(ctx, f.dest, VerifyOptions{Record: f.db, Now: f.clk.Now, Mark: true})
+	if err != nil || !rep.OK || rep.Snapshot != info.Path {
+		t.Fatalf("VerifyNewest: %+v, %v", rep, err)
+	}
+	tr, err := TestRestoreNewest(ctx, f.dest, TestRestoreOptions{Record: f.db, Now: f.clk.Now})
+	if err != nil || !tr.OK || tr.Snapshot != info.Path {
+		t.Fatalf("TestRestoreNewest: %+v, %v", tr, err)
+	}
+	for _, kind := range []string{KindVerify, KindTestRestore} {
+		run, err := f.db.LastBackupRun(ctx, kind, false)
+		if err != nil || !run.OK || run.Path != info.Path {
+			t.Errorf("%s recorded %+v, %v; want ok for %s", kind, run, err, info.Path)
+		}
+	}
+}
+
+// A verification that cannot run at all is recorded as failed; an
+// interrupted one (ctx cancelled: the user stopped it, the app quits) is
+// not recorded at all.
+func TestVerifyRecordsErrorsNotInterruptions(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	gone := filepath.Join(f.dest, "stocksync-20261122T101500Z")
+	if _, err := Verify(ctx, gone, VerifyOptions{Record: f.db, Now: f.clk.Now}); err == nil {
+		t.Fatal("want an error for a snapshot that is not there")
+	}
+	run, err := f.db.LastBackupRun(ctx, KindVerify, false)
+	if err != nil || run.OK || run.Path != gone || run.Detail == "" {
+		t.Errorf("recorded %+v, %v; want the failure for %s", run, err, gone)
+	}
+
+	info := f.snapshot(t, false)
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	rec := &countingRecorder{db: f.db}
+	if _, err := Verify(cctx, info.Path, VerifyOptions{Record: rec, Now: f.clk.Now}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled verify: %v, want context.Canceled", err)
+	}
+	if _, err := TestRestore(cctx, info.Path, TestRestoreOptions{Record: rec, Now: f.clk.Now}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled test restore: %v, want context.Canceled", err)
+	}
+	if _, err := Snapshot(cctx, SnapshotOptions{DataDir: f.dir, DB: f.db, Dest: f.dest, Now: f.clk.Now, Record: rec}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled snapshot: %v, want context.Canceled", err)
+	}
+	if len(rec.runs) != 0 {
+		t.Errorf("recorded %+v; interrupted runs are not outcomes", rec.runs)
+	}
+}
+
+// countingRecorder records into db and keeps what it recorded.
+type countingRecorder struct {
+	db   *store.DB
+	runs []store.BackupRun
+}
+
+func (c *countingRecorder) RecordBackupRun(ctx context.Context, r store.BackupRun) error {
+	c.runs = append(c.runs, r)
+	return c.db.RecordBackupRun(ctx, r)
+}
