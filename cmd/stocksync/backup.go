@@ -111,22 +111,13 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 				thumbs = withThumbs
 			}
 			prog := newCopyProgress(cmd.ErrOrStderr(), !asJSON && isTerminal(os.Stderr))
-			info, err := backup.Snapshot(ctx, backup.SnapshotOptions{DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update})
+			res, err := backup.BackUp(ctx, backup.BackUpOptions{Keep: cfg.Backup.Keep, Prune: true, SnapshotOptions: backup.SnapshotOptions{
+				DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update}})
 			prog.done()
 			if err != nil {
 				return err
 			}
-			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: rec, Progress: prog.update})
-			prog.done()
-			if err != nil {
-				return err
-			}
-			out := backupJSON{Snapshot: info, Verify: rep}
-			var perr error
-			if rep.OK {
-				pr, err := backup.Prune(dest, backup.DefaultPolicy(cfg.Backup.Keep), time.Now())
-				out.Prune, perr = &pr, err
-			}
+			out, rep, perr := backupJSON{Snapshot: res.Snapshot, Verify: res.Verify, Prune: res.Prune}, res.Verify, res.PruneErr
 			w := cmd.OutOrStdout()
 			if asJSON {
 				if err := writeJSON(w, out); err != nil {

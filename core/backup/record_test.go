@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stocksync/stocksync/core/store"
@@ -110,4 +111,52 @@ type countingRecorder struct {
 func (c *countingRecorder) RecordBackupRun(ctx context.Context, r store.BackupRun) error {
 	c.runs = append(c.runs, r)
 	return c.db.RecordBackupRun(ctx, r)
+}
+
+// BackUp takes, verifies (and marks) and prunes, recording each step, with
+// one progress function following the snapshot and then the verification.
+func TestBackUp(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rec := &countingRecorder{db: f.db}
+	var res BackUpResult
+	var ops []string
+	for range 3 {
+		ops = ops[:0]
+		var err error
+		res, err = BackUp(ctx, BackUpOptions{Keep: 1, Prune: true, SnapshotOptions: SnapshotOptions{
+			DataDir: f.dir, DB: f.db, Dest: f.dest, WithThumbnails: true, Now: f.clk.Now, Record: rec,
+			Progress: func(p Progress) {
+				if len(ops) == 0 || ops[len(ops)-1] != p.Op {
+					ops = append(ops, p.Op)
+				}
+			}}})
+		if err != nil || !res.Verify.OK || res.PruneErr != nil {
+			t.Fatalf("BackUp: %v, %+v, prune %v", err, res.Verify.Findings, res.PruneErr)
+		}
+	}
+	if res.Verify.Snapshot != res.Snapshot.Path || res.Snapshot.Written.FilesLinked == 0 {
+		t.Errorf("verified %s, took %s linking %d files; want the new snapshot verified, unchanged files linked from the previous one",
+			res.Verify.Snapshot, res.Snapshot.Path, res.Snapshot.Written.FilesLinked)
+	}
+	if list, err := List(f.dest); err != nil || len(list) != 1 || list[0].Path != res.Snapshot.Path || list[0].Verified.IsZero() {
+		t.Errorf("left %+v, %v; want only the newest, verified snapshot (keep 1)", list, err)
+	}
+	if res.Prune == nil || len(res.Prune.Deleted) != 1 {
+		t.Errorf("prune %+v, want the previous snapshot deleted", res.Prune)
+	}
+	if !slices.Equal(ops, []string{KindSnapshot, KindVerify}) {
+		t.Errorf("progress ops %v, want snapshot then verify", ops)
+	}
+	var kinds []string
+	for _, r := range rec.runs {
+		kinds = append(kinds, r.Kind)
+	}
+	want := []string{KindSnapshot, KindVerify, KindSnapshot, KindVerify, KindSnapshot, KindVerify}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("recorded %v, want %v", kinds, want)
+	}
+	if _, err := BackUp(ctx, BackUpOptions{SnapshotOptions: SnapshotOptions{DataDir: f.dir, DB: f.db, Dest: f.dest, Kind: KindSafety}}); err == nil {
+		t.Error("BackUp of kind safety: want an error")
+	}
 }
