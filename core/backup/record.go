@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/stocksync/stocksync/core/store"
@@ -24,6 +25,19 @@ func record(ctx context.Context, rec Recorder, run store.BackupRun) error {
 		return nil
 	}
 	return rec.RecordBackupRun(ctx, run)
+}
+
+// problems is the Detail recorded for a run that found problems: the
+// messages of the errors among them, as the app has always recorded them
+// (facts only, no advice for one frontend).
+func problems(fs []Finding) string {
+	var msgs []string
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // ErrNoSnapshot means a backup folder holds no snapshot whose manifest can

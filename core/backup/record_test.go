@@ -160,3 +160,26 @@ func TestBackUp(t *testing.T) {
 		t.Error("BackUp of kind safety: want an error")
 	}
 }
+
+// What a failed verification records is the problems found, for any
+// frontend to show: no advice naming CLI commands.
+func TestVerifyRecordsProblems(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	info := f.snapshot(t, false)
+	os.Remove(filepath.Join(info.Path, ConfigName))
+	if _, err := Verify(ctx, info.Path, VerifyOptions{Record: f.db, Now: f.clk.Now}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := f.db.LastBackupRun(ctx, KindVerify, false)
+	if want := ConfigName + " is missing"; err != nil || run.Detail != want {
+		t.Errorf("recorded detail %q, %v; want %q", run.Detail, err, want)
+	}
+	if _, err := TestRestore(ctx, info.Path, TestRestoreOptions{Record: f.db, Now: f.clk.Now, TempDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	run, err = f.db.LastBackupRun(ctx, KindTestRestore, false)
+	if want := ConfigName + " is missing"; err != nil || run.OK || run.Detail != want {
+		t.Errorf("recorded test restore %+v, %v; want failed with detail %q", run, err, want)
+	}
+}

@@ -76,7 +76,7 @@ func TestRestore(ctx context.Context, snap string, opt TestRestoreOptions) (Test
 	case err != nil:
 		run.Detail = err.Error()
 	case !rep.OK:
-		run.Detail = rep.Err().Error()
+		run.Detail = problems(append(rep.Verify.Errors(), rep.Findings...))
 	}
 	if rerr := record(ctx, opt.Record, run); rerr != nil {
 		rerr = fmt.Errorf("record the test restore in the backup history: %w", rerr)

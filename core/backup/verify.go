@@ -146,7 +146,7 @@ func verifyRun(ctx context.Context, dir string, opt VerifyOptions, mt *meter) (R
 	case err != nil:
 		run.Detail = err.Error()
 	case !r.OK:
-		run.Detail = (&VerifyError{Report: r}).Error()
+		run.Detail = problems(r.Errors())
 	}
 	if rerr := record(ctx, opt.Record, run); rerr != nil {
 		rerr = fmt.Errorf("record the verification in the backup history: %w", rerr)
