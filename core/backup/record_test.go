@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stocksync/stocksync/core/store"
@@ -69,25 +70,36 @@ func TestNewestRecordsNoSnapshot(t *testing.T) {
 	}
 }
 
-// A verification that cannot run at all is recorded as failed; an
-// interrupted one (ctx cancelled: the user stopped it, the app quits) is
-// not recorded at all.
-func TestVerifyRecordsErrorsNotInterruptions(t *testing.T) {
+// A test restore that cannot run is recorded as failed; a path that is not
+// there (a mistake in the request) and an interrupted run (ctx cancelled:
+// the user stopped it, the app quits) are not recorded at all.
+func TestRecordsErrorsNotMistakesOrInterruptions(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
+	rec := &countingRecorder{db: f.db}
 	gone := filepath.Join(f.dest, "stocksync-20261122T101500Z")
-	if _, err := Verify(ctx, gone, VerifyOptions{Record: f.db, Now: f.clk.Now}); err == nil {
+	if _, err := Verify(ctx, gone, VerifyOptions{Record: rec, Now: f.clk.Now}); err == nil {
 		t.Fatal("want an error for a snapshot that is not there")
 	}
-	run, err := f.db.LastBackupRun(ctx, KindVerify, false)
-	if err != nil || run.OK || run.Path != gone || run.Detail == "" {
-		t.Errorf("recorded %+v, %v; want the failure for %s", run, err, gone)
+	if _, err := TestRestore(ctx, gone, TestRestoreOptions{Record: rec, Now: f.clk.Now}); err == nil {
+		t.Fatal("want an error for a snapshot that is not there")
 	}
-
+	if len(rec.runs) != 0 {
+		t.Errorf("recorded %+v for a path that is not there", rec.runs)
+	}
 	info := f.snapshot(t, false)
+	noTemp := filepath.Join(t.TempDir(), "gone")
+	if _, err := TestRestore(ctx, info.Path, TestRestoreOptions{Record: rec, Now: f.clk.Now, TempDir: noTemp}); err == nil {
+		t.Fatal("want an error when the temporary folder cannot be made")
+	}
+	run, err := f.db.LastBackupRun(ctx, KindTestRestore, false)
+	if err != nil || run.OK || run.Path != info.Path || !strings.Contains(run.Detail, noTemp) {
+		t.Errorf("recorded %+v, %v; want the failure naming %s", run, err, noTemp)
+	}
+	rec.runs = nil
+
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	rec := &countingRecorder{db: f.db}
 	if _, err := Verify(cctx, info.Path, VerifyOptions{Record: rec, Now: f.clk.Now}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled verify: %v, want context.Canceled", err)
 	}

@@ -18,7 +18,9 @@ type TestRestoreOptions struct {
 	// TempDir is where the trial data folder is made; "" means os.TempDir().
 	TempDir string
 	Now     func() time.Time
-	Record  Recorder // gets a KindTestRestore run (unless ctx was cancelled)
+	// Record gets a KindTestRestore run, failures included, except when
+	// the snapshot is not there (a mistaken path) or ctx was cancelled.
+	Record Recorder
 	// Progress, if set, follows the verification (PhaseFiles,
 	// PhaseIntegrity), then PhaseRestore; see Progress.
 	Progress func(Progress)
@@ -61,6 +63,9 @@ func TestRestore(ctx context.Context, snap string, opt TestRestoreOptions) (Test
 		now = opt.Now
 	}
 	started := now()
+	if err := isFolder(snap, "test restore"); err != nil {
+		return TestRestoreReport{Snapshot: snap, CheckedAt: started.UTC(), Verify: Report{Snapshot: snap, Findings: []Finding{}}, Findings: []Finding{}}, err
+	}
 	rep, err := testRestore(ctx, snap, opt, now, newMeter(KindTestRestore, opt.Progress))
 	rep.Snapshot, rep.CheckedAt = snap, started.UTC()
 	if err == nil {

@@ -129,7 +129,8 @@ func ignored(rel string) bool {
 // the manifest's. The database is opened read-only and never changed.
 // Problems are findings in the report; the error is for a snapshot that
 // cannot be examined at all (not there, or ctx cancelled). opt.Record gets
-// the outcome either way, unless ctx was cancelled.
+// the outcome, failures included, except when dir is not there (a mistaken
+// path) or ctx was cancelled.
 func Verify(ctx context.Context, dir string, opt VerifyOptions) (Report, error) {
 	return verifyRun(ctx, dir, opt, newMeter(KindVerify, opt.Progress))
 }
@@ -140,6 +141,10 @@ func verifyRun(ctx context.Context, dir string, opt VerifyOptions, mt *meter) (R
 		now = opt.Now
 	}
 	started := now()
+	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
+	if err := isFolder(dir, "verify"); err != nil {
+		return r, err
+	}
 	r, err := verifyMark(ctx, dir, opt.Mark, started, mt)
 	run := store.BackupRun{Kind: KindVerify, Path: dir, StartedAt: started, OK: err == nil && r.OK, Detail: "ok"}
 	switch {
@@ -158,15 +163,21 @@ func verifyRun(ctx context.Context, dir string, opt VerifyOptions, mt *meter) (R
 	return r, err
 }
 
-func verifyMark(ctx context.Context, dir string, mark bool, started time.Time, mt *meter) (Report, error) {
-	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
+// isFolder checks that snapshot dir is an existing folder. A path that is
+// not is a mistake in the request, not an outcome for the backup history.
+func isFolder(dir, what string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return r, fmt.Errorf("verify snapshot %s: %w", dir, err)
+		return fmt.Errorf("%s snapshot %s: %w", what, dir, err)
 	}
 	if !st.IsDir() {
-		return r, fmt.Errorf("verify snapshot %s: not a snapshot folder", dir)
+		return fmt.Errorf("%s snapshot %s: not a snapshot folder", what, dir)
 	}
+	return nil
+}
+
+func verifyMark(ctx context.Context, dir string, mark bool, started time.Time, mt *meter) (Report, error) {
+	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
 	if err := verify(ctx, dir, &r, mt); err != nil {
 		return r, err
 	}
