@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -24,8 +25,10 @@ type builder struct {
 	prev  *prevSnapshot
 	stats WriteStats
 	dirs  []string // folders created inside tmp, to fsync
-	// unsynced are copied thumbnails not fsynced yet: finish syncs them all
-	// at once, which costs far less than one journal commit per file.
+	// unsynced are the files written into tmp and not fsynced yet: finish
+	// syncs them, and the folders, all at once before the snapshot is
+	// renamed into place, which costs far less than one journal commit per
+	// file (each fsync on a busy disk can take tens of milliseconds).
 	unsynced []string
 	meter    *meter
 }
@@ -90,8 +93,8 @@ func (b *builder) config(dir datadir.Dir, m *Manifest) error {
 	}
 	sum, size := sha256Hex(data), int64(len(data))
 	if !b.tryLink(ConfigName, sum, size) {
-		if _, _, err := writeNew(filepath.Join(b.tmp, ConfigName), bytes.NewReader(data)); err != nil {
-			return destErr(b.dest, err)
+		if err := b.write(ConfigName, data); err != nil {
+			return err
 		}
 		b.stats.BytesWritten += size
 		b.stats.FilesCopied++
@@ -134,19 +137,18 @@ func (b *builder) put(rel, src, sum string, size int64, move bool, m *Manifest) 
 	}
 	if move {
 		if err := os.Rename(src, dst); err == nil {
-			if err := syncFile(dst); err != nil {
-				return destErr(b.dest, err)
-			}
+			b.unsynced = append(b.unsynced, dst)
 			b.stats.FilesMoved++
 			b.stats.BytesWritten += size // written there by the copy, in the data folder's volume
 			m.Files = append(m.Files, FileEntry{Path: rel, Size: size, SHA256: sum})
 			return nil
 		}
 	}
-	csum, n, err := copyFile(src, dst)
+	csum, n, err := copyFileSync(src, dst, false)
 	if err != nil {
 		return destErr(b.dest, err)
 	}
+	b.unsynced = append(b.unsynced, dst)
 	if csum != sum || n != size {
 		return fmt.Errorf("copy %s: the file changed while it was copied", src)
 	}
@@ -280,11 +282,9 @@ func (b *builder) mkdir(rel string) error {
 	return nil
 }
 
-// finish writes the manifest and fsyncs every folder of the snapshot.
+// finish writes the manifests and fsyncs every file and folder of the
+// snapshot.
 func (b *builder) finish(m *Manifest) error {
-	if err := b.syncAll(); err != nil {
-		return err
-	}
 	if err := b.thumbsManifest(m); err != nil {
 		return err
 	}
@@ -299,17 +299,23 @@ func (b *builder) finish(m *Manifest) error {
 	if err != nil {
 		return fmt.Errorf("write snapshot manifest: %w", err)
 	}
-	if _, n, err := writeNew(filepath.Join(b.tmp, ManifestName), bytes.NewReader(append(data, '\n'))); err != nil {
+	data = append(data, '\n')
+	if err := b.write(ManifestName, data); err != nil {
+		return err
+	}
+	b.stats.BytesWritten += int64(len(data))
+	return b.flush()
+}
+
+// write creates the file rel in the snapshot with data, to be fsynced by
+// flush.
+func (b *builder) write(rel string, data []byte) error {
+	dst := filepath.Join(b.tmp, filepath.FromSlash(rel))
+	if _, _, err := writeNewSync(dst, bytes.NewReader(data), false); err != nil {
 		return destErr(b.dest, err)
-	} else {
-		b.stats.BytesWritten += n
 	}
-	for i := len(b.dirs) - 1; i >= 0; i-- {
-		if err := atomicfile.SyncDir(b.dirs[i]); err != nil {
-			return destErr(b.dest, err)
-		}
-	}
-	return destErr(b.dest, atomicfile.SyncDir(b.tmp))
+	b.unsynced = append(b.unsynced, dst)
+	return nil
 }
 
 // thumbsManifest writes the thumbnail entries to thumbnails.json, listed in
@@ -341,8 +347,8 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	data = append(data, '\n')
 	sum, size := sha256Hex(data), int64(len(data))
 	if !b.tryLink(ThumbsManifestName, sum, size) {
-		if _, _, err := writeNew(filepath.Join(b.tmp, ThumbsManifestName), bytes.NewReader(data)); err != nil {
-			return destErr(b.dest, err)
+		if err := b.write(ThumbsManifestName, data); err != nil {
+			return err
 		}
 		b.stats.BytesWritten += size
 		b.stats.FilesCopied++
@@ -352,17 +358,24 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	return nil
 }
 
-// syncAll fsyncs the copied thumbnails after all were written, several at
-// once so the file system can commit them together.
-func (b *builder) syncAll() error {
-	return forEach(b.ctx, len(b.unsynced), func(ctx context.Context, i int) error {
+// flush fsyncs every file written into the snapshot and every folder made
+// in it, several at once so the file system can commit them together. The
+// snapshot is renamed into place only after, so it is durable when it
+// appears.
+func (b *builder) flush() error {
+	folders := append(slices.Clone(b.dirs), b.tmp)
+	n := len(b.unsynced)
+	return forEach(b.ctx, n+len(folders), func(ctx context.Context, i int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := syncFile(b.unsynced[i]); err != nil {
-			return destErr(b.dest, err)
+		var err error
+		if i < n {
+			err = syncFile(b.unsynced[i])
+		} else {
+			err = atomicfile.SyncDir(folders[i-n])
 		}
-		return nil
+		return destErr(b.dest, err)
 	})
 }
 

@@ -75,12 +75,8 @@ func copyFileSync(src, dst string, sync bool) (sum string, n int64, err error) {
 	return writeNewSync(dst, in, sync)
 }
 
-// writeNew creates dst (0600, failing if it exists), fills it from r, fsyncs
-// and closes it. A failed write removes dst.
-func writeNew(dst string, r io.Reader) (sum string, n int64, err error) {
-	return writeNewSync(dst, r, true)
-}
-
+// writeNewSync creates dst (0600, failing if it exists), fills it from r,
+// fsyncs it if sync is true, and closes it. A failed write removes dst.
 func writeNewSync(dst string, r io.Reader, sync bool) (sum string, n int64, err error) {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
