@@ -55,8 +55,8 @@ week for two months, and never the only verified one.
 
 Thumbnails are left out by default (they can be downloaded again); with
 --with-thumbnails (or "include_thumbnails" in the settings) they are included,
-and unchanged ones are hard-linked from the previous snapshot; on a terminal the
-copy shows how many are done.
+and unchanged ones are hard-linked from the previous snapshot. On a terminal the
+files and bytes copied and verified so far are shown as it goes.
 
 --to DIR is made if it does not exist and its parent (the drive) does, as with
 "backup destination DIR"; a folder inside the data folder, or the data folder
