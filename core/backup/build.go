@@ -167,8 +167,7 @@ func (b *builder) thumbnails(root string, m *Manifest) error {
 	if err := b.mkdir(ThumbsDir); err != nil {
 		return err
 	}
-	type job struct{ rel, path string }
-	var jobs []job
+	var jobs []string // paths relative to root, slash-separated
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root && errors.Is(err, fs.ErrNotExist) {
@@ -194,7 +193,7 @@ func (b *builder) thumbnails(root string, m *Manifest) error {
 			return b.mkdir(rel)
 		}
 		if d.Type().IsRegular() {
-			jobs = append(jobs, job{rel, path})
+			jobs = append(jobs, r)
 		}
 		return nil
 	})
@@ -208,7 +207,7 @@ func (b *builder) thumbnails(root string, m *Manifest) error {
 			return err
 		}
 		var err error
-		placed[i], err = b.thumbnail(jobs[i].rel, jobs[i].path)
+		placed[i], err = b.thumbnail(ThumbsDir+"/"+jobs[i], filepath.Join(root, filepath.FromSlash(jobs[i])))
 		if err == nil && placed[i].ok {
 			b.meter.add(1, placed[i].entry.Size)
 		}
