@@ -56,8 +56,8 @@ week for two months, and never the only verified one.
 
 Thumbnails are left out by default (they can be downloaded again); with
 --with-thumbnails (or "include_thumbnails" in the settings) they are included,
-and unchanged ones are hard-linked from the previous snapshot; on a terminal the
-copy shows how many are done.
+and unchanged ones are hard-linked from the previous snapshot. On a terminal the
+files and bytes copied and verified so far are shown as it goes.
 
 --to DIR is made if it does not exist and its parent (the drive) does, as with
 "backup destination DIR"; a folder inside the data folder, or the data folder
@@ -124,21 +124,13 @@ Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 				thumbs = withThumbs
 			}
 			prog := newCopyProgress(cmd.ErrOrStderr(), !asJSON && isTerminal(os.Stderr))
-			info, err := backup.Snapshot(ctx, backup.SnapshotOptions{DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update})
+			res, err := backup.BackUp(ctx, backup.BackUpOptions{Keep: cfg.Backup.Keep, Prune: cerr == nil, SnapshotOptions: backup.SnapshotOptions{
+				DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update}})
 			prog.done()
 			if err != nil {
 				return err
 			}
-			rep, err := backup.Verify(ctx, info.Path, backup.VerifyOptions{Mark: true, Record: rec})
-			if err != nil {
-				return err
-			}
-			out := backupJSON{Snapshot: info, Verify: rep}
-			var perr error
-			if rep.OK && cerr == nil {
-				pr, err := backup.Prune(dest, backup.DefaultPolicy(cfg.Backup.Keep), time.Now())
-				out.Prune, perr = &pr, err
-			}
+			out, rep, perr := backupJSON{Snapshot: res.Snapshot, Verify: res.Verify, Prune: res.Prune}, res.Verify, res.PruneErr
 			w := cmd.OutOrStdout()
 			if asJSON {
 				if err := writeJSON(w, out); err != nil {
@@ -300,16 +292,11 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		if err != nil {
 			return "", err
 		}
-		list, err := backup.List(dest)
-		if err != nil {
-			return "", err
+		s, err := backup.Newest(dest)
+		if errors.Is(err, backup.ErrNoSnapshot) {
+			return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
 		}
-		for _, s := range list {
-			if s.Problem == "" {
-				return s.Path, nil
-			}
-		}
-		return "", fmt.Errorf("no snapshot in %s yet: take one with `stocksync backup`", dest)
+		return s.Path, err
 	}
 	if isPathArg(arg) {
 		return filepath.Abs(arg)
@@ -328,29 +315,61 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
 }
 
-// copyProgress shows, on a terminal, how many thumbnails a snapshot has
-// copied so far, on one line that is rewritten at most four times a second.
+// copyProgress shows, on a terminal, what a backup is doing (backup.Progress:
+// the phase, files and bytes so far), on one line that is rewritten at most
+// four times a second; a new phase shows at once.
 type copyProgress struct {
 	w     io.Writer
 	on    bool
 	last  time.Time
+	phase string
 	shown bool
 }
 
 func newCopyProgress(w io.Writer, on bool) *copyProgress { return &copyProgress{w: w, on: on} }
 
-func (p *copyProgress) update(s backup.SnapshotProgress) {
-	if !p.on || time.Since(p.last) < 250*time.Millisecond {
+func (p *copyProgress) update(s backup.Progress) {
+	if !p.on || (s.Phase == p.phase && time.Since(p.last) < 250*time.Millisecond) {
 		return
 	}
-	p.last = time.Now()
-	p.shown = true
+	p.last, p.phase, p.shown = time.Now(), s.Phase, true
 	// \r and clear-to-end: one line, whatever the width was before.
-	fmt.Fprintf(p.w, "\r\x1b[KCopying thumbnails: %s, %s", plural(s.Thumbnails, "file"), bytesText(s.Bytes))
+	fmt.Fprintf(p.w, "\r\x1b[K%s", progressLine(s))
+}
+
+// progressLine words a backup.Progress.
+func progressLine(s backup.Progress) string {
+	counted := func(what string) string {
+		files := plural(s.Files, "file")
+		if s.FilesTotal > 0 {
+			files = num(s.Files) + " of " + plural(s.FilesTotal, "file")
+		}
+		bytes := bytesText(s.Bytes)
+		if s.BytesTotal > 0 {
+			bytes += " of " + bytesText(s.BytesTotal)
+		}
+		return what + ": " + files + ", " + bytes
+	}
+	switch s.Phase {
+	case backup.PhaseDatabase:
+		return "Copying the database…"
+	case backup.PhaseSettings:
+		return "Copying the settings…"
+	case backup.PhaseThumbnails:
+		return counted("Copying thumbnails")
+	case backup.PhaseFiles:
+		return counted("Verifying")
+	case backup.PhaseIntegrity:
+		return "Verifying: checking the database's integrity…"
+	case backup.PhaseRestore:
+		return "Restoring into a temporary folder…"
+	}
+	return s.Phase + "…"
 }
 
 func (p *copyProgress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown, p.phase = false, ""
 	}
 }

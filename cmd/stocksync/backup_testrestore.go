@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,9 @@ Exit status: 0 ok, 3 the snapshot could not be restored as it should, 1 error.`,
 			if db != nil {
 				defer db.Close()
 			}
-			rep, err := backup.TestRestore(ctx, snap, backup.TestRestoreOptions{Record: backupRecorder(db)})
+			prog := newCopyProgress(cmd.ErrOrStderr(), !asJSON && isTerminal(os.Stderr))
+			rep, err := backup.TestRestore(ctx, snap, backup.TestRestoreOptions{Record: backupRecorder(db), Progress: prog.update})
+			prog.done()
 			if err != nil {
 				return err
 			}

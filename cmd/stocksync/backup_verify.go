@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +32,9 @@ Exit status: 0 sound, 3 problems found, 1 the snapshot could not be checked.`,
 			if db != nil {
 				defer db.Close()
 			}
-			rep, err := backup.Verify(ctx, snap, backup.VerifyOptions{Mark: true, Record: backupRecorder(db)})
+			prog := newCopyProgress(cmd.ErrOrStderr(), !asJSON && isTerminal(os.Stderr))
+			rep, err := backup.Verify(ctx, snap, backup.VerifyOptions{Mark: true, Record: backupRecorder(db), Progress: prog.update})
+			prog.done()
 			if err != nil {
 				return err
 			}

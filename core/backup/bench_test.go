@@ -205,6 +205,29 @@ func BenchmarkSnapshot100k(b *testing.B) {
 	b.ReportMetric(float64(info.Size)/1e6, "MB/snapshot")
 }
 
+// BenchmarkSnapshotVerify100k: what `stocksync backup` does for the
+// database and settings: a snapshot, then Verify (marking it verified).
+// Issue 15's target: at most 2 s.
+func BenchmarkSnapshotVerify100k(b *testing.B) {
+	d, db := benchData(b)
+	dest := benchDest(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		info, err := Snapshot(ctx, SnapshotOptions{DataDir: d, DB: db, Dest: dest})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := Verify(ctx, info.Path, VerifyOptions{Mark: true})
+		if err != nil || !rep.OK {
+			b.Fatal(err, rep.Findings)
+		}
+		b.StopTimer()
+		os.RemoveAll(info.Path)
+		b.StartTimer()
+	}
+}
+
 // BenchmarkVerify100k: verifying that snapshot (hashes, integrity_check,
 // row counts, local-only digests).
 func BenchmarkVerify100k(b *testing.B) {

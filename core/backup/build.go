@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -24,20 +25,12 @@ type builder struct {
 	prev  *prevSnapshot
 	stats WriteStats
 	dirs  []string // folders created inside tmp, to fsync
-	// unsynced are copied thumbnails not fsynced yet: finish syncs them all
-	// at once, which costs far less than one journal commit per file.
+	// unsynced are the files written into tmp and not fsynced yet: finish
+	// syncs them, and the folders, all at once before the snapshot is
+	// renamed into place, which costs far less than one journal commit per
+	// file (each fsync on a busy disk can take tens of milliseconds).
 	unsynced []string
-	progress func(SnapshotProgress)
-	done     SnapshotProgress
-}
-
-func (b *builder) placed(size int64) {
-	b.done.Phase = "thumbnails"
-	b.done.Thumbnails++
-	b.done.Bytes += size
-	if b.progress != nil {
-		b.progress(b.done)
-	}
+	meter    *meter
 }
 
 // database copies the database with VACUUM INTO into a staging file in the
@@ -54,23 +47,36 @@ func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
 	}
 	defer removeWithSidecars(stagePath)
 	defer mark.Release()
+	b.meter.phase(PhaseDatabase, 1, 0)
 	if err := db.CopyTo(b.ctx, stagePath); err != nil {
 		if errors.Is(err, store.ErrDiskFull) {
 			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)
 		}
 		return fmt.Errorf("copy the database: %w", err)
 	}
+	// Counting rows (SQLite) and hashing the copy both read it: side by side.
+	var sum string
+	var size int64
+	hashed := make(chan error, 1)
+	go func() {
+		var err error
+		sum, size, err = hashFile(stagePath)
+		hashed <- err
+	}()
 	in, err := store.Inspect(b.ctx, stagePath, false)
+	if herr := <-hashed; err == nil && herr != nil {
+		return herr
+	}
 	if err != nil {
 		return fmt.Errorf("read the database copy: %w", err)
 	}
 	m.SchemaVersion, m.Tables, m.LocalOnly = in.SchemaVersion, in.Counts, in.LocalOnly
-	sum, size, err := hashFile(stagePath)
-	if err != nil {
+	b.stats.StagedBytes += size
+	if err := b.put(DBName, stagePath, sum, size, true, m); err != nil {
 		return err
 	}
-	b.stats.StagedBytes += size
-	return b.put(DBName, stagePath, sum, size, true, m)
+	b.meter.add(1, size)
+	return nil
 }
 
 // config copies config.json byte for byte (even if damaged: it is the
@@ -80,13 +86,15 @@ func (b *builder) config(dir datadir.Dir, m *Manifest) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	b.meter.phase(PhaseSettings, 1, 0)
+	defer func() { b.meter.add(1, int64(len(data))) }()
 	if err != nil {
 		return fmt.Errorf("read settings %s: %w", dir.Config(), err)
 	}
 	sum, size := sha256Hex(data), int64(len(data))
 	if !b.tryLink(ConfigName, sum, size) {
-		if _, _, err := writeNew(filepath.Join(b.tmp, ConfigName), bytes.NewReader(data)); err != nil {
-			return destErr(b.dest, err)
+		if err := b.write(ConfigName, data); err != nil {
+			return err
 		}
 		b.stats.BytesWritten += size
 		b.stats.FilesCopied++
@@ -129,19 +137,18 @@ func (b *builder) put(rel, src, sum string, size int64, move bool, m *Manifest) 
 	}
 	if move {
 		if err := os.Rename(src, dst); err == nil {
-			if err := syncFile(dst); err != nil {
-				return destErr(b.dest, err)
-			}
+			b.unsynced = append(b.unsynced, dst)
 			b.stats.FilesMoved++
 			b.stats.BytesWritten += size // written there by the copy, in the data folder's volume
 			m.Files = append(m.Files, FileEntry{Path: rel, Size: size, SHA256: sum})
 			return nil
 		}
 	}
-	csum, n, err := copyFile(src, dst)
+	csum, n, err := copyFileSync(src, dst, false)
 	if err != nil {
 		return destErr(b.dest, err)
 	}
+	b.unsynced = append(b.unsynced, dst)
 	if csum != sum || n != size {
 		return fmt.Errorf("copy %s: the file changed while it was copied", src)
 	}
@@ -154,10 +161,13 @@ func (b *builder) put(rel, src, sum string, size int64, move bool, m *Manifest) 
 // thumbnails copies the thumbnail cache, hard-linking every file whose size
 // and modification time match the previous snapshot's record (thumbnails
 // are written once, atomically, under names derived from their content).
+// The folders are made while listing; the files are then linked or copied
+// several at once.
 func (b *builder) thumbnails(root string, m *Manifest) error {
 	if err := b.mkdir(ThumbsDir); err != nil {
 		return err
 	}
+	var jobs []string // paths relative to root, slash-separated
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root && errors.Is(err, fs.ErrNotExist) {
@@ -182,47 +192,84 @@ func (b *builder) thumbnails(root string, m *Manifest) error {
 		if d.IsDir() {
 			return b.mkdir(rel)
 		}
-		if !d.Type().IsRegular() {
-			return nil
+		if d.Type().IsRegular() {
+			jobs = append(jobs, r)
 		}
-		st, err := d.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // replaced or removed meanwhile: the next snapshot has it
-		}
-		if err != nil {
-			return fmt.Errorf("read thumbnail %s: %w", path, err)
-		}
-		return b.thumbnail(rel, path, st, m)
+		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	b.meter.phase(PhaseThumbnails, len(jobs), 0)
+	placed := make([]thumbResult, len(jobs))
+	err = forEach(b.ctx, len(jobs), func(ctx context.Context, i int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		placed[i], err = b.thumbnail(ThumbsDir+"/"+jobs[i], filepath.Join(root, filepath.FromSlash(jobs[i])))
+		if err == nil && placed[i].ok {
+			b.meter.add(1, placed[i].entry.Size)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	b.meter.flush()
+	for _, p := range placed {
+		if !p.ok {
+			continue
+		}
+		m.Files = append(m.Files, p.entry)
+		if p.linked {
+			b.stats.FilesLinked++
+			continue
+		}
+		b.unsynced = append(b.unsynced, filepath.Join(b.tmp, filepath.FromSlash(p.entry.Path)))
+		b.stats.BytesWritten += p.entry.Size
+		b.stats.FilesCopied++
+	}
+	return nil
 }
 
-func (b *builder) thumbnail(rel, src string, st fs.FileInfo, m *Manifest) error {
+// thumbResult is what placing one thumbnail did.
+type thumbResult struct {
+	ok     bool // in place; false if it was removed meanwhile
+	linked bool
+	entry  FileEntry
+}
+
+// thumbnail links or copies one thumbnail. It runs on several goroutines at
+// once and touches nothing of b's but its constant fields.
+func (b *builder) thumbnail(rel, src string) (thumbResult, error) {
+	st, err := os.Lstat(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return thumbResult{}, nil // replaced or removed meanwhile: the next snapshot has it
+	}
+	if err != nil {
+		return thumbResult{}, fmt.Errorf("read thumbnail %s: %w", src, err)
+	}
+	if !st.Mode().IsRegular() {
+		return thumbResult{}, nil
+	}
 	dst := filepath.Join(b.tmp, filepath.FromSlash(rel))
 	mtime := st.ModTime().UnixNano()
 	if b.prev != nil {
 		if pe, ok := b.prev.m.File(rel); ok && pe.Size == st.Size() && pe.MTime == mtime {
 			if err := os.Link(filepath.Join(b.prev.dir, filepath.FromSlash(rel)), dst); err == nil {
-				b.stats.FilesLinked++
-				m.Files = append(m.Files, FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime})
-				b.placed(pe.Size)
-				return nil
+				return thumbResult{ok: true, linked: true, entry: FileEntry{Path: rel, Size: pe.Size, SHA256: pe.SHA256, MTime: mtime}}, nil
 			}
 		}
 	}
 	sum, n, err := copyFileSync(src, dst, false)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return thumbResult{}, nil
 	}
 	if err != nil {
-		return destErr(b.dest, err)
+		return thumbResult{}, destErr(b.dest, err)
 	}
-	b.unsynced = append(b.unsynced, dst)
-	b.stats.BytesWritten += n
-	b.stats.FilesCopied++
-	m.Files = append(m.Files, FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime})
-	b.placed(n)
-	return nil
+	return thumbResult{ok: true, entry: FileEntry{Path: rel, Size: n, SHA256: sum, MTime: mtime}}, nil
 }
 
 func (b *builder) mkdir(rel string) error {
@@ -234,11 +281,9 @@ func (b *builder) mkdir(rel string) error {
 	return nil
 }
 
-// finish writes the manifest and fsyncs every folder of the snapshot.
+// finish writes the manifests and fsyncs every file and folder of the
+// snapshot.
 func (b *builder) finish(m *Manifest) error {
-	if err := b.syncAll(); err != nil {
-		return err
-	}
 	if err := b.thumbsManifest(m); err != nil {
 		return err
 	}
@@ -253,17 +298,23 @@ func (b *builder) finish(m *Manifest) error {
 	if err != nil {
 		return fmt.Errorf("write snapshot manifest: %w", err)
 	}
-	if _, n, err := writeNew(filepath.Join(b.tmp, ManifestName), bytes.NewReader(append(data, '\n'))); err != nil {
+	data = append(data, '\n')
+	if err := b.write(ManifestName, data); err != nil {
+		return err
+	}
+	b.stats.BytesWritten += int64(len(data))
+	return b.flush()
+}
+
+// write creates the file rel in the snapshot with data, to be fsynced by
+// flush.
+func (b *builder) write(rel string, data []byte) error {
+	dst := filepath.Join(b.tmp, filepath.FromSlash(rel))
+	if _, _, err := writeNewSync(dst, bytes.NewReader(data), false); err != nil {
 		return destErr(b.dest, err)
-	} else {
-		b.stats.BytesWritten += n
 	}
-	for i := len(b.dirs) - 1; i >= 0; i-- {
-		if err := atomicfile.SyncDir(b.dirs[i]); err != nil {
-			return destErr(b.dest, err)
-		}
-	}
-	return destErr(b.dest, atomicfile.SyncDir(b.tmp))
+	b.unsynced = append(b.unsynced, dst)
+	return nil
 }
 
 // thumbsManifest writes the thumbnail entries to thumbnails.json, listed in
@@ -295,8 +346,8 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	data = append(data, '\n')
 	sum, size := sha256Hex(data), int64(len(data))
 	if !b.tryLink(ThumbsManifestName, sum, size) {
-		if _, _, err := writeNew(filepath.Join(b.tmp, ThumbsManifestName), bytes.NewReader(data)); err != nil {
-			return destErr(b.dest, err)
+		if err := b.write(ThumbsManifestName, data); err != nil {
+			return err
 		}
 		b.stats.BytesWritten += size
 		b.stats.FilesCopied++
@@ -306,17 +357,25 @@ func (b *builder) thumbsManifest(m *Manifest) error {
 	return nil
 }
 
-// syncAll fsyncs the copied thumbnails after all were written.
-func (b *builder) syncAll() error {
-	for _, p := range b.unsynced {
-		if err := b.ctx.Err(); err != nil {
+// flush fsyncs every file written into the snapshot and every folder made
+// in it, several at once so the file system can commit them together. The
+// snapshot is renamed into place only after, so it is durable when it
+// appears.
+func (b *builder) flush() error {
+	folders := append(slices.Clone(b.dirs), b.tmp)
+	n := len(b.unsynced)
+	return forEach(b.ctx, n+len(folders), func(ctx context.Context, i int) error {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := syncFile(p); err != nil {
-			return destErr(b.dest, err)
+		var err error
+		if i < n {
+			err = syncFile(b.unsynced[i])
+		} else {
+			err = atomicfile.SyncDir(folders[i-n])
 		}
-	}
-	return nil
+		return destErr(b.dest, err)
+	})
 }
 
 // stageFile makes an empty, marked temporary file for a database copy in dir.

@@ -36,7 +36,19 @@
 // datadir's intent record: killed at any point, the folder holds the old set
 // or, after the next command completes the switch, the new one — never a mix.
 //
+// BackUp is a backup as both frontends take it: Snapshot, Verify (marked),
+// Prune. Newest is the newest readable snapshot of a folder, what verify and
+// test-restore mean when no snapshot is named (VerifyNewest,
+// TestRestoreNewest).
+//
 // Operations that are given a Recorder (a *store.DB) record their outcome in
 // the backup history (store.BackupRun) with the kinds named by the Kind*
-// constants.
+// constants, failures included; an interrupted one (ctx cancelled) is not
+// recorded. Frontends record nothing themselves.
+//
+// Progress: Snapshot, Verify, TestRestore and BackUp report files and bytes
+// done per phase (Progress) about a hundred times per phase, one call at a
+// time. Files are read, hashed, linked and copied by a few goroutines at
+// once (ioWorkers), and Verify runs the database's integrity check beside
+// the hashing, so a verification costs about as long as its slower half.
 package backup

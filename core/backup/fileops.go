@@ -7,21 +7,54 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // hashFile returns the SHA-256 and size of the file at path.
 func hashFile(path string) (string, int64, error) {
+	return hashFileCounting(path, nil)
+}
+
+// hashFileCounting is hashFile, telling count (if not nil) about every
+// chunk read, so a large file's progress moves while it is read.
+func hashFileCounting(path string, count func(int64)) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	var w io.Writer = h
+	if count != nil {
+		w = countingWriter{h, count}
+	}
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	n, err := io.CopyBuffer(w, onlyReader{f}, *buf)
 	if err != nil {
 		return "", n, fmt.Errorf("read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// bufPool holds read buffers, shared by the goroutines that hash files.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 128<<10); return &b }}
+
+// onlyReader hides a file's WriteTo, so io.CopyBuffer uses the given buffer.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// countingWriter passes writes on to w and their sizes to count.
+type countingWriter struct {
+	w     io.Writer
+	count func(int64)
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.count(int64(n))
+	return n, err
 }
 
 // copyFile copies src to the new file dst (which must not exist), fsyncs it
@@ -42,12 +75,8 @@ func copyFileSync(src, dst string, sync bool) (sum string, n int64, err error) {
 	return writeNewSync(dst, in, sync)
 }
 
-// writeNew creates dst (0600, failing if it exists), fills it from r, fsyncs
-// and closes it. A failed write removes dst.
-func writeNew(dst string, r io.Reader) (sum string, n int64, err error) {
-	return writeNewSync(dst, r, true)
-}
-
+// writeNewSync creates dst (0600, failing if it exists), fills it from r,
+// fsyncs it if sync is true, and closes it. A failed write removes dst.
 func writeNewSync(dst string, r io.Reader, sync bool) (sum string, n int64, err error) {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {

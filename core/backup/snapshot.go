@@ -16,11 +16,6 @@ import (
 	"github.com/stocksync/stocksync/core/version"
 )
 
-// Recorder stores the outcome of a backup operation; *store.DB is one.
-type Recorder interface {
-	RecordBackupRun(ctx context.Context, r store.BackupRun) error
-}
-
 // SnapshotOptions says what to snapshot and where.
 type SnapshotOptions struct {
 	DataDir datadir.Dir
@@ -34,18 +29,12 @@ type SnapshotOptions struct {
 	Kind           string // KindSnapshot (default) or KindSafety
 	Reason         string // why a safety snapshot is taken, for the manifest
 	Now            func() time.Time
-	// Record, if set, gets the outcome (kind snapshot or safety).
+	// Record, if set, gets the outcome (kind snapshot or safety), unless ctx
+	// was cancelled.
 	Record Recorder
-	// Progress, if set, is called after each thumbnail is copied or linked
-	// (from the snapshotting goroutine; keep it quick).
-	Progress func(SnapshotProgress)
-}
-
-// SnapshotProgress counts what a snapshot has put in place so far.
-type SnapshotProgress struct {
-	Phase      string `json:"phase"` // "database", "thumbnails"
-	Thumbnails int    `json:"thumbnails"`
-	Bytes      int64  `json:"bytes"` // bytes of the files put in place (linked ones included)
+	// Progress, if set, is told what is put in place: PhaseDatabase,
+	// PhaseSettings, then PhaseThumbnails file by file; see Progress.
+	Progress func(Progress)
 }
 
 // Unchanged files are hard-linked from the newest snapshot in Dest when that
@@ -126,19 +115,17 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (Info, error) {
 	}
 	started := opt.now()
 	info, err := snapshot(ctx, opt, started)
-	if opt.Record != nil {
-		run := store.BackupRun{Kind: opt.Kind, Path: info.Path, StartedAt: started, OK: err == nil}
-		if err != nil {
-			run.Path, run.Detail = opt.Dest, err.Error()
-		} else {
-			run.Detail = fmt.Sprintf("%d files, %d bytes; %d bytes written", info.Files, info.Size, info.Written.BytesWritten)
+	run := store.BackupRun{Kind: opt.Kind, Path: info.Path, StartedAt: started, OK: err == nil}
+	if err != nil {
+		run.Path, run.Detail = opt.Dest, err.Error()
+	} else {
+		run.Detail = fmt.Sprintf("%d files, %d bytes; %d bytes written", info.Files, info.Size, info.Written.BytesWritten)
+	}
+	if rerr := record(ctx, opt.Record, run); rerr != nil {
+		if err == nil {
+			return info, fmt.Errorf("snapshot %s was written, but recording it in the backup history failed: %w", info.Path, rerr)
 		}
-		if rerr := opt.Record.RecordBackupRun(ctx, run); rerr != nil {
-			if err == nil {
-				return info, fmt.Errorf("snapshot %s was written, but recording it in the backup history failed: %w", info.Path, rerr)
-			}
-			err = errors.Join(err, fmt.Errorf("record the failure in the backup history: %w", rerr))
-		}
+		err = errors.Join(err, fmt.Errorf("record the failure in the backup history: %w", rerr))
 	}
 	return info, err
 }
@@ -186,7 +173,7 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 			os.RemoveAll(tmp)
 		}
 	}()
-	b := &builder{ctx: ctx, dest: dest, tmp: tmp, prev: prev, progress: opt.Progress}
+	b := &builder{ctx: ctx, dest: dest, tmp: tmp, prev: prev, meter: newMeter(opt.Kind, opt.Progress)}
 	m := Manifest{
 		Format: FormatVersion, Kind: opt.Kind, Reason: opt.Reason, Created: started.UTC(),
 		AppVersion: version.Version, DataDir: opt.DataDir.Root, ThumbnailsIncluded: opt.WithThumbnails,

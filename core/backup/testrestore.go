@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -17,7 +18,12 @@ type TestRestoreOptions struct {
 	// TempDir is where the trial data folder is made; "" means os.TempDir().
 	TempDir string
 	Now     func() time.Time
-	Record  Recorder // gets a KindTestRestore run
+	// Record gets a KindTestRestore run, failures included, except when
+	// the snapshot is not there (a mistaken path) or ctx was cancelled.
+	Record Recorder
+	// Progress, if set, follows the verification (PhaseFiles,
+	// PhaseIntegrity), then PhaseRestore; see Progress.
+	Progress func(Progress)
 }
 
 // TestRestoreReport is the outcome of TestRestore.
@@ -57,35 +63,43 @@ func TestRestore(ctx context.Context, snap string, opt TestRestoreOptions) (Test
 		now = opt.Now
 	}
 	started := now()
-	rep, err := testRestore(ctx, snap, opt, now)
+	if err := isFolder(snap, "test restore"); err != nil {
+		return TestRestoreReport{Snapshot: snap, CheckedAt: started.UTC(), Verify: Report{Snapshot: snap, Findings: []Finding{}}, Findings: []Finding{}}, err
+	}
+	rep, err := testRestore(ctx, snap, opt, now, newMeter(KindTestRestore, opt.Progress))
 	rep.Snapshot, rep.CheckedAt = snap, started.UTC()
-	if err != nil {
-		return rep, err
-	}
-	rep.OK = rep.Verify.OK
-	for _, f := range rep.Findings {
-		if f.Severity == SeverityError {
-			rep.OK = false
+	if err == nil {
+		rep.OK = rep.Verify.OK
+		for _, f := range rep.Findings {
+			if f.Severity == SeverityError {
+				rep.OK = false
+			}
 		}
 	}
-	if opt.Record != nil {
-		detail := "ok"
-		if e := rep.Err(); e != nil {
-			detail = e.Error()
-		}
-		if err := opt.Record.RecordBackupRun(ctx, store.BackupRun{Kind: KindTestRestore, Path: snap, StartedAt: started, OK: rep.OK, Detail: detail}); err != nil {
-			return rep, fmt.Errorf("record the test restore in the backup history: %w", err)
-		}
+	run := store.BackupRun{Kind: KindTestRestore, Path: snap, StartedAt: started, OK: err == nil && rep.OK, Detail: "ok"}
+	switch {
+	case err != nil:
+		run.Detail = err.Error()
+	case !rep.OK:
+		run.Detail = problems(append(rep.Verify.Errors(), rep.Findings...))
 	}
-	return rep, nil
+	if rerr := record(ctx, opt.Record, run); rerr != nil {
+		rerr = fmt.Errorf("record the test restore in the backup history: %w", rerr)
+		if err != nil {
+			return rep, errors.Join(err, rerr)
+		}
+		return rep, rerr
+	}
+	return rep, err
 }
 
-func testRestore(ctx context.Context, snap string, opt TestRestoreOptions, now func() time.Time) (TestRestoreReport, error) {
+func testRestore(ctx context.Context, snap string, opt TestRestoreOptions, now func() time.Time, mt *meter) (TestRestoreReport, error) {
 	rep := TestRestoreReport{Findings: []Finding{}}
 	var err error
-	if rep.Verify, err = Verify(ctx, snap, VerifyOptions{Mark: true, Now: now}); err != nil {
+	if rep.Verify, err = verifyRun(ctx, snap, VerifyOptions{Mark: true, Now: now}, mt); err != nil {
 		return rep, err
 	}
+	mt.phase(PhaseRestore, 0, 0)
 	if !rep.Verify.OK {
 		return rep, nil
 	}

@@ -112,6 +112,9 @@ type VerifyOptions struct {
 	Mark   bool
 	Now    func() time.Time
 	Record Recorder // gets a KindVerify run
+	// Progress, if set, is told how many of the snapshot's files and bytes
+	// were read back (PhaseFiles), then PhaseIntegrity; see Progress.
+	Progress func(Progress)
 }
 
 // ignored are files a snapshot folder may hold besides its manifest's list.
@@ -125,48 +128,75 @@ func ignored(rel string) bool {
 // passes PRAGMA integrity_check, and its row counts and local-only rows equal
 // the manifest's. The database is opened read-only and never changed.
 // Problems are findings in the report; the error is for a snapshot that
-// cannot be examined at all (not there, or ctx cancelled).
+// cannot be examined at all (not there, or ctx cancelled). opt.Record gets
+// the outcome, failures included, except when dir is not there (a mistaken
+// path) or ctx was cancelled.
 func Verify(ctx context.Context, dir string, opt VerifyOptions) (Report, error) {
+	return verifyRun(ctx, dir, opt, newMeter(KindVerify, opt.Progress))
+}
+
+func verifyRun(ctx context.Context, dir string, opt VerifyOptions, mt *meter) (Report, error) {
 	now := time.Now
 	if opt.Now != nil {
 		now = opt.Now
 	}
 	started := now()
 	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
+	if err := isFolder(dir, "verify"); err != nil {
+		return r, err
+	}
+	r, err := verifyMark(ctx, dir, opt.Mark, started, mt)
+	run := store.BackupRun{Kind: KindVerify, Path: dir, StartedAt: started, OK: err == nil && r.OK, Detail: "ok"}
+	switch {
+	case err != nil:
+		run.Detail = err.Error()
+	case !r.OK:
+		run.Detail = problems(r.Errors())
+	}
+	if rerr := record(ctx, opt.Record, run); rerr != nil {
+		rerr = fmt.Errorf("record the verification in the backup history: %w", rerr)
+		if err != nil {
+			return r, errors.Join(err, rerr)
+		}
+		return r, rerr
+	}
+	return r, err
+}
+
+// isFolder checks that snapshot dir is an existing folder. A path that is
+// not is a mistake in the request, not an outcome for the backup history.
+func isFolder(dir, what string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return r, fmt.Errorf("verify snapshot %s: %w", dir, err)
+		return fmt.Errorf("%s snapshot %s: %w", what, dir, err)
 	}
 	if !st.IsDir() {
-		return r, fmt.Errorf("verify snapshot %s: not a snapshot folder", dir)
+		return fmt.Errorf("%s snapshot %s: not a snapshot folder", what, dir)
 	}
-	if err := verify(ctx, dir, &r); err != nil {
+	return nil
+}
+
+func verifyMark(ctx context.Context, dir string, mark bool, started time.Time, mt *meter) (Report, error) {
+	r := Report{Snapshot: dir, CheckedAt: started.UTC(), Findings: []Finding{}}
+	if err := verify(ctx, dir, &r, mt); err != nil {
 		return r, err
 	}
 	r.OK = len(r.Errors()) == 0
-	if opt.Mark {
+	if mark {
 		if err := markVerified(dir, r.OK, started); err != nil {
 			r.add(SeverityHint, CheckRecord, VerifiedName, "", "could not note the result in the snapshot folder (%v); read-only media cannot be marked", err)
-		}
-	}
-	if opt.Record != nil {
-		detail := "ok"
-		if !r.OK {
-			detail = (&VerifyError{Report: r}).Error()
-		}
-		if err := opt.Record.RecordBackupRun(ctx, store.BackupRun{Kind: KindVerify, Path: dir, StartedAt: started, OK: r.OK, Detail: detail}); err != nil {
-			return r, fmt.Errorf("record the verification in the backup history: %w", err)
 		}
 	}
 	return r, nil
 }
 
-func verify(ctx context.Context, dir string, r *Report) error {
+func verify(ctx context.Context, dir string, r *Report, mt *meter) error {
 	m, merr := ReadManifest(dir)
 	if merr != nil {
 		r.add(SeverityError, CheckManifest, ManifestName, "", "%v", merr)
 		// Still say what state the database is in: it may be all that is left.
 		if _, err := os.Stat(filepath.Join(dir, DBName)); err == nil {
+			mt.phase(PhaseIntegrity, 0, 0)
 			return checkDB(ctx, dir, nil, r)
 		}
 		return nil
@@ -175,8 +205,27 @@ func verify(ctx context.Context, dir string, r *Report) error {
 	if m.ThumbsProblem != "" {
 		r.add(SeverityError, CheckManifest, ThumbsManifestName, "", "%s", m.ThumbsProblem)
 	}
-	if err := checkFiles(ctx, dir, &m, r); err != nil {
-		return err
+	// The database's integrity check runs in SQLite on one core while the
+	// files are hashed on the others; its findings follow the files' as
+	// they always did.
+	var db Report
+	dbDone := make(chan error, 1)
+	checkingDB := false
+	if _, listed := m.File(DBName); listed && !m.Raw {
+		if _, err := os.Stat(filepath.Join(dir, DBName)); err == nil { // else reported as missing
+			checkingDB = true
+			go func() { dbDone <- checkDB(ctx, dir, &m, &db) }()
+		}
+	}
+	ferr := checkFiles(ctx, dir, &m, r, mt)
+	if checkingDB {
+		mt.phase(PhaseIntegrity, 0, 0)
+		if err := <-dbDone; ferr == nil {
+			ferr = err
+		}
+	}
+	if ferr != nil {
+		return ferr
 	}
 	if _, ok := m.File(DBName); !ok {
 		r.add(SeverityError, CheckManifest, ManifestName, "", "the manifest lists no database (%s)", DBName)
@@ -186,55 +235,57 @@ func verify(ctx context.Context, dir string, r *Report) error {
 		r.add(SeverityHint, CheckDatabase, DBName, "", "%s is a raw copy of a database that could not be read when the snapshot was taken; it is kept for recovery and cannot be restored as it is", DBName)
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(dir, DBName)); err != nil {
-		return nil // reported as missing
+	if checkingDB {
+		r.Tables = db.Tables
+		r.Findings = append(r.Findings, db.Findings...)
 	}
-	return checkDB(ctx, dir, &m, r)
+	return nil
 }
 
-// checkFiles compares every file with the manifest and looks for extras.
-func checkFiles(ctx context.Context, dir string, m *Manifest, r *Report) error {
-	listed := map[string]bool{}
+// fileCheck is what checking one listed file found.
+type fileCheck struct {
+	findings []Finding
+	checked  bool  // it exists and could be examined
+	bytes    int64 // read while hashing
+}
+
+func (c *fileCheck) add(check, file, format string, args ...any) {
+	c.findings = append(c.findings, Finding{Severity: SeverityError, Check: check, File: file, Message: fmt.Sprintf(format, args...)})
+}
+
+// checkFiles compares every file with the manifest (several at once) and
+// looks for extras. Findings come in the manifest's order.
+func checkFiles(ctx context.Context, dir string, m *Manifest, r *Report, mt *meter) error {
+	var total int64
 	for _, f := range m.Files {
+		total += f.Size
+	}
+	mt.phase(PhaseFiles, len(m.Files), total)
+	results := make([]fileCheck, len(m.Files))
+	err := forEach(ctx, len(m.Files), func(ctx context.Context, i int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		results[i] = checkFile(dir, m.Files[i], mt)
+		mt.add(1, 0)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	mt.flush()
+	listed := make(map[string]bool, len(m.Files))
+	for i, f := range m.Files {
 		listed[f.Path] = true
-		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
-			r.add(SeverityError, CheckManifest, f.Path, "", "the manifest lists %q, which is outside the snapshot folder", f.Path)
-			continue
+		res := &results[i]
+		r.Findings = append(r.Findings, res.findings...)
+		if res.checked {
+			r.FilesChecked++
 		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		st, err := os.Stat(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			r.add(SeverityError, CheckMissing, f.Path, "", "%s is missing", f.Path)
-			continue
-		}
-		if err != nil {
-			r.add(SeverityError, CheckMissing, f.Path, "", "%s cannot be read: %v", f.Path, err)
-			continue
-		}
-		r.FilesChecked++
-		if st.Size() != f.Size {
-			what := "larger"
-			if st.Size() < f.Size {
-				what = "smaller: truncated?"
-			}
-			r.add(SeverityError, CheckSize, f.Path, "", "%s is %d bytes, the manifest says %d (%s)", f.Path, st.Size(), f.Size, what)
-			continue
-		}
-		sum, n, err := hashFile(p)
-		r.BytesChecked += n
-		if err != nil {
-			r.add(SeverityError, CheckHash, f.Path, "", "%s cannot be read: %v", f.Path, err)
-			continue
-		}
-		if sum != f.SHA256 {
-			r.add(SeverityError, CheckHash, f.Path, "", "%s is damaged: its content differs from when the snapshot was taken (SHA-256 %s, expected %s)", f.Path, short(sum), short(f.SHA256))
-		}
+		r.BytesChecked += res.bytes
 	}
 	var extra []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
@@ -252,6 +303,45 @@ func checkFiles(ctx context.Context, dir string, m *Manifest, r *Report) error {
 		r.add(SeverityHint, CheckExtra, e, "", "%s is not part of the snapshot (added later?); it is ignored", e)
 	}
 	return nil
+}
+
+// checkFile compares one file with its manifest entry: there, same size,
+// same SHA-256.
+func checkFile(dir string, f FileEntry, mt *meter) fileCheck {
+	var c fileCheck
+	if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
+		c.add(CheckManifest, f.Path, "the manifest lists %q, which is outside the snapshot folder", f.Path)
+		return c
+	}
+	p := filepath.Join(dir, filepath.FromSlash(f.Path))
+	st, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		c.add(CheckMissing, f.Path, "%s is missing", f.Path)
+		return c
+	}
+	if err != nil {
+		c.add(CheckMissing, f.Path, "%s cannot be read: %v", f.Path, err)
+		return c
+	}
+	c.checked = true
+	if st.Size() != f.Size {
+		what := "larger"
+		if st.Size() < f.Size {
+			what = "smaller: truncated?"
+		}
+		c.add(CheckSize, f.Path, "%s is %d bytes, the manifest says %d (%s)", f.Path, st.Size(), f.Size, what)
+		return c
+	}
+	sum, n, err := hashFileCounting(p, func(n int64) { mt.add(0, n) })
+	c.bytes = n
+	if err != nil {
+		c.add(CheckHash, f.Path, "%s cannot be read: %v", f.Path, err)
+		return c
+	}
+	if sum != f.SHA256 {
+		c.add(CheckHash, f.Path, "%s is damaged: its content differs from when the snapshot was taken (SHA-256 %s, expected %s)", f.Path, short(sum), short(f.SHA256))
+	}
+	return c
 }
 
 // checkDB opens the database copy read-only. m is nil when the manifest

@@ -131,7 +131,7 @@ func run(p params) error {
 		logf("naive: %d requests in %s", n.requests, n.wall.Round(time.Millisecond))
 	}
 	logf("running the backup benchmarks")
-	backupOut, err := goBench("./core/backup", "1x")
+	backupOut, err := goBench("./core/backup", backupBenchtime)
 	if err != nil {
 		return err
 	}

@@ -61,8 +61,7 @@ func render(p params, ms []measurement, naive *measurement, thumbRate float64, t
 	w("The background downloader, %d workers, same server and latency, measured for %d s: **%.0f thumbnails/s** (%s downloaded); "+
 		"the floor is %d ÷ %s = %.0f/s.\n\n", p.inflight, p.thumbSeconds, thumbRate, comma(thumbDone), p.inflight, p.latency,
 		float64(p.inflight)/p.latency.Seconds())
-	w("## Backups\n\n`go test -run=^$ -bench=. -benchtime=1x ./core/backup` (part of the same command):\n\n```\n%s\n```\n\n", backup)
-	w("See `docs/benchmarks-backup.md` for what each backup benchmark measures.\n")
+	w("%s", backupSection(backup))
 	return b.String()
 }
 
