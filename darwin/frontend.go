@@ -22,16 +22,12 @@ type Frontend struct {
 
 // Start shows the status icon and a menu saying "Starting…" whose Quit
 // works, before the data folder and database are opened, so the app is
-// never an invisible status item. It also puts the app's answer to
-// applicationShouldTerminate: in place (Quit, logout and shutdown stop the
-// services without freezing the menu). Call it first in systray's onReady
+// never an invisible status item. Call it first in systray's onReady
 // goroutine (never from the main thread: systray setters wait for it).
 func Start() *Frontend {
 	f := &Frontend{menu: newMenu(app.StartingMenu())}
 	go f.menu.clicks(context.Background())
-	done := make(chan bool, 1)
-	onMain(func() { done <- installTermination() })
-	f.terminationOK = <-done
+	f.terminationOK = termination.installed.Load()
 	return f
 }
 

@@ -41,6 +41,8 @@ func (f *Frontend) SelfTest(ctx context.Context, st *app.SelfTest, ctrl *app.Con
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
+		// Only that the method is on systray's class: whether AppKit calls
+		// it is the "quit" step's check (TerminationPath).
 		if !f.terminationOK {
 			return "", errors.New("applicationShouldTerminate: could not be added to systray's delegate: Quit will wait on the main thread")
 		}

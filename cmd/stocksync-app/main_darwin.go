@@ -54,6 +54,11 @@ func main() {
 	// permission request, not waited for.
 	a.notifier = darwin.NewNotifier()
 	darwin.SetLifecycle(a.stopServices, a.exit)
+	// Before systray sets its delegate: Quit, logout and shutdown then ask
+	// the app, which stops the services without freezing the menu.
+	if !darwin.InstallTermination() {
+		a.log.Warn("applicationShouldTerminate: could not be added to systray's delegate: quitting waits on the main thread")
+	}
 	// systray's init locked this goroutine to the main thread; Run runs the
 	// Cocoa event loop and never returns (defers here would never run).
 	systray.Run(a.ready, a.exit)

@@ -26,6 +26,9 @@ type selfTestRun struct {
 	root    string
 	folders app.SelfTestFolders
 	quitAt  time.Time
+	// modalsErr: the alert and the picker sheet Quit must end did not
+	// come up.
+	modalsErr error
 }
 
 func newSelfTestRun() (*selfTestRun, error) {
@@ -59,6 +62,8 @@ func (r *selfTestRun) run(ctx context.Context, f *darwin.Frontend, ctrl *app.Con
 		}
 	}()
 	f.SelfTest(ctx, r.st, ctrl, login, n)
+	// Quit's hard case: an alert and a sheet are up when it comes.
+	r.modalsErr = f.SelfTestModalsUp()
 	r.quitAt = time.Now()
 	ctrl.Quit() // EffectQuit: the same path as the menu's Quit
 }
@@ -68,13 +73,22 @@ func (r *selfTestRun) run(ctx context.Context, f *darwin.Frontend, ctrl *app.Con
 // otherwise. It runs in onExit.
 func (r *selfTestRun) finish(stoppedInTime bool) {
 	r.st.Step("quit", func() (string, error) {
-		switch {
-		case r.quitAt.IsZero():
+		if r.quitAt.IsZero() {
 			return "", errors.New("the app quit before the self-test asked it to")
-		case !stoppedInTime:
-			return "", errors.New("the services did not stop in time")
 		}
-		return fmt.Sprintf("terminated %d ms after Quit", time.Since(r.quitAt).Milliseconds()), nil
+		took := fmt.Sprintf("%d ms after Quit", time.Since(r.quitAt).Milliseconds())
+		asked, forced := darwin.TerminationPath()
+		switch {
+		case r.modalsErr != nil:
+			return "", fmt.Errorf("before quitting: %w (terminated %s)", r.modalsErr, took)
+		case forced:
+			return "", errors.New("Quit did not end the app; the fallback did after " + took)
+		case !asked:
+			return "", errors.New("AppKit never asked applicationShouldTerminate: (terminated " + took + ")")
+		case !stoppedInTime:
+			return "", errors.New("the services did not stop in time (terminated " + took + ")")
+		}
+		return "terminated with an alert and a sheet up, " + took, nil
 	})
 	rep := r.st.Report()
 	if err := rep.WriteJSON(os.Stdout); err != nil {
