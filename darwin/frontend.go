@@ -40,12 +40,15 @@ func (f *Frontend) TerminationHandled() bool { return f.terminationOK }
 // or backup runs (State.KeepAwake), waking from sleep calls ctrl.Woke and
 // opening a menu or bringing a window to the front calls ctrl.MenuOpened.
 // It returns once all that is running; it stops when ctx ends or ctrl
-// closes. From any goroutine but the main thread.
+// closes. Hand notification clicks to ctrl (Notifier.OnAction) only after
+// Run: their effects then reach a listener. From any goroutine but the
+// main thread.
 func (f *Frontend) Run(ctx context.Context, ctrl *app.Controller) {
 	f.panels = &panels{ctrl: ctrl}
-	// Effects emitted while nobody listens are dropped: listen before the
-	// menu forwards clicks to the controller.
-	go ctrl.Effects(ctx, func(e app.Effect) { effect(ctrl, f.panels, e) })
+	// Effects emitted while nobody listens are dropped: subscribe (not
+	// just start a goroutine) before the menu forwards clicks and before
+	// the caller hands notification clicks over.
+	ctrl.ListenEffects(ctx, func(e app.Effect) { effect(ctrl, f.panels, e) })
 	f.menu.ctrl.Store(ctrl)
 	go ctrl.Watch(ctx, func(s app.State) {
 		f.menu.render(s.Menu)
