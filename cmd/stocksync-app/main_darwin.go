@@ -39,6 +39,7 @@ func main() {
 			os.Exit(1)
 		}
 		a.selfTest, root = st, st.folders.Data.Root
+		st.armWatchdog() // before AppKit, which may never finish launching
 	} else {
 		a.log = openLog()
 	}
