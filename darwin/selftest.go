@@ -179,6 +179,9 @@ func (f *Frontend) selfTestSignIn() (string, error) {
 	})
 	select {
 	case l := <-loads:
+		if l.Err != "" {
+			return "", errors.New(l.Err)
+		}
 		return fmt.Sprintf("loaded %s with %d cookies; signed in: %t", l.URL, l.Cookies, l.SignedIn), nil
 	case <-time.After(mainGuard):
 		return "", errors.New("no page finished loading in the sign-in window")
