@@ -110,6 +110,11 @@ func shouldTerminate() uint {
 	return terminateLater
 }
 
+// Quit ends sheets, pickers and alerts and terminates the app through
+// applicationShouldTerminate:, as the menu's Quit does, with or without a
+// Frontend (a signal before onReady). From any goroutine.
+func Quit() { quit() }
+
 // quitOnce makes Quit start the termination once; later calls wait for it.
 var quitOnce sync.Once
 

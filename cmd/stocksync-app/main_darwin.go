@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/getlantern/systray"
 
@@ -60,6 +62,17 @@ func main() {
 	if !darwin.InstallTermination() {
 		a.log.Warn("applicationShouldTerminate: could not be added to systray's delegate: quitting waits on the main thread")
 	}
+	// SIGTERM (kill, launchctl bootout of an unbundled build started by its
+	// LaunchAgent when Open at Login is switched off) and SIGINT (Control-C
+	// in a terminal) quit through the normal path instead of Go's default,
+	// which would end the process without stopping the services.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		s := <-sigs
+		a.log.Info("quitting on a signal", "signal", s.String())
+		darwin.Quit()
+	}()
 	// systray's init locked this goroutine to the main thread; Run runs the
 	// Cocoa event loop and never returns (defers here would never run).
 	systray.Run(a.ready, a.exit)
