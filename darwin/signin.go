@@ -92,6 +92,7 @@ func (p *signInWindow) newWebView() {
 	conf := webkit.NewWebViewConfiguration()
 	conf.SetWebsiteDataStore(webkit.WebsiteDataStore_NonPersistentDataStore())
 	web := webkit.NewWebViewWithFrameConfiguration(foundation.Rect{Size: foundation.Size{Width: signInWidth, Height: signInHeight}}, conf)
+	web.Retain() // until dropWebView: the stack's reference goes first there
 	web.SetTranslatesAutoresizingMaskIntoConstraints(false)
 	nav := &webkit.NavigationDelegate{}
 	nav.SetWebViewDidFinishNavigation(func(w webkit.WebView, _ webkit.Navigation) {
@@ -115,8 +116,8 @@ func (p *signInWindow) newWebView() {
 	web.Configuration().WebsiteDataStore().HttpCookieStore().AddObserverObject(p.obs)
 }
 
-// dropWebView stops the web view, stops observing its cookies and removes
-// it from the window (which releases it, its page and its data store).
+// dropWebView stops the web view, stops observing its cookies, removes it
+// from the window and releases it (its page and data store with it).
 func (p *signInWindow) dropWebView() {
 	if p.web.Ptr() == nil {
 		return
@@ -127,8 +128,9 @@ func (p *signInWindow) dropWebView() {
 		p.obs.Release()
 		p.obs = objc.Object{}
 	}
-	p.stack.RemoveView(p.web)
+	p.stack.RemoveArrangedSubview(p.web)
 	p.web.RemoveFromSuperview()
+	p.web.Release() // newWebView's retain: the last one
 	p.web = webkit.WebView{}
 }
 
