@@ -54,10 +54,6 @@ type signInWindow struct {
 	obs    objc.Object    // observes web's cookie store; retained
 	status appkit.TextField
 	errTxt appkit.TextField
-	// loadErr is why the page did not load; shown while the snapshot has
-	// no error of its own.
-	loadErr string
-	snapErr string // the last snapshot's SignInPanel.Error
 	// cookieGen counts cookie changes, so only the last of a burst asks.
 	cookieGen int
 	// loaded, when set, hears of every page load (the self-test).
@@ -96,7 +92,8 @@ func (p *signInWindow) newWebView() {
 	web.SetTranslatesAutoresizingMaskIntoConstraints(false)
 	nav := &webkit.NavigationDelegate{}
 	nav.SetWebViewDidFinishNavigation(func(w webkit.WebView, _ webkit.Navigation) {
-		if w.Ptr() == p.web.Ptr() {
+		if w.Ptr() == p.web.Ptr() && p.w.IsVisible() {
+			go p.ctrl.SignInPageLoaded()
 			p.pageLoaded()
 		}
 	})
@@ -138,11 +135,6 @@ func (p *signInWindow) dropWebView() {
 func (p *signInWindow) render(s app.SignInPanel) {
 	p.w.SetTitle(s.Title)
 	setText(p.status, s.Status)
-	p.snapErr = s.Error
-	if s.Error == "" && p.loadErr != "" {
-		setText(p.errTxt, p.loadErr)
-		return
-	}
 	setText(p.errTxt, s.Error)
 }
 
@@ -153,7 +145,6 @@ func (p *signInWindow) open(s app.SignInPanel) {
 	if first || p.web.Ptr() == nil {
 		p.newWebView()
 	}
-	p.loadErr = ""
 	p.render(s)
 	page, err := p.ctrl.SignInPage()
 	if err != nil {
@@ -174,8 +165,9 @@ func (p *signInWindow) close() {
 	p.w.Close()
 }
 
-// loadFailed shows why a page of the sign-in window did not load. A load
-// cancelled by a newer one (NSURLErrorCancelled) is not a failure.
+// loadFailed tells the controller why a page of the sign-in window did not
+// load (the snapshot then words it). A load cancelled by a newer one
+// (NSURLErrorCancelled) is not a failure.
 func (p *signInWindow) loadFailed(w webkit.WebView, e foundation.Error) {
 	if w.Ptr() != p.web.Ptr() || !p.w.IsVisible() {
 		return
@@ -183,10 +175,10 @@ func (p *signInWindow) loadFailed(w webkit.WebView, e foundation.Error) {
 	if e.Domain() == foundation.ErrorDomain("NSURLErrorDomain") && e.Code() == nsURLErrorCancelled {
 		return
 	}
-	p.loadErr = "The ESP sign-in page did not load: " + e.LocalizedDescription() + " Check the connection, then choose Sign in to ESP… again."
-	setText(p.errTxt, p.loadErr)
-	if p.loaded != nil {
-		p.loaded(pageLoad{Err: p.loadErr})
+	why, ctrl, loaded := e.LocalizedDescription(), p.ctrl, p.loaded
+	go ctrl.SignInPageFailed(why)
+	if loaded != nil {
+		loaded(pageLoad{Err: "the sign-in page did not load: " + why})
 	}
 }
 
@@ -225,10 +217,6 @@ func (p *signInWindow) pageLoaded() {
 	u := p.web.URL()
 	if u.Ptr() == nil {
 		return
-	}
-	if p.loadErr != "" {
-		p.loadErr = ""
-		setText(p.errTxt, p.snapErr)
 	}
 	page := u.AbsoluteString()
 	store := p.web.Configuration().WebsiteDataStore().HttpCookieStore()
