@@ -21,6 +21,7 @@ type keepAwake struct {
 	mu     sync.Mutex
 	reason string
 	token  objc.Object // the activity; retained while held
+	begun  int         // activities begun so far (the self-test)
 }
 
 // set begins an activity for reason, ends it for "", and replaces it when
@@ -48,6 +49,7 @@ func (k *keepAwake) set(reason string) {
 		if reason != "" {
 			k.token = pi.BeginActivityWithOptionsReason(activityOptions, reason)
 			k.token.Retain()
+			k.begun++
 		}
 	})
 }
@@ -60,4 +62,11 @@ func (k *keepAwake) held() string {
 		return ""
 	}
 	return k.reason
+}
+
+// begunCount is how many activities have been begun so far. Main thread.
+func (k *keepAwake) begunCount() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.begun
 }

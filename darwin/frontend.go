@@ -22,16 +22,12 @@ type Frontend struct {
 
 // Start shows the status icon and a menu saying "Starting…" whose Quit
 // works, before the data folder and database are opened, so the app is
-// never an invisible status item. It also puts the app's answer to
-// applicationShouldTerminate: in place (Quit, logout and shutdown stop the
-// services without freezing the menu). Call it first in systray's onReady
+// never an invisible status item. Call it first in systray's onReady
 // goroutine (never from the main thread: systray setters wait for it).
 func Start() *Frontend {
 	f := &Frontend{menu: newMenu(app.StartingMenu())}
 	go f.menu.clicks(context.Background())
-	done := make(chan bool, 1)
-	onMain(func() { done <- installTermination() })
-	f.terminationOK = <-done
+	f.terminationOK = termination.installed.Load()
 	return f
 }
 
@@ -44,12 +40,15 @@ func (f *Frontend) TerminationHandled() bool { return f.terminationOK }
 // or backup runs (State.KeepAwake), waking from sleep calls ctrl.Woke and
 // opening a menu or bringing a window to the front calls ctrl.MenuOpened.
 // It returns once all that is running; it stops when ctx ends or ctrl
-// closes. From any goroutine but the main thread.
+// closes. Hand notification clicks to ctrl (Notifier.OnAction) only after
+// Run: their effects then reach a listener. From any goroutine but the
+// main thread.
 func (f *Frontend) Run(ctx context.Context, ctrl *app.Controller) {
 	f.panels = &panels{ctrl: ctrl}
-	// Effects emitted while nobody listens are dropped: listen before the
-	// menu forwards clicks to the controller.
-	go ctrl.Effects(ctx, func(e app.Effect) { effect(ctrl, f.panels, e) })
+	// Effects emitted while nobody listens are dropped: subscribe (not
+	// just start a goroutine) before the menu forwards clicks and before
+	// the caller hands notification clicks over.
+	ctrl.ListenEffects(ctx, func(e app.Effect) { effect(ctrl, f.panels, e) })
 	f.menu.ctrl.Store(ctrl)
 	go ctrl.Watch(ctx, func(s app.State) {
 		f.menu.render(s.Menu)

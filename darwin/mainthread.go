@@ -8,7 +8,6 @@ import (
 
 	"github.com/progrium/darwinkit/dispatch"
 	"github.com/progrium/darwinkit/macos/appkit"
-	"github.com/progrium/darwinkit/macos/foundation"
 	"github.com/progrium/darwinkit/objc"
 )
 
@@ -25,15 +24,8 @@ func onMain(f func()) {
 // onMainLoop runs f on the main thread from the main run loop itself, in
 // its common modes, outside any main-queue block: a modal started there
 // (NSAlert runModal) leaves the main queue free, so renders and other
-// onMain blocks go on while it is up. The block is handed to the run loop
-// from a main-queue block, which also wakes the run loop for it.
-func onMainLoop(f func()) {
-	onMain(func() {
-		foundation.RunLoop_MainRunLoop().PerformInModesBlock([]foundation.RunLoopMode{foundation.RunLoopCommonModes}, func() {
-			objc.WithAutoreleasePool(f)
-		})
-	})
-}
+// onMain blocks go on while it is up (onRunLoop).
+func onMainLoop(f func()) { onRunLoop(f) }
 
 // errMainThreadGuard: the main thread did not answer within mainGuard. It
 // turns a hang into a reported failure; it is not a speed requirement.

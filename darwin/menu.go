@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"github.com/getlantern/systray"
+	"github.com/progrium/darwinkit/macos/appkit"
+	"github.com/progrium/darwinkit/objc"
 
 	"github.com/stocksync/stocksync/core/app"
 	"github.com/stocksync/stocksync/resources"
@@ -37,6 +39,10 @@ type menu struct {
 	settings, quit                     *systray.MenuItem
 
 	mu sync.Mutex // one render at a time
+	// rendered is the Sync item's title once render has handed it to
+	// systray (read without mu, which a render holds while it waits for
+	// the main thread).
+	rendered atomic.Pointer[string]
 	// Only render touches these.
 	shown    app.Menu
 	hasShown bool
@@ -81,6 +87,7 @@ func newMenu(starting app.Menu) *menu {
 	systray.AddSeparator()
 	m.quit = systray.AddMenuItem(titleQuit, "")
 	m.shown, m.hasShown = starting, true
+	m.rendered.Store(&starting.SyncItem.Title)
 	return m
 }
 
@@ -99,6 +106,7 @@ func (m *menu) render(s app.Menu) {
 	defer m.mu.Unlock()
 	prev, all := m.shown, !m.hasShown
 	m.shown, m.hasShown = s, true
+	defer m.rendered.Store(&s.SyncItem.Title) // after the setters below
 
 	switch s.Icon {
 	case app.IconSyncing:
@@ -147,11 +155,27 @@ func (m *menu) render(s app.Menu) {
 	}
 }
 
-// shownSyncTitle is the Sync item's title as last rendered.
-func (m *menu) shownSyncTitle() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.shown.SyncItem.Title
+// shownSyncTitle is the Sync item's title as last handed to systray. It
+// never blocks.
+func (m *menu) shownSyncTitle() string { return *m.rendered.Load() }
+
+// appKitSyncTitle is the title AppKit shows for the menu's first item (the
+// Sync item): systray's delegate keeps its NSMenu in the ivar "menu". ok is
+// false when the delegate is not systray's. Main thread only.
+func appKitSyncTitle() (title string, ok bool) {
+	d := objc.Call[objc.Object](appkit.Application_SharedApplication(), objc.Sel("delegate"))
+	if d.Ptr() == nil || !d.RespondsToSelector(objc.Sel("add_or_update_menu_item:")) {
+		return "", false
+	}
+	nm := objc.Call[objc.Object](d, objc.Sel("valueForKey:"), "menu")
+	if nm.Ptr() == nil || objc.Call[int](nm, objc.Sel("numberOfItems")) == 0 {
+		return "", false
+	}
+	it := objc.Call[objc.Object](nm, objc.Sel("itemAtIndex:"), 0)
+	if it.Ptr() == nil {
+		return "", false
+	}
+	return objc.Call[string](it, objc.Sel("title")), true
 }
 
 func (m *menu) setIcon(k iconKind) {

@@ -5,6 +5,7 @@ package darwin
 import (
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/progrium/darwinkit/macos/appkit"
@@ -43,31 +44,43 @@ func SetLifecycle(stop, finish func()) {
 	lifecycle.mu.Unlock()
 }
 
-// installTermination adds applicationShouldTerminate: to the class of the
-// application's delegate (systray's, which has none: replacing the
-// delegate would break systray). It reports whether the method is in
-// place; without it, onExit waits for the services on the main thread, as
-// before. Main thread only, after systray set its delegate.
-func installTermination() bool {
-	d := objc.Call[objc.Object](appkit.Application_SharedApplication(), objc.Sel("delegate"))
-	if d.Ptr() == nil {
-		return false
+// termination records what really happened when the app quit, for the
+// self-test (TerminationPath).
+var termination struct {
+	installed atomic.Bool // applicationShouldTerminate: is on systray's class
+	asked     atomic.Bool // AppKit called applicationShouldTerminate:
+	forced    atomic.Bool // quitGuard's fallback ended the app
+}
+
+// InstallTermination adds applicationShouldTerminate: to systray's
+// AppDelegate class before any instance of it is NSApp's delegate, so
+// whatever AppKit learns about the delegate when systray sets it includes
+// the method (systray's class has none; replacing the delegate would break
+// systray). It reports whether the method is in place; without it, onExit
+// waits for the services on the main thread. Call it from main before
+// systray.Run (main thread).
+func InstallTermination() bool {
+	cls := objc.GetClass("AppDelegate")
+	if cls.Ptr() == nil || !cls.RespondsToSelector(objc.Sel("add_or_update_menu_item:")) {
+		return false // not systray's class: the name is generic
 	}
 	sel := objc.Sel("applicationShouldTerminate:")
-	if d.RespondsToSelector(sel) {
+	if cls.RespondsToSelector(sel) {
 		return false // someone else's answer: keep it
 	}
-	if !objc.AddMethod(d.Class(), sel, func(_ objc.Object, _ objc.Object) uint {
+	ok := objc.AddMethod(cls, sel, func(_ objc.Object, _ objc.Object) uint {
 		return shouldTerminate()
-	}) {
-		return false
-	}
-	// Hand the same delegate object to NSApp again, so that whatever AppKit
-	// learnt about it when systray set it (delegate methods it answers)
-	// includes the new one. The delegate is not replaced.
-	a := appkit.Application_SharedApplication()
-	objc.Call[objc.Void](a, objc.Sel("setDelegate:"), d)
-	return d.RespondsToSelector(sel)
+	})
+	termination.installed.Store(ok)
+	return ok
+}
+
+// TerminationPath reports how the app is quitting: asked is true once
+// AppKit has called applicationShouldTerminate:, forced once quitGuard's
+// fallback (not AppKit) ends the app. A working Quit has asked and not
+// forced. From any goroutine.
+func TerminationPath() (asked, forced bool) {
+	return termination.asked.Load(), termination.forced.Load()
 }
 
 // shouldTerminate answers applicationShouldTerminate: (Quit, logout,
@@ -75,6 +88,7 @@ func installTermination() bool {
 // a goroutine while the menu and windows keep working; the reply lets
 // AppKit terminate, which runs systray's onExit. Main thread.
 func shouldTerminate() uint {
+	termination.asked.Store(true)
 	endModals()
 	lifecycle.mu.Lock()
 	stop := lifecycle.stop
@@ -89,25 +103,40 @@ func shouldTerminate() uint {
 	}
 	go func() {
 		stop()
-		onMain(func() { appkit.Application_SharedApplication().ReplyToApplicationShouldTerminate(true) })
+		// A run-loop block, not a main-queue block: the terminateLater
+		// loop runs it even when terminate: was called from a block.
+		onRunLoop(func() { appkit.Application_SharedApplication().ReplyToApplicationShouldTerminate(true) })
 	}()
 	return terminateLater
 }
+
+// Quit ends sheets, pickers and alerts and terminates the app through
+// applicationShouldTerminate:, as the menu's Quit does, with or without a
+// Frontend (a signal before onReady). From any goroutine.
+func Quit() { quit() }
 
 // quitOnce makes Quit start the termination once; later calls wait for it.
 var quitOnce sync.Once
 
 // quit ends sheets, pickers and alerts, then asks AppKit to terminate. It
 // never calls systray.Quit, which runs only once and does nothing while a
-// modal is up. From any goroutine.
+// modal is up. terminate: runs from a run-loop block, never a main-queue
+// block: it answers NSTerminateLater by running a nested run loop until
+// the reply, and inside a main-queue block that loop would not drain the
+// main queue (the Quit used to take quitGuard's minute). From any
+// goroutine.
 func quit() {
 	quitOnce.Do(func() {
-		onMain(func() {
+		// A main-queue block runs inside an alert's modal loop; a run-loop
+		// block queued behind the alert's would wait for it to end.
+		onMain(endModals)
+		onRunLoop(func() {
 			endModals()
 			appkit.Application_SharedApplication().Terminate(nil)
 		})
 		go func() {
 			time.Sleep(quitGuard)
+			termination.forced.Store(true)
 			lifecycle.mu.Lock()
 			stop, finish := lifecycle.stop, lifecycle.finish
 			lifecycle.mu.Unlock()

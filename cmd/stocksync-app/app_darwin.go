@@ -124,6 +124,9 @@ func (a *appMain) ready() {
 		return // quitting already
 	}
 	f.Run(ctx, ctrl)
+	// After Run, which listens for effects: the click that launched the
+	// app (kept by the delegate until now) opens its window.
+	a.notifier.OnAction(ctrl.NotificationAction)
 	if a.selfTest != nil {
 		go a.selfTest.run(ctx, f, ctrl, a.login, a.notifier)
 	}
@@ -187,7 +190,6 @@ func (a *appMain) start() (context.Context, *app.Controller, error) {
 		}
 		return nil, nil, err
 	}
-	a.notifier.OnAction(ctrl.NotificationAction)
 
 	a.mu.Lock()
 	defer a.mu.Unlock()

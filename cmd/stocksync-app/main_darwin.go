@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/getlantern/systray"
 
@@ -39,6 +41,7 @@ func main() {
 			os.Exit(1)
 		}
 		a.selfTest, root = st, st.folders.Data.Root
+		st.armWatchdog() // before AppKit, which may never finish launching
 	} else {
 		a.log = openLog()
 	}
@@ -54,6 +57,22 @@ func main() {
 	// permission request, not waited for.
 	a.notifier = darwin.NewNotifier()
 	darwin.SetLifecycle(a.stopServices, a.exit)
+	// Before systray sets its delegate: Quit, logout and shutdown then ask
+	// the app, which stops the services without freezing the menu.
+	if !darwin.InstallTermination() {
+		a.log.Warn("applicationShouldTerminate: could not be added to systray's delegate: quitting waits on the main thread")
+	}
+	// SIGTERM (kill, launchctl bootout of an unbundled build started by its
+	// LaunchAgent when Open at Login is switched off) and SIGINT (Control-C
+	// in a terminal) quit through the normal path instead of Go's default,
+	// which would end the process without stopping the services.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		s := <-sigs
+		a.log.Info("quitting on a signal", "signal", s.String())
+		darwin.Quit()
+	}()
 	// systray's init locked this goroutine to the main thread; Run runs the
 	// Cocoa event loop and never returns (defers here would never run).
 	systray.Run(a.ready, a.exit)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/stocksync/stocksync/core/app"
@@ -19,6 +20,12 @@ import (
 // failed instead of keeping CI waiting. Not a speed requirement.
 const selfTestMax = 10 * time.Minute
 
+// selfTestWatchdog bounds the process itself, armed in main before
+// systray.Run: past selfTestMax plus Quit's own fallback (a minute) plus a
+// margin, the report is printed and the process exits 1, even when AppKit
+// never finished launching (no GUI session) and run never started.
+const selfTestWatchdog = selfTestMax + 3*time.Minute
+
 // selfTestRun is one --self-test: a temporary data folder set up for the
 // demo server, and the steps so far.
 type selfTestRun struct {
@@ -26,6 +33,39 @@ type selfTestRun struct {
 	root    string
 	folders app.SelfTestFolders
 	quitAt  time.Time
+	// modalsErr: the alert and the picker sheet Quit must end did not
+	// come up.
+	modalsErr error
+
+	reportOnce sync.Once // finish or the watchdog, not both
+}
+
+// armWatchdog starts the process's time limit (selfTestWatchdog).
+func (r *selfTestRun) armWatchdog() {
+	time.AfterFunc(selfTestWatchdog, func() {
+		r.st.Step("time limit", func() (string, error) {
+			return "", fmt.Errorf("the app did not finish the self-test and quit within %s (did AppKit finish launching? a GUI login session is needed)", selfTestWatchdog)
+		})
+		r.report(1)
+	})
+}
+
+// report prints the report on standard output, removes the temporary
+// folder and exits with code, or with the report's own code when code is
+// 0. Once.
+func (r *selfTestRun) report(code int) {
+	r.reportOnce.Do(func() {
+		rep := r.st.Report()
+		if err := rep.WriteJSON(os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "stocksync self-test: write the report:", err)
+		}
+		os.RemoveAll(r.root)
+		if code == 0 {
+			code = rep.ExitCode()
+		}
+		os.Exit(code)
+	})
+	select {} // the other caller is exiting
 }
 
 func newSelfTestRun() (*selfTestRun, error) {
@@ -59,6 +99,8 @@ func (r *selfTestRun) run(ctx context.Context, f *darwin.Frontend, ctrl *app.Con
 		}
 	}()
 	f.SelfTest(ctx, r.st, ctrl, login, n)
+	// Quit's hard case: an alert and a sheet are up when it comes.
+	r.modalsErr = f.SelfTestModalsUp()
 	r.quitAt = time.Now()
 	ctrl.Quit() // EffectQuit: the same path as the menu's Quit
 }
@@ -68,18 +110,22 @@ func (r *selfTestRun) run(ctx context.Context, f *darwin.Frontend, ctrl *app.Con
 // otherwise. It runs in onExit.
 func (r *selfTestRun) finish(stoppedInTime bool) {
 	r.st.Step("quit", func() (string, error) {
-		switch {
-		case r.quitAt.IsZero():
+		if r.quitAt.IsZero() {
 			return "", errors.New("the app quit before the self-test asked it to")
-		case !stoppedInTime:
-			return "", errors.New("the services did not stop in time")
 		}
-		return fmt.Sprintf("terminated %d ms after Quit", time.Since(r.quitAt).Milliseconds()), nil
+		took := fmt.Sprintf("%d ms after Quit", time.Since(r.quitAt).Milliseconds())
+		asked, forced := darwin.TerminationPath()
+		switch {
+		case r.modalsErr != nil:
+			return "", fmt.Errorf("before quitting: %w (terminated %s)", r.modalsErr, took)
+		case forced:
+			return "", errors.New("Quit did not end the app; the fallback did after " + took)
+		case !asked:
+			return "", errors.New("AppKit never asked applicationShouldTerminate: (terminated " + took + ")")
+		case !stoppedInTime:
+			return "", errors.New("the services did not stop in time (terminated " + took + ")")
+		}
+		return "terminated with an alert and a sheet up, " + took, nil
 	})
-	rep := r.st.Report()
-	if err := rep.WriteJSON(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "stocksync self-test: write the report:", err)
-	}
-	os.RemoveAll(r.root)
-	os.Exit(rep.ExitCode())
+	r.report(0)
 }

@@ -8,7 +8,10 @@
 // clicks into intent methods (SyncNow, BackUpNow, SetPush, …). Every intent
 // returns at once; long work runs on the controller's goroutines and shows up
 // in later snapshots. Things only the frontend can do (open a panel, show a
-// folder picker, reveal a folder in Finder, quit) arrive as Effects.
+// folder picker, reveal a folder in Finder, quit) arrive as Effects; a
+// frontend listens with ListenEffects, which subscribes before it returns,
+// so an intent called right after (a notification click that launched the
+// app) is not lost.
 // Notifications are shown by the controller itself through the injected
 // notify.Notifier; the inspectors' decisions (accepted, sent back,
 // rejected) come from the review events syncs record (store.ReviewEvents).
@@ -20,7 +23,8 @@
 // (TogglePush, ToggleOpenAtLogin decide from the controller's state, not
 // from a menu's last snapshot), whether the Mac must stay awake
 // (State.KeepAwake), the sign-in flow (SignInPage, CompleteSignIn: which
-// cookies make a session is core/session's call) and the signed-out state
+// cookies make a session is core/session's call; SignInPageFailed words a
+// page that did not load) and the signed-out state
 // (automatic syncs wait for a sign-in; one notification). WaitState waits
 // for a published snapshot, for tests and the app's --self-test, whose
 // report and controller steps are SelfTest, SelfTestSync and

@@ -70,6 +70,8 @@ type facts struct {
 	// set once a sign-in in this process succeeded.
 	signInErr string
 	signedIn  bool
+	// signInPageErr is why the sign-in window's page did not load.
+	signInPageErr string
 }
 
 // credFacts says which credentials are stored, never what they are.

@@ -66,6 +66,17 @@ func (c *Controller) Effects(ctx context.Context, fn func(Effect)) {
 	c.runEffects(ctx, c.subscribeEffects(), fn)
 }
 
+// ListenEffects is Effects for a frontend that must not miss the first
+// effect: it subscribes before it returns, then calls fn on a goroutine of
+// its own with each effect emitted from then on, in order, until ctx ends
+// or the controller closes. An intent called after ListenEffects returns
+// (a notification click that launched the app, a menu click) has its
+// effect delivered.
+func (c *Controller) ListenEffects(ctx context.Context, fn func(Effect)) {
+	s := c.subscribeEffects()
+	go c.runEffects(ctx, s, fn)
+}
+
 // subscribeEffects starts queueing effects for a listener; runEffects
 // delivers them. Effects is both: tests subscribe first, so no effect
 // emitted before their listener goroutine runs is lost.

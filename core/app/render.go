@@ -38,6 +38,9 @@ func signInItem(f facts) (MenuItem, bool) {
 
 func renderSignIn(f facts) SignInPanel {
 	p := SignInPanel{Title: textSignInTitle, Status: textSignInStatus, Error: f.signInErr}
+	if p.Error == "" {
+		p.Error = f.signInPageErr
+	}
 	switch {
 	case activeFailure(f) == failSignedOut:
 		p.Status = textSignInAgainSt

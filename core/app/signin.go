@@ -17,9 +17,24 @@ import (
 func (c *Controller) OpenSignIn() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.f.signInErr = ""
+	c.f.signInErr, c.f.signInPageErr = "", ""
 	c.emitLocked(Effect{Kind: EffectOpenPanel, Panel: PanelSignIn})
 	c.publishLocked()
+}
+
+// SignInPageFailed is called when a page of the sign-in window did not
+// load (WebKit's webView:didFailProvisionalNavigation:withError: or
+// …didFailNavigation…; not for a load cancelled by a newer one). why is the
+// NSError's localizedDescription. Until the window opens again or a page
+// loads, SignInPanel.Error says the page did not load, why, and what to do.
+func (c *Controller) SignInPageFailed(why string) {
+	c.update(func() { c.f.signInPageErr = signInPageFailed(why) })
+}
+
+// SignInPageLoaded is called when a page of the sign-in window loaded: an
+// earlier load failure is no longer shown.
+func (c *Controller) SignInPageLoaded() {
+	c.update(func() { c.f.signInPageErr = "" })
 }
 
 // SignInPage is the browser sign-in page of the configured server
@@ -68,7 +83,7 @@ func (c *Controller) CompleteSignIn(pageURL string, cookies []*http.Cookie) bool
 	defer c.mu.Unlock()
 	c.f.creds = creds
 	c.f.creds.found = true // a session is an account, whatever Load reports of it
-	c.f.signInErr, c.f.signedIn = "", true
+	c.f.signInErr, c.f.signInPageErr, c.f.signedIn = "", "", true
 	if c.f.sync.fail == failSignedOut {
 		c.f.sync.fail = failNone
 	}

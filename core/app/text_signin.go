@@ -1,6 +1,10 @@
 package app
 
-import "github.com/stocksync/stocksync/core/notify"
+import (
+	"strings"
+
+	"github.com/stocksync/stocksync/core/notify"
+)
 
 // Words of signing in, the signed-out state, start-up and keeping the Mac
 // awake (text.go holds the rest).
@@ -31,6 +35,17 @@ func signedOutNote() notify.Notification {
 // signInNotKept is why a completed sign-in could not be stored.
 func signInNotKept(err error) string {
 	return "Signed in, but Stocksync could not keep the session: " + err.Error()
+}
+
+// signInPageFailed is why the sign-in window shows no page; why is
+// WebKit's description of the failure.
+func signInPageFailed(why string) string {
+	why = strings.TrimSpace(why)
+	if why == "" {
+		why = "no reason given"
+	}
+	why = strings.TrimSuffix(why, ".")
+	return "The ESP sign-in page did not load (" + why + "). Check the internet connection, then choose Sign in to ESP… again."
 }
 
 // StartingMenu is the menu to show before the controller runs: the status
