@@ -165,29 +165,16 @@ func (c *checker) database(ctx context.Context) string {
 		c.add(Error, "install the newer Stocksync that wrote it", "the database has schema version %d; this Stocksync knows up to %d", v, known)
 		return ""
 	}
-	var res string
-	rows, err := db.Reader().QueryContext(ctx, "PRAGMA integrity_check(20)")
+	problems, err := db.IntegrityCheck(ctx, 20)
 	if err != nil {
 		c.add(Error, "`stocksync restore SNAPSHOT`", "integrity check could not run: %v", err)
 		return ""
 	}
-	for rows.Next() {
-		rows.Scan(&res)
-		if res != "ok" {
-			c.add(Error, "`stocksync restore SNAPSHOT`, or `stocksync restore SNAPSHOT --local-only` into a fresh database", "integrity check: %s", res)
-		}
+	for _, p := range problems {
+		c.add(Error, "`stocksync restore SNAPSHOT`, or `stocksync restore SNAPSHOT --local-only` into a fresh database", "integrity check: %s", p)
 	}
-	rows.Close()
-	fk, err := db.Reader().QueryContext(ctx, "PRAGMA foreign_key_check")
-	if err == nil {
-		n := 0
-		for fk.Next() {
-			n++
-		}
-		fk.Close()
-		if n > 0 {
-			c.add(Error, "run `stocksync sync` to fetch the server data again", "%d rows refer to batches or files that do not exist", n)
-		}
+	if n, err := db.ForeignKeyViolations(ctx); err == nil && n > 0 {
+		c.add(Error, "run `stocksync sync` to fetch the server data again", "%d rows refer to batches or files that do not exist", n)
 	}
 	return ""
 }
