@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,5 +80,20 @@ func TestRawSafetyCountsAndIsKept(t *testing.T) {
 	}
 	if raw != 2 || other != SafetyKeep {
 		t.Errorf("after pruning: %d raw copies and %d safety snapshots, want 2 and %d", raw, other, SafetyKeep)
+	}
+}
+
+// A snapshot reached through a symlink verifies like the folder itself: no
+// hint that "." is not part of it.
+func TestVerifyThroughSymlink(t *testing.T) {
+	f := newFixture(t)
+	snap := f.snapshot(t, true)
+	link := filepath.Join(t.TempDir(), "latest")
+	if err := os.Symlink(snap.Path, link); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(context.Background(), link, VerifyOptions{})
+	if err != nil || !rep.OK || len(rep.Findings) != 0 || rep.FilesChecked != snap.Files {
+		t.Errorf("Verify through a symlink = %+v, %v; want OK, no findings, %d files", rep, err, snap.Files)
 	}
 }
