@@ -47,6 +47,7 @@ func newBackupListCmd() *cobra.Command {
 			}
 			if derr == nil {
 				out.Destination = dest
+				backup.CleanLeftovers(dest)
 				if out.Snapshots, derr = backup.List(dest); out.Snapshots == nil {
 					out.Snapshots = []backup.Info{}
 				}

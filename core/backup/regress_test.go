@@ -97,3 +97,28 @@ func TestVerifyThroughSymlink(t *testing.T) {
 		t.Errorf("Verify through a symlink = %+v, %v; want OK, no findings, %d files", rep, err, snap.Files)
 	}
 }
+
+// VerifyNewest and TestRestoreNewest (the app's Verify and Test Restore)
+// first remove what a killed backup left in the folder.
+func TestNewestCleansLeftovers(t *testing.T) {
+	f := newFixture(t)
+	f.snapshot(t, false)
+	for _, run := range []func() error{
+		func() error { _, err := VerifyNewest(context.Background(), f.dest, VerifyOptions{}); return err },
+		func() error {
+			_, err := TestRestoreNewest(context.Background(), f.dest, TestRestoreOptions{TempDir: t.TempDir()})
+			return err
+		},
+	} {
+		left := filepath.Join(f.dest, ".stocksync-tmp-snapshot-99")
+		if err := os.MkdirAll(left, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := run(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(left); !os.IsNotExist(err) {
+			t.Errorf("%s still there (stat: %v)", left, err)
+		}
+	}
+}

@@ -149,6 +149,14 @@ func Prune(dest string, p Policy, now time.Time) (PruneResult, error) {
 	return res, nil
 }
 
+// CleanLeftovers removes from the backup folder dest the temporary folders
+// (".stocksync-tmp-snapshot-*", "-delete-*", …) that killed snapshots,
+// deletions and prunes left behind, and returns their paths. A folder a live
+// process is still writing is marked as its own and stays. Every command
+// that works on dest calls it first; a folder that cannot be read or
+// written is left as it is (the command's own error says why).
+func CleanLeftovers(dest string) []string { return datadir.RemoveLeftovers(dest) }
+
 // cleanStale removes temporary folders that interrupted snapshots and
 // deletions left behind: those no live process marks as its own (see
 // datadir.RemoveLeftovers), at once rather than after a day.
