@@ -95,7 +95,7 @@ status is 1 if any file failed.`,
 				o.over.description = &d
 			}
 			if f.Changed("keywords") {
-				k, err := typedKeywords("keywords", keywords)
+				k, err := someKeywords("keywords", keywords)
 				if err != nil {
 					return err
 				}

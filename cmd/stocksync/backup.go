@@ -277,6 +277,7 @@ func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error
 	if err != nil {
 		return "", nil, err
 	}
+	backup.CleanLeftovers(filepath.Dir(snap)) // what killed backups left beside it
 	return snap, openExistingStore(cmd.Context(), cmd, d), nil
 }
 

@@ -47,6 +47,7 @@ func newBackupListCmd() *cobra.Command {
 			}
 			if derr == nil {
 				out.Destination = dest
+				backup.CleanLeftovers(dest)
 				if out.Snapshots, derr = backup.List(dest); out.Snapshots == nil {
 					out.Snapshots = []backup.Info{}
 				}
@@ -108,8 +109,12 @@ func printSnapshots(w io.Writer, list []backup.Info, now time.Time) {
 		if s.ThumbnailsIncluded {
 			extra += "  with thumbnails"
 		}
-		fmt.Fprintf(w, "  %s  %s  %9s  %s pending, %s, %s  %s%s\n", s.Name,
-			s.Created.Local().Format("2006-01-02 15:04"), bytesText(s.Size), num(int(s.LocalOnly["pending_uploads"])),
-			plural(int(s.LocalOnly["local_edits"]), "edit"), plural(int(s.LocalOnly["local_paths"]), "path"), verified, extra)
+		holds := fmt.Sprintf("%s pending, %s, %s", num(int(s.LocalOnly["pending_uploads"])),
+			plural(int(s.LocalOnly["local_edits"]), "edit"), plural(int(s.LocalOnly["local_paths"]), "path"))
+		if s.LocalOnlyUnknown {
+			holds = "pending, edits, paths unknown"
+		}
+		fmt.Fprintf(w, "  %s  %s  %9s  %s  %s%s\n", s.Name,
+			s.Created.Local().Format("2006-01-02 15:04"), bytesText(s.Size), holds, verified, extra)
 	}
 }

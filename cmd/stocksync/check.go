@@ -5,7 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/check"
+	"github.com/stocksync/stocksync/core/config"
 )
 
 var _ = register(newCheckCmd)
@@ -29,6 +31,12 @@ Exit status: 0 no errors (warnings allowed), 3 errors found, 1 the check could n
 			d, err := dataDirAsIs()
 			if err != nil {
 				return err
+			}
+			// The backup folder belongs to this command too: what killed
+			// backups left there goes first (the data folder is examined
+			// as it is).
+			if cfg, err := config.Load(d.Config()); err == nil && cfg.Backup.Destination != "" {
+				backup.CleanLeftovers(cfg.Backup.Destination)
 			}
 			r := check.Run(cmd.Context(), d)
 			out := cmd.OutOrStdout()

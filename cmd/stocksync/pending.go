@@ -137,7 +137,7 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 				e.Description = &c
 			}
 			if f.Changed("keywords") {
-				k, err := typedKeywords("keywords", keywords)
+				k, err := someKeywords("keywords", keywords)
 				if err != nil {
 					return err
 				}
@@ -223,4 +223,15 @@ brings it back.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the removed pending upload, in the shape of one 'stocksync list pending --json' entry")
 	return cmd
+}
+
+// someKeywords is typedKeywords for a flag that replaces keywords (add's and
+// pending edit's --keywords): like edit's, a list with no keyword in it
+// ("", ",,,", ";;") is a usage error, not an order to remove them all.
+func someKeywords(flag, s string) ([]string, error) {
+	kw, err := typedKeywords(flag, s)
+	if err == nil && len(kw) == 0 {
+		err = usageError(fmt.Sprintf("--%s %q holds no keywords: give them separated by commas, e.g. --%s \"fog, river, dawn\"", flag, termSafe(s), flag))
+	}
+	return kw, err
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
-	"github.com/stocksync/stocksync/core/store"
 )
 
 // BackUpNow writes a snapshot to the backup folder. Without a folder it
@@ -35,83 +34,78 @@ func (c *Controller) startBackup(op Operation) {
 		c.chooseDestinationLocked()
 		return
 	}
-	b.busy, b.result, b.resultOK = op, "", false
+	b.busy, b.progress, b.result, b.resultOK = op, backup.Progress{}, "", false
 	bc := c.f.cfg.Backup
 	c.goLocked(func(ctx context.Context) { c.runBackup(ctx, op, bc) })
 	c.publishLocked()
 }
 
-// runBackup runs op with package backup and records the run in the
-// database with the app's wording (package backup is given no Recorder, so
-// nothing is recorded twice).
+// runBackup runs op with package backup, which records the run in the
+// database (Record: c.db) and reports its progress into the facts.
 func (c *Controller) runBackup(ctx context.Context, op Operation, bc config.Backup) {
-	started := c.clock.Now()
-	run := store.BackupRun{StartedAt: started, Path: bc.Destination}
-	var result string
-	var err error
+	progress := func(p backup.Progress) { c.update(func() { c.f.backup.progress = p }) }
+	var (
+		result, path, problems string
+		ok                     bool
+		err                    error
+	)
 	switch op {
 	case OpBackUp:
-		run.Kind = backup.KindSnapshot
-		var info backup.Info
-		info, err = backup.Snapshot(ctx, backup.SnapshotOptions{
+		var res backup.BackUpResult
+		res, err = backup.BackUp(ctx, backup.BackUpOptions{Keep: bc.Keep, Prune: bc.Keep > 0, SnapshotOptions: backup.SnapshotOptions{
 			DataDir: c.dir, DB: c.db, Dest: bc.Destination, WithThumbnails: bc.IncludeThumbnails, Now: c.clock.Now,
-		})
+			Record: c.db, Progress: progress,
+		}})
 		if err == nil {
-			run.Path, run.OK = info.Path, true
-			result = snapshotResult(info, c.prune(bc))
+			path = res.Snapshot.Path
+			if !res.Verify.OK {
+				problems = strings.Join(messages(res.Verify.Errors()), "; ")
+				result = opFailed(op, res.Verify.Err())
+				break
+			}
+			ok = true
+			warning := ""
+			if res.PruneErr != nil {
+				c.log.backup.Warn("remove old snapshots", "dest", bc.Destination, "err", res.PruneErr)
+				warning = pruneFailed(res.PruneErr)
+			}
+			result = snapshotResult(res.Snapshot, warning)
 		}
 	case OpVerify:
-		run.Kind = backup.KindVerify
-		var snap string
-		if snap, err = newestSnapshot(bc.Destination); err == nil {
-			run.Path = snap
-			var rep backup.Report
-			if rep, err = backup.Verify(ctx, snap, backup.VerifyOptions{Mark: true, Now: c.clock.Now}); err == nil {
-				problems := messages(rep.Errors())
-				run.OK, run.Detail, result = rep.OK, strings.Join(problems, "; "), verifyResult(rep.OK, problems)
-			}
+		var rep backup.Report
+		rep, err = backup.VerifyNewest(ctx, bc.Destination, backup.VerifyOptions{Mark: true, Now: c.clock.Now, Record: c.db, Progress: progress})
+		if err == nil {
+			list := messages(rep.Errors())
+			path, ok, problems, result = rep.Snapshot, rep.OK, strings.Join(list, "; "), verifyResult(rep.OK, list)
 		}
 	case OpTestRestore:
-		run.Kind = backup.KindTestRestore
-		var snap string
-		if snap, err = newestSnapshot(bc.Destination); err == nil {
-			run.Path = snap
-			var rep backup.TestRestoreReport
-			rep, err = backup.TestRestore(ctx, snap, backup.TestRestoreOptions{TempDir: c.deps.ScratchDir, Now: c.clock.Now})
-			if err == nil {
-				problems := restoreProblems(rep)
-				run.OK, run.Detail = rep.OK, strings.Join(problems, "; ")
-				result = restoreResult(rep.OK, rep.Verify.FilesChecked, problems)
-			}
+		var rep backup.TestRestoreReport
+		rep, err = backup.TestRestoreNewest(ctx, bc.Destination, backup.TestRestoreOptions{TempDir: c.deps.ScratchDir, Now: c.clock.Now, Record: c.db, Progress: progress})
+		if err == nil {
+			list := restoreProblems(rep)
+			path, ok, problems = rep.Snapshot, rep.OK, strings.Join(list, "; ")
+			result = restoreResult(rep.OK, rep.Verify.FilesChecked, list)
 		}
-	}
-	if err != nil {
-		result = opFailed(op, err)
-		run.OK, run.Detail = false, err.Error()
-	}
-	var recErr error
-	if ctx.Err() == nil {
-		recErr = c.db.RecordBackupRun(context.WithoutCancel(ctx), run)
 	}
 	switch {
 	case err != nil && ctx.Err() == nil:
+		if errors.Is(err, backup.ErrNoSnapshot) {
+			err = errors.New(textNoReadableSnapshot)
+		}
 		c.log.backup.Error(op.String()+" failed", "dest", bc.Destination, "err", err)
-	case err == nil && !run.OK:
-		c.log.backup.Warn(op.String()+" found problems", "path", run.Path, "problems", run.Detail)
+	case err == nil && !ok:
+		c.log.backup.Warn(op.String()+" found problems", "path", path, "problems", problems)
 	case err == nil:
-		c.log.backup.Info(op.String()+" done", "path", run.Path)
+		c.log.backup.Info(op.String()+" done", "path", path)
 	}
-	if recErr != nil {
-		c.log.backup.Error("record the backup run", "err", recErr)
+	if err != nil {
+		result = opFailed(op, err)
 	}
 	c.refreshDBFacts(context.WithoutCancel(ctx))
 	c.update(func() {
 		b := &c.f.backup
-		b.busy = OpNone
-		b.result, b.resultOK = result, run.OK
-		if recErr != nil {
-			b.result += " " + recordFailed(recErr)
-		}
+		b.busy, b.progress = OpNone, backup.Progress{}
+		b.result, b.resultOK = result, ok
 	})
 }
 
@@ -214,37 +208,6 @@ func (c *Controller) IncludeInTimeMachine() {
 	})
 	c.publishLocked()
 }
-
-// prune lets the retention policy remove old snapshots in bc's folder
-// (keeping bc.Keep and the daily and weekly ones). It returns a warning for
-// the result text, "" when all went well: the new snapshot is fine either
-// way.
-func (c *Controller) prune(bc config.Backup) string {
-	if bc.Keep <= 0 {
-		return ""
-	}
-	if _, err := backup.Prune(bc.Destination, backup.DefaultPolicy(bc.Keep), c.clock.Now()); err != nil {
-		c.log.backup.Warn("remove old snapshots", "dest", bc.Destination, "err", err)
-		return pruneFailed(err)
-	}
-	return ""
-}
-
-// newestSnapshot is the newest snapshot in dest whose manifest can be read.
-func newestSnapshot(dest string) (string, error) {
-	snaps, err := backup.List(dest)
-	if err != nil {
-		return "", err
-	}
-	for _, s := range snaps {
-		if s.Problem == "" {
-			return s.Path, nil
-		}
-	}
-	return "", errNoSnapshot
-}
-
-var errNoSnapshot = errors.New(textNoReadableSnapshot)
 
 // restoreProblems are the errors a test restore found: the verification's
 // and its own.

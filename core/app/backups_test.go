@@ -225,8 +225,11 @@ func record(t *testing.T, db *store.DB, r store.BackupRun) {
 
 func appFields(s State) string {
 	a := s.Backups.App
+	// The progress after " — " changes many times a run: TestBackupProgress
+	// checks it.
+	progress, _, _ := strings.Cut(a.ProgressText, " — ")
 	return fmt.Sprintf("busy=%s %q | %s | %s | result=%q ok=%t | backup=%t verify=%t restore=%t",
-		a.Busy, a.ProgressText, a.LastSnapshotText, a.LastVerifyText, a.ResultText, a.ResultOK, a.CanBackUp, a.CanVerify, a.CanTestRestore)
+		a.Busy, progress, a.LastSnapshotText, a.LastVerifyText, a.ResultText, a.ResultOK, a.CanBackUp, a.CanVerify, a.CanTestRestore)
 }
 
 // The whole round with package backup's real snapshots: no folder yet, a
@@ -279,8 +282,9 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 		`busy=none "" | No backup yet | Not verified yet | result="Cannot back up to ` + filepath.Join(h.dir.Root, "inside") + `: the backup folder cannot be inside the Stocksync data folder" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | No backup yet | Not verified yet | result="Backups will go to ` + dest + `" ok=true | backup=true verify=false restore=false`,
 		`busy=back up "Backing up…" | No backup yet | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
-		`busy=none "" | Last backup: just now | Not verified yet | result="Backed up ` + wording.Plural(snap.Files, "file", "files") + ` to ` + snap.Path + `" ok=true | backup=true verify=true restore=true`,
-		`busy=verify "Verifying…" | Last backup: just now | Not verified yet | result="" ok=false | backup=false verify=false restore=false`,
+		// A backup verifies its snapshot.
+		`busy=none "" | Last backup: just now | Verified just now: all good | result="Backed up ` + wording.Plural(snap.Files, "file", "files") + ` to ` + snap.Path + `" ok=true | backup=true verify=true restore=true`,
+		`busy=verify "Verifying…" | Last backup: just now | Verified just now: all good | result="" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | Last backup: just now | Verified just now: all good | result="The backup is complete and readable." ok=true | backup=true verify=true restore=true`,
 		`busy=verify "Verifying…" | Last backup: just now | Verified just now: all good | result="" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | Last backup: just now | Verified just now: problems found — ` + damaged + ` | result="The backup has problems: ` + damaged + `" ok=false | backup=true verify=true restore=true`,
@@ -299,15 +303,18 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 	if got := h.effectsSeen(); !equalLines(got, wantEffects) {
 		t.Errorf("effects:\n%s", diffLines(got, wantEffects))
 	}
-	// Each run is in the backup history once, recorded by the controller.
+	// Each run is in the backup history once, recorded by package backup:
+	// 1 snapshot, 2 its verification, 3 and 4 Verify, 5 Test Restore, 6 the
+	// failed snapshot (one more row anywhere and the ids shift).
 	for _, k := range []struct {
 		kind   string
 		okOnly bool
+		id     int64
 		path   string
-	}{{backup.KindSnapshot, true, snap.Path}, {backup.KindSnapshot, false, dest}, {backup.KindVerify, false, snap.Path}, {backup.KindTestRestore, false, snap.Path}} {
+	}{{backup.KindSnapshot, true, 1, snap.Path}, {backup.KindSnapshot, false, 6, dest}, {backup.KindVerify, false, 4, snap.Path}, {backup.KindTestRestore, false, 5, snap.Path}} {
 		r, err := h.db.LastBackupRun(context.Background(), k.kind, k.okOnly)
-		if err != nil || r.Path != k.path {
-			t.Errorf("last %s run (ok only %t) = %+v, %v; want path %s", k.kind, k.okOnly, r, err, k.path)
+		if err != nil || r.Path != k.path || r.ID != k.id {
+			t.Errorf("last %s run (ok only %t) = %+v, %v; want id %d, path %s", k.kind, k.okOnly, r, err, k.id, k.path)
 		}
 	}
 }
@@ -368,5 +375,75 @@ func TestScheduleAndSnooze(t *testing.T) {
 	h.c.SnoozeReminder(3 * 24 * time.Hour)
 	if got := h.loadConfig().Backup.SnoozedUntil; !got.Equal(t0.Add(3 * 24 * time.Hour)) {
 		t.Errorf("snoozed until %v, want %v", got, t0.Add(3*24*time.Hour))
+	}
+}
+
+// A backup publishes package backup's progress: the snapshot's phases, then
+// its verification reading every file back, in the panel and the menu; an
+// idle panel shows none.
+func TestBackupProgress(t *testing.T) {
+	h := newHarness(t, harnessOptions{start: true})
+	h.settled()
+	h.addPending(3, t0.Add(-time.Hour))
+	dest := mkdir(t, filepath.Join(h.home, "Backups"))
+	h.c.SetDestination(dest)
+	h.c.BackUpNow()
+	h.settled()
+	snaps, err := backup.List(dest)
+	if err != nil || len(snaps) != 1 {
+		t.Fatalf("snapshots = %v, %v; want one", snaps, err)
+	}
+	m, err := backup.ReadManifest(snaps[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	for _, f := range m.Files {
+		size += f.Size
+	}
+
+	h.mu.Lock()
+	states := append([]State(nil), h.published...)
+	h.mu.Unlock()
+	phases := map[string]backup.Progress{} // op/phase → its last report
+	var order []string
+	for _, s := range states {
+		a := s.Backups.App
+		if s.Menu.BackupLine != a.ProgressText {
+			t.Errorf("menu line %q, panel %q: want the same", s.Menu.BackupLine, a.ProgressText)
+		}
+		if a.Busy == OpNone {
+			if a.Progress != (backup.Progress{}) || a.ProgressText != "" {
+				t.Errorf("idle panel shows progress %+v %q", a.Progress, a.ProgressText)
+			}
+			continue
+		}
+		if a.Progress.Phase == "" {
+			continue
+		}
+		k := a.Progress.Op + "/" + a.Progress.Phase
+		if _, ok := phases[k]; !ok {
+			order = append(order, k)
+		}
+		phases[k] = a.Progress
+	}
+	wantOrder := []string{"snapshot/database", "snapshot/settings", "verify/files", "verify/integrity"}
+	if !equalLines(order, wantOrder) {
+		t.Errorf("phases published:\n%s", diffLines(order, wantOrder))
+	}
+	wantFiles := backup.Progress{Op: backup.KindVerify, Phase: backup.PhaseFiles, Files: len(m.Files), FilesTotal: len(m.Files), Bytes: size, BytesTotal: size}
+	if got := phases["verify/files"]; got != wantFiles {
+		t.Errorf("last verify/files report = %+v, want %+v", got, wantFiles)
+	}
+	if got := phases["snapshot/database"]; got.Files != 1 || got.FilesTotal != 1 || got.Bytes <= 0 {
+		t.Errorf("last snapshot/database report = %+v, want 1 of 1 file with its size", got)
+	}
+	wantText := "Backing up… — checking files: " + wording.Count(len(m.Files)) + " of " + wording.Plural(len(m.Files), "file", "files") + ", " + wording.Bytes(size) + " of " + wording.Bytes(size)
+	found := false
+	for _, s := range states {
+		found = found || s.Backups.App.ProgressText == wantText
+	}
+	if !found {
+		t.Errorf("no published state says %q", wantText)
 	}
 }

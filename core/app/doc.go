@@ -40,8 +40,9 @@
 // Failures in the background are logged to Deps.Logger, one logger per
 // component (log.go); credentials never are. SQL stays in core/store; the
 // app reads through its methods (ReviewEvents, LastFinishedSyncRun, …).
-// Backups run through package backup itself; the controller records each
-// run with the app's wording.
+// Backups run through package backup itself (BackUp, VerifyNewest,
+// TestRestoreNewest), which records each run once and reports progress; the
+// controller words the outcome and the progress (text.go).
 //
 // Every text in a State is ready to render and written in text.go. Nothing
 // here imports AppKit: the whole controller is tested on Linux with a fake

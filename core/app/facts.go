@@ -3,6 +3,7 @@ package app
 import (
 	"time"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/loginitem"
@@ -113,6 +114,7 @@ type backupFacts struct {
 	lastAttempt  store.BackupRun // newest snapshot attempt, ok or not
 	lastVerify   store.BackupRun // newest verify or test restore
 	busy         Operation
+	progress     backup.Progress // of busy; zero until package backup reports
 	result       string
 	resultOK     bool
 }

@@ -71,6 +71,9 @@ func renderMenu(f facts, now time.Time) Menu {
 	m.Tooltip = tooltip(m.LastSyncLine)
 	m.PortfolioLine = portfolioLine(f.summary.ByBucket)
 	m.WarningLine = warningLine(f, now)
+	if f.backup.busy != OpNone {
+		m.BackupLine = progressText(f.backup.busy, f.backup.progress)
+	}
 	m.SignIn, m.ShowSignIn = signInItem(f)
 	switch {
 	case activeFailure(f) == failBadCredentials || activeFailure(f) == failSignedOut || f.dbGone || f.folderGone || dbDamaged(f):
@@ -272,7 +275,7 @@ func renderApp(f facts, now time.Time) AppBackupPanel {
 		p.DestinationText = textNoDestination
 	}
 	if b.busy != OpNone {
-		p.ProgressText = progressText(b.busy)
+		p.Progress, p.ProgressText = b.progress, progressText(b.busy, b.progress)
 	}
 	idle := b.busy == OpNone && !f.dbGone && !f.folderGone
 	p.CanChoose = b.busy == OpNone

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/reminder"
 )
 
@@ -64,6 +65,11 @@ type Menu struct {
 	// Time Machine, or the data folder or database is missing; "" hides it.
 	// Clicking it should open the Backups panel (OpenBackups).
 	WarningLine string
+
+	// BackupLine is the Backups panel's ProgressText while a backup,
+	// verification or test restore runs ("Verifying… — checking files: 3 of
+	// 5 files, 1.2 MB of 4 MB"); "" hides it. Disabled item.
+	BackupLine string
 
 	// PushChecked is the "Send Local Changes to ESP" checkbox.
 	PushChecked bool
@@ -172,9 +178,13 @@ type AppBackupPanel struct {
 	// LastVerifyText: "Verified 2 days ago: all files intact", "Not verified yet", ….
 	LastVerifyText string
 
-	// Busy is the operation running now (OpNone when idle); ProgressText
-	// says what runs ("Backing up…").
+	// Busy is the operation running now (OpNone when idle). Progress is
+	// how far it is, as package backup reports it (zero before its first
+	// report; Files/FilesTotal and Bytes/BytesTotal for a bar, 0 total =
+	// unknown: show an indeterminate bar). ProgressText words it
+	// ("Backing up… — copying thumbnails: 120 of 400 files").
 	Busy         Operation
+	Progress     backup.Progress
 	ProgressText string
 	// ResultText is the outcome of the last finished operation; ResultOK
 	// says whether it succeeded. "" when nothing ran since launch.

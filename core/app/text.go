@@ -312,10 +312,6 @@ const (
 // textNoReadableSnapshot: Verify or Test Restore found nothing to check.
 const textNoReadableSnapshot = "the backup folder holds no readable snapshot yet: back up first"
 
-func progressText(op Operation) string {
-	return map[Operation]string{OpBackUp: textBackingUp, OpVerify: textVerifying, OpTestRestore: textTestRestoring}[op]
-}
-
 // pruneFailed is kept in the snapshot's result: the snapshot itself is fine.
 func pruneFailed(err error) string {
 	return fmt.Sprintf("old snapshots could not be removed (%v)", err)
@@ -448,10 +444,6 @@ func destinationRefused(path string, err error) string {
 }
 
 func destinationSet(path string) string { return "Backups will go to " + path }
-
-func recordFailed(err error) string {
-	return "(It could not be recorded: " + err.Error() + ")"
-}
 
 func credentialsUnreadable(err error) string {
 	return "Cannot read the ESP account: " + err.Error()

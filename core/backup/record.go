@@ -61,10 +61,12 @@ func Newest(dest string) (Info, error) {
 	return Info{}, fmt.Errorf("%s: %w", dest, ErrNoSnapshot)
 }
 
-// VerifyNewest verifies the Newest snapshot in dest. When there is none (or
+// VerifyNewest verifies the Newest snapshot in dest, after removing what
+// killed backups left there (CleanLeftovers). When there is none (or
 // dest cannot be listed) that error is returned and, through opt.Record,
 // recorded as a failed verification of dest.
 func VerifyNewest(ctx context.Context, dest string, opt VerifyOptions) (Report, error) {
+	CleanLeftovers(dest)
 	snap, err := Newest(dest)
 	if err != nil {
 		return Report{Snapshot: dest, Findings: []Finding{}}, recordNoSnapshot(ctx, opt.Record, KindVerify, dest, opt.Now, err)
@@ -72,9 +74,10 @@ func VerifyNewest(ctx context.Context, dest string, opt VerifyOptions) (Report, 
 	return Verify(ctx, snap.Path, opt)
 }
 
-// TestRestoreNewest is TestRestore of the Newest snapshot in dest, recorded
-// as VerifyNewest is.
+// TestRestoreNewest is TestRestore of the Newest snapshot in dest, cleaned
+// and recorded as VerifyNewest is.
 func TestRestoreNewest(ctx context.Context, dest string, opt TestRestoreOptions) (TestRestoreReport, error) {
+	CleanLeftovers(dest)
 	snap, err := Newest(dest)
 	if err != nil {
 		rep := TestRestoreReport{Snapshot: dest, Verify: Report{Snapshot: dest, Findings: []Finding{}}, Findings: []Finding{}}

@@ -38,7 +38,8 @@ func SafetyPolicy() Policy { return Policy{Last: SafetyKeep} }
 // Retention splits snaps into those p keeps and those it lets go, each newest
 // first. Days and weeks are calendar days and ISO weeks in now's time zone.
 // Snapshots with a Problem are in neither list: nothing that cannot be read
-// is ever deleted. The newest verified snapshot is always kept if no other
+// is ever deleted. Raw snapshots (copies of a damaged database) are always
+// kept and take no rule's place. The newest verified snapshot is always kept if no other
 // verified one is: a policy never leaves the destination without one.
 func Retention(snaps []Info, p Policy, now time.Time) (keep, drop []Info) {
 	var list []Info
@@ -61,9 +62,17 @@ func Retention(snaps []Info, p Policy, now time.Time) (keep, drop []Info) {
 	kept := make([]bool, len(list))
 	days := map[string]bool{}
 	weeks := map[[2]int]bool{}
+	last := 0
 	for i, s := range list {
-		if i < p.Last {
+		if s.Raw {
+			// A raw copy of a damaged database may hold the only copy of
+			// recent work: only the user deletes it (backup delete).
 			kept[i] = true
+			continue
+		}
+		if last < p.Last {
+			kept[i] = true
+			last++
 		}
 		c := s.Created.In(loc)
 		if p.DailyDays > 0 && !c.Before(dailyFrom) {
@@ -139,6 +148,14 @@ func Prune(dest string, p Policy, now time.Time) (PruneResult, error) {
 	}
 	return res, nil
 }
+
+// CleanLeftovers removes from the backup folder dest the temporary folders
+// (".stocksync-tmp-snapshot-*", "-delete-*", …) that killed snapshots,
+// deletions and prunes left behind, and returns their paths. A folder a live
+// process is still writing is marked as its own and stays. Every command
+// that works on dest calls it first; a folder that cannot be read or
+// written is left as it is (the command's own error says why).
+func CleanLeftovers(dest string) []string { return datadir.RemoveLeftovers(dest) }
 
 // cleanStale removes temporary folders that interrupted snapshots and
 // deletions left behind: those no live process marks as its own (see

@@ -98,6 +98,7 @@ func rawSafety(dir datadir.Dir, reason string, now time.Time) (Info, error) {
 		}
 		m.Files = append(m.Files, FileEntry{Path: name, Size: n, SHA256: sum})
 	}
+	m.Tables = rawCounts(context.Background(), tmp)
 	b := &builder{ctx: context.Background(), dest: dest, tmp: tmp}
 	if err := b.finish(&m); err != nil {
 		return Info{}, err
@@ -111,4 +112,40 @@ func rawSafety(dir datadir.Dir, reason string, now time.Time) (Info, error) {
 		return infoOf(final, m), fmt.Errorf("raw safety copy %s was taken, but removing older ones failed: %w", final, err)
 	}
 	return infoOf(final, m), nil
+}
+
+// rawCounts counts the rows of the local-only tables in the raw copy at
+// snap (its database with the -wal applied), so that listing it says what
+// it holds. It works on a scratch copy next to snap (opening applies the
+// -wal, which must not change the copy itself) and returns nil, "unknown",
+// when the database is too damaged to count them.
+func rawCounts(ctx context.Context, snap string) map[string]int64 {
+	scratch, err := os.MkdirTemp(filepath.Dir(snap), atomicfile.TempPrefix+"count-")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(scratch)
+	for _, name := range []string{DBName, DBName + "-wal"} {
+		if _, _, err := copyFile(filepath.Join(snap, name), filepath.Join(scratch, name)); err != nil && (name == DBName || !errors.Is(err, fs.ErrNotExist)) {
+			return nil
+		}
+	}
+	db, err := store.OpenReadOnly(ctx, filepath.Join(scratch, DBName))
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	all, err := db.TableCounts(ctx)
+	if err != nil {
+		return nil
+	}
+	out := map[string]int64{}
+	for _, t := range store.LocalOnlyTables {
+		n, ok := all[t]
+		if !ok {
+			return nil // not a Stocksync database (or not one we know)
+		}
+		out[t] = n
+	}
+	return out
 }

@@ -56,6 +56,9 @@ type Info struct {
 	Files              int              `json:"files"`
 	Size               int64            `json:"size"`
 	LocalOnly          map[string]int64 `json:"local_only"`
+	// LocalOnlyUnknown is set for a raw copy whose database was too
+	// damaged to count its local-only rows: LocalOnly is empty, not zero.
+	LocalOnlyUnknown bool `json:"local_only_unknown,omitempty"`
 	// Verified is when Verify last found the snapshot sound; zero if never
 	// (or if the last verification failed).
 	Verified time.Time `json:"verified,omitzero"`
@@ -95,6 +98,7 @@ func infoOf(dir string, m Manifest) Info {
 		in.Size += t.Bytes
 	}
 	_, in.Settings = m.File(ConfigName)
+	in.LocalOnlyUnknown = m.Raw && len(in.LocalOnly) == 0
 	in.Verified = readVerified(dir)
 	return in
 }

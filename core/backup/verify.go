@@ -284,12 +284,18 @@ func checkFiles(ctx context.Context, dir string, m *Manifest, r *Report, mt *met
 		}
 		r.BytesChecked += res.bytes
 	}
+	// WalkDir does not follow a symlink at its root: walk what a snapshot
+	// reached through a symlink (or a symlinked backup folder) points to.
+	root := dir
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		root = real
+	}
 	var extra []string
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
-		rel, rerr := relSlash(dir, p)
+		rel, rerr := relSlash(root, p)
 		if rerr == nil && !listed[rel] && !ignored(rel) {
 			extra = append(extra, rel)
 		}
