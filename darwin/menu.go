@@ -33,6 +33,7 @@ type menu struct {
 	ctrl atomic.Pointer[app.Controller]
 
 	sync, lastSync, portfolio, warning *systray.MenuItem
+	backupLine                         *systray.MenuItem
 	signIn                             *systray.MenuItem
 	backups, reveal                    *systray.MenuItem
 	push, login, loginNote             *systray.MenuItem
@@ -72,6 +73,7 @@ func newMenu(starting app.Menu) *menu {
 	m.portfolio = info()
 	m.warning = systray.AddMenuItem("", "")
 	m.warning.Hide()
+	m.backupLine = info() // a backup's progress, while one runs
 	m.signIn = systray.AddMenuItem("", "")
 	m.signIn.Hide()
 	systray.AddSeparator()
@@ -131,6 +133,9 @@ func (m *menu) render(s app.Menu) {
 	}
 	if all || s.WarningLine != prev.WarningLine {
 		setLine(m.warning, s.WarningLine)
+	}
+	if all || s.BackupLine != prev.BackupLine {
+		setLine(m.backupLine, s.BackupLine)
 	}
 	if all || s.PushChecked != prev.PushChecked {
 		setChecked(m.push, s.PushChecked)
