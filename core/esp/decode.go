@@ -268,12 +268,17 @@ func decodeContributionListMax(r io.Reader, max int) ([]Contribution, error) {
 
 // limitItems makes item fail from the (max+1)th call on (max 0: never).
 func limitItems[T any](item func(*json.Decoder) (T, error), max int) func(*json.Decoder) (T, error) {
+	return limitItemsSaying(item, max, fmt.Sprintf("more items than the page size of %d asked for", max))
+}
+
+// limitItemsSaying is limitItems with the refusal's words.
+func limitItemsSaying[T any](item func(*json.Decoder) (T, error), max int, why string) func(*json.Decoder) (T, error) {
 	n := 0
 	return func(dec *json.Decoder) (T, error) {
 		n++
 		if max > 0 && n > max {
 			var zero T
-			return zero, fmt.Errorf("more items than the page size of %d asked for", max)
+			return zero, errors.New(why)
 		}
 		return item(dec)
 	}
