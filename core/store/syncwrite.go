@@ -132,6 +132,9 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (FilesResult, error) {
 	var res FilesResult
 	batchID, files := w.BatchID, w.Files
+	if err := db.prepareWriteBatch(ctx); err != nil {
+		return res, err
+	}
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		type prev struct {
 			updated, accepted, thumbURL, removed, status string
@@ -158,21 +161,18 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		st, err := prepareFileWrites(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer st.close()
-		ev, err := prepareEventWrite(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer ev.Close()
+		out := newBatchRows(db, tx)
 		ts := fmtTime(now)
-		seen := make(map[string]bool, len(files))
+		// The last entry of a file listed twice is the one stored.
+		last := make(map[string]int, len(files))
+		for i := range files {
+			last[files[i].ID] = i
+		}
 		for i := range files {
 			f := &files[i]
-			seen[f.ID] = true
+			if last[f.ID] != i {
+				continue
+			}
 			p, exists := known[f.ID]
 			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
 				p.status == f.Status && (p.hasRaw || len(f.Raw) == 0) {
@@ -180,35 +180,30 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 				continue
 			}
 			acc := acceptedAt(f, parseTime(p.accepted), now)
-			if err := st.upsert(ctx, batchID, f, acc); err != nil {
-				return fmt.Errorf("store file %s of batch %s: %w", f.ID, batchID, err)
-			}
-			if err := st.reviews(ctx, f); err != nil {
-				return fmt.Errorf("store reviews of file %s: %w", f.ID, err)
-			}
+			out.file(batchID, f, acc)
 			if e, ok := deriveEvent(p.status, exists, parseTime(lastSynced), f, acc, now); ok {
-				if err := insertEvent(ctx, ev, batchID, e); err != nil {
-					return fmt.Errorf("store review event of file %s: %w", f.ID, err)
-				}
+				out.event(batchID, e)
 				res.ReviewEvents++
 			}
 			res.Written++
 			if f.ThumbnailURL != "" && f.ThumbnailURL != p.thumbURL {
-				if _, err := st.thumb.ExecContext(ctx, f.ID, f.ThumbnailURL, ts); err != nil {
-					return err
-				}
+				out.thumbs.row(f.ID, f.ThumbnailURL, "queued", 0, "", ts)
 				res.ThumbnailsQueued++
 			}
 		}
-		for id, p := range known {
-			if seen[id] || p.removed != "" {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE contributions SET removed_at = ? WHERE id = ?`, ts, id); err != nil {
-				return err
-			}
-			res.Removed++
+		if err := out.flush(ctx); err != nil {
+			return fmt.Errorf("store files of batch %s: %w", batchID, err)
 		}
+		var gone []string
+		for id, p := range known {
+			if _, listed := last[id]; !listed && p.removed == "" {
+				gone = append(gone, id)
+			}
+		}
+		if err := bulkExec(ctx, db, tx, removeFilesQuery, []any{ts}, gone); err != nil {
+			return err
+		}
+		res.Removed = len(gone)
 		if w.ReleasesListed {
 			n, queued, err := writeReleases(ctx, tx, batchID, w.Releases, now)
 			if err != nil {
