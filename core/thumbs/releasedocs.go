@@ -79,10 +79,6 @@ func (d *Downloader) drainReleaseDocs(ctx context.Context, workers int) error {
 }
 
 func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJob) (settled bool, _ error) {
-	now := time.Now
-	if d.Now != nil {
-		now = d.Now
-	}
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 3
@@ -105,8 +101,11 @@ func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJ
 		return false, ctx.Err()
 	}
 	final := err == nil || (!temporary(err) && (j.Attempts+1 >= maxAttempts || permanent(err)))
-	if ferr := d.DB.FinishReleaseDoc(context.WithoutCancel(ctx), j, filepath.ToSlash(name), int64(buf.Len()), err, final, now()); ferr != nil {
+	if ferr := d.DB.FinishReleaseDoc(context.WithoutCancel(ctx), j, filepath.ToSlash(name), int64(buf.Len()), err, final, d.now()); ferr != nil {
 		return false, ferr
+	}
+	if err != nil {
+		d.report(&JobError{Kind: KindReleaseDoc, BatchID: j.BatchID, ReleaseID: j.ReleaseID, Attempt: j.Attempts + 1, Final: final, Err: err})
 	}
 	d.mu.Lock()
 	switch {

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -49,7 +50,17 @@ type Downloader struct {
 	MaxAttempts int
 	// Progress, if set, is told after each finished thumbnail job.
 	Progress func(Stats)
-	Now      func() time.Time
+	// OnError, if set, is told of every failure, so a long-running app can
+	// log it: a thumbnail or release document that could not be downloaded
+	// (a *JobError) and a queue that could not be read or drained (the
+	// store's or ctx's error). It runs on the downloader's goroutines, at
+	// most Workers at once, and must not block for long.
+	OnError func(error)
+	// Clock times Run's retry pause and, unless Now is set, the jobs'
+	// updated_at; default clock.System().
+	Clock clock.Clock
+	// Now, if set, stamps the jobs instead of Clock.Now.
+	Now func() time.Time
 	// ReleasesDir is the data folder's releases/, where release documents
 	// go when Fetch can download them (ReleaseFetcher); default: the
 	// releases folder beside Dir.
@@ -167,11 +178,17 @@ const RetryPause = 5 * time.Minute
 
 // Run drains the queue, then waits for wake (a sync queued more) and drains
 // again, until ctx ends. Jobs left queued by an outage, and errors reading
-// the queue, are retried after RetryPause.
+// the queue, are retried after RetryPause on Clock; an empty queue arms no
+// timer, so an idle Run never wakes the process. Errors go to OnError.
 func (d *Downloader) Run(ctx context.Context, wake <-chan struct{}) {
 	for {
 		err := d.Drain(ctx)
-		var retry <-chan time.Time
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			d.report(err)
+		}
 		left, qerr := d.DB.NextThumbnails(ctx, 1, nil)
 		if d.releaseFetcher() != nil {
 			docs, derr := d.DB.NextReleaseDocs(ctx, 1, nil)
@@ -180,25 +197,85 @@ func (d *Downloader) Run(ctx context.Context, wake <-chan struct{}) {
 				left = append(left, store.ThumbJob{})
 			}
 		}
+		if qerr != nil && ctx.Err() == nil {
+			d.report(qerr)
+		}
+		var retry chan struct{}
+		var t clock.Timer
 		if err != nil || qerr != nil || len(left) > 0 {
-			retry = time.After(RetryPause)
+			retry = make(chan struct{})
+			t = d.clock().AfterFunc(RetryPause, func() { close(retry) })
 		}
 		select {
 		case <-ctx.Done():
-			return
 		case <-wake:
 		case <-retry:
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if ctx.Err() != nil {
+			return
 		}
 	}
 }
 
+func (d *Downloader) clock() clock.Clock {
+	if d.Clock != nil {
+		return d.Clock
+	}
+	return clock.System()
+}
+
+func (d *Downloader) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return d.clock().Now()
+}
+
+func (d *Downloader) report(err error) {
+	if d.OnError != nil {
+		d.OnError(err)
+	}
+}
+
+// JobError is one download that failed: what it was for, and whether it
+// left the queue for good (Final) or waits for a later try.
+type JobError struct {
+	// Kind is "thumbnail" or "release document".
+	Kind string
+	// ContributionID is the file (thumbnails); BatchID and ReleaseID the
+	// release (release documents).
+	ContributionID, BatchID, ReleaseID string
+	// Attempt is this try's number, from 1.
+	Attempt int
+	Final   bool
+	Err     error
+}
+
+func (e *JobError) Error() string {
+	what := e.Kind + " of file " + e.ContributionID
+	if e.Kind == KindReleaseDoc {
+		what = e.Kind + " " + e.ReleaseID + " of batch " + e.BatchID
+	}
+	if e.Final {
+		return fmt.Sprintf("%s failed for good on try %d: %v", what, e.Attempt, e.Err)
+	}
+	return fmt.Sprintf("%s failed on try %d and stays queued: %v", what, e.Attempt, e.Err)
+}
+
+func (e *JobError) Unwrap() error { return e.Err }
+
+// JobError kinds.
+const (
+	KindThumbnail  = "thumbnail"
+	KindReleaseDoc = "release document"
+)
+
 // one downloads a job. settled reports whether the job left the queue (done
 // or failed for good).
 func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _ error) {
-	now := time.Now
-	if d.Now != nil {
-		now = d.Now
-	}
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 3
@@ -211,8 +288,11 @@ func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _
 	// A passing outage must not use up a job's attempts: the client already
 	// retried with backoff, so the job simply waits for a later round.
 	final := err == nil || (!temporary(err) && (j.Attempts+1 >= maxAttempts || permanent(err)))
-	if ferr := d.DB.FinishThumbnail(context.WithoutCancel(ctx), j, filepath.ToSlash(name), err, final, now()); ferr != nil {
+	if ferr := d.DB.FinishThumbnail(context.WithoutCancel(ctx), j, filepath.ToSlash(name), err, final, d.now()); ferr != nil {
 		return false, ferr
+	}
+	if err != nil {
+		d.report(&JobError{Kind: KindThumbnail, ContributionID: j.ContributionID, Attempt: j.Attempts + 1, Final: final, Err: err})
 	}
 	d.mu.Lock()
 	switch {
