@@ -26,8 +26,22 @@ const (
 			raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE contributions.raw END, removed_at = ''`
 )
 
-// The set-wise statements of WriteBatch.
+// The set-wise statements of UpsertBatchList and WriteBatch.
 var (
+	batchesQuery = bulkQuery{head: `INSERT INTO batches (id, submission_name, submission_type, status, note,
+			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
+			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
+			istock_exclusive, server_version, raw, removed_at)`,
+		tail: `ON CONFLICT (id) DO UPDATE SET submission_name = excluded.submission_name,
+				submission_type = excluded.submission_type, status = excluded.status, note = excluded.note,
+				created_at = excluded.created_at, updated_at = excluded.updated_at,
+				last_submitted_at = excluded.last_submitted_at, contributions_count = excluded.contributions_count,
+				submitted_count = excluded.submitted_count, awaiting_review_count = excluded.awaiting_review_count,
+				reviewed_count = excluded.reviewed_count, revisable_count = excluded.revisable_count,
+				accepted_count = excluded.accepted_count, rejected_count = excluded.rejected_count,
+				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
+				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
+				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`, cols: 22}
 	filesQuery   = bulkQuery{head: contributionColumns, tail: contributionConflict, cols: 29}
 	reviewsQuery = bulkQuery{head: `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)`, cols: 6}
 	eventsQuery  = bulkQuery{head: `INSERT INTO review_events (contribution_id, batch_id, from_status, to_status,
@@ -44,7 +58,7 @@ func (db *DB) prepareWriteBatch(ctx context.Context) error {
 	if db.readOnly {
 		return nil // Write says so
 	}
-	return db.prepareBulk(ctx, filesQuery, reviewsQuery, eventsQuery, thumbsQuery, dropReviewsQuery, removeFilesQuery)
+	return db.prepareBulk(ctx, batchesQuery, filesQuery, reviewsQuery, eventsQuery, thumbsQuery, dropReviewsQuery, removeFilesQuery)
 }
 
 // batchRows gathers the rows one WriteBatch changes and writes them table by

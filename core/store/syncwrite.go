@@ -22,58 +22,56 @@ type BatchListResult struct {
 // are returned. Only call it with a complete list.
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
 	var res BatchListResult
+	if err := db.prepareWriteBatch(ctx); err != nil {
+		return res, err
+	}
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
-		synced := map[string]string{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, removed_at FROM batches`)
+		type prev struct {
+			synced, server, raw string
+			removed             bool
+		}
+		known := map[string]prev{}
+		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, server_version, raw, removed_at FROM batches`)
 		if err != nil {
 			return err
 		}
 		removedBefore := map[string]bool{}
 		for rows.Next() {
-			var id, v, rm string
-			if err := rows.Scan(&id, &v, &rm); err != nil {
+			var id, rm string
+			var p prev
+			if err := rows.Scan(&id, &p.synced, &p.server, &p.raw, &rm); err != nil {
 				rows.Close()
 				return err
 			}
-			synced[id] = v
-			removedBefore[id] = rm != ""
+			p.removed = rm != ""
+			known[id] = p
+			removedBefore[id] = p.removed
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		up, err := tx.PrepareContext(ctx, `INSERT INTO batches (id, submission_name, submission_type, status, note,
-			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
-			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
-			istock_exclusive, server_version, raw, removed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-			ON CONFLICT (id) DO UPDATE SET submission_name = excluded.submission_name,
-				submission_type = excluded.submission_type, status = excluded.status, note = excluded.note,
-				created_at = excluded.created_at, updated_at = excluded.updated_at,
-				last_submitted_at = excluded.last_submitted_at, contributions_count = excluded.contributions_count,
-				submitted_count = excluded.submitted_count, awaiting_review_count = excluded.awaiting_review_count,
-				reviewed_count = excluded.reviewed_count, revisable_count = excluded.revisable_count,
-				accepted_count = excluded.accepted_count, rejected_count = excluded.rejected_count,
-				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
-				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
-				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`)
-		if err != nil {
-			return err
-		}
-		defer up.Close()
+		up := newBulkInsert(db, tx, batchesQuery)
 		seen := make(map[string]bool, len(batches))
 		for _, b := range batches {
 			seen[b.ID] = true
-			c := b.Counts
-			if _, err := up.ExecContext(ctx, b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
-				fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
-				c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
-				b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw)); err != nil {
-				return fmt.Errorf("store batch %s: %w", b.ID, err)
+			p, ok := known[b.ID]
+			// A batch ESP describes exactly as stored (same fingerprint and
+			// the same raw JSON, which every stored field comes from) is not
+			// rewritten: a no-change sync writes nothing for it.
+			if !ok || p.removed || p.server != b.ServerVersion || len(b.Raw) == 0 || p.raw != string(b.Raw) {
+				c := b.Counts
+				up.row(b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
+					fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
+					c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
+					b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw), "")
 			}
-			if v, ok := synced[b.ID]; !ok || v != b.ServerVersion || removedBefore[b.ID] {
+			if !ok || p.synced != b.ServerVersion || p.removed {
 				res.Stale = append(res.Stale, b)
 			}
+		}
+		if err := up.flush(ctx); err != nil {
+			return fmt.Errorf("store the batch list: %w", err)
 		}
 		ts := fmtTime(now)
 		for id, wasRemoved := range removedBefore {

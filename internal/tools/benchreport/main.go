@@ -30,6 +30,7 @@ type params struct {
 	batches, files, inflight int
 	latency                  time.Duration
 	naive                    bool
+	bigBatches, bigFiles     int
 	thumbSeconds             int
 	out                      string
 }
@@ -41,6 +42,8 @@ func main() {
 	flag.IntVar(&p.inflight, "inflight", 8, "requests in flight")
 	flag.DurationVar(&p.latency, "latency", 50*time.Millisecond, "added latency per request")
 	flag.BoolVar(&p.naive, "naive", true, "also run the naive baseline (slow: one request at a time)")
+	flag.IntVar(&p.bigBatches, "big-batches", 5000, "batches of the large-portfolio initial sync (0: skip it)")
+	flag.IntVar(&p.bigFiles, "big-files", 100, "files per batch of the large-portfolio initial sync")
 	flag.IntVar(&p.thumbSeconds, "thumb-seconds", 20, "how long to measure thumbnail throughput")
 	flag.StringVar(&p.out, "out", "", "write the markdown report here (default: stdout)")
 	flag.Parse()
@@ -120,6 +123,14 @@ func run(p params) error {
 	if err != nil {
 		return err
 	}
+	var big *measurement
+	if p.bigBatches > 0 {
+		m, err := bigInitial(ctx, bin, work, p)
+		if err != nil {
+			return err
+		}
+		big = &m
+	}
 	var naive *measurement
 	if p.naive {
 		logf("naive baseline: one request at a time, page size 10 (this takes a while)")
@@ -139,7 +150,12 @@ func run(p params) error {
 	if err != nil {
 		return err
 	}
-	report := render(p, []measurement{initial, nochange, warm, onePct}, naive, thumbRate, thumbDone, backupOut, storeOut)
+	storeProfile, err := profileWriter(work)
+	if err != nil {
+		return err
+	}
+	report := render(p, []measurement{initial, nochange, warm, onePct}, big, naive, thumbRate, thumbDone, backupOut,
+		storeOut+"\n\n"+storeProfile)
 	if p.out == "" {
 		fmt.Print(report)
 		return nil
@@ -209,6 +225,33 @@ func syncChild(ctx context.Context, bin, data string, env []string) (measurement
 		}
 	}
 	return m, nil
+}
+
+// bigInitial is the initial sync of a large portfolio (p.bigBatches ×
+// p.bigFiles files) on its own server and data folder, same latency and
+// concurrency.
+func bigInitial(ctx context.Context, bin, work string, p params) (measurement, error) {
+	logf("large portfolio: %d batches × %d files, %s latency", p.bigBatches, p.bigFiles, p.latency)
+	srv, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 43, Batches: p.bigBatches, FilesPerBatch: p.bigFiles,
+		Latency: p.latency, RequestLogLimit: 1})
+	if err != nil {
+		return measurement{}, err
+	}
+	if err := srv.Start(); err != nil {
+		return measurement{}, err
+	}
+	defer srv.Close()
+	data := filepath.Join(work, "data-big")
+	if err := writeConfig(data, srv, p.inflight); err != nil {
+		return measurement{}, err
+	}
+	before := total(srv.Counts())
+	m, err := syncChild(ctx, bin, data, credentialsEnv(srv))
+	m.name = fmt.Sprintf("Initial sync, %s files (%s batches × %d)", comma(p.bigBatches*p.bigFiles), comma(p.bigBatches), p.bigFiles)
+	m.requests = total(srv.Counts()) - before
+	logf("%s: %d requests in %s, peak RSS %.1f MB", m.name, m.requests, m.wall.Round(time.Millisecond), float64(m.peakRSS)/(1<<20))
+	os.RemoveAll(data)
+	return m, err
 }
 
 // changeOnePercent moves n random files through review.
@@ -319,6 +362,33 @@ func goBench(pkg, benchtime string) (string, error) {
 		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "cpu:") {
 			keep = append(keep, l)
 		}
+	}
+	return strings.Join(keep, "\n"), nil
+}
+
+// profileWriter profiles BenchmarkWriteBatchFiles and returns the top of
+// the profile by cumulative time, the store's and SQLite's own lines.
+func profileWriter(work string) (string, error) {
+	prof, bin := filepath.Join(work, "writer.prof"), filepath.Join(work, "store.test")
+	out, err := exec.Command("go", "test", "-run=^$", "-bench=WriteBatchFiles", "-benchtime=1000x", "-count=1",
+		"-cpuprofile", prof, "-o", bin, "./core/store").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("profile the store writer: %v\n%s", err, out)
+	}
+	top, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=60", bin, prof).Output()
+	if err != nil {
+		return "", fmt.Errorf("read the store writer's profile: %v", err)
+	}
+	keep := []string{"go test -run=^$ -bench=WriteBatchFiles -benchtime=1000x -cpuprofile … ./core/store; go tool pprof -top -cum:"}
+	for _, l := range strings.Split(string(top), "\n") {
+		if strings.Contains(l, "flat%") || strings.Contains(l, "Total samples") ||
+			(strings.Contains(l, "stocksync/core/store.") || strings.Contains(l, "sqlite") || strings.Contains(l, "Syscall6")) &&
+				!strings.Contains(l, "_modernc_seh") {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) > 32 {
+		keep = keep[:32]
 	}
 	return strings.Join(keep, "\n"), nil
 }
