@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,5 +118,41 @@ func TestRunRetriesAfterPauseOnClockAndReportsErrors(t *testing.T) {
 	case d := <-armed:
 		t.Errorf("Run armed a %v timer with the queue empty", d)
 	default:
+	}
+}
+
+// A thumbnail recorded as downloaded whose file is gone (deleted, or its
+// rename undone by a power cut: thumbnails are saved without a folder fsync)
+// is fetched again by the next downloader, and OnError says so.
+func TestMissingThumbnailIsFetchedAgain(t *testing.T) {
+	f := newFixture(t, espfake.Options{Seed: 5, Batches: 1, FilesPerBatch: 3})
+	f.sync(t)
+	if err := f.downloader().Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := f.db.ThumbnailFiles(context.Background())
+	var gone string
+	for name := range files {
+		gone = name
+		break
+	}
+	if err := os.Remove(filepath.Join(f.dir, "thumbnails", filepath.FromSlash(gone))); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.ResetRequests()
+	d := f.downloader()
+	var reported []error
+	d.OnError = func(err error) { reported = append(reported, err) }
+	if err := d.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, "thumbnails", filepath.FromSlash(gone))); err != nil {
+		t.Errorf("the missing thumbnail was not fetched again: %v", err)
+	}
+	if got := f.srv.Counts()[esp.EndpointThumbnail]; got != 1 {
+		t.Errorf("%d thumbnails downloaded, want only the missing one", got)
+	}
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "queued again: 1") {
+		t.Errorf("OnError got %v, want one report of the missing thumbnail", reported)
 	}
 }
