@@ -73,9 +73,8 @@ func (d *Downloader) drainReleaseDocs(ctx context.Context, workers int) error {
 		}, time.Now())
 	})
 	// Documents are larger than thumbnails: fewer at once.
-	return drain(ctx, max(1, workers/2), func(ctx context.Context, n int) ([]store.DocJob, error) {
-		return d.DB.NextReleaseDocs(ctx, n, nil)
-	}, func(ctx context.Context, j store.DocJob) (bool, error) { return d.oneDoc(ctx, rf, j) })
+	return drain(ctx, max(1, workers/2), d.DB.NextReleaseDocs, func(j store.DocJob) string { return j.BatchID + "/" + j.ReleaseID },
+		func(ctx context.Context, j store.DocJob) (bool, error) { return d.oneDoc(ctx, rf, j) })
 }
 
 func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJob) (settled bool, _ error) {

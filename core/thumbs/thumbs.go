@@ -13,11 +13,11 @@ import (
 	_ "image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -128,51 +128,95 @@ func (d *Downloader) Drain(ctx context.Context) error {
 	if workers <= 0 {
 		workers = 8
 	}
-	if err := drain(ctx, workers, func(ctx context.Context, n int) ([]store.ThumbJob, error) {
-		return d.DB.NextThumbnails(ctx, n, nil)
-	}, d.one); err != nil {
+	if err := drain(ctx, workers, d.DB.NextThumbnails, func(j store.ThumbJob) string { return j.ContributionID },
+		d.one); err != nil {
 		return err
 	}
 	return d.drainReleaseDocs(ctx, workers)
 }
 
-// drain takes jobs from a queue in rounds and runs one on each, workers at
-// once, until the queue is empty, ctx ends, or a round settles no job.
-func drain[J any](ctx context.Context, workers int, next func(context.Context, int) ([]J, error),
-	one func(context.Context, J) (bool, error)) error {
+// drain works through a queue, workers jobs at once, in passes. Within a
+// pass the queue is read ahead while downloads run (no round waits for its
+// slowest job): each read skips the jobs in flight or already tried in this
+// pass. A job that did not leave the queue (it failed but has attempts
+// left, or ESP was unavailable) is tried again in the next pass. A pass
+// ends when the queue has nothing new, or after workers×4 jobs in a row
+// settled nothing (an outage: they stay queued for a later try instead of
+// being tried again at once); drain returns after a pass that settled no
+// job, or when ctx ends.
+func drain[J any](ctx context.Context, workers int, next func(context.Context, int, map[string]bool) ([]J, error),
+	key func(J) string, one func(context.Context, J) (bool, error)) error {
 	for {
-		jobs, err := next(ctx, workers*4)
+		settled, err := drainPass(ctx, workers, next, key, one)
 		if err != nil {
-			return err
-		}
-		if len(jobs) == 0 {
-			return nil
-		}
-		var settled atomic.Int64
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(workers)
-		for _, j := range jobs {
-			g.Go(func() error {
-				done, err := one(gctx, j)
-				if done {
-					settled.Add(1)
-				}
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if settled.Load() == 0 {
-			// Every job failed for a reason that passes (ESP unavailable or
-			// limiting the rate): they stay queued for a later try instead of
-			// being tried again at once.
+		if settled == 0 {
 			return nil
 		}
 	}
+}
+
+func drainPass[J any](ctx context.Context, workers int, next func(context.Context, int, map[string]bool) ([]J, error),
+	key func(J) string, one func(context.Context, J) (bool, error)) (int, error) {
+	var mu sync.Mutex
+	skip := map[string]bool{} // in flight, or tried in this pass and still queued
+	settled, streak := 0, 0
+	jobs := make(chan J)
+	g, gctx := errgroup.WithContext(ctx)
+	for range workers {
+		g.Go(func() error {
+			for j := range jobs {
+				done, err := one(gctx, j)
+				mu.Lock()
+				if done {
+					settled++
+					streak = 0
+					delete(skip, key(j)) // it left the queue
+				} else {
+					streak++
+				}
+				mu.Unlock()
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(jobs)
+		for {
+			mu.Lock()
+			if streak >= workers*4 {
+				mu.Unlock()
+				return nil
+			}
+			busy := maps.Clone(skip)
+			mu.Unlock()
+			list, err := next(gctx, workers*2, busy)
+			if err != nil || len(list) == 0 {
+				return err
+			}
+			mu.Lock()
+			for _, j := range list {
+				skip[key(j)] = true
+			}
+			mu.Unlock()
+			for _, j := range list {
+				select {
+				case jobs <- j:
+				case <-gctx.Done():
+					return nil // the cause is a worker's error or ctx's
+				}
+			}
+		}
+	})
+	err := g.Wait()
+	return settled, err
 }
 
 // RetryPause is how long Run waits before trying jobs again that could not
