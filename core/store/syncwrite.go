@@ -128,12 +128,42 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 // releases ESP no longer lists are marked removed. Local-only tables are
 // never touched.
 func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (FilesResult, error) {
+	res, err := db.WriteBatches(ctx, []BatchWrite{w}, now)
+	if err != nil {
+		return FilesResult{}, err
+	}
+	return res[0], nil
+}
+
+// WriteBatches is WriteBatch for several batches in one transaction (one
+// commit for all, so pages they share are written once): each batch is
+// stored and marked synced exactly as WriteBatch does, and all or none of
+// them are. The results are in the order of ws.
+func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) ([]FilesResult, error) {
+	if err := db.prepareWriteBatch(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]FilesResult, len(ws))
+	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
+		for i := range ws {
+			r, err := db.writeBatchTx(ctx, tx, &ws[i], now)
+			if err != nil {
+				return err
+			}
+			out[i] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now time.Time) (FilesResult, error) {
 	var res FilesResult
 	batchID, files := w.BatchID, w.Files
-	if err := db.prepareWriteBatch(ctx); err != nil {
-		return res, err
-	}
-	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		type prev struct {
 			updated, accepted, thumbURL, removed, status string
 			hasRaw                                       bool
@@ -211,7 +241,7 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, w.Version, ts, batchID)
 		return err
-	})
+	}()
 	return res, err
 }
 

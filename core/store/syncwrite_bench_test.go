@@ -69,3 +69,33 @@ func BenchmarkWriteBatchFiles(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*benchBatchFiles)/b.Elapsed().Seconds(), "files/s")
 }
+
+// BenchmarkWriteBatchesGrouped is the writer as a sync drives it when
+// batches arrive faster than one commit: 8 batches of 50 new files in one
+// transaction (WriteBatches). It reports files/s.
+func BenchmarkWriteBatchesGrouped(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "stocksync.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const group = 8
+	now := time.Now()
+	list := make([]Batch, b.N*group)
+	work := make([]BatchWrite, b.N*group)
+	for i := range list {
+		list[i] = Batch{ID: fmt.Sprintf("b%d", i), ServerVersion: "v"}
+		work[i] = BatchWrite{BatchID: list[i].ID, Version: "v", Files: benchFiles(list[i].ID, benchBatchFiles)}
+	}
+	if _, err := db.UpsertBatchList(ctx, list, now); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := db.WriteBatches(ctx, work[i*group:(i+1)*group], now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*group*benchBatchFiles)/b.Elapsed().Seconds(), "files/s")
+}
