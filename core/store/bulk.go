@@ -111,22 +111,30 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 // chunk's values.
 func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead, args []any, per int) error {
 	buf := make([]any, 0, len(lead)+bulkRows*per)
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	for items := len(args) / per; items > 0; {
 		n := bulkRows
 		for n > items {
 			n /= 2
 		}
-		st, err := db.bulkStmt(ctx, tx, q.text(n))
-		if err != nil {
-			return err
+		st := stmts[n]
+		if st == nil {
+			var err error
+			if st, err = db.bulkStmt(ctx, tx, q.text(n)); err != nil {
+				return err
+			}
+			stmts[n] = st
 		}
 		chunk := args[:n*per]
 		if len(lead) > 0 {
 			chunk = append(append(buf[:0], lead...), chunk...)
 		}
-		_, err = st.ExecContext(ctx, chunk...)
-		st.Close()
-		if err != nil {
+		if _, err := st.ExecContext(ctx, chunk...); err != nil {
 			return err
 		}
 		args, items = args[n*per:], items-n

@@ -53,12 +53,14 @@ var (
 	removeFilesQuery = bulkQuery{head: `UPDATE contributions SET removed_at = ? WHERE id IN (%s)`}
 )
 
-// prepareWriteBatch prepares WriteBatch's statements once per database.
+// prepareWriteBatch prepares WriteBatch's statements once per database. The
+// batch list's statement is prepared per call instead: a sync runs it once,
+// and a no-change sync should not pay for parsing the writer's statements.
 func (db *DB) prepareWriteBatch(ctx context.Context) error {
 	if db.readOnly {
 		return nil // Write says so
 	}
-	return db.prepareBulk(ctx, batchesQuery, filesQuery, reviewsQuery, eventsQuery, thumbsQuery, dropReviewsQuery, removeFilesQuery)
+	return db.prepareBulk(ctx, filesQuery, reviewsQuery, eventsQuery, thumbsQuery, dropReviewsQuery, removeFilesQuery)
 }
 
 // batchRows gathers the rows one WriteBatch changes and writes them table by

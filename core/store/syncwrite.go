@@ -22,9 +22,6 @@ type BatchListResult struct {
 // are returned. Only call it with a complete list.
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
 	var res BatchListResult
-	if err := db.prepareWriteBatch(ctx); err != nil {
-		return res, err
-	}
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		type prev struct {
 			synced, server, raw string

@@ -117,3 +117,35 @@ func TestStringsJSONMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// WriteBatches stores all its batches or none: a batch that cannot be
+// written (files of a batch the list never had) leaves the others unsynced
+// and unwritten too, so the sync can write them one by one.
+func TestWriteBatchesAllOrNone(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	now := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	if _, err := db.UpsertBatchList(ctx, []Batch{{ID: "a", ServerVersion: "v"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	ws := []BatchWrite{
+		{BatchID: "a", Version: "v", Files: []Contribution{{ID: "1", Status: "processed", UpdatedAt: now}}},
+		{BatchID: "unlisted", Version: "v", Files: []Contribution{{ID: "2", Status: "processed", UpdatedAt: now}}},
+	}
+	if _, err := db.WriteBatches(ctx, ws, now); err == nil {
+		t.Fatal("WriteBatches with a batch the list never had succeeded")
+	}
+	var files int
+	db.w.QueryRowContext(ctx, `SELECT count(*) FROM contributions`).Scan(&files)
+	res, err := db.UpsertBatchList(ctx, []Batch{{ID: "a", ServerVersion: "v"}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files != 0 || len(res.Stale) != 1 {
+		t.Errorf("after the failed group: %d files stored, %d batches stale; want 0 and 1", files, len(res.Stale))
+	}
+	got, err := db.WriteBatches(ctx, ws[:1], now)
+	if err != nil || len(got) != 1 || got[0].Written != 1 || got[0].ReviewEvents != 1 {
+		t.Errorf("the good batch alone: %+v, %v", got, err)
+	}
+}
