@@ -12,8 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -201,17 +202,21 @@ func syncChild(ctx context.Context, bin, data string, env []string) (measurement
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return measurement{}, fmt.Errorf("stocksync sync: %v", err)
+	}
+	hwm := watchPeakRSS(cmd.Process.Pid)
+	err := cmd.Wait()
 	wall := time.Since(start)
+	peak := hwm()
 	if err != nil {
 		return measurement{}, fmt.Errorf("stocksync sync: %v\n%s", err, stderr.String())
 	}
-	m := measurement{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+	m := measurement{wall: wall, peakRSS: peak}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && peak == 0 {
+		// macOS: ru_maxrss in bytes. (On Linux it would include this
+		// process's own memory at the fork, so /proc is read instead.)
 		m.peakRSS = int64(ru.Maxrss)
-		if runtime.GOOS != "darwin" { // Linux reports KiB, macOS bytes
-			m.peakRSS *= 1024
-		}
 	}
 	sc := bufio.NewScanner(&stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
@@ -252,6 +257,50 @@ func bigInitial(ctx context.Context, bin, work string, p params) (measurement, e
 	logf("%s: %d requests in %s, peak RSS %.1f MB", m.name, m.requests, m.wall.Round(time.Millisecond), float64(m.peakRSS)/(1<<20))
 	os.RemoveAll(data)
 	return m, err
+}
+
+// watchPeakRSS follows a child's peak resident memory on Linux (VmHWM in
+// /proc/PID/status, sampled every 20 ms; the peak only grows, so the last
+// sample is at most 20 ms behind). Linux's ru_maxrss cannot be used: a child
+// forked from this process starts with this process's peak, which here holds
+// the built-in server's whole portfolio. The returned func stops the watch
+// and gives the peak in bytes, or 0 where /proc is missing.
+func watchPeakRSS(pid int) func() int64 {
+	path := fmt.Sprintf("/proc/%d/status", pid)
+	var peak atomic.Int64
+	read := func() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) == 3 && f[0] == "VmHWM:" && f[2] == "kB" {
+				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil && kb*1024 > peak.Load() {
+					peak.Store(kb * 1024)
+				}
+			}
+		}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			read()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(stop)
+		<-done
+		return peak.Load()
+	}
 }
 
 // changeOnePercent moves n random files through review.
