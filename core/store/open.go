@@ -23,6 +23,8 @@ type DB struct {
 	version  int
 	opened   os.FileInfo // the file as opened, for StillInPlace
 
+	bulk bulkStmts // the sync writer's multi-row statements (bulk.go)
+
 	closeOnce sync.Once
 	closeErr  error
 }

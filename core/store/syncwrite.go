@@ -23,57 +23,52 @@ type BatchListResult struct {
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
 	var res BatchListResult
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
-		synced := map[string]string{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, removed_at FROM batches`)
+		type prev struct {
+			synced, server, raw string
+			removed             bool
+		}
+		known := map[string]prev{}
+		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, server_version, raw, removed_at FROM batches`)
 		if err != nil {
 			return err
 		}
 		removedBefore := map[string]bool{}
 		for rows.Next() {
-			var id, v, rm string
-			if err := rows.Scan(&id, &v, &rm); err != nil {
+			var id, rm string
+			var p prev
+			if err := rows.Scan(&id, &p.synced, &p.server, &p.raw, &rm); err != nil {
 				rows.Close()
 				return err
 			}
-			synced[id] = v
-			removedBefore[id] = rm != ""
+			p.removed = rm != ""
+			known[id] = p
+			removedBefore[id] = p.removed
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		up, err := tx.PrepareContext(ctx, `INSERT INTO batches (id, submission_name, submission_type, status, note,
-			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
-			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
-			istock_exclusive, server_version, raw, removed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-			ON CONFLICT (id) DO UPDATE SET submission_name = excluded.submission_name,
-				submission_type = excluded.submission_type, status = excluded.status, note = excluded.note,
-				created_at = excluded.created_at, updated_at = excluded.updated_at,
-				last_submitted_at = excluded.last_submitted_at, contributions_count = excluded.contributions_count,
-				submitted_count = excluded.submitted_count, awaiting_review_count = excluded.awaiting_review_count,
-				reviewed_count = excluded.reviewed_count, revisable_count = excluded.revisable_count,
-				accepted_count = excluded.accepted_count, rejected_count = excluded.rejected_count,
-				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
-				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
-				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`)
-		if err != nil {
-			return err
-		}
-		defer up.Close()
+		up := newBulkInsert(db, tx, batchesQuery)
 		seen := make(map[string]bool, len(batches))
 		for _, b := range batches {
 			seen[b.ID] = true
-			c := b.Counts
-			if _, err := up.ExecContext(ctx, b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
-				fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
-				c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
-				b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw)); err != nil {
-				return fmt.Errorf("store batch %s: %w", b.ID, err)
+			p, ok := known[b.ID]
+			// A batch ESP describes exactly as stored (same fingerprint and
+			// the same raw JSON, which every stored field comes from) is not
+			// rewritten: a no-change sync writes nothing for it.
+			if !ok || p.removed || p.server != b.ServerVersion || len(b.Raw) == 0 || p.raw != string(b.Raw) {
+				c := b.Counts
+				up.row(b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
+					fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
+					c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
+					b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw), "")
 			}
-			if v, ok := synced[b.ID]; !ok || v != b.ServerVersion || removedBefore[b.ID] {
+			if !ok || p.synced != b.ServerVersion || p.removed {
 				res.Stale = append(res.Stale, b)
 			}
+		}
+		if err := up.flush(ctx); err != nil {
+			return fmt.Errorf("store the batch list: %w", err)
 		}
 		ts := fmtTime(now)
 		for id, wasRemoved := range removedBefore {
@@ -130,9 +125,42 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 // releases ESP no longer lists are marked removed. Local-only tables are
 // never touched.
 func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (FilesResult, error) {
+	res, err := db.WriteBatches(ctx, []BatchWrite{w}, now)
+	if err != nil {
+		return FilesResult{}, err
+	}
+	return res[0], nil
+}
+
+// WriteBatches is WriteBatch for several batches in one transaction (one
+// commit for all, so pages they share are written once): each batch is
+// stored and marked synced exactly as WriteBatch does, and all or none of
+// them are. The results are in the order of ws.
+func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) ([]FilesResult, error) {
+	if err := db.prepareWriteBatch(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]FilesResult, len(ws))
+	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
+		for i := range ws {
+			r, err := db.writeBatchTx(ctx, tx, &ws[i], now)
+			if err != nil {
+				return err
+			}
+			out[i] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now time.Time) (FilesResult, error) {
 	var res FilesResult
 	batchID, files := w.BatchID, w.Files
-	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		type prev struct {
 			updated, accepted, thumbURL, removed, status string
 			hasRaw                                       bool
@@ -158,21 +186,18 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		st, err := prepareFileWrites(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer st.close()
-		ev, err := prepareEventWrite(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer ev.Close()
+		out := newBatchRows(db, tx)
 		ts := fmtTime(now)
-		seen := make(map[string]bool, len(files))
+		// The last entry of a file listed twice is the one stored.
+		last := make(map[string]int, len(files))
+		for i := range files {
+			last[files[i].ID] = i
+		}
 		for i := range files {
 			f := &files[i]
-			seen[f.ID] = true
+			if last[f.ID] != i {
+				continue
+			}
 			p, exists := known[f.ID]
 			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
 				p.status == f.Status && (p.hasRaw || len(f.Raw) == 0) {
@@ -180,35 +205,30 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 				continue
 			}
 			acc := acceptedAt(f, parseTime(p.accepted), now)
-			if err := st.upsert(ctx, batchID, f, acc); err != nil {
-				return fmt.Errorf("store file %s of batch %s: %w", f.ID, batchID, err)
-			}
-			if err := st.reviews(ctx, f); err != nil {
-				return fmt.Errorf("store reviews of file %s: %w", f.ID, err)
-			}
+			out.file(batchID, f, acc)
 			if e, ok := deriveEvent(p.status, exists, parseTime(lastSynced), f, acc, now); ok {
-				if err := insertEvent(ctx, ev, batchID, e); err != nil {
-					return fmt.Errorf("store review event of file %s: %w", f.ID, err)
-				}
+				out.event(batchID, e)
 				res.ReviewEvents++
 			}
 			res.Written++
 			if f.ThumbnailURL != "" && f.ThumbnailURL != p.thumbURL {
-				if _, err := st.thumb.ExecContext(ctx, f.ID, f.ThumbnailURL, ts); err != nil {
-					return err
-				}
+				out.thumbs.row(f.ID, f.ThumbnailURL, "queued", 0, "", ts)
 				res.ThumbnailsQueued++
 			}
 		}
-		for id, p := range known {
-			if seen[id] || p.removed != "" {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE contributions SET removed_at = ? WHERE id = ?`, ts, id); err != nil {
-				return err
-			}
-			res.Removed++
+		if err := out.flush(ctx); err != nil {
+			return fmt.Errorf("store files of batch %s: %w", batchID, err)
 		}
+		var gone []string
+		for id, p := range known {
+			if _, listed := last[id]; !listed && p.removed == "" {
+				gone = append(gone, id)
+			}
+		}
+		if err := bulkExec(ctx, db, tx, removeFilesQuery, []any{ts}, gone); err != nil {
+			return err
+		}
+		res.Removed = len(gone)
 		if w.ReleasesListed {
 			n, queued, err := writeReleases(ctx, tx, batchID, w.Releases, now)
 			if err != nil {
@@ -218,7 +238,7 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, w.Version, ts, batchID)
 		return err
-	})
+	}()
 	return res, err
 }
 

@@ -8,6 +8,18 @@ import (
 	"time"
 )
 
+// benchRaw is a contribution as ESP sends it, about 900 bytes: the raw JSON
+// every file keeps (schema 3).
+const benchRaw = `{"id":%q,"submission_batch_id":%q,"master_id":"","status":"processed","file_name":"IMG_0001.jpg",` +
+	`"mime_type":"image/jpeg","media_type":"image","image_width":6000,"image_height":4000,"thumbnail_url":%q,` +
+	`"headline":"Red maple leaf on wet stone in autumn light","caption":"A single red maple leaf lying on a wet grey stone, ` +
+	`autumn, close-up, natural light.","keywords":["autumn","leaf","maple","red","stone","wet","nature","close-up",` +
+	`"season","fall"],"country_of_shoot":"Canada","city":"Montreal","province_state":"Quebec","copyright":"Jane Doe",` +
+	`"credit_line":"Jane Doe","camera_shot_date":"2026-10-12T08:14:00Z","submittable":false,` +
+	`"submitted_at":"2026-10-20T10:00:00Z","submitted_to_review_at":"2026-10-20T10:00:00Z",` +
+	`"published_at":"2026-11-01T00:00:00Z","created_at":"2026-10-19T09:00:00Z","updated_at":"2026-11-01T00:00:00Z",` +
+	`"errors":{},"file_size":18234567,"iptc_category":"","alternate_id":""}`
+
 func benchFiles(batch string, n int) []Contribution {
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	out := make([]Contribution, n)
@@ -18,12 +30,19 @@ func benchFiles(batch string, n int) []Contribution {
 			Keywords:     []string{"autumn", "leaf", "maple", "red", "stone", "wet", "nature", "close-up", "season", "fall"},
 			ThumbnailURL: "http://127.0.0.1:1/thumbs/" + batch + fmt.Sprint(i), UpdatedAt: now, CreatedAt: now, PublishedAt: now,
 			Reviews: []Review{{ReviewedAt: now, Outcome: "accepted"}}}
+		out[i].Raw = []byte(fmt.Sprintf(benchRaw, out[i].ID, batch, out[i].ThumbnailURL))
 	}
 	return out
 }
 
+// benchBatchFiles is the files per batch of BenchmarkWriteBatchFiles.
+const benchBatchFiles = 50
+
 // BenchmarkWriteBatchFiles measures one batch of 50 new files, the unit of
-// work of an initial sync (docs/BENCHMARKS.md explains the sync figures).
+// work of an initial sync, each file with its raw JSON, a review, a review
+// event and a thumbnail job (docs/BENCHMARKS.md explains the sync figures).
+// It reports files/s; make bench marks the target (40,000 files/s) met or
+// missed in docs/BENCHMARKS.md.
 func BenchmarkWriteBatchFiles(b *testing.B) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(b.TempDir(), "stocksync.db"), Options{})
@@ -32,15 +51,51 @@ func BenchmarkWriteBatchFiles(b *testing.B) {
 	}
 	defer db.Close()
 	now := time.Now()
+	// The batch list comes first, in one transaction, as in a sync.
+	list := make([]Batch, b.N)
+	work := make([][]Contribution, b.N)
+	for i := range list {
+		list[i] = Batch{ID: fmt.Sprintf("b%d", i), ServerVersion: "v"}
+		work[i] = benchFiles(list[i].ID, benchBatchFiles)
+	}
+	if _, err := db.UpsertBatchList(ctx, list, now); err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for i := range b.N {
-		id := fmt.Sprintf("b%d", i)
-		if _, err := db.UpsertBatchList(ctx, []Batch{{ID: id, ServerVersion: "v"}}, now); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := db.WriteBatchFiles(ctx, id, "v", benchFiles(id, 50), now); err != nil {
+		if _, err := db.WriteBatchFiles(ctx, list[i].ID, "v", work[i], now); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.N*50)/b.Elapsed().Seconds(), "files/s")
+	b.ReportMetric(float64(b.N*benchBatchFiles)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkWriteBatchesGrouped is the writer as a sync drives it when
+// batches arrive faster than one commit: 8 batches of 50 new files in one
+// transaction (WriteBatches). It reports files/s.
+func BenchmarkWriteBatchesGrouped(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "stocksync.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const group = 8
+	now := time.Now()
+	list := make([]Batch, b.N*group)
+	work := make([]BatchWrite, b.N*group)
+	for i := range list {
+		list[i] = Batch{ID: fmt.Sprintf("b%d", i), ServerVersion: "v"}
+		work[i] = BatchWrite{BatchID: list[i].ID, Version: "v", Files: benchFiles(list[i].ID, benchBatchFiles)}
+	}
+	if _, err := db.UpsertBatchList(ctx, list, now); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := db.WriteBatches(ctx, work[i*group:(i+1)*group], now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*group*benchBatchFiles)/b.Elapsed().Seconds(), "files/s")
 }

@@ -264,7 +264,22 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 		}
 	}()
 	for f := range out {
-		if err := r.write(ctx, f); err != nil {
+		// Batches that arrived while the last commit ran are written
+		// together, in one transaction.
+		group := []fetched{f}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case g, ok := <-out:
+				if !ok {
+					break more
+				}
+				group = append(group, g)
+			default:
+				break more
+			}
+		}
+		if err := r.writeGroup(ctx, group); err != nil {
 			cancel(err)
 			for range out { // let the fetchers finish
 			}
@@ -311,32 +326,84 @@ func (r *run) fetchReleases(ctx context.Context, f *fetched) error {
 	return nil
 }
 
-func (r *run) write(ctx context.Context, f fetched) error {
+// maxGroup bounds the batches written in one transaction.
+const maxGroup = 16
+
+// writeGroup writes fetched batches in one transaction. If that fails for
+// a reason that does not stop the run, each batch is written on its own, so
+// one bad batch fails alone.
+func (r *run) writeGroup(ctx context.Context, group []fetched) error {
+	if len(group) == 1 {
+		return r.write(ctx, group[0])
+	}
+	ws := make([]store.BatchWrite, len(group))
+	for i, f := range group {
+		ws[i] = r.batchWrite(f)
+	}
+	res, err := r.e.DB.WriteBatches(ctx, ws, r.now())
+	if err == nil {
+		err = r.e.DB.StillInPlace()
+	}
+	if err != nil {
+		if stop := r.writeStops(ctx, err); stop != nil {
+			return stop
+		}
+		for _, f := range group {
+			if err := r.write(ctx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, f := range group {
+		r.written(f, res[i])
+	}
+	return nil
+}
+
+func (r *run) batchWrite(f fetched) store.BatchWrite {
 	version := f.batch.ServerVersion
 	if _, ok := r.e.ESP.(releaseLister); ok && !f.listed {
 		version = "" // list the releases again next time
 	}
-	res, err := r.e.DB.WriteBatch(ctx, store.BatchWrite{BatchID: f.batch.ID, Version: version, Files: f.files,
-		Releases: f.releases, ReleasesListed: f.listed}, r.now())
+	return store.BatchWrite{BatchID: f.batch.ID, Version: version, Files: f.files, Releases: f.releases, ReleasesListed: f.listed}
+}
+
+// writeStops returns the error that stops the run, if err is one.
+func (r *run) writeStops(ctx context.Context, err error) error {
+	if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrDiskFull) {
+		return err // no other batch can be written either
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ce *store.CorruptError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return nil
+}
+
+func (r *run) write(ctx context.Context, f fetched) error {
+	res, err := r.e.DB.WriteBatch(ctx, r.batchWrite(f), r.now())
 	if err == nil {
 		// Deleting the data folder does not stop writes into the open file;
 		// stop as soon as it happened rather than sync into nothing.
 		err = r.e.DB.StillInPlace()
 	}
 	if err != nil {
-		if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrDiskFull) {
-			return err // no other batch can be written either
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var ce *store.CorruptError
-		if errors.As(err, &ce) {
-			return err
+		if stop := r.writeStops(ctx, err); stop != nil {
+			return stop
 		}
 		r.fail("batch "+f.batch.ID, err)
 		return nil
 	}
+	r.written(f, res)
+	return nil
+}
+
+// written counts a batch stored.
+func (r *run) written(f fetched, res store.FilesResult) {
 	r.dog.bump()
 	r.mu.Lock()
 	r.res.Run.BatchesSynced++
@@ -355,7 +422,6 @@ func (r *run) write(ctx context.Context, f fetched) error {
 	if (res.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) && r.e.ThumbnailsQueued != nil {
 		r.e.ThumbnailsQueued()
 	}
-	return nil
 }
 
 func (r *run) finish(ctx context.Context, fatal error) (Result, error) {

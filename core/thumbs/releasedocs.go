@@ -73,16 +73,11 @@ func (d *Downloader) drainReleaseDocs(ctx context.Context, workers int) error {
 		}, time.Now())
 	})
 	// Documents are larger than thumbnails: fewer at once.
-	return drain(ctx, max(1, workers/2), func(ctx context.Context, n int) ([]store.DocJob, error) {
-		return d.DB.NextReleaseDocs(ctx, n, nil)
-	}, func(ctx context.Context, j store.DocJob) (bool, error) { return d.oneDoc(ctx, rf, j) })
+	return drain(ctx, max(1, workers/2), d.DB.NextReleaseDocs, func(j store.DocJob) string { return j.BatchID + "/" + j.ReleaseID },
+		func(ctx context.Context, j store.DocJob) (bool, error) { return d.oneDoc(ctx, rf, j) })
 }
 
 func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJob) (settled bool, _ error) {
-	now := time.Now
-	if d.Now != nil {
-		now = d.Now
-	}
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 3
@@ -105,8 +100,11 @@ func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJ
 		return false, ctx.Err()
 	}
 	final := err == nil || (!temporary(err) && (j.Attempts+1 >= maxAttempts || permanent(err)))
-	if ferr := d.DB.FinishReleaseDoc(context.WithoutCancel(ctx), j, filepath.ToSlash(name), int64(buf.Len()), err, final, now()); ferr != nil {
+	if ferr := d.DB.FinishReleaseDoc(context.WithoutCancel(ctx), j, filepath.ToSlash(name), int64(buf.Len()), err, final, d.now()); ferr != nil {
 		return false, ferr
+	}
+	if err != nil {
+		d.report(&JobError{Kind: KindReleaseDoc, BatchID: j.BatchID, ReleaseID: j.ReleaseID, Attempt: j.Attempts + 1, Final: final, Err: err})
 	}
 	d.mu.Lock()
 	switch {

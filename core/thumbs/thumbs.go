@@ -13,16 +13,17 @@ import (
 	_ "image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
+	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -49,7 +50,17 @@ type Downloader struct {
 	MaxAttempts int
 	// Progress, if set, is told after each finished thumbnail job.
 	Progress func(Stats)
-	Now      func() time.Time
+	// OnError, if set, is told of every failure, so a long-running app can
+	// log it: a thumbnail or release document that could not be downloaded
+	// (a *JobError) and a queue that could not be read or drained (the
+	// store's or ctx's error). It runs on the downloader's goroutines, at
+	// most Workers at once, and must not block for long.
+	OnError func(error)
+	// Clock times Run's retry pause and, unless Now is set, the jobs'
+	// updated_at; default clock.System().
+	Clock clock.Clock
+	// Now, if set, stamps the jobs instead of Clock.Now.
+	Now func() time.Time
 	// ReleasesDir is the data folder's releases/, where release documents
 	// go when Fetch can download them (ReleaseFetcher); default: the
 	// releases folder beside Dir.
@@ -63,6 +74,8 @@ type Downloader struct {
 	sweepOnce sync.Once
 	// requeueOnce checks once per Downloader that downloaded documents are still there.
 	requeueOnce sync.Once
+	// thumbCheckOnce does the same for thumbnails.
+	thumbCheckOnce sync.Once
 }
 
 // sweepTemps removes temporary files a killed download left behind, in
@@ -110,55 +123,100 @@ func FileName(contributionID string) string {
 // within the same call up to MaxAttempts.
 func (d *Downloader) Drain(ctx context.Context) error {
 	d.sweepOnce.Do(d.sweepTemps)
+	d.requeueThumbs(ctx)
 	workers := d.Workers
 	if workers <= 0 {
 		workers = 8
 	}
-	if err := drain(ctx, workers, func(ctx context.Context, n int) ([]store.ThumbJob, error) {
-		return d.DB.NextThumbnails(ctx, n, nil)
-	}, d.one); err != nil {
+	if err := drain(ctx, workers, d.DB.NextThumbnails, func(j store.ThumbJob) string { return j.ContributionID },
+		d.one); err != nil {
 		return err
 	}
 	return d.drainReleaseDocs(ctx, workers)
 }
 
-// drain takes jobs from a queue in rounds and runs one on each, workers at
-// once, until the queue is empty, ctx ends, or a round settles no job.
-func drain[J any](ctx context.Context, workers int, next func(context.Context, int) ([]J, error),
-	one func(context.Context, J) (bool, error)) error {
+// drain works through a queue, workers jobs at once, in passes. Within a
+// pass the queue is read ahead while downloads run (no round waits for its
+// slowest job): each read skips the jobs in flight or already tried in this
+// pass. A job that did not leave the queue (it failed but has attempts
+// left, or ESP was unavailable) is tried again in the next pass. A pass
+// ends when the queue has nothing new, or after workers×4 jobs in a row
+// settled nothing (an outage: they stay queued for a later try instead of
+// being tried again at once); drain returns after a pass that settled no
+// job, or when ctx ends.
+func drain[J any](ctx context.Context, workers int, next func(context.Context, int, map[string]bool) ([]J, error),
+	key func(J) string, one func(context.Context, J) (bool, error)) error {
 	for {
-		jobs, err := next(ctx, workers*4)
+		settled, err := drainPass(ctx, workers, next, key, one)
 		if err != nil {
-			return err
-		}
-		if len(jobs) == 0 {
-			return nil
-		}
-		var settled atomic.Int64
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(workers)
-		for _, j := range jobs {
-			g.Go(func() error {
-				done, err := one(gctx, j)
-				if done {
-					settled.Add(1)
-				}
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if settled.Load() == 0 {
-			// Every job failed for a reason that passes (ESP unavailable or
-			// limiting the rate): they stay queued for a later try instead of
-			// being tried again at once.
+		if settled == 0 {
 			return nil
 		}
 	}
+}
+
+func drainPass[J any](ctx context.Context, workers int, next func(context.Context, int, map[string]bool) ([]J, error),
+	key func(J) string, one func(context.Context, J) (bool, error)) (int, error) {
+	var mu sync.Mutex
+	skip := map[string]bool{} // in flight, or tried in this pass and still queued
+	settled, streak := 0, 0
+	jobs := make(chan J)
+	g, gctx := errgroup.WithContext(ctx)
+	for range workers {
+		g.Go(func() error {
+			for j := range jobs {
+				done, err := one(gctx, j)
+				mu.Lock()
+				if done {
+					settled++
+					streak = 0
+					delete(skip, key(j)) // it left the queue
+				} else {
+					streak++
+				}
+				mu.Unlock()
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(jobs)
+		for {
+			mu.Lock()
+			if streak >= workers*4 {
+				mu.Unlock()
+				return nil
+			}
+			busy := maps.Clone(skip)
+			mu.Unlock()
+			list, err := next(gctx, workers*2, busy)
+			if err != nil || len(list) == 0 {
+				return err
+			}
+			mu.Lock()
+			for _, j := range list {
+				skip[key(j)] = true
+			}
+			mu.Unlock()
+			for _, j := range list {
+				select {
+				case jobs <- j:
+				case <-gctx.Done():
+					return nil // the cause is a worker's error or ctx's
+				}
+			}
+		}
+	})
+	err := g.Wait()
+	return settled, err
 }
 
 // RetryPause is how long Run waits before trying jobs again that could not
@@ -167,11 +225,17 @@ const RetryPause = 5 * time.Minute
 
 // Run drains the queue, then waits for wake (a sync queued more) and drains
 // again, until ctx ends. Jobs left queued by an outage, and errors reading
-// the queue, are retried after RetryPause.
+// the queue, are retried after RetryPause on Clock; an empty queue arms no
+// timer, so an idle Run never wakes the process. Errors go to OnError.
 func (d *Downloader) Run(ctx context.Context, wake <-chan struct{}) {
 	for {
 		err := d.Drain(ctx)
-		var retry <-chan time.Time
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			d.report(err)
+		}
 		left, qerr := d.DB.NextThumbnails(ctx, 1, nil)
 		if d.releaseFetcher() != nil {
 			docs, derr := d.DB.NextReleaseDocs(ctx, 1, nil)
@@ -180,25 +244,85 @@ func (d *Downloader) Run(ctx context.Context, wake <-chan struct{}) {
 				left = append(left, store.ThumbJob{})
 			}
 		}
+		if qerr != nil && ctx.Err() == nil {
+			d.report(qerr)
+		}
+		var retry chan struct{}
+		var t clock.Timer
 		if err != nil || qerr != nil || len(left) > 0 {
-			retry = time.After(RetryPause)
+			retry = make(chan struct{})
+			t = d.clock().AfterFunc(RetryPause, func() { close(retry) })
 		}
 		select {
 		case <-ctx.Done():
-			return
 		case <-wake:
 		case <-retry:
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if ctx.Err() != nil {
+			return
 		}
 	}
 }
 
+func (d *Downloader) clock() clock.Clock {
+	if d.Clock != nil {
+		return d.Clock
+	}
+	return clock.System()
+}
+
+func (d *Downloader) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return d.clock().Now()
+}
+
+func (d *Downloader) report(err error) {
+	if d.OnError != nil {
+		d.OnError(err)
+	}
+}
+
+// JobError is one download that failed: what it was for, and whether it
+// left the queue for good (Final) or waits for a later try.
+type JobError struct {
+	// Kind is "thumbnail" or "release document".
+	Kind string
+	// ContributionID is the file (thumbnails); BatchID and ReleaseID the
+	// release (release documents).
+	ContributionID, BatchID, ReleaseID string
+	// Attempt is this try's number, from 1.
+	Attempt int
+	Final   bool
+	Err     error
+}
+
+func (e *JobError) Error() string {
+	what := e.Kind + " of file " + e.ContributionID
+	if e.Kind == KindReleaseDoc {
+		what = e.Kind + " " + e.ReleaseID + " of batch " + e.BatchID
+	}
+	if e.Final {
+		return fmt.Sprintf("%s failed for good on try %d: %v", what, e.Attempt, e.Err)
+	}
+	return fmt.Sprintf("%s failed on try %d and stays queued: %v", what, e.Attempt, e.Err)
+}
+
+func (e *JobError) Unwrap() error { return e.Err }
+
+// JobError kinds.
+const (
+	KindThumbnail  = "thumbnail"
+	KindReleaseDoc = "release document"
+)
+
 // one downloads a job. settled reports whether the job left the queue (done
 // or failed for good).
 func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _ error) {
-	now := time.Now
-	if d.Now != nil {
-		now = d.Now
-	}
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 3
@@ -211,8 +335,11 @@ func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _
 	// A passing outage must not use up a job's attempts: the client already
 	// retried with backoff, so the job simply waits for a later round.
 	final := err == nil || (!temporary(err) && (j.Attempts+1 >= maxAttempts || permanent(err)))
-	if ferr := d.DB.FinishThumbnail(context.WithoutCancel(ctx), j, filepath.ToSlash(name), err, final, now()); ferr != nil {
+	if ferr := d.DB.FinishThumbnail(context.WithoutCancel(ctx), j, filepath.ToSlash(name), err, final, d.now()); ferr != nil {
 		return false, ferr
+	}
+	if err != nil {
+		d.report(&JobError{Kind: KindThumbnail, ContributionID: j.ContributionID, Attempt: j.Attempts + 1, Final: final, Err: err})
 	}
 	d.mu.Lock()
 	switch {
@@ -250,7 +377,7 @@ func (d *Downloader) download(ctx context.Context, url, name string) (int64, err
 	if _, _, err := image.Decode(bytes.NewReader(buf.Bytes())); err != nil {
 		return 0, &notImageError{kind: "a damaged image", err: err}
 	}
-	if err := save(d.Dir, name, buf.Bytes(), "thumbnails"); err != nil {
+	if err := saveRefetchable(d.Dir, name, buf.Bytes()); err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -263,6 +390,58 @@ func save(dir, name string, data []byte, what string) error {
 		return fmt.Errorf("create %s folder: %w", what, err)
 	}
 	return atomicfile.WriteFile(dst, data, 0o600)
+}
+
+// saveRefetchable writes a thumbnail whole (a temporary file, fsynced, then
+// renamed into place) without the fsync of its folder that makes the rename
+// itself durable: a thumbnail can be fetched again, and one whose rename a
+// power cut undid is queued again by the next Drain (requeueThumbs). That is
+// one fsync per image instead of two, on the downloader's critical path.
+func saveRefetchable(dir, name string, data []byte) (err error) {
+	dst := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return fmt.Errorf("create thumbnails folder: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(dst), atomicfile.TempPrefix+filepath.Base(dst)+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: flush to disk: %w", dst, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	if err = os.Rename(f.Name(), dst); err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	return nil
+}
+
+// requeueThumbs queues again every downloaded thumbnail whose file is gone
+// (deleted by hand, a restore without thumbnails/, or a rename a power cut
+// undid), once per Downloader.
+func (d *Downloader) requeueThumbs(ctx context.Context) {
+	d.thumbCheckOnce.Do(func() {
+		n, err := d.DB.RequeueMissingThumbnails(ctx, func(file string) bool {
+			_, err := os.Stat(filepath.Join(d.Dir, filepath.FromSlash(file)))
+			return err == nil
+		}, d.now())
+		if err != nil && ctx.Err() == nil {
+			d.report(fmt.Errorf("check downloaded thumbnails: %w", err))
+		} else if n > 0 {
+			d.report(fmt.Errorf("downloaded thumbnails missing from %s, queued again: %d", d.Dir, n))
+		}
+	})
 }
 
 type notImageError struct {

@@ -12,8 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,6 +31,7 @@ type params struct {
 	batches, files, inflight int
 	latency                  time.Duration
 	naive                    bool
+	bigBatches, bigFiles     int
 	thumbSeconds             int
 	out                      string
 }
@@ -41,6 +43,8 @@ func main() {
 	flag.IntVar(&p.inflight, "inflight", 8, "requests in flight")
 	flag.DurationVar(&p.latency, "latency", 50*time.Millisecond, "added latency per request")
 	flag.BoolVar(&p.naive, "naive", true, "also run the naive baseline (slow: one request at a time)")
+	flag.IntVar(&p.bigBatches, "big-batches", 5000, "batches of the large-portfolio initial sync (0: skip it)")
+	flag.IntVar(&p.bigFiles, "big-files", 100, "files per batch of the large-portfolio initial sync")
 	flag.IntVar(&p.thumbSeconds, "thumb-seconds", 20, "how long to measure thumbnail throughput")
 	flag.StringVar(&p.out, "out", "", "write the markdown report here (default: stdout)")
 	flag.Parse()
@@ -120,6 +124,14 @@ func run(p params) error {
 	if err != nil {
 		return err
 	}
+	var big *measurement
+	if p.bigBatches > 0 {
+		m, err := bigInitial(ctx, bin, work, p)
+		if err != nil {
+			return err
+		}
+		big = &m
+	}
 	var naive *measurement
 	if p.naive {
 		logf("naive baseline: one request at a time, page size 10 (this takes a while)")
@@ -139,7 +151,12 @@ func run(p params) error {
 	if err != nil {
 		return err
 	}
-	report := render(p, []measurement{initial, nochange, warm, onePct}, naive, thumbRate, thumbDone, backupOut, storeOut)
+	storeProfile, err := profileWriter(work)
+	if err != nil {
+		return err
+	}
+	report := render(p, []measurement{initial, nochange, warm, onePct}, big, naive, thumbRate, thumbDone, backupOut,
+		storeOut+"\n\n"+storeProfile)
 	if p.out == "" {
 		fmt.Print(report)
 		return nil
@@ -185,17 +202,21 @@ func syncChild(ctx context.Context, bin, data string, env []string) (measurement
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return measurement{}, fmt.Errorf("stocksync sync: %v", err)
+	}
+	hwm := watchPeakRSS(cmd.Process.Pid)
+	err := cmd.Wait()
 	wall := time.Since(start)
+	peak := hwm()
 	if err != nil {
 		return measurement{}, fmt.Errorf("stocksync sync: %v\n%s", err, stderr.String())
 	}
-	m := measurement{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+	m := measurement{wall: wall, peakRSS: peak}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && peak == 0 {
+		// macOS: ru_maxrss in bytes. (On Linux it would include this
+		// process's own memory at the fork, so /proc is read instead.)
 		m.peakRSS = int64(ru.Maxrss)
-		if runtime.GOOS != "darwin" { // Linux reports KiB, macOS bytes
-			m.peakRSS *= 1024
-		}
 	}
 	sc := bufio.NewScanner(&stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
@@ -209,6 +230,77 @@ func syncChild(ctx context.Context, bin, data string, env []string) (measurement
 		}
 	}
 	return m, nil
+}
+
+// bigInitial is the initial sync of a large portfolio (p.bigBatches ×
+// p.bigFiles files) on its own server and data folder, same latency and
+// concurrency.
+func bigInitial(ctx context.Context, bin, work string, p params) (measurement, error) {
+	logf("large portfolio: %d batches × %d files, %s latency", p.bigBatches, p.bigFiles, p.latency)
+	srv, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 43, Batches: p.bigBatches, FilesPerBatch: p.bigFiles,
+		Latency: p.latency, RequestLogLimit: 1})
+	if err != nil {
+		return measurement{}, err
+	}
+	if err := srv.Start(); err != nil {
+		return measurement{}, err
+	}
+	defer srv.Close()
+	data := filepath.Join(work, "data-big")
+	if err := writeConfig(data, srv, p.inflight); err != nil {
+		return measurement{}, err
+	}
+	before := total(srv.Counts())
+	m, err := syncChild(ctx, bin, data, credentialsEnv(srv))
+	m.name = fmt.Sprintf("Initial sync, %s files (%s batches × %d)", comma(p.bigBatches*p.bigFiles), comma(p.bigBatches), p.bigFiles)
+	m.requests = total(srv.Counts()) - before
+	logf("%s: %d requests in %s, peak RSS %.1f MB", m.name, m.requests, m.wall.Round(time.Millisecond), float64(m.peakRSS)/(1<<20))
+	os.RemoveAll(data)
+	return m, err
+}
+
+// watchPeakRSS follows a child's peak resident memory on Linux (VmHWM in
+// /proc/PID/status, sampled every 20 ms; the peak only grows, so the last
+// sample is at most 20 ms behind). Linux's ru_maxrss cannot be used: a child
+// forked from this process starts with this process's peak, which here holds
+// the built-in server's whole portfolio. The returned func stops the watch
+// and gives the peak in bytes, or 0 where /proc is missing.
+func watchPeakRSS(pid int) func() int64 {
+	path := fmt.Sprintf("/proc/%d/status", pid)
+	var peak atomic.Int64
+	read := func() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) == 3 && f[0] == "VmHWM:" && f[2] == "kB" {
+				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil && kb*1024 > peak.Load() {
+					peak.Store(kb * 1024)
+				}
+			}
+		}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			read()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(stop)
+		<-done
+		return peak.Load()
+	}
 }
 
 // changeOnePercent moves n random files through review.
@@ -319,6 +411,33 @@ func goBench(pkg, benchtime string) (string, error) {
 		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "cpu:") {
 			keep = append(keep, l)
 		}
+	}
+	return strings.Join(keep, "\n"), nil
+}
+
+// profileWriter profiles BenchmarkWriteBatchFiles and returns the top of
+// the profile by cumulative time, the store's and SQLite's own lines.
+func profileWriter(work string) (string, error) {
+	prof, bin := filepath.Join(work, "writer.prof"), filepath.Join(work, "store.test")
+	out, err := exec.Command("go", "test", "-run=^$", "-bench=WriteBatchFiles", "-benchtime=1000x", "-count=1",
+		"-cpuprofile", prof, "-o", bin, "./core/store").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("profile the store writer: %v\n%s", err, out)
+	}
+	top, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=60", bin, prof).Output()
+	if err != nil {
+		return "", fmt.Errorf("read the store writer's profile: %v", err)
+	}
+	keep := []string{"go test -run=^$ -bench=WriteBatchFiles -benchtime=1000x -cpuprofile … ./core/store; go tool pprof -top -cum:"}
+	for _, l := range strings.Split(string(top), "\n") {
+		if strings.Contains(l, "flat%") || strings.Contains(l, "Total samples") ||
+			(strings.Contains(l, "stocksync/core/store.") || strings.Contains(l, "sqlite") || strings.Contains(l, "Syscall6")) &&
+				!strings.Contains(l, "_modernc_seh") {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) > 32 {
+		keep = keep[:32]
 	}
 	return strings.Join(keep, "\n"), nil
 }

@@ -5,11 +5,12 @@ import (
 	"math"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
 
-func render(p params, ms []measurement, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench string) string {
+func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Benchmarks\n\n")
@@ -32,6 +33,11 @@ func render(p params, ms []measurement, naive *measurement, thumbRate float64, t
 		w("| %s | %s | %s | %s | %.2f | %s | %s | %s |\n", m.name, comma(int(m.requests)), dur(m.wall), dur(fl), ratio(m.wall, fl),
 			comma(m.files), comma(int(float64(m.files)/m.wall.Seconds())), rss)
 	}
+	if big != nil {
+		fl := big.floor(p.latency, p.inflight)
+		w("| %s | %s | %s | %s | %.2f | %s | %s | %.0f MB |\n", big.name, comma(int(big.requests)), dur(big.wall), dur(fl), ratio(big.wall, fl),
+			comma(big.files), comma(int(float64(big.files)/big.wall.Seconds())), float64(big.peakRSS)/(1<<20))
+	}
 	if naive != nil {
 		w("| %s (1 in flight, page size 10) | %s | %s | %s | %.2f | %s | %s | — |\n", naive.name, comma(int(naive.requests)), dur(naive.wall),
 			dur(time.Duration(naive.requests)*p.latency), ratio(naive.wall, time.Duration(naive.requests)*p.latency), comma(naive.files),
@@ -40,10 +46,23 @@ func render(p params, ms []measurement, naive *measurement, thumbRate float64, t
 	initial, nochange, warm := ms[0], ms[1], ms[2]
 	pages := int(math.Ceil(float64(p.batches) / 100))
 	w("\n### Targets\n\n| target | result |\n|---|---|\n")
-	w("| initial sync ≤ 1.3 × floor | %.2f × — %s |\n", ratio(initial.wall, initial.floor(p.latency, p.inflight)), pass(ratio(initial.wall, initial.floor(p.latency, p.inflight)) <= 1.3))
+	ir := ratio(initial.wall, initial.floor(p.latency, p.inflight))
+	w("| initial sync ≤ 1.15 × floor | %.2f × — %s |\n", ir, pass(ir <= 1.15))
+	if big != nil {
+		br := ratio(big.wall, big.floor(p.latency, p.inflight))
+		w("| initial sync, %s files, ≤ 1.15 × floor | %.2f × — %s |\n", comma(big.files), br, pass(br <= 1.15))
+		w("| initial sync, %s files, peak memory ≤ 150 MB | %.0f MB — %s |\n", comma(big.files), float64(big.peakRSS)/(1<<20), pass(big.peakRSS <= 150<<20))
+	}
 	w("| no-change sync ≤ ⌈batches ÷ page size⌉ + 1 = %d requests | %d — %s |\n", pages+1, nochange.requests, pass(nochange.requests <= int64(pages+1)))
-	w("| no-change sync ≤ 1.5 × floor, CLI (new process, new token) | %.2f × — %s |\n", ratio(nochange.wall, nochange.floor(p.latency, p.inflight)), pass(ratio(nochange.wall, nochange.floor(p.latency, p.inflight)) <= 1.5))
-	w("| no-change sync ≤ 1.5 × floor, app (warm client) | %.2f × — %s |\n", ratio(warm.wall, warm.floor(p.latency, p.inflight)), pass(ratio(warm.wall, warm.floor(p.latency, p.inflight)) <= 1.5))
+	nr := ratio(nochange.wall, nochange.floor(p.latency, p.inflight))
+	w("| no-change sync ≤ 1.5 × floor, CLI (new process, new token) | %.2f × — %s |\n", nr, pass(nr <= 1.5))
+	wr := ratio(warm.wall, warm.floor(p.latency, p.inflight))
+	w("| no-change sync ≤ 1.3 × floor, app (warm client) | %.2f × — %s |\n", wr, pass(wr <= 1.3))
+	thumbFloor := float64(p.inflight) / p.latency.Seconds()
+	w("| thumbnails ≥ 0.95 × floor | %.2f × (%.0f/s of %.0f/s) — %s |\n", thumbRate/thumbFloor, thumbRate, thumbFloor, pass(thumbRate/thumbFloor >= 0.95))
+	if fps, ok := benchMetric(storeBench, "BenchmarkWriteBatchFiles", "files/s"); ok {
+		w("| store writer ≥ 40,000 files/s (`BenchmarkWriteBatchFiles`) | %s files/s — %s |\n", comma(int(fps)), pass(fps >= 40000))
+	}
 	peak := int64(0)
 	for _, m := range ms {
 		peak = max(peak, m.peakRSS)
@@ -55,14 +74,32 @@ func render(p params, ms []measurement, naive *measurement, thumbRate float64, t
 	}
 	w("%s", readingTargets)
 	w("\n### Where the time goes\n\nThe database side of a sync, on its own: one batch of 50 new files written in one transaction "+
-		"(`go test -run=^$ -bench=WriteBatchFiles -benchtime=300x ./core/store`, part of the same command). Server data commits "+
-		"without an fsync per transaction (WAL, synchronous=NORMAL; see docs/architecture.md):\n\n```\n%s\n```\n", storeBench)
+		"(`go test -run=^$ -bench=. -benchtime=300x ./core/store`, part of the same command), then the top of its CPU profile "+
+		"(the store's and SQLite's lines). Server data commits without an fsync per transaction (WAL, synchronous=NORMAL; "+
+		"see docs/architecture.md):\n\n```\n%s\n```\n", storeBench)
 	w("\n## Thumbnails\n\n")
 	w("The background downloader, %d workers, same server and latency, measured for %d s: **%.0f thumbnails/s** (%s downloaded); "+
 		"the floor is %d ÷ %s = %.0f/s.\n\n", p.inflight, p.thumbSeconds, thumbRate, comma(thumbDone), p.inflight, p.latency,
 		float64(p.inflight)/p.latency.Seconds())
 	w("%s", backupSection(backup))
 	return b.String()
+}
+
+// benchMetric reads one metric of one benchmark from go test -bench output.
+func benchMetric(out, bench, unit string) (float64, bool) {
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) == 0 || !strings.HasPrefix(f[0], bench+"-") && f[0] != bench {
+			continue
+		}
+		for i := 1; i+1 < len(f); i++ {
+			if f[i+1] == unit {
+				v, err := strconv.ParseFloat(f[i], 64)
+				return v, err == nil
+			}
+		}
+	}
+	return 0, false
 }
 
 func pass(ok bool) string {
@@ -96,4 +133,27 @@ func goVersion() string {
 }
 
 // readingTargets explains the targets the figures miss on this rig.
-const readingTargets = "\n### Reading the targets\n\n- **Initial sync** is bound by CPU, not by the network: on these 2 cores the single database writer spends about\n  80–125 µs of CPU per file (the upsert, its reviews and its thumbnail job, through the pure-Go SQLite), JSON\n  decoding about 70 µs, and the built-in server runs in the same machine. The writer alone needs most of the 12.6 s\n  floor, so the floor cannot be reached here. The next step is fewer, larger statements (multi-row inserts) in\n  `core/store/syncwrite.go`.\n- **No-change sync**: the floor spreads all requests over 8 slots, but three round trips are strictly sequential:\n  the token (CLI only), then the batch-list pages (fetched at once, sized from the last sync's count: 20 pages take\n  3 rounds of 8), so ≈ 150–200 ms is the real minimum at 50 ms latency, plus the process start for the CLI. The\n  request count, which is what a real ESP account pays for, meets its target exactly.\n"
+const readingTargets = `
+### Reading the targets
+
+Absolute figures on a 2-core machine shared with other work are noisy; the ratios above come from one run, side by
+side. Each figure's "met" or "missed" is computed by benchreport from that run.
+
+- **Store writer** (` + "`BenchmarkWriteBatchFiles`" + `, one 50-file batch per transaction, each file with ~900 bytes of raw
+  JSON, a review, a review event and a thumbnail job): the writer is set-wise (multi-row ` + "`INSERT … ON CONFLICT`" + `
+  statements prepared once per database, reviews deleted and inserted per 64 files, no per-file read-back), so the
+  profile below is SQLite's own work: inserts into 12 B-trees per file (contributions and its 3 indexes, reviews,
+  review events and their 2 indexes, thumbnails and their 2) in the pure-Go SQLite, and the commit's WAL writes (one
+  pwrite per page; system calls are a quarter of the profile on this machine). What is left to gain is in the schema
+  (fewer indexes) or a cgo SQLite, not in the Go code. A sync writes the batches that arrived during a commit in one
+  transaction (` + "`WriteBatches`" + `; ` + "`BenchmarkWriteBatchesGrouped`" + ` measures 8 × 50 files), which shares the page writes.
+- **Initial sync** is bound by CPU, not by the network: the CLI (JSON decoding and the writer) and the built-in server
+  (in the benchmark's own process) share the 2 cores.
+- **No-change sync**: the floor spreads all requests over 8 slots, but three round trips are strictly sequential:
+  the token (CLI only; removing it needs a saved session in the ESP client), then the batch-list pages (the first page
+  and the rest at once, sized from the last sync's count), so about 150–200 ms is the real minimum at 50 ms latency,
+  plus the process start and database open for the CLI. The request count, which is what a real ESP account pays
+  for, meets its target exactly. The batch list rewrites only batches whose fingerprint or raw JSON changed.
+- **Thumbnails**: the queue is read ahead while downloads run, and each image is fsynced once (no folder fsync: a
+  lost rename is queued again by the next downloader). Every image is still decoded whole before it is kept.
+`
