@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/account"
-	"github.com/stocksync/stocksync/core/clock"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/lockfile"
@@ -266,42 +265,20 @@ func (c *Controller) startThumbsLocked() {
 		return
 	}
 	c.thumbsOn = true
-	d := &thumbs.Downloader{DB: c.db, Fetch: c.fetcher, Dir: c.dir.Thumbnails(), Now: c.clock.Now}
-	c.serviceLocked(func(ctx context.Context) { c.runThumbs(ctx, d) })
+	d := &thumbs.Downloader{DB: c.db, Fetch: c.fetcher, Dir: c.dir.Thumbnails(), Now: c.clock.Now,
+		Clock: c.clock, OnError: c.logThumbError}
+	c.serviceLocked(func(ctx context.Context) { d.Run(ctx, c.thumbWake) })
 }
 
-// runThumbs drains the thumbnail queue, then waits for wakeThumbs (a sync
-// queued more) and drains again, until ctx ends. Jobs left queued by an
-// outage, and errors reading the queue, are retried after
-// thumbs.RetryPause; an empty queue arms no timer.
-func (c *Controller) runThumbs(ctx context.Context, d *thumbs.Downloader) {
-	for {
-		err := d.Drain(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			c.log.thumbs.Warn("thumbnail downloads stopped; retrying later", "err", err, "retry_in", thumbs.RetryPause)
-		}
-		left, qerr := c.db.NextThumbnails(ctx, 1, nil)
-		if qerr != nil {
-			c.log.thumbs.Error("read the thumbnail queue", "err", qerr)
-		}
-		var retry chan struct{}
-		var t clock.Timer
-		if err != nil || qerr != nil || len(left) > 0 {
-			retry = make(chan struct{})
-			t = c.clock.AfterFunc(thumbs.RetryPause, func() { close(retry) })
-		}
-		select {
-		case <-ctx.Done():
-		case <-c.thumbWake:
-		case <-retry:
-		}
-		if t != nil {
-			t.Stop()
-		}
+// logThumbError logs what the downloader reports (from its workers): a job
+// that will be tried again at debug level, everything else as a warning.
+func (c *Controller) logThumbError(err error) {
+	var je *thumbs.JobError
+	if errors.As(err, &je) && !je.Final {
+		c.log.thumbs.Debug("download failed; tried again later", "err", err)
+		return
 	}
+	c.log.thumbs.Warn("thumbnail or release document download", "err", err)
 }
 
 // logSync logs a sync's outcome: failures with their error, a partial
