@@ -82,7 +82,7 @@ func TestFaults(t *testing.T) {
 
 func callEndpoint(t *testing.T, srv *espfake.Server, c *esp.Client, ep string) error {
 	t.Helper()
-	p := srv.Snapshot()
+	p := srv.Portfolio()
 	b := p.Batches[0]
 	for _, x := range p.Batches {
 		if len(x.Releases) > len(b.Releases) && len(x.Contributions) > 0 {
@@ -131,7 +131,7 @@ func TestWrongTypesNamesTheField(t *testing.T) {
 func TestUpdateRetriedAfterServerError(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 22, Batches: 1, FilesPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1},
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointContributionUpdate, Kind: espfake.FaultUnavailable, Count: 1}}}, nil)
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	h := "New title"
 	got, err := c.UpdateContribution(ctx(t), b.ID, b.Contributions[0].ID, esp.ContributionUpdate{Headline: &h})
 	if err != nil || got.Headline != h {
@@ -226,7 +226,7 @@ func TestPerRequestTimeout(t *testing.T) {
 func TestOversizeBody(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 28, Batches: 1, FilesPerBatch: 50},
 		func(c *esp.Config) { c.MaxResponseBytes = 4096 })
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	_, err := c.ListContributionsPage(ctx(t), b.ID, 1, 50)
 	var e *esp.Error
 	if !errors.Is(err, esp.ErrTooLarge) || !errors.As(err, &e) || e.Endpoint != esp.EndpointContributionsList {
