@@ -66,5 +66,21 @@ func signedOut(err error) error {
 	if !errors.Is(err, esp.ErrSignedOut) {
 		return nil
 	}
-	return &exitError{code: exitSignedOut, msg: "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (nothing local was changed)"}
+	return &exitError{code: exitSignedOut, msg: signedOutHint()}
+}
+
+// signedOutHint says how to sign in again from where the session came from:
+// the environment (STOCKSYNC_ESP_SESSION, or the partner variables, which
+// `stocksync login` cannot replace) or the keychain.
+func signedOutHint() string {
+	switch {
+	case os.Getenv(secrets.EnvSession) != "":
+		return "signed out of ESP: ESP did not accept the session in " + secrets.EnvSession +
+			" (it has expired, was ended, or is not a signed-in ESP session); sign in to ESP in the browser again and set " +
+			secrets.EnvSession + " to the new Cookie header (nothing local was changed)"
+	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
+		return "signed out of ESP: ESP did not accept the credentials in " + secrets.EnvUsername + " and " + secrets.EnvPassword +
+			"; check them and the API key variables (nothing local was changed)"
+	}
+	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (nothing local was changed)"
 }

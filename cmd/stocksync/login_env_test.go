@@ -1,0 +1,41 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/secrets"
+)
+
+// Found by breaking issue #10: with the session in STOCKSYNC_ESP_SESSION (the
+// documented way where no keychain is reachable), an expired or garbage
+// session made `sync` say "sign in again with `stocksync login`", which
+// cannot replace an environment variable. The hint names the variable.
+func TestSignedOutHintNamesTheEnvironmentSession(t *testing.T) {
+	srv, dir := webServer(t, espfake.Options{Seed: 64, Batches: 2, FilesPerBatch: 3, NoThumbnails: true})
+	session := strings.TrimPrefix(browserCookieHeader(t, srv), "Cookie: ")
+	t.Setenv(secrets.EnvSession, session)
+	for _, args := range [][]string{{"config", "set", "api_root", srv.URL()}, {"config", "set", "server", "custom"}} {
+		if _, errs, code := runCLIIn(t, "", append([]string{"--data-dir", dir}, args...)...); code != 0 {
+			t.Fatalf("%v: exit %d, %q", args, code, errs)
+		}
+	}
+	if _, errs, code := runCLIIn(t, "", "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
+		t.Fatalf("sync: exit %d, %q", code, errs)
+	}
+	srv.ExpireSessions()
+	for _, value := range []string{session, "garbage!!"} {
+		t.Setenv(secrets.EnvSession, value)
+		_, errs, code := runCLIIn(t, "", "--data-dir", dir, "sync", "--no-thumbnails")
+		if code != exitSignedOut {
+			t.Errorf("sync with %s=%.10q…: exit %d, want %d (%q)", secrets.EnvSession, value, code, exitSignedOut, errs)
+		}
+		if !strings.Contains(errs, secrets.EnvSession) || strings.Contains(errs, "`stocksync login`") {
+			t.Errorf("sync with an unaccepted %s says %q; want it to name the variable, not `stocksync login`", secrets.EnvSession, errs)
+		}
+		if strings.Contains(errs, session) {
+			t.Errorf("the message holds the session")
+		}
+	}
+}
