@@ -177,7 +177,8 @@ func shapeOf(v any) *Shape {
 	case map[string]any:
 		s := &Shape{Type: "object", Keys: make(map[string]*Shape, len(t))}
 		for k, x := range t {
-			s.Keys[k] = shapeOf(x)
+			k = probeKey(k)
+			s.Keys[k] = merge(s.Keys[k], shapeOf(x))
 		}
 		return s
 	case []any:
@@ -195,6 +196,41 @@ func shapeOf(v any) *Shape {
 		return &Shape{Type: "bool"}
 	}
 	return &Shape{Type: "null"}
+}
+
+// ValueKey stands in a Shape for every object key that may be a value rather
+// than a field name: an object keyed by ids, file names, titles or e-mail
+// addresses would otherwise print them. Such keys are merged into one.
+const ValueKey = "‹value›"
+
+// probeKey is k when it looks like a field name (ASCII letters, digits, "_",
+// "-", "." and ":", starting with a letter, "_", "@" or "$", at most 48
+// bytes, no run of 4 digits as in an id), else ValueKey.
+func probeKey(k string) string {
+	if k == "" || len(k) > 48 {
+		return ValueKey
+	}
+	digits := 0
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if i == 0 {
+				return ValueKey
+			}
+			if digits++; digits >= 4 {
+				return ValueKey
+			}
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case (c == '@' || c == '$') && i == 0:
+		case (c == '-' || c == '.' || c == ':') && i > 0:
+		default:
+			return ValueKey
+		}
+		digits = 0
+	}
+	return k
 }
 
 // merge combines the shapes of array elements: keys are united, differing
