@@ -77,10 +77,10 @@ func signedOutHint() string {
 	case os.Getenv(secrets.EnvSession) != "":
 		return "signed out of ESP: ESP did not accept the session in " + secrets.EnvSession +
 			" (it has expired, was ended, or is not a signed-in ESP session); sign in to ESP in the browser again and set " +
-			secrets.EnvSession + " to the new Cookie header (nothing local was changed)"
+			secrets.EnvSession + " to the new Cookie header (what was synced before is kept; no local work was touched)"
 	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
 		return "signed out of ESP: ESP did not accept the credentials in " + secrets.EnvUsername + " and " + secrets.EnvPassword +
-			"; check them and the API key variables (nothing local was changed)"
+			"; check them and the API key variables (what was synced before is kept; no local work was touched)"
 	}
-	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (nothing local was changed)"
+	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (what was synced before is kept; no local work was touched)"
 }
