@@ -309,10 +309,20 @@ func loginCheck(cmd *cobra.Command, configPath string) error {
 	if err != nil {
 		return err
 	}
+	source := "the stored sign-in"
+	switch {
+	case os.Getenv(secrets.EnvSession) != "":
+		source = "the session in " + secrets.EnvSession
+	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
+		source = "the sign-in in the " + secrets.EnvUsername + "… variables"
+	}
 	if err := client.VerifyCredentials(cmd.Context()); err != nil {
+		if source != "the stored sign-in" && errors.Is(err, esp.ErrSignedOut) {
+			return signedOut(err) // names the variable to renew
+		}
 		return verifyError(err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s): the stored sign-in works.\n", serverName(cfg))
+	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s): %s works.\n", serverName(cfg), source)
 	return nil
 }
 

@@ -24,7 +24,13 @@ func TestSignedOutHintNamesTheEnvironmentSession(t *testing.T) {
 	if _, errs, code := runCLIIn(t, "", "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
 		t.Fatalf("sync: exit %d, %q", code, errs)
 	}
+	if out, errs, code := runCLIIn(t, "", "--data-dir", dir, "login", "--check"); code != 0 || !strings.Contains(out, "the session in "+secrets.EnvSession+" works") {
+		t.Errorf("login --check with %s: exit %d, %q %q; want it to say the variable's session works (nothing is stored)", secrets.EnvSession, code, out, errs)
+	}
 	srv.ExpireSessions()
+	if _, errs, code := runCLIIn(t, "", "--data-dir", dir, "login", "--check"); code != exitSignedOut || !strings.Contains(errs, secrets.EnvSession) {
+		t.Errorf("login --check with an expired %s: exit %d, %q; want %d naming the variable", secrets.EnvSession, code, errs, exitSignedOut)
+	}
 	for _, value := range []string{session, "garbage!!"} {
 		t.Setenv(secrets.EnvSession, value)
 		_, errs, code := runCLIIn(t, "", "--data-dir", dir, "sync", "--no-thumbnails")
