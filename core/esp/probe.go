@@ -40,7 +40,11 @@ type ProbeCall struct {
 	ContentType string   `json:"content_type,omitempty"` // media type only
 	Headers     []string `json:"headers,omitempty"`      // names of the headers that matter that were present
 	Shape       *Shape   `json:"shape,omitempty"`
-	Error       string   `json:"error,omitempty"`       // why there is no shape (kind of failure, no server text)
+	Error       string   `json:"error,omitempty"` // why there is no shape (kind of failure, no server text)
+	// Failed is the failure behind Error for errors.Is: one of the Err*
+	// kinds (ErrSignedOut, ErrUnavailable, …) or ErrMalformed for a body
+	// that is not JSON; nil when the call brought a shape.
+	Failed      error    `json:"-"`
 	Differences []string `json:"differences,omitempty"` // how the shape differs from what the client expects
 }
 
@@ -111,9 +115,9 @@ func (c *Client) probeCall(ctx context.Context, endpoint, path, template string,
 		var e *Error
 		if errors.As(err, &e) {
 			pc.Status = e.Status
-			pc.Error = e.Kind.Error()
+			pc.Error, pc.Failed = e.Kind.Error(), e.Kind
 		} else {
-			pc.Error = "no answer"
+			pc.Error, pc.Failed = "no answer", ErrUnavailable
 		}
 		return pc, nil
 	}
@@ -130,7 +134,7 @@ func (c *Client) probeCall(ctx context.Context, endpoint, path, template string,
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		pc.Error = "the body is not JSON"
+		pc.Error, pc.Failed = "the body is not JSON", ErrMalformed
 		return pc, nil
 	}
 	pc.Shape = shapeOf(v)
