@@ -189,6 +189,14 @@ func applyServerFlags(cfg *config.Config, f loginFlags) error {
 			return &exitError{code: exitUsage, msg: "--api-root is empty"}
 		}
 		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, strings.TrimSpace(f.apiRoot), strings.TrimSpace(f.tokenURL)
+		if err := esp.CheckAPIRoot(cfg.APIRoot); err != nil {
+			return &exitError{code: exitUsage, msg: "--api-root: " + termSafe(err.Error()) + " (e.g. the API root `stocksync esp-server` prints)"}
+		}
+		if cfg.TokenURL != "" {
+			if err := esp.CheckTokenURL(cfg.TokenURL); err != nil {
+				return &exitError{code: exitUsage, msg: "--token-url: " + termSafe(err.Error())}
+			}
+		}
 	}
 	return nil
 }
