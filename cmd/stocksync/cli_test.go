@@ -142,7 +142,8 @@ func TestBadPasswordExitCode(t *testing.T) {
 	_, dir := cliServer(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 1})
 	t.Setenv(secrets.EnvPassword, "wrong")
 	_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")
-	if code != exitFailure || !strings.Contains(errs, "refused the sign-in") {
+	// docs/cli.md: 5 when ESP no longer accepts the credentials.
+	if code != exitSignedOut || !strings.Contains(errs, "refused the sign-in") || !strings.Contains(errs, secrets.EnvPassword) {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 }

@@ -59,14 +59,29 @@ func espClientWith(cfg config.Config, opts account.ClientOptions) (*esp.Client, 
 	return nil, fmt.Errorf("ESP sign-in: %w", err)
 }
 
-// signedOut turns an esp.ErrSignedOut anywhere in err into the signed-out
-// exit (exitSignedOut) with what to do; nil when err is something else.
+// signedOut turns an esp.ErrSignedOut or esp.ErrBadCredentials anywhere in
+// err into the signed-out exit (exitSignedOut) with what to do; nil when err
+// is something else.
 // Sync and other commands that talk to ESP can pass their errors through it.
 func signedOut(err error) error {
-	if !errors.Is(err, esp.ErrSignedOut) {
-		return nil
+	switch {
+	case errors.Is(err, esp.ErrSignedOut):
+		return &exitError{code: exitSignedOut, msg: signedOutHint()}
+	case errors.Is(err, esp.ErrBadCredentials):
+		return &exitError{code: exitSignedOut, msg: badCredentialsHint()}
 	}
-	return &exitError{code: exitSignedOut, msg: signedOutHint()}
+	return nil
+}
+
+// badCredentialsHint says what to fix when ESP's token endpoint refuses the
+// partner credentials (exit 5, as docs/cli.md says for credentials ESP no
+// longer accepts), from where they came from.
+func badCredentialsHint() string {
+	if os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "" {
+		return "ESP refused the sign-in: check " + secrets.EnvUsername + ", " + secrets.EnvPassword + ", " +
+			secrets.EnvAPIKey + " and " + secrets.EnvAPISecret + " (nothing local was touched)"
+	}
+	return "ESP refused the sign-in: check the username, password, API key and secret, then sign in again with `stocksync login --partner` (nothing local was touched)"
 }
 
 // signedOutHint says how to sign in again from where the session came from:

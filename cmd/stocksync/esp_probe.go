@@ -85,6 +85,9 @@ func probeExit(rep esp.ProbeReport) error {
 		if c.Status == 401 || errors.Is(c.Failed, esp.ErrSignedOut) {
 			return &exitError{code: exitSignedOut, msg: signedOutHint()}
 		}
+		if errors.Is(c.Failed, esp.ErrBadCredentials) {
+			return &exitError{code: exitSignedOut, msg: badCredentialsHint()}
+		}
 		if c.Failed != nil {
 			failed = append(failed, c.Endpoint+" ("+c.Error+")")
 		}

@@ -325,7 +325,7 @@ func loginCheck(cmd *cobra.Command, configPath string) error {
 		source = "the sign-in in the " + secrets.EnvUsername + "… variables"
 	}
 	if err := client.VerifyCredentials(cmd.Context()); err != nil {
-		if source != "the stored sign-in" && errors.Is(err, esp.ErrSignedOut) {
+		if source != "the stored sign-in" && (errors.Is(err, esp.ErrSignedOut) || errors.Is(err, esp.ErrBadCredentials)) {
 			return signedOut(err) // names the variable to renew
 		}
 		return verifyError(err)
@@ -354,7 +354,7 @@ func verifyError(err error) error {
 	case errors.Is(err, esp.ErrSignedOut):
 		return &exitError{code: exitSignedOut, msg: "ESP did not accept the session: it has expired or is not from a signed-in ESP page (nothing was changed); sign in to ESP in the browser again and copy a fresh one"}
 	case errors.Is(err, esp.ErrBadCredentials):
-		return &exitError{code: exitFailure, msg: "ESP refused the sign-in (nothing was changed): check the username, password, API key and secret"}
+		return &exitError{code: exitSignedOut, msg: "ESP refused the sign-in (nothing was changed): check the username, password, API key and secret"}
 	}
 	return fmt.Errorf("could not check the sign-in with ESP (nothing was changed): %w", err)
 }

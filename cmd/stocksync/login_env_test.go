@@ -45,3 +45,26 @@ func TestSignedOutHintNamesTheEnvironmentSession(t *testing.T) {
 		}
 	}
 }
+
+// Found by breaking issue #10: partner credentials ESP refuses (a wrong
+// password in the environment) made `sync` and `login --check` exit 1 and
+// `esp probe` exit 0, where docs/cli.md says 5 for credentials ESP does not
+// accept; the message names the variables to fix.
+func TestRefusedCredentialsExit5(t *testing.T) {
+	srv, dir := webServer(t, espfake.Options{Mode: espfake.ModePartner, Seed: 67, Batches: 1, FilesPerBatch: 2, NoThumbnails: true})
+	cr := srv.Credentials()
+	t.Setenv(secrets.EnvUsername, cr.Username)
+	t.Setenv(secrets.EnvPassword, cr.Password)
+	t.Setenv(secrets.EnvAPIKey, cr.APIKey)
+	t.Setenv(secrets.EnvAPISecret, cr.APISecret)
+	if _, errs, code := runCLIIn(t, "", "--data-dir", dir, "login", "--partner", "--api-root", srv.URL(), "--token-url", srv.TokenURL()); code != 0 {
+		t.Fatalf("login: exit %d, %q", code, errs)
+	}
+	t.Setenv(secrets.EnvPassword, cr.Password+"-wrong")
+	for _, args := range [][]string{{"sync", "--no-thumbnails"}, {"login", "--check"}, {"esp", "probe"}} {
+		_, errs, code := runCLIIn(t, "", append([]string{"--data-dir", dir}, args...)...)
+		if code != exitSignedOut || !strings.Contains(errs, secrets.EnvPassword) || strings.Contains(errs, cr.Password) {
+			t.Errorf("%v with a wrong %s: exit %d, %q; want %d naming the variable (not its value)", args, secrets.EnvPassword, code, errs, exitSignedOut)
+		}
+	}
+}
