@@ -132,9 +132,10 @@ func TestSessionSignInSyncAndExpiry(t *testing.T) {
 func TestSignedOutByRedirectOrHTML(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
+		status  int // in the error: the redirect's own status (found by breaking issue #10: it was 0, and `esp probe` printed status 0)
 		handler http.HandlerFunc
 	}{
-		{"redirect to sign-in", func(w http.ResponseWriter, r *http.Request) {
+		{"redirect to sign-in", http.StatusFound, func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/sign-in") {
 				w.Header().Set("Content-Type", "text/html")
 				io.WriteString(w, "<html><form></form></html>")
@@ -142,11 +143,11 @@ func TestSignedOutByRedirectOrHTML(t *testing.T) {
 			}
 			http.Redirect(w, r, "/sign-in?return_to=/api", http.StatusFound)
 		}},
-		{"html where JSON belongs", func(w http.ResponseWriter, r *http.Request) {
+		{"html where JSON belongs", http.StatusOK, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, "<!doctype html><html><body>Please sign in</body></html>")
 		}},
-		{"html without a content type", func(w http.ResponseWriter, r *http.Request) {
+		{"html without a content type", http.StatusOK, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/octet-stream")
 			io.WriteString(w, "<!doctype html><html><body>Please sign in</body></html>")
 		}},
@@ -159,8 +160,10 @@ func TestSignedOutByRedirectOrHTML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.GetBatch(ctx(t), "1"); !errors.Is(err, esp.ErrSignedOut) {
-				t.Errorf("err = %v, want ErrSignedOut", err)
+			_, err = c.GetBatch(ctx(t), "1")
+			var e *esp.Error
+			if !errors.Is(err, esp.ErrSignedOut) || !errors.As(err, &e) || e.Status != tt.status {
+				t.Errorf("err = %v, want ErrSignedOut with HTTP %d", err, tt.status)
 			}
 		})
 	}
