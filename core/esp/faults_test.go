@@ -60,8 +60,15 @@ func TestFaults(t *testing.T) {
 					if persistent {
 						f = espfake.Fault{Endpoint: ep, Kind: tt.kind, Probability: 1}
 					}
+					// Two throttles in a row must be waited out however slow
+					// the machine (under -race and load, 300 ms was too short:
+					// a timed test); persistent throttling must end soon.
+					throttleWait := 10 * time.Second
+					if persistent {
+						throttleWait = 300 * time.Millisecond
+					}
 					srv, c := pair(t, espfake.Options{Seed: 20, Batches: 6, FilesPerBatch: 3, Faults: []espfake.Fault{f}},
-						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2; c.MaxThrottleWait = 300 * time.Millisecond })
+						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2; c.MaxThrottleWait = throttleWait })
 					err := callEndpoint(t, srv, c, ep)
 					want := error(nil)
 					if persistent || !tt.retried {
