@@ -13,6 +13,7 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/secrets"
 )
 
@@ -41,7 +42,7 @@ func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, s
 func cliServer(t *testing.T, opts espfake.Options) (*espfake.Server, string) {
 	t.Helper()
 	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
-	srv := espfake.NewTest(t, opts)
+	srv := espfaketest.New(t, opts)
 	dir := filepath.Join(t.TempDir(), "data")
 	c := config.Default()
 	c.Server, c.APIRoot, c.TokenURL, c.RequestsPerSecond = config.ServerCustom, srv.URL(), srv.TokenURL(), -1
@@ -115,7 +116,7 @@ func TestSyncListEditCheck(t *testing.T) {
 	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--push", "--no-thumbnails"); code != 0 {
 		t.Fatalf("push exit %d: %s", code, errs)
 	}
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			if c.ID == id && (c.Headline != "Fog over the river" || strings.Join(c.Keywords, ",") != "fog,river") {
 				t.Errorf("server copy after push: %q %q", c.Headline, c.Keywords)
@@ -141,7 +142,8 @@ func TestBadPasswordExitCode(t *testing.T) {
 	_, dir := cliServer(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 1})
 	t.Setenv(secrets.EnvPassword, "wrong")
 	_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")
-	if code != exitFailure || !strings.Contains(errs, "refused the sign-in") {
+	// docs/cli.md: 5 when ESP no longer accepts the credentials.
+	if code != exitSignedOut || !strings.Contains(errs, "refused the sign-in") || !strings.Contains(errs, secrets.EnvPassword) {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 }

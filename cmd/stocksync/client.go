@@ -59,12 +59,43 @@ func espClientWith(cfg config.Config, opts account.ClientOptions) (*esp.Client, 
 	return nil, fmt.Errorf("ESP sign-in: %w", err)
 }
 
-// signedOut turns an esp.ErrSignedOut anywhere in err into the signed-out
-// exit (exitSignedOut) with what to do; nil when err is something else.
+// signedOut turns an esp.ErrSignedOut or esp.ErrBadCredentials anywhere in
+// err into the signed-out exit (exitSignedOut) with what to do; nil when err
+// is something else.
 // Sync and other commands that talk to ESP can pass their errors through it.
 func signedOut(err error) error {
-	if !errors.Is(err, esp.ErrSignedOut) {
-		return nil
+	switch {
+	case errors.Is(err, esp.ErrSignedOut):
+		return &exitError{code: exitSignedOut, msg: signedOutHint()}
+	case errors.Is(err, esp.ErrBadCredentials):
+		return &exitError{code: exitSignedOut, msg: badCredentialsHint()}
 	}
-	return &exitError{code: exitSignedOut, msg: "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (nothing local was changed)"}
+	return nil
+}
+
+// badCredentialsHint says what to fix when ESP's token endpoint refuses the
+// partner credentials (exit 5, as docs/cli.md says for credentials ESP no
+// longer accepts), from where they came from.
+func badCredentialsHint() string {
+	if os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "" {
+		return "ESP refused the sign-in: check " + secrets.EnvUsername + ", " + secrets.EnvPassword + ", " +
+			secrets.EnvAPIKey + " and " + secrets.EnvAPISecret + " (nothing local was touched)"
+	}
+	return "ESP refused the sign-in: check the username, password, API key and secret, then sign in again with `stocksync login --partner` (nothing local was touched)"
+}
+
+// signedOutHint says how to sign in again from where the session came from:
+// the environment (STOCKSYNC_ESP_SESSION, or the partner variables, which
+// `stocksync login` cannot replace) or the keychain.
+func signedOutHint() string {
+	switch {
+	case os.Getenv(secrets.EnvSession) != "":
+		return "signed out of ESP: ESP did not accept the session in " + secrets.EnvSession +
+			" (it has expired, was ended, or is not a signed-in ESP session); sign in to ESP in the browser again and set " +
+			secrets.EnvSession + " to the new Cookie header (what was synced before is kept; no local work was touched)"
+	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
+		return "signed out of ESP: ESP did not accept the credentials in " + secrets.EnvUsername + " and " + secrets.EnvPassword +
+			"; check them and the API key variables (what was synced before is kept; no local work was touched)"
+	}
+	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (what was synced before is kept; no local work was touched)"
 }

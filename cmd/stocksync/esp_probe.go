@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -69,16 +70,33 @@ is {"type","keys","length","items"}. Without --json it prints Markdown.`,
 			} else {
 				writeProbeMarkdown(out, rep)
 			}
-			for _, c := range rep.Calls {
-				if c.Status == 401 || strings.Contains(c.Error, esp.ErrSignedOut.Error()) {
-					return &exitError{code: exitSignedOut, msg: "signed out of ESP: sign in again with `stocksync login`"}
-				}
-			}
-			return nil
+			return probeExit(rep)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
+}
+
+// probeExit is the exit for a printed report: 5 when ESP signed us out, 3
+// when a call failed (the report says which), else nil.
+func probeExit(rep esp.ProbeReport) error {
+	var failed []string
+	for _, c := range rep.Calls {
+		if c.Status == 401 || errors.Is(c.Failed, esp.ErrSignedOut) {
+			return &exitError{code: exitSignedOut, msg: signedOutHint()}
+		}
+		if errors.Is(c.Failed, esp.ErrBadCredentials) {
+			return &exitError{code: exitSignedOut, msg: badCredentialsHint()}
+		}
+		if c.Failed != nil {
+			failed = append(failed, c.Endpoint+" ("+c.Error+")")
+		}
+	}
+	if len(failed) > 0 {
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("esp probe: %s failed; the report above shows what came back (check the network, or whether ESP is down)",
+			strings.Join(failed, ", "))}
+	}
+	return nil
 }
 
 func writeProbeMarkdown(w io.Writer, rep esp.ProbeReport) {

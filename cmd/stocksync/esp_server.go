@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -105,6 +107,14 @@ and prints where to sign in. Stop it with Ctrl-C.`,
 				return usage("%v", err)
 			}
 			if err := srv.Start(); err != nil {
+				if errors.Is(err, syscall.EADDRINUSE) {
+					addr, flag := opts.Addr, "--addr"
+					var oe *net.OpError
+					if errors.As(err, &oe) && oe.Addr != nil && oe.Addr.String() == opts.ThumbAddr && opts.ThumbAddr != opts.Addr {
+						addr, flag = opts.ThumbAddr, "--thumb-addr"
+					}
+					return &exitError{code: exitFailure, msg: fmt.Sprintf("another program (perhaps another `stocksync esp-server`) is listening on %s: stop it, or pick another address with %s (127.0.0.1:0 takes any free port)", addr, flag)}
+				}
 				return err
 			}
 			defer srv.Close()

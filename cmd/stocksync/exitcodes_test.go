@@ -149,7 +149,15 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 			_, errs, code := runCLI(t, "version")
 			return errs, code
 		}},
-		{"sync with a refused password", exitFailure, func(t *testing.T) (string, int) {
+		{"sync when ESP's batch list is not JSON", exitFailure, func(t *testing.T) (string, int) {
+			_, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 1, FilesPerBatch: 1,
+				Faults: []espfake.Fault{{Endpoint: esp.EndpointBatchesList, Kind: espfake.FaultMalformedJSON, Probability: 1}}})
+			_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")
+			return errs, code
+		}},
+		// Credentials ESP refuses are exit 5 as the table says (this was
+		// the exit-1 scenario, with exit 1).
+		{"sync with a refused password", exitSignedOut, func(t *testing.T) (string, int) {
 			_, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 1, FilesPerBatch: 1})
 			t.Setenv(secrets.EnvPassword, "wrong")
 			_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")

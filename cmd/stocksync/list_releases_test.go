@@ -14,6 +14,7 @@ import (
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
@@ -27,7 +28,7 @@ func TestListReleasesJSON(t *testing.T) {
 		t.Fatalf("sync exit %d: %s", code, errs)
 	}
 	want := 0
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		want += len(b.Releases)
 	}
 	out, errs, code := runCLI(t, "--data-dir", dir, "list", "releases", "--json")
@@ -131,7 +132,7 @@ func TestSyncExitCodes(t *testing.T) {
 // exits 5 saying to run `stocksync login`, records the run as signed out,
 // and leaves the pending uploads as they were.
 func TestSyncSignedOutExits5(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Seed: 7, Batches: 5, FilesPerBatch: 2})
+	srv := espfaketest.New(t, espfake.Options{Seed: 7, Batches: 5, FilesPerBatch: 2})
 	dir := filepath.Join(t.TempDir(), "data")
 	c := config.Default()
 	c.Server, c.APIRoot, c.RequestsPerSecond = config.ServerCustom, srv.URL(), -1
@@ -153,7 +154,9 @@ func TestSyncSignedOutExits5(t *testing.T) {
 	before, _, _ := runCLI(t, "--data-dir", dir, "list", "pending", "--json")
 	srv.ExpireSessions()
 	out, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails")
-	if code != exitSignedOut || !strings.Contains(errs, "stocksync login") {
+	// The session came from STOCKSYNC_ESP_SESSION: the hint says to renew it
+	// there (`stocksync login` cannot), see TestSignedOutHintNamesTheEnvironmentSession.
+	if code != exitSignedOut || !strings.Contains(errs, "sign in to ESP") || !strings.Contains(errs, secrets.EnvSession) {
 		t.Fatalf("expired session: exit %d, %q; want %d and how to sign in", code, errs, exitSignedOut)
 	}
 	if !strings.Contains(out, `"outcome":"signed_out"`) {

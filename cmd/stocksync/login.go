@@ -189,6 +189,14 @@ func applyServerFlags(cfg *config.Config, f loginFlags) error {
 			return &exitError{code: exitUsage, msg: "--api-root is empty"}
 		}
 		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, strings.TrimSpace(f.apiRoot), strings.TrimSpace(f.tokenURL)
+		if err := esp.CheckAPIRoot(cfg.APIRoot); err != nil {
+			return &exitError{code: exitUsage, msg: "--api-root: " + termSafe(err.Error()) + " (e.g. the API root `stocksync esp-server` prints)"}
+		}
+		if cfg.TokenURL != "" {
+			if err := esp.CheckTokenURL(cfg.TokenURL); err != nil {
+				return &exitError{code: exitUsage, msg: "--token-url: " + termSafe(err.Error())}
+			}
+		}
 	}
 	return nil
 }
@@ -309,10 +317,20 @@ func loginCheck(cmd *cobra.Command, configPath string) error {
 	if err != nil {
 		return err
 	}
+	source := "the stored sign-in"
+	switch {
+	case os.Getenv(secrets.EnvSession) != "":
+		source = "the session in " + secrets.EnvSession
+	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
+		source = "the sign-in in the " + secrets.EnvUsername + "… variables"
+	}
 	if err := client.VerifyCredentials(cmd.Context()); err != nil {
+		if source != "the stored sign-in" && (errors.Is(err, esp.ErrSignedOut) || errors.Is(err, esp.ErrBadCredentials)) {
+			return signedOut(err) // names the variable to renew
+		}
 		return verifyError(err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s): the stored sign-in works.\n", serverName(cfg))
+	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s): %s works.\n", serverName(cfg), source)
 	return nil
 }
 
@@ -336,7 +354,7 @@ func verifyError(err error) error {
 	case errors.Is(err, esp.ErrSignedOut):
 		return &exitError{code: exitSignedOut, msg: "ESP did not accept the session: it has expired or is not from a signed-in ESP page (nothing was changed); sign in to ESP in the browser again and copy a fresh one"}
 	case errors.Is(err, esp.ErrBadCredentials):
-		return &exitError{code: exitFailure, msg: "ESP refused the sign-in (nothing was changed): check the username, password, API key and secret"}
+		return &exitError{code: exitSignedOut, msg: "ESP refused the sign-in (nothing was changed): check the username, password, API key and secret"}
 	}
 	return fmt.Errorf("could not check the sign-in with ESP (nothing was changed): %w", err)
 }

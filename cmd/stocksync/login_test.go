@@ -18,6 +18,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/secrets"
 )
 
@@ -56,7 +57,7 @@ func webServer(t *testing.T, opts espfake.Options) (*espfake.Server, string) {
 		t.Setenv(v, "") // restored after the test …
 		os.Unsetenv(v)  // … and unset now: a blank one is a usage error
 	}
-	return espfake.NewTest(t, opts), filepath.Join(t.TempDir(), "data")
+	return espfaketest.New(t, opts), filepath.Join(t.TempDir(), "data")
 }
 
 // browserCookieHeader signs in through the server's sign-in page with a
@@ -192,7 +193,7 @@ func TestESPProbeLeaksNoValue(t *testing.T) {
 			}
 		}
 	}
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		add(b.ID, b.Name, b.Type, b.Note, b.UserID, b.ProfileID)
 		for _, c := range b.Contributions {
 			add(c.ID, c.FileName, c.Headline, c.Caption, c.City, c.CountryOfShoot, c.Copyright, c.CreditLine, c.ThumbnailURL, c.CameraShotDate, c.MasterID)
@@ -255,7 +256,7 @@ func TestESPProbeLeaksNoValue(t *testing.T) {
 // issue #12 item 14: `login` printed "No keychain is reachable here
 // (%!s(<nil>))" when the environment was chosen without a keychain problem.
 func TestLoginFromEnvironmentMessage(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Mode: espfake.ModePartner, Seed: 63, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 63, Batches: 1, FilesPerBatch: 1})
 	cr := srv.Credentials()
 	t.Setenv(secrets.EnvSession, "")
 	t.Setenv(secrets.EnvUsername, cr.Username)

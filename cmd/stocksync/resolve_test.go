@@ -29,7 +29,7 @@ func TestConflictLifecycle(t *testing.T) {
 	b := srv.BatchIDs()[0]
 	id := srv.ContributionIDs(b)[0]
 	serverTitle := func() string {
-		for _, bb := range srv.Snapshot().Batches {
+		for _, bb := range srv.Portfolio().Batches {
 			for _, c := range bb.Contributions {
 				if c.ID == id {
 					return c.Headline

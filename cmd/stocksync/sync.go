@@ -185,7 +185,7 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 		return nil
 	case errors.As(err, &held):
 		return &exitError{code: exitBusy, msg: err.Error()}
-	case errors.Is(err, esp.ErrSignedOut):
+	case errors.Is(err, esp.ErrSignedOut), errors.Is(err, esp.ErrBadCredentials):
 		return signedOut(err)
 	case errors.Is(err, syncer.ErrNoProgress):
 		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message) + " (check the network, or whether ESP is down)"}

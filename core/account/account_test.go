@@ -9,6 +9,7 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/session"
 )
@@ -75,7 +76,7 @@ func customConfig(srv *espfake.Server) config.Config {
 }
 
 func TestNewClientWithSession(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Seed: 1, Batches: 3, FilesPerBatch: 2})
+	srv := espfaketest.New(t, espfake.Options{Seed: 1, Batches: 3, FilesPerBatch: 2})
 	st := &memStore{}
 	if err := SaveSession(st, srv.NewSession()); err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestNewClientNotSignedIn(t *testing.T) {
 }
 
 func TestNewClientWithPartnerKeys(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Mode: espfake.ModePartner, Seed: 2, Batches: 2, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 2, Batches: 2, FilesPerBatch: 1})
 	c := srv.Credentials()
 	st := &memStore{c: secrets.Credentials{Username: c.Username, Password: secrets.NewSecret(c.Password),
 		APIKey: secrets.NewSecret(c.APIKey), APISecret: secrets.NewSecret(c.APISecret)}, set: true}

@@ -17,6 +17,7 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/loginitem"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/secrets"
@@ -99,7 +100,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		if o.web {
 			so.Mode = espfake.ModeWeb
 		}
-		h.srv = espfake.NewTest(t, so)
+		h.srv = espfaketest.New(t, so)
 		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerCustom, h.srv.URL(), h.srv.TokenURL()
 	}
 	if o.server != nil && !o.web {

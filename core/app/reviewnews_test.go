@@ -15,7 +15,7 @@ import (
 // headlineOf is the server's title of file id.
 func headlineOf(t *testing.T, srv *espfake.Server, id string) string {
 	t.Helper()
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			if c.ID == id {
 				return c.Headline

@@ -35,7 +35,7 @@ func smallServer() *espfake.Options {
 // expectedPortfolio counts the server's files the way the menu does.
 func expectedPortfolio(srv *espfake.Server) string {
 	n := map[string]int{}
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			n[store.Bucket(c.Status)]++
 		}

@@ -136,7 +136,7 @@ func TestClientStartsAtLearnedRate(t *testing.T) {
 func TestAppDownloadsReleaseDocuments(t *testing.T) {
 	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 4, Batches: 2, FilesPerBatch: 3}, start: true})
 	want := 0
-	for _, b := range h.srv.Snapshot().Batches {
+	for _, b := range h.srv.Portfolio().Batches {
 		want += len(b.Releases)
 	}
 	if want == 0 {

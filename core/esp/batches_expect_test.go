@@ -34,7 +34,7 @@ func TestListBatchesExpecting(t *testing.T) {
 				t.Fatal(err)
 			}
 			var want []esp.Batch
-			for _, b := range srv.Snapshot().Batches {
+			for _, b := range srv.Portfolio().Batches {
 				want = append(want, b.Batch)
 			}
 			if !reflect.DeepEqual(noRaw(got, clearBatchRaw), want) {

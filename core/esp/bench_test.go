@@ -6,12 +6,13 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
 
 // BenchmarkListContributions measures fetching and decoding 200-file pages
 // over loopback (no added latency), reporting files per second.
 func BenchmarkListContributions(b *testing.B) {
-	srv := espfake.NewTest(b, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1000})
+	srv := espfaketest.New(b, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1000})
 	c, err := esp.New(configFor(srv))
 	if err != nil {
 		b.Fatal(err)

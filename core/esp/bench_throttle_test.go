@@ -6,6 +6,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
 
 // BenchmarkThrottledSync is the throttled figure of issue #10: a sync of
@@ -21,7 +22,7 @@ import (
 func BenchmarkThrottledSync(b *testing.B) {
 	const qps = 5
 	for b.Loop() {
-		srv := espfake.NewTest(b, espfake.Options{Seed: 80, Batches: 100, FilesPerBatch: 1, FilesPerBatchMax: 3,
+		srv := espfaketest.New(b, espfake.Options{Seed: 80, Batches: 100, FilesPerBatch: 1, FilesPerBatchMax: 3,
 			ThrottleQPS: qps, ThrottleStyle: espfake.Throttle403, NoThumbnails: true})
 		s := srv.NewSession()
 		c, err := esp.New(esp.Config{APIRoot: srv.URL(), Session: &s})

@@ -126,6 +126,9 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 			return outcome{err: ctx.Err()}
 		}
 		e := &Error{Endpoint: r.endpoint, Kind: ErrUnavailable, Err: scrubURLError(err)}
+		if resp != nil { // a refused redirect: resp is the redirect (its body already closed)
+			e.Status = resp.StatusCode
+		}
 		switch {
 		case errors.Is(err, errSignInRedirect):
 			e.Kind, e.Message, e.Err = ErrSignedOut, "ESP sent the request to its sign-in page", nil

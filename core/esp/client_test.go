@@ -36,7 +36,7 @@ func TestListBatchesMatchesServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			var want []esp.Batch
-			for _, b := range srv.Snapshot().Batches {
+			for _, b := range srv.Portfolio().Batches {
 				want = append(want, b.Batch)
 			}
 			if !reflect.DeepEqual(noRaw(got, clearBatchRaw), want) {
@@ -86,7 +86,7 @@ func TestListContributionsMatchesServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, c := pair(t, espfake.Options{Seed: 3, Batches: 1, FilesFunc: fixed(tt.files), ContributionPageSizeCap: tt.cap, KeywordStyle: espfake.KeywordMixed}, nil)
-			b := srv.Snapshot().Batches[0]
+			b := srv.Portfolio().Batches[0]
 			exp := tt.expected
 			if exp < 0 {
 				exp = b.ContributionsCount
@@ -106,7 +106,7 @@ func fixed(n int) func(int, *rand.Rand) int { return func(int, *rand.Rand) int {
 
 func TestGetBatchContributionAndReleases(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 4, Batches: 6, FilesPerBatch: 3}, nil)
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		got, err := c.GetBatch(ctx(t), b.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -135,7 +135,7 @@ func TestGetBatchContributionAndReleases(t *testing.T) {
 
 func TestNotFound(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 5, Batches: 1, FilesPerBatch: 1}, nil)
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	calls := map[string]func() error{
 		"batch":        func() error { _, err := c.GetBatch(ctx(t), "999"); return err },
 		"contribution": func() error { _, err := c.GetContribution(ctx(t), b.ID, "1"); return err },
@@ -158,7 +158,7 @@ func TestNotFound(t *testing.T) {
 
 func TestForbiddenCarriesServerMessage(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 1}, nil)
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	srv2, c2 := pair(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 1, ForbiddenTypes: []string{b.Type}}, nil)
 	_ = srv2
 	if _, err := c.GetBatch(ctx(t), b.ID); err != nil {
@@ -173,7 +173,7 @@ func TestForbiddenCarriesServerMessage(t *testing.T) {
 
 func TestUpdateContribution(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 30, StatusMix: espfake.StatusMix{Pending: 1, Processed: 1}}, nil)
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	var pending, submitted *esp.Contribution
 	for i := range b.Contributions {
 		switch b.Contributions[i].Status {
@@ -195,7 +195,7 @@ func TestUpdateContribution(t *testing.T) {
 	if got.Headline != headline || !reflect.DeepEqual(got.Keywords, []string{"boat", "dawn"}) || got.Caption != pending.Caption {
 		t.Errorf("updated = %q %q %q", got.Headline, got.Keywords, got.Caption)
 	}
-	after := srv.Snapshot().Batches[0]
+	after := srv.Portfolio().Batches[0]
 	if !after.UpdatedAt.After(b.UpdatedAt) {
 		t.Errorf("batch updated_at %v did not move past %v", after.UpdatedAt, b.UpdatedAt)
 	}
@@ -213,7 +213,7 @@ func TestUpdateContribution(t *testing.T) {
 
 func TestUnknownStatusKept(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 8, Batches: 1, FilesPerBatch: 2}, nil)
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	if err := srv.SetStatus(b.ID, b.Contributions[0].ID, "archived_by_getty"); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestUnknownStatusKept(t *testing.T) {
 func TestDownloadThumbnail(t *testing.T) {
 	for _, sameHost := range []bool{false, true} {
 		srv, c := pair(t, espfake.Options{Seed: 9, Batches: 1, FilesPerBatch: 2, ThumbnailsOnAPIHost: sameHost}, nil)
-		con := srv.Snapshot().Batches[0].Contributions[0]
+		con := srv.Portfolio().Batches[0].Contributions[0]
 		var buf, again bytes.Buffer
 		n, ctype, err := c.DownloadThumbnail(ctx(t), con.ThumbnailURL, &buf, 0)
 		if err != nil {
@@ -326,7 +326,7 @@ func TestTokenExpiryMidRun(t *testing.T) {
 	cliClock := &clock{now: srvClock.now}
 	srv, c := pair(t, espfake.Options{Seed: 13, Batches: 3, FilesPerBatch: 2, TokenTTL: time.Hour, Now: srvClock.Now},
 		func(cfg *esp.Config) { cfg.Now = cliClock.Now })
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	call := func() {
 		t.Helper()
 		if _, err := c.GetBatch(ctx(t), b.ID); err != nil {

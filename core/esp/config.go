@@ -195,12 +195,32 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// CheckAPIRoot reports why raw cannot be an API root (Config.APIRoot): not
+// an absolute URL, not https (plain http only to a loopback address), or
+// with a query or fragment; nil when it can. For checking a setting before
+// anything is saved.
+func CheckAPIRoot(raw string) error {
+	u, err := checkServiceURL("API root", raw)
+	if err != nil {
+		return err
+	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") {
+		return fmt.Errorf("API root %q must not have a query or fragment", raw)
+	}
+	return nil
+}
+
+// CheckTokenURL reports why raw cannot be a token URL (Config.TokenURL): not
+// an absolute URL, or not https (plain http only to a loopback address).
+func CheckTokenURL(raw string) error {
+	_, err := checkServiceURL("token URL", raw)
+	return err
+}
+
 func (c Config) validate() error {
 	var errs []error
-	if u, err := checkServiceURL("API root", c.APIRoot); err != nil {
+	if err := CheckAPIRoot(c.APIRoot); err != nil {
 		errs = append(errs, err)
-	} else if u.RawQuery != "" || u.Fragment != "" {
-		errs = append(errs, fmt.Errorf("API root %q must not have a query or fragment", c.APIRoot))
 	}
 	if c.Session != nil {
 		if c.Session.Empty() {

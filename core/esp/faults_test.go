@@ -60,8 +60,15 @@ func TestFaults(t *testing.T) {
 					if persistent {
 						f = espfake.Fault{Endpoint: ep, Kind: tt.kind, Probability: 1}
 					}
+					// Two throttles in a row must be waited out however slow
+					// the machine (under -race and load, 300 ms was too short:
+					// a timed test); persistent throttling must end soon.
+					throttleWait := 10 * time.Second
+					if persistent {
+						throttleWait = 300 * time.Millisecond
+					}
 					srv, c := pair(t, espfake.Options{Seed: 20, Batches: 6, FilesPerBatch: 3, Faults: []espfake.Fault{f}},
-						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2; c.MaxThrottleWait = 300 * time.Millisecond })
+						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2; c.MaxThrottleWait = throttleWait })
 					err := callEndpoint(t, srv, c, ep)
 					want := error(nil)
 					if persistent || !tt.retried {
@@ -82,7 +89,7 @@ func TestFaults(t *testing.T) {
 
 func callEndpoint(t *testing.T, srv *espfake.Server, c *esp.Client, ep string) error {
 	t.Helper()
-	p := srv.Snapshot()
+	p := srv.Portfolio()
 	b := p.Batches[0]
 	for _, x := range p.Batches {
 		if len(x.Releases) > len(b.Releases) && len(x.Contributions) > 0 {
@@ -131,7 +138,7 @@ func TestWrongTypesNamesTheField(t *testing.T) {
 func TestUpdateRetriedAfterServerError(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 22, Batches: 1, FilesPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1},
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointContributionUpdate, Kind: espfake.FaultUnavailable, Count: 1}}}, nil)
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	h := "New title"
 	got, err := c.UpdateContribution(ctx(t), b.ID, b.Contributions[0].ID, esp.ContributionUpdate{Headline: &h})
 	if err != nil || got.Headline != h {
@@ -226,7 +233,7 @@ func TestPerRequestTimeout(t *testing.T) {
 func TestOversizeBody(t *testing.T) {
 	srv, c := pair(t, espfake.Options{Seed: 28, Batches: 1, FilesPerBatch: 50},
 		func(c *esp.Config) { c.MaxResponseBytes = 4096 })
-	b := srv.Snapshot().Batches[0]
+	b := srv.Portfolio().Batches[0]
 	_, err := c.ListContributionsPage(ctx(t), b.ID, 1, 50)
 	var e *esp.Error
 	if !errors.Is(err, esp.ErrTooLarge) || !errors.As(err, &e) || e.Endpoint != esp.EndpointContributionsList {

@@ -7,13 +7,14 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
 
 // pair starts a server and a client configured for it, with fast retries.
 func pair(t *testing.T, opts espfake.Options, tweak func(*esp.Config)) (*espfake.Server, *esp.Client) {
 	t.Helper()
 	opts.Mode = espfake.ModePartner
-	srv := espfake.NewTest(t, opts)
+	srv := espfaketest.New(t, opts)
 	cfg := configFor(srv)
 	if tweak != nil {
 		tweak(&cfg)

@@ -40,7 +40,11 @@ type ProbeCall struct {
 	ContentType string   `json:"content_type,omitempty"` // media type only
 	Headers     []string `json:"headers,omitempty"`      // names of the headers that matter that were present
 	Shape       *Shape   `json:"shape,omitempty"`
-	Error       string   `json:"error,omitempty"`       // why there is no shape (kind of failure, no server text)
+	Error       string   `json:"error,omitempty"` // why there is no shape (kind of failure, no server text)
+	// Failed is the failure behind Error for errors.Is: one of the Err*
+	// kinds (ErrSignedOut, ErrUnavailable, …) or ErrMalformed for a body
+	// that is not JSON; nil when the call brought a shape.
+	Failed      error    `json:"-"`
 	Differences []string `json:"differences,omitempty"` // how the shape differs from what the client expects
 }
 
@@ -111,9 +115,9 @@ func (c *Client) probeCall(ctx context.Context, endpoint, path, template string,
 		var e *Error
 		if errors.As(err, &e) {
 			pc.Status = e.Status
-			pc.Error = e.Kind.Error()
+			pc.Error, pc.Failed = e.Kind.Error(), e.Kind
 		} else {
-			pc.Error = "no answer"
+			pc.Error, pc.Failed = "no answer", ErrUnavailable
 		}
 		return pc, nil
 	}
@@ -130,7 +134,7 @@ func (c *Client) probeCall(ctx context.Context, endpoint, path, template string,
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		pc.Error = "the body is not JSON"
+		pc.Error, pc.Failed = "the body is not JSON", ErrMalformed
 		return pc, nil
 	}
 	pc.Shape = shapeOf(v)
@@ -177,7 +181,8 @@ func shapeOf(v any) *Shape {
 	case map[string]any:
 		s := &Shape{Type: "object", Keys: make(map[string]*Shape, len(t))}
 		for k, x := range t {
-			s.Keys[k] = shapeOf(x)
+			k = probeKey(k)
+			s.Keys[k] = merge(s.Keys[k], shapeOf(x))
 		}
 		return s
 	case []any:
@@ -195,6 +200,41 @@ func shapeOf(v any) *Shape {
 		return &Shape{Type: "bool"}
 	}
 	return &Shape{Type: "null"}
+}
+
+// ValueKey stands in a Shape for every object key that may be a value rather
+// than a field name: an object keyed by ids, file names, titles or e-mail
+// addresses would otherwise print them. Such keys are merged into one.
+const ValueKey = "‹value›"
+
+// probeKey is k when it looks like a field name (ASCII letters, digits, "_",
+// "-", "." and ":", starting with a letter, "_", "@" or "$", at most 48
+// bytes, no run of 4 digits as in an id), else ValueKey.
+func probeKey(k string) string {
+	if k == "" || len(k) > 48 {
+		return ValueKey
+	}
+	digits := 0
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if i == 0 {
+				return ValueKey
+			}
+			if digits++; digits >= 4 {
+				return ValueKey
+			}
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case (c == '@' || c == '$') && i == 0:
+		case (c == '-' || c == '.' || c == ':') && i > 0:
+		default:
+			return ValueKey
+		}
+		digits = 0
+	}
+	return k
 }
 
 // merge combines the shapes of array elements: keys are united, differing

@@ -10,13 +10,14 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
 
 // Regression: a server that echoes the request's headers in its error text
 // put the access token and API key into the error message (which the CLI
 // prints and the sync history stores).
 func TestEchoedCredentialsAreRedacted(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1})
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnprocessableEntity)

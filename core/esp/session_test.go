@@ -14,6 +14,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/session"
 )
 
@@ -61,7 +62,7 @@ func sessionClient(t *testing.T, srv *espfake.Server, s session.Session, tweak f
 // issue #10: sign in through the built-in server's sign-in page with a real
 // cookie jar, sync, and let the session expire mid-run.
 func TestSessionSignInSyncAndExpiry(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Seed: 40, Batches: 6, FilesPerBatch: 3, FilesPerBatchMax: 9})
+	srv := espfaketest.New(t, espfake.Options{Seed: 40, Batches: 6, FilesPerBatch: 3, FilesPerBatchMax: 9})
 	if _, ok := signInWithBrowser(t, srv, "wrong"); ok {
 		t.Fatal("a wrong password signed in")
 	}
@@ -83,7 +84,7 @@ func TestSessionSignInSyncAndExpiry(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			snap := srv.Snapshot()
+			snap := srv.Portfolio()
 			if len(batches) != len(snap.Batches) {
 				t.Fatalf("%d batches, want %d", len(batches), len(snap.Batches))
 			}
@@ -131,9 +132,10 @@ func TestSessionSignInSyncAndExpiry(t *testing.T) {
 func TestSignedOutByRedirectOrHTML(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
+		status  int // in the error: the redirect's own status (found by breaking issue #10: it was 0, and `esp probe` printed status 0)
 		handler http.HandlerFunc
 	}{
-		{"redirect to sign-in", func(w http.ResponseWriter, r *http.Request) {
+		{"redirect to sign-in", http.StatusFound, func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/sign-in") {
 				w.Header().Set("Content-Type", "text/html")
 				io.WriteString(w, "<html><form></form></html>")
@@ -141,11 +143,11 @@ func TestSignedOutByRedirectOrHTML(t *testing.T) {
 			}
 			http.Redirect(w, r, "/sign-in?return_to=/api", http.StatusFound)
 		}},
-		{"html where JSON belongs", func(w http.ResponseWriter, r *http.Request) {
+		{"html where JSON belongs", http.StatusOK, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, "<!doctype html><html><body>Please sign in</body></html>")
 		}},
-		{"html without a content type", func(w http.ResponseWriter, r *http.Request) {
+		{"html without a content type", http.StatusOK, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/octet-stream")
 			io.WriteString(w, "<!doctype html><html><body>Please sign in</body></html>")
 		}},
@@ -158,8 +160,10 @@ func TestSignedOutByRedirectOrHTML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.GetBatch(ctx(t), "1"); !errors.Is(err, esp.ErrSignedOut) {
-				t.Errorf("err = %v, want ErrSignedOut", err)
+			_, err = c.GetBatch(ctx(t), "1")
+			var e *esp.Error
+			if !errors.Is(err, esp.ErrSignedOut) || !errors.As(err, &e) || e.Status != tt.status {
+				t.Errorf("err = %v, want ErrSignedOut with HTTP %d", err, tt.status)
 			}
 		})
 	}
@@ -177,7 +181,7 @@ func TestSessionStaysOnTheAPIHost(t *testing.T) {
 		w.Write([]byte{0xff, 0xd8, 0xff})
 	}))
 	defer other.Close()
-	srv := espfake.NewTest(t, espfake.Options{Seed: 41, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Seed: 41, Batches: 1, FilesPerBatch: 1})
 	c := sessionClient(t, srv, srv.NewSession(), nil)
 	var sb strings.Builder
 	if _, _, err := c.DownloadThumbnail(ctx(t), other.URL+"/t.jpg", &sb, 0); err != nil {
@@ -193,10 +197,10 @@ func TestSessionStaysOnTheAPIHost(t *testing.T) {
 
 // Releases are listed whole (all fields kept in Raw) and their documents downloaded.
 func TestReleasesAndDocuments(t *testing.T) {
-	srv := espfake.NewTest(t, espfake.Options{Seed: 42, Batches: 8, FilesPerBatch: 2})
+	srv := espfaketest.New(t, espfake.Options{Seed: 42, Batches: 8, FilesPerBatch: 2})
 	c := sessionClient(t, srv, srv.NewSession(), nil)
 	n := 0
-	for _, b := range srv.Snapshot().Batches {
+	for _, b := range srv.Portfolio().Batches {
 		rels, err := c.ListReleases(ctx(t), b.ID)
 		if err != nil {
 			t.Fatal(err)

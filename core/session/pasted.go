@@ -17,8 +17,9 @@ const (
 
 // FromPasted builds a session from text a user pasted: the value of a
 // browser's `Cookie:` request header (with or without the "Cookie:" name,
-// e.g. copied from the Network tab of the developer tools), or a bare access
-// token (with or without "Bearer "). Cookies get no Domain: they are for the
+// e.g. copied from the Network tab of the developer tools), the whole block
+// of request headers, a "Copy as cURL" command, one cookie per line, or a
+// bare access token (with or without "Bearer "). Cookies get no Domain: they are for the
 // ESP host the client is pointed at. BearerToken comes from the ccw cookie
 // when one is present, or is the bare token. The error says what was wrong
 // with the text; it never quotes it (it may be a secret).
@@ -29,6 +30,11 @@ func FromPasted(text string, now time.Time) (Session, error) {
 	t := strings.TrimSpace(strings.TrimPrefix(text, "\uFEFF"))
 	if t == "" {
 		return Session{}, errors.New("nothing was pasted: paste the Cookie header of a signed-in ESP page, or the access token")
+	}
+	if v, found, err := headerValue(t); err != nil {
+		return Session{}, err
+	} else if found {
+		t = strings.TrimSpace(v)
 	}
 	if i := strings.IndexByte(t, ':'); i > 0 && strings.EqualFold(strings.TrimSpace(t[:i]), "cookie") {
 		t = strings.TrimSpace(t[i+1:])

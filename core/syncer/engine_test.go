@@ -148,7 +148,7 @@ func addLocalOnly(t testing.TB, e *env) {
 		}
 	}
 	var pending string
-	for _, b := range e.srv.Snapshot().Batches {
+	for _, b := range e.srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			e.db.SetLocalPath(ctx, c.ID, "/Users/ann/Pictures/"+c.ID+".jpg", now)
 			if c.Status == esp.StatusPending && pending == "" {
@@ -202,7 +202,7 @@ func TestPushSendsEditAndClearsIt(t *testing.T) {
 	if res.Run.EditsSent != 1 || res.Run.Conflicts != 0 {
 		t.Errorf("run = %+v", res.Run)
 	}
-	for _, pb := range e.srv.Snapshot().Batches {
+	for _, pb := range e.srv.Portfolio().Batches {
 		for _, c := range pb.Contributions {
 			if c.ID == id && (c.Headline != h || strings.Join(c.Keywords, ",") != "maple,leaf,autumn") {
 				t.Errorf("server has %q %q", c.Headline, c.Keywords)
@@ -239,7 +239,7 @@ func TestPushConflictKeepsEdit(t *testing.T) {
 			t.Errorf("conflict = %+v", c)
 		}
 	}
-	for _, pb := range e.srv.Snapshot().Batches {
+	for _, pb := range e.srv.Portfolio().Batches {
 		for _, c := range pb.Contributions {
 			if c.ID == ids[0] && c.Headline != "Theirs" {
 				t.Errorf("server copy overwritten: %q", c.Headline)

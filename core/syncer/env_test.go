@@ -15,6 +15,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -30,7 +31,7 @@ type env struct {
 func newEnv(t testing.TB, opts espfake.Options) *env {
 	t.Helper()
 	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
-	srv := espfake.NewTest(t, opts)
+	srv := espfaketest.New(t, opts)
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{
 		APIRoot: srv.URL(), TokenURL: srv.TokenURL(),
@@ -73,7 +74,7 @@ func fileKey(id, batch, status, headline, caption string, kw []string, updated t
 }
 
 func serverState(e *env) (batches []string, files []string) {
-	for _, b := range e.srv.Snapshot().Batches {
+	for _, b := range e.srv.Portfolio().Batches {
 		batches = append(batches, fmt.Sprintf("%s|%s|%s|%d|%d|%d|%d|%d", b.ID, b.Name, b.Status, b.ContributionsCount,
 			b.PendingCount, b.ProcessedCount, b.RevisableCount, b.RejectedCount))
 		for _, c := range b.Contributions {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/session"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -26,7 +27,7 @@ func TestReleasesSynced(t *testing.T) {
 	res := e.sync(t, false)
 	var want []string
 	docs := 0
-	for _, b := range e.srv.Snapshot().Batches {
+	for _, b := range e.srv.Portfolio().Batches {
 		for _, r := range b.Releases {
 			want = append(want, fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%q", b.ID, r.ID, r.ReleaseType, r.FileName, r.MimeType,
 				r.ModelDateOfBirth, r.ModelGender, r.ModelEthnicities))
@@ -98,7 +99,7 @@ func TestReviewEventsAcrossSyncs(t *testing.T) {
 		t.Fatalf("events %+v, %v", evs, err)
 	}
 	server := map[string]esp.Contribution{}
-	for _, c := range e.srv.Snapshot().Batches[0].Contributions {
+	for _, c := range e.srv.Portfolio().Batches[0].Contributions {
 		server[c.ID] = c
 	}
 	for _, ev := range evs {
@@ -134,7 +135,7 @@ func TestReviewEventsAcrossSyncs(t *testing.T) {
 func webEnv(t *testing.T, opts espfake.Options, tweak func(*esp.Config)) *env {
 	t.Helper()
 	opts.Mode = espfake.ModeWeb
-	srv := espfake.NewTest(t, opts)
+	srv := espfaketest.New(t, opts)
 	e := newEnv(t, espfake.Options{Batches: -1, Mode: espfake.ModePartner})
 	e.srv = srv
 	e.signIn(t, tweak)

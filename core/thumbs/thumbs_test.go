@@ -18,6 +18,7 @@ import (
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
 )
@@ -32,7 +33,7 @@ type fixture struct {
 func newFixture(t *testing.T, opts espfake.Options) *fixture {
 	t.Helper()
 	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
-	srv := espfake.NewTest(t, opts)
+	srv := espfaketest.New(t, opts)
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey,
 		APISecret: cr.APISecret, Username: cr.Username, Password: cr.Password, RequestsPerSecond: -1,

@@ -32,7 +32,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	// Files to edit while syncing: pending and synced now, left alone on ESP.
 	var pending []string
 	keep := map[string]localEdit{}
-	for _, b := range e.srv.Snapshot().Batches {
+	for _, b := range e.srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			if c.Status == "pending" && len(pending) < 20 {
 				pending = append(pending, c.ID)

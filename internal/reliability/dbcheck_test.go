@@ -207,7 +207,7 @@ func localState(ctx context.Context, path string) (batches, files []string, err 
 
 // converged checks the database holds exactly the server's portfolio.
 func converged(ctx context.Context, path string, srv *espfake.Server) error {
-	sb, sf := serverState(srv.Snapshot())
+	sb, sf := serverState(srv.Portfolio())
 	lb, lf, err := localState(ctx, path)
 	if err != nil {
 		return err

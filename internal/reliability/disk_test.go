@@ -275,7 +275,7 @@ func countNonTemp(dir string) int {
 // firstPendingID is a file the local database has, for an edit.
 func firstPendingID(t *testing.T, e *env) string {
 	t.Helper()
-	for _, b := range e.srv.Snapshot().Batches {
+	for _, b := range e.srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			return c.ID
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/secrets"
 )
@@ -57,7 +58,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		}
 	}
 	o.server.Mode = espfake.ModePartner // the partner API flow these tests sign in with
-	e.srv = espfake.NewTest(t, o.server)
+	e.srv = espfaketest.New(t, o.server)
 	if o.proxy {
 		e.px = newProxy(t, e.srv)
 	}

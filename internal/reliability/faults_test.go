@@ -230,7 +230,8 @@ func evaluateRun(e *env, c cell, res result, rec *record) []string {
 	case res.code == 0 && !stopped:
 		rec.Outcome = "completed"
 		return nil
-	case res.code == 0, res.code == exitFailure, res.code == exitPartial:
+	case res.code == 0, res.code == exitFailure, res.code == exitPartial,
+		res.code == exitSignedOut && (c.fault == faultUnauth || c.fault == "token_expired"): // docs/cli.md: 5 when ESP refuses the credentials
 		rec.Outcome = "stopped"
 		if c.endpoint == esp.EndpointThumbnail {
 			rec.Outcome = "left undownloaded"
@@ -252,6 +253,8 @@ const (
 	exitFailure = 1
 	exitPartial = 3
 	exitBusy    = 4
+	// exitSignedOut: ESP no longer accepts the session or credentials.
+	exitSignedOut = 5
 )
 
 // endpointWords and causeWords are what a message may say to name them.

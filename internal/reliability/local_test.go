@@ -57,7 +57,7 @@ func seedLocal(t testing.TB, r *rand.Rand, e *env, uploads, paths, edits int) ma
 			t.Fatal(err)
 		}
 	}
-	p := e.srv.Snapshot()
+	p := e.srv.Portfolio()
 	var all []esp.Contribution
 	for _, b := range p.Batches {
 		all = append(all, b.Contributions...)
@@ -96,7 +96,7 @@ func seedLocal(t testing.TB, r *rand.Rand, e *env, uploads, paths, edits int) ma
 
 // appliedOn reports, for an edit id, whether the server holds it.
 func appliedOn(srv *espfake.Server, edits map[string]localEdit) func(string) bool {
-	p := srv.Snapshot()
+	p := srv.Portfolio()
 	byID := map[string]esp.Contribution{}
 	for _, b := range p.Batches {
 		for _, c := range b.Contributions {

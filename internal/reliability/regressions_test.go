@@ -13,6 +13,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
 	"github.com/stocksync/stocksync/core/thumbs"
@@ -36,7 +37,7 @@ type inproc struct {
 func newInproc(t *testing.T, opts espfake.Options, viaProxy bool) *inproc {
 	t.Helper()
 	opts.Mode = espfake.ModePartner // the partner API flow these tests sign in with
-	ip := &inproc{srv: espfake.NewTest(t, opts), dir: t.TempDir()}
+	ip := &inproc{srv: espfaketest.New(t, opts), dir: t.TempDir()}
 	cr := ip.srv.Credentials()
 	root, tok := ip.srv.URL(), ip.srv.TokenURL()
 	if viaProxy {

@@ -238,7 +238,7 @@ func scanSecrets(t *testing.T, e *env, runs []result, cmdlines map[int]string) (
 
 func firstPending(t *testing.T, e *env) string {
 	t.Helper()
-	for _, b := range e.srv.Snapshot().Batches {
+	for _, b := range e.srv.Portfolio().Batches {
 		for _, c := range b.Contributions {
 			if c.Status == "pending" {
 				return c.ID

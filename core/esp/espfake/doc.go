@@ -18,7 +18,7 @@
 // answers 429 with Retry-After, a page-size cap, and faults by endpoint and
 // probability. A Go API lets tests move files through review, edit metadata,
 // add and remove batches and files, expire tokens, read the request log and
-// take a Snapshot of the whole portfolio.
+// read the whole Portfolio.
 //
 // It listens on loopback addresses only. Tests, the demo, benchmarks and
 // `stocksync esp-server` all use it; modeled.go holds the parts of the

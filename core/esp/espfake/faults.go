@@ -250,7 +250,7 @@ func (s *Server) SetLatency(d time.Duration) {
 func (s *Server) SetRateLimit(rps float64, burst int) {
 	s.knobMu.Lock()
 	defer s.knobMu.Unlock()
-	if rps <= 0 {
+	if !(rps > 0) || math.IsInf(rps, 1) { // NaN, 0, negative or infinite: off
 		s.limiter = nil
 		return
 	}

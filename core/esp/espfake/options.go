@@ -97,6 +97,10 @@ const (
 	MaxPageSizeCap      = 10_000
 )
 
+// MaxRate bounds RateLimit and ThrottleQPS (requests per second); NaN and
+// infinities are refused too.
+const MaxRate = 1_000_000
+
 // Validate names the first option out of bounds, with the limit.
 func (o Options) Validate() error {
 	perBatch := MaxFilesPerBatchGen
@@ -117,8 +121,10 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%d batches of up to %d files is over the limit of %d files in all", o.Batches, max(o.FilesPerBatch, o.FilesPerBatchMax, 20), MaxFiles)
 	case o.BatchPageSizeCap > MaxPageSizeCap || o.ContributionPageSizeCap > MaxPageSizeCap:
 		return fmt.Errorf("page size caps must be at most %d", MaxPageSizeCap)
-	case o.RateLimit < 0 || o.ThrottleQPS < 0:
-		return fmt.Errorf("rate limits must not be negative")
+	case !(o.RateLimit >= 0 && o.RateLimit <= MaxRate):
+		return fmt.Errorf("rate limit %g is out of range 0..%g requests per second", o.RateLimit, float64(MaxRate))
+	case !(o.ThrottleQPS >= 0 && o.ThrottleQPS <= MaxRate):
+		return fmt.Errorf("throttle %g is out of range 0..%g requests per second", o.ThrottleQPS, float64(MaxRate))
 	case o.RateBurst > 10_000:
 		return fmt.Errorf("rate burst %d is over the limit of 10000", o.RateBurst)
 	case o.Latency < 0 || o.Latency > time.Minute:

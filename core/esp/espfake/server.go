@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -93,20 +92,6 @@ func New(opts Options) (*Server, error) {
 	generator{opts: opts, s: s}.portfolio()
 	s.mu.Unlock()
 	return s, nil
-}
-
-// NewTest starts a server for a test or benchmark and closes it when tb ends.
-func NewTest(tb testing.TB, opts Options) *Server {
-	tb.Helper()
-	s, err := New(opts)
-	if err != nil {
-		tb.Fatalf("espfake: %v", err)
-	}
-	if err := s.Start(); err != nil {
-		tb.Fatalf("espfake: %v", err)
-	}
-	tb.Cleanup(s.Close)
-	return s
 }
 
 // checkLoopback refuses addresses that other machines could reach.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
 
 // raw is a bare HTTP client, so these tests check the wire shapes without
@@ -26,7 +27,7 @@ type raw struct {
 
 func newRaw(t *testing.T, opts espfake.Options) *raw {
 	opts.Mode = espfake.ModePartner
-	srv := espfake.NewTest(t, opts)
+	srv := espfaketest.New(t, opts)
 	r := &raw{t: t, srv: srv}
 	status, body := r.tokenRequest(url.Values{"grant_type": {"password"}, "username": {srv.Credentials().Username}, "password": {srv.Credentials().Password}})
 	if status != 200 {
@@ -290,7 +291,7 @@ func TestDeterministicFromSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s.Snapshot()
+		return s.Portfolio()
 	}
 	a, b, c := gen(7), gen(7), gen(8)
 	if !reflect.DeepEqual(a, b) {
@@ -303,7 +304,7 @@ func TestDeterministicFromSeed(t *testing.T) {
 
 func TestCountsConsistent(t *testing.T) {
 	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 4, Batches: 20, FilesPerBatch: 10, FilesPerBatchMax: 40})
-	for _, b := range s.Snapshot().Batches {
+	for _, b := range s.Portfolio().Batches {
 		byStatus := map[string]int{}
 		for _, c := range b.Contributions {
 			byStatus[c.Status]++
@@ -342,7 +343,7 @@ func TestMutationsBumpUpdatedAt(t *testing.T) {
 	bid := s.BatchIDs()[0]
 	ids := s.ContributionIDs(bid)
 	batch := func() esp.Batch {
-		for _, b := range s.Snapshot().Batches {
+		for _, b := range s.Portfolio().Batches {
 			if b.ID == bid {
 				return b.Batch
 			}
@@ -393,7 +394,7 @@ func TestAddAndRemoveBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := s.Snapshot()
+	p := s.Portfolio()
 	if p.Batches[0].ID != id || p.Batches[0].Name != "New trip" || p.Batches[0].PendingCount != 4 || !p.Batches[0].IsIStock {
 		t.Errorf("new batch = %+v, want it first with 4 pending files", p.Batches[0].Batch)
 	}

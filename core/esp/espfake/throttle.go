@@ -2,6 +2,7 @@ package espfake
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -50,7 +51,7 @@ type throttler struct {
 func (s *Server) SetThrottle(qps float64, style ThrottleStyle) {
 	s.knobMu.Lock()
 	defer s.knobMu.Unlock()
-	if qps <= 0 {
+	if !(qps > 0) || math.IsInf(qps, 1) { // NaN, 0, negative or infinite: off
 		s.throttle = nil
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
 
 func get(t *testing.T, c *http.Client, u string, header map[string]string) (int, http.Header, string) {
@@ -33,7 +34,7 @@ func get(t *testing.T, c *http.Client, u string, header map[string]string) (int,
 // TokenRequired when signed out, session cookies with a base64-JSON ccw
 // holding sts_token, Bearer sts_token, whole contributions, ≤ 100 files.
 func TestWebMode(t *testing.T) {
-	s := espfake.NewTest(t, espfake.Options{Seed: 70, Batches: 3, FilesPerBatch: 100, NoThumbnails: true})
+	s := espfaketest.New(t, espfake.Options{Seed: 70, Batches: 3, FilesPerBatch: 100, NoThumbnails: true})
 	if !strings.HasSuffix(s.URL(), "/api") || s.TokenURL() != "" {
 		t.Fatalf("URL %q, TokenURL %q", s.URL(), s.TokenURL())
 	}
@@ -111,7 +112,7 @@ func TestThrottleStyles(t *testing.T) {
 		style  espfake.ThrottleStyle
 		status int
 	}{{espfake.Throttle403, 403}, {espfake.Throttle429, 429}} {
-		s := espfake.NewTest(t, espfake.Options{Seed: 71, Batches: 1, FilesPerBatch: 1, ThrottleQPS: 0.001, ThrottleStyle: tt.style})
+		s := espfaketest.New(t, espfake.Options{Seed: 71, Batches: 1, FilesPerBatch: 1, ThrottleQPS: 0.001, ThrottleStyle: tt.style})
 		sess := s.NewSession()
 		c := &http.Client{Timeout: 10 * time.Second}
 		h := map[string]string{"Authorization": "Bearer " + sess.BearerToken}
@@ -125,7 +126,7 @@ func TestThrottleStyles(t *testing.T) {
 }
 
 func TestPartnerExpiresInIsAString(t *testing.T) {
-	s := espfake.NewTest(t, espfake.Options{Mode: espfake.ModePartner, Seed: 72, Batches: 1, FilesPerBatch: 1})
+	s := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 72, Batches: 1, FilesPerBatch: 1})
 	resp, err := http.PostForm(s.TokenURL(), url.Values{"grant_type": {"password"}, "client_id": {espfake.DemoAPIKey},
 		"client_secret": {espfake.DemoAPISecret}, "username": {espfake.DemoUsername}, "password": {espfake.DemoPassword}})
 	if err != nil {

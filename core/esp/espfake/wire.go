@@ -200,7 +200,7 @@ func (s *Server) renderReleaseLocked(r release) wireRelease {
 	}
 }
 
-// The same values as the client decodes them, for Snapshot.
+// The same values as the client decodes them, for Portfolio.
 
 func (s *Server) espBatchLocked(b *batch) esp.Batch {
 	w := s.renderBatchLocked(b)

@@ -19,9 +19,10 @@ type PortfolioBatch struct {
 	Releases      []esp.Release
 }
 
-// Snapshot returns the current portfolio, for tests that check a synced copy
-// equals the server.
-func (s *Server) Snapshot() Portfolio {
+// Portfolio returns the server's current batches, files and releases, for
+// tests that check a synced copy equals the server. ("Snapshot" in Stocksync
+// means a backup only.)
+func (s *Server) Portfolio() Portfolio {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	list := slices.Clone(s.batches)
@@ -41,9 +42,6 @@ func (s *Server) Snapshot() Portfolio {
 	}
 	return out
 }
-
-// Portfolio is Snapshot under the name the sync engine's tests may look for.
-func (s *Server) Portfolio() Portfolio { return s.Snapshot() }
 
 // BatchIDs returns the ids of all batches, newest first.
 func (s *Server) BatchIDs() []string {
