@@ -57,6 +57,9 @@ type watchdog struct {
 	r     *run
 	limit time.Duration
 	bumps atomic.Int64
+	// waitingUntil (UnixNano) is the end of a pause the run itself takes
+	// (ESP's Retry-After): that silence is not ESP stopping answering.
+	waitingUntil atomic.Int64
 
 	mu            sync.Mutex
 	throttledSeen bool
@@ -95,7 +98,7 @@ func (w *watchdog) start(ctx context.Context, cancel context.CancelCauseFunc) (s
 			if throttled {
 				sig[1] = st.Requests
 			}
-			if sig != lastSig {
+			if sig != lastSig || time.Now().UnixNano() < w.waitingUntil.Load() {
 				lastSig, lastMove = sig, time.Now()
 				continue
 			}
@@ -164,6 +167,11 @@ func stopsRun(err error) bool {
 // backoff inside the client).
 const maxThrottleRounds = 30
 
+// maxPatientWait is the longest Retry-After a run waits out: the client's
+// own limit (esp.DefaultMaxRetryAfter), past which ESP is not throttling a
+// sync but closing its door for a while.
+const maxPatientWait = esp.DefaultMaxRetryAfter
+
 // patient runs call until ESP stops throttling it: a call that fails with
 // esp.ErrRateLimited is tried again after a pause (ESP's Retry-After, at
 // least a second, growing to 30 s), so throttling slows a run down but never
@@ -179,8 +187,14 @@ func patient[T any](ctx context.Context, r *run, call func() (T, error)) (T, err
 		wait := pause
 		var ee *esp.Error
 		if errors.As(err, &ee) && ee.RetryAfter > wait {
+			if ee.RetryAfter > maxPatientWait {
+				// ESP asks for a longer pause than a sync waits: stop
+				// with its rate-limit message, not by waiting for hours.
+				return v, err
+			}
 			wait = ee.RetryAfter
 		}
+		r.dog.waitingUntil.Store(time.Now().Add(wait).UnixNano())
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
