@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
@@ -42,6 +44,13 @@ func espClient(cfg config.Config) (*esp.Client, error) {
 // earlier run as InitialRate).
 func espClientWith(cfg config.Config, opts account.ClientOptions) (*esp.Client, error) {
 	opts.Logger = debugLogger()
+	if opts.ThrottleGiveUp == 0 {
+		d, err := throttleGiveUp()
+		if err != nil {
+			return nil, err
+		}
+		opts.ThrottleGiveUp = d
+	}
 	c, err := account.NewClient(cfg, secrets.Auto(), opts)
 	switch {
 	case err == nil:
@@ -98,4 +107,22 @@ func signedOutHint() string {
 			"; check them and the API key variables (what was synced before is kept; no local work was touched)"
 	}
 	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (what was synced before is kept; no local work was touched)"
+}
+
+// envThrottleGiveUp names how long a sync waits out ESP's throttling of one
+// request before it stops (a Go duration such as "15m"; default 15 minutes).
+const envThrottleGiveUp = "STOCKSYNC_ESP_THROTTLE_GIVE_UP"
+
+// throttleGiveUp reads envThrottleGiveUp: 0 when unset, a usage error when
+// it is not a duration between 1 second and 24 hours.
+func throttleGiveUp() (time.Duration, error) {
+	v, ok := os.LookupEnv(envThrottleGiveUp)
+	if !ok {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Second || d > 24*time.Hour {
+		return 0, usageError(fmt.Sprintf("%s=%q is not a time between 1s and 24h (e.g. 15m)", envThrottleGiveUp, termSafe(v)))
+	}
+	return d, nil
 }

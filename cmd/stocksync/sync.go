@@ -71,7 +71,9 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 			push = push || cfg.PushLocalChanges
 			jsonLines := asJSON || !isTerminal(os.Stdout)
 			prog := newSyncProgress(cmd.OutOrStdout(), cmd.ErrOrStderr(), jsonLines)
-			eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report}
+			giveUp, _ := throttleGiveUp() // checked by espClientWith
+			eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report,
+				ThrottleGiveUp: giveUp}
 			res, err := eng.Run(ctx, syncer.Options{Push: push})
 			prog.finish()
 			if err == nil && !noThumbs && (res.Run.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) {

@@ -29,6 +29,10 @@ type ClientOptions struct {
 	InitialRate float64
 	// ModeledReviews decodes the modeled inline reviews (off by default).
 	ModeledReviews bool
+	// ThrottleGiveUp bounds how long one request waits out ESP's throttling
+	// before the call fails with esp.ErrRateLimited (esp.Config.
+	// MaxThrottleWait); 0: esp.DefaultMaxThrottleWait.
+	ThrottleGiveUp time.Duration
 	Logger         *slog.Logger
 	HTTPClient     *http.Client     // tests only
 	Now            func() time.Time // session expiry check; nil: time.Now
@@ -59,6 +63,7 @@ func NewClient(cfg config.Config, st secrets.Store, opts ClientOptions) (*esp.Cl
 		MaxInFlight:       cfg.Concurrency,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		InitialRate:       opts.InitialRate,
+		MaxThrottleWait:   opts.ThrottleGiveUp,
 		ModeledReviews:    opts.ModeledReviews || cfg.ModeledReviews,
 		Logger:            opts.Logger,
 		HTTPClient:        opts.HTTPClient,

@@ -178,9 +178,14 @@ const maxPatientWait = esp.DefaultMaxRetryAfter
 // fails it. Other errors and ctx's end return at once.
 func patient[T any](ctx context.Context, r *run, call func() (T, error)) (T, error) {
 	pause := time.Second
+	giveUp := r.e.ThrottleGiveUp
+	if giveUp <= 0 {
+		giveUp = esp.DefaultMaxThrottleWait
+	}
+	start := time.Now()
 	for round := 0; ; round++ {
 		v, err := call()
-		if err == nil || !errors.Is(err, esp.ErrRateLimited) || round >= maxThrottleRounds {
+		if err == nil || !errors.Is(err, esp.ErrRateLimited) || round >= maxThrottleRounds || time.Since(start)+pause > giveUp {
 			return v, err
 		}
 		r.dog.sawThrottle()

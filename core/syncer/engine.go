@@ -49,6 +49,10 @@ type Engine struct {
 	// with a *StalledError (ErrNoProgress), in every phase. 0 means
 	// DefaultStallTimeout; negative means never.
 	StallTimeout time.Duration
+	// ThrottleGiveUp bounds how long one call is tried again while ESP keeps
+	// throttling it (after the client's own waiting); past it the run stops
+	// with esp.ErrRateLimited. 0 means esp.DefaultMaxThrottleWait.
+	ThrottleGiveUp time.Duration
 }
 
 // releaseLister is the optional part of ESP that lists a batch's releases

@@ -126,7 +126,10 @@ func (e *env) environ() []string {
 		"XDG_DATA_HOME="+filepath.Join(e.home, ".local/share"), "XDG_STATE_HOME="+filepath.Join(e.home, ".local/state"),
 		"XDG_CONFIG_HOME="+filepath.Join(e.home, ".config"), "XDG_CACHE_HOME="+filepath.Join(e.home, ".cache"),
 		secrets.EnvUsername+"="+cr.Username, secrets.EnvPassword+"="+cr.Password,
-		secrets.EnvAPIKey+"="+cr.APIKey, secrets.EnvAPISecret+"="+cr.APISecret)
+		secrets.EnvAPIKey+"="+cr.APIKey, secrets.EnvAPISecret+"="+cr.APISecret,
+		// A server that throttles every request stops a sync after this
+		// (15 minutes by default), within a fault cell's time.
+		"STOCKSYNC_ESP_THROTTLE_GIVE_UP=20s")
 	return append(out, e.extraEnv...)
 }
 
