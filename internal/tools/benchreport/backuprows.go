@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -28,18 +27,4 @@ func backupSection(out string) string {
 }
 
 // benchNsPerOp finds name's ns/op in go test -bench output.
-func benchNsPerOp(out, name string) (float64, bool) {
-	for _, l := range strings.Split(out, "\n") {
-		f := strings.Fields(l)
-		if len(f) < 4 || (f[0] != name && !strings.HasPrefix(f[0], name+"-")) {
-			continue
-		}
-		for i := 2; i < len(f); i++ {
-			if f[i] == "ns/op" {
-				v, err := strconv.ParseFloat(f[i-1], 64)
-				return v, err == nil
-			}
-		}
-	}
-	return 0, false
-}
+func benchNsPerOp(out, name string) (float64, bool) { return benchMetric(out, name, "ns/op") }

@@ -155,8 +155,13 @@ func run(p params) error {
 	if err != nil {
 		return err
 	}
+	logf("running the throttled-server benchmark")
+	throttleOut, err := throttleBench()
+	if err != nil {
+		return err
+	}
 	report := render(p, []measurement{initial, nochange, warm, onePct}, big, naive, thumbRate, thumbDone, backupOut,
-		storeOut+"\n\n"+storeProfile)
+		storeOut+"\n\n"+storeProfile, throttleOut)
 	if p.out == "" {
 		fmt.Print(report)
 		return nil

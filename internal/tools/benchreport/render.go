@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench string) string {
+func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench, throttle string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Benchmarks\n\n")
@@ -82,6 +82,7 @@ func render(p params, ms []measurement, big, naive *measurement, thumbRate float
 		"the floor is %d ÷ %s = %.0f/s.\n\n", p.inflight, p.thumbSeconds, thumbRate, comma(thumbDone), p.inflight, p.latency,
 		float64(p.inflight)/p.latency.Seconds())
 	w("%s", backupSection(backup))
+	w("\n%s", throttleSection(throttle))
 	return b.String()
 }
 
