@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 )
 
 // CarryBackupRuns copies the backup history (the backup_runs rows) of the
@@ -52,4 +54,42 @@ func carryErr(src string, err error) error {
 		return &CorruptError{Path: src, Err: err}
 	}
 	return fmt.Errorf("carry backup history from %s: %w", src, err)
+}
+
+// BackupFolders reads, from the database file at path (opened read-only,
+// never created or changed), the folders that the recorded snapshots of kind
+// ("snapshot" for backups) went into: the parent folders of the successful
+// runs' paths, newest run first, each once. A missing file gives no folders
+// and no error; an unreadable one an error.
+func BackupFolders(ctx context.Context, path, kind string) ([]string, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil
+	}
+	c, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("read backup history in %s: %w", path, err)
+	}
+	defer c.Close()
+	rows, err := c.QueryContext(ctx, `SELECT path FROM backup_runs WHERE kind = ? AND ok = 1 AND path != ''
+		ORDER BY started_at DESC, id DESC`, kind)
+	if err != nil {
+		return nil, carryErr(path, err)
+	}
+	defer rows.Close()
+	var dirs []string
+	seen := map[string]bool{}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, carryErr(path, err)
+		}
+		if d := filepath.Dir(p); !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, carryErr(path, err)
+	}
+	return dirs, nil
 }
