@@ -200,6 +200,10 @@ func printBackupFindings(w io.Writer, fs []backup.Finding) {
 	}
 }
 
+// errNoDestination: neither --to nor a configured destination.
+var errNoDestination = errors.New("no backup destination is set: choose a folder on an external drive, a NAS or a cloud drive with " +
+	"`stocksync backup destination DIR`, or pass --to DIR")
+
 // destination is --to, else the configured folder, as an absolute path.
 func backupDestination(d datadir.Dir, cfg config.Config, to string) (string, error) {
 	dest := to
@@ -207,8 +211,7 @@ func backupDestination(d datadir.Dir, cfg config.Config, to string) (string, err
 		dest = cfg.Backup.Destination
 	}
 	if dest == "" {
-		return "", errors.New("no backup destination is set: choose a folder on an external drive, a NAS or a cloud drive with " +
-			"`stocksync backup destination DIR`, or pass --to DIR")
+		return "", errNoDestination
 	}
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -257,7 +260,8 @@ func backupRecorder(db *store.DB) backup.Recorder {
 // newest snapshot in the destination.
 // snapshotTarget resolves the SNAPSHOT argument of verify and test-restore,
 // and opens the database (if there is one) to record the result in.
-func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error) {
+// to is --to DIR: the folder to look in instead of the configured destination.
+func snapshotTarget(cmd *cobra.Command, args []string, to string) (string, *store.DB, error) {
 	// Without SNAPSHOT the newest is meant; an empty one is a mistake.
 	if len(args) > 0 && strings.TrimSpace(args[0]) == "" {
 		return "", nil, &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, a path, or nothing for the newest"}
@@ -270,10 +274,10 @@ func snapshotTarget(cmd *cobra.Command, args []string) (string, *store.DB, error
 	// stop checking the snapshot that can bring them back.
 	arg := snapshotArg(args)
 	cfg, err := loadConfig(d)
-	if err != nil && !isPathArg(arg) {
-		return "", nil, fmt.Errorf("%w; without them the backup folder is unknown: give the snapshot's path", err)
+	if err != nil && !isPathArg(arg) && to == "" {
+		return "", nil, fmt.Errorf("%w; without them the backup folder is unknown: give the snapshot's path, or pass --to DIR", err)
 	}
-	snap, err := resolveSnapshot(d, cfg, arg)
+	snap, err := resolveSnapshotIn(d, cfg, arg, to)
 	if err != nil {
 		return "", nil, err
 	}
@@ -288,9 +292,21 @@ func isPathArg(arg string) bool {
 }
 
 func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, error) {
+	return resolveSnapshotIn(d, cfg, arg, "")
+}
+
+// resolveSnapshotIn is resolveSnapshot with --to: a name is looked for in to
+// (else the configured destination), then in the folders that recorded
+// backups went to (`backup --to DIR` leaves no other trace), then in the
+// safety snapshots and the current folder.
+func resolveSnapshotIn(d datadir.Dir, cfg config.Config, arg, to string) (string, error) {
+	recorded := recordedBackupFolders(d)
 	if arg == "" {
-		dest, err := backupDestination(d, cfg, "")
+		dest, err := backupDestination(d, cfg, to)
 		if err != nil {
+			if len(recorded) > 0 && to == "" && cfg.Backup.Destination == "" {
+				return "", fmt.Errorf("%w (the last backup went to %s: pass --to %s)", err, recorded[0], recorded[0])
+			}
 			return "", err
 		}
 		s, err := backup.Newest(dest)
@@ -303,10 +319,21 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		return filepath.Abs(arg)
 	}
 	var where []string
-	if dest, err := backupDestination(d, cfg, ""); err == nil {
-		where = append(where, dest)
+	seen := map[string]bool{}
+	add := func(dir string) {
+		if !seen[dir] {
+			seen[dir] = true
+			where = append(where, dir)
+		}
 	}
-	where = append(where, d.Snapshots(), ".")
+	if dest, err := backupDestination(d, cfg, to); err == nil {
+		add(dest)
+	}
+	for _, dir := range recorded {
+		add(dir)
+	}
+	add(d.Snapshots())
+	add(".")
 	for _, dir := range where {
 		p := filepath.Join(dir, arg)
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
@@ -314,6 +341,23 @@ func resolveSnapshot(d datadir.Dir, cfg config.Config, arg string) (string, erro
 		}
 	}
 	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
+}
+
+// recordedBackupFolders are the folders the recorded backups went to, newest
+// first, from the database's backup history (read-only; none when there is
+// no database or it cannot be read).
+func recordedBackupFolders(d datadir.Dir) []string {
+	dirs, err := store.BackupFolders(context.Background(), d.DB(), backup.KindSnapshot)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, dir := range dirs {
+		if abs, err := filepath.Abs(dir); err == nil && !datadir.Contains(d.Root, abs) {
+			out = append(out, abs)
+		}
+	}
+	return out
 }
 
 // copyProgress shows, on a terminal, what a backup is doing (backup.Progress:

@@ -52,6 +52,14 @@ func newBackupListCmd() *cobra.Command {
 					out.Snapshots = []backup.Info{}
 				}
 			}
+			if errors.Is(derr, errNoDestination) {
+				// Not an error: list what there is and say how to set one.
+				out.Problem = "no backup destination is set: choose one with `stocksync backup destination DIR`, or list a folder with `stocksync backup list --to DIR`"
+				if rec := recordedBackupFolders(d); len(rec) > 0 {
+					out.Problem += fmt.Sprintf(" (the last backup went to %s)", rec[0])
+				}
+				derr = nil
+			}
 			if derr != nil {
 				out.Problem = derr.Error()
 			}
@@ -66,7 +74,7 @@ func newBackupListCmd() *cobra.Command {
 					return err
 				}
 			} else {
-				printBackupList(w, out, time.Now())
+				printBackupList(w, out, derr == nil, time.Now())
 			}
 			return derr
 		},
@@ -76,10 +84,14 @@ func newBackupListCmd() *cobra.Command {
 	return cmd
 }
 
-func printBackupList(w io.Writer, l backupListJSON, now time.Time) {
+// printBackupList words l; hint says to print l.Problem (when it is not
+// also the command's error).
+func printBackupList(w io.Writer, l backupListJSON, hint bool, now time.Time) {
 	if l.Destination != "" {
 		fmt.Fprintf(w, "Snapshots in %s:\n", l.Destination)
 		printSnapshots(w, l.Snapshots, now)
+	} else if hint && l.Problem != "" {
+		fmt.Fprintf(w, "Backups: %s.\n", l.Problem)
 	}
 	fmt.Fprintf(w, "\nSafety snapshots in %s:\n", l.SafetyDir)
 	printSnapshots(w, l.Safety, now)

@@ -259,6 +259,10 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 	}
 	fmt.Fprintf(w, "Schedule:          %s, keep %d, %s\n", s.Schedule, s.Keep, thumbs)
 	fmt.Fprintf(w, "Last backup:       %s\n", run(s.LastBackup))
+	if s.LastBackup != nil && s.LastBackup.Path != "" {
+		// `backup --to DIR` leaves no other trace of where it went.
+		fmt.Fprintf(w, "  saved in:        %s\n", s.LastBackup.Path)
+	}
 	if s.LastFailure != nil {
 		fmt.Fprintf(w, "Last attempt:      %s\n", run(s.LastFailure))
 	}

@@ -11,8 +11,9 @@ import (
 
 func newBackupTestRestoreCmd() *cobra.Command {
 	var asJSON bool
+	var to string
 	cmd := &cobra.Command{
-		Use:   "test-restore [SNAPSHOT]",
+		Use:   "test-restore [SNAPSHOT] [--to DIR]",
 		Short: "Prove a snapshot can be restored, without touching your data",
 		Long: `Restores a snapshot (by default the newest in the backup folder) into a temporary
 folder, opens it as Stocksync would, compares its row counts and local-only rows
@@ -24,7 +25,7 @@ Exit status: 0 ok, 3 the snapshot could not be restored as it should, 1 error.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			snap, db, err := snapshotTarget(cmd, args)
+			snap, db, err := snapshotTarget(cmd, args, to)
 			if err != nil {
 				return err
 			}
@@ -60,6 +61,7 @@ Exit status: 0 ok, 3 the snapshot could not be restored as it should, 1 error.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (shape documented in docs/cli.md)")
+	cmd.Flags().StringVar(&to, "to", "", "look for the snapshot in DIR instead of the configured destination")
 	return cmd
 }
 

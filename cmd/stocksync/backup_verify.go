@@ -12,8 +12,9 @@ import (
 
 func newBackupVerifyCmd() *cobra.Command {
 	var asJSON bool
+	var to string
 	cmd := &cobra.Command{
-		Use:   "verify [SNAPSHOT]",
+		Use:   "verify [SNAPSHOT] [--to DIR]",
 		Short: "Check a snapshot: every file's hash, the database's integrity and row counts",
 		Long: `Checks a snapshot (by default the newest in the backup folder; or a name from
 "stocksync backup list", or a path) without changing it: the manifest, the size
@@ -25,7 +26,7 @@ Exit status: 0 sound, 3 problems found, 1 the snapshot could not be checked.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			snap, db, err := snapshotTarget(cmd, args)
+			snap, db, err := snapshotTarget(cmd, args, to)
 			if err != nil {
 				return err
 			}
@@ -53,6 +54,7 @@ Exit status: 0 sound, 3 problems found, 1 the snapshot could not be checked.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (shape documented in docs/cli.md)")
+	cmd.Flags().StringVar(&to, "to", "", "look for the snapshot in DIR instead of the configured destination")
 	return cmd
 }
 

@@ -193,6 +193,9 @@ func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 	if r.Safety != nil {
 		fmt.Fprintf(w, "Your data as it was before is saved in %s.\n", r.Safety.Path)
 	}
+	if r.History.Note != "" {
+		fmt.Fprintf(w, "Backup history: %s.\n", r.History.Note)
+	}
 	if !localOnly {
 		fmt.Fprintf(w, "Now run `stocksync sync` to pick up what changed on ESP since %s.\n", taken)
 	}

@@ -45,6 +45,16 @@ type RestoreResult struct {
 	DryRun bool `json:"dry_run,omitempty"`
 	// InSnapshot counts the local-only rows in the snapshot (from its manifest).
 	InSnapshot map[string]int64 `json:"in_snapshot,omitempty"`
+	// History tells what became of the backup history (full restores only).
+	History HistoryOutcome `json:"history,omitzero"`
+}
+
+// HistoryOutcome is what a full restore did with the backup history: the
+// backup records of the database it replaced are carried into the restored
+// one (Carried counts the rows added). Note is set when none could be.
+type HistoryOutcome struct {
+	Carried int64  `json:"carried"`
+	Note    string `json:"note,omitempty"`
 }
 
 // Restore brings the snapshot at snap back into the data folder.
@@ -178,7 +188,7 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 	}
 	defer removeWithSidecars(stage)
 	defer mark.Release()
-	if err := prepareStaged(ctx, stage, res, snap, started); err != nil {
+	if err := prepareStaged(ctx, stage, dir.DB(), m, res, snap, started); err != nil {
 		return err
 	}
 	in := datadir.Intent{What: "restore of " + filepath.Base(snap), Created: now().UTC(),
@@ -220,12 +230,22 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 // (migrations to this build's schema, WAL mode), records the restore in its
 // backup history and closes it checkpointed: after the switch nothing needs
 // to write before the user's next command.
-func prepareStaged(ctx context.Context, stage string, res *RestoreResult, snap string, started time.Time) error {
+//
+// The snapshot's database predates its own backup records, so the backup
+// history of the live database (at live) is carried into it first: status
+// and the backup reminder stay true after the restore. When the live
+// database is missing or unreadable, nothing is carried (res.History says
+// so) and the snapshot itself is recorded as a backup made at its manifest
+// time.
+func prepareStaged(ctx context.Context, stage, live string, m *Manifest, res *RestoreResult, snap string, started time.Time) error {
 	db, err := store.Open(ctx, stage, store.Options{})
 	if err != nil {
 		return fmt.Errorf("restore: open the snapshot's database: %w; nothing was changed", err)
 	}
-	rerr := recordRestore(ctx, db, res, snap, started, "full restore")
+	rerr := carryHistory(ctx, db, live, m, res, snap)
+	if rerr == nil {
+		rerr = recordRestore(ctx, db, res, snap, started, "full restore")
+	}
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("restore: %w; nothing was changed", err)
 	}
@@ -385,6 +405,26 @@ func restoreThumbnails(ctx context.Context, dir datadir.Dir, snap string, m *Man
 		n++
 	}
 	return n, missing, nil
+}
+
+// carryHistory copies the live database's backup history into the staged
+// one, or, when that cannot be read, records the snapshot as a backup.
+func carryHistory(ctx context.Context, db *store.DB, live string, m *Manifest, res *RestoreResult, snap string) error {
+	n, err := db.CarryBackupRuns(ctx, live)
+	if err == nil {
+		res.History = HistoryOutcome{Carried: n}
+		return nil
+	}
+	res.History = HistoryOutcome{Note: "the backup history of the current database could not be read, so none was carried: " +
+		"the restored data knows only the backups it had itself, and this snapshot"}
+	if errors.Is(err, fs.ErrNotExist) {
+		res.History.Note = "there was no current database, so no backup history was carried: the restored data knows only the backups it had itself, and this snapshot"
+	}
+	if rerr := db.RecordBackupRun(ctx, store.BackupRun{Kind: KindSnapshot, Path: snap, StartedAt: m.Created, OK: true,
+		Detail: "the restored snapshot"}); rerr != nil {
+		return fmt.Errorf("the restore succeeded, but recording it in the backup history failed: %w", rerr)
+	}
+	return nil
 }
 
 func cutThumb(p string) (string, bool) {
