@@ -111,7 +111,7 @@ func walkCommands(c *cobra.Command, fn func(*cobra.Command)) {
 // checkedEnv are the environment variables Stocksync reads: one that is set
 // but empty or only spaces is a usage error, never "unset".
 var checkedEnv = []string{datadir.EnvDataDir, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey,
-	secrets.EnvAPISecret, secrets.EnvRefreshToken}
+	secrets.EnvAPISecret, secrets.EnvRefreshToken, secrets.EnvSession}
 
 // checkNotBlank refuses empty or whitespace-only arguments, flag values and
 // environment variables.

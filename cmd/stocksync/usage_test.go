@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/stocksync/stocksync/core/secrets"
 )
 
 // sampleArgs are valid positional arguments for the commands that need
@@ -173,6 +175,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 // error too (STOCKSYNC_DATA_DIR="" meant the default folder).
 func TestBlankEnvironmentIsAUsageError(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
+	if !slices.Contains(checkedEnv, secrets.EnvSession) {
+		t.Errorf("checkedEnv %q leaves out %s (a blank session exited 5)", checkedEnv, secrets.EnvSession)
+	}
 	for _, name := range checkedEnv {
 		for _, blank := range []string{"", "  "} {
 			t.Run(name+"="+blank, func(t *testing.T) {
