@@ -78,7 +78,7 @@ session (a Cookie header value or a token), or the partner variables ` +
 	fl.BoolVar(&f.check, "check", false, "verify the stored sign-in with ESP without changing anything")
 	fl.StringVar(&f.username, "username", "", "ESP username (with --partner)")
 	fl.StringVar(&f.server, "server", "", "production or sandbox (sandbox: partner keys only; default: the current setting)")
-	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one `stocksync esp-server` prints (sets server custom)")
+	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one stocksync esp-server prints (sets server custom)")
 	fl.StringVar(&f.tokenURL, "token-url", "", "with --partner and --api-root: the OAuth2 token URL")
 	return cmd
 }

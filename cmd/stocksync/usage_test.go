@@ -198,3 +198,18 @@ func TestBlankEnvironmentIsAUsageError(t *testing.T) {
 		t.Errorf("a blank variable let a command create the data folder (%v)", err)
 	}
 }
+
+// pflag turns the first backticked word of a flag's usage into its value
+// name (`edit --help` showed "--json stocksync list edits --json"), so no
+// flag's usage may contain a backtick.
+func TestFlagUsagesHaveNoBackticks(t *testing.T) {
+	walkCommands(newRootCmd(), func(c *cobra.Command) {
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				if strings.Contains(f.Usage, "`") {
+					t.Errorf("%s --%s: usage %q has a backtick (pflag makes it the value name)", c.CommandPath(), f.Name, f.Usage)
+				}
+			})
+		}
+	})
+}
