@@ -35,7 +35,8 @@ type Config struct {
 	AuthScheme string `json:"auth_scheme"`         // partner API: "bearer" or "token"
 	// ModeledReviews reads the modeled inline "reviews" array of files
 	// (esp.Config.ModeledReviews); no evidence shows it on ESP, so it is off.
-	ModeledReviews bool `json:"modeled_reviews,omitempty"`
+	// Always in the JSON (config get --json shows every default).
+	ModeledReviews bool `json:"modeled_reviews"`
 
 	SyncIntervalMinutes int  `json:"sync_interval_minutes"`
 	PushLocalChanges    bool `json:"push_local_changes"`
