@@ -91,7 +91,7 @@ func validateURL(key, v string) error {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s %q is not a web address: give one like http://127.0.0.1:8765/esp", key, v)
+		return fmt.Errorf("%s %q is not a web address: give one like http://127.0.0.1:8765/api", key, v)
 	}
 	return nil
 }
