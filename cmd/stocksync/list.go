@@ -41,11 +41,12 @@ func newListCmd() *cobra.Command {
   edits     local edits not yet on ESP, and conflicts
 
 --status takes a state (pending, in_review, accepted, revisable, rejected, other)
-or an exact ESP status (processed, review…), in upper or lower case; it
-narrows list files and list reviews. --batch narrows list files, list reviews
-and list releases. --json prints the
-shapes documented in docs/cli.md: an array for batches, pending and edits, one
-object per line for files and reviews.`,
+or an exact ESP status (processed, review…), in upper or lower case; it narrows
+list files and list reviews. --batch ID narrows list files, list reviews and
+list releases. Any other list with either is a usage error.
+
+--json prints the shapes documented in docs/cli.md: an array for batches,
+releases, pending and edits, one object per line for files and reviews.`,
 		Args:                  cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs:             []string{"batches", "files", "reviews", "releases", "pending", "edits"},
 		DisableFlagsInUseLine: true,
