@@ -33,6 +33,9 @@ changed on ESP after you edited it here, or ESP refused the values.
                  file last synced, and ` + "`stocksync sync --push`" + ` sends it
   --keep-esp     keep ESP's values: your edit is dropped
 
+--keep-local on an edit that is not in conflict (only waiting to be sent) is a
+usage error (exit 2).
+
 Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
 		Args:                  cobra.ExactArgs(1),
 		DisableFlagsInUseLine: true,
