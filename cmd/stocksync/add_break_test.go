@@ -340,7 +340,7 @@ func TestPendingNeedsOneID(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"pending", "edit", "--title", "x"}, "stocksync: name the pending upload: stocksync pending edit ID --title T, --caption C or --keywords \"a, b\" (IDs are in the first column of `stocksync pending list`)\n"},
+		{[]string{"pending", "edit", "--title", "x"}, "stocksync: name the pending upload: stocksync pending edit ID --title T, --description D or --keywords \"a, b\" (IDs are in the first column of `stocksync pending list`)\n"},
 		{[]string{"pending", "remove"}, "stocksync: name the pending upload: stocksync pending remove ID (IDs are in the first column of `stocksync pending list`)\n"},
 		{[]string{"pending", "remove", "1", "2"}, "stocksync: one pending upload at a time: stocksync pending remove ID (got 2 arguments)\n"},
 	} {

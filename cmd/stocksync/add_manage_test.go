@@ -272,3 +272,20 @@ func TestAddSidecarIsReadWithItsImage(t *testing.T) {
 		t.Errorf("title %q", p[0].Title)
 	}
 }
+
+// `pending edit` takes --description like add and edit (--caption stays as
+// an alias); both at once is a usage error.
+func TestPendingEditDescriptionFlag(t *testing.T) {
+	e := newAddEnv(t)
+	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
+		t.Fatalf("add: %d %s", code, stderr)
+	}
+	stdout, stderr, code := e.run(t, "pending", "edit", "1", "--description", "Leaf on tarmac", "--json")
+	var p store.PendingUpload
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil || code != 0 || p.Description != "Leaf on tarmac" {
+		t.Errorf("pending edit --description: exit %d %s %s", code, stdout, stderr)
+	}
+	if _, stderr, code := e.run(t, "pending", "edit", "1", "--description", "a", "--caption", "b"); code != exitUsage {
+		t.Errorf("--description with --caption: exit %d %s, want %d", code, stderr, exitUsage)
+	}
+}

@@ -21,9 +21,9 @@ var _ = register(newConfigCmd)
 // the same list, and TestConfigKeysDocumented keeps the three (this map,
 // config.Config's JSON fields and the docs) in step.
 var configKeyHelp = map[string]string{
-	"server":                    "which ESP to talk to: production, sandbox, demo (the built-in server of `stocksync demo`) or custom (api_root and token_url)",
-	"api_root":                  "with server custom: the web API root, e.g. http://127.0.0.1:8765/esp (see `stocksync esp-server`)",
-	"token_url":                 "with server custom: the OAuth token URL of that server",
+	"server":                    "which ESP to talk to: production, sandbox, demo (the built-in server of `stocksync demo`) or custom (api_root; token_url too for partner keys)",
+	"api_root":                  "with server custom: the API root, e.g. http://127.0.0.1:8765/api from `stocksync esp-server` (http://127.0.0.1:8765/esp with --mode partner)",
+	"token_url":                 "with server custom and partner keys (`stocksync login --partner`) only: the OAuth token URL of that server",
 	"auth_scheme":               "how the access token is sent: bearer (Authorization: Bearer) or token (Authorization: Token)",
 	"modeled_reviews":           "true: read the modeled inline reviews array of files (no evidence shows it on ESP; off by default, see docs/esp-api.md)",
 	"sync_interval_minutes":     "how often the app syncs on its own, in minutes, 0..10080 (0: only when asked)",
@@ -222,9 +222,9 @@ func newConfigSetCmd() *cobra.Command {
 		Use:   "set KEY VALUE",
 		Short: "Change one setting",
 		Example: `  stocksync config set push_local_changes true
-  stocksync config set api_root http://127.0.0.1:8080/api
-  stocksync config set token_url http://127.0.0.1:8080/oauth2/token
-  stocksync config set server custom`,
+  stocksync config set api_root http://127.0.0.1:8765/api
+  stocksync config set server custom
+  stocksync config set token_url http://127.0.0.1:8765/oauth2/token   (partner keys only)`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := findConfigField(args[0])

@@ -9,7 +9,7 @@ import (
 func newDatadirCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "datadir",
-		Short: "Print the data folder (back this folder up)",
+		Short: "Print the data folder (Stocksync's backups cover it)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			d, err := dataDirAsIs()

@@ -99,6 +99,6 @@ keywords; no control characters or invalid UTF-8.`,
 	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
 	cmd.Flags().StringVar(&description, "description", "", "new description (ESP caption)")
 	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the saved edit as JSON, in the shape of `stocksync list edits --json`")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the saved edit as JSON, in the same shape as list edits --json")
 	return cmd
 }

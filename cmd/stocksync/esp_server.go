@@ -54,7 +54,8 @@ malformed_json, wrong_types, html, token_expired.
 
 Limits: at most 100,000 batches, 2,000,000 files in all, 100 files per batch in web mode
 (10,000 in partner mode), page caps up to 10,000. It listens on loopback addresses only
-and prints where to sign in. Stop it with Ctrl-C.`,
+and prints where to sign in. Stop it with Ctrl-C (kill %1 when started in the background
+with &).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			usage := func(format string, a ...any) error {
@@ -171,10 +172,12 @@ func printServer(cmd *cobra.Command, srv *espfake.Server, opts espfake.Options) 
 		fmt.Fprintf(out, "  username %s, password %s, API key %s, API secret %s\n", cr.Username, cr.Password, cr.APIKey, cr.APISecret)
 		fmt.Fprintf(out, "Sign in:\n  stocksync login --partner --api-root %s --token-url %s --username %s\n", srv.URL(), srv.TokenURL(), cr.Username)
 	} else {
-		fmt.Fprintf(out, "  sign-in:    %s (username %s, password %s)\n", srv.SignInURL(), cr.Username, cr.Password)
-		fmt.Fprintf(out, "Sign in: open the sign-in page, then copy the Cookie header of any request to it, and\n  pbpaste | stocksync login --session-stdin --api-root %s\n", srv.URL())
-		fmt.Fprintf(out, "Or with curl:\n  curl -s -c /tmp/esp-cookies -d username=%s -d password=%s %s/sign-in -o /dev/null\n", cr.Username, cr.Password, srv.ServerRoot())
-		fmt.Fprintf(out, "  curl -s -b /tmp/esp-cookies '%s/submission/v1/submission_batches?page=1&page_size=10'\n", srv.URL())
+		fmt.Fprintf(out, "  sign-in:    %s (a signed-out visit goes to the form at %s/sign-in; username %s, password %s)\n",
+			srv.SignInURL(), srv.ServerRoot(), cr.Username, cr.Password)
+		fmt.Fprintf(out, "Sign in: open the sign-in page, copy the Cookie header of any request to it, run\n  stocksync login --session-stdin --api-root %s\n", srv.URL())
+		fmt.Fprintln(out, "  and paste it, then press Ctrl-D (or pipe it in: pbpaste | … on macOS, wl-paste | … or xclip -o | … on Linux).")
+		fmt.Fprintf(out, "Or with curl (posting the sign-in form directly):\n  cookies=$(mktemp)\n  curl -s -c \"$cookies\" -d username=%s -d password=%s %s/sign-in -o /dev/null\n", cr.Username, cr.Password, srv.ServerRoot())
+		fmt.Fprintf(out, "  curl -s -b \"$cookies\" '%s/submission/v1/submission_batches?page=1&page_size=10'\n", srv.URL())
 	}
-	fmt.Fprintln(out, "Press Ctrl-C to stop.")
+	fmt.Fprintln(out, "Stop it with Ctrl-C, or with `kill %1` when it was started in the background with &.")
 }

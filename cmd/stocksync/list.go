@@ -41,9 +41,12 @@ func newListCmd() *cobra.Command {
   edits     local edits not yet on ESP, and conflicts
 
 --status takes a state (pending, in_review, accepted, revisable, rejected, other)
-or an exact ESP status (processed, review…), in any case. --json prints the
-shapes documented in docs/cli.md: an array for batches, pending and edits, one
-object per line for files and reviews.`,
+or an exact ESP status (processed, review…), in upper or lower case; it narrows
+list files and list reviews. --batch ID narrows list files, list reviews and
+list releases. Any other list with either is a usage error.
+
+--json prints the shapes documented in docs/cli.md: an array for batches,
+releases, pending and edits, one object per line for files and reviews.`,
 		Args:                  cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs:             []string{"batches", "files", "reviews", "releases", "pending", "edits"},
 		DisableFlagsInUseLine: true,
@@ -51,7 +54,7 @@ object per line for files and reviews.`,
 			what := args[0]
 			for _, f := range []string{"batch", "status"} {
 				if cmd.Flags().Changed(f) && !contains(listFilters[what], f) {
-					return usageError(fmt.Sprintf("--%s does not apply to `list %s`: it narrows down `list files` and `list reviews`", f, what))
+					return usageError(fmt.Sprintf("--%s does not apply to `list %s`: %s", f, what, filterTakers(f)))
 				}
 			}
 			ctx := cmd.Context()
@@ -130,8 +133,8 @@ object per line for files and reviews.`,
 			return usageError(fmt.Sprintf("unknown list %q: use batches, files, reviews, pending or edits", what))
 		},
 	}
-	cmd.Flags().StringVar(&batch, "batch", "", "only files in this batch ID (files, reviews)")
-	cmd.Flags().StringVar(&status, "status", "", "only files in this state: pending, in_review, accepted, revisable, rejected, other, or an exact ESP status (files, reviews)")
+	cmd.Flags().StringVar(&batch, "batch", "", "only those of this batch ID (list files, reviews, releases)")
+	cmd.Flags().StringVar(&status, "status", "", "only files in this state: pending, in_review, accepted, revisable, rejected, other, or an exact ESP status (list files, reviews)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (shapes in docs/cli.md)")
 	return cmd
 }
@@ -257,4 +260,20 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// filterTakers says which lists take the filter flag f ("batch", "status"),
+// from listFilters: "--batch narrows list files, list reviews and list releases".
+func filterTakers(f string) string {
+	var lists []string
+	for _, what := range []string{"batches", "files", "reviews", "releases", "pending", "edits"} {
+		if contains(listFilters[what], f) {
+			lists = append(lists, "list "+what)
+		}
+	}
+	if len(lists) > 1 {
+		lists[len(lists)-2] += " and " + lists[len(lists)-1]
+		lists = lists[:len(lists)-1]
+	}
+	return "--" + f + " narrows " + strings.Join(lists, ", ")
 }

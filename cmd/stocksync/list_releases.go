@@ -17,7 +17,7 @@ import (
 // (docs/cli.md). Documents are in the data folder's releases/ folder.
 func listReleases(cmd *cobra.Command, db *store.DB, batch string, asJSON bool, out io.Writer) error {
 	if cmd.Flags().Changed("status") {
-		return usageError("list releases: --status does not apply to releases (use --batch ID)")
+		return usageError("--status does not apply to `list releases`: --status narrows list files and list reviews (list releases takes --batch ID)")
 	}
 	rs, err := db.ListReleases(cmd.Context(), store.ReleaseFilter{BatchID: batch})
 	if err != nil {

@@ -190,3 +190,22 @@ func TestSyncProgressSaysEachThingOnce(t *testing.T) {
 		}
 	}
 }
+
+// A filter on a list that does not take it names exactly the lists that do
+// (the error said "files and reviews" though list releases takes --batch).
+func TestListFilterErrorNamesTheLists(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "batches", "--batch", "1"}, "--batch narrows list files, list reviews and list releases"},
+		{[]string{"list", "pending", "--status", "accepted"}, "--status narrows list files and list reviews"},
+		{[]string{"list", "releases", "--status", "accepted"}, "--status narrows list files and list reviews"},
+	} {
+		_, errs, code := runCLI(t, append([]string{"--data-dir", dir}, c.args...)...)
+		if code != exitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("%q: exit %d %q, want %d and %q", c.args, code, errs, exitUsage, c.want)
+		}
+	}
+}

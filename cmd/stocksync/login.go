@@ -49,8 +49,9 @@ Ways to sign in:
                        Firefox: Tools > Browser Tools > Web Developer Tools), Network tab;
                     3. reload the page, pick a request to esp.gettyimages.com/api/…,
                        and copy the value of its "Cookie" request header;
-                    4. run: pbpaste | stocksync login --session-stdin
-                       (or paste it and press Ctrl-D).
+                    4. run stocksync login --session-stdin, paste it and press
+                       Ctrl-D (or pipe it in: pbpaste | … on macOS, wl-paste | …
+                       or xclip -o | … on Linux).
                     A bare access token ("Bearer …" or the token alone) is accepted too.
   --from-browser B  read the ESP cookies from your own browser profile
                     (safari, chrome, firefox, edge, brave). Safari's cookies need
@@ -77,7 +78,7 @@ session (a Cookie header value or a token), or the partner variables ` +
 	fl.BoolVar(&f.check, "check", false, "verify the stored sign-in with ESP without changing anything")
 	fl.StringVar(&f.username, "username", "", "ESP username (with --partner)")
 	fl.StringVar(&f.server, "server", "", "production or sandbox (sandbox: partner keys only; default: the current setting)")
-	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one `stocksync esp-server` prints (sets server custom)")
+	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one stocksync esp-server prints (sets server custom)")
 	fl.StringVar(&f.tokenURL, "token-url", "", "with --partner and --api-root: the OAuth2 token URL")
 	return cmd
 }
@@ -281,7 +282,7 @@ func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f log
 			return err
 		}
 		return &exitError{code: exitFailure, msg: why + ": the session works, but Stocksync cannot store it. Set " + secrets.EnvSession +
-			" to the same text in the environment (e.g. export " + secrets.EnvSession + "=\"$(pbpaste)\"); it is never written to a file"}
+			" to the same text in the environment (e.g. export " + secrets.EnvSession + "='…' with the pasted text, or \"$(pbpaste)\" on macOS, \"$(wl-paste)\" or \"$(xclip -o)\" on Linux); it is never written to a file"}
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "%s: Stocksync reads %s (a session) or %s, %s, %s and %s (partner keys); it never stores them in a file.\n",
 		why, secrets.EnvSession, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret)

@@ -258,7 +258,8 @@ func TestESPProbeLeaksNoValue(t *testing.T) {
 func TestLoginFromEnvironmentMessage(t *testing.T) {
 	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 63, Batches: 1, FilesPerBatch: 1})
 	cr := srv.Credentials()
-	t.Setenv(secrets.EnvSession, "")
+	t.Setenv(secrets.EnvSession, "x") // restored afterwards …
+	os.Unsetenv(secrets.EnvSession)   // … and unset now: a blank one is a usage error
 	t.Setenv(secrets.EnvUsername, cr.Username)
 	t.Setenv(secrets.EnvPassword, cr.Password)
 	t.Setenv(secrets.EnvAPIKey, cr.APIKey)

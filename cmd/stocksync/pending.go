@@ -22,7 +22,7 @@ func newPendingCmd() *cobra.Command {
 description and keywords; they exist only on this machine until they are on ESP.
 
   pending list                      the same as ` + "`stocksync list pending`" + `
-  pending edit ID --title T --caption C --keywords "a, b"
+  pending edit ID --title T --description D --keywords "a, b"
   pending remove ID                 take it off the list; the next backup still
                                     holds it, and ` + "`stocksync restore SNAPSHOT --local-only`" + `
                                     brings it back
@@ -106,14 +106,15 @@ func pendingErr(ctx context.Context, db *store.DB, id int64, err error) error {
 }
 
 func newPendingEditCmd() *cobra.Command {
-	var title, caption, keywords string
+	var title, description, caption, keywords string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "edit ID [--title T] [--caption C] [--keywords \"a, b, c\"] [--json]",
-		Short: "Change the title, caption or keywords of a pending upload",
-		Long: `Change the title (ESP headline), caption (description) or keywords of a pending
-upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.`,
-		Args:                  onePendingID("edit ID --title T, --caption C or --keywords \"a, b\""),
+		Use:   "edit ID [--title T] [--description D] [--keywords \"a, b, c\"] [--json]",
+		Short: "Change the title, description or keywords of a pending upload",
+		Long: `Change the title (ESP headline), description (ESP caption) or keywords of a pending
+upload, as ` + "`stocksync add` and `stocksync edit`" + ` name them (--caption is an alias of
+--description). Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.`,
+		Args:                  onePendingID("edit ID --title T, --description D or --keywords \"a, b\""),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePendingID(args[0])
@@ -129,8 +130,15 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 				}
 				e.Title = &t
 			}
+			if f.Changed("description") && f.Changed("caption") {
+				return usageError("give --description or its alias --caption, not both")
+			}
+			name := "description" // errors name the flag as typed
 			if f.Changed("caption") {
-				c, err := typedText("caption", caption, true)
+				name, description = "caption", caption
+			}
+			if f.Changed("description") || f.Changed("caption") {
+				c, err := typedText(name, description, true)
 				if err != nil {
 					return err
 				}
@@ -144,7 +152,7 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 				e.Keywords = &k
 			}
 			if e.Title == nil && e.Description == nil && e.Keywords == nil {
-				return &exitError{code: exitUsage, msg: "nothing to change: give --title, --caption or --keywords"}
+				return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}
 			}
 			ctx := cmd.Context()
 			_, db, err := openStore(ctx)
@@ -168,7 +176,9 @@ upload. Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re
 		},
 	}
 	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
-	cmd.Flags().StringVar(&caption, "caption", "", "new caption (the description)")
+	cmd.Flags().StringVar(&description, "description", "", "new description (ESP caption)")
+	cmd.Flags().StringVar(&caption, "caption", "", "the same as --description")
+	cmd.Flags().MarkHidden("caption")
 	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pending upload as stored, in the shape of one 'stocksync list pending --json' entry")
 	return cmd
@@ -180,7 +190,7 @@ func changedFields(e store.PendingEdit) []string {
 		out = append(out, "title")
 	}
 	if e.Description != nil {
-		out = append(out, "caption")
+		out = append(out, "description")
 	}
 	if e.Keywords != nil {
 		out = append(out, "keywords")

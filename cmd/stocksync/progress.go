@@ -33,12 +33,7 @@ type progressBar struct {
 // newProgressBar draws on w, sized to the terminal f (usually os.Stderr).
 // desc is shown as given (termSafe is applied).
 func newProgressBar(w io.Writer, f *os.File, total int, desc string) *progressBar {
-	return &progressBar{w: w, total: total, desc: termSafe(desc), width: func() int {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil {
-			return cols
-		}
-		return 0
-	}}
+	return &progressBar{w: w, total: total, desc: termSafe(desc), width: func() int { return terminalCols(f) }}
 }
 
 // Set moves the bar to n of total, redrawing at most ten times a second
@@ -116,4 +111,33 @@ func renderProgress(desc string, done, total, cols int) string {
 		}
 	}
 	return ""
+}
+
+// terminalCols is the width of the terminal f in columns, 0 when f is not a
+// terminal or its size is unknown.
+func terminalCols(f *os.File) int {
+	if cols, _, err := term.GetSize(int(f.Fd())); err == nil {
+		return cols
+	}
+	return 0
+}
+
+// fitLine clips a one-line progress text to fewer than cols columns (80
+// when cols is 0 or unknown), ending it with "…" when cut, so a line redrawn
+// with "\r" never wraps and leaves stale lines on a narrow window. Every
+// progress line that is not a progressBar (backup's copyProgress) goes
+// through it: fitLine(progressLine(s), terminalCols(os.Stderr)).
+func fitLine(line string, cols int) string {
+	if cols <= 0 {
+		cols = 80
+	}
+	avail := cols - 1 // the last column makes some terminals wrap
+	if utf8.RuneCountInString(line) <= avail {
+		return line
+	}
+	if avail <= 1 {
+		return ""
+	}
+	r := []rune(line)
+	return string(r[:avail-1]) + "…"
 }

@@ -44,3 +44,25 @@ func TestProgressFinishClearsTheLine(t *testing.T) {
 		t.Errorf("output %q", s)
 	}
 }
+
+// A progress line without a bar (backup's) is clipped to the width too, so
+// redrawing it at 40 columns never wraps.
+func TestFitLineFitsTheWidth(t *testing.T) {
+	line := "Copying thumbnails: 1,200 of 4,500 files, 12.3 MB of 45.6 MB"
+	for _, c := range []struct {
+		cols int
+		want string
+	}{
+		{40, "Copying thumbnails: 1,200 of 4,500 fil…"},
+		{0, line},
+		{200, line},
+		{1, ""},
+	} {
+		if got := fitLine(line, c.cols); got != c.want {
+			t.Errorf("fitLine(%d cols) = %q, want %q", c.cols, got, c.want)
+		}
+		if n := utf8.RuneCountInString(fitLine(line, c.cols)); c.cols > 0 && n >= c.cols {
+			t.Errorf("fitLine(%d cols) is %d columns", c.cols, n)
+		}
+	}
+}

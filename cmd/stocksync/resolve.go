@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -32,6 +33,9 @@ changed on ESP after you edited it here, or ESP refused the values.
                  file last synced, and ` + "`stocksync sync --push`" + ` sends it
   --keep-esp     keep ESP's values: your edit is dropped
 
+--keep-local on an edit that is not in conflict (only waiting to be sent) is a
+usage error (exit 2).
+
 Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
 		Args:                  cobra.ExactArgs(1),
 		DisableFlagsInUseLine: true,
@@ -50,6 +54,9 @@ Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
 			var e store.LocalEdit
 			if keepLocal {
 				out.Kept = "local"
+				if err := notInConflict(ctx, db, id); err != nil {
+					return err
+				}
 				e, err = db.RequeueLocalEdit(ctx, id, time.Now())
 			} else {
 				out.Kept = "esp"
@@ -114,4 +121,19 @@ A backup taken before still holds the edit.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
 	return cmd
+}
+
+// notInConflict refuses --keep-local for an edit that is only waiting to be
+// sent (it was "queued again", exit 0, though nothing was in conflict).
+func notInConflict(ctx context.Context, db *store.DB, id string) error {
+	edits, err := db.LocalEdits(ctx, store.EditWaiting)
+	if err != nil {
+		return err
+	}
+	for _, e := range edits {
+		if e.ContributionID == id {
+			return usageError(fmt.Sprintf("your edit of file %s is not in conflict: it is already waiting to be sent (`stocksync sync --push` sends it; `stocksync list edits` shows the conflicts)", termSafe(id)))
+		}
+	}
+	return nil
 }

@@ -95,8 +95,12 @@ func TestConflictLifecycle(t *testing.T) {
 		t.Fatalf("--keep-local: ESP has %q", got)
 	}
 
-	// 4. discard drops a waiting edit.
+	// 4. --keep-local on an edit that is only waiting is not "queued
+	// again": it says so (exit 2); discard drops a waiting edit.
 	mustRun("edit", id, "--title", "Never sent")
+	if out, errs, code := run("resolve", id, "--keep-local"); code != exitUsage || !strings.Contains(errs, "is not in conflict") || strings.Contains(out, "queued again") {
+		t.Errorf("resolve --keep-local without a conflict: exit %d, %q %q; want %d", code, out, errs, exitUsage)
+	}
 	mustRun("discard", id)
 	if len(edits()) != 0 {
 		t.Fatalf("after discard: %+v", edits())
@@ -114,6 +118,16 @@ func TestConflictLifecycle(t *testing.T) {
 	} {
 		if _, errs, code := run(tc.args...); code != tc.code || errs == "" {
 			t.Errorf("%q: exit %d, %q; want %d", tc.args, code, errs, tc.code)
+		}
+	}
+	// cobra's raw texts become sentences naming the command.
+	for args, want := range map[string]string{
+		"resolve " + id + " --keep-local --keep-esp": "`stocksync resolve` takes only one of --keep-local or --keep-esp (see `stocksync resolve --help`)",
+		"resolve --keep-local":                       "`stocksync resolve` takes 1 argument, but got none; usage: ",
+	} {
+		_, errs, code := run(strings.Fields(args)...)
+		if code != exitUsage || !strings.Contains(errs, want) || strings.Contains(errs, "arg(s)") || strings.Contains(errs, "in the group") {
+			t.Errorf("%s: exit %d, %q; want %d and %q", args, code, errs, exitUsage, want)
 		}
 	}
 }

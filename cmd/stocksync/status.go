@@ -17,6 +17,7 @@ import (
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/reminder"
+	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -100,7 +101,11 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 		line := fmt.Sprintf("%s, %s", r.Outcome, ago(now, r.StartedAt))
 		// The message adds what the outcome does not already say
 		// (not "cancelled, just now: cancelled").
-		if m := strings.TrimSpace(r.Message); m != "" && !strings.EqualFold(strings.TrimSuffix(m, "."), string(r.Outcome)) {
+		if r.Outcome == store.OutcomeSignedOut {
+			// Worded once, with the command that fixes it (the message
+			// repeated "signed out of ESP … sign in again").
+			line = "signed out, " + ago(now, r.StartedAt) + ": " + signInAgain()
+		} else if m := strings.TrimSpace(r.Message); m != "" && !strings.EqualFold(strings.TrimSuffix(m, "."), string(r.Outcome)) {
 			line += ": " + termSafe(m)
 		}
 		fmt.Fprintf(w, "Last sync:     %s\n", line)
@@ -187,4 +192,13 @@ func stoppedSync(d datadir.Dir, r *store.SyncRun) *store.SyncRun {
 	c := *r
 	c.Outcome, c.Message = store.OutcomeCancelled, stoppedSyncMessage
 	return &c
+}
+
+// signInAgain says how to sign in again: `stocksync login`, or a fresh
+// session in STOCKSYNC_ESP_SESSION when the sign-in comes from there.
+func signInAgain() string {
+	if strings.TrimSpace(os.Getenv(secrets.EnvSession)) != "" {
+		return "ESP no longer accepts the session; set " + secrets.EnvSession + " to a fresh one (see `stocksync login --help`)"
+	}
+	return "ESP no longer accepts the sign-in; run `stocksync login`"
 }

@@ -160,11 +160,18 @@ func (p *syncProgress) finish() {
 
 func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines bool) error {
 	if jsonLines {
+		// run is left out when there was none (busy, signed out before it
+		// began): the outer Run hides the embedded Result.Run.
+		var run *store.SyncRun
+		if res.Run.ID != 0 {
+			run = &res.Run
+		}
 		json.NewEncoder(out).Encode(struct {
-			Event string `json:"event"`
+			Event string         `json:"event"`
+			Run   *store.SyncRun `json:"run,omitempty"`
 			syncer.Result
 			Error string `json:"error,omitempty"`
-		}{"result", res, errString(err)})
+		}{"result", run, res, errString(err)})
 	} else if res.Run.ID != 0 {
 		r := res.Run
 		fmt.Fprintf(out, "Sync %s in %s: %s listed, %s synced, %s written, %s queued, %s, %s.\n",

@@ -148,7 +148,7 @@ why; queued ones are tried again later), 4 another process is downloading.`,
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, "download the whole queue now, showing progress")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
-	cmd.Flags().BoolVar(&background, "background", false, "download quietly (used by `sync` to keep going after it exits)")
+	cmd.Flags().BoolVar(&background, "background", false, "download quietly (used by sync to keep going after it exits)")
 	cmd.Flags().MarkHidden("background")
 	return cmd
 }

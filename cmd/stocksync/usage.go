@@ -75,7 +75,14 @@ func guardCommandLine(root *cobra.Command) {
 						return usageError(fmt.Sprintf("`%s` takes no arguments, but got %q; usage: %s (see `%s --help`)",
 							c.CommandPath(), termSafe(a[0]), c.UseLine(), c.CommandPath()))
 					}
-					return usageError(fmt.Sprintf("%v; usage: %s (see `%s --help`)", err, c.UseLine(), c.CommandPath()))
+					msg, _ := plainCobraError(c, err)
+					return usageError(fmt.Sprintf("%s; usage: %s (see `%s --help`)", msg, c.UseLine(), c.CommandPath()))
+				}
+				// cobra checks flag groups only after the command's hooks,
+				// with a raw message; check them here, in plain words.
+				if err := c.ValidateFlagGroups(); err != nil {
+					msg, _ := plainCobraError(c, err)
+					return usageError(fmt.Sprintf("%s (see `%s --help`)", msg, c.CommandPath()))
 				}
 				return nil
 			}
@@ -111,7 +118,7 @@ func walkCommands(c *cobra.Command, fn func(*cobra.Command)) {
 // checkedEnv are the environment variables Stocksync reads: one that is set
 // but empty or only spaces is a usage error, never "unset".
 var checkedEnv = []string{datadir.EnvDataDir, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey,
-	secrets.EnvAPISecret, secrets.EnvRefreshToken}
+	secrets.EnvAPISecret, secrets.EnvRefreshToken, secrets.EnvSession}
 
 // checkNotBlank refuses empty or whitespace-only arguments, flag values and
 // environment variables.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/stocksync/stocksync/core/secrets"
 )
 
 // sampleArgs are valid positional arguments for the commands that need
@@ -173,6 +175,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 // error too (STOCKSYNC_DATA_DIR="" meant the default folder).
 func TestBlankEnvironmentIsAUsageError(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
+	if !slices.Contains(checkedEnv, secrets.EnvSession) {
+		t.Errorf("checkedEnv %q leaves out %s (a blank session exited 5)", checkedEnv, secrets.EnvSession)
+	}
 	for _, name := range checkedEnv {
 		for _, blank := range []string{"", "  "} {
 			t.Run(name+"="+blank, func(t *testing.T) {
@@ -192,4 +197,19 @@ func TestBlankEnvironmentIsAUsageError(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("a blank variable let a command create the data folder (%v)", err)
 	}
+}
+
+// pflag turns the first backticked word of a flag's usage into its value
+// name (`edit --help` showed "--json stocksync list edits --json"), so no
+// flag's usage may contain a backtick.
+func TestFlagUsagesHaveNoBackticks(t *testing.T) {
+	walkCommands(newRootCmd(), func(c *cobra.Command) {
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				if strings.Contains(f.Usage, "`") {
+					t.Errorf("%s --%s: usage %q has a backtick (pflag makes it the value name)", c.CommandPath(), f.Name, f.Usage)
+				}
+			})
+		}
+	})
 }

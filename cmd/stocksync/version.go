@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/stocksync/stocksync/core/store"
@@ -34,7 +36,12 @@ func newVersionCmd() *cobra.Command {
 			if len(c) > 12 {
 				c = c[:12]
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "stocksync %s %s %s/%s schema %d\n", v.Version, c, v.OS, v.Arch, v.Schema)
+			words := []string{"stocksync", v.Version}
+			if c != "" { // no double space when the commit is unknown
+				words = append(words, c)
+			}
+			words = append(words, v.OS+"/"+v.Arch, "schema", strconv.Itoa(v.Schema))
+			fmt.Fprintln(cmd.OutOrStdout(), strings.Join(words, " "))
 			return nil
 		},
 	}

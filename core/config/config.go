@@ -35,7 +35,8 @@ type Config struct {
 	AuthScheme string `json:"auth_scheme"`         // partner API: "bearer" or "token"
 	// ModeledReviews reads the modeled inline "reviews" array of files
 	// (esp.Config.ModeledReviews); no evidence shows it on ESP, so it is off.
-	ModeledReviews bool `json:"modeled_reviews,omitempty"`
+	// Always in the JSON (config get --json shows every default).
+	ModeledReviews bool `json:"modeled_reviews"`
 
 	SyncIntervalMinutes int  `json:"sync_interval_minutes"`
 	PushLocalChanges    bool `json:"push_local_changes"`
@@ -90,7 +91,7 @@ func validateURL(key, v string) error {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s %q is not a web address: give one like http://127.0.0.1:8765/esp", key, v)
+		return fmt.Errorf("%s %q is not a web address: give one like http://127.0.0.1:8765/api", key, v)
 	}
 	return nil
 }
