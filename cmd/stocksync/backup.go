@@ -379,7 +379,7 @@ func (p *copyProgress) update(s backup.Progress) {
 	}
 	p.last, p.phase, p.shown = time.Now(), s.Phase, true
 	// \r and clear-to-end: one line, whatever the width was before.
-	fmt.Fprintf(p.w, "\r\x1b[K%s", progressLine(s))
+	fmt.Fprintf(p.w, "\r\x1b[K%s", fitLine(progressLine(s), terminalCols(os.Stderr)))
 }
 
 // progressLine words a backup.Progress.
