@@ -99,37 +99,14 @@ func problemText(p store.Problem) string {
 	return "is damaged"
 }
 
-// newestRestorable is the newest snapshot, in the backup destination or the
-// data folder's safety snapshots, whose manifest is readable and that is not
-// a raw copy of a damaged database; verified ones are preferred.
+// newestRestorable is backup.NewestRestorable with the configured backup
+// folder (none when the settings cannot be read).
 func newestRestorable(d datadir.Dir) (backup.Info, bool) {
-	var all []backup.Info
-	if cfg, err := config.Load(d.Config()); err == nil && cfg.Backup.Destination != "" {
-		if l, err := backup.List(cfg.Backup.Destination); err == nil {
-			all = append(all, l...)
-		}
+	dest := ""
+	if cfg, err := config.Load(d.Config()); err == nil {
+		dest = cfg.Backup.Destination
 	}
-	if l, err := backup.List(d.Snapshots()); err == nil {
-		all = append(all, l...)
-	}
-	var best backup.Info
-	found := false
-	better := func(a, b backup.Info) bool { // a better than b
-		av, bv := !a.Verified.IsZero(), !b.Verified.IsZero()
-		if av != bv {
-			return av
-		}
-		return a.Created.After(b.Created)
-	}
-	for _, s := range all {
-		if s.Problem != "" || s.Raw {
-			continue
-		}
-		if !found || better(s, best) {
-			best, found = s, true
-		}
-	}
-	return best, found
+	return backup.NewestRestorable(d, dest)
 }
 
 // shellQuote quotes p for a POSIX shell when it needs it.

@@ -87,38 +87,14 @@ func localOnlyText(m map[string]int64) string {
 		wording.Plural(int(m["local_paths"]), "local file path", "local file paths")
 }
 
-// restorable is the newest usable snapshot of d: in the configured backup
-// folder and in d's safety snapshots, skipping unreadable manifests and
-// raw copies of a damaged database, a verified snapshot before a newer
-// unverified one.
+// restorable is backup.NewestRestorable with the configured backup folder
+// (none when the settings cannot be read).
 func restorable(d datadir.Dir) (backup.Info, bool) {
-	var all []backup.Info
-	if cfg, err := config.Load(d.Config()); err == nil && cfg.Backup.Destination != "" {
-		if l, err := backup.List(cfg.Backup.Destination); err == nil {
-			all = append(all, l...)
-		}
+	dest := ""
+	if cfg, err := config.Load(d.Config()); err == nil {
+		dest = cfg.Backup.Destination
 	}
-	if l, err := backup.List(d.Snapshots()); err == nil {
-		all = append(all, l...)
-	}
-	var best backup.Info
-	found := false
-	for _, s := range all {
-		if s.Problem != "" || s.Raw {
-			continue
-		}
-		if !found || betterSnapshot(s, best) {
-			best, found = s, true
-		}
-	}
-	return best, found
-}
-
-func betterSnapshot(a, b backup.Info) bool {
-	if av, bv := !a.Verified.IsZero(), !b.Verified.IsZero(); av != bv {
-		return av
-	}
-	return a.Created.After(b.Created)
+	return backup.NewestRestorable(d, dest)
 }
 
 func firstLine(err error) string {
