@@ -101,15 +101,26 @@ func TestNewClientWithSession(t *testing.T) {
 	}
 }
 
-func TestNewClientExpiredStoredSession(t *testing.T) {
+// Clock skew: a stored session whose expiry has passed by this computer's
+// clock (a clock a year ahead) is still tried, and works while ESP accepts
+// it; ESP's 401 is what signs out.
+func TestNewClientSessionPastExpiryByLocalClock(t *testing.T) {
+	srv := espfaketest.New(t, espfake.Options{Seed: 3, Batches: 2, FilesPerBatch: 1})
 	st := &memStore{}
-	s := session.Session{BearerToken: "t", Expires: time.Now().Add(-time.Hour)}
-	if err := SaveSession(st, s); err != nil {
+	if err := SaveSession(st, srv.NewSession()); err != nil {
 		t.Fatal(err)
 	}
-	_, err := NewClient(config.Default(), st, ClientOptions{})
-	if !errors.Is(err, esp.ErrSignedOut) {
-		t.Errorf("err = %v, want ErrSignedOut", err)
+	yearAhead := func() time.Time { return time.Now().AddDate(1, 0, 0) }
+	cl, err := NewClient(customConfig(srv), st, ClientOptions{Now: yearAhead})
+	if err != nil {
+		t.Fatalf("NewClient with the clock a year ahead: %v", err)
+	}
+	if bs, err := cl.ListBatches(context.Background(), 0); err != nil || len(bs) != 2 {
+		t.Fatalf("batches %d, %v; want 2 (ESP accepts the session)", len(bs), err)
+	}
+	srv.ExpireSessions()
+	if _, err := cl.ListBatches(context.Background(), 0); !errors.Is(err, esp.ErrSignedOut) {
+		t.Errorf("after ESP ended the session: %v, want ErrSignedOut", err)
 	}
 }
 

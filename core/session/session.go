@@ -25,7 +25,10 @@ type Session struct {
 // Empty reports whether s carries no credential at all.
 func (s Session) Empty() bool { return s.BearerToken == "" && len(s.Cookies) == 0 }
 
-// ExpiredAt reports whether s is known to have stopped working at now.
+// ExpiredAt reports whether s would have stopped working at now by its own
+// expiry. It is a hint for messages only: the local clock may be wrong by
+// hours or years (a Mac whose battery died), so whether a session works is
+// decided by ESP's answer, never by this.
 func (s Session) ExpiredAt(now time.Time) bool {
 	return !s.Expires.IsZero() && !now.Before(s.Expires)
 }
@@ -96,7 +99,10 @@ func Capture(apiRoot, pageURL string, cookies []*http.Cookie, now time.Time) (Se
 		s.Cookies = append(s.Cookies, &cp)
 	}
 	s.fillFromCCW()
-	if s.BearerToken == "" || s.ExpiredAt(now) {
+	// The token's expiry is not checked against the local clock (it may be
+	// wrong): ESP refuses an expired token with 401, and that is what signs
+	// the app out.
+	if s.BearerToken == "" {
 		return s, false
 	}
 	lp := strings.ToLower(page.Path)
