@@ -177,6 +177,18 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 		first.FinishedAt.Sub(first.StartedAt).Round(time.Millisecond), plural(first.Requests, "request"),
 		second.FinishedAt.Sub(second.StartedAt).Round(time.Millisecond), plural(second.Requests, "request"))
 	if keep || g.dataDir != "" {
+		// A kept folder must not sync a real account's portfolio into the
+		// demo's data: its settings name the demo server (which runs only
+		// inside the demo) and the demo's backup folder.
+		cfg, err := config.Load(d.Config())
+		if err != nil {
+			cfg = config.Default()
+		}
+		cfg.Server, cfg.APIRoot, cfg.TokenURL = config.ServerDemo, "", ""
+		cfg.Backup.Destination = d.Root + "-backups"
+		if err := config.Save(d.Config(), cfg); err != nil {
+			return fmt.Errorf("keep the demo's settings: %w", err)
+		}
 		fmt.Fprintf(w, "Look around: stocksync --data-dir %q status\n", d.Root)
 	}
 	return nil
