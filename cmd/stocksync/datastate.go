@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/stocksync/stocksync/core/backup"
-	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -73,7 +72,7 @@ func damaged(d datadir.Dir, err error) error {
 		fmt.Fprintf(&b, " (%s)", detail)
 	}
 	b.WriteString(". It was left untouched; no command but `check`, `restore` and `backup list` will use it.")
-	if s, ok := newestRestorable(d); ok {
+	if s, ok := backup.NewestRestorable(d); ok {
 		fmt.Fprintf(&b, "\nThe newest snapshot, %s (taken %s), holds %s. Bring it back with:\n  %s",
 			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), restoreCommand(d, s.Path))
 		fmt.Fprintf(&b, "\n(the file as it is now is kept in a safety snapshot first, and the restore also rescues the pending uploads, "+
@@ -97,16 +96,6 @@ func problemText(p store.Problem) string {
 		return "has damaged pages"
 	}
 	return "is damaged"
-}
-
-// newestRestorable is backup.NewestRestorable with the configured backup
-// folder (none when the settings cannot be read).
-func newestRestorable(d datadir.Dir) (backup.Info, bool) {
-	dest := ""
-	if cfg, err := config.Load(d.Config()); err == nil {
-		dest = cfg.Backup.Destination
-	}
-	return backup.NewestRestorable(d, dest)
 }
 
 // shellQuote quotes p for a POSIX shell when it needs it.

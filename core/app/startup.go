@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/stocksync/stocksync/core/backup"
-	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -52,7 +51,7 @@ func StartupProblem(d datadir.Dir, err error) (a StartupAlert, ok bool) {
 		fmt.Fprintf(&b, " (SQLite: %s)", firstLine(ce.Err))
 	}
 	b.WriteString(". Stocksync left it untouched and has not started, so nothing more is lost.\n\n")
-	if s, found := restorable(d); found {
+	if s, found := backup.NewestRestorable(d); found {
 		a.Snapshot = s
 		fmt.Fprintf(&b, "The newest backup, %s (%s), holds %s. To bring it back, run in Terminal:\n\n    stocksync restore %s\n\n"+
 			"The damaged file is kept in a safety snapshot first. Then open Stocksync again.",
@@ -85,16 +84,6 @@ func localOnlyText(m map[string]int64) string {
 	return wording.Plural(int(m["pending_uploads"]), "pending upload", "pending uploads") + ", " +
 		wording.Plural(int(m["local_edits"]), "local edit", "local edits") + " and " +
 		wording.Plural(int(m["local_paths"]), "local file path", "local file paths")
-}
-
-// restorable is backup.NewestRestorable with the configured backup folder
-// (none when the settings cannot be read).
-func restorable(d datadir.Dir) (backup.Info, bool) {
-	dest := ""
-	if cfg, err := config.Load(d.Config()); err == nil {
-		dest = cfg.Backup.Destination
-	}
-	return backup.NewestRestorable(d, dest)
 }
 
 func firstLine(err error) string {
