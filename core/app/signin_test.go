@@ -137,7 +137,7 @@ func TestSignedOutWaitsForSignIn(t *testing.T) {
 	if !h.c.State().Menu.SyncItem.Enabled || calls.Load() != callsAfter {
 		t.Errorf("signed out: Sync Now asked ESP (%d calls)", calls.Load()-callsAfter)
 	}
-	wantNotes := []string{"signed-out: Signed out of ESP — ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then and nothing on this Mac was changed."}
+	wantNotes := []string{"signed-out: Signed out of ESP — ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then. What was synced is kept and no local work was touched."}
 	if got := signedOutNotes(h); !equalLines(got, wantNotes) {
 		t.Errorf("notifications:\n%s", diffLines(got, wantNotes))
 	}

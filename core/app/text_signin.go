@@ -15,7 +15,7 @@ const (
 	textSignedOutLine = "Signed out of ESP — choose Sign in again…"
 	textSignInTitle   = "Sign in to ESP"
 	textSignInStatus  = "Sign in to ESP below. Stocksync keeps only the session, in the keychain, and syncs once you are signed in."
-	textSignInAgainSt = "ESP ended the session. Sign in again below; nothing on this Mac was changed."
+	textSignInAgainSt = "ESP ended the session. Sign in again below; what was synced is kept and no local work was touched."
 	textSignedInSt    = "Signed in — syncing."
 	textKeepSyncing   = "Syncing with ESP"
 	textKeepBackingUp = "Backing up Stocksync's data"
@@ -28,7 +28,7 @@ func signedOutNote() notify.Notification {
 	return notify.Notification{
 		ID:    noteIDSignedOut,
 		Title: "Signed out of ESP",
-		Body:  "ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then and nothing on this Mac was changed.",
+		Body:  "ESP ended Stocksync's session. Choose \"Sign in again…\" in the Stocksync menu; syncing waits until then. What was synced is kept and no local work was touched.",
 	}
 }
 

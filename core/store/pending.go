@@ -107,10 +107,8 @@ type PendingEdit struct {
 func (db *DB) EditPendingUpload(ctx context.Context, id int64, e PendingEdit, now time.Time) (PendingUpload, error) {
 	var out PendingUpload
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		p, err := scanPending(tx.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("there is no pending upload %d (run `stocksync pending list` to see IDs): %w", id, ErrNotFound)
-		} else if err != nil {
+		p, err := pendingByIDTx(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		mark := func(field string) {
@@ -153,10 +151,8 @@ func (db *DB) RefreshPendingUpload(ctx context.Context, id int64, from PendingUp
 	var out PendingUpload
 	var changed []string
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		p, err := scanPending(tx.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("there is no pending upload %d: %w", id, ErrNotFound)
-		} else if err != nil {
+		p, err := pendingByIDTx(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if !slices.Contains(p.Edited, FieldTitle) && p.Title != from.Title {
@@ -185,10 +181,8 @@ func (db *DB) RefreshPendingUpload(ctx context.Context, id int64, from PendingUp
 func (db *DB) MovePendingUpload(ctx context.Context, id int64, newPath string, now time.Time) (PendingUpload, error) {
 	var out PendingUpload
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		p, err := scanPending(tx.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("there is no pending upload %d (run `stocksync pending list` to see IDs): %w", id, ErrNotFound)
-		} else if err != nil {
+		p, err := pendingByIDTx(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if p.Path == newPath {
@@ -218,10 +212,8 @@ func (db *DB) MovePendingUpload(ctx context.Context, id int64, newPath string, n
 func (db *DB) RemovePendingUpload(ctx context.Context, id int64, now time.Time) (PendingUpload, error) {
 	var out PendingUpload
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		p, err := scanPending(tx.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("there is no pending upload %d (run `stocksync pending list` to see IDs): %w", id, ErrNotFound)
-		} else if err != nil {
+		p, err := pendingByIDTx(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO removed_pending_uploads (`+pendingColumns+`, removed_at)
@@ -300,3 +292,13 @@ func restoreRemovedPending(ctx context.Context, tx *sql.Tx) (int, error) {
 }
 
 func prefixedCols(p, cols string) string { return prefixed(p, strings.Split(cols, ", ")) }
+
+// pendingByIDTx reads pending upload id inside tx; an unknown id is an error
+// wrapping ErrNotFound.
+func pendingByIDTx(ctx context.Context, tx *sql.Tx, id int64) (PendingUpload, error) {
+	p, err := scanPending(tx.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("there is no pending upload %d (run `stocksync pending list` to see IDs): %w", id, ErrNotFound)
+	}
+	return p, err
+}
