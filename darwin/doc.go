@@ -1,10 +1,10 @@
 //go:build darwin
 
 // Package darwin is the macOS frontend of the Stocksync menu-bar app. It
-// renders the State snapshots of core/app's Controller with systray (the
+// renders each State published by core/app's Controller with systray (the
 // status item and its menu) and darwinkit (the Backups and Settings windows,
 // folder pickers, alerts), and forwards every click to a Controller intent.
-// It decides nothing: every text it shows comes ready from the snapshot.
+// It decides nothing: every text it shows comes ready in the State.
 //
 // It also holds the pieces of the app that need Apple frameworks: launch at
 // login through SMAppService, notifications through UNUserNotificationCenter,

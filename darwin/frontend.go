@@ -35,7 +35,7 @@ func Start() *Frontend {
 // app's (so Quit does not wait on the main thread).
 func (f *Frontend) TerminationHandled() bool { return f.terminationOK }
 
-// Run connects ctrl: every snapshot is rendered, every click becomes an
+// Run connects ctrl: every published state is rendered, every click becomes an
 // intent, every effect is carried out, the Mac is kept awake while a sync
 // or backup runs (State.KeepAwake), waking from sleep calls ctrl.Woke and
 // opening a menu or bringing a window to the front calls ctrl.MenuOpened.

@@ -26,7 +26,7 @@ const (
 )
 
 // menu is the status item and its menu. The items are made once; each
-// snapshot then only changes titles, checks, enabled and hidden states.
+// published state then only changes titles, checks, enabled and hidden states.
 // render runs on one goroutine at a time; clicks on another. Until a
 // controller is attached only Quit does something.
 type menu struct {
@@ -61,7 +61,7 @@ const (
 
 // newMenu shows the status icon first, then adds the items to its menu in
 // the order the user sees them, showing starting (app.StartingMenu) until
-// a controller's snapshots replace it. systray setters wait for the main
+// a controller's published states replace it. systray setters wait for the main
 // thread: not from onMain.
 func newMenu(starting app.Menu) *menu {
 	m := &menu{}

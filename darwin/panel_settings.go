@@ -96,7 +96,7 @@ func formRow(g appkit.GridView, name string, v appkit.IView) {
 
 // fill puts the stored settings into the editable fields and empties the
 // secret fields. It runs when the window opens and after a successful save,
-// never on every snapshot: that would overwrite what the user is typing.
+// never on every published state: that would overwrite what the user is typing.
 func (p *settingsPanel) fill(s app.SettingsPanel) {
 	p.username.SetStringValue(s.Username)
 	p.password.SetStringValue("")

@@ -11,7 +11,7 @@ import (
 )
 
 // panels owns the windows (Backups, Settings, Sign in to ESP). They are made on first use and kept;
-// snapshots are handed over from any goroutine and rendered on the main
+// published states are handed over from any goroutine and rendered on the main
 // thread, merged when they come faster than it renders them.
 type panels struct {
 	ctrl *app.Controller
@@ -26,7 +26,7 @@ type panels struct {
 	signIn   *signInWindow
 }
 
-// update takes a new snapshot. Any goroutine; it never waits.
+// update takes a newly published state. Any goroutine; it never waits.
 func (p *panels) update(s app.State) {
 	p.mu.Lock()
 	p.latest = s
@@ -44,7 +44,7 @@ func (p *panels) state() app.State {
 	return p.latest
 }
 
-// refresh renders the newest snapshot into the windows that exist.
+// refresh renders the newest state into the windows that exist.
 // Main thread only.
 func (p *panels) refresh() {
 	p.mu.Lock()

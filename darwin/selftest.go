@@ -21,7 +21,7 @@ var selfTestNote = notify.Notification{ID: "self-test", Title: "Stocksync self-t
 
 // SelfTest runs the frontend's steps of the app's --self-test and records
 // each in st: the menu, every panel and the sign-in window opened and
-// rendered with the controller's real snapshots, the folder picker opened
+// rendered with the controller's real states, the folder picker opened
 // and cancelled, an alert shown and ended while the main queue keeps
 // running, the launch-at-login status, the notification settings (and one
 // notification when allowed), a sync and a backup. Quitting is the caller's
@@ -33,7 +33,7 @@ func (f *Frontend) SelfTest(ctx context.Context, st *app.SelfTest, ctrl *app.Con
 		if err != nil {
 			return "", err
 		}
-		// The menu renders the controller's snapshots, replacing Starting…:
+		// The menu renders the controller's states, replacing Starting…:
 		// first handed to systray, then shown by AppKit.
 		starting := app.StartingMenu().SyncItem.Title
 		for i := 0; f.menu.shownSyncTitle() == starting; i++ {
@@ -101,10 +101,10 @@ func (f *Frontend) SelfTest(ctx context.Context, st *app.SelfTest, ctrl *app.Con
 		}
 		how := "while the sync and the backup ran"
 		if begunBefore >= 0 && begun <= begunBefore {
-			// The frontend skips snapshots it had no time to render: a
+			// The frontend skips states it had no time to render: a
 			// quick demo run may never have shown KeepAwake. Begin one
-			// directly, as a snapshot would.
-			how = "directly (the runs' snapshots went by unrendered)"
+			// directly, as a published state would.
+			how = "directly (the runs' states went by unrendered)"
 			f.awake.set("Stocksync self-test")
 			if err := waitMain(func() bool { return f.awake.begunCount() > begunBefore }); err != nil {
 				f.awake.set("")
@@ -118,7 +118,7 @@ func (f *Frontend) SelfTest(ctx context.Context, st *app.SelfTest, ctrl *app.Con
 		if _, err := ctrl.WaitState(ctx, func(s app.State) bool { return s.KeepAwake == "" }); err != nil {
 			return "", err
 		}
-		// The frontend renders that snapshot on its own goroutine: ask
+		// The frontend renders that state on its own goroutine: ask
 		// until it has ended the activity.
 		var held string
 		for i := 0; i < 100; i++ {
@@ -134,7 +134,7 @@ func (f *Frontend) SelfTest(ctx context.Context, st *app.SelfTest, ctrl *app.Con
 	})
 }
 
-// selfTestPanel opens a panel with the newest snapshot, checks it is on
+// selfTestPanel opens a panel with the newest state, checks it is on
 // screen, and closes it.
 func (f *Frontend) selfTestPanel(which app.Panel) (string, error) {
 	var title string

@@ -131,7 +131,7 @@ func (p *signInWindow) dropWebView() {
 	p.web = webkit.WebView{}
 }
 
-// render shows the window's texts from the snapshot.
+// render shows the window's texts from the published state.
 func (p *signInWindow) render(s app.SignInPanel) {
 	p.w.SetTitle(s.Title)
 	setText(p.status, s.Status)
@@ -166,7 +166,7 @@ func (p *signInWindow) close() {
 }
 
 // loadFailed tells the controller why a page of the sign-in window did not
-// load (the snapshot then words it). A load cancelled by a newer one
+// load (the next published state words it). A load cancelled by a newer one
 // (NSURLErrorCancelled) is not a failure.
 func (p *signInWindow) loadFailed(w webkit.WebView, e foundation.Error) {
 	if w.Ptr() != p.web.Ptr() || !p.w.IsVisible() {

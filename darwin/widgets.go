@@ -151,7 +151,7 @@ func setOutcome(l appkit.TextField, text string, ok bool) {
 }
 
 // setChoices shows list in a popup, rebuilding its items only when they
-// changed, and selects the one the snapshot selects; shown keeps the list
+// changed, and selects the one the state selects; shown keeps the list
 // as shown, for reading a pick back with app.ChoiceAt. Main thread only.
 func setChoices(b appkit.PopUpButton, shown *[]app.Choice, list []app.Choice) {
 	if !sameTitles(*shown, list) {

@@ -291,7 +291,7 @@ func TestBackUpVerifyTestRestore(t *testing.T) {
 		`busy=test restore "Test restoring…" | Last backup: just now | Verified just now: problems found — ` + damaged + ` | result="" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | Last backup: just now | Test restore just now: problems found — ` + damaged + ` | result="Test restore found problems: ` + damaged + `" ok=false | backup=true verify=true restore=true`,
 		// No timer rewords "just now" while nothing happens: the next
-		// snapshot shows the minute that passed.
+		// published state shows the minute that passed.
 		`busy=back up "Backing up…" | Last backup: 1 minute ago | Test restore 1 minute ago: problems found — ` + damaged + ` | result="" ok=false | backup=false verify=false restore=false`,
 		`busy=none "" | Last backup failed just now; last good one 1 minute ago | Test restore 1 minute ago: problems found — ` + damaged + ` | result="Backup failed: ` + notThere + `" ok=false | backup=true verify=true restore=true`,
 	}

@@ -102,8 +102,8 @@ func TestPanelsCarryTheirChoices(t *testing.T) {
 	}
 }
 
-// The toggles decide from the controller's state, not from a menu's last
-// snapshot: two quick clicks turn push on and off again.
+// The toggles decide from the controller's state, not from the state a
+// menu last showed: two quick clicks turn push on and off again.
 func TestTogglesDecideFromCurrentState(t *testing.T) {
 	h := newHarness(t, harnessOptions{login: loginitem.Disabled, start: true})
 	h.await("login known", func(s State) bool { return s.Menu.LoginEnabled })
@@ -224,10 +224,10 @@ func TestStartingMenu(t *testing.T) {
 	if m.SyncItem.Title != "Starting…" || m.SyncItem.Enabled || m.Tooltip != "Stocksync — Starting…" || m.LoginEnabled || m.ShowSignIn {
 		t.Errorf("starting menu = %+v", m)
 	}
-	// A fresh controller's first snapshot replaces every part of it.
+	// A fresh controller's first published state replaces every part of it.
 	h := newHarness(t, harnessOptions{start: true})
 	s := h.c.State()
 	if s.Menu.SyncItem.Title == m.SyncItem.Title || !s.Menu.ShowSignIn || s.Menu.SignIn.Title != "Sign in to ESP…" {
-		t.Errorf("first snapshot:\n%s\nsign in %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
+		t.Errorf("first published state:\n%s\nsign in %+v shown %t", s, s.Menu.SignIn, s.Menu.ShowSignIn)
 	}
 }

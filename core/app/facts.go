@@ -12,7 +12,7 @@ import (
 	"github.com/stocksync/stocksync/core/timemachine"
 )
 
-// facts is everything the controller knows that a snapshot shows. render
+// facts is everything the controller knows that a State shows. render
 // turns facts and the time into a State; nothing else decides wording.
 type facts struct {
 	dataDir string

@@ -210,7 +210,7 @@ func (h *harness) waitState(what string, cond func(State) bool) State {
 	return s
 }
 
-// waitPublished waits for a published snapshot that satisfies cond
+// waitPublished waits for a published state that satisfies cond
 // (WaitState) and returns it.
 func (h *harness) waitPublished(what string, cond func(State) bool) State {
 	h.t.Helper()
@@ -248,8 +248,8 @@ func (h *harness) waitSync(what string, cond func(store.SyncRun) bool) store.Syn
 	return r
 }
 
-// progressTo waits for a published snapshot that satisfies cond while a
-// long operation reports progress: progress-only snapshots go out when the
+// progressTo waits for a published state that satisfies cond while a
+// long operation reports progress: progress-only states go out when the
 // throttle's timer fires, so each time one is armed the clock moves on by
 // progressEvery.
 func (h *harness) progressTo(what string, cond func(State) bool) State {
@@ -274,7 +274,7 @@ func (h *harness) progressTo(what string, cond func(State) bool) State {
 	return got
 }
 
-// menuLines projects the published snapshots onto what f picks, dropping
+// menuLines projects the published states onto what f picks, dropping
 // repeats: the exact sequence a user would have seen.
 func (h *harness) menuLines(f func(State) string) []string {
 	h.mu.Lock()

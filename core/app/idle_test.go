@@ -78,7 +78,7 @@ func TestIdleAppWithADailyReminder(t *testing.T) {
 }
 
 // Relative times are worded when the menu opens, not kept fresh by a tick:
-// with the menu closed an hour passes without a snapshot, and opening it
+// with the menu closed an hour passes without a published state, and opening it
 // shows the right time at once.
 func TestRelativeTimesFreshWhenTheMenuOpens(t *testing.T) {
 	h := newHarness(t, harnessOptions{server: smallServer(), start: true,
@@ -94,7 +94,7 @@ func TestRelativeTimesFreshWhenTheMenuOpens(t *testing.T) {
 	quiet := len(h.published) == n
 	h.mu.Unlock()
 	if !quiet {
-		t.Errorf("snapshots went out while the menu was closed and nothing happened")
+		t.Errorf("states went out while the menu was closed and nothing happened")
 	}
 	h.c.MenuOpened()
 	if got := h.c.State().Menu.LastSyncLine; got != "Last sync: 59 minutes ago" {

@@ -45,7 +45,7 @@ func (c *Controller) Woke() {
 }
 
 // TogglePush flips "Send Local Changes to ESP" from what the settings say
-// now (not from what a menu last showed, which may be a snapshot behind).
+// now (not from what a menu last showed, which may be a state behind).
 func (c *Controller) TogglePush() {
 	c.mu.Lock()
 	on := !c.f.cfg.PushLocalChanges

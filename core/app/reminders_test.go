@@ -143,7 +143,7 @@ func TestWatchDeliversFullStateThenChangesAndNeverBlocks(t *testing.T) {
 	})
 	<-first
 	if got[0].Backups.DataDir != h.dir.Root || got[0].Menu.SyncItem.Title != "Sync Now" {
-		t.Errorf("first snapshot is not the full state:\n%s", got[0])
+		t.Errorf("first published state is not the full state:\n%s", got[0])
 	}
 	// While the watcher is stuck, the controller keeps going: these return.
 	for _, on := range []bool{true, false, true} {
@@ -159,7 +159,7 @@ func TestWatchDeliversFullStateThenChangesAndNeverBlocks(t *testing.T) {
 	n := len(got)
 	mu.Unlock()
 	if n != 2 {
-		t.Errorf("watcher got %d snapshots, want 2 (the full one, then only the latest)", n)
+		t.Errorf("watcher got %d states, want 2 (the full one, then only the latest)", n)
 	}
 	cancel()
 }

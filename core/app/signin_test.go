@@ -68,7 +68,7 @@ func ccwCookie(host, token string, expires time.Time) *http.Cookie {
 	return &http.Cookie{Name: "ccw", Value: v, Domain: host, Path: "/", Expires: expires}
 }
 
-// await waits for a published snapshot that satisfies cond
+// await waits for a published state that satisfies cond
 // (Controller.WaitState). The deadline only turns a hang into a failure.
 func (h *harness) await(what string, cond func(State) bool) State {
 	h.t.Helper()

@@ -8,11 +8,11 @@ import (
 	"github.com/stocksync/stocksync/core/reminder"
 )
 
-// State is one snapshot of everything the menu and the panels show. It is a
-// plain value: it holds no pointers into the controller, so a frontend may
-// keep it, compare it and read it from any goroutine (its few slices are
-// shared between copies: read them, never modify them). Every text is ready
-// to show as it is.
+// State is the published state: everything the menu and the panels show.
+// It is a plain value: it holds no pointers into the controller, so a
+// frontend may keep it, compare it and read it from any goroutine (its few
+// slices are shared between copies: read them, never modify them). Every
+// text is ready to show as it is.
 type State struct {
 	Menu     Menu
 	Backups  BackupsPanel

@@ -8,7 +8,7 @@ import (
 // armLocked keeps one timer armed for the earliest thing due: the automatic
 // sync (syncDue) or the Time Machine and reminder check (recheckDue). An
 // idle app thus wakes only when something is due, never on a tick;
-// relative times ("5 minutes ago") are worded when a snapshot is rendered
+// relative times ("5 minutes ago") are worded when a state is rendered
 // (publishLocked, MenuOpened). Call it after changing syncDue or recheckDue.
 func (c *Controller) armLocked() {
 	next := c.syncDue

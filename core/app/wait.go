@@ -9,7 +9,7 @@ import (
 // condition held.
 var ErrClosed = errors.New("app: the controller closed")
 
-// WaitState waits, through Watch, for a published snapshot that satisfies
+// WaitState waits, through Watch, for a published state that satisfies
 // cond and returns it. It fails with ctx's error when ctx ends first, and
 // with ErrClosed when the controller closes. cond runs on the caller's
 // goroutine and must not call the controller.
