@@ -165,7 +165,7 @@ func TestHotJournalIsRolledBackBeforeReading(t *testing.T) {
 		t.Fatalf("read-only open with a hot journal: %v", err)
 	}
 	var n int
-	if err := ro.Reader().QueryRow("SELECT count(*) FROM sync_runs").Scan(&n); err != nil || n != 0 {
+	if err := ro.r.QueryRow("SELECT count(*) FROM sync_runs").Scan(&n); err != nil || n != 0 {
 		t.Errorf("sync_runs = %d, %v; want 0 (the interrupted transaction undone)", n, err)
 	}
 	ro.Close()

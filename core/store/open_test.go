@@ -43,7 +43,7 @@ func TestFreshDatabase(t *testing.T) {
 		t.Errorf("schema version %d, want %d", got, want)
 	}
 	var mode string
-	db.Reader().QueryRow("PRAGMA journal_mode").Scan(&mode)
+	db.r.QueryRow("PRAGMA journal_mode").Scan(&mode)
 	if mode != "wal" {
 		t.Errorf("journal mode %q, want wal", mode)
 	}

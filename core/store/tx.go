@@ -77,9 +77,6 @@ func (db *DB) Read(ctx context.Context, fn func(*sql.Tx) error) error {
 	return fn(tx)
 }
 
-// Reader is the pool for one-off queries.
-func (db *DB) Reader() *sql.DB { return db.r }
-
 func (db *DB) wrapErr(what string, err error) error {
 	if isCorrupt(err) {
 		return &CorruptError{Path: db.path, Err: err}

@@ -42,7 +42,7 @@ func TestCancelledWriteSaysCancelled(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	var n int
-	db.Reader().QueryRow(`SELECT count(*) FROM sync_runs`).Scan(&n)
+	db.r.QueryRow(`SELECT count(*) FROM sync_runs`).Scan(&n)
 	if n != 0 {
 		t.Errorf("cancelled write committed %d rows", n)
 	}

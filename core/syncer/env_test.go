@@ -191,20 +191,11 @@ func localOnlyDigest(t testing.TB, db *store.DB) string {
 
 func integrityOK(t testing.TB, db *store.DB) {
 	t.Helper()
-	var res string
-	if err := db.Reader().QueryRow("PRAGMA integrity_check").Scan(&res); err != nil || res != "ok" {
-		t.Fatalf("integrity_check = %q, %v", res, err)
+	ctx := context.Background()
+	if problems, err := db.IntegrityCheck(ctx, 0); err != nil || len(problems) != 0 {
+		t.Fatalf("integrity_check = %q, %v", problems, err)
 	}
-	var fk int
-	rows, err := db.Reader().Query("PRAGMA foreign_key_check")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		fk++
-	}
-	rows.Close()
-	if fk != 0 {
-		t.Fatalf("%d foreign key violations", fk)
+	if fk, err := db.ForeignKeyViolations(ctx); err != nil || fk != 0 {
+		t.Fatalf("%d foreign key violations, %v", fk, err)
 	}
 }

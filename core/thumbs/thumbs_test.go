@@ -186,10 +186,8 @@ func TestHostileIDsAndURLsStayInside(t *testing.T) {
 	if s.ThumbnailsDone != 6 || s.ThumbnailsFailed != 3 {
 		t.Errorf("done %d failed %d, want 6 and 3", s.ThumbnailsDone, s.ThumbnailsFailed)
 	}
-	var lastErr string
-	f.db.Reader().QueryRow(`SELECT last_error FROM thumbnails WHERE contribution_id = 'ok-but-html'`).Scan(&lastErr)
-	if !strings.Contains(lastErr, "not an image") {
-		t.Errorf("html thumbnail error = %q", lastErr)
+	if lastErr, err := f.db.ThumbnailError(context.Background(), "ok-but-html"); err != nil || !strings.Contains(lastErr, "not an image") {
+		t.Errorf("html thumbnail error = %q, %v", lastErr, err)
 	}
 }
 
