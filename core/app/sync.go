@@ -79,7 +79,7 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	var notes []notify.Notification
 	persist := false // app-state.json changed
 	if err == nil {
-		firstSync := c.filesKnown() == 0
+		firstSync := c.contributionsKnown() == 0
 		lastSync := c.lastSyncStart()
 		eng := &syncer.Engine{
 			DB:               c.db,
@@ -154,8 +154,9 @@ func (c *Controller) lastSyncStart() time.Time {
 	return time.Time{}
 }
 
-// filesKnown is how many files the database held at the last refresh.
-func (c *Controller) filesKnown() int {
+// contributionsKnown is how many contributions the database held at the
+// last refresh, those removed from ESP included.
+func (c *Controller) contributionsKnown() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.f.summary.Files + c.f.summary.FilesRemoved

@@ -57,7 +57,7 @@ func reviewNote(outcome string, evs []store.ReviewEvent) notify.Notification {
 	body := many
 	if n == 1 {
 		e := evs[0]
-		body = fmt.Sprintf(one, reviewedFileName(e))
+		body = fmt.Sprintf(one, reviewedContributionName(e))
 		if len(e.Reasons) > 0 {
 			body += " Reasons: " + strings.Join(e.Reasons, ", ") + "."
 		}
@@ -65,9 +65,9 @@ func reviewNote(outcome string, evs []store.ReviewEvent) notify.Notification {
 	return notify.Notification{ID: id, Title: title, Body: body}
 }
 
-// reviewedFileName names a file in a notification: “its title”, else
-// “its file name”, else its ESP ID.
-func reviewedFileName(e store.ReviewEvent) string {
+// reviewedContributionName names a contribution in a notification: “its
+// title”, else “its file name”, else "file" and its ESP ID.
+func reviewedContributionName(e store.ReviewEvent) string {
 	switch {
 	case strings.TrimSpace(e.Headline) != "":
 		return "“" + strings.TrimSpace(e.Headline) + "”"

@@ -6,19 +6,20 @@ import (
 	"errors"
 )
 
-// ProblemFiles are the IDs of the files that need the user: ESP status
-// "revisable" or "rejected" (Bucket), not removed from the portfolio. Each
-// map holds only true values.
-type ProblemFiles struct {
+// ProblemContributions are the IDs of the contributions that need the user:
+// ESP status "revisable" or "rejected" (Bucket), not removed from the
+// portfolio. Each map holds only true values.
+type ProblemContributions struct {
 	Revisable map[string]bool
 	Rejected  map[string]bool
 }
 
-// ProblemFileIDs lists the contributions (contributions.id) whose status is
-// revisable or rejected and that are still in the portfolio. Comparing two
-// lists tells which files newly arrived there, which counts cannot.
-func (db *DB) ProblemFileIDs(ctx context.Context) (ProblemFiles, error) {
-	p := ProblemFiles{Revisable: map[string]bool{}, Rejected: map[string]bool{}}
+// ProblemContributionIDs lists the contributions (contributions.id) whose
+// status is revisable or rejected and that are still in the portfolio.
+// Comparing two lists tells which contributions newly arrived there, which
+// counts cannot.
+func (db *DB) ProblemContributionIDs(ctx context.Context) (ProblemContributions, error) {
+	p := ProblemContributions{Revisable: map[string]bool{}, Rejected: map[string]bool{}}
 	err := db.Read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx,
 			`SELECT id, status FROM contributions WHERE removed_at = '' AND status IN ('revisable', 'rejected')`)
@@ -44,7 +45,7 @@ func (db *DB) ProblemFileIDs(ctx context.Context) (ProblemFiles, error) {
 		return nil
 	})
 	if err != nil {
-		return ProblemFiles{Revisable: map[string]bool{}, Rejected: map[string]bool{}}, err
+		return ProblemContributions{Revisable: map[string]bool{}, Rejected: map[string]bool{}}, err
 	}
 	return p, nil
 }

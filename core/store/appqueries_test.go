@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-func TestProblemFileIDs(t *testing.T) {
+func TestProblemContributionIDs(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 8, 4, 9, 0, 0, 0, time.UTC)
@@ -27,7 +27,7 @@ func TestProblemFileIDs(t *testing.T) {
 	if _, err := db.WriteBatchFiles(ctx, "b1", "v2", files[:3], t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	p, err := db.ProblemFileIDs(ctx)
+	p, err := db.ProblemContributionIDs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
