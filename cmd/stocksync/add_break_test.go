@@ -263,7 +263,7 @@ func TestAddInterrupted(t *testing.T) {
 	}
 	defer db.Close()
 	calls := 0
-	addClock = func() time.Time {
+	now := func() time.Time {
 		// Ctrl-C arrives while the second file is being stored.
 		if calls++; calls == 2 {
 			cancel()
@@ -271,7 +271,7 @@ func TestAddInterrupted(t *testing.T) {
 		return addT0
 	}
 	var out, errOut bytes.Buffer
-	err = runAdd(ctx, db, []string{e.photo("maple.jpg"), e.photo("leaf.png"), e.photo("scan.tif")}, addOptions{}, &out, &errOut)
+	err = addFiles(ctx, db, []string{e.photo("maple.jpg"), e.photo("leaf.png"), e.photo("scan.tif")}, addRun{now: now}, &out, &errOut)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitInterrupted ||
 		ee.msg != "add interrupted; what is listed above was stored, run the same command again for the rest" {

@@ -30,9 +30,6 @@ type addEnv struct {
 
 func newAddEnv(t *testing.T) addEnv {
 	t.Helper()
-	old := addClock
-	addClock = func() time.Time { return addT0 }
-	t.Cleanup(func() { addClock = old })
 	// Resolved, as the store keeps real paths (macOS temp folders are links).
 	photos, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
@@ -57,7 +54,7 @@ func (e addEnv) photo(name string) string { return filepath.Join(e.photos, name)
 func (e addEnv) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	root := newRootCmd()
+	root := newRootCmd(&globalOptions{now: func() time.Time { return addT0 }})
 	root.SetArgs(append([]string{"--data-dir", e.data}, args...))
 	root.SetOut(&out)
 	root.SetErr(&errOut)

@@ -27,8 +27,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 // runCLIContext is runCLI under ctx; a cancelled ctx is a Ctrl-C.
 func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
 	t.Helper()
-	g = globals{}
-	root := newRootCmd()
+	root := newRootCmd(&globalOptions{})
 	var out, errb bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errb)

@@ -1,23 +1,34 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 )
 
-func newDatadirCmd() *cobra.Command {
+// datadirOptions are the flags of `stocksync datadir`.
+type datadirOptions struct {
+}
+
+func newDatadirCmd(gopts *globalOptions) *cobra.Command {
+	var opts datadirOptions
 	return &cobra.Command{
 		Use:   "datadir",
 		Short: "Print the data folder (Stocksync's backups cover it)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := dataDirAsIs()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), d.Root)
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDatadir(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
+}
+
+// runDatadir runs the command.
+func runDatadir(ctx context.Context, o datadirOptions, gopts globalOptions, _ []string) error {
+	d, err := gopts.dataDirAsIs()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(gopts.stdout, d.Root)
+	return nil
 }

@@ -25,8 +25,7 @@ import (
 // runCLIIn is runCLI with standard input.
 func runCLIIn(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
-	g = globals{}
-	root := newRootCmd()
+	root := newRootCmd(&globalOptions{})
 	var out, errb bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errb)

@@ -61,7 +61,7 @@ func argsFor(c *cobra.Command) []string {
 func allCommands(t *testing.T) map[string]*cobra.Command {
 	t.Helper()
 	cmds := map[string]*cobra.Command{}
-	walkCommands(newRootCmd(), func(c *cobra.Command) {
+	walkCommands(newRootCmd(&globalOptions{}), func(c *cobra.Command) {
 		if c.Runnable() {
 			cmds[c.CommandPath()] = c
 		}
@@ -203,7 +203,7 @@ func TestBlankEnvironmentIsAUsageError(t *testing.T) {
 // name (`edit --help` showed "--json stocksync list edits --json"), so no
 // flag's usage may contain a backtick.
 func TestFlagUsagesHaveNoBackticks(t *testing.T) {
-	walkCommands(newRootCmd(), func(c *cobra.Command) {
+	walkCommands(newRootCmd(&globalOptions{}), func(c *cobra.Command) {
 		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
 			fs.VisitAll(func(f *pflag.Flag) {
 				if strings.Contains(f.Usage, "`") {
