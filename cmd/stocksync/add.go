@@ -4,27 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/stocksync/stocksync/core/esplimits"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/stocksync/stocksync/core/esplimits"
 	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
-
-// addOverrides are the metadata flags given on the command line; nil means
-// "take it from the file".
-type addOverrides struct {
-	title, description *string
-	keywords           *[]string
-}
 
 // addOptions are the flags of `stocksync add`.
 type addOptions struct {
@@ -40,15 +32,6 @@ func (o *addOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.keywords, "keywords", "", "keywords for every file named, comma-separated, instead of the embedded ones")
 	f.BoolVar(&o.refresh, "refresh", false, "re-read files already pending whose content changed (all pending uploads when no FILE is named)")
 	f.BoolVar(&o.asJSON, "json", false, "print the pending uploads added or refreshed as JSON, in the shape of 'stocksync list pending --json'")
-}
-
-// addRun is everything addFiles needs besides the files.
-type addRun struct {
-	over    addOverrides
-	asJSON  bool
-	refresh bool
-	read    filemeta.Options
-	now     func() time.Time // stamps the pending uploads
 }
 
 func newAddCmd(gopts *globalOptions) *cobra.Command {

@@ -140,6 +140,7 @@ func TestAddReadsEmbeddedMetadata(t *testing.T) {
 }
 
 func TestAddVideo(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	// A small MP4 with XMP in moov/udta, as Premiere writes it.
 	box := func(typ string, body []byte) []byte {
@@ -166,6 +167,7 @@ func TestAddVideo(t *testing.T) {
 }
 
 func TestAddFlagsOverride(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	_, stderr, code := e.run(t, "add", "--title", "  Autumn leaf ", "--keywords", "leaf, autumn; Leaf, ,red", e.photo("maple.jpg"))
 	if code != 0 {
@@ -203,6 +205,7 @@ func TestAddFlagsOverride(t *testing.T) {
 // A file already pending, a link to it and the same file named twice are
 // added once, and none of that is a failure.
 func TestAddSkipsDuplicatesAndGoesOn(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, _, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatalf("first add: exit %d", code)
@@ -230,6 +233,7 @@ func TestAddSkipsDuplicatesAndGoesOn(t *testing.T) {
 }
 
 func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	gif := e.photo("anim.gif")
 	pdf := e.photo("doc.jpg")
@@ -265,6 +269,7 @@ func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
 }
 
 func TestAddNeedsAFile(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	_, stderr, code := e.run(t, "add")
 	if code != exitUsage || !strings.Contains(stderr, "name the files to add") {
@@ -273,6 +278,7 @@ func TestAddNeedsAFile(t *testing.T) {
 }
 
 func TestAddJSON(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	e.run(t, "add", e.photo("scan.tif"))
 	stdout, stderr, code := e.run(t, "add", "--json", e.photo("maple.jpg"), e.photo("scan.tif"), e.photo("leaf.png"))
@@ -296,6 +302,7 @@ func TestAddJSON(t *testing.T) {
 }
 
 func TestAddWarnsAboutDamagedMetadata(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	b, err := os.ReadFile(e.photo("maple.jpg"))
 	if err != nil {

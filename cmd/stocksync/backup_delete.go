@@ -48,7 +48,7 @@ verified snapshot without --force).`,
 	return cmd
 }
 
-// runBackupDelete runs the command.
+// runBackupDelete deletes the snapshot named by args[0] (refusing the newest verified one without --force).
 func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOptions, args []string) error {
 	if strings.TrimSpace(args[0]) == "" {
 		return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}

@@ -54,7 +54,7 @@ func newBackupScheduleCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runBackupSchedule runs the command.
+// runBackupSchedule sets the backup reminder schedule to args[0], or shows it.
 func runBackupSchedule(ctx context.Context, o backupScheduleOptions, gopts globalOptions, args []string) error {
 	d, err := gopts.dataDir()
 	if err != nil {
@@ -116,7 +116,7 @@ func newBackupDestinationCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runBackupDestination runs the command.
+// runBackupDestination sets the backup destination to args[0], or shows it.
 func runBackupDestination(ctx context.Context, o backupDestinationOptions, gopts globalOptions, args []string) error {
 	d, err := gopts.dataDir()
 	if err != nil {

@@ -199,7 +199,7 @@ value as JSON, or without KEY the whole settings object as config.json holds it
 	return cmd
 }
 
-// runConfigGet runs the command.
+// runConfigGet prints one setting (args[0]), or all of them.
 func runConfigGet(ctx context.Context, o configGetOptions, gopts globalOptions, args []string) error {
 	var f configField
 	if len(args) == 1 {
@@ -233,9 +233,11 @@ func runConfigGet(ctx context.Context, o configGetOptions, gopts globalOptions, 
 	return tw.Flush()
 }
 
-// configSetOptions are the flags of `stocksync config set`.
-type configSetOptions struct {
-}
+// configSetOptions are the flags of `stocksync config set`: it has none but the global ones.
+type configSetOptions struct{}
+
+// AddFlags adds no flags: `stocksync config set` has none of its own.
+func (o *configSetOptions) AddFlags(*pflag.FlagSet) {}
 
 func newConfigSetCmd(gopts *globalOptions) *cobra.Command {
 	var opts configSetOptions
@@ -254,10 +256,11 @@ func newConfigSetCmd(gopts *globalOptions) *cobra.Command {
 	// Everything after KEY is the value, so a negative number
 	// (requests_per_second -1) is not taken for a flag.
 	cmd.Flags().SetInterspersed(false)
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-// runConfigSet runs the command.
+// runConfigSet sets the setting args[0] to args[1], checked and saved atomically.
 func runConfigSet(ctx context.Context, o configSetOptions, gopts globalOptions, args []string) error {
 	f, err := findConfigField(args[0])
 	if err != nil {
@@ -282,13 +285,15 @@ func runConfigSet(ctx context.Context, o configSetOptions, gopts globalOptions, 
 	}, f)
 }
 
-// configUnsetOptions are the flags of `stocksync config unset`.
-type configUnsetOptions struct {
-}
+// configUnsetOptions are the flags of `stocksync config unset`: it has none but the global ones.
+type configUnsetOptions struct{}
+
+// AddFlags adds no flags: `stocksync config unset` has none of its own.
+func (o *configUnsetOptions) AddFlags(*pflag.FlagSet) {}
 
 func newConfigUnsetCmd(gopts *globalOptions) *cobra.Command {
 	var opts configUnsetOptions
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "unset KEY",
 		Short: "Put one setting back to its default",
 		Args:  cobra.ExactArgs(1),
@@ -296,9 +301,11 @@ func newConfigUnsetCmd(gopts *globalOptions) *cobra.Command {
 			return runConfigUnset(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
 }
 
-// runConfigUnset runs the command.
+// runConfigUnset puts the setting args[0] back to its default.
 func runConfigUnset(ctx context.Context, o configUnsetOptions, gopts globalOptions, args []string) error {
 	f, err := findConfigField(args[0])
 	if err != nil {

@@ -55,7 +55,7 @@ keywords; no control characters or invalid UTF-8.`,
 	return cmd
 }
 
-// runEdit runs the command.
+// runEdit records a local edit of the file args[0] from the flags given.
 func runEdit(ctx context.Context, o editOptions, gopts globalOptions, args []string) error {
 	if !o.titleSet && !o.descriptionSet && !o.keywordsSet {
 		return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}

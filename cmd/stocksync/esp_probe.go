@@ -60,7 +60,8 @@ is {"type","keys","length","items"}. Without --json it prints Markdown.`,
 	return cmd
 }
 
-// runESPProbe runs the command.
+// runESPProbe calls each ESP endpoint once and reports the shapes of the
+// answers (the exit is probeExit's).
 func runESPProbe(ctx context.Context, o espProbeOptions, gopts globalOptions, _ []string) error {
 	d, err := gopts.dataDir()
 	if err != nil {

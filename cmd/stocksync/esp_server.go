@@ -97,7 +97,7 @@ with &).`,
 	return cmd
 }
 
-// runESPServer runs the command.
+// runESPServer runs the built-in ESP server until the context ends or Ctrl-C.
 func runESPServer(ctx context.Context, o espServerOptions, gopts globalOptions, _ []string) error {
 	usage := func(format string, a ...any) error {
 		return &exitError{code: exitUsage, msg: fmt.Sprintf(format, a...)}

@@ -12,6 +12,7 @@ import (
 // The web-mode banner works on Linux too (not only pbpaste), names the form
 // its curl line posts to, and says how to stop a server started with &.
 func TestESPServerBannerWording(t *testing.T) {
+	t.Parallel()
 	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModeWeb})
 	var out bytes.Buffer
 	printServer(&out, srv, espfake.Options{})

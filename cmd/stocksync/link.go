@@ -53,7 +53,8 @@ Without PATH, print the path recorded for FILE-ID.`,
 	return cmd
 }
 
-// runLink runs the command.
+// runLink records the local file path (args[1]) of the file on ESP args[0], or
+// without PATH shows it.
 func runLink(ctx context.Context, o linkOptions, gopts globalOptions, args []string) error {
 	var path string
 	if len(args) == 2 {

@@ -73,7 +73,7 @@ releases, pending and edits, one object per line for files and reviews.`,
 	return cmd
 }
 
-// runList runs the command.
+// runList prints the list named by args[0] from the local database.
 func runList(ctx context.Context, o listOptions, gopts globalOptions, args []string) error {
 	what := args[0]
 	for _, f := range []struct {

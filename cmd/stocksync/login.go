@@ -409,13 +409,15 @@ func (p *prompter) secret(prompt string) string {
 	return p.line(prompt)
 }
 
-// logoutOptions are the flags of `stocksync logout`.
-type logoutOptions struct {
-}
+// logoutOptions are the flags of `stocksync logout`: it has none but the global ones.
+type logoutOptions struct{}
+
+// AddFlags adds no flags: `stocksync logout` has none of its own.
+func (o *logoutOptions) AddFlags(*pflag.FlagSet) {}
 
 func newLogoutCmd(gopts *globalOptions) *cobra.Command {
 	var opts logoutOptions
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Remove the ESP sign-in from the keychain",
 		Args:  cobra.NoArgs,
@@ -423,9 +425,11 @@ func newLogoutCmd(gopts *globalOptions) *cobra.Command {
 			return runLogout(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
 }
 
-// runLogout runs the command.
+// runLogout removes the ESP sign-in from the keychain.
 func runLogout(ctx context.Context, o logoutOptions, gopts globalOptions, _ []string) error {
 	if err := secrets.Auto().Delete(); err != nil {
 		return fmt.Errorf("remove the sign-in: %w", err)

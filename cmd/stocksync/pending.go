@@ -13,9 +13,11 @@ import (
 	"github.com/stocksync/stocksync/core/store"
 )
 
-// pendingOptions are the flags of `stocksync pending`.
-type pendingOptions struct {
-}
+// pendingOptions are the flags of `stocksync pending`: it has none but the global ones.
+type pendingOptions struct{}
+
+// AddFlags adds no flags: `stocksync pending` has none of its own.
+func (o *pendingOptions) AddFlags(*pflag.FlagSet) {}
 
 func newPendingCmd(gopts *globalOptions) *cobra.Command {
 	var opts pendingOptions
@@ -37,11 +39,12 @@ IDs are in the first column of ` + "`stocksync pending list`" + `.`,
 			return runPending(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
+	opts.AddFlags(cmd.Flags())
 	cmd.AddCommand(newPendingListCmd(gopts), newPendingEditCmd(gopts), newPendingRemoveCmd(gopts))
 	return cmd
 }
 
-// runPending runs the command.
+// runPending is `stocksync pending` without a subcommand: a usage error.
 func runPending(context.Context, pendingOptions, globalOptions, []string) error {
 	return &exitError{code: exitUsage, msg: "say what to do: stocksync pending list, edit ID or remove ID"}
 }
@@ -154,7 +157,7 @@ upload, as ` + "`stocksync add` and `stocksync edit`" + ` name them (--caption i
 	return cmd
 }
 
-// runPendingEdit runs the command.
+// runPendingEdit changes the fields given of the pending upload args[0].
 func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptions, args []string) error {
 	id, err := parsePendingID(args[0])
 	if err != nil {
@@ -253,7 +256,7 @@ brings it back.`,
 	return cmd
 }
 
-// runPendingRemove runs the command.
+// runPendingRemove takes the pending upload args[0] off the list (the record is kept).
 func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalOptions, args []string) error {
 	id, err := parsePendingID(args[0])
 	if err != nil {

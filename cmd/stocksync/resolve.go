@@ -58,7 +58,7 @@ Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
 	return cmd
 }
 
-// runResolve runs the command.
+// runResolve settles the local edit in conflict of the file args[0].
 func runResolve(ctx context.Context, o resolveOptions, gopts globalOptions, args []string) error {
 	if o.keepLocal == o.keepESP {
 		return usageError("give one of --keep-local (send your edit) or --keep-esp (keep ESP's values)")
@@ -128,7 +128,7 @@ A backup taken before still holds the edit.`,
 	return cmd
 }
 
-// runDiscard runs the command.
+// runDiscard drops the local edit of the file args[0] that was not sent yet.
 func runDiscard(ctx context.Context, o discardOptions, gopts globalOptions, args []string) error {
 	_, db, err := gopts.openStore(ctx)
 	if err != nil {

@@ -65,7 +65,7 @@ why; queued ones are tried again later), 4 another process is downloading.`,
 	return cmd
 }
 
-// runThumbnails runs the command.
+// runThumbnails shows the thumbnail queue, or with --wait downloads it.
 func runThumbnails(ctx context.Context, o thumbnailsOptions, gopts globalOptions, _ []string) error {
 	// Showing the queue only reads: it works on a read-only data
 	// folder and never creates one (issue 12, item 4).

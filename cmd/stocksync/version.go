@@ -46,7 +46,7 @@ func newVersionCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runVersion runs the command.
+// runVersion prints the version, commit, platform and schema.
 func runVersion(ctx context.Context, o versionOptions, gopts globalOptions, _ []string) error {
 	v := versionJSON{Version: version.Version, Commit: version.Commit(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		Schema: int(store.KnownVersion())}
