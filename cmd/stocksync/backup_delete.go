@@ -48,7 +48,8 @@ verified snapshot without --force).`,
 	return cmd
 }
 
-// runBackupDelete deletes the snapshot named by args[0] (refusing the newest verified one without --force).
+// runBackupDelete deletes the snapshot named by args[0] (refusing the newest
+// verified one without --force).
 func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOptions, args []string) error {
 	if strings.TrimSpace(args[0]) == "" {
 		return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}

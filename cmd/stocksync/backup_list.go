@@ -48,7 +48,8 @@ func newBackupListCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runBackupList lists the snapshots in the destination (or --to) and the safety snapshots.
+// runBackupList lists the snapshots in the destination (or --to) and the
+// safety snapshots.
 func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions, _ []string) error {
 	d, err := gopts.dataDir()
 	if err != nil {

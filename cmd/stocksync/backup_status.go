@@ -96,7 +96,8 @@ func newBackupStatusCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runBackupStatus shows where backups go, the last backups, Time Machine and the reminder.
+// runBackupStatus shows where backups go, the last backups, Time Machine and
+// the reminder.
 func runBackupStatus(ctx context.Context, o backupStatusOptions, gopts globalOptions, _ []string) error {
 	d, err := gopts.dataDir()
 	if err != nil {

@@ -44,7 +44,8 @@ Exit status: 0 ok, 3 the snapshot could not be restored as it should, 1 error.`,
 	return cmd
 }
 
-// runBackupTestRestore restores a snapshot into a temporary folder and compares it with its record.
+// runBackupTestRestore restores a snapshot into a temporary folder and
+// compares it with its record.
 func runBackupTestRestore(ctx context.Context, o backupTestRestoreOptions, gopts globalOptions, args []string) error {
 	snap, db, err := snapshotTarget(ctx, gopts, args, o.to)
 	if err != nil {

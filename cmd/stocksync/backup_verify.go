@@ -45,7 +45,8 @@ Exit status: 0 sound, 3 problems found, 1 the snapshot could not be checked.`,
 	return cmd
 }
 
-// runBackupVerify checks a snapshot (args[0], or the newest) without changing it.
+// runBackupVerify checks a snapshot (args[0], or the newest) without
+// changing it.
 func runBackupVerify(ctx context.Context, o backupVerifyOptions, gopts globalOptions, args []string) error {
 	snap, db, err := snapshotTarget(ctx, gopts, args, o.to)
 	if err != nil {

@@ -45,7 +45,8 @@ Exit status: 0 no errors (warnings allowed), 3 errors found, 1 the check could n
 	return cmd
 }
 
-// runCheck checks the data folder as it is and reports what it finds (exit 3 on errors).
+// runCheck checks the data folder as it is and reports what it finds (exit 3
+// on errors).
 func runCheck(ctx context.Context, o checkOptions, gopts globalOptions, _ []string) error {
 	d, err := gopts.dataDirAsIs()
 	if err != nil {

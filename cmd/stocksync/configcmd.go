@@ -260,7 +260,8 @@ func newConfigSetCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runConfigSet sets the setting args[0] to args[1], checked and saved atomically.
+// runConfigSet sets the setting args[0] to args[1], checked and saved
+// atomically.
 func runConfigSet(ctx context.Context, o configSetOptions, gopts globalOptions, args []string) error {
 	f, err := findConfigField(args[0])
 	if err != nil {

@@ -256,7 +256,8 @@ brings it back.`,
 	return cmd
 }
 
-// runPendingRemove takes the pending upload args[0] off the list (the record is kept).
+// runPendingRemove takes the pending upload args[0] off the list (the record
+// is kept).
 func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalOptions, args []string) error {
 	id, err := parsePendingID(args[0])
 	if err != nil {

@@ -75,7 +75,8 @@ not be completed, 130 interrupted.`,
 	return cmd
 }
 
-// runRestore restores the snapshot args[0] into the data folder (or with --dry-run shows what it would).
+// runRestore restores the snapshot args[0] into the data folder (or with
+// --dry-run shows what it would).
 func runRestore(ctx context.Context, o restoreOptions, gopts globalOptions, args []string) error {
 	// An empty name must never mean "the newest snapshot": that
 	// replaced live data (issue 12, item 1).

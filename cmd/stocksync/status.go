@@ -63,7 +63,8 @@ func newStatusCmd(gopts *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// runStatus prints the portfolio, the last sync and what exists only on this machine.
+// runStatus prints the portfolio, the last sync and what exists only on this
+// machine.
 func runStatus(ctx context.Context, o statusOptions, gopts globalOptions, _ []string) error {
 	d, err := gopts.dataDir()
 	if err != nil {

@@ -67,7 +67,8 @@ changed on ESP since is kept and reported as a conflict, never sent.`,
 	return cmd
 }
 
-// runSync syncs the portfolio from ESP into the local database, then starts the thumbnail download.
+// runSync syncs the portfolio from ESP into the local database, then starts
+// the thumbnail download.
 func runSync(ctx context.Context, o syncOptions, gopts globalOptions, _ []string) error {
 	d, db, err := gopts.openStore(ctx)
 	if err != nil {
