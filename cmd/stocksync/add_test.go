@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,18 +58,7 @@ func (e addEnv) run(t *testing.T, args ...string) (stdout, stderr string, code i
 	root.SetOut(&out)
 	root.SetErr(&errOut)
 	err := root.ExecuteContext(context.Background())
-	var ee *exitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		code = ee.code
-		if ee.msg != "" {
-			errOut.WriteString("stocksync: " + ee.msg + "\n")
-		}
-	default:
-		code = 1
-		errOut.WriteString("stocksync: " + err.Error() + "\n")
-	}
+	code = finish(&errOut, err, false)
 	return out.String(), errOut.String(), code
 }
 
