@@ -4,45 +4,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/stocksync/stocksync/core/esplimits"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/stocksync/stocksync/core/esplimits"
 	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
 
-var _ = register(newAddCmd)
-
-// addClock stamps new pending uploads; tests replace it.
-var addClock = time.Now
-
-// addOverrides are the metadata flags given on the command line; nil means
-// "take it from the file".
-type addOverrides struct {
-	title, description *string
-	keywords           *[]string
-}
-
-// addOptions are everything runAdd needs besides the files.
+// addOptions are the flags of `stocksync add`.
 type addOptions struct {
-	over    addOverrides
-	asJSON  bool
-	refresh bool
-	read    filemeta.Options
+	title, description, keywords          string
+	titleSet, descriptionSet, keywordsSet bool // given on the command line (set by RunE)
+	asJSON, refresh                       bool
 }
 
-func newAddCmd() *cobra.Command {
-	var (
-		title, description, keywords string
-		asJSON, refresh              bool
-	)
+// AddFlags adds add's flags to f.
+func (o *addOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.title, "title", "", "title for every file named, instead of the embedded one")
+	f.StringVar(&o.description, "description", "", "description for every file named, instead of the embedded one")
+	f.StringVar(&o.keywords, "keywords", "", "keywords for every file named, comma-separated, instead of the embedded ones")
+	f.BoolVar(&o.refresh, "refresh", false, "re-read files already pending whose content changed (all pending uploads when no FILE is named)")
+	f.BoolVar(&o.asJSON, "json", false, "print the pending uploads added or refreshed as JSON, in the shape of 'stocksync list pending --json'")
+}
+
+func newAddCmd(gopts *globalOptions) *cobra.Command {
+	var opts addOptions
 	cmd := &cobra.Command{
 		Use:   "add [--title T] [--description D] [--keywords \"a, b, c\"] [--refresh] [--json] FILE...",
 		Short: "Register image or video files as pending uploads, with their embedded title and keywords",
@@ -67,75 +60,77 @@ Accepted: ` + filemeta.Accepted + `.
 Files that cannot be read are reported and the others still added; the exit
 status is 1 if any file failed.`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && !refresh {
+			if len(args) == 0 && !opts.refresh {
 				return &exitError{code: exitUsage, msg: "name the files to add (e.g. stocksync add ~/Pictures/*.jpg), or use --refresh"}
 			}
 			return nil
 		},
 		DisableFlagsInUseLine: true, // the flags are in Use already
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := addOptions{asJSON: asJSON, refresh: refresh}
 			f := cmd.Flags()
-			if refresh && (f.Changed("title") || f.Changed("description") || f.Changed("keywords")) {
-				return &exitError{code: exitUsage, msg: "--refresh re-reads what the files say, so it takes no --title, --description or --keywords; " +
-					"change a pending upload with `stocksync pending edit ID`"}
-			}
-			if f.Changed("title") {
-				t, err := typedText("title", title, false)
-				if err != nil {
-					return err
-				}
-				o.over.title = &t
-			}
-			if f.Changed("description") {
-				d, err := typedText("description", description, true)
-				if err != nil {
-					return err
-				}
-				o.over.description = &d
-			}
-			if f.Changed("keywords") {
-				k, err := someKeywords("keywords", keywords)
-				if err != nil {
-					return err
-				}
-				o.over.keywords = &k
-			}
-			ctx := cmd.Context()
-			d, db, err := openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			if o.read.TitleOrder, err = filemeta.ParseTitleOrder(cfg.TitleOrder); err != nil {
-				return fmt.Errorf("settings: %w", err)
-			}
-			if len(args) == 0 {
-				ps, err := db.PendingUploads(ctx)
-				if err != nil {
-					return err
-				}
-				for _, p := range ps {
-					args = append(args, p.Path)
-				}
-				if len(args) == 0 {
-					fmt.Fprintln(cmd.OutOrStdout(), "No pending uploads to refresh.")
-					return nil
-				}
-			}
-			return runAdd(ctx, db, args, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			opts.titleSet, opts.descriptionSet, opts.keywordsSet = f.Changed("title"), f.Changed("description"), f.Changed("keywords")
+			return runAdd(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().StringVar(&title, "title", "", "title for every file named, instead of the embedded one")
-	cmd.Flags().StringVar(&description, "description", "", "description for every file named, instead of the embedded one")
-	cmd.Flags().StringVar(&keywords, "keywords", "", "keywords for every file named, comma-separated, instead of the embedded ones")
-	cmd.Flags().BoolVar(&refresh, "refresh", false, "re-read files already pending whose content changed (all pending uploads when no FILE is named)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pending uploads added or refreshed as JSON, in the shape of 'stocksync list pending --json'")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runAdd adds the files named (every pending upload with --refresh and no
+// FILE) as pending uploads.
+func runAdd(ctx context.Context, opts addOptions, gopts globalOptions, args []string) error {
+	o := addRun{asJSON: opts.asJSON, refresh: opts.refresh, now: gopts.clock}
+	if opts.refresh && (opts.titleSet || opts.descriptionSet || opts.keywordsSet) {
+		return &exitError{code: exitUsage, msg: "--refresh re-reads what the files say, so it takes no --title, --description or --keywords; " +
+			"change a pending upload with `stocksync pending edit ID`"}
+	}
+	if opts.titleSet {
+		t, err := typedText("title", opts.title, false)
+		if err != nil {
+			return err
+		}
+		o.over.title = &t
+	}
+	if opts.descriptionSet {
+		d, err := typedText("description", opts.description, true)
+		if err != nil {
+			return err
+		}
+		o.over.description = &d
+	}
+	if opts.keywordsSet {
+		k, err := someKeywords("keywords", opts.keywords)
+		if err != nil {
+			return err
+		}
+		o.over.keywords = &k
+	}
+	d, db, err := gopts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg, err := loadConfig(d)
+	if err != nil {
+		return err
+	}
+	if o.read.TitleOrder, err = filemeta.ParseTitleOrder(cfg.TitleOrder); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	if len(args) == 0 {
+		ps, err := db.PendingUploads(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			args = append(args, p.Path)
+		}
+		if len(args) == 0 {
+			fmt.Fprintln(gopts.stdout, "No pending uploads to refresh.")
+			return nil
+		}
+	}
+	return addFiles(ctx, db, args, o, gopts.stdout, gopts.stderr)
 }
 
 // addTally counts what happened to the files named.
@@ -143,9 +138,9 @@ type addTally struct {
 	added, moved, refreshed, unchanged, already, failed int
 }
 
-// runAdd adds each file, reporting failures as it goes, and fails at the end
+// addFiles adds each file, reporting failures as it goes, and fails at the end
 // if any file failed: one bad name must not stop the rest of a folder.
-func runAdd(ctx context.Context, db *store.DB, args []string, o addOptions, out, errOut io.Writer) error {
+func addFiles(ctx context.Context, db *store.DB, args []string, o addRun, out, errOut io.Writer) error {
 	var ids []int64
 	var n addTally
 	seen := map[string]string{} // real path → the argument that named it first
@@ -333,7 +328,7 @@ type addResult struct {
 }
 
 // addOne registers (or, with o.refresh, re-reads) one file.
-func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen map[string]string) (addResult, error) {
+func addOne(ctx context.Context, db *store.DB, arg string, o addRun, seen map[string]string) (addResult, error) {
 	var r addResult
 	if o.refresh {
 		if err := refreshGone(ctx, db, arg); err != nil {
@@ -392,7 +387,7 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 				r.p, r.outcome, r.warnings = existing, outcomeUnchanged, nil
 				return r, nil
 			}
-			r.p, r.changed, err = db.RefreshPendingUpload(ctx, existing.ID, p, addClock())
+			r.p, r.changed, err = db.RefreshPendingUpload(ctx, existing.ID, p, o.now())
 			r.outcome = outcomeRefreshed
 			if titleNote != "" && !slices.Contains(existing.Edited, store.FieldTitle) {
 				r.notes = append(r.notes, titleNote)
@@ -416,7 +411,7 @@ func addOne(ctx context.Context, db *store.DB, arg string, o addOptions, seen ma
 		p.Keywords, e.Keywords = *o.over.keywords, o.over.keywords
 		p.Edited = append(p.Edited, store.FieldKeywords)
 	}
-	now := addClock()
+	now := o.now()
 	if p.ID, err = db.AddPendingUpload(ctx, p, now); err != nil {
 		var dup *store.DuplicateError
 		if !errors.As(err, &dup) || !dup.SameContent || !gone(dup.Existing.Path) {

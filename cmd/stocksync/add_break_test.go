@@ -24,6 +24,7 @@ import (
 // again. Now refresh says what to do, and adding the new path moves the
 // pending upload there, keeping its ID and edits.
 func TestAddFollowsAMovedFile(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	old := e.photo("maple.jpg")
 	if _, stderr, code := e.run(t, "add", old); code != 0 {
@@ -70,6 +71,7 @@ func TestAddFollowsAMovedFile(t *testing.T) {
 
 // --refresh with --title was accepted and the title silently ignored.
 func TestAddRefreshTakesNoOverrides(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatal(stderr)
@@ -90,6 +92,7 @@ func TestAddRefreshTakesNoOverrides(t *testing.T) {
 // refused, naming the flag; captions keep line breaks (CR LF becomes LF)
 // and keywords pasted one a line are split.
 func TestTypedValuesAreChecked(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -136,6 +139,7 @@ func TestTypedValuesAreChecked(t *testing.T) {
 // "title is the file's Headline" note before "not added again"), and the
 // note named the file's Headline when --title replaced it.
 func TestAddNotesOnlyForWhatIsStored(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	sidecar := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Headline="The headline">
@@ -161,6 +165,7 @@ func TestAddNotesOnlyForWhatIsStored(t *testing.T) {
 // A sidecar that exists but cannot be read was skipped silently: the file
 // was added without the titles and keywords kept there.
 func TestAddUnreadableSidecarFails(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	sidecar := e.photo("scan.xmp")
 	if err := os.Symlink(sidecar, sidecar); err != nil {
@@ -180,6 +185,7 @@ func TestAddUnreadableSidecarFails(t *testing.T) {
 // An unreadable file printed Go's "read metadata: open /path: permission
 // denied". (Checked on the wording: tests may run as root.)
 func TestFileErrorWording(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		err  error
 		want string
@@ -201,6 +207,7 @@ func TestFileErrorWording(t *testing.T) {
 // being written in between is refused rather than stored with a hash that
 // does not match what was read.
 func TestSameFileSeesAChange(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	p := e.photo("maple.jpg")
 	before, _ := os.Stat(p)
@@ -225,6 +232,7 @@ func TestSameFileSeesAChange(t *testing.T) {
 // copied back. Such names are shown Go-quoted; `add ""` added the working
 // folder's name as "cannot add : it is a folder".
 func TestAddShowsOddNamesExactly(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	b, _ := os.ReadFile(e.photo("maple.jpg"))
 	odd := e.photo("new\nline\x1b[31m.jpg")
@@ -254,6 +262,7 @@ func strconvQuote(s string) string { return strconv.Quote(s) }
 // failed file, then Go's "context canceled", exit 1. It stops, sums up what
 // was stored, and exits 130 as `sync` does.
 func TestAddInterrupted(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -263,7 +272,7 @@ func TestAddInterrupted(t *testing.T) {
 	}
 	defer db.Close()
 	calls := 0
-	addClock = func() time.Time {
+	now := func() time.Time {
 		// Ctrl-C arrives while the second file is being stored.
 		if calls++; calls == 2 {
 			cancel()
@@ -271,7 +280,7 @@ func TestAddInterrupted(t *testing.T) {
 		return addT0
 	}
 	var out, errOut bytes.Buffer
-	err = runAdd(ctx, db, []string{e.photo("maple.jpg"), e.photo("leaf.png"), e.photo("scan.tif")}, addOptions{}, &out, &errOut)
+	err = addFiles(ctx, db, []string{e.photo("maple.jpg"), e.photo("leaf.png"), e.photo("scan.tif")}, addRun{now: now}, &out, &errOut)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitInterrupted ||
 		ee.msg != "add interrupted; what is listed above was stored, run the same command again for the rest" {
@@ -288,6 +297,7 @@ func TestAddInterrupted(t *testing.T) {
 // A sidecar named alone was "read with the image beside it" even with no
 // image there, and add exited 0 having added nothing.
 func TestAddSidecarAlone(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	for _, name := range []string{"scan.xmp", "lonely.xmp"} {
 		if err := os.WriteFile(e.photo(name), []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`), 0o644); err != nil {
@@ -305,6 +315,7 @@ func TestAddSidecarAlone(t *testing.T) {
 // A moved file that reads differently at its new place (a sidecar beside
 // it) takes the new fields, as --refresh would; edited fields stay.
 func TestAddMovedFileTakesWhatItSaysNow(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	old := e.photo("maple.jpg")
 	if _, stderr, code := e.run(t, "add", old); code != 0 {
@@ -335,6 +346,7 @@ func TestAddMovedFileTakesWhatItSaysNow(t *testing.T) {
 // `pending edit` and `pending remove` without an ID (or with two) gave
 // cobra's "accepts 1 arg(s), received 0", exit 1.
 func TestPendingNeedsOneID(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -355,6 +367,7 @@ func TestPendingNeedsOneID(t *testing.T) {
 // --refresh` re-reads it", and --refresh takes no --title: the way to
 // change it is `pending edit`.
 func TestAddOverrideOnAPendingFile(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatal(stderr)
@@ -369,6 +382,7 @@ func TestAddOverrideOnAPendingFile(t *testing.T) {
 // `pending edit` of a removed pending upload said "there is no pending
 // upload 1", as for an ID never used.
 func TestPendingRemovedIDIsSaid(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatal(stderr)
@@ -391,6 +405,7 @@ func TestPendingRemovedIDIsSaid(t *testing.T) {
 // first; on a Mac's case-insensitive disk that finds "a.jpg" for a file
 // named "a.JPG" on the command line, which must still count as named.
 func TestSidecarArgFoldsCase(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	side := e.photo("scan.xmp")
 	if err := os.WriteFile(side, []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`), 0o644); err != nil {
@@ -404,6 +419,7 @@ func TestSidecarArgFoldsCase(t *testing.T) {
 // A name longer than the file system allows said "cannot follow its
 // symbolic links"; a path through a file said "no such file" at best.
 func TestAddPathErrorsSaidPlainly(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	long := e.photo(strings.Repeat("a", 300) + ".jpg")
 	through := filepath.Join(e.photo("maple.jpg"), "x.jpg")

@@ -13,12 +13,29 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/stocksync/stocksync/core/filemeta"
 	"github.com/stocksync/stocksync/core/store"
 )
+
+// addOverrides are the metadata flags given on the command line; nil means
+// "take it from the file".
+type addOverrides struct {
+	title, description *string
+	keywords           *[]string
+}
+
+// addRun is everything addFiles needs besides the files.
+type addRun struct {
+	over    addOverrides
+	asJSON  bool
+	refresh bool
+	read    filemeta.Options
+	now     func() time.Time // stamps the pending uploads
+}
 
 // fileError words, for the user, why the file named arg (or its XMP
 // sidecar) could not be read; it wraps err for callers.

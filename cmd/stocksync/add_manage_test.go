@@ -14,6 +14,7 @@ import (
 
 // Hard links and byte-identical copies are one pending upload.
 func TestAddOnceByContent(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	hard := e.photo("hard.jpg")
 	if err := os.Link(e.photo("maple.jpg"), hard); err != nil {
@@ -52,6 +53,7 @@ func TestAddSameFileTwice(t *testing.T) {
 }
 
 func TestAddWarnsOverESPLimits(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	kw := make([]string, 60)
 	for i := range kw {
@@ -80,6 +82,7 @@ func TestAddWarnsOverESPLimits(t *testing.T) {
 // A file re-keyworded after add is re-read by --refresh; what was edited in
 // Stocksync stays.
 func TestAddRefresh(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	b, _ := os.ReadFile(e.photo("maple.jpg"))
 	x := e.photo("x.jpg")
@@ -122,6 +125,7 @@ func TestAddRefresh(t *testing.T) {
 }
 
 func TestAddBadInputIsSaidPlainly(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	loop := e.photo("loop.jpg")
 	if err := os.Symlink(loop, loop); err != nil {
@@ -172,6 +176,7 @@ func TestAddBadInputIsSaidPlainly(t *testing.T) {
 }
 
 func TestAddSaysWhichTitleWasUsed(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	corpus := filepath.Join("..", "..", "..", "shared", "metadata-corpus", "files", "real-0248-exif.JPG")
 	if _, err := os.Stat(corpus); err != nil {
@@ -187,6 +192,7 @@ func TestAddSaysWhichTitleWasUsed(t *testing.T) {
 }
 
 func TestPendingListEditRemove(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg"), e.photo("leaf.png")); code != 0 {
 		t.Fatal(stderr)
@@ -242,6 +248,7 @@ func TestPendingListEditRemove(t *testing.T) {
 // `add *` in a folder with sidecars: the sidecar is read with its image and
 // is not a failure of its own.
 func TestAddSidecarIsReadWithItsImage(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	sidecar := e.photo("scan.xmp")
 	if err := os.WriteFile(sidecar, []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -276,6 +283,7 @@ func TestAddSidecarIsReadWithItsImage(t *testing.T) {
 // `pending edit` takes --description like add and edit (--caption stays as
 // an alias); both at once is a usage error.
 func TestPendingEditDescriptionFlag(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatalf("add: %d %s", code, stderr)

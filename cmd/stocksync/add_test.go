@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,9 +29,6 @@ type addEnv struct {
 
 func newAddEnv(t *testing.T) addEnv {
 	t.Helper()
-	old := addClock
-	addClock = func() time.Time { return addT0 }
-	t.Cleanup(func() { addClock = old })
 	// Resolved, as the store keeps real paths (macOS temp folders are links).
 	photos, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
@@ -57,23 +53,12 @@ func (e addEnv) photo(name string) string { return filepath.Join(e.photos, name)
 func (e addEnv) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	root := newRootCmd()
+	root := newRootCmd(&globalOptions{now: func() time.Time { return addT0 }})
 	root.SetArgs(append([]string{"--data-dir", e.data}, args...))
 	root.SetOut(&out)
 	root.SetErr(&errOut)
 	err := root.ExecuteContext(context.Background())
-	var ee *exitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		code = ee.code
-		if ee.msg != "" {
-			errOut.WriteString("stocksync: " + ee.msg + "\n")
-		}
-	default:
-		code = 1
-		errOut.WriteString("stocksync: " + err.Error() + "\n")
-	}
+	code = finish(&errOut, err, false)
 	return out.String(), errOut.String(), code
 }
 
@@ -143,6 +128,7 @@ func TestAddReadsEmbeddedMetadata(t *testing.T) {
 }
 
 func TestAddVideo(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	// A small MP4 with XMP in moov/udta, as Premiere writes it.
 	box := func(typ string, body []byte) []byte {
@@ -169,6 +155,7 @@ func TestAddVideo(t *testing.T) {
 }
 
 func TestAddFlagsOverride(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	_, stderr, code := e.run(t, "add", "--title", "  Autumn leaf ", "--keywords", "leaf, autumn; Leaf, ,red", e.photo("maple.jpg"))
 	if code != 0 {
@@ -206,6 +193,7 @@ func TestAddFlagsOverride(t *testing.T) {
 // A file already pending, a link to it and the same file named twice are
 // added once, and none of that is a failure.
 func TestAddSkipsDuplicatesAndGoesOn(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	if _, _, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
 		t.Fatalf("first add: exit %d", code)
@@ -233,6 +221,7 @@ func TestAddSkipsDuplicatesAndGoesOn(t *testing.T) {
 }
 
 func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	gif := e.photo("anim.gif")
 	pdf := e.photo("doc.jpg")
@@ -268,6 +257,7 @@ func TestAddRefusesWhatIsNotAPhoto(t *testing.T) {
 }
 
 func TestAddNeedsAFile(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	_, stderr, code := e.run(t, "add")
 	if code != exitUsage || !strings.Contains(stderr, "name the files to add") {
@@ -276,6 +266,7 @@ func TestAddNeedsAFile(t *testing.T) {
 }
 
 func TestAddJSON(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	e.run(t, "add", e.photo("scan.tif"))
 	stdout, stderr, code := e.run(t, "add", "--json", e.photo("maple.jpg"), e.photo("scan.tif"), e.photo("leaf.png"))
@@ -299,6 +290,7 @@ func TestAddJSON(t *testing.T) {
 }
 
 func TestAddWarnsAboutDamagedMetadata(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	b, err := os.ReadFile(e.photo("maple.jpg"))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
@@ -24,14 +25,11 @@ import (
 	"github.com/stocksync/stocksync/core/store"
 )
 
-var _ = register(newBackupCmd)
-
-// Every command that opens the database takes a safety snapshot before a
-// schema upgrade.
-func init() {
-	beforeMigrate = func(d datadir.Dir) func(context.Context, int, int) error {
-		return backup.BeforeMigrate(d, nil)
-	}
+// beforeMigrate is what every command that opens the database for writing
+// passes as store.Options.BeforeMigrate: a safety snapshot of d before a
+// schema upgrade (backup.BeforeMigrate).
+func beforeMigrate(d datadir.Dir) func(context.Context, int, int) error {
+	return backup.BeforeMigrate(d, nil)
 }
 
 // backupJSON is the documented shape of `stocksync backup --json`.
@@ -41,9 +39,23 @@ type backupJSON struct {
 	Prune    *backup.PruneResult `json:"prune,omitempty"`
 }
 
-func newBackupCmd() *cobra.Command {
-	var to string
-	var withThumbs, asJSON bool
+// backupOptions are the flags of `stocksync backup`.
+type backupOptions struct {
+	to                        string
+	toSet                     bool // --to was given (set by RunE), so an empty value is a mistake
+	withThumbs, withThumbsSet bool
+	asJSON                    bool
+}
+
+// AddFlags adds backup's flags to f.
+func (o *backupOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.to, "to", "", "back up into DIR instead of the configured destination")
+	f.BoolVar(&o.withThumbs, "with-thumbnails", false, "include the thumbnail cache (default: the include_thumbnails setting)")
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newBackupCmd(gopts *globalOptions) *cobra.Command {
+	var opts backupOptions
 	cmd := &cobra.Command{
 		Use:   "backup [--to DIR] [--with-thumbnails]",
 		Short: "Take a verified snapshot of your local data into the backup folder",
@@ -68,92 +80,96 @@ folder's history).
 Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
 6 the database is damaged or not Stocksync's (restore it instead).`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			if cmd.Flags().Changed("to") && strings.TrimSpace(to) == "" {
-				return &exitError{code: exitUsage, msg: "--to is empty: give the folder to back up into"}
-			}
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			if _, err := os.Stat(d.DB()); err != nil {
-				return fmt.Errorf("nothing to back up in %s yet (no database: %v); run `stocksync sync` first", d.Root, errors.Unwrap(err))
-			}
-			// Backing up only reads the data folder: it works when the disk
-			// has turned read-only, exactly when a backup matters most.
-			_, db, readOnly, err := openStoreRead(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			var rec backup.Recorder = db
-			if readOnly {
-				rec = nil
-				fmt.Fprintf(cmd.ErrOrStderr(), "note: the data folder %s is read-only: this backup is not recorded in its history\n", d.Root)
-			}
-			// Damaged settings must not stop a backup of the work that exists
-			// only here: with --to it goes ahead (the file is copied as it
-			// is, nothing is pruned since the keep setting is unknown).
-			cfg, cerr := loadConfig(d)
-			if cerr != nil {
-				if to == "" {
-					return fmt.Errorf("%w; without them the backup folder is unknown: back up with `stocksync backup --to DIR`", cerr)
-				}
-				cfg = config.Default()
-				fmt.Fprintf(cmd.ErrOrStderr(), "note: the settings cannot be read, so this backup uses the default settings and prunes nothing (%v)\n", cerr)
-			}
-			dest, err := backupDestination(d, cfg, to)
-			if err != nil {
-				return err
-			}
-			// The rule `backup destination DIR` applies holds for --to and a
-			// hand-edited config.json too.
-			if isInsideDir(d.Root, dest) {
-				return fmt.Errorf("backup destination %s holds the data folder %s: choose a folder beside it, not above it", dest, d.Root)
-			}
-			if to != "" {
-				// Like `backup destination DIR`: the folder is made if its
-				// parent (the drive) is there.
-				if err := prepareDestination(dest); err != nil {
-					return err
-				}
-			}
-			thumbs := cfg.Backup.IncludeThumbnails
-			if cmd.Flags().Changed("with-thumbnails") {
-				thumbs = withThumbs
-			}
-			prog := newCopyProgress(cmd.ErrOrStderr(), !asJSON && isTerminal(os.Stderr))
-			res, err := backup.BackUp(ctx, backup.BackUpOptions{Keep: cfg.Backup.Keep, Prune: cerr == nil, SnapshotOptions: backup.SnapshotOptions{
-				DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update}})
-			prog.done()
-			if err != nil {
-				return err
-			}
-			out, rep, perr := backupJSON{Snapshot: res.Snapshot, Verify: res.Verify, Prune: res.Prune}, res.Verify, res.PruneErr
-			w := cmd.OutOrStdout()
-			if asJSON {
-				if err := writeJSON(w, out); err != nil {
-					return err
-				}
-			} else {
-				printBackup(w, out)
-			}
-			if !rep.OK {
-				return &exitError{code: exitPartial, msg: rep.Err().Error() + ". Check the backup drive; the snapshot was kept so you can look at it"}
-			}
-			if perr != nil {
-				return fmt.Errorf("the snapshot is fine, but pruning old snapshots failed: %w", perr)
-			}
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f := cmd.Flags()
+			opts.toSet, opts.withThumbsSet = f.Changed("to"), f.Changed("with-thumbnails")
+			return runBackup(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "back up into DIR instead of the configured destination")
-	cmd.Flags().BoolVar(&withThumbs, "with-thumbnails", false, "include the thumbnail cache (default: the include_thumbnails setting)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
-	cmd.AddCommand(newBackupListCmd(), newBackupVerifyCmd(), newBackupTestRestoreCmd(), newBackupStatusCmd(),
-		newBackupScheduleCmd(), newBackupDestinationCmd(), newBackupDeleteCmd())
+	opts.AddFlags(cmd.Flags())
+	cmd.AddCommand(newBackupListCmd(gopts), newBackupVerifyCmd(gopts), newBackupTestRestoreCmd(gopts), newBackupStatusCmd(gopts),
+		newBackupScheduleCmd(gopts), newBackupDestinationCmd(gopts), newBackupDeleteCmd(gopts))
 	return cmd
+}
+
+// runBackup takes a snapshot into the destination, verifies it and prunes.
+func runBackup(ctx context.Context, o backupOptions, gopts globalOptions, _ []string) error {
+	if o.toSet && strings.TrimSpace(o.to) == "" {
+		return &exitError{code: exitUsage, msg: "--to is empty: give the folder to back up into"}
+	}
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(d.DB()); err != nil {
+		return fmt.Errorf("nothing to back up in %s yet (no database: %v); run `stocksync sync` first", d.Root, errors.Unwrap(err))
+	}
+	// Backing up only reads the data folder: it works when the disk
+	// has turned read-only, exactly when a backup matters most.
+	_, db, readOnly, err := gopts.openStoreRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rec backup.Recorder = db
+	if readOnly {
+		rec = nil
+		fmt.Fprintf(gopts.stderr, "note: the data folder %s is read-only: this backup is not recorded in its history\n", d.Root)
+	}
+	// Damaged settings must not stop a backup of the work that exists
+	// only here: with --to it goes ahead (the file is copied as it
+	// is, nothing is pruned since the keep setting is unknown).
+	cfg, cerr := loadConfig(d)
+	if cerr != nil {
+		if o.to == "" {
+			return fmt.Errorf("%w; without them the backup folder is unknown: back up with `stocksync backup --to DIR`", cerr)
+		}
+		cfg = config.Default()
+		fmt.Fprintf(gopts.stderr, "note: the settings cannot be read, so this backup uses the default settings and prunes nothing (%v)\n", cerr)
+	}
+	dest, err := backupDestination(d, cfg, o.to)
+	if err != nil {
+		return err
+	}
+	// The rule `backup destination DIR` applies holds for --to and a
+	// hand-edited config.json too.
+	if isInsideDir(d.Root, dest) {
+		return fmt.Errorf("backup destination %s holds the data folder %s: choose a folder beside it, not above it", dest, d.Root)
+	}
+	if o.to != "" {
+		// Like `backup destination DIR`: the folder is made if its
+		// parent (the drive) is there.
+		if err := prepareDestination(dest); err != nil {
+			return err
+		}
+	}
+	thumbs := cfg.Backup.IncludeThumbnails
+	if o.withThumbsSet {
+		thumbs = o.withThumbs
+	}
+	prog := newCopyProgress(gopts.stderr, !o.asJSON && isTerminal(os.Stderr))
+	res, err := backup.BackUp(ctx, backup.BackUpOptions{Keep: cfg.Backup.Keep, Prune: cerr == nil, SnapshotOptions: backup.SnapshotOptions{
+		DataDir: d, DB: db, Dest: dest, WithThumbnails: thumbs, Record: rec, Progress: prog.update}})
+	prog.done()
+	if err != nil {
+		return err
+	}
+	out, rep, perr := backupJSON{Snapshot: res.Snapshot, Verify: res.Verify, Prune: res.Prune}, res.Verify, res.PruneErr
+	w := gopts.stdout
+	if o.asJSON {
+		if err := writeJSON(w, out); err != nil {
+			return err
+		}
+	} else {
+		printBackup(w, out)
+	}
+	if !rep.OK {
+		return &exitError{code: exitPartial, msg: rep.Err().Error() + ". Check the backup drive; the snapshot was kept so you can look at it"}
+	}
+	if perr != nil {
+		return fmt.Errorf("the snapshot is fine, but pruning old snapshots failed: %w", perr)
+	}
+	return nil
 }
 
 func printBackup(w io.Writer, r backupJSON) {
@@ -231,17 +247,17 @@ func isInsideDir(p, dir string) bool { return datadir.Contains(dir, p) }
 // commands (verify, list) must work without a database and never create one.
 // A database that cannot be opened is reported to stderr and skipped, so a
 // snapshot can still be verified when the live database is the problem.
-func openExistingStore(ctx context.Context, cmd *cobra.Command, d datadir.Dir) *store.DB {
+func openExistingStore(ctx context.Context, errw io.Writer, d datadir.Dir) *store.DB {
 	if _, err := os.Stat(d.DB()); err != nil {
 		return nil
 	}
 	if err := prepareDataDir(d); err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "note: not recorded in the backup history: %v\n", err)
+		fmt.Fprintf(errw, "note: not recorded in the backup history: %v\n", err)
 		return nil
 	}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "note: not recorded in the backup history: %v\n", err)
+		fmt.Fprintf(errw, "note: not recorded in the backup history: %v\n", err)
 		return nil
 	}
 	return db
@@ -261,12 +277,12 @@ func backupRecorder(db *store.DB) backup.Recorder {
 // snapshotTarget resolves the SNAPSHOT argument of verify and test-restore,
 // and opens the database (if there is one) to record the result in.
 // to is --to DIR: the folder to look in instead of the configured destination.
-func snapshotTarget(cmd *cobra.Command, args []string, to string) (string, *store.DB, error) {
+func snapshotTarget(ctx context.Context, gopts globalOptions, args []string, to string) (string, *store.DB, error) {
 	// Without SNAPSHOT the newest is meant; an empty one is a mistake.
 	if len(args) > 0 && strings.TrimSpace(args[0]) == "" {
 		return "", nil, &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, a path, or nothing for the newest"}
 	}
-	d, err := dataDir()
+	d, err := gopts.dataDir()
 	if err != nil {
 		return "", nil, err
 	}
@@ -282,7 +298,7 @@ func snapshotTarget(cmd *cobra.Command, args []string, to string) (string, *stor
 		return "", nil, err
 	}
 	backup.CleanLeftovers(filepath.Dir(snap)) // what killed backups left beside it
-	return snap, openExistingStore(cmd.Context(), cmd, d), nil
+	return snap, openExistingStore(ctx, gopts.stderr, d), nil
 }
 
 // isPathArg reports whether a SNAPSHOT argument is a path rather than a

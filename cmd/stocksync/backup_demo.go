@@ -9,9 +9,7 @@ import (
 	"github.com/stocksync/stocksync/core/backup"
 )
 
-func init() { demoSteps = append(demoSteps, demoBackup) }
-
-// demoBackup shows the backup cycle: a verified snapshot with thumbnails, a
+// demoBackup, the demo's last steps, shows the backup cycle: a verified snapshot with thumbnails, a
 // second one where nothing changed (linked, almost nothing written) and a
 // test restore.
 func demoBackup(ctx context.Context, r demoRun) error {

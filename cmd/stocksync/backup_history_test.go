@@ -15,6 +15,7 @@ import (
 // and verification made before it (they were carried over), and backups made
 // with --to are found by name and named where they went.
 func TestBackupHistorySurvivesRestoreAndToIsFound(t *testing.T) {
+	t.Parallel()
 	d := localData(t) // no destination configured
 	dest := t.TempDir()
 	run := func(args ...string) (string, string, int) {

@@ -11,6 +11,7 @@ import (
 // folder, not only by the next backup: backup list, backup verify, backup
 // test-restore and check.
 func TestLeftoversCleanedByEveryDestinationCommand(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := filepath.Join(t.TempDir(), "Backups")
 	dd := []string{"--data-dir", d.Root}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/config"
@@ -27,94 +29,124 @@ type backupDestinationJSON struct {
 	Changed     bool   `json:"changed"`     // this command set it
 }
 
-func newBackupScheduleCmd() *cobra.Command {
-	var asJSON bool
+// backupScheduleOptions are the flags of `stocksync backup schedule`.
+type backupScheduleOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *backupScheduleOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newBackupScheduleCmd(gopts *globalOptions) *cobra.Command {
+	var opts backupScheduleOptions
 	cmd := &cobra.Command{
 		Use:       "schedule [daily|weekly|off]",
 		Short:     "How often to remind you to back up; without an argument, show it",
 		Args:      cobra.MatchAll(cobra.MaximumNArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: []string{"daily", "weekly", "off"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			if len(args) == 0 {
-				cfg, err := loadConfig(d)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeJSON(w, backupScheduleJSON{Schedule: cfg.Backup.Schedule})
-				}
-				fmt.Fprintf(w, "Backup reminders: %s. Change with `stocksync backup schedule daily|weekly|off`.\n", cfg.Backup.Schedule)
-				return nil
-			}
-			if err := d.Ensure(); err != nil {
-				return err
-			}
-			if _, err := config.Update(d.Config(), func(c *config.Config) error {
-				c.Backup.Schedule = args[0]
-				return nil
-			}); err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(w, backupScheduleJSON{Schedule: args[0], Changed: true})
-			}
-			if args[0] == "off" {
-				fmt.Fprintf(w, "Backup reminders are off. Your pending uploads and local edits exist only on %s: back up by hand with `stocksync backup`.\n", reminder.ThisComputer)
-				return nil
-			}
-			fmt.Fprintf(w, "You will be reminded to back up %s when something is not yet in a backup.\n", args[0])
-			return nil
+			return runBackupSchedule(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func newBackupDestinationCmd() *cobra.Command {
-	var asJSON bool
+// runBackupSchedule sets the backup reminder schedule to args[0], or shows it.
+func runBackupSchedule(ctx context.Context, o backupScheduleOptions, gopts globalOptions, args []string) error {
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	w := gopts.stdout
+	if len(args) == 0 {
+		cfg, err := loadConfig(d)
+		if err != nil {
+			return err
+		}
+		if o.asJSON {
+			return writeJSON(w, backupScheduleJSON{Schedule: cfg.Backup.Schedule})
+		}
+		fmt.Fprintf(w, "Backup reminders: %s. Change with `stocksync backup schedule daily|weekly|off`.\n", cfg.Backup.Schedule)
+		return nil
+	}
+	if err := d.Ensure(); err != nil {
+		return err
+	}
+	if _, err := config.Update(d.Config(), func(c *config.Config) error {
+		c.Backup.Schedule = args[0]
+		return nil
+	}); err != nil {
+		return err
+	}
+	if o.asJSON {
+		return writeJSON(w, backupScheduleJSON{Schedule: args[0], Changed: true})
+	}
+	if args[0] == "off" {
+		fmt.Fprintf(w, "Backup reminders are off. Your pending uploads and local edits exist only on %s: back up by hand with `stocksync backup`.\n", reminder.ThisComputer)
+		return nil
+	}
+	fmt.Fprintf(w, "You will be reminded to back up %s when something is not yet in a backup.\n", args[0])
+	return nil
+}
+
+// backupDestinationOptions are the flags of `stocksync backup destination`.
+type backupDestinationOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *backupDestinationOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newBackupDestinationCmd(gopts *globalOptions) *cobra.Command {
+	var opts backupDestinationOptions
 	cmd := &cobra.Command{
 		Use:   "destination [DIR]",
 		Short: "Choose the folder backups go to (external drive, NAS, iCloud Drive, Dropbox…); without DIR, show it",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			if len(args) == 0 {
-				cfg, err := loadConfig(d)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeJSON(w, backupDestinationJSON{Destination: cfg.Backup.Destination})
-				}
-				if cfg.Backup.Destination == "" {
-					fmt.Fprintln(w, "No backup destination is set: choose one with `stocksync backup destination DIR`.")
-					return nil
-				}
-				fmt.Fprintln(w, termSafe(cfg.Backup.Destination))
-				return nil
-			}
-			dest, err := setBackupDestination(d, args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(w, backupDestinationJSON{Destination: dest, Changed: true})
-			}
-			fmt.Fprintf(w, "Backups will go to %s. Take the first one now with `stocksync backup`.\n", termSafe(dest))
-			return nil
+			return runBackupDestination(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runBackupDestination sets the backup destination to args[0], or shows it.
+func runBackupDestination(ctx context.Context, o backupDestinationOptions, gopts globalOptions, args []string) error {
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	w := gopts.stdout
+	if len(args) == 0 {
+		cfg, err := loadConfig(d)
+		if err != nil {
+			return err
+		}
+		if o.asJSON {
+			return writeJSON(w, backupDestinationJSON{Destination: cfg.Backup.Destination})
+		}
+		if cfg.Backup.Destination == "" {
+			fmt.Fprintln(w, "No backup destination is set: choose one with `stocksync backup destination DIR`.")
+			return nil
+		}
+		fmt.Fprintln(w, termSafe(cfg.Backup.Destination))
+		return nil
+	}
+	dest, err := setBackupDestination(d, args[0])
+	if err != nil {
+		return err
+	}
+	if o.asJSON {
+		return writeJSON(w, backupDestinationJSON{Destination: dest, Changed: true})
+	}
+	fmt.Fprintf(w, "Backups will go to %s. Take the first one now with `stocksync backup`.\n", termSafe(dest))
+	return nil
 }
 
 // setBackupDestination checks dir as a backup destination for d, creates

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
@@ -71,38 +72,53 @@ type reminderJSON struct {
 	Warning   string    `json:"warning,omitempty"`
 }
 
-func newBackupStatusCmd() *cobra.Command {
-	var asJSON bool
+// backupStatusOptions are the flags of `stocksync backup status`.
+type backupStatusOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *backupStatusOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newBackupStatusCmd(gopts *globalOptions) *cobra.Command {
+	var opts backupStatusOptions
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show where backups go, the last backups, Time Machine, what is at risk and the next reminder",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			s, err := backupStatus(ctx, cmd, d, cfg, time.Now())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), s)
-			}
-			printBackupStatus(cmd.OutOrStdout(), s, time.Now())
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBackupStatus(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func backupStatus(ctx context.Context, cmd *cobra.Command, d datadir.Dir, cfg config.Config, now time.Time) (backupStatusJSON, error) {
+// runBackupStatus shows where backups go, the last backups, Time Machine and
+// the reminder.
+func runBackupStatus(ctx context.Context, o backupStatusOptions, gopts globalOptions, _ []string) error {
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(d)
+	if err != nil {
+		return err
+	}
+	s, err := backupStatus(ctx, gopts, d, cfg, time.Now())
+	if err != nil {
+		return err
+	}
+	if o.asJSON {
+		return writeJSON(gopts.stdout, s)
+	}
+	printBackupStatus(gopts.stdout, s, time.Now())
+	return nil
+}
+
+func backupStatus(ctx context.Context, gopts globalOptions, d datadir.Dir, cfg config.Config, now time.Time) (backupStatusJSON, error) {
 	s := backupStatusJSON{DataDir: d.Root, Destination: cfg.Backup.Destination, Schedule: cfg.Backup.Schedule,
 		Keep: cfg.Backup.Keep, IncludeThumbnails: cfg.Backup.IncludeThumbnails}
 	if dest, err := backupDestination(d, cfg, ""); err != nil {
@@ -120,7 +136,7 @@ func backupStatus(ctx context.Context, cmd *cobra.Command, d datadir.Dir, cfg co
 	// could not be read: on a read-only folder it is read read-only, and one
 	// that cannot be read at all is an error (issue 12, item 4).
 	if _, err := os.Stat(d.DB()); err == nil {
-		_, db, _, err := openStoreRead(ctx)
+		_, db, _, err := gopts.openStoreRead(ctx)
 		if err != nil {
 			var ee *exitError
 			if errors.As(err, &ee) {

@@ -61,6 +61,7 @@ func pendingPaths(t *testing.T, d datadir.Dir) []string {
 }
 
 func TestBackupCommands(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dd := []string{"--data-dir", d.Root}
 	run := func(args ...string) (string, string, int) { return runCLI(t, append(dd, args...)...) }
@@ -168,6 +169,7 @@ func flip(t *testing.T, path string) {
 }
 
 func TestRestoreCommand(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := t.TempDir()
 	dd := []string{"--data-dir", d.Root}
@@ -222,6 +224,7 @@ func TestRestoreCommand(t *testing.T) {
 }
 
 func TestBeforeMigrateHookIsSet(t *testing.T) {
+	t.Parallel()
 	if beforeMigrate(datadir.Dir{Root: t.TempDir()}) == nil {
 		t.Error("opening the store takes no safety snapshot before migrations")
 	}

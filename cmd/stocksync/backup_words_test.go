@@ -9,6 +9,7 @@ import (
 // A snapshot of a data folder holding only the database is one file: the
 // reports say "1 file", not "1 files".
 func TestBackupReportsOneFile(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := filepath.Join(t.TempDir(), "Backups")
 	out, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", dest)

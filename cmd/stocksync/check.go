@@ -1,19 +1,29 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/check"
 	"github.com/stocksync/stocksync/core/config"
 )
 
-var _ = register(newCheckCmd)
+// checkOptions are the flags of `stocksync check`.
+type checkOptions struct {
+	asJSON bool
+}
 
-func newCheckCmd() *cobra.Command {
-	var asJSON bool
+// AddFlags adds the flags to f.
+func (o *checkOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print the report as JSON")
+}
+
+func newCheckCmd(gopts *globalOptions) *cobra.Command {
+	var opts checkOptions
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the data folder: database integrity, settings, local-only data, thumbnails",
@@ -27,48 +37,54 @@ destination is usable. A data folder that does not exist yet is not an error.
 
 Exit status: 0 no errors (warnings allowed), 3 errors found, 1 the check could not run.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := dataDirAsIs()
-			if err != nil {
-				return err
-			}
-			// The backup folder belongs to this command too: what killed
-			// backups left there goes first (the data folder is examined
-			// as it is).
-			if cfg, err := config.Load(d.Config()); err == nil && cfg.Backup.Destination != "" {
-				backup.CleanLeftovers(cfg.Backup.Destination)
-			}
-			r := check.Run(cmd.Context(), d)
-			out := cmd.OutOrStdout()
-			if asJSON {
-				if err := writeJSON(out, r); err != nil {
-					return err
-				}
-			} else {
-				for _, p := range r.Phases {
-					status := "ok"
-					switch {
-					case p.Skipped != "":
-						status = "skipped: " + p.Skipped
-					case p.Findings > 0:
-						status = fmt.Sprintf("%d finding(s)", p.Findings)
-					}
-					fmt.Fprintf(out, "%-16s %s\n", p.Name, status)
-				}
-				for _, f := range r.Findings {
-					fmt.Fprintf(out, "\n%s: %s\n", f.Severity, f.What)
-					if f.Fix != "" {
-						fmt.Fprintf(out, "  fix: %s\n", f.Fix)
-					}
-				}
-				fmt.Fprintf(out, "\n%d error(s), %d warning(s) in %s\n", r.Errors, r.Warnings, r.DataDir)
-			}
-			if !r.OK() {
-				return &exitError{code: exitPartial}
-			}
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runCheck checks the data folder as it is and reports what it finds (exit 3
+// on errors).
+func runCheck(ctx context.Context, o checkOptions, gopts globalOptions, _ []string) error {
+	d, err := gopts.dataDirAsIs()
+	if err != nil {
+		return err
+	}
+	// The backup folder belongs to this command too: what killed
+	// backups left there goes first (the data folder is examined
+	// as it is).
+	if cfg, err := config.Load(d.Config()); err == nil && cfg.Backup.Destination != "" {
+		backup.CleanLeftovers(cfg.Backup.Destination)
+	}
+	r := check.Run(ctx, d)
+	out := gopts.stdout
+	if o.asJSON {
+		if err := writeJSON(out, r); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range r.Phases {
+			status := "ok"
+			switch {
+			case p.Skipped != "":
+				status = "skipped: " + p.Skipped
+			case p.Findings > 0:
+				status = fmt.Sprintf("%d finding(s)", p.Findings)
+			}
+			fmt.Fprintf(out, "%-16s %s\n", p.Name, status)
+		}
+		for _, f := range r.Findings {
+			fmt.Fprintf(out, "\n%s: %s\n", f.Severity, f.What)
+			if f.Fix != "" {
+				fmt.Fprintf(out, "  fix: %s\n", f.Fix)
+			}
+		}
+		fmt.Fprintf(out, "\n%d error(s), %d warning(s) in %s\n", r.Errors, r.Warnings, r.DataDir)
+	}
+	if !r.OK() {
+		return &exitError{code: exitPartial}
+	}
+	return nil
 }

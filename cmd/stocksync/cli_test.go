@@ -27,8 +27,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 // runCLIContext is runCLI under ctx; a cancelled ctx is a Ctrl-C.
 func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
 	t.Helper()
-	g = globals{}
-	root := newRootCmd()
+	root := newRootCmd(&globalOptions{})
 	var out, errb bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errb)
@@ -61,6 +60,7 @@ func cliServer(t *testing.T, opts espfake.Options) (*espfake.Server, string) {
 }
 
 func TestStatusOnEmptyFolderCreatesNothing(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "none")
 	out, _, code := runCLI(t, "--data-dir", dir, "status", "--json")
 	if code != 0 {
@@ -149,6 +149,7 @@ func TestBadPasswordExitCode(t *testing.T) {
 }
 
 func TestPlural(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		n          int
 		word, want string
@@ -164,6 +165,7 @@ func TestPlural(t *testing.T) {
 }
 
 func TestNum(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500"} {
 		if got := num(n); got != want {
 			t.Errorf("num(%d) = %q, want %q", n, got, want)
@@ -174,6 +176,7 @@ func TestNum(t *testing.T) {
 // Issue 12 item 14: `demo --batches 0` said 0 and synced 10. Sizes outside
 // what the demo can do are refused before anything starts.
 func TestDemoSizesAreChecked(t *testing.T) {
+	t.Parallel()
 	for _, argv := range [][]string{
 		{"demo", "--batches", "0"}, {"demo", "--batches", "-3"}, {"demo", "--batches", "100000000"},
 		{"demo", "--files", "0"}, {"demo", "--latency", "-1s"}, {"demo", "--latency", "1h"},

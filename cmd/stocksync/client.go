@@ -16,34 +16,34 @@ import (
 )
 
 // debugLogger is the --debug log on standard error, or nil.
-func debugLogger() *slog.Logger {
-	if !g.debug {
+func (o globalOptions) debugLogger() *slog.Logger {
+	if !o.Debug {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // settingsAndClient loads the settings of d and the ESP client they name.
-func settingsAndClient(d datadir.Dir) (config.Config, *esp.Client, error) {
+func (o globalOptions) settingsAndClient(d datadir.Dir) (config.Config, *esp.Client, error) {
 	cfg, err := loadConfig(d)
 	if err != nil {
 		return cfg, nil, err
 	}
-	client, err := espClient(cfg)
+	client, err := o.espClient(cfg)
 	return cfg, client, err
 }
 
 // espClient builds the ESP client (account.NewClient, the one constructor)
 // from the settings and the stored credentials, with an error that says how
 // to fix a missing or expired sign-in.
-func espClient(cfg config.Config) (*esp.Client, error) {
-	return espClientWith(cfg, account.ClientOptions{})
+func (o globalOptions) espClient(cfg config.Config) (*esp.Client, error) {
+	return o.espClientWith(cfg, account.ClientOptions{})
 }
 
 // espClientWith is espClient with options (e.g. the rate learned on an
 // earlier run as InitialRate).
-func espClientWith(cfg config.Config, opts account.ClientOptions) (*esp.Client, error) {
-	opts.Logger = debugLogger()
+func (o globalOptions) espClientWith(cfg config.Config, opts account.ClientOptions) (*esp.Client, error) {
+	opts.Logger = o.debugLogger()
 	if opts.ThrottleGiveUp == 0 {
 		d, err := throttleGiveUp()
 		if err != nil {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strconv"
@@ -11,11 +13,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/config"
 )
-
-var _ = register(newConfigCmd)
 
 // configKeyHelp says what each key of config.json does; docs/cli.md has
 // the same list, and TestConfigKeysDocumented keeps the three (this map,
@@ -146,7 +147,7 @@ func setConfigValue(c *config.Config, f configField, text string) error {
 	return nil
 }
 
-func newConfigCmd() *cobra.Command {
+func newConfigCmd(gopts *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show and change the settings (config.json in the data folder)",
@@ -159,7 +160,7 @@ A setting not in config.json has its default. ` + "`config set`" + ` checks the 
 writes the file atomically; a damaged config.json is never overwritten.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newConfigGetCmd(), newConfigSetCmd(), newConfigUnsetCmd())
+	cmd.AddCommand(newConfigGetCmd(gopts), newConfigSetCmd(gopts), newConfigUnsetCmd(gopts))
 	return cmd
 }
 
@@ -171,8 +172,18 @@ func configHelpText() string {
 	return b.String()
 }
 
-func newConfigGetCmd() *cobra.Command {
-	var asJSON bool
+// configGetOptions are the flags of `stocksync config get`.
+type configGetOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *configGetOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print JSON")
+}
+
+func newConfigGetCmd(gopts *globalOptions) *cobra.Command {
+	var opts configGetOptions
 	cmd := &cobra.Command{
 		Use:   "get [KEY]",
 		Short: "Print one setting, or all of them",
@@ -181,43 +192,55 @@ value as JSON, or without KEY the whole settings object as config.json holds it
 (defaults filled in).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var f configField
-			if len(args) == 1 {
-				var err error
-				if f, err = findConfigField(args[0]); err != nil {
-					return err
-				}
-			}
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			c, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			switch {
-			case len(args) == 1 && asJSON:
-				return writeJSON(w, configValue(c, f))
-			case len(args) == 1:
-				fmt.Fprintln(w, configText(configValue(c, f)))
-				return nil
-			case asJSON:
-				return writeJSON(w, c)
-			}
-			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			for _, f := range configFields() {
-				fmt.Fprintf(tw, "%s\t%s\n", f.key, configText(configValue(c, f)))
-			}
-			return tw.Flush()
+			return runConfigGet(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func newConfigSetCmd() *cobra.Command {
+// runConfigGet prints one setting (args[0]), or all of them.
+func runConfigGet(ctx context.Context, o configGetOptions, gopts globalOptions, args []string) error {
+	var f configField
+	if len(args) == 1 {
+		var err error
+		if f, err = findConfigField(args[0]); err != nil {
+			return err
+		}
+	}
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	c, err := loadConfig(d)
+	if err != nil {
+		return err
+	}
+	w := gopts.stdout
+	switch {
+	case len(args) == 1 && o.asJSON:
+		return writeJSON(w, configValue(c, f))
+	case len(args) == 1:
+		fmt.Fprintln(w, configText(configValue(c, f)))
+		return nil
+	case o.asJSON:
+		return writeJSON(w, c)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, f := range configFields() {
+		fmt.Fprintf(tw, "%s\t%s\n", f.key, configText(configValue(c, f)))
+	}
+	return tw.Flush()
+}
+
+// configSetOptions are the flags of `stocksync config set`: it has none but the global ones.
+type configSetOptions struct{}
+
+// AddFlags adds no flags: `stocksync config set` has none of its own.
+func (o *configSetOptions) AddFlags(*pflag.FlagSet) {}
+
+func newConfigSetCmd(gopts *globalOptions) *cobra.Command {
+	var opts configSetOptions
 	cmd := &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Change one setting",
@@ -227,63 +250,84 @@ func newConfigSetCmd() *cobra.Command {
   stocksync config set token_url http://127.0.0.1:8765/oauth2/token   (partner keys only)`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := findConfigField(args[0])
-			if err != nil {
-				return err
-			}
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			if f.key == "backup.destination" {
-				// The same checks as `backup destination` (not inside the
-				// data folder, writable, created if its parent exists).
-				dest, err := setBackupDestination(d, args[1])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "backup.destination = %s\n", termSafe(dest))
-				return nil
-			}
-			return updateConfig(cmd, d.Config(), d.Ensure, func(c *config.Config) error {
-				return setConfigValue(c, f, args[1])
-			}, f)
+			return runConfigSet(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
 	// Everything after KEY is the value, so a negative number
 	// (requests_per_second -1) is not taken for a flag.
 	cmd.Flags().SetInterspersed(false)
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func newConfigUnsetCmd() *cobra.Command {
-	return &cobra.Command{
+// runConfigSet sets the setting args[0] to args[1], checked and saved
+// atomically.
+func runConfigSet(ctx context.Context, o configSetOptions, gopts globalOptions, args []string) error {
+	f, err := findConfigField(args[0])
+	if err != nil {
+		return err
+	}
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	if f.key == "backup.destination" {
+		// The same checks as `backup destination` (not inside the
+		// data folder, writable, created if its parent exists).
+		dest, err := setBackupDestination(d, args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(gopts.stdout, "backup.destination = %s\n", termSafe(dest))
+		return nil
+	}
+	return updateConfig(gopts.stdout, d.Config(), d.Ensure, func(c *config.Config) error {
+		return setConfigValue(c, f, args[1])
+	}, f)
+}
+
+// configUnsetOptions are the flags of `stocksync config unset`: it has none but the global ones.
+type configUnsetOptions struct{}
+
+// AddFlags adds no flags: `stocksync config unset` has none of its own.
+func (o *configUnsetOptions) AddFlags(*pflag.FlagSet) {}
+
+func newConfigUnsetCmd(gopts *globalOptions) *cobra.Command {
+	var opts configUnsetOptions
+	cmd := &cobra.Command{
 		Use:   "unset KEY",
 		Short: "Put one setting back to its default",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := findConfigField(args[0])
-			if err != nil {
-				return err
-			}
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			def := reflect.ValueOf(config.Default()).FieldByIndex(f.index)
-			return updateConfig(cmd, d.Config(), d.Ensure, func(c *config.Config) error {
-				reflect.ValueOf(c).Elem().FieldByIndex(f.index).Set(def)
-				return nil
-			}, f)
+			return runConfigUnset(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// runConfigUnset puts the setting args[0] back to its default.
+func runConfigUnset(ctx context.Context, o configUnsetOptions, gopts globalOptions, args []string) error {
+	f, err := findConfigField(args[0])
+	if err != nil {
+		return err
+	}
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	def := reflect.ValueOf(config.Default()).FieldByIndex(f.index)
+	return updateConfig(gopts.stdout, d.Config(), d.Ensure, func(c *config.Config) error {
+		reflect.ValueOf(c).Elem().FieldByIndex(f.index).Set(def)
+		return nil
+	}, f)
 }
 
 // updateConfig applies change to the settings at path: a value that does
 // not parse or is out of range is a usage error and nothing is written (not
 // even the data folder is created); otherwise the file is saved atomically
 // and the new value printed.
-func updateConfig(cmd *cobra.Command, path string, ensure func() error, change func(*config.Config) error, f configField) error {
+func updateConfig(out io.Writer, path string, ensure func() error, change func(*config.Config) error, f configField) error {
 	cur, err := config.Load(path)
 	if err != nil {
 		return err
@@ -303,9 +347,9 @@ func updateConfig(cmd *cobra.Command, path string, ensure func() error, change f
 	}
 	v := configValue(saved, f)
 	if b, err := json.Marshal(v); err == nil && f.typ.Kind() != reflect.String && f.typ != timeType {
-		fmt.Fprintf(cmd.OutOrStdout(), "%s = %s\n", f.key, b)
+		fmt.Fprintf(out, "%s = %s\n", f.key, b)
 		return nil
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s = %s\n", f.key, configText(v))
+	fmt.Fprintf(out, "%s = %s\n", f.key, configText(v))
 	return nil
 }

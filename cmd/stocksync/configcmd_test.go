@@ -12,6 +12,7 @@ import (
 
 // Every key of config.json has a help text here and a row in docs/cli.md.
 func TestConfigKeysDocumented(t *testing.T) {
+	t.Parallel()
 	docs, err := os.ReadFile("../../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +35,7 @@ func TestConfigKeysDocumented(t *testing.T) {
 }
 
 func TestConfigGetSet(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	run := func(args ...string) (string, string, int) {
 		return runCLI(t, append([]string{"--data-dir", dir}, args...)...)
@@ -96,6 +98,7 @@ func TestConfigGetSet(t *testing.T) {
 // Every command with --json has its shape in docs/cli.md: a line that
 // names the command and --json.
 func TestJSONShapesDocumented(t *testing.T) {
+	t.Parallel()
 	docs, err := os.ReadFile("../../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)

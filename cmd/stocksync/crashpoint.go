@@ -12,7 +12,9 @@ import (
 // restore killed at every step leaves a folder the next command repairs.
 const EnvCrashAt = "STOCKSYNC_TEST_CRASH_AT"
 
-func init() {
+// installCrashPoint sets datadir.CrashHook from EnvCrashAt; main calls it
+// before it runs a command. Unset, it does nothing.
+func installCrashPoint() {
 	step := os.Getenv(EnvCrashAt)
 	if step == "" {
 		return

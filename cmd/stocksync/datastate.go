@@ -33,8 +33,8 @@ func prepareDataDir(d datadir.Dir) error {
 // creates the data folder or the database (with no database it gives an
 // empty one in memory), and on a read-only folder or database file it opens
 // the file read-only. readOnly reports whether nothing can be written.
-func openStoreRead(ctx context.Context) (d datadir.Dir, db *store.DB, readOnly bool, err error) {
-	if d, err = dataDir(); err != nil {
+func (o globalOptions) openStoreRead(ctx context.Context) (d datadir.Dir, db *store.DB, readOnly bool, err error) {
+	if d, err = o.dataDir(); err != nil {
 		return d, nil, false, err
 	}
 	if _, serr := os.Stat(d.DB()); errors.Is(serr, fs.ErrNotExist) {
@@ -47,18 +47,18 @@ func openStoreRead(ctx context.Context) (d datadir.Dir, db *store.DB, readOnly b
 	if store.CanWrite(d.DB()) == nil {
 		db, err = store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 		if err == nil || !errors.Is(err, store.ErrReadOnly) {
-			return d, db, false, damaged(d, err)
+			return d, db, false, o.damaged(d, err)
 		}
 	}
 	db, err = store.OpenReadOnly(ctx, d.DB())
-	return d, db, true, damaged(d, err)
+	return d, db, true, o.damaged(d, err)
 }
 
 // damaged turns a database that is not usable (store.CorruptError) into
 // exitDamaged, with the facts a user needs: what is wrong with which file,
 // and the newest snapshot holding the local-only work with the exact command
 // that restores it. Other errors pass through.
-func damaged(d datadir.Dir, err error) error {
+func (o globalOptions) damaged(d datadir.Dir, err error) error {
 	ce := store.CorruptionOf(d.DB(), err)
 	if ce == nil {
 		return err
@@ -74,7 +74,7 @@ func damaged(d datadir.Dir, err error) error {
 	b.WriteString(". It was left untouched; no command but `check`, `restore` and `backup list` will use it.")
 	if s, ok := backup.NewestRestorable(d); ok {
 		fmt.Fprintf(&b, "\nThe newest snapshot, %s (taken %s), holds %s. Bring it back with:\n  %s",
-			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), restoreCommand(d, s.Path))
+			s.Name, s.Created.Local().Format("2006-01-02 15:04"), localOnlyLine(s.LocalOnly), o.restoreCommand(d, s.Path))
 		fmt.Fprintf(&b, "\n(the file as it is now is kept in a safety snapshot first, and the restore also rescues the pending uploads, "+
 			"local file paths and local edits it still holds; see what the snapshot holds with --dry-run)")
 	} else {
@@ -110,8 +110,8 @@ func shellQuote(p string) string {
 
 // restoreCommand is the exact command that restores snap into d, with
 // --data-dir when the folder was chosen by that flag.
-func restoreCommand(d datadir.Dir, snap string) string {
-	if g.dataDir != "" {
+func (o globalOptions) restoreCommand(d datadir.Dir, snap string) string {
+	if o.DataDir != "" {
 		return fmt.Sprintf("stocksync --data-dir %s restore %s", shellQuote(d.Root), shellQuote(snap))
 	}
 	return "stocksync restore " + shellQuote(snap)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/config"
@@ -23,12 +24,23 @@ import (
 	"github.com/stocksync/stocksync/core/thumbs"
 )
 
-var _ = register(newDemoCmd)
+// demoOptions are the flags of `stocksync demo`.
+type demoOptions struct {
+	batches, files int
+	latency        time.Duration
+	keep           bool
+}
 
-func newDemoCmd() *cobra.Command {
-	var batches, files int
-	var latency time.Duration
-	var keep bool
+// AddFlags adds demo's flags to f.
+func (o *demoOptions) AddFlags(f *pflag.FlagSet) {
+	f.IntVar(&o.batches, "batches", 40, fmt.Sprintf("batches in the demo portfolio, 1..%d", demoMaxBatches))
+	f.IntVar(&o.files, "files", 35, fmt.Sprintf("average files per batch, 1..%d", demoMaxFiles))
+	f.DurationVar(&o.latency, "latency", 20*time.Millisecond, fmt.Sprintf("added latency per request, like a real network, 0..%s", demoMaxLatency))
+	f.BoolVar(&o.keep, "keep", false, "keep the demo data folder afterwards")
+}
+
+func newDemoCmd(gopts *globalOptions) *cobra.Command {
+	var opts demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try Stocksync against a built-in ESP server, no account needed",
@@ -37,17 +49,11 @@ throw-away data folder: syncs everything, downloads the thumbnails, lets a few
 reviews come in on the server, syncs again (incrementally), adds a pending upload
 and makes a verified backup. Prints what happened and how long each step took.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkDemoSizes(batches, files, latency); err != nil {
-				return err
-			}
-			return runDemo(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), batches, files, latency, keep)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDemo(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().IntVar(&batches, "batches", 40, fmt.Sprintf("batches in the demo portfolio, 1..%d", demoMaxBatches))
-	cmd.Flags().IntVar(&files, "files", 35, fmt.Sprintf("average files per batch, 1..%d", demoMaxFiles))
-	cmd.Flags().DurationVar(&latency, "latency", 20*time.Millisecond, fmt.Sprintf("added latency per request, like a real network, 0..%s", demoMaxLatency))
-	cmd.Flags().BoolVar(&keep, "keep", false, "keep the demo data folder afterwards")
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
@@ -81,10 +87,14 @@ type demoRun struct {
 	temporary bool
 }
 
-// demoSteps lets other command files (backups) add steps to the demo.
-var demoSteps []func(ctx context.Context, r demoRun) error
-
-func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency time.Duration, keep bool) error {
+// runDemo runs the demo (the steps are listed in its text: sync, thumbnails,
+// reviews, incremental sync, local work, then demoBackup).
+func runDemo(ctx context.Context, o demoOptions, gopts globalOptions, _ []string) error {
+	if err := checkDemoSizes(o.batches, o.files, o.latency); err != nil {
+		return err
+	}
+	w, errw := gopts.stdout, gopts.stderr
+	batches, files, latency, keep := o.batches, o.files, o.latency, o.keep
 	opts := account.DemoOptions()
 	opts.Batches, opts.FilesPerBatch, opts.FilesPerBatchMax, opts.Latency = batches, max(1, files/2), files*3/2, latency
 	demo, err := account.StartDemo(opts)
@@ -93,7 +103,7 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	}
 	defer demo.Close()
 
-	root := g.dataDir
+	root := gopts.DataDir
 	temporary := false
 	if root == "" {
 		// A parent folder, so whatever the demo puts next to the data folder
@@ -117,7 +127,7 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 		return err
 	}
 	defer db.Close()
-	client, err := demo.Client(config.Default(), account.ClientOptions{Logger: debugLogger()})
+	client, err := demo.Client(config.Default(), account.ClientOptions{Logger: gopts.debugLogger()})
 	if err != nil {
 		return err
 	}
@@ -162,10 +172,8 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	if err := demoLocalWork(ctx, w, d, db); err != nil {
 		return err
 	}
-	for _, step := range demoSteps {
-		if err := step(ctx, demoRun{w: w, dir: d, db: db, temporary: temporary}); err != nil {
-			return err
-		}
+	if err := demoBackup(ctx, demoRun{w: w, dir: d, db: db, temporary: temporary}); err != nil {
+		return err
 	}
 	s, err := db.Summary(ctx)
 	if err != nil {
@@ -176,7 +184,7 @@ func runDemo(ctx context.Context, w, errw io.Writer, batches, files int, latency
 	fmt.Fprintf(w, "\nFirst sync %s with %s; incremental sync %s with %s.\n",
 		first.FinishedAt.Sub(first.StartedAt).Round(time.Millisecond), plural(first.Requests, "request"),
 		second.FinishedAt.Sub(second.StartedAt).Round(time.Millisecond), plural(second.Requests, "request"))
-	if keep || g.dataDir != "" {
+	if keep || gopts.DataDir != "" {
 		// A kept folder must not sync a real account's portfolio into the
 		// demo's data: its settings name the demo server (which runs only
 		// inside the demo) and the demo's backup folder.

@@ -12,6 +12,7 @@ import (
 // a later `sync` there must not fetch a real account's portfolio into it
 // (found by a newcomer: the kept folder said server production).
 func TestDemoKeptFolderStaysADemo(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	if _, errs, code := runCLI(t, "--data-dir", dir, "demo", "--batches", "2", "--files", "3", "--latency", "0s"); code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errs)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,25 +10,34 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 )
 
-var _ = register(newESPCmd)
-
-func newESPCmd() *cobra.Command {
+func newESPCmd(gopts *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "esp",
 		Short: "Look at how ESP answers (for bug reports)",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newESPProbeCmd())
+	cmd.AddCommand(newESPProbeCmd(gopts))
 	return cmd
 }
 
-func newESPProbeCmd() *cobra.Command {
-	var asJSON bool
+// espProbeOptions are the flags of `stocksync esp probe`.
+type espProbeOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *espProbeOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print the report as JSON")
+}
+
+func newESPProbeCmd(gopts *globalOptions) *cobra.Command {
+	var opts espProbeOptions
 	cmd := &cobra.Command{
 		Use:   "probe",
 		Short: "Call each ESP endpoint once and report the shapes of the answers, without values",
@@ -42,39 +52,45 @@ bug report. Nothing is written anywhere.
 "path","status","content_type","headers","shape","error","differences"}]}, where a shape
 is {"type","keys","length","items"}. Without --json it prints Markdown.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			cfg, err := config.Load(d.Config())
-			if err != nil {
-				return err
-			}
-			client, err := espClient(cfg)
-			if err != nil {
-				return err
-			}
-			rep, err := client.Probe(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				if err := enc.Encode(rep); err != nil {
-					return err
-				}
-			} else {
-				writeProbeMarkdown(out, rep)
-			}
-			return probeExit(rep)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runESPProbe(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runESPProbe calls each ESP endpoint once and reports the shapes of the
+// answers (the exit is probeExit's).
+func runESPProbe(ctx context.Context, o espProbeOptions, gopts globalOptions, _ []string) error {
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(d.Config())
+	if err != nil {
+		return err
+	}
+	client, err := gopts.espClient(cfg)
+	if err != nil {
+		return err
+	}
+	rep, err := client.Probe(ctx)
+	if err != nil {
+		return err
+	}
+	out := gopts.stdout
+	if o.asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		writeProbeMarkdown(out, rep)
+	}
+	return probeExit(rep)
 }
 
 // probeExit is the exit for a printed report: 5 when ESP signed us out, 3

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/stocksync/stocksync/core/esp/espfake"
 	"github.com/stocksync/stocksync/core/esp/espfake/espfaketest"
 )
@@ -14,11 +12,10 @@ import (
 // The web-mode banner works on Linux too (not only pbpaste), names the form
 // its curl line posts to, and says how to stop a server started with &.
 func TestESPServerBannerWording(t *testing.T) {
+	t.Parallel()
 	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModeWeb})
 	var out bytes.Buffer
-	c := &cobra.Command{}
-	c.SetOut(&out)
-	printServer(c, srv, espfake.Options{})
+	printServer(&out, srv, espfake.Options{})
 	got := out.String()
 	for _, want := range []string{"wl-paste", "xclip -o", "pbpaste", srv.ServerRoot() + "/sign-in;", "kill %1", "cookies=$(mktemp)"} {
 		if !strings.Contains(got, want) {

@@ -9,6 +9,7 @@ import (
 // issue #12 item 14: every size flag of esp-server is bounded, and the
 // message names the limit (--batches 100000000 used to exhaust memory).
 func TestESPServerSizeFlagsBounded(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -42,6 +43,7 @@ func TestESPServerSizeFlagsBounded(t *testing.T) {
 // Found by breaking issue #10: a second `esp-server` on the same address
 // said only "bind: address already in use"; it says which flag to change.
 func TestESPServerAddressInUse(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

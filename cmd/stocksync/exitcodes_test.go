@@ -23,6 +23,7 @@ import (
 // The exit-code table in docs/cli.md lists exactly the codes of
 // exitcodes.go, in the same order.
 func TestExitCodeTableMatchesDocs(t *testing.T) {
+	t.Parallel()
 	docs, err := os.ReadFile("../../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +63,7 @@ func slicesEqual(a, b []int) bool {
 // exitError with a number (a variable set from the constants is fine), no os.Exit outside main.go, and every exit*
 // name used is one of exitcodes.go's.
 func TestExitPathsUseTheConstants(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for name := range exitConstNames(t) {
 		known[name] = true

@@ -2,15 +2,25 @@ package main
 
 import (
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/wording"
 )
 
-// The CLI words numbers and times exactly as the menu-bar app does, and
-// names the machine it runs on ("this computer" on Linux, not "this Mac").
-func init() { reminder.ThisComputer = reminder.MachineName(runtime.GOOS) }
+// The CLI words numbers and times exactly as the menu-bar app does.
+
+// machineNameOnce guards the one write of reminder.ThisComputer.
+var machineNameOnce sync.Once
+
+// setMachineName makes the CLI name the machine it runs on ("this computer"
+// on Linux, not "this Mac") in its own text and in the reminder text it
+// prints (reminder.ThisComputer). newRootCmd calls it; the value depends
+// only on the platform, so it is set once per process.
+func setMachineName() {
+	machineNameOnce.Do(func() { reminder.ThisComputer = reminder.MachineName(runtime.GOOS) })
+}
 
 // num formats n with thousands separators: 12345 → "12,345".
 func num(n int) string { return wording.Count(n) }

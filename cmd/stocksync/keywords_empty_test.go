@@ -9,6 +9,7 @@ import (
 // empty keyword list; like `edit --keywords ",,,"` they are usage errors
 // now, and nothing is stored.
 func TestEmptyKeywordListsAreUsageErrors(t *testing.T) {
+	t.Parallel()
 	e := newAddEnv(t)
 	_, stderr, code := e.run(t, "add", "--keywords", ";;", e.photo("maple.jpg"))
 	want := "stocksync: --keywords \";;\" holds no keywords: give them separated by commas, e.g. --keywords \"fog, river, dawn\"\n"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,11 +9,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/store"
 )
-
-var _ = register(newListCmd)
 
 // listFilters says which filters each list takes; any other is a usage
 // error, never silently ignored.
@@ -25,9 +25,22 @@ var listFilters = map[string][]string{
 	"edits":    nil,
 }
 
-func newListCmd() *cobra.Command {
-	var batch, status string
-	var asJSON bool
+// listOptions are the flags of `stocksync list`.
+type listOptions struct {
+	batchSet, statusSet bool // the flags were given (set by RunE)
+	batch, status       string
+	asJSON              bool
+}
+
+// AddFlags adds the flags to f.
+func (o *listOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.batch, "batch", "", "only those of this batch ID (list files, reviews, releases)")
+	f.StringVar(&o.status, "status", "", "only files in this state: pending, in_review, accepted, revisable, rejected, other, or an exact ESP status (list files, reviews)")
+	f.BoolVar(&o.asJSON, "json", false, "print JSON (shapes in docs/cli.md)")
+}
+
+func newListCmd(gopts *globalOptions) *cobra.Command {
+	var opts listOptions
 	cmd := &cobra.Command{
 		Use:   "list batches|files|reviews|releases|pending|edits [--batch ID] [--status S] [--json]",
 		Short: "List what is in the local database",
@@ -51,92 +64,99 @@ releases, pending and edits, one object per line for files and reviews.`,
 		ValidArgs:             []string{"batches", "files", "reviews", "releases", "pending", "edits"},
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			what := args[0]
-			for _, f := range []string{"batch", "status"} {
-				if cmd.Flags().Changed(f) && !contains(listFilters[what], f) {
-					return usageError(fmt.Sprintf("--%s does not apply to `list %s`: %s", f, what, filterTakers(f)))
-				}
-			}
-			ctx := cmd.Context()
-			// Listing only reads: no data folder is created, and a
-			// read-only folder is read read-only.
-			_, db, _, err := openStoreRead(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			out := cmd.OutOrStdout()
-			switch what {
-			case "batches":
-				bs, err := db.ListBatches(ctx, store.BatchFilter{})
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeJSON(out, nonNil(bs))
-				}
-				if len(bs) == 0 {
-					fmt.Fprintln(out, "No batches yet: run `stocksync sync` to fetch them from ESP.")
-					return nil
-				}
-				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tTYPE\tFILES\tPENDING\tACCEPTED\tREVISABLE\tREJECTED")
-				for _, b := range bs {
-					c := b.Counts
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", termSafe(b.ID), clip(termSafe(b.Name), 40), termSafe(b.Type),
-						c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
-				}
-				return tw.Flush()
-			case "files":
-				return listFiles(cmd, db, false, batch, status, asJSON, out)
-			case "reviews":
-				return listReviews(cmd, db, batch, status, asJSON, out)
-			case "releases":
-				return listReleases(cmd, db, batch, asJSON, out)
-			case "pending":
-				ps, err := db.PendingUploads(ctx)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeJSON(out, nonNil(ps))
-				}
-				if len(ps) == 0 {
-					fmt.Fprintln(out, "No pending uploads. Register files with `stocksync add FILE…`.")
-					return nil
-				}
-				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tFILE\tTITLE\tKEYWORDS")
-				for _, p := range ps {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.ID, termSafe(p.Path), clip(termSafe(p.Title), 50), plural(len(p.Keywords), "keyword"))
-				}
-				return tw.Flush()
-			case "edits":
-				es, err := db.LocalEdits(ctx, "")
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeJSON(out, nonNil(es))
-				}
-				if len(es) == 0 {
-					fmt.Fprintln(out, "No local edits: everything edited here is on ESP.")
-					return nil
-				}
-				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "FILE\tSTATE\tEDITED\tCONFLICT")
-				for _, e := range es {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termSafe(e.ContributionID), e.State, editedFields(e), termSafe(e.Conflict))
-				}
-				return tw.Flush()
-			}
-			return usageError(fmt.Sprintf("unknown list %q: use batches, files, reviews, pending or edits", what))
+			f := cmd.Flags()
+			opts.batchSet, opts.statusSet = f.Changed("batch"), f.Changed("status")
+			return runList(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().StringVar(&batch, "batch", "", "only those of this batch ID (list files, reviews, releases)")
-	cmd.Flags().StringVar(&status, "status", "", "only files in this state: pending, in_review, accepted, revisable, rejected, other, or an exact ESP status (list files, reviews)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (shapes in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runList prints the list named by args[0] from the local database.
+func runList(ctx context.Context, o listOptions, gopts globalOptions, args []string) error {
+	what := args[0]
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"batch", o.batchSet}, {"status", o.statusSet}} {
+		if f.set && !contains(listFilters[what], f.name) {
+			return usageError(fmt.Sprintf("--%s does not apply to `list %s`: %s", f.name, what, filterTakers(f.name)))
+		}
+	}
+	// Listing only reads: no data folder is created, and a
+	// read-only folder is read read-only.
+	_, db, _, err := gopts.openStoreRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	out := gopts.stdout
+	switch what {
+	case "batches":
+		bs, err := db.ListBatches(ctx, store.BatchFilter{})
+		if err != nil {
+			return err
+		}
+		if o.asJSON {
+			return writeJSON(out, nonNil(bs))
+		}
+		if len(bs) == 0 {
+			fmt.Fprintln(out, "No batches yet: run `stocksync sync` to fetch them from ESP.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tTYPE\tFILES\tPENDING\tACCEPTED\tREVISABLE\tREJECTED")
+		for _, b := range bs {
+			c := b.Counts
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", termSafe(b.ID), clip(termSafe(b.Name), 40), termSafe(b.Type),
+				c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
+		}
+		return tw.Flush()
+	case "files":
+		return listFiles(ctx, db, false, o.batch, o.status, o.asJSON, out)
+	case "reviews":
+		return listReviews(ctx, db, o.batch, o.status, o.asJSON, out)
+	case "releases":
+		return listReleases(ctx, db, o.statusSet, o.batch, o.asJSON, out)
+	case "pending":
+		ps, err := db.PendingUploads(ctx)
+		if err != nil {
+			return err
+		}
+		if o.asJSON {
+			return writeJSON(out, nonNil(ps))
+		}
+		if len(ps) == 0 {
+			fmt.Fprintln(out, "No pending uploads. Register files with `stocksync add FILE…`.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tFILE\tTITLE\tKEYWORDS")
+		for _, p := range ps {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.ID, termSafe(p.Path), clip(termSafe(p.Title), 50), plural(len(p.Keywords), "keyword"))
+		}
+		return tw.Flush()
+	case "edits":
+		es, err := db.LocalEdits(ctx, "")
+		if err != nil {
+			return err
+		}
+		if o.asJSON {
+			return writeJSON(out, nonNil(es))
+		}
+		if len(es) == 0 {
+			fmt.Fprintln(out, "No local edits: everything edited here is on ESP.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "FILE\tSTATE\tEDITED\tCONFLICT")
+		for _, e := range es {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termSafe(e.ContributionID), e.State, editedFields(e), termSafe(e.Conflict))
+		}
+		return tw.Flush()
+	}
+	return usageError(fmt.Sprintf("unknown list %q: use batches, files, reviews, pending or edits", what))
 }
 
 // editedFields names what an edit changes: "title, keywords".
@@ -165,13 +185,13 @@ func statusFilter(s string) (bucket, status string) {
 	return "", strings.TrimSpace(s)
 }
 
-func listFiles(cmd *cobra.Command, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer) error {
+func listFiles(ctx context.Context, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer) error {
 	bucket, exact := statusFilter(status)
 	f := store.FileFilter{BatchID: batch, Bucket: bucket, WithReviews: reviews}
 	enc := json.NewEncoder(out)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	rows := 0
-	err := db.ListFiles(cmd.Context(), f, func(c store.Contribution) error {
+	err := db.ListFiles(ctx, f, func(c store.Contribution) error {
 		if exact != "" && !strings.EqualFold(c.Status, exact) {
 			return nil
 		}

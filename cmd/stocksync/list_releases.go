@@ -1,13 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/spf13/cobra"
 
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -15,11 +14,11 @@ import (
 // listReleases prints the releases synced from ESP (`stocksync list
 // releases`): a table, or with --json one array of store.Release objects
 // (docs/cli.md). Documents are in the data folder's releases/ folder.
-func listReleases(cmd *cobra.Command, db *store.DB, batch string, asJSON bool, out io.Writer) error {
-	if cmd.Flags().Changed("status") {
+func listReleases(ctx context.Context, db *store.DB, statusSet bool, batch string, asJSON bool, out io.Writer) error {
+	if statusSet {
 		return usageError("--status does not apply to `list releases`: --status narrows list files and list reviews (list releases takes --batch ID)")
 	}
-	rs, err := db.ListReleases(cmd.Context(), store.ReleaseFilter{BatchID: batch})
+	rs, err := db.ListReleases(ctx, store.ReleaseFilter{BatchID: batch})
 	if err != nil {
 		return err
 	}
@@ -54,7 +53,7 @@ func listReleases(cmd *cobra.Command, db *store.DB, batch string, asJSON bool, o
 // observed (`stocksync list reviews`): accepted, revisable and rejected
 // files with when it happened and how that time is known. --json prints one
 // store.ReviewEvent object per line.
-func listReviews(cmd *cobra.Command, db *store.DB, batch, status string, asJSON bool, out io.Writer) error {
+func listReviews(ctx context.Context, db *store.DB, batch, status string, asJSON bool, out io.Writer) error {
 	f := store.ReviewEventFilter{BatchID: batch, DecisionsOnly: true}
 	if status != "" {
 		s := strings.ToLower(strings.TrimSpace(status))
@@ -63,7 +62,7 @@ func listReviews(cmd *cobra.Command, db *store.DB, batch, status string, asJSON 
 		}
 		f.Outcome = s
 	}
-	evs, err := db.ReviewEvents(cmd.Context(), f)
+	evs, err := db.ReviewEvents(ctx, f)
 	if err != nil {
 		return err
 	}

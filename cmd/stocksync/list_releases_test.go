@@ -108,6 +108,7 @@ func TestListReviewsFromStatusChanges(t *testing.T) {
 // A run stopped by the session expiring exits 5 and says to sign in again;
 // one stopped by ESP not answering says so.
 func TestSyncExitCodes(t *testing.T) {
+	t.Parallel()
 	signedOut := &esp.Error{Endpoint: esp.EndpointContributionsList, Kind: esp.ErrSignedOut, Status: 401}
 	res := syncer.Result{Run: store.SyncRun{ID: 1, Outcome: store.OutcomeSignedOut, Message: "signed out of ESP"}}
 	var out, errw bytes.Buffer
@@ -175,6 +176,7 @@ func TestSyncSignedOutExits5(t *testing.T) {
 // On a terminal each phase is announced once, however many reports come
 // (the engine reports several times a second), and throttling is said once.
 func TestSyncProgressSaysEachThingOnce(t *testing.T) {
+	t.Parallel()
 	var errw bytes.Buffer
 	p := &syncProgress{errw: &errw}
 	for range 5 {
@@ -194,6 +196,7 @@ func TestSyncProgressSaysEachThingOnce(t *testing.T) {
 // A filter on a list that does not take it names exactly the lists that do
 // (the error said "files and reviews" though list releases takes --batch).
 func TestListFilterErrorNamesTheLists(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, c := range []struct {
 		args []string

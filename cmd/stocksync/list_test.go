@@ -146,6 +146,7 @@ func TestListEmptyFiltersAndCase(t *testing.T) {
 
 // Issue 12 item 9: file names with escape sequences were printed raw by add.
 func TestAddIsTerminalSafe(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	pics := t.TempDir()
 	name := filepath.Join(pics, "evil\x1b[31m\nname.jpg")

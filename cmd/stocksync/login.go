@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/stocksync/stocksync/core/account"
@@ -20,19 +22,29 @@ import (
 	"github.com/stocksync/stocksync/core/session"
 )
 
-var _ = register(newLoginCmd)
-var _ = register(newLogoutCmd)
-
 // browsers --from-browser names.
 var browsers = []string{"safari", "chrome", "firefox", "edge", "brave"}
 
-type loginFlags struct {
+// loginOptions are the flags of `stocksync login`.
+type loginOptions struct {
 	username, server, apiRoot, tokenURL, browser string
 	sessionStdin, partner, check                 bool
 }
 
-func newLoginCmd() *cobra.Command {
-	var f loginFlags
+// AddFlags adds the flags to fl.
+func (f *loginOptions) AddFlags(fl *pflag.FlagSet) {
+	fl.BoolVar(&f.sessionStdin, "session-stdin", false, "read a session (Cookie header value or token) from standard input")
+	fl.StringVar(&f.browser, "from-browser", "", "read the ESP session from a browser profile: "+strings.Join(browsers, ", "))
+	fl.BoolVar(&f.partner, "partner", false, "sign in to the partner API with username, password, API key and secret")
+	fl.BoolVar(&f.check, "check", false, "verify the stored sign-in with ESP without changing anything")
+	fl.StringVar(&f.username, "username", "", "ESP username (with --partner)")
+	fl.StringVar(&f.server, "server", "", "production or sandbox (sandbox: partner keys only; default: the current setting)")
+	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one stocksync esp-server prints (sets server custom)")
+	fl.StringVar(&f.tokenURL, "token-url", "", "with --partner and --api-root: the OAuth2 token URL")
+}
+
+func newLoginCmd(gopts *globalOptions) *cobra.Command {
+	var opts loginOptions
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign in to ESP and keep the session in the keychain",
@@ -69,21 +81,16 @@ Where no keychain is reachable (a headless Linux machine), set ` + secrets.EnvSe
 session (a Cookie header value or a token), or the partner variables ` +
 			strings.Join([]string{secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret}, ", ") + `.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runLogin(cmd, f) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLogin(cmd.Context(), opts, gopts.forCommand(cmd), args)
+		},
 	}
-	fl := cmd.Flags()
-	fl.BoolVar(&f.sessionStdin, "session-stdin", false, "read a session (Cookie header value or token) from standard input")
-	fl.StringVar(&f.browser, "from-browser", "", "read the ESP session from a browser profile: "+strings.Join(browsers, ", "))
-	fl.BoolVar(&f.partner, "partner", false, "sign in to the partner API with username, password, API key and secret")
-	fl.BoolVar(&f.check, "check", false, "verify the stored sign-in with ESP without changing anything")
-	fl.StringVar(&f.username, "username", "", "ESP username (with --partner)")
-	fl.StringVar(&f.server, "server", "", "production or sandbox (sandbox: partner keys only; default: the current setting)")
-	fl.StringVar(&f.apiRoot, "api-root", "", "a custom API root, e.g. the one stocksync esp-server prints (sets server custom)")
-	fl.StringVar(&f.tokenURL, "token-url", "", "with --partner and --api-root: the OAuth2 token URL")
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func runLogin(cmd *cobra.Command, f loginFlags) error {
+// runLogin signs in (or with --check verifies the sign-in) as the flags say.
+func runLogin(ctx context.Context, f loginOptions, gopts globalOptions, _ []string) error {
 	modes := 0
 	for _, on := range []bool{f.sessionStdin, f.browser != "", f.partner, f.check} {
 		if on {
@@ -99,7 +106,7 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 	if f.tokenURL != "" && (!f.partner || f.apiRoot == "") {
 		return &exitError{code: exitUsage, msg: "--token-url goes with --partner and --api-root"}
 	}
-	d, err := dataDir()
+	d, err := gopts.dataDir()
 	if err != nil {
 		return err
 	}
@@ -107,7 +114,7 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 		if f.server != "" || f.apiRoot != "" {
 			return &exitError{code: exitUsage, msg: "--check verifies the settings as they are; --server and --api-root change them"}
 		}
-		return loginCheck(cmd, d.Config())
+		return loginCheck(ctx, gopts, d.Config())
 	}
 	cfg, err := loadConfig(d)
 	if err != nil {
@@ -118,7 +125,7 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 	}
 	store := secrets.Auto()
 	if env, ok := store.(*secrets.Env); ok {
-		return loginFromEnv(cmd, env, cfg, f, func() error { return saveServer(d, cfg) })
+		return loginFromEnv(ctx, gopts, env, cfg, f, func() error { return saveServer(d, cfg) })
 	}
 	var cr secrets.Credentials
 	var who string
@@ -126,15 +133,15 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 	case f.browser != "":
 		return fromBrowser(f.browser)
 	case f.partner:
-		if cr, err = promptPartner(cmd, f.username); err != nil {
+		if cr, err = promptPartner(gopts, f.username); err != nil {
 			return err
 		}
 		who = "as " + cr.Username
 	default:
 		if !f.sessionStdin && term.IsTerminal(int(os.Stdin.Fd())) {
-			fmt.Fprintln(cmd.ErrOrStderr(), "Paste the Cookie header of a signed-in ESP page (see `stocksync login --help`), then press Ctrl-D:")
+			fmt.Fprintln(gopts.stderr, "Paste the Cookie header of a signed-in ESP page (see `stocksync login --help`), then press Ctrl-D:")
 		}
-		s, err := readPastedSession(cmd.InOrStdin())
+		s, err := readPastedSession(gopts.stdin)
 		if err != nil {
 			return err
 		}
@@ -144,7 +151,7 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 			who += " (valid until " + s.Expires.Local().Format("2 Jan 2006 15:04") + ")"
 		}
 	}
-	if err := verify(cmd, cfg, cr); err != nil {
+	if err := verify(ctx, gopts, cfg, cr); err != nil {
 		return err
 	}
 	if err := d.Ensure(); err != nil {
@@ -156,7 +163,7 @@ func runLogin(cmd *cobra.Command, f loginFlags) error {
 	if err := saveServer(d, cfg); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s) %s; saved in the keychain. Run `stocksync sync`.\n", serverName(cfg), who)
+	fmt.Fprintf(gopts.stdout, "Signed in to ESP (%s) %s; saved in the keychain. Run `stocksync sync`.\n", serverName(cfg), who)
 	return nil
 }
 
@@ -172,7 +179,7 @@ func saveServer(d datadir.Dir, cfg config.Config) error {
 	return err
 }
 
-func applyServerFlags(cfg *config.Config, f loginFlags) error {
+func applyServerFlags(cfg *config.Config, f loginOptions) error {
 	if strings.TrimSpace(f.server) == "" && f.server != "" {
 		return &exitError{code: exitUsage, msg: "--server is empty: use production or sandbox"}
 	}
@@ -238,8 +245,8 @@ func fromBrowser(name string) error {
 	return &exitError{code: exitFailure, msg: "reading cookies from a browser profile is not available in this build; copy the session instead: `stocksync login --session-stdin` (see `stocksync login --help`)"}
 }
 
-func promptPartner(cmd *cobra.Command, username string) (secrets.Credentials, error) {
-	p := &prompter{in: bufio.NewReader(cmd.InOrStdin()), out: cmd.ErrOrStderr()}
+func promptPartner(gopts globalOptions, username string) (secrets.Credentials, error) {
+	p := &prompter{in: bufio.NewReader(gopts.stdin), out: gopts.stderr}
 	if username == "" {
 		username = p.line("ESP username: ")
 	}
@@ -260,7 +267,7 @@ func promptPartner(cmd *cobra.Command, username string) (secrets.Credentials, er
 
 // loginFromEnv explains that there is no keychain and checks the variables
 // (or a pasted session, which then cannot be stored) instead.
-func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f loginFlags, save func() error) error {
+func loginFromEnv(ctx context.Context, gopts globalOptions, env *secrets.Env, cfg config.Config, f loginOptions, save func() error) error {
 	why := "The ESP sign-in comes from the environment"
 	if reason := env.Reason(); reason != nil {
 		var nk *secrets.NoKeychainError
@@ -274,17 +281,17 @@ func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f log
 		if !f.sessionStdin {
 			return &exitError{code: exitFailure, msg: why + ": Stocksync cannot store a sign-in. Set " + secrets.EnvSession + " (or the partner variables) instead; see `stocksync login --help`"}
 		}
-		s, err := readPastedSession(cmd.InOrStdin())
+		s, err := readPastedSession(gopts.stdin)
 		if err != nil {
 			return err
 		}
-		if err := verify(cmd, cfg, secrets.Credentials{Session: secrets.NewSecret(s.Encode())}); err != nil {
+		if err := verify(ctx, gopts, cfg, secrets.Credentials{Session: secrets.NewSecret(s.Encode())}); err != nil {
 			return err
 		}
 		return &exitError{code: exitFailure, msg: why + ": the session works, but Stocksync cannot store it. Set " + secrets.EnvSession +
 			" to the same text in the environment (e.g. export " + secrets.EnvSession + "='…' with the pasted text, or \"$(pbpaste)\" on macOS, \"$(wl-paste)\" or \"$(xclip -o)\" on Linux); it is never written to a file"}
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "%s: Stocksync reads %s (a session) or %s, %s, %s and %s (partner keys); it never stores them in a file.\n",
+	fmt.Fprintf(gopts.stderr, "%s: Stocksync reads %s (a session) or %s, %s, %s and %s (partner keys); it never stores them in a file.\n",
 		why, secrets.EnvSession, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret)
 	cr, err := env.Load()
 	if err != nil {
@@ -294,7 +301,7 @@ func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f log
 		}
 		return &exitError{code: exitFailure, msg: err.Error()}
 	}
-	if err := verify(cmd, cfg, cr); err != nil {
+	if err := verify(ctx, gopts, cfg, cr); err != nil {
 		return err
 	}
 	if err := save(); err != nil {
@@ -304,17 +311,17 @@ func loginFromEnv(cmd *cobra.Command, env *secrets.Env, cfg config.Config, f log
 	if !cr.IsSession() {
 		who = "as " + cr.Username
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "The sign-in in the environment works: signed in to ESP (%s) %s.\n", serverName(cfg), who)
+	fmt.Fprintf(gopts.stdout, "The sign-in in the environment works: signed in to ESP (%s) %s.\n", serverName(cfg), who)
 	return nil
 }
 
 // loginCheck verifies the stored sign-in; it writes nothing.
-func loginCheck(cmd *cobra.Command, configPath string) error {
+func loginCheck(ctx context.Context, gopts globalOptions, configPath string) error {
 	cfg, err := config.Load(configPath)
 	if err != nil {
 		return err
 	}
-	client, err := espClient(cfg)
+	client, err := gopts.espClient(cfg)
 	if err != nil {
 		return err
 	}
@@ -325,26 +332,26 @@ func loginCheck(cmd *cobra.Command, configPath string) error {
 	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
 		source = "the sign-in in the " + secrets.EnvUsername + "… variables"
 	}
-	if err := client.VerifyCredentials(cmd.Context()); err != nil {
+	if err := client.VerifyCredentials(ctx); err != nil {
 		if source != "the stored sign-in" && (errors.Is(err, esp.ErrSignedOut) || errors.Is(err, esp.ErrBadCredentials)) {
 			return signedOut(err) // names the variable to renew
 		}
 		return verifyError(err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Signed in to ESP (%s): %s works.\n", serverName(cfg), source)
+	fmt.Fprintf(gopts.stdout, "Signed in to ESP (%s): %s works.\n", serverName(cfg), source)
 	return nil
 }
 
 // verify checks cr with ESP before anything is saved.
-func verify(cmd *cobra.Command, cfg config.Config, cr secrets.Credentials) error {
-	client, err := account.NewClient(cfg, memCreds{cr}, account.ClientOptions{Logger: debugLogger()})
+func verify(ctx context.Context, gopts globalOptions, cfg config.Config, cr secrets.Credentials) error {
+	client, err := account.NewClient(cfg, memCreds{cr}, account.ClientOptions{Logger: gopts.debugLogger()})
 	if err != nil {
 		if errors.Is(err, esp.ErrSignedOut) {
 			return &exitError{code: exitSignedOut, msg: "this session has already expired (nothing was saved): sign in to ESP in the browser again and copy a fresh one"}
 		}
 		return fmt.Errorf("nothing was saved: %w", err)
 	}
-	if err := client.VerifyCredentials(cmd.Context()); err != nil {
+	if err := client.VerifyCredentials(ctx); err != nil {
 		return verifyError(err)
 	}
 	return nil
@@ -402,17 +409,31 @@ func (p *prompter) secret(prompt string) string {
 	return p.line(prompt)
 }
 
-func newLogoutCmd() *cobra.Command {
-	return &cobra.Command{
+// logoutOptions are the flags of `stocksync logout`: it has none but the global ones.
+type logoutOptions struct{}
+
+// AddFlags adds no flags: `stocksync logout` has none of its own.
+func (o *logoutOptions) AddFlags(*pflag.FlagSet) {}
+
+func newLogoutCmd(gopts *globalOptions) *cobra.Command {
+	var opts logoutOptions
+	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Remove the ESP sign-in from the keychain",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := secrets.Auto().Delete(); err != nil {
-				return fmt.Errorf("remove the sign-in: %w", err)
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), "Signed out: the ESP sign-in was removed from the keychain.")
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLogout(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// runLogout removes the ESP sign-in from the keychain.
+func runLogout(ctx context.Context, o logoutOptions, gopts globalOptions, _ []string) error {
+	if err := secrets.Auto().Delete(); err != nil {
+		return fmt.Errorf("remove the sign-in: %w", err)
+	}
+	fmt.Fprintln(gopts.stdout, "Signed out: the ESP sign-in was removed from the keychain.")
+	return nil
 }

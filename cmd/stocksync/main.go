@@ -16,7 +16,8 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	root := newRootCmd()
+	installCrashPoint()
+	root := newRootCmd(&globalOptions{})
 	root.SetOut(safeWriter{os.Stdout})
 	root.SetErr(safeWriter{os.Stderr})
 	err := root.ExecuteContext(ctx)
@@ -25,10 +26,11 @@ func main() {
 	os.Exit(finish(os.Stderr, err, interrupted))
 }
 
-// finish prints err (if it has a message) and returns the exit code: the
-// one from exitCodeOf, or 130 when the user interrupted the command, whatever
-// error the interruption surfaced as ("context canceled", a closed
-// connection, a half-read file).
+// finish is the one place a command's error is printed: it prints err (if
+// it has a message) and returns the exit code: the one from exitCodeOf, or
+// 130 when the user interrupted the command, whatever error the
+// interruption surfaced as ("context canceled", a closed connection, a
+// half-read file).
 func finish(w io.Writer, err error, interrupted bool) int {
 	if err == nil {
 		return exitOK

@@ -8,13 +8,19 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/store"
 )
 
-var _ = register(newPendingCmd)
+// pendingOptions are the flags of `stocksync pending`: it has none but the global ones.
+type pendingOptions struct{}
 
-func newPendingCmd() *cobra.Command {
+// AddFlags adds no flags: `stocksync pending` has none of its own.
+func (o *pendingOptions) AddFlags(*pflag.FlagSet) {}
+
+func newPendingCmd(gopts *globalOptions) *cobra.Command {
+	var opts pendingOptions
 	cmd := &cobra.Command{
 		Use:   "pending list|edit|remove",
 		Short: "List, edit or remove pending uploads (files added with `stocksync add`)",
@@ -30,39 +36,48 @@ description and keywords; they exist only on this machine until they are on ESP.
 IDs are in the first column of ` + "`stocksync pending list`" + `.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: exitUsage, msg: "say what to do: stocksync pending list, edit ID or remove ID"}
+			return runPending(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.AddCommand(newPendingListCmd(), newPendingEditCmd(), newPendingRemoveCmd())
+	opts.AddFlags(cmd.Flags())
+	cmd.AddCommand(newPendingListCmd(gopts), newPendingEditCmd(gopts), newPendingRemoveCmd(gopts))
 	return cmd
+}
+
+// runPending is `stocksync pending` without a subcommand: a usage error.
+func runPending(context.Context, pendingOptions, globalOptions, []string) error {
+	return &exitError{code: exitUsage, msg: "say what to do: stocksync pending list, edit ID or remove ID"}
+}
+
+// pendingListOptions are the flags of `stocksync pending list`.
+type pendingListOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *pendingListOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print JSON, in the shape of 'stocksync list pending --json'")
 }
 
 // newPendingListCmd runs `list pending` itself, so both always print the
 // same.
-func newPendingListCmd() *cobra.Command {
-	var asJSON bool
+func newPendingListCmd(gopts *globalOptions) *cobra.Command {
+	var opts pendingListOptions
 	cmd := &cobra.Command{
 		Use:   "list [--json]",
 		Short: "List pending uploads (the same as `stocksync list pending`)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			list, _, err := cmd.Root().Find([]string{"list"})
-			if err != nil || list == cmd.Root() || list.RunE == nil {
-				return fmt.Errorf("the list command is missing from this build")
-			}
-			if asJSON {
-				if err := list.Flags().Set("json", "true"); err != nil {
-					return err
-				}
-			}
-			list.SetContext(cmd.Context())
-			list.SetOut(cmd.OutOrStdout())
-			list.SetErr(cmd.ErrOrStderr())
-			return list.RunE(list, []string{"pending"})
+			return runPendingList(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON, in the shape of 'stocksync list pending --json'")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runPendingList runs `list pending` itself, so both always print the same.
+func runPendingList(ctx context.Context, o pendingListOptions, gopts globalOptions, _ []string) error {
+	return runList(ctx, listOptions{asJSON: o.asJSON}, gopts, []string{"pending"})
 }
 
 // onePendingID wants exactly one argument, the ID, and says how to call
@@ -105,9 +120,25 @@ func pendingErr(ctx context.Context, db *store.DB, id int64, err error) error {
 	return &exitError{code: exitFailure, msg: fmt.Sprintf("there is no pending upload %d; `stocksync pending list` shows the IDs", id)}
 }
 
-func newPendingEditCmd() *cobra.Command {
-	var title, description, caption, keywords string
-	var asJSON bool
+// pendingEditOptions are the flags of `stocksync pending edit`.
+type pendingEditOptions struct {
+	titleSet, descriptionSet, captionSet, keywordsSet bool // the flags were given (set by RunE)
+	title, description, caption, keywords             string
+	asJSON                                            bool
+}
+
+// AddFlags adds the flags to f.
+func (o *pendingEditOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.title, "title", "", "new title (ESP headline)")
+	f.StringVar(&o.description, "description", "", "new description (ESP caption)")
+	f.StringVar(&o.caption, "caption", "", "the same as --description")
+	f.MarkHidden("caption")
+	f.StringVar(&o.keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
+	f.BoolVar(&o.asJSON, "json", false, "print the pending upload as stored, in the shape of one 'stocksync list pending --json' entry")
+}
+
+func newPendingEditCmd(gopts *globalOptions) *cobra.Command {
+	var opts pendingEditOptions
 	cmd := &cobra.Command{
 		Use:   "edit ID [--title T] [--description D] [--keywords \"a, b, c\"] [--json]",
 		Short: "Change the title, description or keywords of a pending upload",
@@ -117,71 +148,71 @@ upload, as ` + "`stocksync add` and `stocksync edit`" + ` name them (--caption i
 		Args:                  onePendingID("edit ID --title T, --description D or --keywords \"a, b\""),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parsePendingID(args[0])
-			if err != nil {
-				return err
-			}
 			f := cmd.Flags()
-			var e store.PendingEdit
-			if f.Changed("title") {
-				t, err := typedText("title", title, false)
-				if err != nil {
-					return err
-				}
-				e.Title = &t
-			}
-			if f.Changed("description") && f.Changed("caption") {
-				return usageError("give --description or its alias --caption, not both")
-			}
-			name := "description" // errors name the flag as typed
-			if f.Changed("caption") {
-				name, description = "caption", caption
-			}
-			if f.Changed("description") || f.Changed("caption") {
-				c, err := typedText(name, description, true)
-				if err != nil {
-					return err
-				}
-				e.Description = &c
-			}
-			if f.Changed("keywords") {
-				k, err := someKeywords("keywords", keywords)
-				if err != nil {
-					return err
-				}
-				e.Keywords = &k
-			}
-			if e.Title == nil && e.Description == nil && e.Keywords == nil {
-				return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}
-			}
-			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			p, err := db.EditPendingUpload(ctx, id, e, addClock())
-			if err != nil {
-				return pendingErr(ctx, db, id, err)
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				return writeJSON(out, p)
-			}
-			fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changedFields(e), ", "))
-			for _, w := range limitWarnings(p) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "stocksync: warning: %s\n", w)
-			}
-			return nil
+			opts.titleSet, opts.descriptionSet, opts.captionSet, opts.keywordsSet = f.Changed("title"), f.Changed("description"), f.Changed("caption"), f.Changed("keywords")
+			return runPendingEdit(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().StringVar(&title, "title", "", "new title (ESP headline)")
-	cmd.Flags().StringVar(&description, "description", "", "new description (ESP caption)")
-	cmd.Flags().StringVar(&caption, "caption", "", "the same as --description")
-	cmd.Flags().MarkHidden("caption")
-	cmd.Flags().StringVar(&keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pending upload as stored, in the shape of one 'stocksync list pending --json' entry")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runPendingEdit changes the fields given of the pending upload args[0].
+func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptions, args []string) error {
+	id, err := parsePendingID(args[0])
+	if err != nil {
+		return err
+	}
+	var e store.PendingEdit
+	if o.titleSet {
+		t, err := typedText("title", o.title, false)
+		if err != nil {
+			return err
+		}
+		e.Title = &t
+	}
+	if o.descriptionSet && o.captionSet {
+		return usageError("give --description or its alias --caption, not both")
+	}
+	name := "description" // errors name the flag as typed
+	if o.captionSet {
+		name, o.description = "caption", o.caption
+	}
+	if o.descriptionSet || o.captionSet {
+		c, err := typedText(name, o.description, true)
+		if err != nil {
+			return err
+		}
+		e.Description = &c
+	}
+	if o.keywordsSet {
+		k, err := someKeywords("keywords", o.keywords)
+		if err != nil {
+			return err
+		}
+		e.Keywords = &k
+	}
+	if e.Title == nil && e.Description == nil && e.Keywords == nil {
+		return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}
+	}
+	_, db, err := gopts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := db.EditPendingUpload(ctx, id, e, gopts.clock())
+	if err != nil {
+		return pendingErr(ctx, db, id, err)
+	}
+	out := gopts.stdout
+	if o.asJSON {
+		return writeJSON(out, p)
+	}
+	fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changedFields(e), ", "))
+	for _, w := range limitWarnings(p) {
+		fmt.Fprintf(gopts.stderr, "stocksync: warning: %s\n", w)
+	}
+	return nil
 }
 
 func changedFields(e store.PendingEdit) []string {
@@ -198,8 +229,18 @@ func changedFields(e store.PendingEdit) []string {
 	return out
 }
 
-func newPendingRemoveCmd() *cobra.Command {
-	var asJSON bool
+// pendingRemoveOptions are the flags of `stocksync pending remove`.
+type pendingRemoveOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *pendingRemoveOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print the removed pending upload, in the shape of one 'stocksync list pending --json' entry")
+}
+
+func newPendingRemoveCmd(gopts *globalOptions) *cobra.Command {
+	var opts pendingRemoveOptions
 	cmd := &cobra.Command{
 		Use:   "remove ID [--json]",
 		Short: "Take a pending upload off the list (recoverable from the next backup)",
@@ -208,31 +249,36 @@ kept: the next backup still holds it, and ` + "`stocksync restore SNAPSHOT --loc
 brings it back.`,
 		Args: onePendingID("remove ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parsePendingID(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			p, err := db.RemovePendingUpload(ctx, id, addClock())
-			if err != nil {
-				return pendingErr(ctx, db, id, err)
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				return writeJSON(out, p)
-			}
-			fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
-				p.ID, shownPath(p.Path))
-			return nil
+			return runPendingRemove(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the removed pending upload, in the shape of one 'stocksync list pending --json' entry")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runPendingRemove takes the pending upload args[0] off the list (the record
+// is kept).
+func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalOptions, args []string) error {
+	id, err := parsePendingID(args[0])
+	if err != nil {
+		return err
+	}
+	_, db, err := gopts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := db.RemovePendingUpload(ctx, id, gopts.clock())
+	if err != nil {
+		return pendingErr(ctx, db, id, err)
+	}
+	out := gopts.stdout
+	if o.asJSON {
+		return writeJSON(out, p)
+	}
+	fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
+		p.ID, shownPath(p.Path))
+	return nil
 }
 
 // someKeywords is typedKeywords for a flag that replaces keywords (add's and

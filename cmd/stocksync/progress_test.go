@@ -9,6 +9,7 @@ import (
 // Issue 12: at 40 columns the bar wrapped and every redraw stacked a new
 // line. Every width gets one line that fits.
 func TestProgressFitsTheWindow(t *testing.T) {
+	t.Parallel()
 	for _, cols := range []int{0, 4, 10, 20, 40, 60, 80, 200} {
 		for _, done := range []int{0, 1, 135, 271} {
 			line := renderProgress("Syncing files", done, 271, cols)
@@ -30,6 +31,7 @@ func TestProgressFitsTheWindow(t *testing.T) {
 }
 
 func TestProgressFinishClearsTheLine(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	b := &progressBar{w: &out, total: 3, desc: "Thumbnails", width: func() int { return 40 }}
 	b.Describe("Thumbnails\x1b[31m (slow)")
@@ -48,6 +50,7 @@ func TestProgressFinishClearsTheLine(t *testing.T) {
 // A progress line without a bar (backup's) is clipped to the width too, so
 // redrawing it at 40 columns never wraps.
 func TestFitLineFitsTheWidth(t *testing.T) {
+	t.Parallel()
 	line := "Copying thumbnails: 1,200 of 4,500 files, 12.3 MB of 45.6 MB"
 	for _, c := range []struct {
 		cols int

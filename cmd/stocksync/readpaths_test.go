@@ -18,6 +18,7 @@ import (
 // data folder that does not exist they create nothing (issue 12, rough
 // edges: read-only commands created the data folder and a database).
 func TestShowingCommandsCreateNothing(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"thumbnails"}, {"thumbnails", "--json"}, {"link", "80000001"}, {"link", "80000001", "--json"}} {
 		dir := filepath.Join(t.TempDir(), "none")
 		runCLI(t, append([]string{"--data-dir", dir}, args...)...)
@@ -37,6 +38,7 @@ func TestShowingCommandsCreateNothing(t *testing.T) {
 // commands that only show work: `thumbnails` and `link FILE-ID` refused with
 // "the data folder is read-only" (issue 12, item 4).
 func TestShowingCommandsWorkReadOnly(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		t.Skip("root writes whatever the permissions")
 	}
@@ -70,6 +72,7 @@ func TestShowingCommandsWorkReadOnly(t *testing.T) {
 // synced yet. Run `stocksync login` then `stocksync sync`", and that sync
 // failed with "mkdir …: file exists".
 func TestDataFolderOnADisconnectedDrive(t *testing.T) {
+	t.Parallel()
 	link := filepath.Join(t.TempDir(), "data")
 	os.Symlink(filepath.Join(t.TempDir(), "unmounted", "Stocksync"), link)
 	for _, args := range [][]string{{"status"}, {"sync"}, {"list", "pending"}, {"config", "get"}, {"backup", "status"}} {
@@ -87,6 +90,7 @@ func TestDataFolderOnADisconnectedDrive(t *testing.T) {
 // how a user finds the snapshot that brings the settings back; and it said
 // "1 paths".
 func TestBackupListWithDamagedSettings(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := t.TempDir()
 	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", dest); code != 0 {
@@ -122,6 +126,7 @@ func mustOnlySnapshot(t *testing.T, dest string) string {
 // config.json, though a path needs no settings and that snapshot is what
 // brings them back.
 func TestVerifyByPathWithDamagedSettings(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := t.TempDir()
 	if _, errs, code := runCLI(t, "--data-dir", d.Root, "backup", "--to", dest); code != 0 {
@@ -143,6 +148,7 @@ func TestVerifyByPathWithDamagedSettings(t *testing.T) {
 // not be backed up because of a broken settings file. The file is copied as
 // it is, and nothing is pruned (the keep setting is unknown).
 func TestBackupToWithDamagedSettings(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := t.TempDir()
 	os.WriteFile(d.Config(), []byte(`{"backup":{"keep":`), 0o600)
@@ -163,6 +169,7 @@ func TestBackupToWithDamagedSettings(t *testing.T) {
 // `backup --to DIR` took one (and a hand-edited config.json's), and check
 // said nothing.
 func TestBackupIntoAFolderHoldingTheDataFolder(t *testing.T) {
+	t.Parallel()
 	parent := t.TempDir()
 	d := datadir.Dir{Root: filepath.Join(parent, "data")}
 	src := localData(t)
@@ -187,6 +194,7 @@ func TestBackupIntoAFolderHoldingTheDataFolder(t *testing.T) {
 // A backup folder under a file said "create backup folder …: mkdir …: not a
 // directory".
 func TestBackupFolderUnderAFile(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, []byte("x"), 0o600)

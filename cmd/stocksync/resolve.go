@@ -7,12 +7,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/store"
 )
-
-var _ = register(newResolveCmd)
-var _ = register(newDiscardCmd)
 
 // resolveJSON is the documented shape of `resolve --json` and `discard --json`.
 type resolveJSON struct {
@@ -21,8 +19,20 @@ type resolveJSON struct {
 	Edit   *store.LocalEdit `json:"edit,omitempty"` // the edit as queued, or as it was before it was dropped
 }
 
-func newResolveCmd() *cobra.Command {
-	var keepLocal, keepESP, asJSON bool
+// resolveOptions are the flags of `stocksync resolve`.
+type resolveOptions struct {
+	keepLocal, keepESP, asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *resolveOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.keepLocal, "keep-local", false, "send your edit to ESP (queue it again)")
+	f.BoolVar(&o.keepESP, "keep-esp", false, "keep ESP's values (drop your edit)")
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newResolveCmd(gopts *globalOptions) *cobra.Command {
+	var opts resolveOptions
 	cmd := &cobra.Command{
 		Use:   "resolve FILE-ID --keep-local|--keep-esp [--json]",
 		Short: "Settle a local edit in conflict: send yours, or keep ESP's",
@@ -40,56 +50,68 @@ Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
 		Args:                  cobra.ExactArgs(1),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if keepLocal == keepESP {
-				return usageError("give one of --keep-local (send your edit) or --keep-esp (keep ESP's values)")
-			}
-			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			id := args[0]
-			out := resolveJSON{FileID: id}
-			var e store.LocalEdit
-			if keepLocal {
-				out.Kept = "local"
-				if err := notInConflict(ctx, db, id); err != nil {
-					return err
-				}
-				e, err = db.RequeueLocalEdit(ctx, id, time.Now())
-			} else {
-				out.Kept = "esp"
-				e, err = db.DiscardLocalEdit(ctx, id)
-			}
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", id)
-			}
-			if err != nil {
-				return err
-			}
-			out.Edit = &e
-			w := cmd.OutOrStdout()
-			if asJSON {
-				return writeJSON(w, out)
-			}
-			if keepLocal {
-				fmt.Fprintf(w, "Your edit of file %s is queued again; `stocksync sync --push` sends it to ESP.\n", termSafe(id))
-			} else {
-				fmt.Fprintf(w, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(id))
-			}
-			return nil
+			return runResolve(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&keepLocal, "keep-local", false, "send your edit to ESP (queue it again)")
-	cmd.Flags().BoolVar(&keepESP, "keep-esp", false, "keep ESP's values (drop your edit)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	cmd.MarkFlagsMutuallyExclusive("keep-local", "keep-esp")
 	return cmd
 }
 
-func newDiscardCmd() *cobra.Command {
-	var asJSON bool
+// runResolve settles the local edit in conflict of the file args[0].
+func runResolve(ctx context.Context, o resolveOptions, gopts globalOptions, args []string) error {
+	if o.keepLocal == o.keepESP {
+		return usageError("give one of --keep-local (send your edit) or --keep-esp (keep ESP's values)")
+	}
+	_, db, err := gopts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id := args[0]
+	out := resolveJSON{FileID: id}
+	var e store.LocalEdit
+	if o.keepLocal {
+		out.Kept = "local"
+		if err := notInConflict(ctx, db, id); err != nil {
+			return err
+		}
+		e, err = db.RequeueLocalEdit(ctx, id, time.Now())
+	} else {
+		out.Kept = "esp"
+		e, err = db.DiscardLocalEdit(ctx, id)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", id)
+	}
+	if err != nil {
+		return err
+	}
+	out.Edit = &e
+	w := gopts.stdout
+	if o.asJSON {
+		return writeJSON(w, out)
+	}
+	if o.keepLocal {
+		fmt.Fprintf(w, "Your edit of file %s is queued again; `stocksync sync --push` sends it to ESP.\n", termSafe(id))
+	} else {
+		fmt.Fprintf(w, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(id))
+	}
+	return nil
+}
+
+// discardOptions are the flags of `stocksync discard`.
+type discardOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *discardOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newDiscardCmd(gopts *globalOptions) *cobra.Command {
+	var opts discardOptions
 	cmd := &cobra.Command{
 		Use:   "discard FILE-ID [--json]",
 		Short: "Drop a local edit that was not sent yet (waiting or in conflict)",
@@ -99,28 +121,32 @@ A backup taken before still holds the edit.`,
 		Args:                  cobra.ExactArgs(1),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			_, db, err := openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			e, err := db.DiscardLocalEdit(ctx, args[0])
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", args[0])
-			}
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), resolveJSON{FileID: args[0], Kept: "esp", Edit: &e})
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(args[0]))
-			return nil
+			return runDiscard(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runDiscard drops the local edit of the file args[0] that was not sent yet.
+func runDiscard(ctx context.Context, o discardOptions, gopts globalOptions, args []string) error {
+	_, db, err := gopts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	e, err := db.DiscardLocalEdit(ctx, args[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", args[0])
+	}
+	if err != nil {
+		return err
+	}
+	if o.asJSON {
+		return writeJSON(gopts.stdout, resolveJSON{FileID: args[0], Kept: "esp", Edit: &e})
+	}
+	fmt.Fprintf(gopts.stdout, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(args[0]))
+	return nil
 }
 
 // notInConflict refuses --keep-local for an edit that is only waiting to be

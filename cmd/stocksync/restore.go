@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
@@ -18,10 +19,20 @@ import (
 	"github.com/stocksync/stocksync/core/store"
 )
 
-var _ = register(newRestoreCmd)
+// restoreOptions are the flags of `stocksync restore`.
+type restoreOptions struct {
+	localOnly, asJSON, dryRun bool
+}
 
-func newRestoreCmd() *cobra.Command {
-	var localOnly, asJSON, dryRun bool
+// AddFlags adds the flags to f.
+func (o *restoreOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.dryRun, "dry-run", false, "verify the snapshot and show what would be restored and what it lacks; change nothing")
+	f.BoolVar(&o.localOnly, "local-only", false, "merge only pending uploads, local paths, local edits (and missing or damaged settings)")
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newRestoreCmd(gopts *globalOptions) *cobra.Command {
+	var opts restoreOptions
 	cmd := &cobra.Command{
 		Use:   "restore SNAPSHOT [--local-only] [--dry-run]",
 		Short: "Bring back your data from a snapshot (a name from `stocksync backup list`, or a path)",
@@ -57,72 +68,75 @@ running or the database is open in another process, 6 an interrupted restore cou
 not be completed, 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			// An empty name must never mean "the newest snapshot": that
-			// replaced live data (issue 12, item 1).
-			if strings.TrimSpace(args[0]) == "" {
-				return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}
-			}
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			if !dryRun && d.Exists() {
-				if err := prepareDataDir(d); err != nil {
-					return err
-				}
-			}
-			// A damaged config.json must not stop a restore: it may be what
-			// is being restored.
-			cfg, cerr := config.Load(d.Config())
-			snap, err := resolveSnapshot(d, cfg, args[0])
-			if err != nil {
-				if cerr != nil {
-					// The name was looked for only in snapshots/: say why.
-					return fmt.Errorf("%w; the backup destination was not searched because the settings cannot be read (%v): "+
-						"pass the snapshot's full path", err, cerr)
-				}
-				return err
-			}
-			if datadir.Contains(snap, d.Root) {
-				return &exitError{code: exitUsage, msg: fmt.Sprintf("%s is the data folder or holds it, not a snapshot: give a snapshot from `stocksync backup list`", snap)}
-			}
-			started := time.Now()
-			res, err := backup.Restore(ctx, d, snap, backup.RestoreOptions{LocalOnly: localOnly, DryRun: dryRun})
-			if err != nil {
-				if dryRun {
-					// The same exit status as the restore it previews (it
-					// was 1 for a snapshot failing verification, not 3).
-					return &exitError{code: restoreExitCode(err), msg: err.Error()}
-				}
-				return restoreFailed(ctx, d, snap, started, err)
-			}
-			w := cmd.OutOrStdout()
-			var rescued *rescueJSON
-			if !dryRun && !localOnly {
-				rescued = rescueLocalOnly(ctx, d, res)
-			}
-			if asJSON {
-				if err := writeJSON(w, restoreJSON{RestoreResult: res, Rescued: rescued}); err != nil {
-					return err
-				}
-				if rescued != nil && rescued.Error != "" {
-					return printRescue(io.Discard, rescued)
-				}
-				return nil
-			}
-			if dryRun {
-				printRestorePlan(w, res, localOnly)
-				return nil
-			}
-			printRestore(w, res, localOnly)
-			return printRescue(w, rescued)
+			return runRestore(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "verify the snapshot and show what would be restored and what it lacks; change nothing")
-	cmd.Flags().BoolVar(&localOnly, "local-only", false, "merge only pending uploads, local paths, local edits (and missing or damaged settings)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runRestore restores the snapshot args[0] into the data folder (or with
+// --dry-run shows what it would).
+func runRestore(ctx context.Context, o restoreOptions, gopts globalOptions, args []string) error {
+	// An empty name must never mean "the newest snapshot": that
+	// replaced live data (issue 12, item 1).
+	if strings.TrimSpace(args[0]) == "" {
+		return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}
+	}
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	if !o.dryRun && d.Exists() {
+		if err := prepareDataDir(d); err != nil {
+			return err
+		}
+	}
+	// A damaged config.json must not stop a restore: it may be what
+	// is being restored.
+	cfg, cerr := config.Load(d.Config())
+	snap, err := resolveSnapshot(d, cfg, args[0])
+	if err != nil {
+		if cerr != nil {
+			// The name was looked for only in snapshots/: say why.
+			return fmt.Errorf("%w; the backup destination was not searched because the settings cannot be read (%v): "+
+				"pass the snapshot's full path", err, cerr)
+		}
+		return err
+	}
+	if datadir.Contains(snap, d.Root) {
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("%s is the data folder or holds it, not a snapshot: give a snapshot from `stocksync backup list`", snap)}
+	}
+	started := time.Now()
+	res, err := backup.Restore(ctx, d, snap, backup.RestoreOptions{LocalOnly: o.localOnly, DryRun: o.dryRun})
+	if err != nil {
+		if o.dryRun {
+			// The same exit status as the restore it previews (it
+			// was 1 for a snapshot failing verification, not 3).
+			return &exitError{code: restoreExitCode(err), msg: err.Error()}
+		}
+		return restoreFailed(ctx, d, snap, started, err)
+	}
+	w := gopts.stdout
+	var rescued *rescueJSON
+	if !o.dryRun && !o.localOnly {
+		rescued = rescueLocalOnly(ctx, d, res)
+	}
+	if o.asJSON {
+		if err := writeJSON(w, restoreJSON{RestoreResult: res, Rescued: rescued}); err != nil {
+			return err
+		}
+		if rescued != nil && rescued.Error != "" {
+			return printRescue(io.Discard, rescued)
+		}
+		return nil
+	}
+	if o.dryRun {
+		printRestorePlan(w, res, o.localOnly)
+		return nil
+	}
+	printRestore(w, res, o.localOnly)
+	return printRescue(w, rescued)
 }
 
 // restoreFailed records the failure in the database that is now in place,

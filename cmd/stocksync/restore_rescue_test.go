@@ -61,6 +61,7 @@ func damageServerTable(t *testing.T, d datadir.Dir) {
 // kept it, which every restore refuses). Now the restore rescues the
 // local-only rows the damaged file still holds (issue 12, items 3 and 5).
 func TestRestoreOverDamagedDatabaseRescuesNewerWork(t *testing.T) {
+	t.Parallel()
 	d := localData(t) // two pending uploads
 	dest := t.TempDir()
 	dd := []string{"--data-dir", d.Root}
@@ -110,6 +111,7 @@ func TestRestoreOverDamagedDatabaseRescuesNewerWork(t *testing.T) {
 // holds no Stocksync work: restoring over it is a plain success (the rescue
 // first made these exit 3, "could not be read").
 func TestRestoreOverForeignOrEmptyDatabaseRescuesNothing(t *testing.T) {
+	t.Parallel()
 	src := localData(t)
 	dest := t.TempDir()
 	out, errs, code := runCLI(t, "--data-dir", src.Root, "backup", "--to", dest, "--json")

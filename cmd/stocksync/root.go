@@ -4,23 +4,62 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
 )
 
-// globals are the flags every command shares.
-type globals struct {
-	dataDir string
-	debug   bool
+// globalOptions are the flags every command shares, and what a run reads
+// and writes through. newRootCmd fills the flags; each command's RunE hands
+// runX a copy for its run (forCommand) with the command's input and output.
+// Nothing here is a package-level variable, so command trees built by
+// newRootCmd run side by side (the tests run them in parallel).
+type globalOptions struct {
+	DataDir string // --data-dir: "" means $STOCKSYNC_DATA_DIR or the platform's folder (datadir.Resolve)
+	Debug   bool   // --debug: log every ESP request to standard error
+
+	// now stamps new, edited and removed pending uploads; time.Now when nil
+	// (tests fix it).
+	now func() time.Time
+
+	stdin          io.Reader // set by forCommand
+	stdout, stderr io.Writer // set by forCommand
 }
 
-var g globals
+// AddFlags adds the global flags (--debug, --data-dir) to f.
+func (o *globalOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.Debug, "debug", false, "log every ESP request to standard error (credentials are never logged)")
+	f.StringVar(&o.DataDir, "data-dir", "", "data folder (default: $"+datadir.EnvDataDir+" or the platform's application data folder)")
+}
 
-func newRootCmd() *cobra.Command {
+// forCommand is a copy of o for one run of cmd: its standard input, output
+// and error (what main or a test set on the root).
+func (o globalOptions) forCommand(cmd *cobra.Command) globalOptions {
+	o.stdin, o.stdout, o.stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+	return o
+}
+
+// clock is the time that stamps pending uploads (o.now, else time.Now).
+func (o globalOptions) clock() time.Time {
+	if o.now != nil {
+		return o.now()
+	}
+	return time.Now()
+}
+
+// newRootCmd builds the whole command tree, its flags parsed into opts. Every
+// top-level command is listed here (help sorts them by name); each newXCmd
+// adds its own subcommands. A command is one file: an xOptions struct with
+// AddFlags, a runX(ctx, opts, gopts, args) that does the work, and a cobra
+// command whose RunE only calls runX.
+func newRootCmd(opts *globalOptions) *cobra.Command {
+	setMachineName()
 	root := &cobra.Command{
 		Use:   "stocksync",
 		Short: "Keep a local copy of your Getty Images ESP portfolio, and never lose local work",
@@ -32,28 +71,32 @@ Try it without an account: stocksync demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "log every ESP request to standard error (credentials are never logged)")
-	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", "", "data folder (default: $"+datadir.EnvDataDir+" or the platform's application data folder)")
+	opts.AddFlags(root.PersistentFlags())
 	root.AddCommand(
-		newVersionCmd(),
-		newDatadirCmd(),
-		newStatusCmd(),
-		newESPServerCmd(),
+		newAddCmd(opts),
+		newBackupCmd(opts),
+		newCheckCmd(opts),
+		newConfigCmd(opts),
+		newDatadirCmd(opts),
+		newDemoCmd(opts),
+		newDiscardCmd(opts),
+		newEditCmd(opts),
+		newESPCmd(opts),
+		newESPServerCmd(opts),
+		newLinkCmd(opts),
+		newListCmd(opts),
+		newLoginCmd(opts),
+		newLogoutCmd(opts),
+		newPendingCmd(opts),
+		newResolveCmd(opts),
+		newRestoreCmd(opts),
+		newStatusCmd(opts),
+		newSyncCmd(opts),
+		newThumbnailsCmd(opts),
+		newVersionCmd(opts),
 	)
-	for _, add := range extraCommands {
-		root.AddCommand(add())
-	}
 	guardCommandLine(root)
 	return root
-}
-
-// extraCommands lets each command file register itself, keeping root.go free
-// of a list that every change would have to touch.
-var extraCommands []func() *cobra.Command
-
-func register(f func() *cobra.Command) bool {
-	extraCommands = append(extraCommands, f)
-	return true
 }
 
 // exitError carries a specific exit code. msg "" means the command has
@@ -69,8 +112,8 @@ func (e *exitError) Error() string { return e.msg }
 // An empty or whitespace-only value is a usage error, never the default. A
 // data folder that is a file, or a link to a folder that is not there, is
 // refused (datadir.Dir.RootProblem); `check` and `datadir` use dataDirAsIs.
-func dataDir() (datadir.Dir, error) {
-	d, err := dataDirAsIs()
+func (o globalOptions) dataDir() (datadir.Dir, error) {
+	d, err := o.dataDirAsIs()
 	if err != nil {
 		return d, err
 	}
@@ -78,12 +121,12 @@ func dataDir() (datadir.Dir, error) {
 }
 
 // dataDirAsIs is dataDir without refusing a folder that is not usable.
-func dataDirAsIs() (datadir.Dir, error) {
+func (o globalOptions) dataDirAsIs() (datadir.Dir, error) {
 	env, err := datadir.CurrentEnv()
-	if err != nil && g.dataDir == "" {
+	if err != nil && o.DataDir == "" {
 		return datadir.Dir{}, err
 	}
-	root, err := datadir.Resolve(g.dataDir, env)
+	root, err := datadir.Resolve(o.DataDir, env)
 	if err != nil {
 		var ee *datadir.EmptyValueError
 		if errors.As(err, &ee) {
@@ -108,8 +151,8 @@ func dataDirAsIs() (datadir.Dir, error) {
 // openStore makes sure the data folder exists, repairs what a killed command
 // left there (prepareDataDir) and opens its database for writing. A damaged
 // or foreign database is exitDamaged, naming the snapshot to restore.
-func openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
-	d, err := dataDir()
+func (o globalOptions) openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
+	d, err := o.dataDir()
 	if err != nil {
 		return d, nil, err
 	}
@@ -121,13 +164,10 @@ func openStore(ctx context.Context) (datadir.Dir, *store.DB, error) {
 	}
 	db, err := store.Open(ctx, d.DB(), store.Options{BeforeMigrate: beforeMigrate(d)})
 	if err != nil {
-		return d, nil, damaged(d, err)
+		return d, nil, o.damaged(d, err)
 	}
 	return d, db, nil
 }
-
-// beforeMigrate is replaced by the backup command file with a safety snapshot.
-var beforeMigrate = func(d datadir.Dir) func(context.Context, int, int) error { return nil }
 
 func loadConfig(d datadir.Dir) (config.Config, error) {
 	c, err := config.Load(d.Config())

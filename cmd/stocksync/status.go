@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
@@ -38,56 +39,71 @@ type statusJSON struct {
 	ReminderError string `json:"backup_reminder_error,omitempty"`
 }
 
-func newStatusCmd() *cobra.Command {
-	var asJSON bool
+// statusOptions are the flags of `stocksync status`.
+type statusOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *statusOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newStatusCmd(gopts *globalOptions) *cobra.Command {
+	var opts statusOptions
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the portfolio, the last sync, and what exists only on this machine",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			d, err := dataDir()
-			if err != nil {
-				return err
-			}
-			out := statusJSON{DataDir: d.Root, Summary: store.Summary{ByBucket: map[string]int{}}}
-			for _, b := range store.Buckets {
-				out.Summary.ByBucket[b] = 0
-			}
-			// Reading status never creates a data folder as a side effect.
-			if _, err := os.Stat(d.DB()); err == nil {
-				out.Exists = true
-				// Status only reads: it works on a read-only disk and never
-				// upgrades or otherwise touches the database.
-				if err := prepareDataDir(d); err != nil {
-					return err
-				}
-				db, err := store.OpenReadOnly(ctx, d.DB())
-				if err != nil {
-					return damaged(d, err)
-				}
-				defer db.Close()
-				if out.Summary, err = db.Summary(ctx); err != nil {
-					return damaged(d, err)
-				}
-				out.Summary.LastSync = stoppedSync(d, out.Summary.LastSync)
-				out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
-				out.Reminder, err = statusReminder(ctx, d, db, time.Now())
-				if err != nil {
-					out.ReminderError = err.Error()
-				}
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("data folder %s: %w", d.Root, err)
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), out)
-			}
-			printStatus(cmd.OutOrStdout(), out, time.Now())
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStatus(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runStatus prints the portfolio, the last sync and what exists only on this
+// machine.
+func runStatus(ctx context.Context, o statusOptions, gopts globalOptions, _ []string) error {
+	d, err := gopts.dataDir()
+	if err != nil {
+		return err
+	}
+	out := statusJSON{DataDir: d.Root, Summary: store.Summary{ByBucket: map[string]int{}}}
+	for _, b := range store.Buckets {
+		out.Summary.ByBucket[b] = 0
+	}
+	// Reading status never creates a data folder as a side effect.
+	if _, err := os.Stat(d.DB()); err == nil {
+		out.Exists = true
+		// Status only reads: it works on a read-only disk and never
+		// upgrades or otherwise touches the database.
+		if err := prepareDataDir(d); err != nil {
+			return err
+		}
+		db, err := store.OpenReadOnly(ctx, d.DB())
+		if err != nil {
+			return gopts.damaged(d, err)
+		}
+		defer db.Close()
+		if out.Summary, err = db.Summary(ctx); err != nil {
+			return gopts.damaged(d, err)
+		}
+		out.Summary.LastSync = stoppedSync(d, out.Summary.LastSync)
+		out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
+		out.Reminder, err = statusReminder(ctx, d, db, time.Now())
+		if err != nil {
+			out.ReminderError = err.Error()
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("data folder %s: %w", d.Root, err)
+	}
+	if o.asJSON {
+		return writeJSON(gopts.stdout, out)
+	}
+	printStatus(gopts.stdout, out, time.Now())
+	return nil
 }
 
 func printStatus(w io.Writer, s statusJSON, now time.Time) {

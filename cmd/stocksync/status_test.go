@@ -22,6 +22,7 @@ import (
 // Issue 12: "Last sync: cancelled, just now: cancelled"; a running
 // thumbnail download and a due backup reminder were not shown.
 func TestStatusSaysEachThingOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "data")
 	d := datadir.Dir{Root: dir}
@@ -80,6 +81,7 @@ func TestStatusSaysEachThingOnce(t *testing.T) {
 // finish is main's one exit path: interruptions are 130 whatever error they
 // surfaced as; messages are terminal-safe and lose a redundant ": not found".
 func TestFinish(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		err         error
 		interrupted bool
@@ -111,6 +113,7 @@ func TestFinish(t *testing.T) {
 // With a damaged config.json, status dropped its Backup line without a word
 // (issue 12, item 4: no command leaves out what it could not read).
 func TestStatusSaysWhyTheReminderIsUnknown(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	if err := os.WriteFile(d.Config(), []byte(`{"concurrency":"8"}`), 0o600); err != nil {
 		t.Fatal(err)
@@ -129,6 +132,7 @@ func TestStatusSaysWhyTheReminderIsUnknown(t *testing.T) {
 // A sync killed mid-way stays recorded as running until the next one: status
 // said "Last sync: running" for ever, though nothing ran.
 func TestStatusKilledSyncIsNotRunning(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := localData(t)
 	db, err := store.Open(ctx, d.DB(), store.Options{})
@@ -159,6 +163,7 @@ func TestStatusKilledSyncIsNotRunning(t *testing.T) {
 // does ("this computer" on Linux, "this Mac" on macOS); `backup` and
 // `backup status` said "this machine".
 func TestOutputNamesTheMachineOneWay(t *testing.T) {
+	t.Parallel()
 	d := localData(t)
 	dest := t.TempDir()
 	want := "Only on " + reminder.ThisComputer + ":"

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -20,13 +21,23 @@ import (
 	"github.com/stocksync/stocksync/core/syncer"
 )
 
-var _ = register(newSyncCmd)
-
 // learnedRateFor is how long a learned request rate is used to start a sync.
 const learnedRateFor = 7 * 24 * time.Hour
 
-func newSyncCmd() *cobra.Command {
-	var push, asJSON, noThumbs bool
+// syncOptions are the flags of `stocksync sync`.
+type syncOptions struct {
+	push, asJSON, noThumbs bool
+}
+
+// AddFlags adds the flags to f.
+func (o *syncOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.push, "push", false, "send local edits of files not yet submitted to ESP")
+	f.BoolVar(&o.asJSON, "json", false, "print progress and the result as JSON lines (the default when not on a terminal)")
+	f.BoolVar(&o.noThumbs, "no-thumbnails", false, "do not start the background thumbnail download")
+}
+
+func newSyncCmd(gopts *globalOptions) *cobra.Command {
+	var opts syncOptions
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Fetch batches, files and reviews from ESP into the local database",
@@ -48,44 +59,47 @@ With --push (or "push_local_changes" in the settings), local edits of files that
 are uploaded but not yet submitted are sent to ESP first. An edit whose file was
 changed on ESP since is kept and reported as a conflict, never sent.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			d, db, err := openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			cfg, err := loadConfig(d)
-			if err != nil {
-				return err
-			}
-			// Start at the rate ESP tolerated when it last throttled a sync.
-			var opts account.ClientOptions
-			if rps, at, err := db.LearnedRate(ctx); err == nil && time.Since(at) < learnedRateFor {
-				opts.InitialRate = rps
-			}
-			client, err := espClientWith(cfg, opts)
-			if err != nil {
-				return err
-			}
-			push = push || cfg.PushLocalChanges
-			jsonLines := asJSON || !isTerminal(os.Stdout)
-			prog := newSyncProgress(cmd.OutOrStdout(), cmd.ErrOrStderr(), jsonLines)
-			giveUp, _ := throttleGiveUp() // checked by espClientWith
-			eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report,
-				ThrottleGiveUp: giveUp}
-			res, err := eng.Run(ctx, syncer.Options{Push: push})
-			prog.finish()
-			if err == nil && !noThumbs && (res.Run.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) {
-				startBackgroundThumbnails(d)
-			}
-			return reportSync(cmd.OutOrStdout(), cmd.ErrOrStderr(), res, err, jsonLines)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSync(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&push, "push", false, "send local edits of files not yet submitted to ESP")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print progress and the result as JSON lines (the default when not on a terminal)")
-	cmd.Flags().BoolVar(&noThumbs, "no-thumbnails", false, "do not start the background thumbnail download")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runSync syncs the portfolio from ESP into the local database, then starts
+// the thumbnail download.
+func runSync(ctx context.Context, o syncOptions, gopts globalOptions, _ []string) error {
+	d, db, err := gopts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg, err := loadConfig(d)
+	if err != nil {
+		return err
+	}
+	// Start at the rate ESP tolerated when it last throttled a sync.
+	var opts account.ClientOptions
+	if rps, at, err := db.LearnedRate(ctx); err == nil && time.Since(at) < learnedRateFor {
+		opts.InitialRate = rps
+	}
+	client, err := gopts.espClientWith(cfg, opts)
+	if err != nil {
+		return err
+	}
+	o.push = o.push || cfg.PushLocalChanges
+	jsonLines := o.asJSON || !isTerminal(os.Stdout)
+	prog := newSyncProgress(gopts.stdout, gopts.stderr, jsonLines)
+	giveUp, _ := throttleGiveUp() // checked by espClientWith
+	eng := &syncer.Engine{DB: db, ESP: client, LockPath: d.Lock(), Command: "stocksync sync", Progress: prog.report,
+		ThrottleGiveUp: giveUp}
+	res, err := eng.Run(ctx, syncer.Options{Push: o.push})
+	prog.finish()
+	if err == nil && !o.noThumbs && (res.Run.ThumbnailsQueued > 0 || res.ReleaseDocsQueued > 0) {
+		startBackgroundThumbnails(d)
+	}
+	return reportSync(gopts.stdout, gopts.stderr, res, err, jsonLines)
 }
 
 // syncProgress shows the engine's reports as a progress bar when stderr is

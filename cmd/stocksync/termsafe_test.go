@@ -6,6 +6,7 @@ import (
 )
 
 func TestTermSafe(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Fog over the river":                     "Fog over the river",
 		"Café – 東京 🍁":                            "Café – 東京 🍁",
@@ -50,6 +51,7 @@ func FuzzTermSafe(f *testing.F) {
 }
 
 func TestSafeWriter(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"plain table\tcell\n":            "plain table\tcell\n",
 		"\rSyncing  45% 1/2\x1b[K":       "\rSyncing  45% 1/2\x1b[K",

@@ -61,7 +61,7 @@ func argsFor(c *cobra.Command) []string {
 func allCommands(t *testing.T) map[string]*cobra.Command {
 	t.Helper()
 	cmds := map[string]*cobra.Command{}
-	walkCommands(newRootCmd(), func(c *cobra.Command) {
+	walkCommands(newRootCmd(&globalOptions{}), func(c *cobra.Command) {
 		if c.Runnable() {
 			cmds[c.CommandPath()] = c
 		}
@@ -77,6 +77,7 @@ func allCommands(t *testing.T) map[string]*cobra.Command {
 // and once per positional argument blanked, and expects exit 2 with a
 // message naming what was blank — and that nothing was created.
 func TestBlankValuesAreUsageErrors(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "data")
 	cases := 0
 	for path, c := range allCommands(t) {
@@ -133,6 +134,7 @@ func TestBlankValuesAreUsageErrors(t *testing.T) {
 
 // TestUsageErrorsExit2 covers cobra's own command-line errors.
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, argv := range [][]string{
 		{"no-such-command"},
@@ -203,7 +205,8 @@ func TestBlankEnvironmentIsAUsageError(t *testing.T) {
 // name (`edit --help` showed "--json stocksync list edits --json"), so no
 // flag's usage may contain a backtick.
 func TestFlagUsagesHaveNoBackticks(t *testing.T) {
-	walkCommands(newRootCmd(), func(c *cobra.Command) {
+	t.Parallel()
+	walkCommands(newRootCmd(&globalOptions{}), func(c *cobra.Command) {
 		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
 			fs.VisitAll(func(f *pflag.Flag) {
 				if strings.Contains(f.Usage, "`") {

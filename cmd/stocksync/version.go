@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/version"
 )
@@ -20,31 +22,46 @@ type versionJSON struct {
 	Schema  int    `json:"schema"` // the database schema version this build reads and writes
 }
 
-func newVersionCmd() *cobra.Command {
-	var asJSON bool
+// versionOptions are the flags of `stocksync version`.
+type versionOptions struct {
+	asJSON bool
+}
+
+// AddFlags adds the flags to f.
+func (o *versionOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+}
+
+func newVersionCmd(gopts *globalOptions) *cobra.Command {
+	var opts versionOptions
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			v := versionJSON{Version: version.Version, Commit: version.Commit(), OS: runtime.GOOS, Arch: runtime.GOARCH,
-				Schema: int(store.KnownVersion())}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), v)
-			}
-			c := v.Commit
-			if len(c) > 12 {
-				c = c[:12]
-			}
-			words := []string{"stocksync", v.Version}
-			if c != "" { // no double space when the commit is unknown
-				words = append(words, c)
-			}
-			words = append(words, v.OS+"/"+v.Arch, "schema", strconv.Itoa(v.Schema))
-			fmt.Fprintln(cmd.OutOrStdout(), strings.Join(words, " "))
-			return nil
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runVersion(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print machine-readable JSON (shape documented in docs/cli.md)")
+	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// runVersion prints the version, commit, platform and schema.
+func runVersion(ctx context.Context, o versionOptions, gopts globalOptions, _ []string) error {
+	v := versionJSON{Version: version.Version, Commit: version.Commit(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		Schema: int(store.KnownVersion())}
+	if o.asJSON {
+		return writeJSON(gopts.stdout, v)
+	}
+	c := v.Commit
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	words := []string{"stocksync", v.Version}
+	if c != "" { // no double space when the commit is unknown
+		words = append(words, c)
+	}
+	words = append(words, v.OS+"/"+v.Arch, "schema", strconv.Itoa(v.Schema))
+	fmt.Fprintln(gopts.stdout, strings.Join(words, " "))
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 // `version` printed "stocksync dev  linux/amd64" (two spaces) when the
 // commit is unknown; `config get --json` left modeled_reviews out.
 func TestVersionAndConfigJSONWords(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCLI(t, "version")
 	if code != 0 || strings.Contains(out, "  ") || !strings.HasPrefix(out, "stocksync ") {
 		t.Errorf("version: exit %d %q", code, out)
