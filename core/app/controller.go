@@ -55,8 +55,6 @@ type Controller struct {
 	effectSubs  map[*effectSub]struct{}
 	published   State
 	hasPub      bool
-	lastPub     time.Time
-	progTimer   clock.Timer
 	watcher     Watcher
 	// The one timer for what is due next (timer.go): the automatic sync
 	// at syncDue and the Time Machine and reminder check at recheckDue
@@ -70,8 +68,6 @@ type Controller struct {
 
 // Intervals the controller works at.
 const (
-	// progressEvery bounds progress-only snapshots to about four a second.
-	progressEvery = 250 * time.Millisecond
 	// recheckEvery bounds the wait between two Time Machine and reminder checks.
 	recheckEvery = 6 * time.Hour
 	// defaultCommand names the app in the sync lock.
@@ -195,10 +191,8 @@ func (c *Controller) Close() error {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	for _, t := range []clock.Timer{c.progTimer, c.dueTimer} {
-		if t != nil {
-			t.Stop()
-		}
+	if c.dueTimer != nil {
+		c.dueTimer.Stop()
 	}
 	w := c.watcher
 	close(c.done)

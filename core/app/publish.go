@@ -126,12 +126,7 @@ func (c *Controller) emitLocked(e Effect) {
 // publishLocked renders the state and hands it to every watcher if it differs
 // from the last one published.
 func (c *Controller) publishLocked() {
-	if c.progTimer != nil {
-		c.progTimer.Stop()
-		c.progTimer = nil
-	}
 	st := c.renderLocked()
-	c.lastPub = c.clock.Now()
 	if c.hasPub && reflect.DeepEqual(st, c.published) {
 		return
 	}
@@ -147,22 +142,4 @@ func (c *Controller) publishLocked() {
 		default:
 		}
 	}
-}
-
-// progressLocked publishes a progress-only change now if the last snapshot
-// went out at least progressEvery ago, and otherwise once that much time has
-// passed, merged with whatever else changed by then.
-func (c *Controller) progressLocked() {
-	if c.progTimer != nil {
-		return
-	}
-	wait := progressEvery - c.clock.Now().Sub(c.lastPub)
-	if wait <= 0 {
-		c.publishLocked()
-		return
-	}
-	c.progTimer = c.afterLocked(wait, func() {
-		c.progTimer = nil
-		c.publishLocked()
-	})
 }
