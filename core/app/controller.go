@@ -17,7 +17,7 @@ import (
 )
 
 // Controller owns the running pieces of the app and publishes what they do
-// as published States. Create it with New, start it with Start and stop it
+// as State snapshots. Create it with New, start it with Start and stop it
 // with Close. All methods are safe for concurrent use.
 //
 // Fields below mu are guarded by it; methods whose names end in Locked
@@ -32,7 +32,7 @@ type Controller struct {
 	done      chan struct{} // closed by Close
 	fetcher   *currentFetcher
 	log       logs
-	// onPublish, set by tests before Start, sees every published state
+	// onPublish, set by tests before Start, sees every published snapshot
 	// in order (Watch merges them).
 	onPublish func(State)
 
@@ -55,8 +55,6 @@ type Controller struct {
 	effectSubs  map[*effectSub]struct{}
 	published   State
 	hasPub      bool
-	lastPub     time.Time
-	progTimer   clock.Timer
 	watcher     Watcher
 	// The one timer for what is due next (timer.go): the automatic sync
 	// at syncDue and the Time Machine and reminder check at recheckDue
@@ -70,8 +68,6 @@ type Controller struct {
 
 // Intervals the controller works at.
 const (
-	// progressEvery bounds progress-only states to about four a second.
-	progressEvery = 250 * time.Millisecond
 	// recheckEvery bounds the wait between two Time Machine and reminder checks.
 	recheckEvery = 6 * time.Hour
 	// defaultCommand names the app in the sync lock.
@@ -79,7 +75,7 @@ const (
 )
 
 // New checks deps and reads the settings, the credentials' presence and the
-// database summary, so the first published state already shows them. It starts
+// database summary, so the first snapshot already shows them. It starts
 // nothing: call Start.
 func New(deps Deps) (*Controller, error) {
 	switch {
@@ -195,10 +191,8 @@ func (c *Controller) Close() error {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	for _, t := range []clock.Timer{c.progTimer, c.dueTimer} {
-		if t != nil {
-			t.Stop()
-		}
+	if c.dueTimer != nil {
+		c.dueTimer.Stop()
 	}
 	w := c.watcher
 	close(c.done)
@@ -224,7 +218,7 @@ func (c *Controller) goLocked(fn func(ctx context.Context)) {
 		return
 	}
 	c.f.tasks++
-	if c.hasPub { // Start publishes its first state once all is started
+	if c.hasPub { // Start publishes its first snapshot once all is started
 		c.publishLocked() // State.Idle is false from now on
 	}
 	c.serviceLocked(func(ctx context.Context) {
@@ -268,7 +262,7 @@ func (c *Controller) update(fn func()) {
 	c.publishLocked()
 }
 
-// State returns the current state, rendered now.
+// State returns the current snapshot.
 func (c *Controller) State() State {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -210,7 +210,7 @@ func (h *harness) waitState(what string, cond func(State) bool) State {
 	return s
 }
 
-// waitPublished waits for a published state that satisfies cond
+// waitPublished waits for a published snapshot that satisfies cond
 // (WaitState) and returns it.
 func (h *harness) waitPublished(what string, cond func(State) bool) State {
 	h.t.Helper()
@@ -249,32 +249,24 @@ func (h *harness) waitSync(what string, cond func(store.SyncRun) bool) store.Syn
 }
 
 // progressTo waits for a published state that satisfies cond while a
-// long operation reports progress: progress-only states go out when the
-// throttle's timer fires, so each time one is armed the clock moves on by
-// progressEvery.
+// long operation reports progress (the engine throttles its reports and
+// always sends the last counts; the controller publishes each one).
 func (h *harness) progressTo(what string, cond func(State) bool) State {
 	h.t.Helper()
 	var got State
 	h.waitFor(what, func() bool {
 		h.mu.Lock()
+		defer h.mu.Unlock()
 		if n := len(h.published); n > 0 && cond(h.published[n-1]) {
 			got = h.published[n-1]
-			h.mu.Unlock()
 			return true
-		}
-		h.mu.Unlock()
-		for _, at := range h.clock.Pending() {
-			if !at.After(h.clock.Now().Add(progressEvery)) {
-				h.clock.Advance(progressEvery)
-				break
-			}
 		}
 		return false
 	})
 	return got
 }
 
-// menuLines projects the published states onto what f picks, dropping
+// menuLines projects the published snapshots onto what f picks, dropping
 // repeats: the exact sequence a user would have seen.
 func (h *harness) menuLines(f func(State) string) []string {
 	h.mu.Lock()

@@ -5,7 +5,7 @@ import (
 	"reflect"
 )
 
-// watcher is one Watch call. pending holds only the newest state not yet
+// watcher is one Watch call. pending holds only the newest snapshot not yet
 // delivered, so a slow frontend skips states instead of blocking the
 // controller.
 type watcher struct {
@@ -20,9 +20,9 @@ type effectSub struct {
 	signal chan struct{} // capacity 1
 }
 
-// Watch calls fn with the current state, then again after each real
+// Watch calls fn with the current snapshot, then again after each real
 // change, until ctx ends or the controller closes; it returns then. fn runs on
-// the caller's goroutine; while it runs, newer states replace each other,
+// the caller's goroutine; while it runs, newer snapshots replace each other,
 // so the next call gets the latest one. Progress-only changes come at most
 // about four times a second.
 func (c *Controller) Watch(ctx context.Context, fn func(State)) {
@@ -126,12 +126,7 @@ func (c *Controller) emitLocked(e Effect) {
 // publishLocked renders the state and hands it to every watcher if it differs
 // from the last one published.
 func (c *Controller) publishLocked() {
-	if c.progTimer != nil {
-		c.progTimer.Stop()
-		c.progTimer = nil
-	}
 	st := c.renderLocked()
-	c.lastPub = c.clock.Now()
 	if c.hasPub && reflect.DeepEqual(st, c.published) {
 		return
 	}
@@ -147,22 +142,4 @@ func (c *Controller) publishLocked() {
 		default:
 		}
 	}
-}
-
-// progressLocked publishes a progress-only change now if the last state
-// went out at least progressEvery ago, and otherwise once that much time has
-// passed, merged with whatever else changed by then.
-func (c *Controller) progressLocked() {
-	if c.progTimer != nil {
-		return
-	}
-	wait := progressEvery - c.clock.Now().Sub(c.lastPub)
-	if wait <= 0 {
-		c.publishLocked()
-		return
-	}
-	c.progTimer = c.afterLocked(wait, func() {
-		c.progTimer = nil
-		c.publishLocked()
-	})
 }

@@ -169,7 +169,7 @@ func (c *Controller) onSyncProgress(p syncer.Progress) {
 		return // the run's end is published with its outcome
 	}
 	c.f.sync.progress = p
-	c.progressLocked()
+	c.publishLocked() // the engine's reports are throttled already (four a second, the last counts always sent)
 }
 
 func (c *Controller) wakeThumbs() {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -69,6 +70,8 @@ func TestSyncProgressThenDone(t *testing.T) {
 		"[Syncing…](disabled) | Last sync: never |  | syncing=true attention=false",
 		"[Syncing… 0 of 40 files](disabled) | Last sync: never |  | syncing=true attention=false",
 		"[Syncing… 20 of 40 files](disabled) | Last sync: never |  | syncing=true attention=false",
+		// The engine's last counts always reach the menu before the outcome.
+		"[Syncing… 40 of 40 files](disabled) | Last sync: never |  | syncing=true attention=false",
 		"[Sync Now] | Last sync: just now | " + portfolio + " | syncing=false attention=false",
 		"[Sync Now] | Last sync: 5 minutes ago | " + portfolio + " | syncing=false attention=false",
 	}
@@ -204,16 +207,27 @@ func TestSyncRefusedWhileAnotherProcessSyncs(t *testing.T) {
 		t.Errorf("after a refusal Sync Now must stay enabled and the icon calm:\n%s", s)
 	}
 	lock.Release()
-	h.settled() // nothing else publishes meanwhile: no progress slips out
+	h.settled()
 	h.c.SyncNow()
 	h.waitState("sync", func(s State) bool { return s.Menu.LastSyncLine == "Last sync: just now" })
+	// The file counts of the second run (how many reports the engine's
+	// throttle lets through depends on its speed) are left out.
+	var got []string
+	for _, l := range h.menuLines(syncFields) {
+		if !countLine.MatchString(l) {
+			got = append(got, l)
+		}
+	}
 	want := []string{
 		"[Syncing…](disabled) | Last sync: never |  | syncing=true attention=false",
 		"[Sync Now] | Sync running in another Stocksync process |  | syncing=false attention=false",
 		"[Syncing…](disabled) | Sync running in another Stocksync process |  | syncing=true attention=false",
 		fmt.Sprintf("[Sync Now] | Last sync: just now | %s | syncing=false attention=false", expectedPortfolio(h.srv)),
 	}
-	if got := h.menuLines(syncFields); !equalLines(got, want) {
+	if !equalLines(got, want) {
 		t.Errorf("menu sequence:\n%s", diffLines(got, want))
 	}
 }
+
+// countLine is a menu line that shows a running sync's file counts.
+var countLine = regexp.MustCompile(`^\[Syncing… [0-9,]+ of [0-9,]+ files\]`)

@@ -36,7 +36,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	root, _ := url.Parse(strings.TrimRight(cfg.APIRoot, "/"))
-	base := http.DefaultTransport
+	base := newTransport(cfg.MaxInFlight)
 	var jar http.CookieJar
 	if cfg.HTTPClient != nil {
 		if cfg.HTTPClient.Transport != nil {

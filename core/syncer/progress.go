@@ -75,34 +75,102 @@ func (p Progress) String() string {
 	return s
 }
 
-// reporter rate-limits progress to about four reports a second; phase changes
-// and the final report always go out. It never blocks the engine for longer
-// than the callback takes.
+// reporter is the one place sync progress is throttled: at most one report
+// per every (250 ms, about four a second) reaches fn, so listeners (the
+// CLI's bar and JSON lines, the app's menu) publish what they get without
+// a throttle of their own. A phase change and the final report (PhaseDone)
+// go out at once, each preceded by the last counts of the phase it ends if
+// those were held back; any other update held back by the throttle goes out
+// when the interval ends (a trailing flush), so the last counts always
+// reach fn and a run that pauses after a burst does not show stale counts.
+// Nothing is sent after PhaseDone.
+//
+// Reports reach fn one at a time and in order; an update waits at most for
+// a report in progress, so fn must not block for long. The throttle runs on
+// the time package (testing/synctest fakes it); now (Engine.Now) only
+// stamps Progress.Elapsed.
 type reporter struct {
-	mu    sync.Mutex
 	fn    func(Progress)
 	every time.Duration
 	now   func() time.Time
-	last  time.Time
-	cur   Progress
 	start time.Time
+
+	// sendMu is held while a report is chosen and sent, so reports reach
+	// fn in the order their counts were reached. Taken before mu.
+	sendMu sync.Mutex
+
+	mu      sync.Mutex
+	cur     Progress
+	last    time.Time   // when the last report went out (time.Now)
+	pending bool        // cur holds counts fn has not seen
+	timer   *time.Timer // the trailing flush, while pending
+	armed   int         // counts the timers armed: a stopped one that fired anyway is told apart
+	done    bool        // the final report went out
 }
 
 func (r *reporter) update(f func(*Progress)) {
+	r.sendMu.Lock()
+	defer r.sendMu.Unlock()
 	r.mu.Lock()
-	prev := r.cur.Phase
+	prev := r.cur
 	f(&r.cur)
-	now := r.now()
-	r.cur.Elapsed = now.Sub(r.start)
-	send := r.fn != nil && (r.cur.Phase != prev || r.cur.Phase == PhaseDone || now.Sub(r.last) >= r.every)
-	p := r.cur
-	if send {
-		r.last = now
+	r.cur.Elapsed = r.now().Sub(r.start)
+	if r.fn == nil || r.done {
+		r.mu.Unlock()
+		return
+	}
+	var out []Progress
+	t := time.Now()
+	switch {
+	case r.cur.Phase != prev.Phase || r.cur.Phase == PhaseDone:
+		if r.pending {
+			out = append(out, prev) // the ending phase's last counts first
+		}
+		out = append(out, r.cur)
+		r.done = r.cur.Phase == PhaseDone
+		r.sentLocked(t)
+	case t.Sub(r.last) >= r.every:
+		out = append(out, r.cur)
+		r.sentLocked(t)
+	default:
+		r.pending = true
+		if r.timer == nil {
+			r.armed++
+			armed := r.armed
+			r.timer = time.AfterFunc(r.every-t.Sub(r.last), func() { r.flush(armed) })
+		}
 	}
 	r.mu.Unlock()
-	if send {
+	for _, p := range out {
 		r.fn(p)
 	}
+}
+
+// sentLocked records that cur went out at t: nothing is pending any more.
+func (r *reporter) sentLocked(t time.Time) {
+	r.last, r.pending = t, false
+	if r.timer != nil {
+		r.timer.Stop() // a flush already under way finds nothing pending
+		r.timer = nil
+	}
+}
+
+// flush is the trailing report: the counts held back by the throttle. armed
+// names the timer that called it; a timer stopped or replaced since does nothing.
+func (r *reporter) flush(armed int) {
+	r.sendMu.Lock()
+	defer r.sendMu.Unlock()
+	r.mu.Lock()
+	if r.timer == nil || armed != r.armed || !r.pending || r.done {
+		r.mu.Unlock()
+		return
+	}
+	r.timer = nil
+	r.cur.Elapsed = r.now().Sub(r.start)
+	p := r.cur
+	r.sentLocked(time.Now())
+	r.mu.Unlock()
+	r.fn(p)
 }
 
 func (r *reporter) snapshot() Progress {

@@ -4,7 +4,8 @@
 // written atomically to thumbnails/ under a name Stocksync derives from a
 // hash of the file's ID, and each release document to releases/ under a hash
 // of the release's ID: whatever the server sends, nothing is ever written
-// outside those folders, a thumbnail that is not an image is refused, and a
+// outside those folders, a thumbnail that is not a whole image (HTML, or an
+// image cut short: checkImage walks its structure) is refused, and a
 // release document that is not a PDF or an image (a sign-in page, say) is
 // refused.
 package thumbs

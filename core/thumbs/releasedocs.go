@@ -73,11 +73,13 @@ func (d *Downloader) drainReleaseDocs(ctx context.Context, workers int) error {
 		}, time.Now())
 	})
 	// Documents are larger than thumbnails: fewer at once.
-	return drain(ctx, max(1, workers/2), d.DB.NextReleaseDocs, func(j store.DocJob) string { return j.BatchID + "/" + j.ReleaseID },
-		func(ctx context.Context, j store.DocJob) (bool, error) { return d.oneDoc(ctx, rf, j) })
+	workers = max(1, workers/2)
+	slots := make(chan struct{}, workers)
+	return drain(ctx, workers, d.DB.NextReleaseDocs, func(j store.DocJob) string { return j.BatchID + "/" + j.ReleaseID },
+		func(ctx context.Context, j store.DocJob) (bool, error) { return d.oneDoc(ctx, rf, j, slots) })
 }
 
-func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJob) (settled bool, _ error) {
+func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJob, slots chan struct{}) (settled bool, _ error) {
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 3
@@ -88,7 +90,14 @@ func (d *Downloader) oneDoc(ctx context.Context, rf ReleaseFetcher, j store.DocJ
 	}
 	var buf bytes.Buffer
 	name := ""
-	_, _, err := rf.DownloadRelease(ctx, j.URL, &buf, limit)
+	var err error
+	select {
+	case slots <- struct{}{}: // only the download is bounded by slots; saving overlaps the next one
+		_, _, err = rf.DownloadRelease(ctx, j.URL, &buf, limit)
+		<-slots
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
 	if err == nil {
 		var ext string
 		if ext, err = docExt(buf.Bytes()); err == nil {

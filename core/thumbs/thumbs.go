@@ -7,14 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
 	"io/fs"
 	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -76,6 +71,8 @@ type Downloader struct {
 	requeueOnce sync.Once
 	// thumbCheckOnce does the same for thumbnails.
 	thumbCheckOnce sync.Once
+	// made holds the fan-out folders already created (mkdir).
+	made sync.Map
 }
 
 // sweepTemps removes temporary files a killed download left behind, in
@@ -128,14 +125,17 @@ func (d *Downloader) Drain(ctx context.Context) error {
 	if workers <= 0 {
 		workers = 8
 	}
+	slots := make(chan struct{}, workers)
 	if err := drain(ctx, workers, d.DB.NextThumbnails, func(j store.ThumbJob) string { return j.ContributionID },
-		d.one); err != nil {
+		func(ctx context.Context, j store.ThumbJob) (bool, error) { return d.one(ctx, j, slots) }); err != nil {
 		return err
 	}
 	return d.drainReleaseDocs(ctx, workers)
 }
 
-// drain works through a queue, workers jobs at once, in passes. Within a
+// drain works through a queue, workers jobs at once, in passes; it runs
+// twice as many goroutines, so that a job's download (which one bounds to
+// workers at once) overlaps the previous job's checking and saving. Within a
 // pass the queue is read ahead while downloads run (no round waits for its
 // slowest job): each read skips the jobs in flight or already tried in this
 // pass. A job that did not leave the queue (it failed but has attempts
@@ -167,7 +167,7 @@ func drainPass[J any](ctx context.Context, workers int, next func(context.Contex
 	settled, streak := 0, 0
 	jobs := make(chan J)
 	g, gctx := errgroup.WithContext(ctx)
-	for range workers {
+	for range 2 * workers {
 		g.Go(func() error {
 			for j := range jobs {
 				done, err := one(gctx, j)
@@ -322,13 +322,13 @@ const (
 
 // one downloads a job. settled reports whether the job left the queue (done
 // or failed for good).
-func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _ error) {
+func (d *Downloader) one(ctx context.Context, j store.ThumbJob, slots chan struct{}) (settled bool, _ error) {
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 3
 	}
 	name := FileName(j.ContributionID)
-	n, err := d.download(ctx, j.URL, name)
+	n, err := d.download(ctx, j.URL, name, slots)
 	if ctx.Err() != nil {
 		return false, ctx.Err() // leave the job queued for the next run
 	}
@@ -359,28 +359,50 @@ func (d *Downloader) one(ctx context.Context, j store.ThumbJob) (settled bool, _
 	return final, nil
 }
 
-func (d *Downloader) download(ctx context.Context, url, name string) (int64, error) {
+// download fetches a thumbnail, checks that it is a whole image, and saves
+// it. The fetch holds one of slots (Workers of them) only while the request
+// is under way: checking and saving the image (an fsync) overlap the next
+// download, so Workers requests stay in flight.
+func (d *Downloader) download(ctx context.Context, url, name string, slots chan struct{}) (int64, error) {
 	max := d.MaxBytes
 	if max <= 0 {
 		max = MaxBytes
 	}
-	var buf bytes.Buffer
-	n, _, err := d.Fetch.DownloadThumbnail(ctx, url, &buf, max)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	n, _, err := d.Fetch.DownloadThumbnail(ctx, url, buf, max)
+	<-slots
 	if err != nil {
 		return 0, err
 	}
-	if kind := http.DetectContentType(buf.Bytes()); !isImage(kind) {
-		return 0, &notImageError{kind: kind}
+	if err := checkImage(buf.Bytes()); err != nil {
+		return 0, err
 	}
-	// The header alone is not enough: a body cut short or garbled after it
-	// would be saved and shown broken for good (a done job is not fetched again).
-	if _, _, err := image.Decode(bytes.NewReader(buf.Bytes())); err != nil {
-		return 0, &notImageError{kind: "a damaged image", err: err}
-	}
-	if err := saveRefetchable(d.Dir, name, buf.Bytes()); err != nil {
+	if err := d.saveRefetchable(name, buf.Bytes()); err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// buffers holds download buffers for reuse: thumbnails are tens of
+// kilobytes, and one buffer per download would be garbage at hundreds a second.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled keeps an unusually large body's buffer out of the pool.
+const maxPooled = 256 << 10
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		b.Reset()
+		buffers.Put(b)
+	}
 }
 
 // save writes data atomically to dir/name, creating the fan-out folder.
@@ -397,12 +419,19 @@ func save(dir, name string, data []byte, what string) error {
 // itself durable: a thumbnail can be fetched again, and one whose rename a
 // power cut undid is queued again by the next Drain (requeueThumbs). That is
 // one fsync per image instead of two, on the downloader's critical path.
-func saveRefetchable(dir, name string, data []byte) (err error) {
-	dst := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+func (d *Downloader) saveRefetchable(name string, data []byte) (err error) {
+	dst := filepath.Join(d.Dir, name)
+	if err := d.mkdir(filepath.Dir(dst)); err != nil {
 		return fmt.Errorf("create thumbnails folder: %w", err)
 	}
 	f, err := os.CreateTemp(filepath.Dir(dst), atomicfile.TempPrefix+filepath.Base(dst)+"-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		// The folder went away since it was made (deleted by hand): make it again.
+		d.made.Delete(filepath.Dir(dst))
+		if err = d.mkdir(filepath.Dir(dst)); err == nil {
+			f, err = os.CreateTemp(filepath.Dir(dst), atomicfile.TempPrefix+filepath.Base(dst)+"-*")
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", dst, err)
 	}
@@ -424,6 +453,19 @@ func saveRefetchable(dir, name string, data []byte) (err error) {
 	if err = os.Rename(f.Name(), dst); err != nil {
 		return fmt.Errorf("write %s: %w", dst, err)
 	}
+	return nil
+}
+
+// mkdir creates a fan-out folder once per Downloader instead of once per
+// image (256 folders; a MkdirAll is a system call per path element).
+func (d *Downloader) mkdir(dir string) error {
+	if _, ok := d.made.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	d.made.Store(dir, true)
 	return nil
 }
 
@@ -460,8 +502,8 @@ func (e *notImageError) Error() string {
 	return fmt.Sprintf("the thumbnail is not an image (it is %s); it was not saved", e.kind)
 }
 
-// isImage accepts the formats that can be decoded here, so every saved
-// thumbnail is known to be whole.
+// isImage accepts the formats whose structure checkImage walks, so every
+// saved thumbnail is known to be whole.
 func isImage(kind string) bool {
 	switch kind {
 	case "image/jpeg", "image/png", "image/gif":
