@@ -17,7 +17,7 @@ import (
 )
 
 // Controller owns the running pieces of the app and publishes what they do
-// as State snapshots. Create it with New, start it with Start and stop it
+// as published States. Create it with New, start it with Start and stop it
 // with Close. All methods are safe for concurrent use.
 //
 // Fields below mu are guarded by it; methods whose names end in Locked
@@ -32,7 +32,7 @@ type Controller struct {
 	done      chan struct{} // closed by Close
 	fetcher   *currentFetcher
 	log       logs
-	// onPublish, set by tests before Start, sees every published snapshot
+	// onPublish, set by tests before Start, sees every published state
 	// in order (Watch merges them).
 	onPublish func(State)
 
@@ -75,7 +75,7 @@ const (
 )
 
 // New checks deps and reads the settings, the credentials' presence and the
-// database summary, so the first snapshot already shows them. It starts
+// database summary, so the first published state already shows them. It starts
 // nothing: call Start.
 func New(deps Deps) (*Controller, error) {
 	switch {
@@ -218,7 +218,7 @@ func (c *Controller) goLocked(fn func(ctx context.Context)) {
 		return
 	}
 	c.f.tasks++
-	if c.hasPub { // Start publishes its first snapshot once all is started
+	if c.hasPub { // Start publishes its first state once all is started
 		c.publishLocked() // State.Idle is false from now on
 	}
 	c.serviceLocked(func(ctx context.Context) {
@@ -262,7 +262,7 @@ func (c *Controller) update(fn func()) {
 	c.publishLocked()
 }
 
-// State returns the current snapshot.
+// State returns the current state, rendered now.
 func (c *Controller) State() State {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -210,7 +210,7 @@ func (h *harness) waitState(what string, cond func(State) bool) State {
 	return s
 }
 
-// waitPublished waits for a published snapshot that satisfies cond
+// waitPublished waits for a published state that satisfies cond
 // (WaitState) and returns it.
 func (h *harness) waitPublished(what string, cond func(State) bool) State {
 	h.t.Helper()
@@ -266,7 +266,7 @@ func (h *harness) progressTo(what string, cond func(State) bool) State {
 	return got
 }
 
-// menuLines projects the published snapshots onto what f picks, dropping
+// menuLines projects the published states onto what f picks, dropping
 // repeats: the exact sequence a user would have seen.
 func (h *harness) menuLines(f func(State) string) []string {
 	h.mu.Lock()

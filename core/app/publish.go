@@ -5,7 +5,7 @@ import (
 	"reflect"
 )
 
-// watcher is one Watch call. pending holds only the newest snapshot not yet
+// watcher is one Watch call. pending holds only the newest state not yet
 // delivered, so a slow frontend skips states instead of blocking the
 // controller.
 type watcher struct {
@@ -20,9 +20,9 @@ type effectSub struct {
 	signal chan struct{} // capacity 1
 }
 
-// Watch calls fn with the current snapshot, then again after each real
+// Watch calls fn with the current state, then again after each real
 // change, until ctx ends or the controller closes; it returns then. fn runs on
-// the caller's goroutine; while it runs, newer snapshots replace each other,
+// the caller's goroutine; while it runs, newer states replace each other,
 // so the next call gets the latest one. Progress-only changes come at most
 // about four times a second.
 func (c *Controller) Watch(ctx context.Context, fn func(State)) {
