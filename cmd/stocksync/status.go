@@ -106,7 +106,7 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 			// repeated "signed out of ESP … sign in again").
 			line = "signed out, " + ago(now, r.StartedAt) + ": " + signInAgain()
 		} else if m := strings.TrimSpace(r.Message); m != "" && !strings.EqualFold(strings.TrimSuffix(m, "."), string(r.Outcome)) {
-			line += ": " + termSafe(m)
+			line += ": " + runText(*r)
 		}
 		fmt.Fprintf(w, "Last sync:     %s\n", line)
 	} else {
