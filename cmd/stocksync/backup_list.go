@@ -61,7 +61,7 @@ func newBackupListCmd() *cobra.Command {
 				derr = nil
 			}
 			if derr != nil {
-				out.Problem = derr.Error()
+				out.Problem = withHint(derr)
 			}
 			if s, err := backup.List(d.Snapshots()); err == nil {
 				out.Safety = nonNil(s)

@@ -24,6 +24,7 @@ func hint(err error) string {
 	var ce *store.CorruptError
 	var nf *store.NotFoundError
 	var de *backup.DestinationError
+	var ve *backup.VerifyError
 	switch {
 	case err == nil:
 		return ""
@@ -43,6 +44,10 @@ func hint(err error) string {
 		return "run `stocksync pending list` to see IDs"
 	case errors.As(err, &de):
 		return destinationHint(de.Reason)
+	case errors.Is(err, backup.ErrNoDestination):
+		return "choose one with `stocksync backup destination DIR`, or pass --to DIR"
+	case errors.As(err, &ve):
+		return "use another snapshot (`stocksync backup list`)"
 	case errors.Is(err, esp.ErrSignedOut):
 		return problemHint(store.SyncProblemSignedOut)
 	case errors.Is(err, esp.ErrBadCredentials):

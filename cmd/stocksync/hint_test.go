@@ -43,6 +43,8 @@ func TestHintAddsTheCommand(t *testing.T) {
 			"stocksync: backup destination /Volumes/Backup is full: the incomplete snapshot was removed and your data was not touched; free space there or choose another folder with `stocksync backup destination DIR`\n"},
 		{&esp.Error{Endpoint: esp.EndpointContributionsList, Kind: esp.ErrSignedOut, Status: 401},
 			"stocksync: contributions.list: signed out of ESP (HTTP 401); sign in again with `stocksync login`\n"},
+		{backup.ErrNoDestination, "stocksync: no backup destination is set; choose one with `stocksync backup destination DIR`, or pass --to DIR\n"},
+		{&backup.VerifyError{Report: backup.Report{Snapshot: "s1"}}, "stocksync: snapshot s1 failed verification; use another snapshot (`stocksync backup list`)\n"},
 		{errors.New("plain"), "stocksync: plain\n"},
 	} {
 		var b bytes.Buffer

@@ -90,6 +90,9 @@ func destErr(dest string, err error) error {
 	return &DestinationError{Dest: dest, Reason: r, Err: err}
 }
 
+// ErrNoDestination: a snapshot was asked for with no destination folder.
+var ErrNoDestination = errors.New("no backup destination is set")
+
 // ErrRawSnapshot is returned when asked to restore a raw copy of a damaged database.
 var ErrRawSnapshot = errors.New("snapshot holds a raw copy of a damaged database")
 
