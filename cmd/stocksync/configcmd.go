@@ -292,7 +292,7 @@ func updateConfig(cmd *cobra.Command, path string, ensure func() error, change f
 		return err
 	}
 	if err := cur.Validate(); err != nil {
-		return usageError(err.Error())
+		return usageError(withHint(err))
 	}
 	if err := ensure(); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
@@ -25,6 +26,7 @@ func hint(err error) string {
 	var nf *store.NotFoundError
 	var de *backup.DestinationError
 	var ve *backup.VerifyError
+	var cd *config.DamagedError
 	switch {
 	case err == nil:
 		return ""
@@ -44,6 +46,10 @@ func hint(err error) string {
 		return "run `stocksync pending list` to see IDs"
 	case errors.As(err, &de):
 		return destinationHint(de.Reason)
+	case errors.As(err, &cd):
+		return "fix it, or restore it with `stocksync restore SNAPSHOT --local-only`"
+	case errors.Is(err, config.ErrNoAPIRoot):
+		return "set it first (`stocksync config set api_root URL`), or choose another server"
 	case errors.Is(err, backup.ErrNoDestination):
 		return "choose one with `stocksync backup destination DIR`, or pass --to DIR"
 	case errors.As(err, &ve):

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/secrets"
@@ -45,6 +46,9 @@ func TestHintAddsTheCommand(t *testing.T) {
 			"stocksync: contributions.list: signed out of ESP (HTTP 401); sign in again with `stocksync login`\n"},
 		{backup.ErrNoDestination, "stocksync: no backup destination is set; choose one with `stocksync backup destination DIR`, or pass --to DIR\n"},
 		{&backup.VerifyError{Report: backup.Report{Snapshot: "s1"}}, "stocksync: snapshot s1 failed verification; use another snapshot (`stocksync backup list`)\n"},
+		{fmt.Errorf("load: %w", &config.DamagedError{Path: "/d/config.json", Err: errors.New("invalid character")}),
+			"stocksync: load: settings file /d/config.json is damaged (invalid character); it was left untouched; fix it, or restore it with `stocksync restore SNAPSHOT --local-only`\n"},
+		{config.ErrNoAPIRoot, "stocksync: server \"custom\" needs api_root (and token_url for partner keys), and api_root is not set; set it first (`stocksync config set api_root URL`), or choose another server\n"},
 		{errors.New("plain"), "stocksync: plain\n"},
 	} {
 		var b bytes.Buffer

@@ -74,7 +74,7 @@ func newStatusCmd() *cobra.Command {
 				out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
 				out.Reminder, err = statusReminder(ctx, d, db, time.Now())
 				if err != nil {
-					out.ReminderError = err.Error()
+					out.ReminderError = withHint(err)
 				}
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("data folder %s: %w", d.Root, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
@@ -55,6 +56,16 @@ func storedFailureText(at string, r *store.SyncRun) string {
 		return "Last sync failed " + at + ": " + why
 	}
 	return "Last sync failed " + at
+}
+
+// settingsProblem is why the settings file could not be read, with what to
+// do about it in the app.
+func settingsProblem(err error) string {
+	var de *config.DamagedError
+	if errors.As(err, &de) {
+		return err.Error() + ". Fix the file in a text editor, or restore it from a backup."
+	}
+	return err.Error()
 }
 
 // destinationReasons say what to do about a backup folder that cannot be

@@ -85,3 +85,13 @@ func TestAppWordsAStoredSignedOutRun(t *testing.T) {
 		t.Errorf("last sync line %q, want %q", got, want)
 	}
 }
+
+// A damaged settings file is shown with what to do in the app, not with a
+// CLI command (config's error states the fact only).
+func TestSettingsProblemText(t *testing.T) {
+	err := fmt.Errorf("read: %w", &config.DamagedError{Path: "/d/config.json", Err: errors.New("invalid character 'x'")})
+	want := "read: settings file /d/config.json is damaged (invalid character 'x'); it was left untouched. Fix the file in a text editor, or restore it from a backup."
+	if got := settingsProblem(err); got != want {
+		t.Errorf("settingsProblem = %q, want %q", got, want)
+	}
+}
