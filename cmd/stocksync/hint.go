@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
@@ -50,6 +51,10 @@ func hint(err error) string {
 		return "fix it, or restore it with `stocksync restore SNAPSHOT --local-only`"
 	case errors.Is(err, config.ErrNoAPIRoot):
 		return "set it first (`stocksync config set api_root URL`), or choose another server"
+	case errors.Is(err, account.ErrDemoNotRunning):
+		return "it runs only inside `stocksync demo` or the app; choose production or a custom server (`stocksync config set server production`)"
+	case errors.Is(err, account.ErrSandboxNeedsPartnerKeys):
+		return "sign in with `stocksync login --partner`"
 	case errors.Is(err, backup.ErrNoDestination):
 		return "choose one with `stocksync backup destination DIR`, or pass --to DIR"
 	case errors.As(err, &ve):
