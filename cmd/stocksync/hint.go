@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/stocksync/stocksync/core/account"
 	"github.com/stocksync/stocksync/core/backup"
@@ -141,3 +142,39 @@ func problemHint(p store.SyncProblem) string {
 // runText words a stored sync run's message with the advice for its
 // problem kind, for `status` and the end of `sync`.
 func runText(r store.SyncRun) string { return joinHint(termSafe(r.Message), problemHint(r.Problem)) }
+
+// badCredentialsHint says what to fix when ESP's token endpoint refuses the
+// partner credentials (exit 5, as docs/cli.md says for credentials ESP no
+// longer accepts), from where they came from.
+func badCredentialsHint() string {
+	if os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "" {
+		return "ESP refused the sign-in: check " + secrets.EnvUsername + ", " + secrets.EnvPassword + ", " +
+			secrets.EnvAPIKey + " and " + secrets.EnvAPISecret + " (nothing local was touched)"
+	}
+	return "ESP refused the sign-in: check the username, password, API key and secret, then sign in again with `stocksync login --partner` (nothing local was touched)"
+}
+
+// signedOutHint says how to sign in again from where the session came from:
+// the environment (STOCKSYNC_ESP_SESSION, or the partner variables, which
+// `stocksync login` cannot replace) or the keychain.
+func signedOutHint() string {
+	switch {
+	case os.Getenv(secrets.EnvSession) != "":
+		return "signed out of ESP: ESP did not accept the session in " + secrets.EnvSession +
+			" (it has expired, was ended, or is not a signed-in ESP session); sign in to ESP in the browser again and set " +
+			secrets.EnvSession + " to the new Cookie header (what was synced before is kept; no local work was touched)"
+	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
+		return "signed out of ESP: ESP did not accept the credentials in " + secrets.EnvUsername + " and " + secrets.EnvPassword +
+			"; check them and the API key variables (what was synced before is kept; no local work was touched)"
+	}
+	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (what was synced before is kept; no local work was touched)"
+}
+
+// signInAgain says how to sign in again: `stocksync login`, or a fresh
+// session in STOCKSYNC_ESP_SESSION when the sign-in comes from there.
+func signInAgain() string {
+	if strings.TrimSpace(os.Getenv(secrets.EnvSession)) != "" {
+		return "ESP no longer accepts the session; set " + secrets.EnvSession + " to a fresh one (see `stocksync login --help`)"
+	}
+	return "ESP no longer accepts the sign-in; run `stocksync login`"
+}

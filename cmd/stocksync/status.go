@@ -17,7 +17,6 @@ import (
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/reminder"
-	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -192,13 +191,4 @@ func stoppedSync(d datadir.Dir, r *store.SyncRun) *store.SyncRun {
 	c := *r
 	c.Outcome, c.Message = store.OutcomeCancelled, stoppedSyncMessage
 	return &c
-}
-
-// signInAgain says how to sign in again: `stocksync login`, or a fresh
-// session in STOCKSYNC_ESP_SESSION when the sign-in comes from there.
-func signInAgain() string {
-	if strings.TrimSpace(os.Getenv(secrets.EnvSession)) != "" {
-		return "ESP no longer accepts the session; set " + secrets.EnvSession + " to a fresh one (see `stocksync login --help`)"
-	}
-	return "ESP no longer accepts the sign-in; run `stocksync login`"
 }
