@@ -84,7 +84,7 @@ func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions
 		derr = nil
 	}
 	if derr != nil {
-		out.Problem = derr.Error()
+		out.Problem = withHint(derr)
 	}
 	if s, err := backup.List(d.Snapshots()); err == nil {
 		out.Safety = nonNil(s)

@@ -122,9 +122,9 @@ func backupStatus(ctx context.Context, gopts globalOptions, d datadir.Dir, cfg c
 	s := backupStatusJSON{DataDir: d.Root, Destination: cfg.Backup.Destination, Schedule: cfg.Backup.Schedule,
 		Keep: cfg.Backup.Keep, IncludeThumbnails: cfg.Backup.IncludeThumbnails}
 	if dest, err := backupDestination(d, cfg, ""); err != nil {
-		s.DestinationProblem = err.Error()
+		s.DestinationProblem = withHint(err)
 	} else if list, err := backup.List(dest); err != nil {
-		s.DestinationProblem = err.Error()
+		s.DestinationProblem = withHint(err)
 	} else {
 		s.Destination, s.DestinationOK = dest, true
 		s.Snapshots, s.NewestSnapshot = newestOf(list)

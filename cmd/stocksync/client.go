@@ -82,33 +82,6 @@ func signedOut(err error) error {
 	return nil
 }
 
-// badCredentialsHint says what to fix when ESP's token endpoint refuses the
-// partner credentials (exit 5, as docs/cli.md says for credentials ESP no
-// longer accepts), from where they came from.
-func badCredentialsHint() string {
-	if os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "" {
-		return "ESP refused the sign-in: check " + secrets.EnvUsername + ", " + secrets.EnvPassword + ", " +
-			secrets.EnvAPIKey + " and " + secrets.EnvAPISecret + " (nothing local was touched)"
-	}
-	return "ESP refused the sign-in: check the username, password, API key and secret, then sign in again with `stocksync login --partner` (nothing local was touched)"
-}
-
-// signedOutHint says how to sign in again from where the session came from:
-// the environment (STOCKSYNC_ESP_SESSION, or the partner variables, which
-// `stocksync login` cannot replace) or the keychain.
-func signedOutHint() string {
-	switch {
-	case os.Getenv(secrets.EnvSession) != "":
-		return "signed out of ESP: ESP did not accept the session in " + secrets.EnvSession +
-			" (it has expired, was ended, or is not a signed-in ESP session); sign in to ESP in the browser again and set " +
-			secrets.EnvSession + " to the new Cookie header (what was synced before is kept; no local work was touched)"
-	case os.Getenv(secrets.EnvUsername) != "" && os.Getenv(secrets.EnvPassword) != "":
-		return "signed out of ESP: ESP did not accept the credentials in " + secrets.EnvUsername + " and " + secrets.EnvPassword +
-			"; check them and the API key variables (what was synced before is kept; no local work was touched)"
-	}
-	return "signed out of ESP: the session has expired or was ended; sign in again with `stocksync login` (what was synced before is kept; no local work was touched)"
-}
-
 // envThrottleGiveUp names how long a sync waits out ESP's throttling of one
 // request before it stops (a Go duration such as "15m"; default 15 minutes).
 const envThrottleGiveUp = "STOCKSYNC_ESP_THROTTLE_GIVE_UP"

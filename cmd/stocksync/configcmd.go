@@ -336,7 +336,7 @@ func updateConfig(out io.Writer, path string, ensure func() error, change func(*
 		return err
 	}
 	if err := cur.Validate(); err != nil {
-		return usageError(err.Error())
+		return usageError(withHint(err))
 	}
 	if err := ensure(); err != nil {
 		return err

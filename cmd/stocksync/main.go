@@ -47,7 +47,7 @@ func finish(w io.Writer, err error, interrupted bool) int {
 		msg = unknownCommandText(msg)
 	}
 	if msg != "" {
-		fmt.Fprintln(w, "stocksync:", errorText(msg))
+		fmt.Fprintln(w, "stocksync:", errorText(joinHint(msg, hint(err))))
 	}
 	return code
 }

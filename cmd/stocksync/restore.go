@@ -113,7 +113,7 @@ func runRestore(ctx context.Context, o restoreOptions, gopts globalOptions, args
 		if o.dryRun {
 			// The same exit status as the restore it previews (it
 			// was 1 for a snapshot failing verification, not 3).
-			return &exitError{code: restoreExitCode(err), msg: err.Error()}
+			return &exitError{code: restoreExitCode(err), msg: withHint(err)}
 		}
 		return restoreFailed(ctx, d, snap, started, err)
 	}
@@ -143,12 +143,12 @@ func runRestore(ctx context.Context, o restoreOptions, gopts globalOptions, args
 // if it can be opened, and picks the exit status.
 func restoreFailed(ctx context.Context, d datadir.Dir, snap string, started time.Time, err error) error {
 	code := restoreExitCode(err)
-	msg := err.Error()
+	msg := withHint(err) // the history keeps the fact only
 	// While a sync runs or the database is open elsewhere, stay away from it.
 	if code != exitBusy {
 		if _, serr := os.Stat(d.DB()); serr == nil {
 			if db, oerr := store.Open(ctx, d.DB(), store.Options{}); oerr == nil {
-				rerr := db.RecordBackupRun(ctx, store.BackupRun{Kind: backup.KindRestore, Path: snap, StartedAt: started, Detail: msg})
+				rerr := db.RecordBackupRun(ctx, store.BackupRun{Kind: backup.KindRestore, Path: snap, StartedAt: started, Detail: err.Error()})
 				db.Close()
 				if rerr != nil {
 					msg += fmt.Sprintf(" (could not record this in the backup history: %v)", rerr)

@@ -18,7 +18,6 @@ import (
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/reminder"
-	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -94,7 +93,7 @@ func runStatus(ctx context.Context, o statusOptions, gopts globalOptions, _ []st
 		out.ThumbnailsDownloading = lockHeld(thumbnailsLock(d))
 		out.Reminder, err = statusReminder(ctx, d, db, time.Now())
 		if err != nil {
-			out.ReminderError = err.Error()
+			out.ReminderError = withHint(err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("data folder %s: %w", d.Root, err)
@@ -122,7 +121,7 @@ func printStatus(w io.Writer, s statusJSON, now time.Time) {
 			// repeated "signed out of ESP … sign in again").
 			line = "signed out, " + ago(now, r.StartedAt) + ": " + signInAgain()
 		} else if m := strings.TrimSpace(r.Message); m != "" && !strings.EqualFold(strings.TrimSuffix(m, "."), string(r.Outcome)) {
-			line += ": " + termSafe(m)
+			line += ": " + runText(*r)
 		}
 		fmt.Fprintf(w, "Last sync:     %s\n", line)
 	} else {
@@ -208,13 +207,4 @@ func stoppedSync(d datadir.Dir, r *store.SyncRun) *store.SyncRun {
 	c := *r
 	c.Outcome, c.Message = store.OutcomeCancelled, stoppedSyncMessage
 	return &c
-}
-
-// signInAgain says how to sign in again: `stocksync login`, or a fresh
-// session in STOCKSYNC_ESP_SESSION when the sign-in comes from there.
-func signInAgain() string {
-	if strings.TrimSpace(os.Getenv(secrets.EnvSession)) != "" {
-		return "ESP no longer accepts the session; set " + secrets.EnvSession + " to a fresh one (see `stocksync login --help`)"
-	}
-	return "ESP no longer accepts the sign-in; run `stocksync login`"
 }

@@ -211,13 +211,13 @@ func reportSync(out, errw io.Writer, res syncer.Result, err error, jsonLines boo
 	case errors.Is(err, esp.ErrSignedOut), errors.Is(err, esp.ErrBadCredentials):
 		return signedOut(err)
 	case errors.Is(err, syncer.ErrNoProgress):
-		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message) + " (check the network, or whether ESP is down)"}
+		return &exitError{code: exitFailure, msg: runText(res.Run)}
 	case errors.Is(err, context.Canceled):
 		return &exitError{code: exitInterrupted, msg: "sync interrupted; the next sync continues where this one stopped"}
 	case errors.Is(err, syncer.ErrPartial):
-		return &exitError{code: exitPartial, msg: termSafe(res.Run.Message)}
+		return &exitError{code: exitPartial, msg: runText(res.Run)}
 	case res.Run.Message != "" && res.Run.Outcome == store.OutcomeFailed:
-		return &exitError{code: exitFailure, msg: termSafe(res.Run.Message)}
+		return &exitError{code: exitFailure, msg: runText(res.Run)}
 	}
 	return err
 }

@@ -70,7 +70,7 @@ func NewClient(cfg config.Config, st secrets.Store, opts ClientOptions) (*esp.Cl
 	}
 	if cfg.Server == config.ServerDemo {
 		if opts.Demo == nil {
-			return nil, errors.New("the demo server runs only inside `stocksync demo` or the app; choose production or a custom server")
+			return nil, ErrDemoNotRunning
 		}
 		ec.APIRoot = opts.Demo.URL()
 		ec.RequestsPerSecond = -1
@@ -152,6 +152,14 @@ func SaveSession(st secrets.Store, s session.Session) error {
 	return st.Save(secrets.Credentials{Session: secrets.NewSecret(s.Encode())})
 }
 
+// ErrDemoNotRunning: the settings choose the built-in demo server, which
+// runs only inside the CLI's demo and the app, not in this process.
+var ErrDemoNotRunning = errors.New("the settings choose the demo server, which is not running here")
+
+// ErrSandboxNeedsPartnerKeys: the ESP sandbox has no browser sign-in; it
+// takes partner API keys only (a browser session signs in to production).
+var ErrSandboxNeedsPartnerKeys = errors.New("the ESP sandbox takes partner keys only; a browser session signs in to production")
+
 // WebAPIRoot is the web API root of cfg's server for a browser session.
 func WebAPIRoot(cfg config.Config) (string, error) {
 	switch cfg.Server {
@@ -160,9 +168,9 @@ func WebAPIRoot(cfg config.Config) (string, error) {
 	case config.ServerCustom:
 		return strings.TrimSpace(cfg.APIRoot), nil
 	case config.ServerSandbox:
-		return "", errors.New("the ESP sandbox takes partner keys only (stocksync login --partner); a browser session signs in to production")
+		return "", ErrSandboxNeedsPartnerKeys
 	case config.ServerDemo:
-		return "", errors.New("the demo server runs only inside `stocksync demo` or the app")
+		return "", ErrDemoNotRunning
 	}
 	return "", fmt.Errorf("unknown server %q in settings", cfg.Server)
 }
@@ -186,7 +194,7 @@ func Endpoints(cfg config.Config) (apiRoot, tokenURL string, err error) {
 	case config.ServerCustom:
 		return cfg.APIRoot, cfg.TokenURL, nil
 	case config.ServerDemo:
-		return "", "", fmt.Errorf("the demo server runs only inside `stocksync demo` or the app; choose production or sandbox")
+		return "", "", ErrDemoNotRunning
 	}
 	return "", "", fmt.Errorf("unknown server %q in settings", cfg.Server)
 }

@@ -383,7 +383,7 @@ func renderSettings(f facts) SettingsPanel {
 		s.VerifyResult = textVerifyWorking
 	}
 	if f.cfgErr != nil && s.SaveError == "" {
-		s.SaveError = f.cfgErr.Error()
+		s.SaveError = settingsProblem(f.cfgErr)
 	}
 	return s
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stocksync/stocksync/core/backup"
-	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/notify"
 	"github.com/stocksync/stocksync/core/reminder"
 	"github.com/stocksync/stocksync/core/store"
@@ -91,7 +90,7 @@ func lastSyncText(now time.Time, r *store.SyncRun) string {
 	case store.OutcomeRunning:
 		return "Last sync did not finish (started " + ago(now, at) + ")"
 	}
-	return "Last sync failed " + ago(now, at)
+	return storedFailureText(ago(now, at), r)
 }
 
 // failureText is the last-sync line after a failure this process saw.
@@ -105,28 +104,6 @@ func failureText(now time.Time, kind failKind, reason string, at time.Time) stri
 		return textSignedOutLine
 	}
 	return "Sync failed " + ago(now, at) + ": " + reason
-}
-
-// failureReason is why a sync stopped, short enough for a menu item and
-// saying what happens next or what to do.
-func failureReason(err error) string {
-	var ce *store.CorruptError
-	var cred *credentialsError
-	switch {
-	case errors.As(err, &cred):
-		return "Stocksync cannot read the ESP account — open Settings…"
-	case errors.Is(err, esp.ErrUnavailable):
-		return "ESP is unavailable, will retry"
-	case errors.Is(err, esp.ErrRateLimited):
-		return "ESP is limiting requests, will retry"
-	case errors.Is(err, esp.ErrForbidden):
-		return "the ESP account has no rights for this"
-	case errors.Is(err, esp.ErrMalformed), errors.Is(err, esp.ErrUnexpected):
-		return "ESP sent an answer Stocksync does not understand"
-	case errors.As(err, &ce):
-		return "the database is damaged — open Backups… to restore"
-	}
-	return "unexpected error, will retry (see stocksync status)"
 }
 
 // portfolioLine counts files by bucket: "12 pending · 40 in review · 1,200
@@ -382,16 +359,6 @@ func opFailed(op Operation, err error) string {
 	return what + " failed: " + err.Error()
 }
 
-// destinationReasons say what to do about a backup folder that cannot be
-// used, in the app's terms (package backup's own messages name CLI commands).
-var destinationReasons = map[backup.Reason]string{
-	backup.ReasonMissing:    "the backup folder is not there: connect the drive (or mount the share) and try again, or choose another folder",
-	backup.ReasonNotFolder:  "the backup destination is a file, not a folder: choose a folder",
-	backup.ReasonReadOnly:   "the backup folder is on a read-only disk: choose another folder",
-	backup.ReasonFull:       "the backup disk is full: free some space or choose another folder",
-	backup.ReasonPermission: "Stocksync may not write to the backup folder: allow it in Finder (Get Info → Sharing & Permissions) or choose another folder",
-}
-
 // Backup methods, in the guide's order.
 
 const (
@@ -420,16 +387,6 @@ const (
 	textVerifyOK      = "Signed in to ESP."
 	textVerifyWorking = "Signing in…"
 )
-
-func verifyFailed(err error) string {
-	var ee *esp.Error
-	if errors.As(err, &ee) {
-		if h := ee.Hint(); h != "" {
-			return ee.Error() + ". " + h
-		}
-	}
-	return "Sign-in failed: " + err.Error()
-}
 
 const textAlertTitle = "Stocksync could not do that"
 

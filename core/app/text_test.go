@@ -80,7 +80,7 @@ func TestFailureLines(t *testing.T) {
 		{failOther, espErr(esp.ErrMalformed), "Sync failed 2 minutes ago: ESP sent an answer Stocksync does not understand"},
 		{failOther, &store.CorruptError{Path: "x", Err: store.ErrCorrupt}, "Sync failed 2 minutes ago: the database is damaged — open Backups… to restore"},
 		{failOther, &credentialsError{errors.New("keychain locked")}, "Sync failed 2 minutes ago: Stocksync cannot read the ESP account — open Settings…"},
-		{failOther, errors.New("disk full"), "Sync failed 2 minutes ago: unexpected error, will retry (see stocksync status)"},
+		{failOther, errors.New("disk full"), "Sync failed 2 minutes ago: unexpected error, will retry"},
 	} {
 		reason := ""
 		if tc.err != nil {

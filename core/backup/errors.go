@@ -45,19 +45,20 @@ type DestinationError struct {
 	Err    error
 }
 
+// Error states what is wrong with the destination; what to do about it is
+// the frontends' (the CLI's hint, the app's destination texts).
 func (e *DestinationError) Error() string {
-	const choose = "choose another folder with `stocksync backup destination DIR`"
 	switch e.Reason {
 	case ReasonMissing:
-		return fmt.Sprintf("backup destination %s does not exist or is not connected: connect the drive (or mount the share) and try again, or %s", e.Dest, choose)
+		return fmt.Sprintf("backup destination %s does not exist or is not connected", e.Dest)
 	case ReasonNotFolder:
-		return fmt.Sprintf("backup destination %s is a file, not a folder: %s", e.Dest, choose)
+		return fmt.Sprintf("backup destination %s is a file, not a folder", e.Dest)
 	case ReasonReadOnly:
-		return fmt.Sprintf("backup destination %s is read-only, so nothing was written there: make the drive writable, or %s", e.Dest, choose)
+		return fmt.Sprintf("backup destination %s is read-only, so nothing was written there", e.Dest)
 	case ReasonFull:
-		return fmt.Sprintf("backup destination %s is full: the incomplete snapshot was removed and your data was not touched. Free space there or %s", e.Dest, choose)
+		return fmt.Sprintf("backup destination %s is full: the incomplete snapshot was removed and your data was not touched", e.Dest)
 	case ReasonPermission:
-		return fmt.Sprintf("not allowed to write to backup destination %s (%v): check the folder's permissions, or %s", e.Dest, e.Err, choose)
+		return fmt.Sprintf("not allowed to write to backup destination %s (%v)", e.Dest, e.Err)
 	}
 	return fmt.Sprintf("backing up to %s failed: %v. The incomplete snapshot was removed and your data was not touched", e.Dest, e.Err)
 }
@@ -89,5 +90,23 @@ func destErr(dest string, err error) error {
 	return &DestinationError{Dest: dest, Reason: r, Err: err}
 }
 
+// ErrNoDestination: a snapshot was asked for with no destination folder.
+var ErrNoDestination = errors.New("no backup destination is set")
+
 // ErrRawSnapshot is returned when asked to restore a raw copy of a damaged database.
 var ErrRawSnapshot = errors.New("snapshot holds a raw copy of a damaged database")
+
+// LocalOnlyDamagedError means a --local-only restore was refused because the
+// current database (DB) is not usable: merging needs a working one. Snapshot
+// is the snapshot asked for; Err is the *store.CorruptError (errors.As
+// reaches it). Nothing was changed.
+type LocalOnlyDamagedError struct {
+	Snapshot, DB string
+	Err          error
+}
+
+func (e *LocalOnlyDamagedError) Error() string {
+	return fmt.Sprintf("%v; merging only the local-only data needs a working database", e.Err)
+}
+
+func (e *LocalOnlyDamagedError) Unwrap() error { return e.Err }

@@ -35,8 +35,7 @@ func restoreLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	name := filepath.Base(snap)
 	db, err := store.Open(ctx, dir.DB(), store.Options{BeforeMigrate: BeforeMigrate(dir, now)})
 	if errors.Is(err, store.ErrCorrupt) {
-		return fmt.Errorf("%w\n--local-only needs a working database: restore everything with `stocksync restore %s`, "+
-			"or move %s away, run `stocksync sync`, then run `stocksync restore %s --local-only` again", err, snap, dir.DB(), snap)
+		return &LocalOnlyDamagedError{Snapshot: snap, DB: dir.DB(), Err: err}
 	}
 	if err != nil {
 		return err

@@ -211,7 +211,7 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 	}
 	if err := dir.FinishSwitch(in); err != nil {
 		// The intent stays: the next command completes the switch.
-		return fmt.Errorf("restore: %w; the next stocksync command completes it", err)
+		return fmt.Errorf("restore: %w; it is completed the next time the data folder is opened", err)
 	}
 	datadir.CrashPoint(stepSwitched)
 	n, missing, err := restoreThumbnails(ctx, dir, snap, m, skip)

@@ -251,8 +251,9 @@ func TestRestoreLocalOnlyIntoDamagedDatabase(t *testing.T) {
 	f.close(t)
 	os.WriteFile(f.dir.DB(), []byte(strings.Repeat("garbage!", 1000)), 0o600)
 	_, err := Restore(context.Background(), f.dir, snap.Path, RestoreOptions{LocalOnly: true, Now: f.clk.Now})
-	if !errors.Is(err, store.ErrCorrupt) || !strings.Contains(err.Error(), "stocksync restore "+snap.Path) {
-		t.Errorf("got %v, want a damaged-database error suggesting a full restore", err)
+	var lo *LocalOnlyDamagedError
+	if !errors.Is(err, store.ErrCorrupt) || !errors.As(err, &lo) || lo.Snapshot != snap.Path || lo.DB != f.dir.DB() {
+		t.Errorf("got %v, want a *LocalOnlyDamagedError naming the snapshot and the database", err)
 	}
 }
 

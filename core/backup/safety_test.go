@@ -4,9 +4,10 @@ import (
 	"context"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/stocksync/stocksync/core/clock/clocktest"
 )
 
 func TestSafetySnapshotsKeepNewestFive(t *testing.T) {
@@ -47,61 +48,33 @@ func TestBeforeMigrateTakesSafetySnapshot(t *testing.T) {
 	}
 }
 
-// fakeTimers lets the test fire the debounce timer itself.
-type fakeTimers struct {
-	mu      sync.Mutex
-	pending []*fakeTimer
-	armed   chan time.Duration
-}
-
-type fakeTimer struct {
-	f       func()
-	stopped bool
-}
-
-func (ft *fakeTimer) Stop() bool { was := !ft.stopped; ft.stopped = true; return was }
-
-func (ft *fakeTimers) AfterFunc(d time.Duration, f func()) Stopper {
-	ft.mu.Lock()
-	t := &fakeTimer{f: f}
-	ft.pending = append(ft.pending, t)
-	ft.mu.Unlock()
-	ft.armed <- d
-	return t
-}
-
-// fire runs the latest timer unless it was stopped.
-func (ft *fakeTimers) fire() bool {
-	ft.mu.Lock()
-	t := ft.pending[len(ft.pending)-1]
-	ft.mu.Unlock()
-	if t.stopped {
-		return false
-	}
-	t.f()
-	return true
-}
-
 func TestSafetySnapshotterDebouncesAndSkipsUnchanged(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	timers := &fakeTimers{armed: make(chan time.Duration, 10)}
+	clk := clocktest.New(t0)
+	armed := make(chan time.Duration, 10)
+	clk.OnArm(func(d time.Duration) { armed <- d })
 	results := make(chan SafetyResult, 10)
-	s := NewSafetySnapshotter(SafetySnapshotterOptions{Dir: f.dir, DB: f.db, Debounce: time.Minute, Now: f.clk.Now,
-		AfterFunc: timers.AfterFunc, OnResult: func(r SafetyResult) { results <- r }})
+	s := NewSafetySnapshotter(SafetySnapshotterOptions{Dir: f.dir, DB: f.db, Debounce: time.Minute, Clock: clk,
+		OnResult: func(r SafetyResult) { results <- r }})
 	defer s.Close()
+	// fire lets the debounce run out: the timer fires on this goroutine.
+	fire := func() { clk.Advance(time.Minute) }
 
 	// Three changes in a row: each restarts the debounce; only the last timer runs.
 	for range 3 {
 		s.Changed()
-		if d := <-timers.armed; d != time.Minute {
+		if d := <-armed; d != time.Minute {
 			t.Fatalf("debounce %v, want 1m", d)
 		}
 	}
-	if len(timers.pending) != 3 || !timers.pending[0].stopped || !timers.pending[1].stopped || timers.pending[2].stopped {
-		t.Fatal("earlier timers were not stopped")
+	if p := clk.Pending(); len(p) != 1 {
+		t.Fatalf("%d timers live, want 1: earlier ones were not stopped", len(p))
 	}
-	timers.fire()
+	fire()
+	if n := clk.Fired(); n != 1 {
+		t.Fatalf("%d timers fired, want 1", n)
+	}
 	r := <-results
 	if r.Err != nil || !r.Taken || !strings.Contains(r.Info.Reason, "local-only data changed") {
 		t.Fatalf("first attempt %+v", r)
@@ -111,8 +84,8 @@ func TestSafetySnapshotterDebouncesAndSkipsUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Changed()
-	<-timers.armed
-	timers.fire()
+	<-armed
+	fire()
 	if r := <-results; r.Err != nil || r.Taken {
 		t.Fatalf("unchanged local data: %+v", r)
 	}
@@ -121,8 +94,8 @@ func TestSafetySnapshotterDebouncesAndSkipsUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Changed()
-	<-timers.armed
-	timers.fire()
+	<-armed
+	fire()
 	if r := <-results; r.Err != nil || !r.Taken {
 		t.Fatalf("changed local path: %+v", r)
 	}
@@ -138,7 +111,7 @@ func TestSafetySnapshotterDebouncesAndSkipsUnchanged(t *testing.T) {
 	s.Close()
 	s.Changed() // after Close: ignored
 	select {
-	case d := <-timers.armed:
+	case d := <-armed:
 		t.Errorf("timer armed (%v) after Close", d)
 	default:
 	}

@@ -144,7 +144,7 @@ func snapshot(ctx context.Context, opt SnapshotOptions, started time.Time) (Info
 	dest := opt.Dest
 	if dest == "" {
 		if opt.Kind != KindSafety {
-			return Info{}, errors.New("no backup destination: choose one with `stocksync backup destination DIR`, or pass --to DIR")
+			return Info{}, ErrNoDestination
 		}
 		dest = opt.DataDir.Snapshots()
 		if err := os.MkdirAll(dest, 0o700); err != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	timeseam "github.com/stocksync/stocksync/core/clock" // the test helpers have their own type clock
 	"github.com/stocksync/stocksync/core/datadir"
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -14,18 +15,14 @@ import (
 // the SafetySnapshotter takes a snapshot.
 const DefaultSafetyDebounce = 2 * time.Minute
 
-// Stopper is a pending timer (*time.Timer is one).
-type Stopper interface{ Stop() bool }
-
 // SafetySnapshotterOptions configure a SafetySnapshotter.
 type SafetySnapshotterOptions struct {
 	Dir      datadir.Dir
 	DB       *store.DB
 	Debounce time.Duration // 0 means DefaultSafetyDebounce
-	Now      func() time.Time
-	// AfterFunc schedules f after d; nil means time.AfterFunc. Tests pass a
-	// fake to fire the debounce timer themselves.
-	AfterFunc func(d time.Duration, f func()) Stopper
+	// Clock times the debounce and names the snapshots; nil means
+	// clock.System(). Tests pass a clocktest.Fake and advance it.
+	Clock timeseam.Clock
 	// OnResult, if set, is called after every debounced attempt, from the
 	// timer's goroutine.
 	OnResult func(SafetyResult)
@@ -50,7 +47,7 @@ type SafetySnapshotter struct {
 	cancel context.CancelFunc
 
 	mu     sync.Mutex // guards timer, closed
-	timer  Stopper
+	timer  timeseam.Timer
 	closed bool
 
 	run sync.Mutex // one attempt at a time
@@ -62,11 +59,8 @@ func NewSafetySnapshotter(opt SafetySnapshotterOptions) *SafetySnapshotter {
 	if opt.Debounce <= 0 {
 		opt.Debounce = DefaultSafetyDebounce
 	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	if opt.AfterFunc == nil {
-		opt.AfterFunc = func(d time.Duration, f func()) Stopper { return time.AfterFunc(d, f) }
+	if opt.Clock == nil {
+		opt.Clock = timeseam.System()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &SafetySnapshotter{opt: opt, ctx: ctx, cancel: cancel}
@@ -82,7 +76,7 @@ func (s *SafetySnapshotter) Changed() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	s.timer = s.opt.AfterFunc(s.opt.Debounce, s.fire)
+	s.timer = s.opt.Clock.AfterFunc(s.opt.Debounce, s.fire)
 }
 
 func (s *SafetySnapshotter) fire() {
@@ -113,7 +107,7 @@ func (s *SafetySnapshotter) TakeIfChanged(ctx context.Context) SafetyResult {
 		return SafetyResult{}
 	}
 	info, err := SafetySnapshot(ctx, SafetyOptions{Dir: s.opt.Dir, DB: s.opt.DB, Reason: "local-only data changed",
-		Now: s.opt.Now, Record: s.opt.DB})
+		Now: s.opt.Clock.Now, Record: s.opt.DB})
 	return SafetyResult{Taken: err == nil, Info: info, Err: err}
 }
 

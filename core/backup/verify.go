@@ -101,7 +101,7 @@ func (e *VerifyError) Error() string {
 			msg += fmt.Sprintf(" (and %d more problems)", len(errs)-1)
 		}
 	}
-	return msg + "; use another snapshot (`stocksync backup list`)"
+	return msg
 }
 
 // VerifyOptions tune Verify.

@@ -96,14 +96,29 @@ func validateURL(key, v string) error {
 	return nil
 }
 
+// ErrNoAPIRoot: the custom server is chosen but api_root is not set.
+var ErrNoAPIRoot = errors.New("server \"custom\" needs api_root (and token_url for partner keys), and api_root is not set")
+
+// DamagedError means the settings file at Path could not be parsed (Err
+// says where); it was left untouched. The frontends say what to do.
+type DamagedError struct {
+	Path string
+	Err  error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("settings file %s is damaged (%v); it was left untouched", e.Path, e.Err)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
 // Validate names the first setting that is out of range.
 func (c Config) Validate() error {
 	switch c.Server {
 	case ServerProduction, "", ServerSandbox, ServerDemo:
 	case ServerCustom:
 		if strings.TrimSpace(c.APIRoot) == "" {
-			return errors.New("server \"custom\" needs api_root (and token_url for partner keys), and api_root is not set: " +
-				"set it first (`stocksync config set api_root URL`), or choose another server")
+			return ErrNoAPIRoot
 		}
 	default:
 		return fmt.Errorf("server %q is not one of production, sandbox, demo, custom", c.Server)
@@ -164,7 +179,7 @@ func Load(path string) (Config, error) {
 	}
 	c, err := parse(data)
 	if err != nil {
-		return Config{}, fmt.Errorf("settings file %s is damaged (%v): fix it, or restore it with `stocksync restore SNAPSHOT --local-only`; it was left untouched", path, err)
+		return Config{}, &DamagedError{Path: path, Err: err}
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("settings file %s: %w; fix the value or delete the line to use the default", path, err)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -125,7 +126,7 @@ func TestCustomServerNamesWhatIsMissing(t *testing.T) {
 	c := Default()
 	c.Server, c.TokenURL = ServerCustom, "http://127.0.0.1:8765/oauth2/token"
 	err := c.Validate()
-	if err == nil || !strings.Contains(err.Error(), "api_root is not set: set it first (`stocksync config set api_root URL`)") {
+	if !errors.Is(err, ErrNoAPIRoot) || !strings.Contains(err.Error(), "api_root is not set") {
 		t.Errorf("Validate: %v", err)
 	}
 }

@@ -147,6 +147,9 @@ func (c *Client) tokenOutcome(ctx context.Context, err error) outcome {
 	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
+		if isCertificateError(err) { // the same on every attempt
+			return outcome{err: &Error{Endpoint: EndpointToken, Kind: ErrUnavailable, Err: scrubURLError(err)}}
+		}
 		if isTransportError(err) {
 			return outcome{transient: true, err: &Error{Endpoint: EndpointToken, Kind: ErrUnavailable, Err: scrubURLError(err)}}
 		}

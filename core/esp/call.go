@@ -141,7 +141,7 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 		case errors.Is(err, context.DeadlineExceeded):
 			e.Message = fmt.Sprintf("no complete answer within %s", c.cfg.Timeout)
 		}
-		return outcome{transient: true, err: e}
+		return outcome{transient: !isCertificateError(err), err: e}
 	}
 	defer func() {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

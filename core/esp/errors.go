@@ -102,7 +102,7 @@ func (e *Error) Hint() string {
 	case ErrBadCredentials:
 		return "Check the ESP username, password and API key in Settings."
 	case ErrSignedOut:
-		return "Sign in to ESP again (stocksync login, or Sign in to ESP… in the app)."
+		return "Sign in to ESP again."
 	case ErrForbidden:
 		return "Your ESP account lacks rights for this; contact Getty Images contributor support."
 	case ErrNotFound:

@@ -2,6 +2,8 @@ package esp
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -167,10 +169,15 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // isTransportError reports errors worth retrying that happen below HTTP:
-// timeouts, refused or reset connections, bodies that break off.
+// timeouts, refused or reset connections, bodies that break off. It looks
+// only at error types and values (errors.Is/As), never at error text. A
+// certificate ESP's server does not pass is not worth retrying: it stays
+// the same until someone changes it.
 func isTransportError(err error) bool {
 	var ne net.Error
 	switch {
+	case isCertificateError(err):
+		return false
 	case errors.As(err, &ne):
 		return true
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
@@ -179,4 +186,13 @@ func isTransportError(err error) bool {
 		return true
 	}
 	return false
+}
+
+// isCertificateError reports a TLS certificate that could not be verified.
+func isCertificateError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
 }

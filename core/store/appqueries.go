@@ -52,13 +52,13 @@ func (db *DB) ProblemContributionIDs(ctx context.Context) (ProblemContributions,
 
 // LastFinishedSyncRun is the newest sync run that is no longer running (in
 // this process or another), or ErrNotFound. It carries the run's ID, times,
-// outcome and error list; a damaged error list reads as none.
+// outcome, problem, message and error list; a damaged error list reads as none.
 func (db *DB) LastFinishedSyncRun(ctx context.Context) (SyncRun, error) {
 	var r SyncRun
 	err := db.Read(ctx, func(tx *sql.Tx) error {
-		var started, finished, errs string
-		err := tx.QueryRowContext(ctx, `SELECT id, started_at, finished_at, outcome, errors
-			FROM sync_runs WHERE outcome != 'running' ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &finished, &r.Outcome, &errs)
+		var started, finished, msg, errs string
+		err := tx.QueryRowContext(ctx, `SELECT id, started_at, finished_at, outcome, message, errors
+			FROM sync_runs WHERE outcome != 'running' ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &finished, &r.Outcome, &msg, &errs)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -66,6 +66,7 @@ func (db *DB) LastFinishedSyncRun(ctx context.Context) (SyncRun, error) {
 			return db.wrapErr("read the last sync", err)
 		}
 		r.StartedAt, r.FinishedAt, r.Errors = parseTime(started), parseTime(finished), strList(errs)
+		r.Problem, r.Message = parseRunMessage(msg)
 		return nil
 	})
 	if err != nil {

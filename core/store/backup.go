@@ -28,6 +28,16 @@ var ErrDiskFull = errors.New("disk is full")
 // ErrInUse means another connection still has the database open.
 var ErrInUse = errors.New("database is in use by another process")
 
+// InUseError names the database another connection (another process, or a
+// *DB this process did not close) still has open; errors.Is(err, ErrInUse)
+// holds. SQLite does not say which process it is.
+type InUseError struct{ Path string }
+
+func (e *InUseError) Error() string { return "database " + e.Path + " is in use by another process" }
+
+// Is makes errors.Is(err, ErrInUse) true.
+func (e *InUseError) Is(target error) bool { return target == ErrInUse }
+
 // CopyTo writes a consistent, self-contained copy of the database to dst with
 // VACUUM INTO, through a connection of its own so writers are never held up.
 // dst must not exist or be an empty file. The copy uses a rollback journal,
@@ -400,7 +410,7 @@ func Quiesce(ctx context.Context, path string) error {
 	cerr := c.Close()
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_BUSY || sqliteCode(err) == sqlite3.SQLITE_LOCKED {
-			return fmt.Errorf("database %s: %w (quit the Stocksync app and any running stocksync command, then try again)", path, ErrInUse)
+			return &InUseError{Path: path}
 		}
 		return (&DB{path: path}).wrapErr("checkpoint", err)
 	}
@@ -408,13 +418,13 @@ func Quiesce(ctx context.Context, path string) error {
 		return fmt.Errorf("prepare database %s: %w", path, cerr)
 	}
 	if busy != 0 {
-		return fmt.Errorf("database %s: %w (quit the Stocksync app and any running stocksync command, then try again)", path, ErrInUse)
+		return &InUseError{Path: path}
 	}
 	// The last connection to close deletes the -wal file; if it is still
 	// there, another connection has the database open and may write to it
 	// after it has been replaced.
 	if _, err := os.Lstat(path + "-wal"); err == nil {
-		return fmt.Errorf("database %s: %w (quit the Stocksync app and any running stocksync command, then try again)", path, ErrInUse)
+		return &InUseError{Path: path}
 	}
 	return nil
 }

@@ -41,9 +41,7 @@ func (e *CorruptError) Error() string {
 	case ProblemIntegrity:
 		what = "has damaged pages"
 	}
-	return fmt.Sprintf("database %s %s (%v). It was left untouched. "+
-		"Restore it from a backup with `stocksync restore SNAPSHOT` (see `stocksync backup list`), "+
-		"or move it away and run `stocksync sync` to fetch the server data again", e.Path, what, e.Err)
+	return fmt.Sprintf("database %s %s (%v); it was left untouched", e.Path, what, e.Err)
 }
 
 func (e *CorruptError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }
@@ -64,6 +62,31 @@ var ErrDuplicate = errors.New("already exists")
 
 // ErrNotFound is returned when a row asked for does not exist.
 var ErrNotFound = errors.New("not found")
+
+// What a *NotFoundError did not find.
+const (
+	NotFoundPendingUpload = "pending upload" // pending_uploads.id
+	NotFoundFile          = "file"           // contributions.id (ESP's contribution ID)
+)
+
+// NotFoundError names the row asked for that does not exist: What is
+// NotFoundPendingUpload or NotFoundFile, ID its ID as the user gave it.
+// errors.Is(err, ErrNotFound) holds. The text states the fact only; the
+// frontends say where to find IDs.
+type NotFoundError struct {
+	What string
+	ID   string
+}
+
+func (e *NotFoundError) Error() string {
+	if e.What == NotFoundFile {
+		return fmt.Sprintf("file %s is not in the local portfolio", e.ID)
+	}
+	return fmt.Sprintf("there is no %s %s", e.What, e.ID)
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
 func sqliteCode(err error) int {
 	var se *sqlite.Error

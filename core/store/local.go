@@ -114,7 +114,7 @@ func (db *DB) PutLocalEdit(ctx context.Context, e LocalEdit, now time.Time) (Loc
 		err := tx.QueryRowContext(ctx, `SELECT status, updated_at, removed_at FROM contributions WHERE id = ?`, e.ContributionID).
 			Scan(&status, &updated, &removed)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("file %s is not in the local portfolio (run `stocksync list files` to see IDs): %w", e.ContributionID, ErrNotFound)
+			return &NotFoundError{What: NotFoundFile, ID: e.ContributionID}
 		}
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -89,7 +90,7 @@ func (db *DB) FindPendingUpload(ctx context.Context, path, hash string) (p Pendi
 func (db *DB) PendingUploadByID(ctx context.Context, id int64) (PendingUpload, error) {
 	p, err := scanPending(db.r.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("there is no pending upload %d (run `stocksync pending list` to see IDs): %w", id, ErrNotFound)
+		return p, &NotFoundError{What: NotFoundPendingUpload, ID: strconv.FormatInt(id, 10)}
 	} else if err != nil {
 		return p, db.wrapErr("read pending upload", err)
 	}
@@ -298,7 +299,7 @@ func prefixedCols(p, cols string) string { return prefixed(p, strings.Split(cols
 func pendingByIDTx(ctx context.Context, tx *sql.Tx, id int64) (PendingUpload, error) {
 	p, err := scanPending(tx.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_uploads WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("there is no pending upload %d (run `stocksync pending list` to see IDs): %w", id, ErrNotFound)
+		return p, &NotFoundError{What: NotFoundPendingUpload, ID: strconv.FormatInt(id, 10)}
 	}
 	return p, err
 }

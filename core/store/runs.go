@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -21,8 +22,59 @@ type SyncRun struct {
 	EditsSent        int       `json:"edits_sent"`
 	Conflicts        int       `json:"conflicts"`
 	Requests         int       `json:"requests"`
-	Message          string    `json:"message,omitempty"`
-	Errors           []string  `json:"errors,omitempty"`
+	// Problem is why a run stopped or fell short, machine-readable (one
+	// of the SyncProblem* kinds, "" when none or not known); Message states
+	// the fact in neutral words (no advice: each frontend words Problem).
+	Problem SyncProblem `json:"problem,omitempty"`
+	Message string      `json:"message,omitempty"`
+	Errors  []string    `json:"errors,omitempty"`
+}
+
+// SyncProblem is the stable kind of a run's problem, stored with the run.
+// The frontends word it (cmd/stocksync's hint.go, core/app's errtext.go).
+type SyncProblem string
+
+// The kinds of SyncRun.Problem. Never rename one: old runs keep them.
+const (
+	SyncProblemSignedOut      SyncProblem = "signed_out"       // esp.ErrSignedOut
+	SyncProblemBadCredentials SyncProblem = "bad_credentials"  // esp.ErrBadCredentials
+	SyncProblemForbidden      SyncProblem = "forbidden"        // esp.ErrForbidden
+	SyncProblemUnavailable    SyncProblem = "esp_unavailable"  // esp.ErrUnavailable
+	SyncProblemRateLimited    SyncProblem = "rate_limited"     // esp.ErrRateLimited
+	SyncProblemNoProgress     SyncProblem = "no_progress"      // syncer.ErrNoProgress
+	SyncProblemDamaged        SyncProblem = "database_damaged" // *CorruptError
+	SyncProblemDiskFull       SyncProblem = "disk_full"        // ErrDiskFull
+	SyncProblemDataGone       SyncProblem = "data_gone"        // ErrGone
+	SyncProblemItemsFailed    SyncProblem = "items_failed"     // some batches or files failed; Errors lists them
+)
+
+var syncProblems = map[SyncProblem]bool{
+	SyncProblemSignedOut: true, SyncProblemBadCredentials: true, SyncProblemForbidden: true,
+	SyncProblemUnavailable: true, SyncProblemRateLimited: true, SyncProblemNoProgress: true,
+	SyncProblemDamaged: true, SyncProblemDiskFull: true, SyncProblemDataGone: true, SyncProblemItemsFailed: true,
+}
+
+// runMessage is what sync_runs.message holds: "kind: message" when there is
+// a kind (schema 4 has no column of its own for it; a later migration can
+// move it into one), else the message alone.
+func runMessage(p SyncProblem, msg string) string {
+	if p == "" {
+		return msg
+	}
+	if msg == "" {
+		return string(p)
+	}
+	return string(p) + ": " + msg
+}
+
+// parseRunMessage splits what runMessage stored. A message from before
+// kinds were stored ("signed out of ESP: …") has no known kind.
+func parseRunMessage(stored string) (SyncProblem, string) {
+	head, rest, _ := strings.Cut(stored, ": ")
+	if p := SyncProblem(head); syncProblems[p] {
+		return p, rest
+	}
+	return "", stored
 }
 
 // Sync outcomes.
@@ -63,7 +115,7 @@ func (db *DB) FinishSyncRun(ctx context.Context, r SyncRun) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET finished_at = ?, outcome = ?, batches_listed = ?, batches_synced = ?,
 			files_written = ?, thumbnails_queued = ?, edits_sent = ?, conflicts = ?, requests = ?, message = ?, errors = ?
 			WHERE id = ?`, fmtTime(r.FinishedAt), r.Outcome, r.BatchesListed, r.BatchesSynced, r.FilesWritten,
-			r.ThumbnailsQueued, r.EditsSent, r.Conflicts, r.Requests, r.Message, toJSON(errs), r.ID)
+			r.ThumbnailsQueued, r.EditsSent, r.Conflicts, r.Requests, runMessage(r.Problem, r.Message), toJSON(errs), r.ID)
 		return err
 	})
 }
@@ -93,6 +145,7 @@ func lastSyncRun(ctx context.Context, tx *sql.Tx) (SyncRun, error) {
 		return r, err
 	}
 	r.StartedAt, r.FinishedAt, r.Push, r.Errors = parseTime(started), parseTime(finished), push == 1, strList(errs)
+	r.Problem, r.Message = parseRunMessage(r.Message)
 	return r, nil
 }
 

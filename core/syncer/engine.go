@@ -441,12 +441,22 @@ func (r *run) finish(ctx context.Context, fatal error) (Result, error) {
 	case fatal != nil && ctx.Err() != nil:
 		run.Outcome, run.Message, err = store.OutcomeCancelled, "cancelled", ctx.Err()
 	case errors.Is(fatal, esp.ErrSignedOut):
-		run.Outcome, run.Message, err = store.OutcomeSignedOut, userMessage(fatal), fatal
+		run.Outcome, err = store.OutcomeSignedOut, fatal
+		run.Problem, run.Message = runProblem(fatal)
+		if run.BatchesSynced > 0 {
+			// What was written before the session ended is kept.
+			if run.BatchesSynced == 1 {
+				run.Message += " (after 1 batch was synced)"
+			} else {
+				run.Message += fmt.Sprintf(" (after %d batches were synced)", run.BatchesSynced)
+			}
+		}
 	case fatal != nil:
-		run.Outcome, run.Message, err = store.OutcomeFailed, userMessage(fatal), fatal
+		run.Outcome, err = store.OutcomeFailed, fatal
+		run.Problem, run.Message = runProblem(fatal)
 	case len(r.res.Failures) > 0:
-		run.Outcome = store.OutcomePartial
-		run.Message = fmt.Sprintf("%d of %d items failed; the next sync retries them", len(r.res.Failures), len(r.res.Failures)+run.BatchesSynced)
+		run.Outcome, run.Problem = store.OutcomePartial, store.SyncProblemItemsFailed
+		run.Message = fmt.Sprintf("%d of %d items failed", len(r.res.Failures), len(r.res.Failures)+run.BatchesSynced)
 		err = fmt.Errorf("%w: %s", ErrPartial, strings.Join(run.Errors, "; "))
 	default:
 		run.Outcome = store.OutcomeOK
@@ -457,26 +467,4 @@ func (r *run) finish(ctx context.Context, fatal error) (Result, error) {
 	}
 	r.rep.update(func(p *Progress) { p.Phase, p.Requests = PhaseDone, int64(run.Requests) })
 	return r.res, err
-}
-
-// userMessage turns a run-stopping error into words the user can act on.
-func userMessage(err error) string {
-	var ee *esp.Error
-	switch {
-	case errors.Is(err, esp.ErrSignedOut):
-		return "signed out of ESP: the session expired or is missing; sign in again. Nothing local was changed"
-	case errors.Is(err, ErrNoProgress):
-		return err.Error() + "; the next sync continues where this one stopped"
-	case errors.Is(err, esp.ErrBadCredentials):
-		return "ESP refused the sign-in: check the username, password, API key and secret (`stocksync login`)"
-	case errors.Is(err, esp.ErrForbidden):
-		return "ESP says this account has no rights for this: " + err.Error()
-	case errors.Is(err, esp.ErrUnavailable):
-		return "ESP is unavailable right now; the next sync will try again (" + err.Error() + ")"
-	case errors.Is(err, esp.ErrRateLimited):
-		return "ESP is limiting requests; try again in a few minutes"
-	case errors.As(err, &ee):
-		return ee.Error()
-	}
-	return err.Error()
 }

@@ -258,8 +258,13 @@ func TestBadCredentialsStopAtOnce(t *testing.T) {
 	if !errors.Is(err, esp.ErrBadCredentials) {
 		t.Fatalf("err = %v, want ErrBadCredentials", err)
 	}
-	if res.Run.Outcome != store.OutcomeFailed || !strings.Contains(res.Run.Message, "stocksync login") {
+	// The stored run has the kind; the words of advice are the frontends' (issue #14).
+	if res.Run.Outcome != store.OutcomeFailed || res.Run.Problem != store.SyncProblemBadCredentials ||
+		!strings.Contains(res.Run.Message, "ESP refused the sign-in") || strings.Contains(res.Run.Message, "stocksync") {
 		t.Errorf("run = %+v", res.Run)
+	}
+	if last, err := e.db.LastSyncRun(context.Background()); err != nil || last.Problem != store.SyncProblemBadCredentials || last.Message != res.Run.Message {
+		t.Errorf("stored run = %+v, %v", last, err)
 	}
 	if n := bad.Stats().Requests; n > 2 {
 		t.Errorf("%d requests after the sign-in failed", n)

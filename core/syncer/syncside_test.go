@@ -242,6 +242,20 @@ func TestSignedOutMidSync(t *testing.T) {
 	if last.Outcome != store.OutcomeSignedOut {
 		t.Errorf("recorded outcome %q", last.Outcome)
 	}
+	// Issue #14: the stored run says what happened, with its kind, and
+	// neither claims that nothing changed (batches were written before the
+	// session ended) nor names a command (the app has no Terminal).
+	if res.Run.BatchesSynced == 0 {
+		t.Fatal("no batch was synced before the session ended: the test no longer covers a partial sync")
+	}
+	if last.Problem != store.SyncProblemSignedOut || !strings.Contains(last.Message, "synced)") {
+		t.Errorf("stored problem %q, message %q; want signed_out and the batches synced", last.Problem, last.Message)
+	}
+	for _, bad := range []string{"nothing local", "Nothing local", "stocksync", "sign in again"} {
+		if strings.Contains(last.Message, bad) {
+			t.Errorf("stored message %q says %q", last.Message, bad)
+		}
+	}
 	if localOnlyDigest(t, e.db) != before || rowCounts(t, e.db) != counts {
 		t.Errorf("local data changed: %s → %s", counts, rowCounts(t, e.db))
 	}
