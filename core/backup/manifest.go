@@ -134,6 +134,12 @@ func readThumbs(dir string, m *Manifest) error {
 	if err != nil {
 		return fmt.Errorf("read thumbnail manifest: %w", err)
 	}
+	// Its entries are trusted only as manifest.json lists it: one altered
+	// together with a thumbnail would otherwise vouch for that thumbnail.
+	if e, _ := m.File(ThumbsManifestName); e.SHA256 != sha256Hex(b) || e.Size != int64(len(b)) {
+		return fmt.Errorf("thumbnail manifest %s is damaged: its content differs from when the snapshot was taken, so none of the thumbnails it lists can be checked",
+			filepath.Join(dir, ThumbsManifestName))
+	}
 	var tm thumbsManifest
 	if err := json.Unmarshal(b, &tm); err != nil {
 		return fmt.Errorf("thumbnail manifest %s is damaged: %w", filepath.Join(dir, ThumbsManifestName), err)

@@ -63,33 +63,39 @@ func (b *builder) releases(root string, m *Manifest) error {
 	})
 }
 
+func isRelease(p string) bool { return strings.HasPrefix(p, ReleasesDir+"/") }
+
 // restoreReleases copies back the snapshot's release documents that the
-// data folder lacks; existing files are left alone.
-func restoreReleases(ctx context.Context, dir datadir.Dir, snap string, m *Manifest) (int, error) {
+// data folder lacks; existing files are left alone. Documents in skip, or
+// that cannot be read back intact, are returned as missing (a sync
+// downloads them again), as restoreThumbnails does.
+func restoreReleases(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool) (int, []Finding, error) {
 	n := 0
+	var missing []Finding
 	for _, e := range m.Files {
 		rel, ok := strings.CutPrefix(e.Path, ReleasesDir+"/")
-		if !ok || rel == "" || !filepath.IsLocal(filepath.FromSlash(rel)) {
+		if !ok || rel == "" || !filepath.IsLocal(filepath.FromSlash(rel)) || skip[e.Path] {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return n, err
+			return n, missing, err
 		}
 		dst := filepath.Join(dir.Root, ReleasesDir, filepath.FromSlash(rel))
 		if _, err := os.Lstat(dst); err == nil {
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-			return n, err
+			return n, missing, err
 		}
 		data, err := readChecked(snap, e)
 		if err != nil {
-			return n, err
+			missing = append(missing, Finding{Severity: SeverityError, Check: CheckMissing, File: e.Path, Message: err.Error()})
+			continue
 		}
 		if err := atomicfile.WriteFile(dst, data, 0o600); err != nil {
-			return n, err
+			return n, missing, err
 		}
 		n++
 	}
-	return n, nil
+	return n, missing, nil
 }

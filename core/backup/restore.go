@@ -152,7 +152,8 @@ func restorable(ctx context.Context, snap string, now func() time.Time, mark boo
 }
 
 // skippable reports whether a verification error concerns a file a restore
-// can do without: the settings or a thumbnail, never the database.
+// can do without: the settings, a thumbnail or a release document (both
+// downloaded again by a sync), never the database.
 func skippable(f Finding) bool {
 	switch f.Check {
 	case CheckMissing, CheckSize, CheckHash, CheckConfig:
@@ -161,7 +162,7 @@ func skippable(f Finding) bool {
 	default:
 		return false
 	}
-	return f.File == ConfigName || f.File == ThumbsManifestName || isThumb(f.File)
+	return f.File == ConfigName || f.File == ThumbsManifestName || isThumb(f.File) || isRelease(f.File)
 }
 
 // Steps of a full restore at which the reliability tests kill it.
@@ -220,7 +221,9 @@ func restoreFull(ctx context.Context, dir datadir.Dir, snap string, m *Manifest,
 	if err != nil {
 		return fmt.Errorf("restore thumbnails (the database and settings were restored; thumbnails can be fetched again by syncing): %w", err)
 	}
-	if _, err := restoreReleases(ctx, dir, snap, m); err != nil {
+	_, missing, err = restoreReleases(ctx, dir, snap, m, skip)
+	res.Missing = append(res.Missing, missing...)
+	if err != nil {
 		return fmt.Errorf("restore release documents (the database and settings were restored; documents can be fetched again by syncing): %w", err)
 	}
 	return nil

@@ -305,8 +305,17 @@ func checkFiles(ctx context.Context, dir string, m *Manifest, r *Report, mt *met
 		return err
 	}
 	sort.Strings(extra)
+	unlisted := 0 // thumbnails that thumbnails.json would list, were it usable
 	for _, e := range extra {
+		if m.ThumbsProblem != "" && isThumb(e) {
+			unlisted++
+			continue
+		}
 		r.add(SeverityHint, CheckExtra, e, "", "%s is not part of the snapshot (added later?); it is ignored", e)
+	}
+	if unlisted > 0 {
+		r.add(SeverityHint, CheckExtra, ThumbsDir, "", "%d files in %s were not checked and are not restored: %s cannot be used",
+			unlisted, ThumbsDir, ThumbsManifestName)
 	}
 	return nil
 }
