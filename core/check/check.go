@@ -24,12 +24,17 @@ const (
 	Hint    Severity = "hint"
 )
 
-// Finding is one thing check noticed.
+// Finding is one thing check noticed: the facts, without advice (the
+// frontends word what to do from Kind).
 type Finding struct {
 	Phase    string   `json:"phase"`
 	Severity Severity `json:"severity"`
-	What     string   `json:"what"`
-	Fix      string   `json:"fix,omitempty"`
+	Kind     Kind     `json:"kind"`
+	What     string   `json:"what"` // the facts in a sentence
+	// Path is the file or folder concerned, when there is one (see Kind).
+	Path string `json:"path,omitempty"`
+	// Count is how many rows or files, for the kinds that count (see Kind).
+	Count int `json:"count,omitempty"`
 }
 
 // Phase is one step of the check.
@@ -60,9 +65,12 @@ type checker struct {
 	absent string // why there is nothing in the data folder to check ("" when there is)
 }
 
-func (c *checker) add(sev Severity, fix, format string, args ...any) {
-	c.report.Findings = append(c.report.Findings, Finding{Phase: c.phase, Severity: sev, What: fmt.Sprintf(format, args...), Fix: fix})
-	switch sev {
+// add notes f (its severity, kind and facts) in the current phase, with
+// What from format and args.
+func (c *checker) add(f Finding, format string, args ...any) {
+	f.Phase, f.What = c.phase, fmt.Sprintf(format, args...)
+	c.report.Findings = append(c.report.Findings, f)
+	switch f.Severity {
 	case Error:
 		c.report.Errors++
 	case Warning:
@@ -113,7 +121,7 @@ func (c *checker) folder(context.Context) string {
 			// A disconnected drive: not "does not exist yet" (a sync would
 			// fail, and nothing there could be checked).
 			target, _ := os.Readlink(c.dir.Root)
-			c.add(Error, "connect the drive it is on, or pass another --data-dir",
+			c.add(Finding{Severity: Error, Kind: KindDataFolderGone, Path: c.dir.Root},
 				"the data folder %s is a link to %s, which is not there", c.dir.Root, target)
 			defer func() { c.absent = "the data folder is not there" }()
 			return ""
@@ -122,59 +130,58 @@ func (c *checker) folder(context.Context) string {
 	st, err := os.Stat(c.dir.Root)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Not a fault: a new user has nothing yet (issue 12: this exited 3).
-		c.add(Hint, "run `stocksync sync` to start a new portfolio, or `stocksync restore SNAPSHOT` to bring back a backup",
+		c.add(Finding{Severity: Hint, Kind: KindNoDataFolder, Path: c.dir.Root},
 			"the data folder %s does not exist yet: there is nothing to check", c.dir.Root)
 		defer func() { c.absent = "no data folder yet" }()
 		return ""
 	}
 	if err != nil {
-		c.add(Error, "check the folder's permissions", "cannot read the data folder %s: %v", c.dir.Root, err)
+		c.add(Finding{Severity: Error, Kind: KindUnreadable, Path: c.dir.Root}, "cannot read the data folder %s: %v", c.dir.Root, err)
 		return ""
 	}
 	if !st.IsDir() {
-		c.add(Error, "move the file away", "%s is a file, not a folder", c.dir.Root)
+		c.add(Finding{Severity: Error, Kind: KindDataFolderIsFile, Path: c.dir.Root}, "%s is a file, not a folder", c.dir.Root)
 		defer func() { c.absent = "the data folder is a file" }()
 		return ""
 	}
 	if datadir.OpenToOthers(st) {
-		c.add(Warning, fmt.Sprintf("chmod 700 %q", c.dir.Root), "the data folder can be read by other users (mode %v)", st.Mode().Perm())
+		c.add(Finding{Severity: Warning, Kind: KindDataFolderOpen, Path: c.dir.Root}, "the data folder can be read by other users (mode %v)", st.Mode().Perm())
 	}
 	return ""
 }
 
 func (c *checker) settings(context.Context) string {
 	if _, err := config.Load(c.dir.Config()); err != nil {
-		c.add(Error, "fix the file by hand, or `stocksync restore SNAPSHOT --local-only` to bring back the settings from a backup", "%v", err)
+		c.add(Finding{Severity: Error, Kind: KindSettingsDamaged, Path: c.dir.Config()}, "%v", err)
 	}
 	return ""
 }
 
 func (c *checker) database(ctx context.Context) string {
 	if _, err := os.Stat(c.dir.DB()); errors.Is(err, fs.ErrNotExist) {
-		c.add(Hint, "run `stocksync sync`", "there is no database yet")
+		c.add(Finding{Severity: Hint, Kind: KindNoDatabase, Path: c.dir.DB()}, "there is no database yet")
 		return ""
 	}
 	db, err := store.OpenReadOnly(ctx, c.dir.DB())
 	if err != nil {
-		c.add(Error, "`stocksync restore SNAPSHOT` (see `stocksync backup list`); server data can also be fetched again with `stocksync sync` after moving the file away",
-			"%v", err)
+		c.add(Finding{Severity: Error, Kind: KindDatabaseUnreadable, Path: c.dir.DB()}, "%v", err)
 		return ""
 	}
 	c.db = db
 	if v, known := db.SchemaVersion(), store.KnownVersion(); v > known {
-		c.add(Error, "install the newer Stocksync that wrote it", "the database has schema version %d; this Stocksync knows up to %d", v, known)
+		c.add(Finding{Severity: Error, Kind: KindSchemaTooNew, Path: c.dir.DB(), Count: v}, "the database has schema version %d; this Stocksync knows up to %d", v, known)
 		return ""
 	}
 	problems, err := db.IntegrityCheck(ctx, 20)
 	if err != nil {
-		c.add(Error, "`stocksync restore SNAPSHOT`", "integrity check could not run: %v", err)
+		c.add(Finding{Severity: Error, Kind: KindIntegrityUnchecked, Path: c.dir.DB()}, "integrity check could not run: %v", err)
 		return ""
 	}
 	for _, p := range problems {
-		c.add(Error, "`stocksync restore SNAPSHOT`, or `stocksync restore SNAPSHOT --local-only` into a fresh database", "integrity check: %s", p)
+		c.add(Finding{Severity: Error, Kind: KindIntegrity, Path: c.dir.DB()}, "integrity check: %s", p)
 	}
 	if n, err := db.ForeignKeyViolations(ctx); err == nil && n > 0 {
-		c.add(Error, "run `stocksync sync` to fetch the server data again", "%d rows refer to batches or files that do not exist", n)
+		c.add(Finding{Severity: Error, Kind: KindForeignKeys, Path: c.dir.DB(), Count: n}, "%d rows refer to batches or files that do not exist", n)
 	}
 	return ""
 }
@@ -185,21 +192,21 @@ func (c *checker) localOnly(ctx context.Context) string {
 	}
 	ups, err := c.db.PendingUploads(ctx)
 	if err != nil {
-		c.add(Error, "", "cannot read pending uploads: %v", err)
+		c.add(Finding{Severity: Error, Kind: KindReadFailed}, "cannot read pending uploads: %v", err)
 		return ""
 	}
 	for _, u := range ups {
 		if _, err := os.Stat(u.Path); err != nil {
-			c.add(Warning, "put the file back, or add it again from where it is now", "pending upload %q: the file is missing (%v)", u.Path, errors.Unwrap(err))
+			c.add(Finding{Severity: Warning, Kind: KindPendingFileMissing, Path: u.Path}, "pending upload %q: the file is missing (%v)", u.Path, errors.Unwrap(err))
 		}
 	}
 	edits, err := c.db.LocalEdits(ctx, store.EditConflict)
 	if err != nil {
-		c.add(Error, "", "cannot read local edits: %v", err)
+		c.add(Finding{Severity: Error, Kind: KindReadFailed}, "cannot read local edits: %v", err)
 		return ""
 	}
 	for _, e := range edits {
-		c.add(Hint, "compare with ESP and edit again with `stocksync edit`", "local edit of file %s is in conflict: %s", e.ContributionID, e.Conflict)
+		c.add(Finding{Severity: Hint, Kind: KindEditConflict}, "local edit of file %s is in conflict: %s", e.ContributionID, e.Conflict)
 	}
 	return ""
 }
@@ -210,7 +217,7 @@ func (c *checker) thumbnails(ctx context.Context) string {
 	}
 	files, err := c.db.ThumbnailFiles(ctx)
 	if err != nil {
-		c.add(Error, "", "cannot read the thumbnail list: %v", err)
+		c.add(Finding{Severity: Error, Kind: KindReadFailed}, "cannot read the thumbnail list: %v", err)
 		return ""
 	}
 	missing := 0
@@ -220,7 +227,7 @@ func (c *checker) thumbnails(ctx context.Context) string {
 		}
 	}
 	if missing > 0 {
-		c.add(Warning, "run `stocksync sync`: missing thumbnails are downloaded again", "%d downloaded thumbnails are missing from %s", missing, c.dir.Thumbnails())
+		c.add(Finding{Severity: Warning, Kind: KindThumbnailsMissing, Path: c.dir.Thumbnails(), Count: missing}, "%d downloaded thumbnails are missing from %s", missing, c.dir.Thumbnails())
 	}
 	return ""
 }
@@ -231,22 +238,22 @@ func (c *checker) lastSync(ctx context.Context) string {
 	}
 	r, err := c.db.LastSyncRun(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		c.add(Hint, "run `stocksync sync`", "no sync has run yet")
+		c.add(Finding{Severity: Hint, Kind: KindNeverSynced}, "no sync has run yet")
 		return ""
 	}
 	if err != nil {
-		c.add(Error, "", "cannot read the sync history: %v", err)
+		c.add(Finding{Severity: Error, Kind: KindReadFailed}, "cannot read the sync history: %v", err)
 		return ""
 	}
 	switch r.Outcome {
 	case store.OutcomeRunning:
 		if !lockfile.InUse(c.dir.Lock()) {
-			c.add(Hint, "run `stocksync sync`; it continues where the last one stopped",
+			c.add(Finding{Severity: Hint, Kind: KindSyncStopped},
 				"the last sync (%s) stopped before it finished: the process was killed, or the computer shut down",
 				r.StartedAt.Local().Format("2006-01-02 15:04"))
 		}
 	case store.OutcomeFailed, store.OutcomePartial:
-		c.add(Warning, "run `stocksync sync` again; it continues where the last one stopped", "the last sync (%s) ended %s: %s",
+		c.add(Finding{Severity: Warning, Kind: KindSyncFailed}, "the last sync (%s) ended %s: %s",
 			r.StartedAt.Local().Format("2006-01-02 15:04"), r.Outcome, r.Message)
 	}
 	return ""

@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 
@@ -26,12 +25,12 @@ func (c *checker) layout(context.Context) string {
 		case errors.Is(err, fs.ErrNotExist):
 			// Created by the next command that needs it.
 		case err != nil:
-			c.add(Error, "check the folder's permissions", "cannot read the %s %s: %v", sub.what, sub.path, err)
+			c.add(Finding{Severity: Error, Kind: KindUnreadable, Path: sub.path}, "cannot read the %s %s: %v", sub.what, sub.path, err)
 		case st.Mode()&fs.ModeSymlink != 0:
-			c.add(Warning, fmt.Sprintf("replace the link with a folder: mv %q %q.link && mkdir %q", sub.path, sub.path, sub.path),
+			c.add(Finding{Severity: Warning, Kind: KindSubfolderIsLink, Path: sub.path},
 				"the %s %s is a link, not a folder inside the data folder", sub.what, sub.path)
 		case !st.IsDir():
-			c.add(Error, fmt.Sprintf("move the file away (mv %q %q.moved); the next sync makes the folder again", sub.path, sub.path),
+			c.add(Finding{Severity: Error, Kind: KindSubfolderIsFile, Path: sub.path},
 				"the %s %s is a file, not a folder: sync, list and backup cannot run", sub.what, sub.path)
 		}
 	}
@@ -41,17 +40,16 @@ func (c *checker) layout(context.Context) string {
 		{c.dir.Lock(), "lock file"},
 	} {
 		if st, err := os.Stat(f.path); err == nil && st.IsDir() {
-			c.add(Error, fmt.Sprintf("move the folder away (mv %q %q.moved)", f.path, f.path),
+			c.add(Finding{Severity: Error, Kind: KindFileIsFolder, Path: f.path},
 				"the %s %s is a folder, not a file", f.what, f.path)
 		}
 	}
 	if err := store.CanWrite(c.dir.Root); err != nil {
-		c.add(Warning, "check the disk (a disk is made read-only after errors) and the folder's permissions; "+
-			"`stocksync backup --to DIR` still works, so back up first",
+		c.add(Finding{Severity: Warning, Kind: KindReadOnly, Path: c.dir.Root},
 			"the data folder %s is read-only (%v): listing and backing up work, syncing and editing cannot save", c.dir.Root, err)
 	}
 	if _, err := os.Lstat(c.dir.Intent()); err == nil {
-		c.add(Error, "run any stocksync command (for example `stocksync status`) with the folder writable: it completes the restore first",
+		c.add(Finding{Severity: Error, Kind: KindRestoreInterrupted, Path: c.dir.Intent()},
 			"a restore was interrupted and is not complete yet (%s)", c.dir.Intent())
 	}
 	var left int
@@ -64,7 +62,7 @@ func (c *checker) layout(context.Context) string {
 		}
 	}
 	if left > 0 {
-		c.add(Hint, "they are removed by the next stocksync command that runs while no other is running",
+		c.add(Finding{Severity: Hint, Kind: KindLeftovers, Count: left},
 			"%d temporary files or folders left by an interrupted command", left)
 	}
 	return ""
@@ -83,18 +81,18 @@ func (c *checker) backups(context.Context) string {
 	st, err := os.Stat(dest)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c.add(Warning, "connect the drive, or choose another folder with `stocksync backup destination DIR`",
+		c.add(Finding{Severity: Warning, Kind: KindDestinationGone, Path: dest},
 			"the backup destination %s is not there (is the drive connected?)", dest)
 	case err != nil:
-		c.add(Warning, "check the drive and the folder's permissions", "cannot read the backup destination %s: %v", dest, err)
+		c.add(Finding{Severity: Warning, Kind: KindDestinationUnreadable, Path: dest}, "cannot read the backup destination %s: %v", dest, err)
 	case !st.IsDir():
-		c.add(Error, "choose a folder with `stocksync backup destination DIR`", "the backup destination %s is a file, not a folder", dest)
+		c.add(Finding{Severity: Error, Kind: KindDestinationIsFile, Path: dest}, "the backup destination %s is a file, not a folder", dest)
 	default:
 		if datadir.Contains(c.dir.Root, dest) {
-			c.add(Error, "choose a folder on another drive with `stocksync backup destination DIR`",
+			c.add(Finding{Severity: Error, Kind: KindDestinationInData, Path: dest},
 				"the backup destination %s is the data folder or inside it: a backup there is lost with the data", dest)
 		} else if datadir.Contains(dest, c.dir.Root) {
-			c.add(Error, "choose a folder beside the data folder, on another drive, with `stocksync backup destination DIR`",
+			c.add(Finding{Severity: Error, Kind: KindDestinationHoldsData, Path: dest},
 				"the backup destination %s holds the data folder %s: backups are refused there", dest, c.dir.Root)
 		}
 	}
