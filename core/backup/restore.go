@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,7 +136,9 @@ func restorable(ctx context.Context, snap string, now func() time.Time, mark boo
 			if !skippable(f) {
 				return Manifest{}, missing, fmt.Errorf("restore refused, nothing was changed: %w", rep.Err())
 			}
-			missing = append(missing, f)
+			if !slices.ContainsFunc(missing, func(m Finding) bool { return m.File == f.File }) { // a file once
+				missing = append(missing, f)
+			}
 		}
 	}
 	m, err := ReadManifest(snap)
