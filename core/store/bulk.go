@@ -10,7 +10,7 @@ import (
 )
 
 // bulkRows is the most rows one multi-row statement carries: 64 rows of the
-// widest table (contributions, 28 columns) bind 1,792 values, far below
+// widest table (contributions, 30 columns) bind 1,920 values, far below
 // SQLite's limit of 32,766.
 const bulkRows = 64
 

@@ -12,7 +12,7 @@ const (
 	contributionColumns = `INSERT INTO contributions (id, batch_id, master_id, status, file_name,
 		mime_type, media_type, image_width, image_height, thumbnail_url, headline, caption, keywords,
 		country_of_shoot, city, province_state, copyright, credit_line, camera_shot_date, submittable, submitted_at,
-		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, removed_at)`
+		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, raw_omitted, removed_at)`
 	contributionConflict = `ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, master_id = excluded.master_id,
 			status = excluded.status, file_name = excluded.file_name, mime_type = excluded.mime_type,
 			media_type = excluded.media_type, image_width = excluded.image_width, image_height = excluded.image_height,
@@ -23,7 +23,9 @@ const (
 			submitted_at = excluded.submitted_at, submitted_to_review_at = excluded.submitted_to_review_at,
 			published_at = excluded.published_at, created_at = excluded.created_at, updated_at = excluded.updated_at,
 			errors = excluded.errors, accepted_at = excluded.accepted_at,
-			raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE contributions.raw END, removed_at = ''`
+			raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE contributions.raw END,
+			raw_omitted = CASE WHEN excluded.raw != '' THEN excluded.raw_omitted ELSE contributions.raw_omitted END,
+			removed_at = ''`
 )
 
 // The set-wise statements of UpsertBatchList and WriteBatch.
@@ -42,7 +44,7 @@ var (
 				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
 				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
 				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`, cols: 22}
-	filesQuery   = bulkQuery{head: contributionColumns, tail: contributionConflict, cols: 29}
+	filesQuery   = bulkQuery{head: contributionColumns, tail: contributionConflict, cols: 30}
 	reviewsQuery = bulkQuery{head: `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)`, cols: 6}
 	eventsQuery  = bulkQuery{head: `INSERT INTO review_events (contribution_id, batch_id, from_status, to_status,
 			outcome, at, at_source, not_before, observed_at, reasons, notes)`, cols: 11}
@@ -71,6 +73,7 @@ type batchRows struct {
 	tx                             *sql.Tx
 	files, reviews, events, thumbs *bulkInsert
 	rewritten                      []string // files whose reviews are replaced
+	scratch                        []byte   // compactRaw's buffer
 }
 
 func newBatchRows(db *DB, tx *sql.Tx) *batchRows {
@@ -84,11 +87,14 @@ func (w *batchRows) file(batchID string, f *Contribution, accepted time.Time) {
 	if len(f.Errors) > 0 {
 		errs = toJSON(f.Errors)
 	}
+	kw := stringsJSON(f.Keywords)
+	cols := fileRawCols(batchID, f, kw)
+	raw, omitted := compactRaw(f.Raw, &cols, &w.scratch)
 	w.files.row(f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
-		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, stringsJSON(f.Keywords), f.CountryOfShoot, f.City,
+		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,
 		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
 		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
-		errs, fmtTime(accepted), string(f.Raw), "")
+		errs, fmtTime(accepted), raw, omitted, "")
 	w.rewritten = append(w.rewritten, f.ID)
 	for i, r := range f.Reviews {
 		w.reviews.row(f.ID, i, fmtTime(r.ReviewedAt), r.Outcome, stringsJSON(r.Reasons), r.Notes)

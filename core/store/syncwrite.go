@@ -269,22 +269,7 @@ type fileStmts struct {
 func prepareFileWrites(ctx context.Context, tx *sql.Tx) (*fileStmts, error) {
 	var s fileStmts
 	var err error
-	if s.up, err = tx.PrepareContext(ctx, `INSERT INTO contributions (id, batch_id, master_id, status, file_name,
-		mime_type, media_type, image_width, image_height, thumbnail_url, headline, caption, keywords,
-		country_of_shoot, city, province_state, copyright, credit_line, camera_shot_date, submittable, submitted_at,
-		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, removed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-		ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, master_id = excluded.master_id,
-			status = excluded.status, file_name = excluded.file_name, mime_type = excluded.mime_type,
-			media_type = excluded.media_type, image_width = excluded.image_width, image_height = excluded.image_height,
-			thumbnail_url = excluded.thumbnail_url, headline = excluded.headline, caption = excluded.caption,
-			keywords = excluded.keywords, country_of_shoot = excluded.country_of_shoot, city = excluded.city,
-			province_state = excluded.province_state, copyright = excluded.copyright, credit_line = excluded.credit_line,
-			camera_shot_date = excluded.camera_shot_date, submittable = excluded.submittable,
-			submitted_at = excluded.submitted_at, submitted_to_review_at = excluded.submitted_to_review_at,
-			published_at = excluded.published_at, created_at = excluded.created_at, updated_at = excluded.updated_at,
-			errors = excluded.errors, accepted_at = excluded.accepted_at,
-			raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE contributions.raw END, removed_at = ''`); err != nil {
+	if s.up, err = tx.PrepareContext(ctx, contributionColumns+` VALUES (`+marks(30)+`) `+contributionConflict); err != nil {
 		return nil, err
 	}
 	if s.delRev, err = tx.PrepareContext(ctx, `DELETE FROM reviews WHERE contribution_id = ?`); err != nil {
@@ -319,11 +304,15 @@ func (s *fileStmts) upsert(ctx context.Context, batchID string, f *Contribution,
 	if errs == nil {
 		errs = map[string][]string{}
 	}
+	kw := keywordsJSON(f.Keywords)
+	cols := fileRawCols(batchID, f, kw)
+	var scratch []byte
+	raw, omitted := compactRaw(f.Raw, &cols, &scratch)
 	_, err := s.up.ExecContext(ctx, f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
-		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, keywordsJSON(f.Keywords), f.CountryOfShoot, f.City,
+		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,
 		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
 		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
-		toJSON(errs), fmtTime(accepted), string(f.Raw))
+		toJSON(errs), fmtTime(accepted), raw, omitted, "")
 	return err
 }
 

@@ -24,11 +24,18 @@ func benchFiles(batch string, n int) []Contribution {
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	out := make([]Contribution, n)
 	for i := range out {
+		// The fields as core/esp decodes them from the raw JSON.
 		out[i] = Contribution{ID: fmt.Sprintf("%s-%d", batch, i), BatchID: batch, Status: "processed",
-			FileName: "IMG_0001.jpg", Headline: "Red maple leaf on wet stone in autumn light",
-			Caption:      "A single red maple leaf lying on a wet grey stone, autumn, close-up, natural light.",
-			Keywords:     []string{"autumn", "leaf", "maple", "red", "stone", "wet", "nature", "close-up", "season", "fall"},
-			ThumbnailURL: "http://127.0.0.1:1/thumbs/" + batch + fmt.Sprint(i), UpdatedAt: now, CreatedAt: now, PublishedAt: now,
+			FileName: "IMG_0001.jpg", MimeType: "image/jpeg", MediaType: "image", Width: 6000, Height: 4000,
+			Headline:       "Red maple leaf on wet stone in autumn light",
+			Caption:        "A single red maple leaf lying on a wet grey stone, autumn, close-up, natural light.",
+			Keywords:       []string{"autumn", "leaf", "maple", "red", "stone", "wet", "nature", "close-up", "season", "fall"},
+			CountryOfShoot: "Canada", City: "Montreal", ProvinceState: "Quebec", Copyright: "Jane Doe",
+			CreditLine: "Jane Doe", CameraShotDate: "2026-10-12T08:14:00Z",
+			SubmittedAt:         time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC),
+			SubmittedToReviewAt: time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC),
+			CreatedAt:           time.Date(2026, 10, 19, 9, 0, 0, 0, time.UTC),
+			ThumbnailURL:        "http://127.0.0.1:1/thumbs/" + batch + fmt.Sprint(i), UpdatedAt: now, PublishedAt: now,
 			Reviews: []Review{{ReviewedAt: now, Outcome: "accepted"}}}
 		out[i].Raw = []byte(fmt.Sprintf(benchRaw, out[i].ID, batch, out[i].ThumbnailURL))
 	}
