@@ -47,6 +47,34 @@ func (db *DB) prepareBulk(ctx context.Context, qs ...bulkQuery) error {
 	return nil
 }
 
+// prepareFixed prepares single statements (no row lists) once per
+// database, for txStmt; like prepareBulk it must run outside a transaction.
+func (db *DB) prepareFixed(ctx context.Context, texts ...string) error {
+	db.bulk.mu.Lock()
+	defer db.bulk.mu.Unlock()
+	if db.bulk.m == nil {
+		db.bulk.m = map[string]*sql.Stmt{}
+	}
+	for _, text := range texts {
+		if db.bulk.m[text] != nil {
+			continue
+		}
+		st, err := db.w.PrepareContext(ctx, text)
+		if err != nil {
+			return db.wrapErr("prepare write", err)
+		}
+		db.bulk.m[text] = st
+	}
+	return nil
+}
+
+// txStmt is the statement text in tx: the one prepareFixed or prepareBulk
+// made (parsed once per database), else prepared for this transaction. The
+// caller closes it.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, text string) (*sql.Stmt, error) {
+	return db.bulkStmt(ctx, tx, text)
+}
+
 func (db *DB) bulkStmt(ctx context.Context, tx *sql.Tx, text string) (*sql.Stmt, error) {
 	db.bulk.mu.Lock()
 	st := db.bulk.m[text]

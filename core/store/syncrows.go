@@ -48,9 +48,10 @@ var (
 	reviewsQuery = bulkQuery{head: `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)`, cols: 6}
 	eventsQuery  = bulkQuery{head: `INSERT INTO review_events (contribution_id, batch_id, from_status, to_status,
 			outcome, at, at_source, not_before, observed_at, reasons, notes)`, cols: 11}
-	thumbsQuery = bulkQuery{head: `INSERT INTO thumbnails (contribution_id, url, state, attempts, last_error, updated_at)`,
+	// A new job is queued with no attempts and no error (the columns' defaults).
+	thumbsQuery = bulkQuery{head: `INSERT INTO thumbnails (contribution_id, url, updated_at)`,
 		tail: `ON CONFLICT (contribution_id) DO UPDATE SET url = excluded.url, state = 'queued', attempts = 0,
-			last_error = '', updated_at = excluded.updated_at`, cols: 6}
+			last_error = '', updated_at = excluded.updated_at`, cols: 3}
 	dropReviewsQuery = bulkQuery{head: `DELETE FROM reviews WHERE contribution_id IN (%s)`}
 	removeFilesQuery = bulkQuery{head: `UPDATE contributions SET removed_at = ? WHERE id IN (%s)`}
 )
@@ -62,8 +63,20 @@ func (db *DB) prepareWriteBatch(ctx context.Context) error {
 	if db.readOnly {
 		return nil // Write says so
 	}
+	if err := db.prepareFixed(ctx, batchSyncedAtQuery, batchFilesQuery, markSyncedQuery); err != nil {
+		return err
+	}
 	return db.prepareBulk(ctx, filesQuery, reviewsQuery, eventsQuery, thumbsQuery, dropReviewsQuery, removeFilesQuery)
 }
+
+// WriteBatch's statements for one batch: when it was last synced, what is
+// stored of its files, and the sync marker.
+const (
+	batchSyncedAtQuery = `SELECT synced_at FROM batches WHERE id = ?`
+	batchFilesQuery    = `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, c.status, c.raw != '',
+			COALESCE(t.url, '') FROM contributions c LEFT JOIN thumbnails t ON t.contribution_id = c.id WHERE c.batch_id = ?`
+	markSyncedQuery = `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`
+)
 
 // batchRows gathers the rows one WriteBatch changes and writes them table by
 // table, set-wise: the files, then their reviews (the old ones deleted in one
@@ -88,13 +101,12 @@ func (w *batchRows) file(batchID string, f *Contribution, accepted time.Time) {
 		errs = toJSON(f.Errors)
 	}
 	kw := stringsJSON(f.Keywords)
-	cols := fileRawCols(batchID, f, kw)
-	raw, omitted := compactRaw(f.Raw, &cols, &w.scratch)
+	c := fileRawCols(batchID, f, kw)
+	raw, omitted := compactRaw(f.Raw, &c, &w.scratch)
 	w.files.row(f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
 		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,
-		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
-		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
-		errs, fmtTime(accepted), raw, omitted, "")
+		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), c.submitted,
+		c.toReview, c.published, c.created, c.updated, errs, timeText(accepted), raw, omitted, "")
 	w.rewritten = append(w.rewritten, f.ID)
 	for i, r := range f.Reviews {
 		w.reviews.row(f.ID, i, fmtTime(r.ReviewedAt), r.Outcome, stringsJSON(r.Reasons), r.Notes)

@@ -166,10 +166,18 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			hasRaw                                       bool
 		}
 		var lastSynced string
-		tx.QueryRowContext(ctx, `SELECT synced_at FROM batches WHERE id = ?`, batchID).Scan(&lastSynced)
+		st, err := db.txStmt(ctx, tx, batchSyncedAtQuery)
+		if err != nil {
+			return err
+		}
+		st.QueryRowContext(ctx, batchID).Scan(&lastSynced)
+		st.Close()
 		known := map[string]prev{}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, c.status, c.raw != '',
-			COALESCE(t.url, '') FROM contributions c LEFT JOIN thumbnails t ON t.contribution_id = c.id WHERE c.batch_id = ?`, batchID)
+		if st, err = db.txStmt(ctx, tx, batchFilesQuery); err != nil {
+			return err
+		}
+		defer st.Close()
+		rows, err := st.QueryContext(ctx, batchID)
 		if err != nil {
 			return err
 		}
@@ -212,7 +220,7 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			}
 			res.Written++
 			if f.ThumbnailURL != "" && f.ThumbnailURL != p.thumbURL {
-				out.thumbs.row(f.ID, f.ThumbnailURL, "queued", 0, "", ts)
+				out.thumbs.row(f.ID, f.ThumbnailURL, ts)
 				res.ThumbnailsQueued++
 			}
 		}
@@ -236,7 +244,12 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			}
 			res.Releases, res.ReleaseDocsQueued = n, queued
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, w.Version, ts, batchID)
+		mark, err := db.txStmt(ctx, tx, markSyncedQuery)
+		if err != nil {
+			return err
+		}
+		defer mark.Close()
+		_, err = mark.ExecContext(ctx, w.Version, ts, batchID)
 		return err
 	}()
 	return res, err

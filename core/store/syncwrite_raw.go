@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -30,7 +31,8 @@ type rawCols struct {
 	keywords                                                                                  string // as stored: a JSON array
 	width, height                                                                             int
 	submittable                                                                               bool
-	submitted, toReview, published, created, updated                                          time.Time
+	// The times as stored (timeLayout, "" = none).
+	submitted, toReview, published, created, updated string
 }
 
 // rawField is one ESP member (esp.wireContribution) that a column holds.
@@ -62,15 +64,71 @@ func rawInt(key string, get func(*rawCols) int) rawField {
 	}}
 }
 
-func rawTime(key string, get func(*rawCols) time.Time) rawField {
+func rawTime(key string, get func(*rawCols) string) rawField {
 	return rawField{key, func(dst []byte, c *rawCols) []byte {
-		if t := get(c); !t.IsZero() {
-			dst = append(dst, '"')
-			dst = t.UTC().AppendFormat(dst, time.RFC3339Nano)
-			return append(dst, '"')
-		}
-		return dst
+		return appendRFC3339(dst, get(c))
 	}}
+}
+
+// appendRFC3339 appends the stored time text col (timeLayout) as a JSON
+// string in RFC 3339 with the fraction's trailing zeros cut, exactly what
+// time.Time.Format(time.RFC3339Nano) writes for it in UTC; nothing for "".
+func appendRFC3339(dst []byte, col string) []byte {
+	if col == "" {
+		return dst
+	}
+	if len(col) != len(timeLayout) || col[19] != '.' || col[29] != 'Z' {
+		t := parseTime(col)
+		if t.IsZero() {
+			return dst
+		}
+		dst = append(dst, '"')
+		dst = t.UTC().AppendFormat(dst, time.RFC3339Nano)
+		return append(dst, '"')
+	}
+	frac := strings.TrimRight(col[20:29], "0")
+	dst = append(dst, '"')
+	dst = append(dst, col[:19]...)
+	if frac != "" {
+		dst = append(append(dst, '.'), frac...)
+	}
+	return append(dst, 'Z', '"')
+}
+
+// timeText is fmtTime, without time.Format's layout parsing (the writer
+// formats six times per file).
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	u := t.UTC()
+	year, month, day := u.Date()
+	if year < 0 || year > 9999 {
+		return fmtTime(t)
+	}
+	hour, min, sec := u.Clock()
+	var b [len(timeLayout)]byte
+	put := func(at, v, digits int) {
+		for i := at + digits - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, int(month), 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, hour, 2)
+	b[13] = ':'
+	put(14, min, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	put(20, u.Nanosecond(), 9)
+	b[29] = 'Z'
+	return string(b[:])
 }
 
 // rawFields are the mapped members, in the order ESP sends them.
@@ -105,11 +163,11 @@ var rawFields = []rawField{
 		}
 		return dst
 	}},
-	rawTime("submitted_at", func(c *rawCols) time.Time { return c.submitted }),
-	rawTime("submitted_to_review_at", func(c *rawCols) time.Time { return c.toReview }),
-	rawTime("published_at", func(c *rawCols) time.Time { return c.published }),
-	rawTime("created_at", func(c *rawCols) time.Time { return c.created }),
-	rawTime("updated_at", func(c *rawCols) time.Time { return c.updated }),
+	rawTime("submitted_at", func(c *rawCols) string { return c.submitted }),
+	rawTime("submitted_to_review_at", func(c *rawCols) string { return c.toReview }),
+	rawTime("published_at", func(c *rawCols) string { return c.published }),
+	rawTime("created_at", func(c *rawCols) string { return c.created }),
+	rawTime("updated_at", func(c *rawCols) string { return c.updated }),
 }
 
 var rawFieldIndex = func() map[string]int {
@@ -121,14 +179,15 @@ var rawFieldIndex = func() map[string]int {
 }()
 
 // fileRawCols are the columns WriteBatch stores for f in batch batchID
-// (keywords as stringsJSON made them).
+// (keywords as stringsJSON made them), times formatted.
 func fileRawCols(batchID string, f *Contribution, keywords string) rawCols {
 	return rawCols{id: f.ID, batchID: batchID, masterID: f.MasterID, status: f.Status, fileName: f.FileName,
 		mimeType: f.MimeType, mediaType: f.MediaType, thumbURL: f.ThumbnailURL, headline: f.Headline,
 		caption: f.Caption, country: f.CountryOfShoot, city: f.City, province: f.ProvinceState,
 		copyright: f.Copyright, credit: f.CreditLine, shotDate: f.CameraShotDate, keywords: keywords,
-		width: f.Width, height: f.Height, submittable: f.Submittable, submitted: f.SubmittedAt,
-		toReview: f.SubmittedToReviewAt, published: f.PublishedAt, created: f.CreatedAt, updated: f.UpdatedAt}
+		width: f.Width, height: f.Height, submittable: f.Submittable, submitted: timeText(f.SubmittedAt),
+		toReview: timeText(f.SubmittedToReviewAt), published: timeText(f.PublishedAt), created: timeText(f.CreatedAt),
+		updated: timeText(f.UpdatedAt)}
 }
 
 // compactRaw is what contributions.raw and raw_omitted store of raw (see
@@ -225,20 +284,17 @@ func (db *DB) ContributionRaw(ctx context.Context, id string) (json.RawMessage, 
 	var c rawCols
 	var stored, submittable string
 	var omitted int64
-	var times [5]string
 	err := db.r.QueryRowContext(ctx, `SELECT id, batch_id, master_id, status, file_name, mime_type, media_type,
 		thumbnail_url, headline, caption, country_of_shoot, city, province_state, copyright, credit_line,
 		camera_shot_date, keywords, image_width, image_height, submittable, submitted_at, submitted_to_review_at,
 		published_at, created_at, updated_at, raw, raw_omitted FROM contributions WHERE id = ?`, id).Scan(&c.id, &c.batchID,
 		&c.masterID, &c.status, &c.fileName, &c.mimeType, &c.mediaType, &c.thumbURL, &c.headline, &c.caption,
 		&c.country, &c.city, &c.province, &c.copyright, &c.credit, &c.shotDate, &c.keywords, &c.width, &c.height,
-		&submittable, &times[0], &times[1], &times[2], &times[3], &times[4], &stored, &omitted)
+		&submittable, &c.submitted, &c.toReview, &c.published, &c.created, &c.updated, &stored, &omitted)
 	if err != nil {
 		return nil, db.wrapErr(fmt.Sprintf("read the JSON of file %s", id), err)
 	}
 	c.submittable = submittable == "1"
-	c.submitted, c.toReview, c.published = parseTime(times[0]), parseTime(times[1]), parseTime(times[2])
-	c.created, c.updated = parseTime(times[3]), parseTime(times[4])
 	out, err := expandRaw(stored, omitted, &c)
 	if err != nil {
 		return nil, fmt.Errorf("read the JSON of file %s in %s: %w", id, db.path, err)
@@ -301,15 +357,21 @@ func skipSpace(b []byte, i int) int {
 
 // skipString returns the index after the string starting at b[i] ('"').
 func skipString(b []byte, i int) (int, bool) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, true
+	for j := i + 1; ; {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return 0, false
 		}
+		q := j + k
+		escapes := 0 // an odd number of backslashes before it escapes the quote
+		for p := q - 1; p > i && b[p] == '\\'; p-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
+			return q + 1, true
+		}
+		j = q + 1
 	}
-	return 0, false
 }
 
 // skipValue returns the index after the value starting at b[i].

@@ -147,3 +147,24 @@ func TestCompactRawKeepsOddInputWhole(t *testing.T) {
 		t.Errorf("spaced object stored as %s, %b", got, omitted)
 	}
 }
+
+// The writer's time formatting is fmtTime's, and the raw JSON's times are
+// time.RFC3339Nano's, for every time.
+func TestTimeText(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	for _, tm := range []time.Time{{}, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 5, 6, paris), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(2026, 6, 1, 0, 0, 0, 120000000, paris),
+		time.Date(12026, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(-5, 6, 1, 0, 0, 0, 0, time.UTC)} {
+		if got, want := timeText(tm), fmtTime(tm); got != want {
+			t.Errorf("timeText(%v) = %q, fmtTime %q", tm, got, want)
+		}
+		want := "" // none for years RFC 3339 cannot write: such members are kept in raw
+		if y := tm.UTC().Year(); !tm.IsZero() && y >= 0 && y <= 9999 {
+			want = `"` + tm.UTC().Format(time.RFC3339Nano) + `"`
+		}
+		if got := string(appendRFC3339(nil, fmtTime(tm))); got != want {
+			t.Errorf("appendRFC3339(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}
