@@ -4,13 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
 // bulkRows is the most rows one multi-row statement carries: 64 rows of the
-// widest table (contributions, 30 columns) bind 1,920 values, far below
+// widest table (contributions, 29 columns) bind 1,856 values, far below
 // SQLite's limit of 32,766.
 const bulkRows = 64
 
@@ -25,7 +26,7 @@ type bulkStmts struct {
 
 // prepare makes sure every chunk size of each query in qs is prepared. It
 // must run outside a transaction: the writer pool has one connection.
-func (db *DB) prepareBulk(ctx context.Context, qs ...bulkQuery) error {
+func (db *DB) prepareBulk(ctx context.Context, qs ...*bulkQuery) error {
 	db.bulk.mu.Lock()
 	defer db.bulk.mu.Unlock()
 	if db.bulk.m == nil {
@@ -88,16 +89,28 @@ func (db *DB) bulkStmt(ctx context.Context, tx *sql.Tx, text string) (*sql.Stmt,
 // bulkQuery is a statement over a list of rows or ids: either an INSERT
 // (head VALUES (…), (…) tail) with cols columns, or, with cols 0, head with
 // "%s" standing for the list of ids.
+// Its texts are made once (a 64-row text has up to 1,856 placeholders).
 type bulkQuery struct {
 	head, tail string
 	cols       int
+
+	mu    sync.Mutex
+	texts [7]string // by log2 of the row count
 }
 
-func (q bulkQuery) text(n int) string {
-	if q.cols == 0 {
-		return strings.Replace(q.head, "%s", marks(n), 1)
+// text is the statement for n rows (a power of two up to bulkRows).
+func (q *bulkQuery) text(n int) string {
+	i := bits.TrailingZeros(uint(n))
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.texts[i] == "" {
+		if q.cols == 0 {
+			q.texts[i] = strings.Replace(q.head, "%s", marks(n), 1)
+		} else {
+			q.texts[i] = q.head + " VALUES " + placeholders(n, q.cols) + " " + q.tail
+		}
 	}
-	return q.head + " VALUES " + placeholders(n, q.cols) + " " + q.tail
+	return q.texts[i]
 }
 
 // bulkInsert writes rows into one table with multi-row statements
@@ -107,12 +120,12 @@ func (q bulkQuery) text(n int) string {
 type bulkInsert struct {
 	db   *DB
 	tx   *sql.Tx
-	q    bulkQuery
+	q    *bulkQuery
 	args []any
 	n    int
 }
 
-func newBulkInsert(db *DB, tx *sql.Tx, q bulkQuery) *bulkInsert {
+func newBulkInsert(db *DB, tx *sql.Tx, q *bulkQuery) *bulkInsert {
 	return &bulkInsert{db: db, tx: tx, q: q}
 }
 
@@ -137,7 +150,7 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 // bulkRun executes q over args (per item: per values, each item a row of
 // cols values or one id) in power-of-two chunks, with lead bound before each
 // chunk's values.
-func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead, args []any, per int) error {
+func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q *bulkQuery, lead, args []any, per int) error {
 	buf := make([]any, 0, len(lead)+bulkRows*per)
 	stmts := map[int]*sql.Stmt{}
 	defer func() {
@@ -171,7 +184,7 @@ func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead, args []
 }
 
 // bulkExec runs q (a query over "%s" ids) over ids, with lead bound first.
-func bulkExec(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead []any, ids []string) error {
+func bulkExec(ctx context.Context, db *DB, tx *sql.Tx, q *bulkQuery, lead []any, ids []string) error {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

@@ -95,7 +95,7 @@ func TestUpgradeFromVersion4(t *testing.T) {
 	if _, err := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/a.jpg", Title: "A", Keywords: []string{"x"}}, now); err != nil {
 		t.Fatal(err)
 	}
-	db.SetLocalPath(ctx, "b1-3", "/p/b.jpg", now)
+	db.SetLocalPath(ctx, "b1003", "/p/b.jpg", now)
 	files := benchFiles("b1", 40)
 	qs := []string{`INSERT INTO batches (id, server_version, synced_version, synced_at, raw) VALUES
 		('b1', 'v', 'v', '` + ts + `', '{"id":"b1"}'), ('b2', 'v', '', '', '')`}
@@ -115,7 +115,7 @@ func TestUpgradeFromVersion4(t *testing.T) {
 			i%3, map[bool]string{true: "HTTP 404"}[state == "failed"], fmtTime(now.Add(time.Duration(i)*time.Second))))
 	}
 	qs = append(qs, `INSERT INTO contributions (id, batch_id, status) VALUES ('old', 'b2', 'processed')`,
-		`INSERT INTO local_edits (contribution_id, headline, created_at, updated_at) VALUES ('b1-5', 'Mine', '`+ts+`', '`+ts+`')`)
+		`INSERT INTO local_edits (contribution_id, headline, created_at, updated_at) VALUES ('b1005', 'Mine', '`+ts+`', '`+ts+`')`)
 	for _, q := range qs {
 		if _, err := db.w.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -169,14 +169,14 @@ func TestUpgradeFromVersion4(t *testing.T) {
 	}
 	// The store's own readers see the upgraded rows.
 	jobs, err := db.NextThumbnails(ctx, 100, nil)
-	if err != nil || len(jobs) != 14 || jobs[0].ContributionID != "b1-0" {
+	if err != nil || len(jobs) != 14 || jobs[0].ContributionID != "b1000" {
 		t.Errorf("queue after upgrade: %d jobs, %v", len(jobs), err)
 	}
 	problems, err := db.ProblemFileIDs(ctx)
 	if err != nil || len(problems.Revisable) != 10 || len(problems.Rejected) != 10 {
 		t.Errorf("problem files after upgrade: %+v, %v", problems, err)
 	}
-	raw, err := db.ContributionRaw(ctx, "b1-1")
+	raw, err := db.ContributionRaw(ctx, "b1001")
 	if err != nil || string(raw) != string(files[1].Raw) {
 		t.Errorf("raw after upgrade: %s, %v", raw, err)
 	}

@@ -12,7 +12,7 @@ const (
 	contributionColumns = `INSERT INTO contributions (id, batch_id, master_id, status, file_name,
 		mime_type, media_type, image_width, image_height, thumbnail_url, headline, caption, keywords,
 		country_of_shoot, city, province_state, copyright, credit_line, camera_shot_date, submittable, submitted_at,
-		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, raw_omitted, removed_at)`
+		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, raw_omitted)`
 	contributionConflict = `ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, master_id = excluded.master_id,
 			status = excluded.status, file_name = excluded.file_name, mime_type = excluded.mime_type,
 			media_type = excluded.media_type, image_width = excluded.image_width, image_height = excluded.image_height,
@@ -30,7 +30,7 @@ const (
 
 // The set-wise statements of UpsertBatchList and WriteBatch.
 var (
-	batchesQuery = bulkQuery{head: `INSERT INTO batches (id, submission_name, submission_type, status, note,
+	batchesQuery = &bulkQuery{head: `INSERT INTO batches (id, submission_name, submission_type, status, note,
 			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
 			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
 			istock_exclusive, server_version, raw, removed_at)`,
@@ -44,16 +44,16 @@ var (
 				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
 				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
 				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`, cols: 22}
-	filesQuery   = bulkQuery{head: contributionColumns, tail: contributionConflict, cols: 30}
-	reviewsQuery = bulkQuery{head: `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)`, cols: 6}
-	eventsQuery  = bulkQuery{head: `INSERT INTO review_events (contribution_id, batch_id, from_status, to_status,
+	filesQuery   = &bulkQuery{head: contributionColumns, tail: contributionConflict, cols: 29}
+	reviewsQuery = &bulkQuery{head: `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)`, cols: 6}
+	eventsQuery  = &bulkQuery{head: `INSERT INTO review_events (contribution_id, batch_id, from_status, to_status,
 			outcome, at, at_source, not_before, observed_at, reasons, notes)`, cols: 11}
 	// A new job is queued with no attempts and no error (the columns' defaults).
-	thumbsQuery = bulkQuery{head: `INSERT INTO thumbnails (contribution_id, url, updated_at)`,
+	thumbsQuery = &bulkQuery{head: `INSERT INTO thumbnails (contribution_id, url, updated_at)`,
 		tail: `ON CONFLICT (contribution_id) DO UPDATE SET url = excluded.url, state = 'queued', attempts = 0,
 			last_error = '', updated_at = excluded.updated_at`, cols: 3}
-	dropReviewsQuery = bulkQuery{head: `DELETE FROM reviews WHERE contribution_id IN (%s)`}
-	removeFilesQuery = bulkQuery{head: `UPDATE contributions SET removed_at = ? WHERE id IN (%s)`}
+	dropReviewsQuery = &bulkQuery{head: `DELETE FROM reviews WHERE contribution_id IN (%s)`}
+	removeFilesQuery = &bulkQuery{head: `UPDATE contributions SET removed_at = ? WHERE id IN (%s)`}
 )
 
 // prepareWriteBatch prepares WriteBatch's statements once per database. The
@@ -106,7 +106,7 @@ func (w *batchRows) file(batchID string, f *Contribution, accepted time.Time) {
 	w.files.row(f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
 		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,
 		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), c.submitted,
-		c.toReview, c.published, c.created, c.updated, errs, timeText(accepted), raw, omitted, "")
+		c.toReview, c.published, c.created, c.updated, errs, timeText(accepted), raw, omitted)
 	w.rewritten = append(w.rewritten, f.ID)
 	for i, r := range f.Reviews {
 		w.reviews.row(f.ID, i, fmtTime(r.ReviewedAt), r.Outcome, stringsJSON(r.Reasons), r.Notes)

@@ -282,7 +282,7 @@ type fileStmts struct {
 func prepareFileWrites(ctx context.Context, tx *sql.Tx) (*fileStmts, error) {
 	var s fileStmts
 	var err error
-	if s.up, err = tx.PrepareContext(ctx, contributionColumns+` VALUES (`+marks(30)+`) `+contributionConflict); err != nil {
+	if s.up, err = tx.PrepareContext(ctx, contributionColumns+` VALUES (`+marks(29)+`) `+contributionConflict); err != nil {
 		return nil, err
 	}
 	if s.delRev, err = tx.PrepareContext(ctx, `DELETE FROM reviews WHERE contribution_id = ?`); err != nil {
@@ -325,7 +325,7 @@ func (s *fileStmts) upsert(ctx context.Context, batchID string, f *Contribution,
 		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,
 		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
 		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
-		toJSON(errs), fmtTime(accepted), raw, omitted, "")
+		toJSON(errs), fmtTime(accepted), raw, omitted)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -20,12 +21,18 @@ const benchRaw = `{"id":%q,"submission_batch_id":%q,"master_id":"","status":"pro
 	`"published_at":"2026-11-01T00:00:00Z","created_at":"2026-10-19T09:00:00Z","updated_at":"2026-11-01T00:00:00Z",` +
 	`"errors":{},"file_size":18234567,"iptc_category":"","alternate_id":""}`
 
+// benchBatchID is the i-th batch's ID, numbered as ESP and the built-in
+// server number them (increasing numbers of the same width, sent as text).
+func benchBatchID(i int) string { return strconv.Itoa(1_000_001 + i) }
+
+// benchFiles are n files of batch: IDs the batch's ID and a three-digit
+// number, so they too increase as ESP's do, with the same width.
 func benchFiles(batch string, n int) []Contribution {
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	out := make([]Contribution, n)
 	for i := range out {
 		// The fields as core/esp decodes them from the raw JSON.
-		out[i] = Contribution{ID: fmt.Sprintf("%s-%d", batch, i), BatchID: batch, Status: "processed",
+		out[i] = Contribution{ID: fmt.Sprintf("%s%03d", batch, i), BatchID: batch, Status: "processed",
 			FileName: "IMG_0001.jpg", MimeType: "image/jpeg", MediaType: "image", Width: 6000, Height: 4000,
 			Headline:       "Red maple leaf on wet stone in autumn light",
 			Caption:        "A single red maple leaf lying on a wet grey stone, autumn, close-up, natural light.",
@@ -35,7 +42,7 @@ func benchFiles(batch string, n int) []Contribution {
 			SubmittedAt:         time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC),
 			SubmittedToReviewAt: time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC),
 			CreatedAt:           time.Date(2026, 10, 19, 9, 0, 0, 0, time.UTC),
-			ThumbnailURL:        "http://127.0.0.1:1/thumbs/" + batch + fmt.Sprint(i), UpdatedAt: now, PublishedAt: now,
+			ThumbnailURL:        fmt.Sprintf("http://127.0.0.1:1/thumbs/%s%03d", batch, i), UpdatedAt: now, PublishedAt: now,
 			Reviews: []Review{{ReviewedAt: now, Outcome: "accepted"}}}
 		out[i].Raw = []byte(fmt.Sprintf(benchRaw, out[i].ID, batch, out[i].ThumbnailURL))
 	}
@@ -62,7 +69,7 @@ func BenchmarkWriteBatchFiles(b *testing.B) {
 	list := make([]Batch, b.N)
 	work := make([][]Contribution, b.N)
 	for i := range list {
-		list[i] = Batch{ID: fmt.Sprintf("b%d", i), ServerVersion: "v"}
+		list[i] = Batch{ID: benchBatchID(i), ServerVersion: "v"}
 		work[i] = benchFiles(list[i].ID, benchBatchFiles)
 	}
 	if _, err := db.UpsertBatchList(ctx, list, now); err != nil {
@@ -92,7 +99,7 @@ func BenchmarkWriteBatchesGrouped(b *testing.B) {
 	list := make([]Batch, b.N*group)
 	work := make([]BatchWrite, b.N*group)
 	for i := range list {
-		list[i] = Batch{ID: fmt.Sprintf("b%d", i), ServerVersion: "v"}
+		list[i] = Batch{ID: benchBatchID(i), ServerVersion: "v"}
 		work[i] = BatchWrite{BatchID: list[i].ID, Version: "v", Files: benchFiles(list[i].ID, benchBatchFiles)}
 	}
 	if _, err := db.UpsertBatchList(ctx, list, now); err != nil {
