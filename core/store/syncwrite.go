@@ -154,6 +154,7 @@ func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
+	db.afterSyncCommit()
 	return out, nil
 }
 
