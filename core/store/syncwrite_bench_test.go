@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -52,11 +53,18 @@ func benchFiles(batch string, n int) []Contribution {
 // benchBatchFiles is the files per batch of BenchmarkWriteBatchFiles.
 const benchBatchFiles = 50
 
+// writerTarget is the store writer's target (issue 15), in files per second
+// of BenchmarkWriteBatchFiles.
+const writerTarget = 40_000
+
 // BenchmarkWriteBatchFiles measures one batch of 50 new files, the unit of
-// work of an initial sync, each file with its raw JSON, a review, a review
-// event and a thumbnail job (docs/BENCHMARKS.md explains the sync figures).
-// It reports files/s; make bench marks the target (40,000 files/s) met or
-// missed in docs/BENCHMARKS.md.
+// work of an initial sync, each file with its raw JSON (~900 bytes), a
+// review, a review event and a thumbnail job (docs/BENCHMARKS.md explains
+// the sync figures). It reports files/s, and make bench marks the target
+// (writerTarget) met or missed in docs/BENCHMARKS.md. With
+// STOCKSYNC_ENFORCE_TARGETS=1 in the environment a run of at least 100
+// batches below the target fails (a gate for a quiet machine); plain
+// go test never runs benchmarks, so no test depends on timing.
 func BenchmarkWriteBatchFiles(b *testing.B) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(b.TempDir(), "stocksync.db"), Options{})
@@ -81,7 +89,11 @@ func BenchmarkWriteBatchFiles(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.N*benchBatchFiles)/b.Elapsed().Seconds(), "files/s")
+	fps := float64(b.N*benchBatchFiles) / b.Elapsed().Seconds()
+	b.ReportMetric(fps, "files/s")
+	if os.Getenv("STOCKSYNC_ENFORCE_TARGETS") != "" && b.N >= 100 && fps < writerTarget {
+		b.Fatalf("the store writer wrote %.0f files/s, below its target of %d (issue 15)", fps, writerTarget)
+	}
 }
 
 // BenchmarkWriteBatchesGrouped is the writer as a sync drives it when
