@@ -151,11 +151,13 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 // cols values or one id) in power-of-two chunks, with lead bound before each
 // chunk's values.
 func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q *bulkQuery, lead, args []any, per int) error {
-	buf := make([]any, 0, len(lead)+bulkRows*per)
-	stmts := map[int]*sql.Stmt{}
+	var buf []any          // lead and a chunk's values, when there is a lead
+	var stmts [7]*sql.Stmt // by log2 of the chunk's rows
 	defer func() {
 		for _, st := range stmts {
-			st.Close()
+			if st != nil {
+				st.Close()
+			}
 		}
 	}()
 	for items := len(args) / per; items > 0; {
@@ -163,16 +165,20 @@ func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q *bulkQuery, lead, args [
 		for n > items {
 			n /= 2
 		}
-		st := stmts[n]
+		k := bits.TrailingZeros(uint(n))
+		st := stmts[k]
 		if st == nil {
 			var err error
 			if st, err = db.bulkStmt(ctx, tx, q.text(n)); err != nil {
 				return err
 			}
-			stmts[n] = st
+			stmts[k] = st
 		}
 		chunk := args[:n*per]
 		if len(lead) > 0 {
+			if buf == nil {
+				buf = make([]any, 0, len(lead)+min(items, bulkRows)*per)
+			}
 			chunk = append(append(buf[:0], lead...), chunk...)
 		}
 		if _, err := st.ExecContext(ctx, chunk...); err != nil {

@@ -196,6 +196,7 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			return err
 		}
 		out := newBatchRows(db, tx)
+		defer out.release()
 		ts := fmtTime(now)
 		// The last entry of a file listed twice is the one stored.
 		last := make(map[string]int, len(files))
