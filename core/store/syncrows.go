@@ -87,7 +87,7 @@ type batchRows struct {
 	tx                             *sql.Tx
 	files, reviews, events, thumbs *bulkInsert
 	rewritten                      []string // files whose reviews are replaced
-	scratch                        []byte   // compactRaw's buffer
+	scratch                        rawScratch
 }
 
 // batchRowsPool keeps the value buffers of finished writes: a first sync
@@ -134,14 +134,14 @@ func (w *batchRows) file(batchID string, f *Contribution, accepted time.Time) {
 		c.toReview, c.published, c.created, c.updated, errs, timeText(accepted), raw, omitted)
 	w.rewritten = append(w.rewritten, f.ID)
 	for i, r := range f.Reviews {
-		w.reviews.row(f.ID, i, fmtTime(r.ReviewedAt), r.Outcome, stringsJSON(r.Reasons), r.Notes)
+		w.reviews.row(f.ID, i, timeText(r.ReviewedAt), r.Outcome, stringsJSON(r.Reasons), r.Notes)
 	}
 }
 
 // event adds one review event.
 func (w *batchRows) event(batchID string, e ReviewEvent) {
-	w.events.row(e.ContributionID, batchID, e.FromStatus, e.ToStatus, e.Outcome, fmtTime(e.At),
-		e.AtSource, fmtTime(e.NotBefore), fmtTime(e.ObservedAt), stringsJSON(e.Reasons), e.Notes)
+	w.events.row(e.ContributionID, batchID, e.FromStatus, e.ToStatus, e.Outcome, timeText(e.At),
+		e.AtSource, timeText(e.NotBefore), timeText(e.ObservedAt), stringsJSON(e.Reasons), e.Notes)
 }
 
 // flush writes everything added, in an order the foreign keys accept.

@@ -197,7 +197,7 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 		}
 		out := newBatchRows(db, tx)
 		defer out.release()
-		ts := fmtTime(now)
+		ts := timeText(now)
 		// The last entry of a file listed twice is the one stored.
 		last := make(map[string]int, len(files))
 		for i := range files {
@@ -209,7 +209,7 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 				continue
 			}
 			p, exists := known[f.ID]
-			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
+			if exists && p.removed == "" && p.updated == timeText(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
 				p.status == f.Status && (p.hasRaw || len(f.Raw) == 0) {
 				res.Unchanged++
 				continue
@@ -321,7 +321,7 @@ func (s *fileStmts) upsert(ctx context.Context, batchID string, f *Contribution,
 	}
 	kw := keywordsJSON(f.Keywords)
 	cols := fileRawCols(batchID, f, kw)
-	var scratch []byte
+	var scratch rawScratch
 	raw, omitted := compactRaw(f.Raw, &cols, &scratch)
 	_, err := s.up.ExecContext(ctx, f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
 		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,

@@ -190,17 +190,19 @@ func fileRawCols(batchID string, f *Contribution, keywords string) rawCols {
 		updated: timeText(f.UpdatedAt)}
 }
 
+// rawScratch are compactRaw's reusable buffers.
+type rawScratch struct{ out, enc []byte }
+
 // compactRaw is what contributions.raw and raw_omitted store of raw (see
 // above): "" for none, and raw whole (omitted 0) when it is not an object
 // this scanner reads plainly (a key with escapes, a mapped key twice), so
-// nothing is ever lost. scratch is a reusable buffer; the result does not
-// alias it.
-func compactRaw(raw []byte, c *rawCols, scratch *[]byte) (stored string, omitted int64) {
+// nothing is ever lost. The result does not alias scratch.
+func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omitted int64) {
 	if len(raw) == 0 {
 		return "", 0
 	}
-	out := append((*scratch)[:0], '{')
-	var enc []byte
+	out := append(scratch.out[:0], '{')
+	enc := scratch.enc
 	var seen uint64
 	plain := eachMember(raw, func(key, member, value []byte) bool {
 		if bytes.IndexByte(key, '\\') >= 0 {
@@ -223,7 +225,7 @@ func compactRaw(raw []byte, c *rawCols, scratch *[]byte) (stored string, omitted
 		out = append(out, member...)
 		return true
 	})
-	*scratch = out
+	scratch.out, scratch.enc = out, enc
 	if !plain {
 		return string(raw), 0
 	}

@@ -134,7 +134,7 @@ func TestContributionRawWhole(t *testing.T) {
 // stored whole rather than cut.
 func TestCompactRawKeepsOddInputWhole(t *testing.T) {
 	c := rawCols{id: "1"}
-	var scratch []byte
+	var scratch rawScratch
 	for _, raw := range []string{`{"id":"1"`, `{"id":"1"} x`, `{"id" "1"}`, `{"id":"1",}`, `{"id":}`, `"s"`, `{"a":[1,2}`} {
 		if got, omitted := compactRaw([]byte(raw), &c, &scratch); got != raw || omitted != 0 {
 			t.Errorf("%s stored as %s, %b", raw, got, omitted)
