@@ -13,9 +13,10 @@ import (
 
 // Since schema 5 contributions.raw keeps the JSON object ESP sent for a file
 // without the members its columns reproduce, and contributions.raw_omitted
-// says which those are (bit i for rawFields[i]). A member is left out only
-// when its value, re-encoded from the stored column, is byte for byte what
-// ESP sent (an ID, text, a count, true, an RFC 3339 UTC time, the keywords).
+// says which those are (bit i for rawFields[i]; bit rawAltBit+i when a time
+// had ESP's millisecond form). A member is left out only when its value,
+// re-encoded from the stored column, is byte for byte what ESP sent (an ID,
+// text, a count, true, an RFC 3339 UTC time, the keywords).
 // What is kept is copied exactly as sent, in ESP's order: every field
 // Stocksync does not map, and every mapped one that was empty, zero, false,
 // null, of another type or written differently. ContributionRaw puts the
@@ -41,10 +42,17 @@ type rawField struct {
 	// enc appends the member's value as re-encoded from c, or returns dst
 	// unchanged when the column is empty (such members are always kept).
 	enc func(dst []byte, c *rawCols) []byte
+	// alt, if set, is a second way ESP writes the value (times with
+	// milliseconds); raw_omitted's bit rawAltBit+i says it was used.
+	alt func(dst []byte, c *rawCols) []byte
 }
 
+// rawAltBit is the first of raw_omitted's bits saying a left-out member
+// was written in its field's alt form.
+const rawAltBit = 32
+
 func rawString(key string, get func(*rawCols) string) rawField {
-	return rawField{key, func(dst []byte, c *rawCols) []byte {
+	return rawField{key: key, enc: func(dst []byte, c *rawCols) []byte {
 		s := get(c)
 		if s == "" || !plainJSON(s) {
 			return dst
@@ -56,7 +64,7 @@ func rawString(key string, get func(*rawCols) string) rawField {
 }
 
 func rawInt(key string, get func(*rawCols) int) rawField {
-	return rawField{key, func(dst []byte, c *rawCols) []byte {
+	return rawField{key: key, enc: func(dst []byte, c *rawCols) []byte {
 		if v := get(c); v != 0 {
 			return strconv.AppendInt(dst, int64(v), 10)
 		}
@@ -65,9 +73,23 @@ func rawInt(key string, get func(*rawCols) int) rawField {
 }
 
 func rawTime(key string, get func(*rawCols) string) rawField {
-	return rawField{key, func(dst []byte, c *rawCols) []byte {
+	return rawField{key: key, enc: func(dst []byte, c *rawCols) []byte {
 		return appendRFC3339(dst, get(c))
+	}, alt: func(dst []byte, c *rawCols) []byte {
+		return appendMillis(dst, get(c))
 	}}
+}
+
+// appendMillis appends the stored time text col as a JSON string with
+// exactly three fraction digits ("2023-02-21T14:06:08.860Z", as ESP writes
+// its times), or nothing when col is empty or has a finer fraction.
+func appendMillis(dst []byte, col string) []byte {
+	if len(col) != len(timeLayout) || col[19] != '.' || col[29] != 'Z' || col[23:29] != "000000" {
+		return dst
+	}
+	dst = append(dst, '"')
+	dst = append(dst, col[:23]...)
+	return append(dst, 'Z', '"')
 }
 
 // appendRFC3339 appends the stored time text col (timeLayout) as a JSON
@@ -145,7 +167,7 @@ var rawFields = []rawField{
 	rawString("thumbnail_url", func(c *rawCols) string { return c.thumbURL }),
 	rawString("headline", func(c *rawCols) string { return c.headline }),
 	rawString("caption", func(c *rawCols) string { return c.caption }),
-	{"keywords", func(dst []byte, c *rawCols) []byte {
+	{key: "keywords", enc: func(dst []byte, c *rawCols) []byte {
 		if c.keywords == "" || c.keywords == "[]" {
 			return dst
 		}
@@ -157,7 +179,7 @@ var rawFields = []rawField{
 	rawString("copyright", func(c *rawCols) string { return c.copyright }),
 	rawString("credit_line", func(c *rawCols) string { return c.credit }),
 	rawString("camera_shot_date", func(c *rawCols) string { return c.shotDate }),
-	{"submittable", func(dst []byte, c *rawCols) []byte {
+	{key: "submittable", enc: func(dst []byte, c *rawCols) []byte {
 		if c.submittable {
 			return append(dst, "true"...)
 		}
@@ -213,10 +235,16 @@ func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omi
 				return false
 			}
 			seen |= 1 << i
-			enc = rawFields[i].enc(enc[:0], c)
-			if len(enc) > 0 && bytes.Equal(enc, value) {
+			f := &rawFields[i]
+			if enc = f.enc(enc[:0], c); len(enc) > 0 && bytes.Equal(enc, value) {
 				omitted |= 1 << i
 				return true
+			}
+			if f.alt != nil {
+				if enc = f.alt(enc[:0], c); len(enc) > 0 && bytes.Equal(enc, value) {
+					omitted |= 1<<i | 1<<(rawAltBit+i)
+					return true
+				}
 			}
 		}
 		if len(out) > 1 {
@@ -257,7 +285,12 @@ func expandRaw(stored string, omitted int64, c *rawCols) (json.RawMessage, error
 		if omitted&(1<<i) == 0 {
 			continue
 		}
-		if enc = f.enc(enc[:0], c); len(enc) == 0 {
+		if omitted&(1<<(rawAltBit+i)) != 0 && f.alt != nil {
+			enc = f.alt(enc[:0], c)
+		} else {
+			enc = f.enc(enc[:0], c)
+		}
+		if len(enc) == 0 {
 			return nil, fmt.Errorf("the stored JSON lacks %q and its column is empty", f.key)
 		}
 		if len(out) > 1 {

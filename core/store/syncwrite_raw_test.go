@@ -54,6 +54,13 @@ func TestContributionRawRoundTrip(t *testing.T) {
 			Raw: []byte(`{"id":3,"status":"review","headline":"Caf\u00e9 <b>","image_width":"12","caption":null,` +
 				`"keywords":["a", "b"],"created_at":"2026-11-01T01:00:00+01:00","published_at":"2026-11-01T00:00:00.000Z",` +
 				`"submittable":0,"media_type":""}`)}, nil},
+		{"times as ESP writes them, in milliseconds", Contribution{ID: "8", UpdatedAt: time.Date(2023, 2, 21, 14, 6, 8, 860e6, time.UTC),
+			CreatedAt: time.Date(2023, 2, 21, 14, 6, 8, 800e6, time.UTC), PublishedAt: time.Date(2023, 2, 21, 14, 6, 8, 860400e3, time.UTC),
+			SubmittedAt: time.Date(2023, 2, 21, 14, 6, 8, 0, time.UTC),
+			Raw: []byte(`{"id":"8","updated_at":"2023-02-21T14:06:08.860Z","created_at":"2023-02-21T14:06:08.800Z",` +
+				`"published_at":"2023-02-21T14:06:08.86040Z","submitted_at":"2023-02-21T14:06:08.000Z"}`)},
+			[]string{`"updated_at":"2023-02-21T14:06:08.860Z"`, `"created_at":"2023-02-21T14:06:08.800Z"`,
+				`"published_at":"2023-02-21T14:06:08.86040Z"`, `"submitted_at":"2023-02-21T14:06:08.000Z"`}},
 		{"an escaped key", Contribution{ID: "4", Headline: "Fog",
 			Raw: []byte(`{"id":"4","head\u006cine":"Fog","x":1}`)}, []string{`"head\u006cine":"Fog"`, `"x":1`}},
 		{"a mapped key twice", Contribution{ID: "5", Status: "processed",
@@ -94,6 +101,10 @@ func TestContributionRawRoundTrip(t *testing.T) {
 		}
 	}
 	var stored string
+	db.r.QueryRowContext(ctx, `SELECT raw FROM contributions WHERE id = '8'`).Scan(&stored)
+	if stored != `{"published_at":"2023-02-21T14:06:08.86040Z"}` {
+		t.Errorf("millisecond times stored as %s (want all but the one with a finer fraction left out)", stored)
+	}
 	db.r.QueryRowContext(ctx, `SELECT raw FROM contributions WHERE id = ?`, typical.ID).Scan(&stored)
 	if len(stored) > len(typical.Raw)/4 {
 		t.Errorf("typical file stores %d of its %d bytes: %s", len(stored), len(typical.Raw), stored)

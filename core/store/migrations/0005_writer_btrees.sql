@@ -10,7 +10,8 @@
 -- Since schema 5 contributions.raw holds ESP's JSON object for the file
 -- without the members the row's columns reproduce byte for byte (the ID,
 -- texts, counts, times, keywords): raw_omitted has bit i set when the i-th
--- mapped member (core/store's rawFields, in ESP's order) was left out. What
+-- mapped member (core/store's rawFields, in ESP's order) was left out, and
+-- bit 32+i when that member was a time with three fraction digits. What
 -- is stored is still a JSON object, every unmapped member exactly as sent.
 -- 0 = raw is the whole object, as every row written before schema 5.
 ALTER TABLE contributions ADD COLUMN raw_omitted INTEGER NOT NULL DEFAULT 0;
