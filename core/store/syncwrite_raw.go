@@ -312,9 +312,10 @@ func expandRaw(stored string, omitted int64, c *rawCols) (json.RawMessage, error
 // ESP contribution ID id (contributions.raw, schema 3; compacted since
 // schema 5): every member ESP sent with the same value; members Stocksync
 // does not map exactly as sent, mapped ones re-encoded from their columns
-// (so member order and spacing may differ). It returns nil for a file
-// synced before schema 3, and an error wrapping sql.ErrNoRows for an
-// unknown ID.
+// (so member order and spacing may differ; a file last written without raw
+// JSON, which only tests do, keeps its older JSON with today's columns). It
+// returns nil for a file synced before schema 3, and an error wrapping
+// sql.ErrNoRows for an unknown ID.
 func (db *DB) ContributionRaw(ctx context.Context, id string) (json.RawMessage, error) {
 	var c rawCols
 	var stored, submittable string
