@@ -4,13 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
 // bulkRows is the most rows one multi-row statement carries: 64 rows of the
-// widest table (contributions, 28 columns) bind 1,792 values, far below
+// widest table (contributions, 29 columns) bind 1,856 values, far below
 // SQLite's limit of 32,766.
 const bulkRows = 64
 
@@ -25,7 +26,7 @@ type bulkStmts struct {
 
 // prepare makes sure every chunk size of each query in qs is prepared. It
 // must run outside a transaction: the writer pool has one connection.
-func (db *DB) prepareBulk(ctx context.Context, qs ...bulkQuery) error {
+func (db *DB) prepareBulk(ctx context.Context, qs ...*bulkQuery) error {
 	db.bulk.mu.Lock()
 	defer db.bulk.mu.Unlock()
 	if db.bulk.m == nil {
@@ -47,6 +48,34 @@ func (db *DB) prepareBulk(ctx context.Context, qs ...bulkQuery) error {
 	return nil
 }
 
+// prepareFixed prepares single statements (no row lists) once per
+// database, for txStmt; like prepareBulk it must run outside a transaction.
+func (db *DB) prepareFixed(ctx context.Context, texts ...string) error {
+	db.bulk.mu.Lock()
+	defer db.bulk.mu.Unlock()
+	if db.bulk.m == nil {
+		db.bulk.m = map[string]*sql.Stmt{}
+	}
+	for _, text := range texts {
+		if db.bulk.m[text] != nil {
+			continue
+		}
+		st, err := db.w.PrepareContext(ctx, text)
+		if err != nil {
+			return db.wrapErr("prepare write", err)
+		}
+		db.bulk.m[text] = st
+	}
+	return nil
+}
+
+// txStmt is the statement text in tx: the one prepareFixed or prepareBulk
+// made (parsed once per database), else prepared for this transaction. The
+// caller closes it.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, text string) (*sql.Stmt, error) {
+	return db.bulkStmt(ctx, tx, text)
+}
+
 func (db *DB) bulkStmt(ctx context.Context, tx *sql.Tx, text string) (*sql.Stmt, error) {
 	db.bulk.mu.Lock()
 	st := db.bulk.m[text]
@@ -60,16 +89,28 @@ func (db *DB) bulkStmt(ctx context.Context, tx *sql.Tx, text string) (*sql.Stmt,
 // bulkQuery is a statement over a list of rows or ids: either an INSERT
 // (head VALUES (…), (…) tail) with cols columns, or, with cols 0, head with
 // "%s" standing for the list of ids.
+// Its texts are made once (a 64-row text has up to 1,856 placeholders).
 type bulkQuery struct {
 	head, tail string
 	cols       int
+
+	mu    sync.Mutex
+	texts [7]string // by log2 of the row count
 }
 
-func (q bulkQuery) text(n int) string {
-	if q.cols == 0 {
-		return strings.Replace(q.head, "%s", marks(n), 1)
+// text is the statement for n rows (a power of two up to bulkRows).
+func (q *bulkQuery) text(n int) string {
+	i := bits.TrailingZeros(uint(n))
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.texts[i] == "" {
+		if q.cols == 0 {
+			q.texts[i] = strings.Replace(q.head, "%s", marks(n), 1)
+		} else {
+			q.texts[i] = q.head + " VALUES " + placeholders(n, q.cols) + " " + q.tail
+		}
 	}
-	return q.head + " VALUES " + placeholders(n, q.cols) + " " + q.tail
+	return q.texts[i]
 }
 
 // bulkInsert writes rows into one table with multi-row statements
@@ -79,12 +120,12 @@ func (q bulkQuery) text(n int) string {
 type bulkInsert struct {
 	db   *DB
 	tx   *sql.Tx
-	q    bulkQuery
+	q    *bulkQuery
 	args []any
 	n    int
 }
 
-func newBulkInsert(db *DB, tx *sql.Tx, q bulkQuery) *bulkInsert {
+func newBulkInsert(db *DB, tx *sql.Tx, q *bulkQuery) *bulkInsert {
 	return &bulkInsert{db: db, tx: tx, q: q}
 }
 
@@ -109,12 +150,14 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 // bulkRun executes q over args (per item: per values, each item a row of
 // cols values or one id) in power-of-two chunks, with lead bound before each
 // chunk's values.
-func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead, args []any, per int) error {
-	buf := make([]any, 0, len(lead)+bulkRows*per)
-	stmts := map[int]*sql.Stmt{}
+func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q *bulkQuery, lead, args []any, per int) error {
+	var buf []any          // lead and a chunk's values, when there is a lead
+	var stmts [7]*sql.Stmt // by log2 of the chunk's rows
 	defer func() {
 		for _, st := range stmts {
-			st.Close()
+			if st != nil {
+				st.Close()
+			}
 		}
 	}()
 	for items := len(args) / per; items > 0; {
@@ -122,16 +165,20 @@ func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead, args []
 		for n > items {
 			n /= 2
 		}
-		st := stmts[n]
+		k := bits.TrailingZeros(uint(n))
+		st := stmts[k]
 		if st == nil {
 			var err error
 			if st, err = db.bulkStmt(ctx, tx, q.text(n)); err != nil {
 				return err
 			}
-			stmts[n] = st
+			stmts[k] = st
 		}
 		chunk := args[:n*per]
 		if len(lead) > 0 {
+			if buf == nil {
+				buf = make([]any, 0, len(lead)+min(items, bulkRows)*per)
+			}
 			chunk = append(append(buf[:0], lead...), chunk...)
 		}
 		if _, err := st.ExecContext(ctx, chunk...); err != nil {
@@ -143,7 +190,7 @@ func bulkRun(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead, args []
 }
 
 // bulkExec runs q (a query over "%s" ids) over ids, with lead bound first.
-func bulkExec(ctx context.Context, db *DB, tx *sql.Tx, q bulkQuery, lead []any, ids []string) error {
+func bulkExec(ctx context.Context, db *DB, tx *sql.Tx, q *bulkQuery, lead []any, ids []string) error {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

@@ -23,7 +23,8 @@ type DB struct {
 	version  int
 	opened   os.FileInfo // the file as opened, for StillInPlace
 
-	bulk bulkStmts // the sync writer's multi-row statements (bulk.go)
+	bulk bulkStmts       // the sync writer's multi-row statements (bulk.go)
+	ckpt walCheckpointer // the sync writer's background checkpoints (syncwrite_checkpoint.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -227,6 +228,7 @@ func (db *DB) SchemaVersion() int { return db.version }
 // self-contained file at rest, and closes all connections.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.ckpt.wait()
 		if !db.readOnly {
 			// Best effort: another process may hold a read lock; the WAL stays valid.
 			db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

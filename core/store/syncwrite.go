@@ -154,6 +154,7 @@ func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
+	db.afterSyncCommit()
 	return out, nil
 }
 
@@ -166,10 +167,18 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			hasRaw                                       bool
 		}
 		var lastSynced string
-		tx.QueryRowContext(ctx, `SELECT synced_at FROM batches WHERE id = ?`, batchID).Scan(&lastSynced)
+		st, err := db.txStmt(ctx, tx, batchSyncedAtQuery)
+		if err != nil {
+			return err
+		}
+		st.QueryRowContext(ctx, batchID).Scan(&lastSynced)
+		st.Close()
 		known := map[string]prev{}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.updated_at, c.accepted_at, c.removed_at, c.status, c.raw != '',
-			COALESCE(t.url, '') FROM contributions c LEFT JOIN thumbnails t ON t.contribution_id = c.id WHERE c.batch_id = ?`, batchID)
+		if st, err = db.txStmt(ctx, tx, batchFilesQuery); err != nil {
+			return err
+		}
+		defer st.Close()
+		rows, err := st.QueryContext(ctx, batchID)
 		if err != nil {
 			return err
 		}
@@ -187,7 +196,8 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			return err
 		}
 		out := newBatchRows(db, tx)
-		ts := fmtTime(now)
+		defer out.release()
+		ts := timeText(now)
 		// The last entry of a file listed twice is the one stored.
 		last := make(map[string]int, len(files))
 		for i := range files {
@@ -199,7 +209,7 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 				continue
 			}
 			p, exists := known[f.ID]
-			if exists && p.removed == "" && p.updated == fmtTime(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
+			if exists && p.removed == "" && p.updated == timeText(f.UpdatedAt) && p.updated != "" && p.thumbURL == f.ThumbnailURL &&
 				p.status == f.Status && (p.hasRaw || len(f.Raw) == 0) {
 				res.Unchanged++
 				continue
@@ -212,7 +222,7 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			}
 			res.Written++
 			if f.ThumbnailURL != "" && f.ThumbnailURL != p.thumbURL {
-				out.thumbs.row(f.ID, f.ThumbnailURL, "queued", 0, "", ts)
+				out.thumbs.row(f.ID, f.ThumbnailURL, ts)
 				res.ThumbnailsQueued++
 			}
 		}
@@ -236,7 +246,12 @@ func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now t
 			}
 			res.Releases, res.ReleaseDocsQueued = n, queued
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE batches SET synced_version = ?, synced_at = ? WHERE id = ?`, w.Version, ts, batchID)
+		mark, err := db.txStmt(ctx, tx, markSyncedQuery)
+		if err != nil {
+			return err
+		}
+		defer mark.Close()
+		_, err = mark.ExecContext(ctx, w.Version, ts, batchID)
 		return err
 	}()
 	return res, err
@@ -269,22 +284,7 @@ type fileStmts struct {
 func prepareFileWrites(ctx context.Context, tx *sql.Tx) (*fileStmts, error) {
 	var s fileStmts
 	var err error
-	if s.up, err = tx.PrepareContext(ctx, `INSERT INTO contributions (id, batch_id, master_id, status, file_name,
-		mime_type, media_type, image_width, image_height, thumbnail_url, headline, caption, keywords,
-		country_of_shoot, city, province_state, copyright, credit_line, camera_shot_date, submittable, submitted_at,
-		submitted_to_review_at, published_at, created_at, updated_at, errors, accepted_at, raw, removed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-		ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, master_id = excluded.master_id,
-			status = excluded.status, file_name = excluded.file_name, mime_type = excluded.mime_type,
-			media_type = excluded.media_type, image_width = excluded.image_width, image_height = excluded.image_height,
-			thumbnail_url = excluded.thumbnail_url, headline = excluded.headline, caption = excluded.caption,
-			keywords = excluded.keywords, country_of_shoot = excluded.country_of_shoot, city = excluded.city,
-			province_state = excluded.province_state, copyright = excluded.copyright, credit_line = excluded.credit_line,
-			camera_shot_date = excluded.camera_shot_date, submittable = excluded.submittable,
-			submitted_at = excluded.submitted_at, submitted_to_review_at = excluded.submitted_to_review_at,
-			published_at = excluded.published_at, created_at = excluded.created_at, updated_at = excluded.updated_at,
-			errors = excluded.errors, accepted_at = excluded.accepted_at,
-			raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE contributions.raw END, removed_at = ''`); err != nil {
+	if s.up, err = tx.PrepareContext(ctx, contributionColumns+` VALUES (`+marks(29)+`) `+contributionConflict); err != nil {
 		return nil, err
 	}
 	if s.delRev, err = tx.PrepareContext(ctx, `DELETE FROM reviews WHERE contribution_id = ?`); err != nil {
@@ -319,11 +319,15 @@ func (s *fileStmts) upsert(ctx context.Context, batchID string, f *Contribution,
 	if errs == nil {
 		errs = map[string][]string{}
 	}
+	kw := keywordsJSON(f.Keywords)
+	cols := fileRawCols(batchID, f, kw)
+	var scratch rawScratch
+	raw, omitted := compactRaw(f.Raw, &cols, &scratch)
 	_, err := s.up.ExecContext(ctx, f.ID, batchID, f.MasterID, f.Status, f.FileName, f.MimeType, f.MediaType,
-		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, keywordsJSON(f.Keywords), f.CountryOfShoot, f.City,
+		f.Width, f.Height, f.ThumbnailURL, f.Headline, f.Caption, kw, f.CountryOfShoot, f.City,
 		f.ProvinceState, f.Copyright, f.CreditLine, f.CameraShotDate, b2i(f.Submittable), fmtTime(f.SubmittedAt),
 		fmtTime(f.SubmittedToReviewAt), fmtTime(f.PublishedAt), fmtTime(f.CreatedAt), fmtTime(f.UpdatedAt),
-		toJSON(errs), fmtTime(accepted), string(f.Raw))
+		toJSON(errs), fmtTime(accepted), raw, omitted)
 	return err
 }
 
