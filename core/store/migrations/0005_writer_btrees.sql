@@ -1,6 +1,6 @@
 -- Stocksync schema, version 5 (issue #15: the sync writer at 40,000 files/s).
 --
--- A first sync inserted every file into 12 B-trees; this brings it to 9,
+-- A first sync inserted every file into 12 B-trees; this brings it to 8,
 -- keeping an index under every query that needs one (EXPLAIN QUERY PLAN of
 -- each query in core/store, before and after), and stores a file's raw
 -- JSON compactly. Every table here is server data a sync writes; nothing
@@ -16,13 +16,12 @@
 -- 0 = raw is the whole object, as every row written before schema 5.
 ALTER TABLE contributions ADD COLUMN raw_omitted INTEGER NOT NULL DEFAULT 0;
 
--- contributions_status served "status IN ('revisable', 'rejected')" (the
--- app's problem files) and, by accident, the status counts, which look up
--- every row anyway (removed_at) and read the table faster in order. Only
--- the problem statuses need an index, and a first sync of mostly accepted
--- files then writes almost nothing into it.
+-- contributions_status served only "status IN ('revisable', 'rejected')"
+-- (a problem-file list no caller uses any more) and, by accident, the
+-- status counts, which look up every row anyway (removed_at) and read the
+-- table faster in order. list files filters by status with optional terms
+-- no index serves. No query needs it, so a first sync no longer writes it.
 DROP INDEX contributions_status;
-CREATE INDEX contributions_problems ON contributions(status) WHERE status IN ('revisable', 'rejected');
 
 -- No query reads review events through an index: ReviewEvents filters by
 -- batch, file, outcome and time with optional terms no index can serve, and
