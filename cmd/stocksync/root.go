@@ -93,6 +93,7 @@ Try it without an account: stocksync demo`,
 		newStatusCmd(opts),
 		newSyncCmd(opts),
 		newThumbnailsCmd(opts),
+		newUnlinkCmd(opts),
 		newVersionCmd(opts),
 	)
 	guardCommandLine(root)
