@@ -334,19 +334,25 @@ func resolveSnapshotIn(d datadir.Dir, cfg config.Config, arg, to string) (string
 	if isPathArg(arg) {
 		return filepath.Abs(arg)
 	}
-	var where []string
+	nf := &snapshotNotFoundError{name: arg, safety: d.Snapshots()}
 	seen := map[string]bool{}
-	add := func(dir string) {
-		if !seen[dir] {
-			seen[dir] = true
-			where = append(where, dir)
+	var where []string
+	add := func(dir string) bool {
+		if seen[dir] {
+			return false
 		}
+		seen[dir] = true
+		where = append(where, dir)
+		return true
 	}
 	if dest, err := backupDestination(d, cfg, to); err == nil {
 		add(dest)
+		nf.dest = dest
 	}
 	for _, dir := range recorded {
-		add(dir)
+		if add(dir) {
+			nf.recorded = append(nf.recorded, dir)
+		}
 	}
 	add(d.Snapshots())
 	add(".")
@@ -356,7 +362,43 @@ func resolveSnapshotIn(d datadir.Dir, cfg config.Config, arg, to string) (string
 			return filepath.Abs(p)
 		}
 	}
-	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
+	return "", nf
+}
+
+// snapshotNotFoundError says a snapshot name was found in none of the
+// folders searched, naming each.
+type snapshotNotFoundError struct {
+	name     string
+	dest     string   // the configured destination (or --to); "" when unknown or unset
+	recorded []string // folders recorded backups went to, other than dest
+	safety   string   // the data folder's snapshots/
+}
+
+// searched names the folders searched, in order.
+func (e *snapshotNotFoundError) searched() []string {
+	var out []string
+	if e.dest != "" {
+		out = append(out, e.dest)
+	}
+	return append(append(out, e.recorded...), e.safety)
+}
+
+func (e *snapshotNotFoundError) Error() string {
+	return fmt.Sprintf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", e.name, strings.Join(e.searched(), " or "))
+}
+
+// withDamagedSettings words e when the settings could not be read (cerr),
+// so the configured destination was unknown: it names the folders that
+// were searched (those recorded in the backup history, the safety
+// snapshots, the current folder) and says the configured one could not be.
+func (e *snapshotNotFoundError) withDamagedSettings(cerr error) error {
+	where := e.safety + " (safety snapshots) and the current folder"
+	if len(e.recorded) > 0 {
+		where = strings.Join(e.recorded, ", ") + " (where the backup history says backups went), " + where
+	}
+	return fmt.Errorf("no snapshot %q in %s; the settings cannot be read (%v), so the backup destination set there "+
+		"is unknown and was searched only if it is one of those: pass the snapshot's full path, or fix the settings "+
+		"(`stocksync config get` names the problem)", e.name, where, cerr)
 }
 
 // recordedBackupFolders are the folders the recorded backups went to, newest

@@ -64,11 +64,15 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 	if err != nil {
 		return err
 	}
-	cfg, _ := config.Load(d.Config())
+	cfg, cerr := config.Load(d.Config())
 	var rows []backupDeleteJSON
 	folders := map[string]bool{}
 	err = eachArg(ctx, args, gopts.stderr, "snapshot", func(arg string) error {
 		snap, err := resolveSnapshot(d, cfg, arg)
+		var nf *snapshotNotFoundError
+		if cerr != nil && errors.As(err, &nf) {
+			return nf.withDamagedSettings(cerr)
+		}
 		if err != nil {
 			return err
 		}

@@ -97,10 +97,10 @@ func runRestore(ctx context.Context, o restoreOptions, gopts globalOptions, args
 	cfg, cerr := config.Load(d.Config())
 	snap, err := resolveSnapshot(d, cfg, args[0])
 	if err != nil {
-		if cerr != nil {
-			// The name was looked for only in snapshots/: say why.
-			return fmt.Errorf("%w; the backup destination was not searched because the settings cannot be read (%v): "+
-				"pass the snapshot's full path", err, cerr)
+		var nf *snapshotNotFoundError
+		if cerr != nil && errors.As(err, &nf) {
+			// Say exactly where the name was looked for.
+			return nf.withDamagedSettings(cerr)
 		}
 		return err
 	}
