@@ -61,7 +61,7 @@ func newBackupListCmd(gopts *globalOptions) *cobra.Command {
 folder the backup history says backups went to (` + "`stocksync backup --to DIR`" + `), each
 folder on its own, then the safety snapshots in the data folder. A recorded
 folder that cannot be listed (a drive not connected) is named with the reason.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBackupList(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
