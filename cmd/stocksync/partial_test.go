@@ -100,7 +100,7 @@ func TestPartialSuccessEditsAndPaths(t *testing.T) {
 		t.Fatalf("link: exit %d %s", code, errs)
 	}
 	out, errs, code = run("unlink", ids[0], ids[1])
-	if code != exitPartial || !strings.Contains(out, "To record it again: stocksync link "+ids[0]+" "+orig) ||
+	if code != exitPartial || !strings.Contains(out, "To record it again: stocksync --data-dir "+dir+" link "+ids[0]+" "+orig) ||
 		!strings.Contains(errs, "no local file path is recorded for file "+ids[1]) {
 		t.Errorf("unlink: exit %d, out %q, errs %q", code, out, errs)
 	}

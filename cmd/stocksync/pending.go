@@ -207,7 +207,7 @@ func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptio
 		}
 		rows = append(rows, p)
 		if !o.asJSON {
-			printPendingEdit(gopts.stdout, before, p, e, cleared)
+			printPendingEdit(gopts.stdout, gopts.commandName(), before, p, e, cleared)
 			for _, w := range limitWarnings(p) {
 				fmt.Fprintf(gopts.stderr, "stocksync: warning: %s\n", w)
 			}

@@ -101,7 +101,7 @@ func (o pendingEditOptions) edit() (store.PendingEdit, []string, error) {
 // printPendingEdit says what changed in the pending upload, and for every
 // field cleared that held something, what it held and the command that puts
 // it back.
-func printPendingEdit(w io.Writer, before, p store.PendingUpload, e store.PendingEdit, cleared []string) {
+func printPendingEdit(w io.Writer, stocksync string, before, p store.PendingUpload, e store.PendingEdit, cleared []string) {
 	var changed []string
 	for _, f := range changedFields(e) {
 		if slices.Contains(cleared, f) {
@@ -124,7 +124,11 @@ func printPendingEdit(w io.Writer, before, p store.PendingUpload, e store.Pendin
 		if old == "" {
 			continue
 		}
-		fmt.Fprintf(w, "  The %s was: %s\n  To put it back: stocksync pending edit %d %s %s\n", f, termSafe(old), p.ID, flag, termSafe(shellQuote(old)))
+		verb := "was"
+		if f == store.FieldKeywords {
+			verb = "were"
+		}
+		fmt.Fprintf(w, "  The %s %s: %s\n  To put it back: %s pending edit %d %s %s\n", f, verb, termSafe(old), stocksync, p.ID, flag, termSafe(shellQuote(old)))
 	}
 }
 
@@ -138,4 +142,13 @@ func writeOneOrMany[T any](w io.Writer, rows []T, named int) error {
 		rows = []T{}
 	}
 	return writeJSON(w, rows)
+}
+
+// commandName is how to call stocksync again in a printed command: with
+// --data-dir when the data folder was chosen by that flag.
+func (o globalOptions) commandName() string {
+	if o.DataDir != "" {
+		return "stocksync --data-dir " + shellQuote(o.DataDir)
+	}
+	return "stocksync"
 }

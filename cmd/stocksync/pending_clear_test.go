@@ -40,7 +40,7 @@ func TestPendingEditClear(t *testing.T) {
 	if p.Description != "" || len(p.Keywords) != 0 || p.Title != before.Title {
 		t.Errorf("after --clear: %+v", p)
 	}
-	want := "To put it back: stocksync pending edit 1 --keywords " + shellQuote(strings.Join(before.Keywords, ", "))
+	want := "To put it back: stocksync --data-dir " + e.data + " pending edit 1 --keywords " + shellQuote(strings.Join(before.Keywords, ", "))
 	if !strings.Contains(stdout, "changed: description cleared, keywords cleared") || !strings.Contains(stdout, want) ||
 		!strings.Contains(stdout, "The description was: "+before.Description) {
 		t.Errorf("--clear output %q, want it to contain %q", stdout, want)

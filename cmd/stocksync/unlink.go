@@ -68,8 +68,8 @@ func runUnlink(ctx context.Context, o unlinkOptions, gopts globalOptions, args [
 		}
 		rows = append(rows, unlinkJSON{FileID: id, RemovedPath: old})
 		if !o.asJSON {
-			fmt.Fprintf(gopts.stdout, "File %s: forgot the local file path %s (the file was not touched).\n  To record it again: stocksync link %s %s\n",
-				termSafe(id), termSafe(old), termSafe(id), termSafe(shellQuote(old)))
+			fmt.Fprintf(gopts.stdout, "File %s: forgot the local file path %s (the file was not touched).\n  To record it again: %s link %s %s\n",
+				termSafe(id), termSafe(old), gopts.commandName(), termSafe(id), termSafe(shellQuote(old)))
 		}
 		return nil
 	})
