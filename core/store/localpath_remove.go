@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 )
 
 // RemoveLocalPath forgets the local file path recorded for the file on ESP
@@ -24,4 +25,30 @@ func (db *DB) RemoveLocalPath(ctx context.Context, contributionID string) (strin
 		return err
 	})
 	return old, err
+}
+
+// LocalPathRow is one recorded local file path with the time it was last
+// recorded.
+type LocalPathRow struct {
+	Path      string
+	UpdatedAt time.Time
+}
+
+// LocalPathRows maps contribution IDs to their local file path and the time
+// it was recorded (LocalPaths without the times).
+func (db *DB) LocalPathRows(ctx context.Context) (map[string]LocalPathRow, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT contribution_id, path, updated_at FROM local_paths`)
+	if err != nil {
+		return nil, db.wrapErr("list local paths", err)
+	}
+	defer rows.Close()
+	out := map[string]LocalPathRow{}
+	for rows.Next() {
+		var id, p, at string
+		if err := rows.Scan(&id, &p, &at); err != nil {
+			return nil, err
+		}
+		out[id] = LocalPathRow{Path: p, UpdatedAt: parseTime(at)}
+	}
+	return out, db.wrapRows("list local paths", rows.Err())
 }
