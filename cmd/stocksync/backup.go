@@ -1,9 +1,10 @@
 package main
 
 // Backup commands. Exit status (docs/cli.md): 0 ok; 1 error (nothing written,
-// or the destination could not be used); 3 a snapshot failed verification or a
-// test restore found problems; 4 refused because a sync is running or the
-// database is open in another process (restore).
+// or the destination could not be used); 3 a snapshot failed verification, a
+// test restore found problems, or pruning after a good backup failed; 4
+// refused because a sync is running or the database is open in another
+// process (restore).
 
 import (
 	"context"
@@ -77,8 +78,8 @@ reached through a link, is refused. Backing up only reads the data folder, so it
 works when the disk has turned read-only (the backup is then not recorded in the
 folder's history).
 
-Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
-6 the database is damaged or not Stocksync's (restore it instead).`,
+Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification (or it
+is fine but pruning older snapshots failed), 6 the database is damaged or not Stocksync's (restore it instead).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
@@ -167,7 +168,8 @@ func runBackup(ctx context.Context, o backupOptions, gopts globalOptions, _ []st
 		return &exitError{code: exitPartial, msg: rep.Err().Error() + ". Check the backup drive; the snapshot was kept so you can look at it"}
 	}
 	if perr != nil {
-		return fmt.Errorf("the snapshot is fine, but pruning old snapshots failed: %w", perr)
+		// The backup is done; only the clean-up is not: done in part.
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("the snapshot is fine, but pruning old snapshots failed: %v", perr)}
 	}
 	return nil
 }

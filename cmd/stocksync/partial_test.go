@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stocksync/stocksync/core/esp/espfake"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -146,5 +147,41 @@ func TestBackupDeleteSeveralAndLeftovers(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dest, names[1])); err != nil {
 		t.Errorf("the other snapshot is gone: %v", err)
+	}
+}
+
+// A backup whose snapshot is good but whose pruning failed is done in part
+// (exit 3), not failed: the snapshot is there.
+func TestBackupPruneFailureIsPartial(t *testing.T) {
+	t.Parallel()
+	d := localData(t)
+	dest := filepath.Join(t.TempDir(), "Backups")
+	dd := []string{"--data-dir", d.Root}
+	for _, args := range [][]string{{"backup", "destination", dest}, {"config", "set", "backup.keep", "1"}} {
+		if _, errs, code := runCLI(t, append(dd, args...)...); code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errs)
+		}
+	}
+	out, errs, code := runCLI(t, append(dd, "backup", "--json")...)
+	var r struct {
+		Snapshot struct{ Name string } `json:"snapshot"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("backup: exit %d %s", code, errs)
+	}
+	// A folder in the way of the old snapshot's deletion, held by a live
+	// process (this one), so pruning it fails.
+	inTheWay := filepath.Join(dest, ".stocksync-tmp-delete-"+r.Snapshot.Name)
+	if err := os.MkdirAll(filepath.Join(inTheWay, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	mark, err := lockfile.Mark(inTheWay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mark.Release()
+	_, errs, code = runCLI(t, append(dd, "backup")...)
+	if code != exitPartial || !strings.Contains(errs, "the snapshot is fine, but pruning old snapshots failed") {
+		t.Errorf("backup with pruning failing: exit %d (want %d), %q", code, exitPartial, errs)
 	}
 }
