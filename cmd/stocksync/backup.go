@@ -79,7 +79,8 @@ works when the disk has turned read-only (the backup is then not recorded in the
 folder's history).
 
 Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification (or it
-is fine but pruning older snapshots failed), 6 the database is damaged or not Stocksync's (restore it instead).`,
+is fine but pruning older snapshots failed), 6 the database is damaged or not
+Stocksync's (restore it instead).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
