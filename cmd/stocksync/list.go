@@ -105,7 +105,7 @@ func runList(ctx context.Context, o listOptions, gopts globalOptions, args []str
 			fmt.Fprintln(out, "No batches yet: run `stocksync sync` to fetch them from ESP.")
 			return nil
 		}
-		t := newTable("ID", "NAME~", "TYPE", "FILES", "PENDING", "ACCEPTED", "REVISABLE", "REJECTED")
+		t := newTable("ID", "NAME~", "TYPE~", "FILES", "PENDING", "ACCEPTED", "REVISABLE", "REJECTED")
 		for _, b := range bs {
 			c := b.Counts
 			t.add(termSafe(b.ID), termSafe(b.Name), termSafe(b.Type), num(c.Contributions), num(c.Pending), num(c.Accepted), num(c.Revisable), num(c.Rejected))

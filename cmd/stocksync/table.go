@@ -34,9 +34,13 @@ func newTable(header ...string) *table {
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-// minCut is the narrowest a cut column gets (its header's width if wider):
-// past that, the row wraps rather than lose all its text.
-const minCut = 12
+// minCut is the narrowest a cut column gets (its header's width if wider)
+// while other text columns can give; lastCut the narrowest at all: past
+// that, the row wraps rather than lose all its text.
+const (
+	minCut  = 12
+	lastCut = 5
+)
 
 // write prints the table to w, fitted to cols columns (0: not a terminal,
 // nothing is cut).
@@ -60,17 +64,25 @@ func (t *table) write(w io.Writer, cols int) error {
 			}
 			return s
 		}
-		for total() > avail {
-			widest := -1
-			for i := range widths {
-				if t.cut[i] && widths[i] > max(minCut, cellWidth(t.header[i])) && (widest < 0 || widths[i] > widths[widest]) {
-					widest = i
+		// Cut the widest text column first, down to minCut columns (or
+		// its header's width); if that is not enough, further, down to
+		// lastCut, headers too.
+		for _, floor := range []func(i int) int{
+			func(i int) int { return max(minCut, cellWidth(t.header[i])) },
+			func(int) int { return lastCut },
+		} {
+			for total() > avail {
+				widest := -1
+				for i := range widths {
+					if t.cut[i] && widths[i] > floor(i) && (widest < 0 || widths[i] > widths[widest]) {
+						widest = i
+					}
 				}
+				if widest < 0 {
+					break // nothing more may be cut: the row wraps
+				}
+				widths[widest]--
 			}
-			if widest < 0 {
-				break // nothing more may be cut: the row wraps
-			}
-			widths[widest]--
 		}
 	}
 	var b strings.Builder
