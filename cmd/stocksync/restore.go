@@ -182,7 +182,7 @@ func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 		fmt.Fprintf(w, "Merged the local-only data of %s (taken %s):\n", r.Snapshot.Name, taken)
 		for _, t := range store.LocalOnlyTables {
 			c := r.LocalOnly[t]
-			fmt.Fprintf(w, "  %-16s %s added, %s updated, %s already here\n", t+":", num(c.Added), num(c.Updated), num(c.Unchanged))
+			fmt.Fprintf(w, "  %-17s %s added, %s replaced, %s already here\n", localOnlyWords[t]+":", num(c.Added), num(c.Updated), num(c.Unchanged))
 		}
 		if r.LocalOnly.Total() > 0 {
 			fmt.Fprintln(w, "  Rows removed since the snapshot (e.g. uploads sent since) are back: check `stocksync list pending` and `stocksync list edits`.")

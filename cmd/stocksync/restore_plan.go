@@ -34,9 +34,10 @@ func printRestorePlan(w io.Writer, r backup.RestoreResult, localOnly bool) {
 	fmt.Fprintln(w, "  --local-only would merge into the current database (server data is left alone; the current data is kept in a safety snapshot first):")
 	for _, t := range store.LocalOnlyTables {
 		c := r.LocalOnly[t]
-		fmt.Fprintf(w, "    %-17s %s added, %s replaced by the snapshot's newer version, %s already here\n",
+		fmt.Fprintf(w, "    %-17s %s added, %s replaced, %s already here\n",
 			localOnlyWords[t]+":", num(c.Added), num(c.Updated), num(c.Unchanged))
 	}
+	fmt.Fprintln(w, "    (replaced: the snapshot's version is newer than the one here)")
 	printChanges(w, r.Changes)
 	c := r.Config
 	switch {

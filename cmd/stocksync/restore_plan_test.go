@@ -30,8 +30,8 @@ func TestRestoreDryRunLocalOnlyCounts(t *testing.T) {
 	out, errs, code = runCLI(t, append(dd, "restore", b.Snapshot.Path, "--local-only", "--dry-run")...)
 	for _, want := range []string{
 		"nothing was changed",
-		"pending uploads:  1 added, 0 replaced by the snapshot's newer version, 1 already here",
-		"local file paths: 0 added, 0 replaced by the snapshot's newer version, 1 already here",
+		"pending uploads:  1 added, 0 replaced, 1 already here",
+		"local file paths: 0 added, 0 replaced, 1 already here",
 		"pending upload /pics/a.jpg would come back",
 	} {
 		if code != 0 || !strings.Contains(out, want) {
