@@ -67,7 +67,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 	cfg, cerr := config.Load(d.Config())
 	var rows []backupDeleteJSON
 	folders := map[string]bool{}
-	err = eachArg(ctx, args, gopts.stderr, "snapshot", func(arg string) error {
+	err = eachArg(ctx, args, gopts.stderr, "snapshot", "deleted", func(arg string) error {
 		snap, err := resolveSnapshot(d, cfg, arg)
 		var nf *snapshotNotFoundError
 		if cerr != nil && errors.As(err, &nf) {

@@ -15,8 +15,9 @@ import (
 // nil when every one was done; exit 3 (exitPartial) when some were done and
 // some failed; when none was done, the failures' exit code if they share
 // one, else 1. An interruption stops at once (exit 130). what names one
-// argument for the summary ("pending upload", "snapshot").
-func eachArg(ctx context.Context, args []string, errOut io.Writer, what string, do func(arg string) error) error {
+// argument for the summary ("pending upload", "snapshot"), done what doing
+// it is ("deleted").
+func eachArg(ctx context.Context, args []string, errOut io.Writer, what, doneWord string, do func(arg string) error) error {
 	if len(args) == 1 {
 		return do(args[0])
 	}
@@ -24,7 +25,7 @@ func eachArg(ctx context.Context, args []string, errOut io.Writer, what string, 
 	done := 0
 	for _, a := range args {
 		if ctx.Err() != nil {
-			return fmt.Errorf("%d of %s done before the interruption: %w", done, plural(len(args), what), ctx.Err())
+			return fmt.Errorf("%d of %s %s before the interruption: %w", done, plural(len(args), what), doneWord, ctx.Err())
 		}
 		err := do(a)
 		if err == nil {
@@ -41,7 +42,7 @@ func eachArg(ctx context.Context, args []string, errOut io.Writer, what string, 
 		return nil
 	}
 	if done > 0 {
-		return &exitError{code: exitPartial, msg: fmt.Sprintf("done in part: %d of %s done, %d failed (said above)", done, plural(len(args), what), len(failed))}
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("done in part: %d of %s %s, %d not (said above)", done, plural(len(args), what), doneWord, len(failed))}
 	}
 	code := exitCodeOf(failed[0])
 	for _, err := range failed[1:] {
@@ -49,7 +50,7 @@ func eachArg(ctx context.Context, args []string, errOut io.Writer, what string, 
 			code = exitFailure
 		}
 	}
-	return &exitError{code: code, msg: fmt.Sprintf("none of the %s was done (each said above)", plural(len(args), what))}
+	return &exitError{code: code, msg: fmt.Sprintf("none of the %s was %s (each said above)", plural(len(args), what), doneWord)}
 }
 
 // printArgError prints the failure of one argument of several, in the form

@@ -32,7 +32,7 @@ func TestPartialSuccessExitsThree(t *testing.T) {
 	// pending edit: 1 and 2 exist, 99 does not.
 	stdout, stderr, code := e.run(t, "pending", "edit", "1", "99", "2", "--title", "Same")
 	if code != exitPartial || !strings.Contains(stderr, "there is no pending upload 99") || strings.Count(stdout, "changed: title") != 2 ||
-		!strings.Contains(stderr, "done in part: 2 of 3 pending uploads done, 1 failed") {
+		!strings.Contains(stderr, "done in part: 2 of 3 pending uploads changed, 1 not") {
 		t.Errorf("pending edit 1 99 2: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	for _, p := range e.pending(t) {
@@ -58,7 +58,7 @@ func TestPartialSuccessExitsThree(t *testing.T) {
 		t.Errorf("pending remove 2 99: exit %d, stderr %q", code, stderr)
 	}
 	// Every one failing: the failures' code, not 3.
-	if _, stderr, code := e.run(t, "pending", "remove", "2", "99"); code != exitFailure || !strings.Contains(stderr, "none of the 2 pending uploads was done") {
+	if _, stderr, code := e.run(t, "pending", "remove", "2", "99"); code != exitFailure || !strings.Contains(stderr, "none of the 2 pending uploads was removed") {
 		t.Errorf("pending remove 2 99 again: exit %d, stderr %q", code, stderr)
 	}
 	// One ID keeps its one message and code.

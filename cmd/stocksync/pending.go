@@ -195,7 +195,7 @@ func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptio
 	}
 	defer db.Close()
 	var rows []store.PendingUpload
-	err = eachArg(ctx, args, gopts.stderr, "pending upload", func(arg string) error {
+	err = eachArg(ctx, args, gopts.stderr, "pending upload", "changed", func(arg string) error {
 		id := ids[slices.Index(args, arg)]
 		before, err := db.PendingUploadByID(ctx, id)
 		if err != nil {
@@ -279,7 +279,7 @@ func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalO
 	}
 	defer db.Close()
 	var rows []store.PendingUpload
-	err = eachArg(ctx, args, gopts.stderr, "pending upload", func(arg string) error {
+	err = eachArg(ctx, args, gopts.stderr, "pending upload", "removed", func(arg string) error {
 		id := ids[slices.Index(args, arg)]
 		p, err := db.RemovePendingUpload(ctx, id, gopts.clock())
 		if err != nil {

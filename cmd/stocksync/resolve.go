@@ -72,7 +72,11 @@ func runResolve(ctx context.Context, o resolveOptions, gopts globalOptions, args
 	}
 	defer db.Close()
 	var rows []resolveJSON
-	err = eachArg(ctx, args, gopts.stderr, "file", func(id string) error {
+	doneWord := "dropped"
+	if o.keepLocal {
+		doneWord = "queued again"
+	}
+	err = eachArg(ctx, args, gopts.stderr, "edit", doneWord, func(id string) error {
 		out := resolveJSON{FileID: id}
 		var e store.LocalEdit
 		var err error

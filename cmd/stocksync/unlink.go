@@ -58,7 +58,7 @@ func runUnlink(ctx context.Context, o unlinkOptions, gopts globalOptions, args [
 	}
 	defer db.Close()
 	var rows []unlinkJSON
-	err = eachArg(ctx, args, gopts.stderr, "file", func(id string) error {
+	err = eachArg(ctx, args, gopts.stderr, "file", "unlinked", func(id string) error {
 		old, err := db.RemoveLocalPath(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return &exitError{code: exitFailure, msg: fmt.Sprintf("no local file path is recorded for file %s: nothing was changed (`stocksync link %s` shows it)", termSafe(id), termSafe(id))}
