@@ -85,8 +85,8 @@ func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions
 	var dest string
 	var derr error
 	if cerr != nil && o.to == "" {
-		derr = fmt.Errorf("%w; the backup folder is unknown until the settings are fixed: list it with "+
-			"`stocksync backup list --to DIR`", cerr)
+		derr = fmt.Errorf("%w; the backup destination set there is unknown until the settings are fixed "+
+			"(the folders in the backup history are listed): list another with `stocksync backup list --to DIR`", cerr)
 	} else {
 		dest, derr = backupDestination(d, cfg, o.to)
 	}
