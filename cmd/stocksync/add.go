@@ -58,7 +58,8 @@ are kept, with a warning.
 
 Accepted: ` + filemeta.Accepted + `.
 Files that cannot be read are reported and the others still added; the exit
-status is 1 if any file failed.`,
+status is 3 when some files failed and the others are pending, 1 when every
+file failed.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !opts.refresh {
 				return &exitError{code: exitUsage, msg: "name the files to add (e.g. stocksync add ~/Pictures/*.jpg), or use --refresh"}
@@ -261,6 +262,9 @@ files:
 	switch {
 	case interrupted:
 		return &exitError{code: exitInterrupted, msg: "add interrupted; what is listed above was stored, run the same command again for the rest"}
+	case n.failed > 0 && n.added+n.moved+n.refreshed+n.unchanged+n.already > 0:
+		// Some files are pending as asked, some not: done in part.
+		return &exitError{code: exitPartial}
 	case n.failed > 0:
 		return &exitError{code: exitFailure}
 	}

@@ -1,9 +1,10 @@
 package main
 
 // Backup commands. Exit status (docs/cli.md): 0 ok; 1 error (nothing written,
-// or the destination could not be used); 3 a snapshot failed verification or a
-// test restore found problems; 4 refused because a sync is running or the
-// database is open in another process (restore).
+// or the destination could not be used); 3 a snapshot failed verification, a
+// test restore found problems, or pruning after a good backup failed; 4
+// refused because a sync is running or the database is open in another
+// process (restore).
 
 import (
 	"context"
@@ -77,8 +78,9 @@ reached through a link, is refused. Backing up only reads the data folder, so it
 works when the disk has turned read-only (the backup is then not recorded in the
 folder's history).
 
-Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification,
-6 the database is damaged or not Stocksync's (restore it instead).`,
+Exit status: 0 ok, 1 error, 2 usage, 3 the new snapshot failed verification (or it
+is fine but pruning older snapshots failed), 6 the database is damaged or not
+Stocksync's (restore it instead).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
@@ -167,7 +169,8 @@ func runBackup(ctx context.Context, o backupOptions, gopts globalOptions, _ []st
 		return &exitError{code: exitPartial, msg: rep.Err().Error() + ". Check the backup drive; the snapshot was kept so you can look at it"}
 	}
 	if perr != nil {
-		return fmt.Errorf("the snapshot is fine, but pruning old snapshots failed: %w", perr)
+		// The backup is done; only the clean-up is not: done in part.
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("the snapshot is fine, but pruning old snapshots failed: %v", perr)}
 	}
 	return nil
 }
@@ -334,19 +337,25 @@ func resolveSnapshotIn(d datadir.Dir, cfg config.Config, arg, to string) (string
 	if isPathArg(arg) {
 		return filepath.Abs(arg)
 	}
-	var where []string
+	nf := &snapshotNotFoundError{name: arg, safety: d.Snapshots()}
 	seen := map[string]bool{}
-	add := func(dir string) {
-		if !seen[dir] {
-			seen[dir] = true
-			where = append(where, dir)
+	var where []string
+	add := func(dir string) bool {
+		if seen[dir] {
+			return false
 		}
+		seen[dir] = true
+		where = append(where, dir)
+		return true
 	}
 	if dest, err := backupDestination(d, cfg, to); err == nil {
 		add(dest)
+		nf.dest = dest
 	}
 	for _, dir := range recorded {
-		add(dir)
+		if add(dir) {
+			nf.recorded = append(nf.recorded, dir)
+		}
 	}
 	add(d.Snapshots())
 	add(".")
@@ -356,7 +365,43 @@ func resolveSnapshotIn(d datadir.Dir, cfg config.Config, arg, to string) (string
 			return filepath.Abs(p)
 		}
 	}
-	return "", fmt.Errorf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", arg, strings.Join(where[:len(where)-1], " or "))
+	return "", nf
+}
+
+// snapshotNotFoundError says a snapshot name was found in none of the
+// folders searched, naming each.
+type snapshotNotFoundError struct {
+	name     string
+	dest     string   // the configured destination (or --to); "" when unknown or unset
+	recorded []string // folders recorded backups went to, other than dest
+	safety   string   // the data folder's snapshots/
+}
+
+// searched names the folders searched, in order.
+func (e *snapshotNotFoundError) searched() []string {
+	var out []string
+	if e.dest != "" {
+		out = append(out, e.dest)
+	}
+	return append(append(out, e.recorded...), e.safety)
+}
+
+func (e *snapshotNotFoundError) Error() string {
+	return fmt.Sprintf("no snapshot %q in %s: pass its path, or see `stocksync backup list`", e.name, strings.Join(e.searched(), " or "))
+}
+
+// withDamagedSettings words e when the settings could not be read (cerr),
+// so the configured destination was unknown: it names the folders that
+// were searched (those recorded in the backup history, the safety
+// snapshots, the current folder) and says the configured one could not be.
+func (e *snapshotNotFoundError) withDamagedSettings(cerr error) error {
+	where := e.safety + " (safety snapshots) and the current folder"
+	if len(e.recorded) > 0 {
+		where = strings.Join(e.recorded, ", ") + " (where the backup history says backups went), " + where
+	}
+	return fmt.Errorf("no snapshot %q in %s; the settings cannot be read (%v), so the backup destination set there "+
+		"is unknown and was searched only if it is one of those: pass the snapshot's full path, or fix the settings "+
+		"(`stocksync config get` names the problem)", e.name, where, cerr)
 }
 
 // recordedBackupFolders are the folders the recorded backups went to, newest

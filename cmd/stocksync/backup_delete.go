@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,14 +33,16 @@ func (o *backupDeleteOptions) AddFlags(f *pflag.FlagSet) {
 func newBackupDeleteCmd(gopts *globalOptions) *cobra.Command {
 	var opts backupDeleteOptions
 	cmd := &cobra.Command{
-		Use:   "delete SNAPSHOT [--force]",
-		Short: "Delete a snapshot (a name from `stocksync backup list`, or a path)",
-		Long: `Deletes one snapshot folder. The newest verified snapshot — the one a restore
-would use — is refused unless --force is given.
+		Use:   "delete SNAPSHOT... [--force]",
+		Short: "Delete snapshots (names from `stocksync backup list`, or paths)",
+		Long: `Deletes snapshot folders. The newest verified snapshot — the one a restore
+would use — is refused unless --force is given. Temporary folders that
+interrupted snapshots left beside them are removed too.
 
 Exit status: 0 deleted, 1 error, 2 usage (no or empty SNAPSHOT, or the newest
-verified snapshot without --force).`,
-		Args: cobra.ExactArgs(1),
+verified snapshot without --force), 3 some of several snapshots deleted and
+some not (each is named).`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBackupDelete(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
@@ -48,31 +51,54 @@ verified snapshot without --force).`,
 	return cmd
 }
 
-// runBackupDelete deletes the snapshot named by args[0] (refusing the newest
-// verified one without --force).
+// runBackupDelete deletes the snapshots named by args (refusing the newest
+// verified one without --force), then removes what interrupted snapshots
+// left in their folders.
 func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOptions, args []string) error {
-	if strings.TrimSpace(args[0]) == "" {
-		return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}
+	for _, a := range args {
+		if strings.TrimSpace(a) == "" {
+			return &exitError{code: exitUsage, msg: "the snapshot name is empty: give a name from `stocksync backup list`, or a path"}
+		}
 	}
 	d, err := gopts.dataDir()
 	if err != nil {
 		return err
 	}
-	cfg, _ := config.Load(d.Config())
-	snap, err := resolveSnapshot(d, cfg, args[0])
-	if err != nil {
-		return err
+	cfg, cerr := config.Load(d.Config())
+	var rows []backupDeleteJSON
+	folders := map[string]bool{}
+	err = eachArg(ctx, args, gopts.stderr, "snapshot", "deleted", func(arg string) error {
+		snap, err := resolveSnapshot(d, cfg, arg)
+		var nf *snapshotNotFoundError
+		if cerr != nil && errors.As(err, &nf) {
+			return nf.withDamagedSettings(cerr)
+		}
+		if err != nil {
+			return err
+		}
+		info, err := backup.Delete(snap, o.force)
+		if errors.Is(err, backup.ErrNewestVerified) {
+			return &exitError{code: exitUsage, msg: err.Error()}
+		}
+		if err != nil {
+			return err
+		}
+		folders[filepath.Dir(info.Path)] = true
+		rows = append(rows, backupDeleteJSON{Deleted: info})
+		if !o.asJSON {
+			fmt.Fprintf(gopts.stdout, "Deleted %s (taken %s).\n", info.Path, info.Created.Local().Format("2006-01-02 15:04"))
+		}
+		return nil
+	})
+	// What interrupted snapshots left (temporary folders no live process
+	// marks as its own) goes too, as after a backup.
+	for dir := range folders {
+		backup.CleanLeftovers(dir)
 	}
-	info, err := backup.Delete(snap, o.force)
-	if errors.Is(err, backup.ErrNewestVerified) {
-		return &exitError{code: exitUsage, msg: err.Error()}
+	if o.asJSON && len(rows) > 0 {
+		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
+			return jerr
+		}
 	}
-	if err != nil {
-		return err
-	}
-	if o.asJSON {
-		return writeJSON(gopts.stdout, backupDeleteJSON{Deleted: info})
-	}
-	fmt.Fprintf(gopts.stdout, "Deleted %s (taken %s).\n", info.Path, info.Created.Local().Format("2006-01-02 15:04"))
-	return nil
+	return err
 }

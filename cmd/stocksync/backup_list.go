@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/stocksync/stocksync/core/backup"
+	"github.com/stocksync/stocksync/core/config"
+	"github.com/stocksync/stocksync/core/datadir"
 )
 
 // backupListJSON is the documented shape of `stocksync backup list --json`.
@@ -20,6 +24,20 @@ type backupListJSON struct {
 	Problem     string        `json:"problem,omitempty"` // why the destination could not be listed
 	SafetyDir   string        `json:"safety_dir"`
 	Safety      []backup.Info `json:"safety"`
+	// Folders are every backup folder listed, grouped: the configured
+	// destination (or --to DIR) first, then each folder the backup history
+	// says backups went to, newest first.
+	Folders []backupFolderJSON `json:"folders"`
+}
+
+// backupFolderJSON is one backup folder of `backup list --json`.
+type backupFolderJSON struct {
+	Path       string        `json:"path"`
+	Configured bool          `json:"configured"` // the backup destination in the settings
+	Given      bool          `json:"given"`      // named with --to
+	Recorded   bool          `json:"recorded"`   // the backup history says backups went here
+	Snapshots  []backup.Info `json:"snapshots"`
+	Problem    string        `json:"problem,omitempty"` // why it could not be listed
 }
 
 // backupListOptions are the flags of `stocksync backup list`.
@@ -38,8 +56,12 @@ func newBackupListCmd(gopts *globalOptions) *cobra.Command {
 	var opts backupListOptions
 	cmd := &cobra.Command{
 		Use:   "list [--to DIR]",
-		Short: "List the snapshots in the backup folder and the safety snapshots in the data folder",
-		Args:  cobra.NoArgs,
+		Short: "List the snapshots in the backup folders and the safety snapshots in the data folder",
+		Long: `Lists the snapshots in the backup destination (or --to DIR), then in every other
+folder the backup history says backups went to (` + "`stocksync backup --to DIR`" + `), each
+folder on its own, then the safety snapshots in the data folder. A recorded
+folder that cannot be listed (a drive not connected) is named with the reason.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBackupList(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
@@ -63,8 +85,8 @@ func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions
 	var dest string
 	var derr error
 	if cerr != nil && o.to == "" {
-		derr = fmt.Errorf("%w; the backup folder is unknown until the settings are fixed: list it with "+
-			"`stocksync backup list --to DIR`", cerr)
+		derr = fmt.Errorf("%w; the backup destination set there is unknown until the settings are fixed "+
+			"(the folders in the backup history are listed): list another with `stocksync backup list --to DIR`", cerr)
 	} else {
 		dest, derr = backupDestination(d, cfg, o.to)
 	}
@@ -86,6 +108,7 @@ func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions
 	if derr != nil {
 		out.Problem = withHint(derr)
 	}
+	out.Folders = listBackupFolders(d, cfg, cerr, o.to, out)
 	if s, err := backup.List(d.Snapshots()); err == nil {
 		out.Safety = nonNil(s)
 	} else if de := (*backup.DestinationError)(nil); !errors.As(err, &de) || de.Reason != backup.ReasonMissing {
@@ -102,17 +125,75 @@ func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions
 	return derr
 }
 
-// printBackupList words l; hint says to print l.Problem (when it is not
-// also the command's error).
+// printBackupList words l, one group per backup folder; hint says to print
+// l.Problem (when it is not also the command's error).
 func printBackupList(w io.Writer, l backupListJSON, hint bool, now time.Time) {
-	if l.Destination != "" {
-		fmt.Fprintf(w, "Snapshots in %s:\n", l.Destination)
-		printSnapshots(w, l.Snapshots, now)
-	} else if hint && l.Problem != "" {
+	if l.Destination == "" && hint && l.Problem != "" {
 		fmt.Fprintf(w, "Backups: %s.\n", l.Problem)
 	}
-	fmt.Fprintf(w, "\nSafety snapshots in %s:\n", l.SafetyDir)
+	for i, f := range l.Folders {
+		if i > 0 || l.Destination == "" && hint && l.Problem != "" {
+			fmt.Fprintln(w)
+		}
+		var what []string
+		switch {
+		case f.Given:
+			what = append(what, "named with --to")
+		case f.Configured:
+			what = append(what, "the backup destination")
+		}
+		if f.Recorded && !f.Configured && !f.Given {
+			what = append(what, "in the backup history")
+		}
+		fmt.Fprintf(w, "Snapshots in %s (%s):\n", f.Path, strings.Join(what, ", "))
+		if f.Problem != "" && !f.Configured && !f.Given {
+			fmt.Fprintf(w, "  not listed: %s\n", f.Problem)
+			continue
+		}
+		printSnapshots(w, f.Snapshots, now)
+	}
+	if len(l.Folders) > 0 || l.Destination == "" && hint && l.Problem != "" {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "Safety snapshots in %s:\n", l.SafetyDir)
 	printSnapshots(w, l.Safety, now)
+}
+
+// listBackupFolders lists the configured destination (or --to) as out has
+// it, then every other folder the backup history names (those in the data
+// folder are the safety snapshots, listed apart).
+func listBackupFolders(d datadir.Dir, cfg config.Config, cerr error, to string, out backupListJSON) []backupFolderJSON {
+	folders := []backupFolderJSON{}
+	recorded := recordedBackupFolders(d)
+	configured := ""
+	if cerr == nil && cfg.Backup.Destination != "" {
+		configured, _ = backupDestination(d, cfg, "")
+	}
+	if out.Destination != "" {
+		folders = append(folders, backupFolderJSON{
+			Path: out.Destination, Configured: out.Destination == configured, Given: to != "",
+			Recorded: slices.Contains(recorded, out.Destination), Snapshots: out.Snapshots,
+		})
+	}
+	for _, dir := range recorded {
+		if dir == out.Destination {
+			continue
+		}
+		f := backupFolderJSON{Path: dir, Recorded: true, Configured: dir == configured, Snapshots: []backup.Info{}}
+		list, err := backup.List(dir)
+		var de *backup.DestinationError
+		switch {
+		case errors.As(err, &de) && de.Reason == backup.ReasonMissing:
+			f.Problem = "it is not there (is its drive connected?)"
+		case err != nil:
+			f.Problem = err.Error()
+		default:
+			backup.CleanLeftovers(dir)
+			f.Snapshots = nonNil(list)
+		}
+		folders = append(folders, f)
+	}
+	return folders
 }
 
 func printSnapshots(w io.Writer, list []backup.Info, now time.Time) {

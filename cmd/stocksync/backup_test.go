@@ -212,7 +212,7 @@ func TestRestoreCommand(t *testing.T) {
 	db.Write(context.Background(), func(tx *sql.Tx) error { _, err := tx.Exec("DELETE FROM pending_uploads"); return err })
 	db.Close()
 	out, errs, code = run("restore", b.Snapshot.Path, "--local-only")
-	if code != 0 || !strings.Contains(out, "pending_uploads: 2 added") {
+	if code != 0 || !strings.Contains(out, "pending uploads:  2 added") {
 		t.Fatalf("restore --local-only: exit %d %q %q", code, out, errs)
 	}
 	if got := pendingPaths(t, d); len(got) != 2 {

@@ -41,7 +41,8 @@ image or video you uploaded) lives on this computer. ESP keeps only its own copy
 and a file name; the path lets you find your original again. Local file paths
 exist only on this computer and are part of every backup.
 
-Without PATH, print the path recorded for FILE-ID.`,
+Without PATH, print the path recorded for FILE-ID. ` + "`stocksync unlink FILE-ID`" + `
+forgets it (an empty PATH is a usage error, not a way to remove it).`,
 		Example:               "  stocksync link 80000123 ~/Pictures/2026/fog-0142.jpg",
 		Args:                  cobra.RangeArgs(1, 2),
 		DisableFlagsInUseLine: true,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -92,6 +91,7 @@ func runList(ctx context.Context, o listOptions, gopts globalOptions, args []str
 	}
 	defer db.Close()
 	out := gopts.stdout
+	cols := gopts.outputCols()
 	switch what {
 	case "batches":
 		bs, err := db.ListBatches(ctx, store.BatchFilter{})
@@ -105,20 +105,18 @@ func runList(ctx context.Context, o listOptions, gopts globalOptions, args []str
 			fmt.Fprintln(out, "No batches yet: run `stocksync sync` to fetch them from ESP.")
 			return nil
 		}
-		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tTYPE\tFILES\tPENDING\tACCEPTED\tREVISABLE\tREJECTED")
+		t := newTable("ID", "NAME~", "TYPE~", "FILES", "PENDING", "ACCEPTED", "REVISABLE", "REJECTED")
 		for _, b := range bs {
 			c := b.Counts
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", termSafe(b.ID), clip(termSafe(b.Name), 40), termSafe(b.Type),
-				c.Contributions, c.Pending, c.Accepted, c.Revisable, c.Rejected)
+			t.add(termSafe(b.ID), termSafe(b.Name), termSafe(b.Type), num(c.Contributions), num(c.Pending), num(c.Accepted), num(c.Revisable), num(c.Rejected))
 		}
-		return tw.Flush()
+		return t.write(out, cols)
 	case "files":
-		return listFiles(ctx, db, false, o.batch, o.status, o.asJSON, out)
+		return listFiles(ctx, db, false, o.batch, o.status, o.asJSON, out, cols)
 	case "reviews":
-		return listReviews(ctx, db, o.batch, o.status, o.asJSON, out)
+		return listReviews(ctx, db, o.batch, o.status, o.asJSON, out, cols)
 	case "releases":
-		return listReleases(ctx, db, o.statusSet, o.batch, o.asJSON, out)
+		return listReleases(ctx, db, o.statusSet, o.batch, o.asJSON, out, cols)
 	case "pending":
 		ps, err := db.PendingUploads(ctx)
 		if err != nil {
@@ -131,12 +129,11 @@ func runList(ctx context.Context, o listOptions, gopts globalOptions, args []str
 			fmt.Fprintln(out, "No pending uploads. Register files with `stocksync add FILE…`.")
 			return nil
 		}
-		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tFILE\tTITLE\tKEYWORDS")
+		t := newTable("ID", "FILE~", "TITLE~", "KEYWORDS")
 		for _, p := range ps {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.ID, termSafe(p.Path), clip(termSafe(p.Title), 50), plural(len(p.Keywords), "keyword"))
+			t.add(fmt.Sprint(p.ID), termSafe(p.Path), termSafe(p.Title), plural(len(p.Keywords), "keyword"))
 		}
-		return tw.Flush()
+		return t.write(out, cols)
 	case "edits":
 		es, err := db.LocalEdits(ctx, "")
 		if err != nil {
@@ -149,12 +146,11 @@ func runList(ctx context.Context, o listOptions, gopts globalOptions, args []str
 			fmt.Fprintln(out, "No local edits: everything edited here is on ESP.")
 			return nil
 		}
-		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "FILE\tSTATE\tEDITED\tCONFLICT")
+		t := newTable("FILE", "STATE", "EDITED", "CONFLICT~")
 		for _, e := range es {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termSafe(e.ContributionID), e.State, editedFields(e), termSafe(e.Conflict))
+			t.add(termSafe(e.ContributionID), termSafe(e.State), editedFields(e), termSafe(e.Conflict))
 		}
-		return tw.Flush()
+		return t.write(out, cols)
 	}
 	return usageError(fmt.Sprintf("unknown list %q: use batches, files, reviews, pending or edits", what))
 }
@@ -185,11 +181,11 @@ func statusFilter(s string) (bucket, status string) {
 	return "", strings.TrimSpace(s)
 }
 
-func listFiles(ctx context.Context, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer) error {
+func listFiles(ctx context.Context, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer, cols int) error {
 	bucket, exact := statusFilter(status)
 	f := store.FileFilter{BatchID: batch, Bucket: bucket, WithReviews: reviews}
 	enc := json.NewEncoder(out)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	var t *table
 	rows := 0
 	err := db.ListFiles(ctx, f, func(c store.Contribution) error {
 		if exact != "" && !strings.EqualFold(c.Status, exact) {
@@ -204,20 +200,19 @@ func listFiles(ctx context.Context, db *store.DB, reviews bool, batch, status st
 		}
 		if rows == 1 {
 			if reviews {
-				fmt.Fprintln(tw, "FILE\tREVIEWED\tOUTCOME\tREASONS\tNOTES")
+				t = newTable("FILE", "REVIEWED", "OUTCOME", "REASONS~", "NOTES~")
 			} else {
-				fmt.Fprintln(tw, "ID\tBATCH\tSTATUS\tFILE\tTITLE")
+				t = newTable("ID", "BATCH", "STATUS", "FILE~", "TITLE~")
 			}
 		}
 		if reviews {
 			for _, r := range c.Reviews {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termSafe(c.ID), r.ReviewedAt.Format("2006-01-02"), termSafe(r.Outcome),
-					clip(termSafe(strings.Join(r.Reasons, ", ")), 40), clip(termSafe(r.Notes), 60))
+				t.add(termSafe(c.ID), r.ReviewedAt.Format("2006-01-02"), termSafe(r.Outcome),
+					termSafe(strings.Join(r.Reasons, ", ")), termSafe(r.Notes))
 			}
 			return nil
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termSafe(c.ID), termSafe(c.BatchID), termSafe(c.Status),
-			clip(termSafe(c.FileName), 30), clip(termSafe(c.Headline), 50))
+		t.add(termSafe(c.ID), termSafe(c.BatchID), termSafe(c.Status), termSafe(c.FileName), termSafe(c.Headline))
 		return nil
 	})
 	if err != nil {
@@ -227,7 +222,10 @@ func listFiles(ctx context.Context, db *store.DB, reviews bool, batch, status st
 		fmt.Fprintln(out, noFilesText(reviews, batch, status))
 		return nil
 	}
-	return tw.Flush()
+	if t == nil { // --json
+		return nil
+	}
+	return t.write(out, cols)
 }
 
 // noFilesText says why a file list is empty.
@@ -265,14 +263,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func nonNil[T any](s []T) []T {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/stocksync/stocksync/core/store"
 )
@@ -14,7 +13,7 @@ import (
 // listReleases prints the releases synced from ESP (`stocksync list
 // releases`): a table, or with --json one array of store.Release objects
 // (docs/cli.md). Documents are in the data folder's releases/ folder.
-func listReleases(ctx context.Context, db *store.DB, statusSet bool, batch string, asJSON bool, out io.Writer) error {
+func listReleases(ctx context.Context, db *store.DB, statusSet bool, batch string, asJSON bool, out io.Writer, cols int) error {
 	if statusSet {
 		return usageError("--status does not apply to `list releases`: --status narrows list files and list reviews (list releases takes --batch ID)")
 	}
@@ -33,8 +32,7 @@ func listReleases(ctx context.Context, db *store.DB, statusSet bool, batch strin
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "BATCH\tID\tTYPE\tFILE\tDOCUMENT")
+	t := newTable("BATCH", "ID", "TYPE", "FILE~", "DOCUMENT~")
 	for _, r := range rs {
 		doc := r.Document
 		switch r.Document {
@@ -43,17 +41,16 @@ func listReleases(ctx context.Context, db *store.DB, statusSet bool, batch strin
 		case store.DocNone:
 			doc = "no document"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termSafe(r.BatchID), termSafe(r.ID), termSafe(r.Type),
-			termSafe(clip(r.FileName, 40)), termSafe(doc))
+		t.add(termSafe(r.BatchID), termSafe(r.ID), termSafe(r.Type), termSafe(r.FileName), termSafe(doc))
 	}
-	return tw.Flush()
+	return t.write(out, cols)
 }
 
 // listReviews prints the inspectors' decisions derived from what each sync
 // observed (`stocksync list reviews`): accepted, revisable and rejected
 // files with when it happened and how that time is known. --json prints one
 // store.ReviewEvent object per line.
-func listReviews(ctx context.Context, db *store.DB, batch, status string, asJSON bool, out io.Writer) error {
+func listReviews(ctx context.Context, db *store.DB, batch, status string, asJSON bool, out io.Writer, cols int) error {
 	f := store.ReviewEventFilter{BatchID: batch, DecisionsOnly: true}
 	if status != "" {
 		s := strings.ToLower(strings.TrimSpace(status))
@@ -79,20 +76,19 @@ func listReviews(ctx context.Context, db *store.DB, batch, status string, asJSON
 		fmt.Fprintln(out, "No reviews yet: decisions appear here once a sync sees a file accepted, sent back for revision or rejected.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHEN\tFILE\tOUTCOME\tKNOWN FROM\tTITLE")
+	t := newTable("WHEN", "FILE", "OUTCOME", "KNOWN FROM", "TITLE~")
 	for _, e := range evs {
 		when := "unknown"
 		if !e.At.IsZero() {
 			when = e.At.Local().Format("2006-01-02 15:04")
 		}
-		title := clip(e.Headline, 50)
+		title := e.Headline
 		if len(e.Reasons) > 0 || e.Notes != "" {
-			title = clip(strings.Join(append(append([]string{}, e.Reasons...), e.Notes), "; "), 50)
+			title = strings.Join(append(append([]string{}, e.Reasons...), e.Notes), "; ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when, termSafe(e.ContributionID), termSafe(e.Outcome), atSourceWords(e.AtSource), termSafe(title))
+		t.add(when, termSafe(e.ContributionID), termSafe(e.Outcome), atSourceWords(e.AtSource), termSafe(title))
 	}
-	return tw.Flush()
+	return t.write(out, cols)
 }
 
 func atSourceWords(s string) string {

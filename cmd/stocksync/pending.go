@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,18 +81,28 @@ func runPendingList(ctx context.Context, o pendingListOptions, gopts globalOptio
 	return runList(ctx, listOptions{asJSON: o.asJSON}, gopts, []string{"pending"})
 }
 
-// onePendingID wants exactly one argument, the ID, and says how to call
-// the command (usage: "edit ID …") when it is missing or there are more.
-func onePendingID(usage string) cobra.PositionalArgs {
+// somePendingIDs wants one argument or more, the IDs, and says how to call
+// the command (usage: "edit ID …") when there is none.
+func somePendingIDs(usage string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		switch len(args) {
-		case 1:
-			return nil
-		case 0:
+		if len(args) == 0 {
 			return &exitError{code: exitUsage, msg: "name the pending upload: stocksync pending " + usage + " (IDs are in the first column of `stocksync pending list`)"}
 		}
-		return &exitError{code: exitUsage, msg: fmt.Sprintf("one pending upload at a time: stocksync pending %s (got %d arguments)", usage, len(args))}
+		return nil
 	}
+}
+
+// parsePendingIDs parses every ID first, so a typo changes nothing.
+func parsePendingIDs(args []string) ([]int64, error) {
+	ids := make([]int64, len(args))
+	for i, a := range args {
+		id, err := parsePendingID(a)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return ids, nil
 }
 
 func parsePendingID(s string) (int64, error) {
@@ -122,9 +133,9 @@ func pendingErr(ctx context.Context, db *store.DB, id int64, err error) error {
 
 // pendingEditOptions are the flags of `stocksync pending edit`.
 type pendingEditOptions struct {
-	titleSet, descriptionSet, captionSet, keywordsSet bool // the flags were given (set by RunE)
-	title, description, caption, keywords             string
-	asJSON                                            bool
+	titleSet, descriptionSet, captionSet, keywordsSet, clearSet bool // the flags were given (set by RunE)
+	title, description, caption, keywords, clear                string
+	asJSON                                                      bool
 }
 
 // AddFlags adds the flags to f.
@@ -134,22 +145,32 @@ func (o *pendingEditOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.caption, "caption", "", "the same as --description")
 	f.MarkHidden("caption")
 	f.StringVar(&o.keywords, "keywords", "", "new keywords, separated by commas or semicolons (replaces them all)")
-	f.BoolVar(&o.asJSON, "json", false, "print the pending upload as stored, in the shape of one 'stocksync list pending --json' entry")
+	f.StringVar(&o.clear, "clear", "", "empty these fields: title, description (or caption), keywords, comma-separated")
+	f.BoolVar(&o.asJSON, "json", false, "print the pending upload as stored, in the shape of one 'stocksync list pending --json' entry (an array of them for several IDs)")
 }
 
 func newPendingEditCmd(gopts *globalOptions) *cobra.Command {
 	var opts pendingEditOptions
 	cmd := &cobra.Command{
-		Use:   "edit ID [--title T] [--description D] [--keywords \"a, b, c\"] [--json]",
-		Short: "Change the title, description or keywords of a pending upload",
+		Use:   "edit ID... [--title T] [--description D] [--keywords \"a, b, c\"] [--clear FIELDS] [--json]",
+		Short: "Change or clear the title, description or keywords of pending uploads",
 		Long: `Change the title (ESP headline), description (ESP caption) or keywords of a pending
 upload, as ` + "`stocksync add` and `stocksync edit`" + ` name them (--caption is an alias of
---description). Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.`,
-		Args:                  onePendingID("edit ID --title T, --description D or --keywords \"a, b\""),
+--description). Fields changed here are kept when ` + "`stocksync add --refresh`" + ` re-reads the file.
+
+An empty value (--keywords "") is a usage error, never a way to empty a field:
+--clear empties the fields named, e.g. --clear description,keywords. The output
+shows the old value and the command that puts it back; the last backup holds it too.
+
+Several IDs get the same change; the exit status is 3 when some of them could
+not be changed (each is named).`,
+		Example:               "  stocksync pending edit 3 --title \"Fog over the river\"\n  stocksync pending edit 3 4 --clear keywords",
+		Args:                  somePendingIDs("edit ID --title T, --description D, --keywords \"a, b\" or --clear FIELDS"),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			opts.titleSet, opts.descriptionSet, opts.captionSet, opts.keywordsSet = f.Changed("title"), f.Changed("description"), f.Changed("caption"), f.Changed("keywords")
+			opts.clearSet = f.Changed("clear")
 			return runPendingEdit(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
 	}
@@ -157,62 +178,48 @@ upload, as ` + "`stocksync add` and `stocksync edit`" + ` name them (--caption i
 	return cmd
 }
 
-// runPendingEdit changes the fields given of the pending upload args[0].
+// runPendingEdit changes (or clears) the fields given of the pending
+// uploads args.
 func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptions, args []string) error {
-	id, err := parsePendingID(args[0])
+	ids, err := parsePendingIDs(args)
 	if err != nil {
 		return err
 	}
-	var e store.PendingEdit
-	if o.titleSet {
-		t, err := typedText("title", o.title, false)
-		if err != nil {
-			return err
-		}
-		e.Title = &t
-	}
-	if o.descriptionSet && o.captionSet {
-		return usageError("give --description or its alias --caption, not both")
-	}
-	name := "description" // errors name the flag as typed
-	if o.captionSet {
-		name, o.description = "caption", o.caption
-	}
-	if o.descriptionSet || o.captionSet {
-		c, err := typedText(name, o.description, true)
-		if err != nil {
-			return err
-		}
-		e.Description = &c
-	}
-	if o.keywordsSet {
-		k, err := someKeywords("keywords", o.keywords)
-		if err != nil {
-			return err
-		}
-		e.Keywords = &k
-	}
-	if e.Title == nil && e.Description == nil && e.Keywords == nil {
-		return &exitError{code: exitUsage, msg: "nothing to change: give --title, --description or --keywords"}
+	e, cleared, err := o.edit()
+	if err != nil {
+		return err
 	}
 	_, db, err := gopts.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p, err := db.EditPendingUpload(ctx, id, e, gopts.clock())
-	if err != nil {
-		return pendingErr(ctx, db, id, err)
+	var rows []store.PendingUpload
+	err = eachArg(ctx, args, gopts.stderr, "pending upload", "changed", func(arg string) error {
+		id := ids[slices.Index(args, arg)]
+		before, err := db.PendingUploadByID(ctx, id)
+		if err != nil {
+			return pendingErr(ctx, db, id, err)
+		}
+		p, err := db.EditPendingUpload(ctx, id, e, gopts.clock())
+		if err != nil {
+			return pendingErr(ctx, db, id, err)
+		}
+		rows = append(rows, p)
+		if !o.asJSON {
+			printPendingEdit(gopts.stdout, gopts.commandName(), before, p, e, cleared)
+			for _, w := range limitWarnings(p) {
+				fmt.Fprintf(gopts.stderr, "stocksync: warning: %s\n", w)
+			}
+		}
+		return nil
+	})
+	if o.asJSON && len(rows) > 0 {
+		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
+			return jerr
+		}
 	}
-	out := gopts.stdout
-	if o.asJSON {
-		return writeJSON(out, p)
-	}
-	fmt.Fprintf(out, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changedFields(e), ", "))
-	for _, w := range limitWarnings(p) {
-		fmt.Fprintf(gopts.stderr, "stocksync: warning: %s\n", w)
-	}
-	return nil
+	return err
 }
 
 func changedFields(e store.PendingEdit) []string {
@@ -236,18 +243,21 @@ type pendingRemoveOptions struct {
 
 // AddFlags adds the flags to f.
 func (o *pendingRemoveOptions) AddFlags(f *pflag.FlagSet) {
-	f.BoolVar(&o.asJSON, "json", false, "print the removed pending upload, in the shape of one 'stocksync list pending --json' entry")
+	f.BoolVar(&o.asJSON, "json", false, "print the removed pending upload, in the shape of one 'stocksync list pending --json' entry (an array of them for several IDs)")
 }
 
 func newPendingRemoveCmd(gopts *globalOptions) *cobra.Command {
 	var opts pendingRemoveOptions
 	cmd := &cobra.Command{
-		Use:   "remove ID [--json]",
-		Short: "Take a pending upload off the list (recoverable from the next backup)",
-		Long: `Take a pending upload off the list. The file itself is not touched. The record is
-kept: the next backup still holds it, and ` + "`stocksync restore SNAPSHOT --local-only`" + `
-brings it back.`,
-		Args: onePendingID("remove ID"),
+		Use:   "remove ID... [--json]",
+		Short: "Take pending uploads off the list (recoverable from the next backup)",
+		Long: `Take pending uploads off the list. The files themselves are not touched. The
+record is kept: the next backup still holds it, and
+` + "`stocksync restore SNAPSHOT --local-only`" + ` brings it back.
+
+With several IDs, the exit status is 3 when some of them could not be removed
+(each is named).`,
+		Args: somePendingIDs("remove ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPendingRemove(cmd.Context(), opts, gopts.forCommand(cmd), args)
 		},
@@ -256,10 +266,10 @@ brings it back.`,
 	return cmd
 }
 
-// runPendingRemove takes the pending upload args[0] off the list (the record
-// is kept).
+// runPendingRemove takes the pending uploads args off the list (the records
+// are kept).
 func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalOptions, args []string) error {
-	id, err := parsePendingID(args[0])
+	ids, err := parsePendingIDs(args)
 	if err != nil {
 		return err
 	}
@@ -268,17 +278,26 @@ func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalO
 		return err
 	}
 	defer db.Close()
-	p, err := db.RemovePendingUpload(ctx, id, gopts.clock())
-	if err != nil {
-		return pendingErr(ctx, db, id, err)
+	var rows []store.PendingUpload
+	err = eachArg(ctx, args, gopts.stderr, "pending upload", "removed", func(arg string) error {
+		id := ids[slices.Index(args, arg)]
+		p, err := db.RemovePendingUpload(ctx, id, gopts.clock())
+		if err != nil {
+			return pendingErr(ctx, db, id, err)
+		}
+		rows = append(rows, p)
+		if !o.asJSON {
+			fmt.Fprintf(gopts.stdout, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
+				p.ID, shownPath(p.Path))
+		}
+		return nil
+	})
+	if o.asJSON && len(rows) > 0 {
+		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
+			return jerr
+		}
 	}
-	out := gopts.stdout
-	if o.asJSON {
-		return writeJSON(out, p)
-	}
-	fmt.Fprintf(out, "Removed pending upload %d (%s). The file was not touched; the next backup keeps the record, and `stocksync restore SNAPSHOT --local-only` brings it back.\n",
-		p.ID, shownPath(p.Path))
-	return nil
+	return err
 }
 
 // someKeywords is typedKeywords for a flag that replaces keywords (add's and

@@ -34,7 +34,7 @@ func (o *resolveOptions) AddFlags(f *pflag.FlagSet) {
 func newResolveCmd(gopts *globalOptions) *cobra.Command {
 	var opts resolveOptions
 	cmd := &cobra.Command{
-		Use:   "resolve FILE-ID --keep-local|--keep-esp [--json]",
+		Use:   "resolve FILE-ID... --keep-local|--keep-esp [--json]",
 		Short: "Settle a local edit in conflict: send yours, or keep ESP's",
 		Long: `Settle a local edit that is in conflict (see ` + "`stocksync list edits`" + `): the file was
 changed on ESP after you edited it here, or ESP refused the values.
@@ -46,8 +46,11 @@ changed on ESP after you edited it here, or ESP refused the values.
 --keep-local on an edit that is not in conflict (only waiting to be sent) is a
 usage error (exit 2).
 
-Editing the file again (` + "`stocksync edit`" + `) also queues it again.`,
-		Args:                  cobra.ExactArgs(1),
+Editing the file again (` + "`stocksync edit`" + `) also queues it again.
+
+Several FILE-IDs get the same choice; the exit status is 3 when some of them
+could not be settled (each is named).`,
+		Args:                  cobra.MinimumNArgs(1),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runResolve(cmd.Context(), opts, gopts.forCommand(cmd), args)
@@ -68,36 +71,49 @@ func runResolve(ctx context.Context, o resolveOptions, gopts globalOptions, args
 		return err
 	}
 	defer db.Close()
-	id := args[0]
-	out := resolveJSON{FileID: id}
-	var e store.LocalEdit
+	var rows []resolveJSON
+	doneWord := "dropped"
 	if o.keepLocal {
-		out.Kept = "local"
-		if err := notInConflict(ctx, db, id); err != nil {
+		doneWord = "queued again"
+	}
+	err = eachArg(ctx, args, gopts.stderr, "edit", doneWord, func(id string) error {
+		out := resolveJSON{FileID: id}
+		var e store.LocalEdit
+		var err error
+		if o.keepLocal {
+			out.Kept = "local"
+			if err := notInConflict(ctx, db, id); err != nil {
+				return err
+			}
+			e, err = db.RequeueLocalEdit(ctx, id, time.Now())
+		} else {
+			out.Kept = "esp"
+			e, err = db.DiscardLocalEdit(ctx, id)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", termSafe(id))
+		}
+		if err != nil {
 			return err
 		}
-		e, err = db.RequeueLocalEdit(ctx, id, time.Now())
-	} else {
-		out.Kept = "esp"
-		e, err = db.DiscardLocalEdit(ctx, id)
+		out.Edit = &e
+		rows = append(rows, out)
+		if o.asJSON {
+			return nil
+		}
+		if o.keepLocal {
+			fmt.Fprintf(gopts.stdout, "Your edit of file %s is queued again; `stocksync sync --push` sends it to ESP.\n", termSafe(id))
+		} else {
+			fmt.Fprintf(gopts.stdout, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(id))
+		}
+		return nil
+	})
+	if o.asJSON && len(rows) > 0 {
+		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
+			return jerr
+		}
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", id)
-	}
-	if err != nil {
-		return err
-	}
-	out.Edit = &e
-	w := gopts.stdout
-	if o.asJSON {
-		return writeJSON(w, out)
-	}
-	if o.keepLocal {
-		fmt.Fprintf(w, "Your edit of file %s is queued again; `stocksync sync --push` sends it to ESP.\n", termSafe(id))
-	} else {
-		fmt.Fprintf(w, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(id))
-	}
-	return nil
+	return err
 }
 
 // discardOptions are the flags of `stocksync discard`.
@@ -113,12 +129,13 @@ func (o *discardOptions) AddFlags(f *pflag.FlagSet) {
 func newDiscardCmd(gopts *globalOptions) *cobra.Command {
 	var opts discardOptions
 	cmd := &cobra.Command{
-		Use:   "discard FILE-ID [--json]",
+		Use:   "discard FILE-ID... [--json]",
 		Short: "Drop a local edit that was not sent yet (waiting or in conflict)",
 		Long: `Drop the local edit of a file, whether it is waiting to be sent or in conflict:
 the file keeps ESP's values. The same as ` + "`stocksync resolve FILE-ID --keep-esp`" + `.
-A backup taken before still holds the edit.`,
-		Args:                  cobra.ExactArgs(1),
+A backup taken before still holds the edit. With several FILE-IDs, the exit
+status is 3 when some of them had no edit to drop (each is named).`,
+		Args:                  cobra.MinimumNArgs(1),
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDiscard(cmd.Context(), opts, gopts.forCommand(cmd), args)
@@ -128,25 +145,9 @@ A backup taken before still holds the edit.`,
 	return cmd
 }
 
-// runDiscard drops the local edit of the file args[0] that was not sent yet.
+// runDiscard drops the local edits of the files args that were not sent yet.
 func runDiscard(ctx context.Context, o discardOptions, gopts globalOptions, args []string) error {
-	_, db, err := gopts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	e, err := db.DiscardLocalEdit(ctx, args[0])
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("file %s has no local edit (see `stocksync list edits`)", args[0])
-	}
-	if err != nil {
-		return err
-	}
-	if o.asJSON {
-		return writeJSON(gopts.stdout, resolveJSON{FileID: args[0], Kept: "esp", Edit: &e})
-	}
-	fmt.Fprintf(gopts.stdout, "Your edit of file %s was dropped; the file keeps ESP's values.\n", termSafe(args[0]))
-	return nil
+	return runResolve(ctx, resolveOptions{keepESP: true, asJSON: o.asJSON}, gopts, args)
 }
 
 // notInConflict refuses --keep-local for an edit that is only waiting to be

@@ -123,7 +123,7 @@ func TestConflictLifecycle(t *testing.T) {
 	// cobra's raw texts become sentences naming the command.
 	for args, want := range map[string]string{
 		"resolve " + id + " --keep-local --keep-esp": "`stocksync resolve` takes only one of --keep-local or --keep-esp (see `stocksync resolve --help`)",
-		"resolve --keep-local":                       "`stocksync resolve` takes 1 argument, but got none; usage: ",
+		"resolve --keep-local":                       "`stocksync resolve` takes at least 1 argument, but got none; usage: ",
 	} {
 		_, errs, code := run(strings.Fields(args)...)
 		if code != exitUsage || !strings.Contains(errs, want) || strings.Contains(errs, "arg(s)") || strings.Contains(errs, "in the group") {

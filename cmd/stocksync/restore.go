@@ -53,7 +53,9 @@ The settings are restored only if the current file is missing or damaged.
 What is intact is restored: a snapshot that lacks its settings file or some
 thumbnails still restores its database, and the files it lacks are named. Only a
 snapshot whose database is damaged is refused. --dry-run verifies the snapshot and
-shows what would be restored, changing nothing.
+shows what would be restored, changing nothing; with --local-only it counts and
+names the rows that would be added or replaced and says what would happen to the
+settings (worked out by running the merge on a temporary copy of the data).
 
 Over a damaged database, the pending uploads, local file paths and local edits it
 still holds are rescued into the restored one (work done since the snapshot).
@@ -97,10 +99,10 @@ func runRestore(ctx context.Context, o restoreOptions, gopts globalOptions, args
 	cfg, cerr := config.Load(d.Config())
 	snap, err := resolveSnapshot(d, cfg, args[0])
 	if err != nil {
-		if cerr != nil {
-			// The name was looked for only in snapshots/: say why.
-			return fmt.Errorf("%w; the backup destination was not searched because the settings cannot be read (%v): "+
-				"pass the snapshot's full path", err, cerr)
+		var nf *snapshotNotFoundError
+		if cerr != nil && errors.As(err, &nf) {
+			// Say exactly where the name was looked for.
+			return nf.withDamagedSettings(cerr)
 		}
 		return err
 	}
@@ -180,7 +182,7 @@ func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 		fmt.Fprintf(w, "Merged the local-only data of %s (taken %s):\n", r.Snapshot.Name, taken)
 		for _, t := range store.LocalOnlyTables {
 			c := r.LocalOnly[t]
-			fmt.Fprintf(w, "  %-16s %s added, %s updated, %s already here\n", t+":", num(c.Added), num(c.Updated), num(c.Unchanged))
+			fmt.Fprintf(w, "  %-17s %s added, %s replaced, %s already here\n", localOnlyWords[t]+":", num(c.Added), num(c.Updated), num(c.Unchanged))
 		}
 		if r.LocalOnly.Total() > 0 {
 			fmt.Fprintln(w, "  Rows removed since the snapshot (e.g. uploads sent since) are back: check `stocksync list pending` and `stocksync list edits`.")
@@ -227,23 +229,6 @@ func printMissing(w io.Writer, missing []backup.Finding) {
 		}
 		fmt.Fprintf(w, "  %s\n", f.File)
 	}
-}
-
-// printRestorePlan says what `restore --dry-run` found.
-func printRestorePlan(w io.Writer, r backup.RestoreResult, localOnly bool) {
-	s := r.Snapshot
-	fmt.Fprintf(w, "Snapshot %s (taken %s) can be restored; nothing was changed.\n", s.Name, s.Created.Local().Format("2006-01-02 15:04"))
-	fmt.Fprintf(w, "  It holds %s.\n", localOnlyLine(s.LocalOnly))
-	switch {
-	case localOnly:
-		fmt.Fprintln(w, "  --local-only merges those rows into the current database; server data is left alone.")
-	default:
-		fmt.Fprintln(w, "  The database would be replaced by the snapshot's (the current one is kept in a safety snapshot first).")
-		if r.Config.InSnapshot && !missingFile(r.Missing, backup.ConfigName) {
-			fmt.Fprintln(w, "  The settings would be replaced by the snapshot's.")
-		}
-	}
-	printMissing(w, r.Missing)
 }
 
 func missingFile(missing []backup.Finding, name string) bool {

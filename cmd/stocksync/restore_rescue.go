@@ -83,7 +83,7 @@ func printRescue(w io.Writer, r *rescueJSON) error {
 	fmt.Fprintln(w, "Rescued from the damaged database (work done since the snapshot):")
 	for _, t := range store.LocalOnlyTables {
 		c := r.LocalOnly[t]
-		fmt.Fprintf(w, "  %-16s %s added, %s updated\n", t+":", num(c.Added), num(c.Updated))
+		fmt.Fprintf(w, "  %-17s %s added, %s replaced\n", localOnlyWords[t]+":", num(c.Added), num(c.Updated))
 	}
 	return nil
 }

@@ -27,6 +27,9 @@ type globalOptions struct {
 	// now stamps new, edited and removed pending uploads; time.Now when nil
 	// (tests fix it).
 	now func() time.Time
+	// columns is the terminal width tables are fitted to (0: not a
+	// terminal); nil asks standard output (tests set it).
+	columns func() int
 
 	stdin          io.Reader // set by forCommand
 	stdout, stderr io.Writer // set by forCommand
@@ -93,6 +96,7 @@ Try it without an account: stocksync demo`,
 		newStatusCmd(opts),
 		newSyncCmd(opts),
 		newThumbnailsCmd(opts),
+		newUnlinkCmd(opts),
 		newVersionCmd(opts),
 	)
 	guardCommandLine(root)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -103,8 +104,11 @@ func runSync(ctx context.Context, o syncOptions, gopts globalOptions, _ []string
 }
 
 // syncProgress shows the engine's reports as a progress bar when stderr is
-// a terminal, as JSON lines on stdout, or not at all.
+// a terminal, as JSON lines on stdout, or not at all. The engine reports
+// from more than one goroutine (its watchdog too), so report and finish
+// hold mu.
 type syncProgress struct {
+	mu        sync.Mutex
 	out, errw io.Writer
 	json      bool
 	quiet     bool
@@ -120,6 +124,8 @@ func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
 }
 
 func (p *syncProgress) report(pr syncer.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.quiet {
 		return
 	}
@@ -166,6 +172,8 @@ func (p *syncProgress) report(pr syncer.Progress) {
 }
 
 func (p *syncProgress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.bar != nil {
 		p.bar.Finish()
 		p.bar = nil

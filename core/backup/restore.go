@@ -23,7 +23,9 @@ type RestoreOptions struct {
 	// missing or damaged, the settings; server data stays as it is.
 	LocalOnly bool
 	// DryRun verifies the snapshot and says what a restore would bring back
-	// and what it lacks, changing nothing.
+	// and what it lacks, changing nothing. With LocalOnly it also says what
+	// the merge would add and replace (RestoreResult.LocalOnly, Config and
+	// Changes), computed by running it on a temporary copy of the data.
 	DryRun bool
 	Now    func() time.Time
 }
@@ -48,6 +50,9 @@ type RestoreResult struct {
 	InSnapshot map[string]int64 `json:"in_snapshot,omitempty"`
 	// History tells what became of the backup history (full restores only).
 	History HistoryOutcome `json:"history,omitzero"`
+	// Changes lists each row a local-only restore adds or replaces (dry runs
+	// with LocalOnly; see previewLocalOnly).
+	Changes []LocalOnlyChange `json:"changes,omitempty"`
 }
 
 // HistoryOutcome is what a full restore did with the backup history: the
@@ -92,6 +97,17 @@ func Restore(ctx context.Context, dir datadir.Dir, snap string, opt RestoreOptio
 		res.Snapshot, res.Missing, res.InSnapshot = infoOf(snap, m), missing, m.Tables
 		if _, ok := m.File(ConfigName); ok {
 			res.Config.InSnapshot = true
+		}
+		if opt.LocalOnly {
+			// What the real run would merge, worked out by the real run's
+			// code on a copy of the data folder.
+			skip := map[string]bool{}
+			for _, f := range missing {
+				skip[f.File] = true
+			}
+			if err := previewLocalOnly(ctx, dir, snap, &m, skip, now, &res); err != nil {
+				return res, err
+			}
 		}
 		return res, nil
 	}

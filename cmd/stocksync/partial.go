@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// eachArg runs do for every argument of a command that takes several (IDs,
+// snapshot names), so one bad argument never stops the rest. With one
+// argument its error is returned as it is (printed once, by finish). With
+// several, each failure is printed to errOut as it happens and the result
+// says how it went overall, as docs/cli.md's exit-code table promises:
+// nil when every one was done; exit 3 (exitPartial) when some were done and
+// some failed; when none was done, the failures' exit code if they share
+// one, else 1. An interruption stops at once (exit 130). what names one
+// argument for the summary ("pending upload", "snapshot"), done what doing
+// it is ("deleted").
+func eachArg(ctx context.Context, args []string, errOut io.Writer, what, doneWord string, do func(arg string) error) error {
+	if len(args) == 1 {
+		return do(args[0])
+	}
+	var failed []error
+	done := 0
+	for _, a := range args {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%d of %s %s before the interruption: %w", done, plural(len(args), what), doneWord, ctx.Err())
+		}
+		err := do(a)
+		if err == nil {
+			done++
+			continue
+		}
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		failed = append(failed, err)
+		printArgError(errOut, err)
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	if done > 0 {
+		return &exitError{code: exitPartial, msg: fmt.Sprintf("done in part: %d of %s %s, %d not (said above)", done, plural(len(args), what), doneWord, len(failed))}
+	}
+	code := exitCodeOf(failed[0])
+	for _, err := range failed[1:] {
+		if exitCodeOf(err) != code {
+			code = exitFailure
+		}
+	}
+	return &exitError{code: code, msg: fmt.Sprintf("none of the %s was %s (each said above)", plural(len(args), what), doneWord)}
+}
+
+// printArgError prints the failure of one argument of several, in the form
+// finish prints a command's error.
+func printArgError(w io.Writer, err error) {
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(w, "stocksync:", errorText(msg))
+	}
+}
