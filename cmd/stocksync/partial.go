@@ -57,6 +57,6 @@ func eachArg(ctx context.Context, args []string, errOut io.Writer, what, doneWor
 // finish prints a command's error.
 func printArgError(w io.Writer, err error) {
 	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(w, "stocksync:", errorText(msg))
+		fmt.Fprintln(w, "stocksync:", errorText(joinHint(msg, hint(err))))
 	}
 }
