@@ -270,6 +270,7 @@ func runStall(t *testing.T, sc stallCase) record {
 	out := res.stderr + "\n" + res.stdout
 	switch {
 	case res.err != nil:
+		rec.Counts["killed"] = 1
 		problems = append(problems, fmt.Sprintf("the sync was still waiting %s after it started (killed then)", exited.Sub(started).Round(time.Second)))
 	case strings.Contains(out, "panic:") || strings.Contains(out, "goroutine "):
 		problems = append(problems, "the command panicked: "+tail(res.stderr, 400))
