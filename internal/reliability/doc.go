@@ -17,6 +17,10 @@
 //   - concurrency: sync, status readers and writers at once; racing syncs.
 //   - secrets: nothing secret in the data folder, temp files, logs or argv.
 //   - fuzzing: whole-response fuzz targets through the real client.
+//   - clock skew: ESP's clock a year or hours off this computer's (real
+//     binary), and a local clock corrected after being wrong (in-process).
+//   - stalled connections: ESP silent, stopping mid-body or trickling;
+//     the give-up time after the first held request is measured.
 //
 // `go test -race ./internal/reliability` (part of `make test`) runs a fast
 // subset; `make reliability` (go run ./internal/tools/reliability) runs the

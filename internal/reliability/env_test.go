@@ -39,12 +39,18 @@ type env struct {
 	tmp  string
 	// extraEnv is added to every child's environment.
 	extraEnv []string
+	// session, when set (envOptions.web), signs the children in through
+	// STOCKSYNC_ESP_SESSION instead of the partner variables.
+	session string
 }
 
 type envOptions struct {
 	server      espfake.Options
 	proxy       bool
 	concurrency int // config.Concurrency; 0 keeps the default
+	// web serves the ESP web API (browser session) instead of the partner
+	// API; the children get a session from the server in STOCKSYNC_ESP_SESSION.
+	web bool
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -58,7 +64,13 @@ func newEnv(t testing.TB, o envOptions) *env {
 		}
 	}
 	o.server.Mode = espfake.ModePartner // the partner API flow these tests sign in with
+	if o.web {
+		o.server.Mode = espfake.ModeWeb
+	}
 	e.srv = espfaketest.New(t, o.server)
+	if o.web {
+		e.session = e.srv.NewSession().Encode()
+	}
 	if o.proxy {
 		e.px = newProxy(t, e.srv)
 	}
@@ -124,9 +136,14 @@ func (e *env) environ() []string {
 	out = append(out,
 		"HOME="+e.home, "TMPDIR="+e.tmp,
 		"XDG_DATA_HOME="+filepath.Join(e.home, ".local/share"), "XDG_STATE_HOME="+filepath.Join(e.home, ".local/state"),
-		"XDG_CONFIG_HOME="+filepath.Join(e.home, ".config"), "XDG_CACHE_HOME="+filepath.Join(e.home, ".cache"),
-		secrets.EnvUsername+"="+cr.Username, secrets.EnvPassword+"="+cr.Password,
-		secrets.EnvAPIKey+"="+cr.APIKey, secrets.EnvAPISecret+"="+cr.APISecret,
+		"XDG_CONFIG_HOME="+filepath.Join(e.home, ".config"), "XDG_CACHE_HOME="+filepath.Join(e.home, ".cache"))
+	if e.session != "" {
+		out = append(out, secrets.EnvSession+"="+e.session)
+	} else {
+		out = append(out, secrets.EnvUsername+"="+cr.Username, secrets.EnvPassword+"="+cr.Password,
+			secrets.EnvAPIKey+"="+cr.APIKey, secrets.EnvAPISecret+"="+cr.APISecret)
+	}
+	out = append(out,
 		// A server that throttles every request stops a sync after this
 		// (15 minutes by default), within a fault cell's time.
 		"STOCKSYNC_ESP_THROTTLE_GIVE_UP=20s")

@@ -38,6 +38,7 @@ type proxy struct {
 	tokens    map[string]bool  // access and refresh tokens handed out
 	thumbCred int              // requests to the thumbnail host carrying the Api-Key or a token
 	counts    map[string]int
+	stall     *stallPlan // requests to hold without a (whole) answer; see stall_test.go
 }
 
 // Faults only the proxy injects.
@@ -95,7 +96,10 @@ func (p *proxy) addFault(endpoint, kind string, count int) {
 func (p *proxy) clear() {
 	p.mu.Lock()
 	p.faults, p.rewrite, p.raw, p.thumbBody, p.huge = nil, nil, nil, nil, map[string]int64{}
+	st := p.stall
+	p.stall = nil
 	p.mu.Unlock()
+	st.end()
 }
 
 func (p *proxy) setRewrite(f func(endpoint string, v any) any) {
@@ -164,6 +168,12 @@ func (p *proxy) handler(endpoint, upstream string) http.Handler {
 			p.mu.Lock()
 			p.tokens[tok] = true
 			p.mu.Unlock()
+		}
+		p.mu.Lock()
+		st := p.stall
+		p.mu.Unlock()
+		if st.hold(w, r, endpoint, func() ([]byte, int, error) { return p.fetchRaw(r, upstream) }) {
+			return
 		}
 		switch p.pickFault(endpoint) {
 		case faultEmpty:
