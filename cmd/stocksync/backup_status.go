@@ -210,7 +210,7 @@ func historyStatus(ctx context.Context, db *store.DB, s *backupStatusJSON) error
 	if s.LastBackup != nil {
 		since = s.LastBackup.StartedAt
 	}
-	s.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since)
+	s.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since, time.Now())
 	return err
 }
 

@@ -182,7 +182,7 @@ func statusReminder(ctx context.Context, d datadir.Dir, db *store.DB, now time.T
 	if bs.LastBackup != nil {
 		since = bs.LastBackup.StartedAt
 	}
-	if bs.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since); err != nil {
+	if bs.ChangedSinceBackup, err = db.LocalChangesSince(ctx, since, now); err != nil {
 		return nil, fmt.Errorf("what changed since the last backup cannot be read: %w", err)
 	}
 	_, r, err := tmAndReminder(ctx, d, cfg, &bs, now)

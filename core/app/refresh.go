@@ -24,7 +24,7 @@ func (c *Controller) readDB(ctx context.Context, afterSync bool) {
 	if tmLast.After(last) {
 		last = tmLast
 	}
-	since, sinceErr := c.db.LocalChangesSince(ctx, last)
+	since, sinceErr := c.db.LocalChangesSince(ctx, last, c.clock.Now())
 	if d.err != nil {
 		c.log.db.Error("read the database", "err", d.err)
 	}

@@ -127,7 +127,9 @@ func Decide(in Input) Decision {
 	if period == 0 {
 		return d
 	}
-	overdue := last.IsZero() || !in.Now.Before(last.Add(period))
+	// A last backup dated after now was taken while this computer's clock was
+	// ahead: its age is unknown, so it is treated as overdue.
+	overdue := last.IsZero() || last.After(in.Now) || !in.Now.Before(last.Add(period))
 	quiet := !in.LastReminded.IsZero() && in.Now.Before(in.LastReminded.Add(period))
 	snoozed := in.Now.Before(in.SnoozedUntil)
 	lastReminded := in.LastReminded

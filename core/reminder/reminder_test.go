@@ -178,3 +178,13 @@ func TestNoMoreThanOncePerPeriod(t *testing.T) {
 		}
 	}
 }
+
+// A last backup dated after now (taken while the clock was ahead) is of
+// unknown age: with work at risk, the reminder is due.
+func TestLastBackupDatedAheadIsOverdue(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	d := Decide(Input{Now: now, Schedule: Weekly, LastAppBackup: now.AddDate(1, 0, 0), AtRisk: AtRisk{PendingUploads: 1}})
+	if !d.Remind {
+		t.Errorf("no reminder with the last backup dated a year ahead: %+v", d)
+	}
+}

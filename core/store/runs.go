@@ -169,12 +169,15 @@ func (db *DB) RecordBackupRun(ctx context.Context, r BackupRun) error {
 }
 
 // LastBackupRun is the newest run of kind (ok only if okOnly), or ErrNotFound.
+// Newest is the order runs were recorded in, not their start times: a run
+// recorded while this computer's clock was ahead must not stay "the last
+// backup" after the clock is corrected.
 func (db *DB) LastBackupRun(ctx context.Context, kind string, okOnly bool) (BackupRun, error) {
 	var r BackupRun
 	var started string
 	var ok int
 	err := db.r.QueryRowContext(ctx, `SELECT id, kind, path, started_at, ok, detail FROM backup_runs
-		WHERE kind = ? AND (ok = 1 OR ? = 0) ORDER BY started_at DESC, id DESC LIMIT 1`, kind, b2i(okOnly)).
+		WHERE kind = ? AND (ok = 1 OR ? = 0) ORDER BY id DESC LIMIT 1`, kind, b2i(okOnly)).
 		Scan(&r.ID, &r.Kind, &r.Path, &started, &ok, &r.Detail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound

@@ -86,9 +86,14 @@ func (db *DB) Summary(ctx context.Context) (Summary, error) {
 }
 
 // LocalChangesSince counts local-only rows created or changed after t: what a
-// backup taken at t would not hold.
-func (db *DB) LocalChangesSince(ctx context.Context, t time.Time) (AtRisk, error) {
+// backup taken at t would not hold. A t after now is a backup recorded while
+// this computer's clock was ahead: rows changed since the clock was corrected
+// are stamped before it, so its age is unknown and every row counts.
+func (db *DB) LocalChangesSince(ctx context.Context, t, now time.Time) (AtRisk, error) {
 	var a AtRisk
+	if t.After(now) {
+		t = time.Time{}
+	}
 	ts := fmtTime(t)
 	err := db.Read(ctx, func(tx *sql.Tx) error {
 		for q, dst := range map[string]*int{

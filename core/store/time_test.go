@@ -25,14 +25,17 @@ func TestStoredTimesSortAsText(t *testing.T) {
 	}
 }
 
+// Two runs within one second: the one recorded last is the last run (runs
+// are ordered as recorded since a clock corrected backwards made start times
+// lie; see TestBackupRecordedWithClockAhead).
 func TestLastBackupRunWithinOneSecond(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
 	base := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	db.RecordBackupRun(ctx, BackupRun{Kind: "snapshot", Path: "/a", StartedAt: base.Add(250 * time.Millisecond), OK: true})
 	db.RecordBackupRun(ctx, BackupRun{Kind: "snapshot", Path: "/b", StartedAt: base, OK: true})
+	db.RecordBackupRun(ctx, BackupRun{Kind: "snapshot", Path: "/a", StartedAt: base.Add(250 * time.Millisecond), OK: true})
 	got, err := db.LastBackupRun(ctx, "snapshot", true)
-	if err != nil || got.Path != "/a" {
-		t.Errorf("last run = %+v, %v; want /a", got, err)
+	if err != nil || got.Path != "/a" || !got.StartedAt.Equal(base.Add(250*time.Millisecond)) {
+		t.Errorf("last run = %+v, %v; want /a at %v", got, err, base.Add(250*time.Millisecond))
 	}
 }

@@ -165,7 +165,7 @@ func runJump(t *testing.T, jc jumpCase) record {
 		MediaType: "image"}, added.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := db.LocalChangesSince(ctx, last.StartedAt)
+	changed, err := db.LocalChangesSince(ctx, last.StartedAt, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
