@@ -165,3 +165,14 @@ func TestBadRecordChecks(t *testing.T) {
 		mustOpen(t, p, true).Close()
 	}
 }
+
+// A database built or restored under a temporary name is renamed into place:
+// no record is left beside the temporary name (found by the restore tests).
+func TestTempDatabaseLeavesNoRecord(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".stocksync-tmp-restore-1.db")
+	mustOpen(t, p, true).Close()
+	if _, err := os.Stat(p + CheckedSuffix); err == nil {
+		t.Error("a record was left beside a temporary database")
+	}
+}

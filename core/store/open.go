@@ -14,6 +14,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/stocksync/stocksync/core/atomicfile"
 )
 
 // DB is an open stocksync.db.
@@ -257,8 +259,8 @@ func (db *DB) Close() error {
 			_, ckErr = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		}
 		db.closeErr = db.closeAll()
-		if db.readOnly || db.path == ":memory:" || db.checkedAt.IsZero() {
-			return
+		if db.readOnly || db.path == ":memory:" || db.checkedAt.IsZero() || atomicfile.IsTemp(db.path) {
+			return // a database being built or restored is renamed away: no record beside it
 		}
 		if ckErr != nil || db.closeErr != nil || db.sawCorrupt.Load() {
 			forgetClean(db.path)
