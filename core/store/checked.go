@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
@@ -83,9 +84,31 @@ func recordClean(path string, checkedAt time.Time) {
 		return
 	}
 	b, _ := json.Marshal(checkedRecord{Version: checkedVersion, File: id, CheckedAt: checkedAt.UTC()})
-	if atomicfile.WriteFile(path+CheckedSuffix, b, 0o600) != nil {
+	if writeUnsynced(path+CheckedSuffix, b) != nil {
 		forgetClean(path)
 	}
+}
+
+// writeUnsynced replaces path with data through a temporary file and a
+// rename, without fsync: a record lost or left empty by a power cut is
+// unreadable or names another file state, which only costs a check, and the
+// two fsyncs took a millisecond of every sync's close.
+func writeUnsynced(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), atomicfile.TempPrefix+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // forgetClean removes the record, so the next writable Open checks.
