@@ -36,7 +36,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	root, _ := url.Parse(strings.TrimRight(cfg.APIRoot, "/"))
-	base := newTransport(cfg.MaxInFlight)
+	base := http.RoundTripper(keepAliveTransport(cfg.MaxInFlight))
 	var jar http.CookieJar
 	if cfg.HTTPClient != nil {
 		if cfg.HTTPClient.Transport != nil {
@@ -68,6 +68,19 @@ func New(cfg Config) (*Client, error) {
 		c.cookies = sessionJar(root, *cfg.Session)
 	}
 	return c, nil
+}
+
+// keepAliveTransport is Go's default transport keeping enough idle
+// connections per host for the client's requests in flight (2 × the limit:
+// the API host and the thumbnail host each get that many). The default
+// keeps 2, so with 8 requests in flight 6 connections were closed after
+// every round and dialled again for the next (a TCP and TLS handshake each
+// on ESP's servers; issue 15).
+func keepAliveTransport(inFlight int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = max(2*inFlight, http.DefaultMaxIdleConnsPerHost)
+	t.MaxIdleConns = max(t.MaxIdleConns, 4*inFlight)
+	return t
 }
 
 // checkRedirect keeps credentials on their host: the Api-Key header is

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +19,19 @@ import (
 // Over Rate Limit" (confirmed; docs/esp-api.md). Such answers never end a
 // sync: the request is retried after a jittered pause, and the client slows
 // down adaptively (AIMD): the API host's request rate and the number of its
-// requests in flight are halved on throttling and grow back while requests
+// requests in flight are cut on throttling and grow back while requests
 // succeed: quickly up to 95% of the rate that was throttled, slowly above.
+// Once throttled, requests are paced (evenly spaced at the rate, no bursts).
+//
+// The cut: a gateway that allows N requests a second lets through about one
+// request each 1/N s while it throttles the rest, so the spacing of the
+// answers ESP accepted over the last seconds (acceptWindow, at least
+// minAccepted answers) estimates its limit.
+// The rate goes to 95% of that estimate, or to half the throttled rate when
+// that is higher (no estimate yet, or a client that was sending slower than
+// the limit). Halving every time, as before, left a paced client well below
+// the limit for seconds after each probe past it (issue 15: 1.26 × the
+// ideal time against a 5 requests/s gateway).
 
 // overLimit matches the words ESP's gateway uses for throttling.
 var overLimit = regexp.MustCompile(`(?i)over\s+(the\s+)?(queries\s+per\s+second|qps|rate)(\s+limit)?|rate\s*limit|too\s+many\s+requests|throttl`)
@@ -44,6 +56,9 @@ const (
 	minAdaptiveRate = 0.5                    // requests per second: never slower
 	cutSpacing      = 500 * time.Millisecond // throttles closer together count once
 	throttledFor    = 30 * time.Second       // Throttle reports true this long after the last throttle
+	acceptWindow    = 2 * time.Second        // accepted answers counted to estimate ESP's limit
+	minAccepted     = 4                      // fewer accepted answers in the window: no estimate
+	estimateShare   = 0.95                   // share of the estimated limit a cut goes to
 )
 
 // adaptive is the AIMD controller of the API host.
@@ -65,6 +80,7 @@ type adaptive struct {
 	lastGrow  time.Time
 	lastThr   time.Time
 	starts    []time.Time // recent request starts, to measure the rate when unlimited
+	accepted  []time.Time // recent successful answers, to estimate ESP's limit
 }
 
 func newAdaptive(ceiling, initial, floor float64, maxInFlight, burst int) *adaptive {
@@ -160,7 +176,7 @@ func (a *adaptive) throttled(now time.Time) {
 		cur = a.measuredLocked(now)
 	}
 	a.peak = cur
-	a.rate = max(a.floor, cur/2)
+	a.rate = max(a.floor, cur/2, estimateShare*min(cur, a.acceptedRateLocked(now)))
 	a.window = max(1, a.window/2)
 	a.successes = 0
 	a.paced = true
@@ -183,12 +199,47 @@ func (a *adaptive) measuredLocked(now time.Time) float64 {
 	return max(1, float64(n))
 }
 
+// acceptedRateLocked estimates the rate ESP accepts: one over the median
+// spacing of the successful answers in the last acceptWindow, or 0 with
+// fewer than minAccepted of them. The median, not the mean: the long gap a
+// throttled request and its retry leave would otherwise pull the estimate
+// down after every probe, and the rate with it.
+func (a *adaptive) acceptedRateLocked(now time.Time) float64 {
+	var gaps []time.Duration
+	var prev time.Time
+	for _, t := range a.accepted {
+		if now.Sub(t) > acceptWindow {
+			continue
+		}
+		if !prev.IsZero() {
+			gaps = append(gaps, t.Sub(prev))
+		}
+		prev = t
+	}
+	if len(gaps) < minAccepted-1 {
+		return 0
+	}
+	slices.Sort(gaps)
+	mid := gaps[len(gaps)/2]
+	if len(gaps)%2 == 0 {
+		mid = (gaps[len(gaps)/2-1] + mid) / 2
+	}
+	if mid <= 0 {
+		return 0
+	}
+	return float64(time.Second) / float64(mid)
+}
+
 // succeeded records a successful answer: grow the rate (additively, fast
 // below 95% of the last throttled rate) and the window (by one per window's
 // worth of successes).
 func (a *adaptive) succeeded(now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.accepted = append(a.accepted, now)
+	if len(a.accepted) > 256 {
+		a.accepted = a.accepted[len(a.accepted)-128:]
+	}
 	a.successes++
 	if a.window < a.maxWindow && a.successes >= a.window {
 		a.window++

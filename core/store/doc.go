@@ -11,7 +11,8 @@
 // Only a missing database file is ever created, and it is built beside its
 // name and linked into place, so stocksync.db is never half-made. A file that
 // is empty, not SQLite, another application's database or damaged (SQLite's
-// quick_check, run by every writable Open) is refused with a *CorruptError
+// quick_check, run by a writable Open unless the file was closed cleanly and
+// is untouched since, checked.go) is refused with a *CorruptError
 // whose Problem says which, and nothing is written to it. Every open first
 // rolls back a hot rollback journal left by a killed writer (read-only
 // connections cannot, and would fail with SQLITE_READONLY_ROLLBACK).

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/lockfile"
@@ -142,9 +143,13 @@ func identify(ctx context.Context, c *sql.DB, path string, migs fs.FS) error {
 		Err: fmt.Errorf("schema version %d, %s; Stocksync's %s missing", version, what, strings.Join(missing, ", "))}
 }
 
+// quickChecks counts quick_check runs (tests).
+var quickChecks atomic.Int64
+
 // quickCheck runs SQLite's quick_check; any finding is a *CorruptError with
 // ProblemIntegrity, so nothing is written to a database with damaged pages.
 func (db *DB) quickCheck(ctx context.Context) error {
+	quickChecks.Add(1)
 	rows, err := db.w.QueryContext(ctx, "PRAGMA quick_check(5)")
 	if err != nil {
 		return db.wrapOpen(err)

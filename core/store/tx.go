@@ -79,6 +79,7 @@ func (db *DB) Read(ctx context.Context, fn func(*sql.Tx) error) error {
 
 func (db *DB) wrapErr(what string, err error) error {
 	if isCorrupt(err) {
+		db.sawCorrupt.Store(true) // the next Open runs quick_check
 		return &CorruptError{Path: db.path, Err: err}
 	}
 	if c := sqliteCode(err); c == sqlite3.SQLITE_FULL {

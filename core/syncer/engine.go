@@ -115,13 +115,8 @@ func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	}
 	r := &run{e: e, opt: opt, now: now, stats0: e.ESP.Stats()}
 	r.rep = &reporter{fn: e.Progress, every: 250 * time.Millisecond, now: now, start: now()}
-	id, err := e.DB.StartSyncRun(ctx, opt.Push, now())
-	if err != nil {
-		return Result{}, fmt.Errorf("record sync start: %w", err)
-	}
-	r.res.Run = store.SyncRun{ID: id, StartedAt: now(), Push: opt.Push}
-	r.rep.update(func(p *Progress) { p.RunID, p.Phase = id, PhaseStarting })
-
+	// Read before this run's own record becomes the last one.
+	r.listedLast = lastListed(ctx, e.DB)
 	limit := e.StallTimeout
 	if limit == 0 {
 		limit = DefaultStallTimeout
@@ -129,6 +124,21 @@ func (e *Engine) Run(ctx context.Context, opt Options) (Result, error) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	r.dog = &watchdog{r: r, limit: limit}
+	if !opt.Push {
+		// Nothing to send first: the batch list's requests go out while
+		// this run's start is recorded (a durable write).
+		r.listing = r.startListing(runCtx)
+	}
+	id, err := e.DB.StartSyncRun(ctx, opt.Push, now())
+	if err != nil {
+		if r.listing != nil {
+			cancel(nil)
+			<-r.listing
+		}
+		return Result{}, fmt.Errorf("record sync start: %w", err)
+	}
+	r.res.Run = store.SyncRun{ID: id, StartedAt: now(), Push: opt.Push}
+	r.rep.update(func(p *Progress) { p.RunID, p.Phase = id, PhaseStarting })
 	stop := r.dog.start(runCtx, cancel)
 	fatal := r.do(runCtx)
 	stop()
@@ -155,6 +165,11 @@ type run struct {
 	rep    *reporter
 	stats0 esp.Stats
 	dog    *watchdog
+	// listedLast is how many batches the last sync listed (0: unknown).
+	listedLast int
+	// listing, when set, delivers the batch list fetched from the start
+	// of the run (startListing).
+	listing <-chan listResult
 
 	mu  sync.Mutex
 	res Result
@@ -176,15 +191,15 @@ func (r *run) do(ctx context.Context) error {
 		}
 	}
 	r.rep.update(func(p *Progress) { p.Phase = PhaseListing })
-	known, err := r.e.DB.BatchCount(ctx)
+	var l listResult
+	if r.listing != nil {
+		l = <-r.listing
+	} else {
+		l = r.listBatches(ctx)
+	}
+	batches, err := l.batches, l.err
 	if err != nil {
 		return err
-	}
-	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
-		return r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
-	})
-	if err != nil {
-		return fmt.Errorf("list batches: %w", err)
 	}
 	sb := make([]store.Batch, len(batches))
 	for i, b := range batches {

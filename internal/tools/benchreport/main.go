@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -21,7 +22,6 @@ import (
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/esp/espfake"
-	"github.com/stocksync/stocksync/core/secrets"
 	"github.com/stocksync/stocksync/core/store"
 	"github.com/stocksync/stocksync/core/syncer"
 	"github.com/stocksync/stocksync/core/thumbs"
@@ -34,6 +34,39 @@ type params struct {
 	bigBatches, bigFiles     int
 	thumbSeconds             int
 	out                      string
+	only                     rows
+}
+
+// rows names the parts of the report to run (-only); empty means all.
+type rows map[string]bool
+
+// rowNames are -only's values, in the order they run.
+var rowNames = []string{"initial", "nochange", "warm", "changed", "thumbs", "big", "naive", "backup", "store", "throttle"}
+
+func (r rows) has(name string) bool { return len(r) == 0 || r[name] }
+
+func (r *rows) String() string {
+	var out []string
+	for _, n := range rowNames {
+		if (*r)[n] {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func (r *rows) Set(v string) error {
+	if *r == nil {
+		*r = rows{}
+	}
+	for _, n := range strings.Split(v, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.Contains(rowNames, n) {
+			return fmt.Errorf("%q is not one of %s", n, strings.Join(rowNames, ", "))
+		}
+		(*r)[n] = true
+	}
+	return nil
 }
 
 func main() {
@@ -47,6 +80,8 @@ func main() {
 	flag.IntVar(&p.bigFiles, "big-files", 100, "files per batch of the large-portfolio initial sync")
 	flag.IntVar(&p.thumbSeconds, "thumb-seconds", 20, "how long to measure thumbnail throughput")
 	flag.StringVar(&p.out, "out", "", "write the markdown report here (default: stdout)")
+	flag.Var(&p.only, "only", "run only these parts, comma-separated ("+strings.Join(rowNames, ", ")+
+		"); prints their figures instead of the report (nochange, warm, changed and thumbs run the initial sync first)")
 	flag.Parse()
 	if err := run(p); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
@@ -79,13 +114,9 @@ func run(p params) error {
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/stocksync").CombinedOutput(); err != nil {
 		return fmt.Errorf("build: %v\n%s", err, out)
 	}
-	logf("starting the built-in ESP server: %d batches × %d files, %s latency", p.batches, p.files, p.latency)
-	srv, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 42, Batches: p.batches, FilesPerBatch: p.files, Latency: p.latency,
-		RequestLogLimit: 1})
+	logf("starting the built-in ESP server (web API, session sign-in): %d batches × %d files, %s latency", p.batches, p.files, p.latency)
+	srv, err := newServer(42, p.batches, p.files, p)
 	if err != nil {
-		return err
-	}
-	if err := srv.Start(); err != nil {
 		return err
 	}
 	defer srv.Close()
@@ -94,7 +125,7 @@ func run(p params) error {
 	if err := writeConfig(data, srv, p.inflight); err != nil {
 		return err
 	}
-	env := credentialsEnv(srv)
+	env := sessionEnv(srv)
 	sync := func(name string) (measurement, error) {
 		before := total(srv.Counts())
 		m, err := syncChild(ctx, bin, data, env)
@@ -103,70 +134,94 @@ func run(p params) error {
 		logf("%s: %d requests in %s, peak RSS %.1f MB", name, m.requests, m.wall.Round(time.Millisecond), float64(m.peakRSS)/(1<<20))
 		return m, err
 	}
-	initial, err := sync("Initial sync")
-	if err != nil {
-		return err
+	var r results
+	o := p.only
+	if o.has("initial") || o["nochange"] || o["warm"] || o["changed"] || o["thumbs"] {
+		if r.initial, err = sync("Initial sync"); err != nil {
+			return err
+		}
 	}
-	nochange, err := sync("No-change sync")
-	if err != nil {
-		return err
+	if o.has("nochange") {
+		if r.nochange, err = sync("No-change sync"); err != nil {
+			return err
+		}
 	}
-	warm, err := warmNoChange(ctx, srv, data, p)
-	if err != nil {
-		return err
+	if o.has("warm") {
+		if r.warm, err = warmNoChange(ctx, srv, data, p); err != nil {
+			return err
+		}
 	}
-	changed := changeOnePercent(srv, p.batches*p.files/100)
-	onePct, err := sync(fmt.Sprintf("After 1%% changed (%d files)", changed))
-	if err != nil {
-		return err
+	if o.has("changed") {
+		changed := changeOnePercent(srv, p.batches*p.files/100)
+		if r.onePct, err = sync(fmt.Sprintf("After 1%% changed (%d files)", changed)); err != nil {
+			return err
+		}
 	}
-	thumbRate, thumbDone, err := thumbnailThroughput(ctx, srv, data, p)
-	if err != nil {
-		return err
+	if o.has("thumbs") {
+		if r.thumbRate, r.thumbDone, err = thumbnailThroughput(ctx, srv, data, p); err != nil {
+			return err
+		}
 	}
-	var big *measurement
-	if p.bigBatches > 0 {
+	if p.bigBatches > 0 && o.has("big") {
 		m, err := bigInitial(ctx, bin, work, p)
 		if err != nil {
 			return err
 		}
-		big = &m
+		r.big = &m
 	}
-	var naive *measurement
-	if p.naive {
-		logf("naive baseline: one request at a time, page size 10 (this takes a while)")
+	if p.naive && o.has("naive") {
+		logf("naive baseline: one request at a time, pages of %d, contributions paged (this takes a while)", naivePageSize)
 		n, err := naiveSync(ctx, srv, work, p)
 		if err != nil {
 			return err
 		}
-		naive = &n
+		r.naive = &n
 		logf("naive: %d requests in %s", n.requests, n.wall.Round(time.Millisecond))
 	}
-	logf("running the backup benchmarks")
-	backupOut, err := goBench("./core/backup", backupBenchtime)
-	if err != nil {
-		return err
+	if o.has("backup") {
+		logf("running the backup benchmarks")
+		if r.backup, err = goBench("./core/backup", backupBenchtime); err != nil {
+			return err
+		}
 	}
-	storeOut, err := goBench("./core/store", "300x")
-	if err != nil {
-		return err
+	if o.has("store") {
+		storeOut, err := goBench("./core/store", "300x")
+		if err != nil {
+			return err
+		}
+		storeProfile, err := profileWriter(work)
+		if err != nil {
+			return err
+		}
+		r.store = storeOut + "\n\n" + storeProfile
 	}
-	storeProfile, err := profileWriter(work)
-	if err != nil {
-		return err
+	if o.has("throttle") {
+		logf("running the throttled-server benchmark")
+		if r.throttle, err = throttleBench(); err != nil {
+			return err
+		}
 	}
-	logf("running the throttled-server benchmark")
-	throttleOut, err := throttleBench()
-	if err != nil {
-		return err
+	var report string
+	if len(o) == 0 {
+		report = render(p, []measurement{r.initial, r.nochange, r.warm, r.onePct}, r.big, r.naive, r.thumbRate, r.thumbDone, r.backup,
+			r.store, r.throttle)
+	} else {
+		report = renderSome(p, r)
 	}
-	report := render(p, []measurement{initial, nochange, warm, onePct}, big, naive, thumbRate, thumbDone, backupOut,
-		storeOut+"\n\n"+storeProfile, throttleOut)
 	if p.out == "" {
 		fmt.Print(report)
 		return nil
 	}
 	return os.WriteFile(p.out, []byte(report), 0o644)
+}
+
+// results are the figures of one run; parts not run are zero.
+type results struct {
+	initial, nochange, warm, onePct measurement
+	big, naive                      *measurement
+	thumbRate                       float64
+	thumbDone                       int
+	backup, store, throttle         string
 }
 
 func logf(format string, args ...any) {
@@ -188,16 +243,9 @@ func writeConfig(data string, srv *espfake.Server, inflight int) error {
 		return err
 	}
 	c := config.Default()
-	c.Server, c.APIRoot, c.TokenURL = config.ServerCustom, srv.URL(), srv.TokenURL()
+	c.Server, c.APIRoot = config.ServerCustom, srv.URL()
 	c.Concurrency, c.RequestsPerSecond = inflight, -1
 	return config.Save(filepath.Join(data, "config.json"), c)
-}
-
-func credentialsEnv(srv *espfake.Server) []string {
-	cr := srv.Credentials()
-	return append(os.Environ(),
-		secrets.EnvUsername+"="+cr.Username, secrets.EnvPassword+"="+cr.Password,
-		secrets.EnvAPIKey+"="+cr.APIKey, secrets.EnvAPISecret+"="+cr.APISecret)
 }
 
 // syncChild runs `stocksync sync` and reads its result line and max RSS.
@@ -242,12 +290,8 @@ func syncChild(ctx context.Context, bin, data string, env []string) (measurement
 // concurrency.
 func bigInitial(ctx context.Context, bin, work string, p params) (measurement, error) {
 	logf("large portfolio: %d batches × %d files, %s latency", p.bigBatches, p.bigFiles, p.latency)
-	srv, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 43, Batches: p.bigBatches, FilesPerBatch: p.bigFiles,
-		Latency: p.latency, RequestLogLimit: 1})
+	srv, err := newServer(43, p.bigBatches, p.bigFiles, p)
 	if err != nil {
-		return measurement{}, err
-	}
-	if err := srv.Start(); err != nil {
 		return measurement{}, err
 	}
 	defer srv.Close()
@@ -256,7 +300,7 @@ func bigInitial(ctx context.Context, bin, work string, p params) (measurement, e
 		return measurement{}, err
 	}
 	before := total(srv.Counts())
-	m, err := syncChild(ctx, bin, data, credentialsEnv(srv))
+	m, err := syncChild(ctx, bin, data, sessionEnv(srv))
 	m.name = fmt.Sprintf("Initial sync, %s files (%s batches × %d)", comma(p.bigBatches*p.bigFiles), comma(p.bigBatches), p.bigFiles)
 	m.requests = total(srv.Counts()) - before
 	logf("%s: %d requests in %s, peak RSS %.1f MB", m.name, m.requests, m.wall.Round(time.Millisecond), float64(m.peakRSS)/(1<<20))
@@ -333,12 +377,6 @@ func changeOnePercent(srv *espfake.Server, n int) int {
 	return done
 }
 
-func openClient(srv *espfake.Server, inflight int) (*esp.Client, error) {
-	cr := srv.Credentials()
-	return esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey, APISecret: cr.APISecret,
-		Username: cr.Username, Password: cr.Password, MaxInFlight: inflight, RequestsPerSecond: -1})
-}
-
 func thumbnailThroughput(ctx context.Context, srv *espfake.Server, data string, p params) (float64, int, error) {
 	db, err := store.Open(ctx, filepath.Join(data, "stocksync.db"), store.Options{})
 	if err != nil {
@@ -361,7 +399,7 @@ func thumbnailThroughput(ctx context.Context, srv *espfake.Server, data string, 
 }
 
 // warmNoChange is a no-change sync as the menu-bar app runs it: in a running
-// process whose client already holds a token.
+// process whose client has already made a request with its session.
 func warmNoChange(ctx context.Context, srv *espfake.Server, data string, p params) (measurement, error) {
 	db, err := store.Open(ctx, filepath.Join(data, "stocksync.db"), store.Options{})
 	if err != nil {
@@ -395,7 +433,7 @@ func naiveSync(ctx context.Context, srv *espfake.Server, work string, p params) 
 	if err != nil {
 		return measurement{}, err
 	}
-	eng := &syncer.Engine{DB: db, ESP: client, Fetchers: 1, BatchPageSize: 10, FilePageSize: 10}
+	eng := &syncer.Engine{DB: db, ESP: naiveESP{client}, Fetchers: 1, BatchPageSize: naivePageSize, FilePageSize: naivePageSize}
 	before := total(srv.Counts())
 	start := time.Now()
 	res, err := eng.Run(ctx, syncer.Options{})

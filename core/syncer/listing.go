@@ -1,0 +1,59 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stocksync/stocksync/core/esp"
+	"github.com/stocksync/stocksync/core/store"
+)
+
+// listResult is the batch list, or why it could not be had.
+type listResult struct {
+	batches []esp.Batch
+	err     error
+}
+
+// startListing fetches the batch list in the background.
+func (r *run) startListing(ctx context.Context) <-chan listResult {
+	ch := make(chan listResult, 1)
+	go func() { ch <- r.listBatches(ctx) }()
+	return ch
+}
+
+// listBatches fetches every batch, waiting out ESP's throttling (patient).
+func (r *run) listBatches(ctx context.Context) listResult {
+	known, err := r.expectedBatches(ctx)
+	if err != nil {
+		return listResult{err: err}
+	}
+	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
+		return r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
+	})
+	if err != nil {
+		return listResult{err: fmt.Errorf("list batches: %w", err)}
+	}
+	return listResult{batches: batches}
+}
+
+// lastListed is the number of batches the last sync listed, 0 when there
+// was none or it did not get through the list: one row by its key.
+func lastListed(ctx context.Context, db *store.DB) int {
+	last, err := db.LastSyncRun(ctx)
+	if err != nil {
+		return 0
+	}
+	return last.BatchesListed
+}
+
+// expectedBatches sizes the batch list's first requests (all the pages that
+// many batches fill go out at once, esp.Client.ListBatchesExpecting): the
+// count the last sync listed, else the batches stored. Counting the stored
+// batches reads the whole table, which on a no-change sync of a large
+// portfolio took longer than the rest of the local work.
+func (r *run) expectedBatches(ctx context.Context) (int, error) {
+	if r.listedLast > 0 {
+		return r.listedLast, nil
+	}
+	return r.e.DB.BatchCount(ctx)
+}
