@@ -142,14 +142,14 @@ const readingTargets = `
 Absolute figures on a 2-core machine shared with other work are noisy; the ratios above come from one run, side by
 side. Each figure's "met" or "missed" is computed by benchreport from that run.
 
-- **Store writer** (` + "`BenchmarkWriteBatchFiles`" + `, one 50-file batch per transaction, each file with ~900 bytes of raw
+- **Store writer** (` + "`BenchmarkWriteBatchFiles`" + `, one 50-file batch per transaction, each file with ESP's raw
   JSON, a review, a review event and a thumbnail job): the writer is set-wise (multi-row ` + "`INSERT … ON CONFLICT`" + `
-  statements prepared once per database, reviews deleted and inserted per 64 files, no per-file read-back), so the
-  profile below is SQLite's own work: inserts into 12 B-trees per file (contributions and its 3 indexes, reviews,
-  review events and their 2 indexes, thumbnails and their 2) in the pure-Go SQLite, and the commit's WAL writes (one
-  pwrite per page; system calls are a quarter of the profile on this machine). What is left to gain is in the schema
-  (fewer indexes) or a cgo SQLite, not in the Go code. A sync writes the batches that arrived during a commit in one
-  transaction (` + "`WriteBatches`" + `; ` + "`BenchmarkWriteBatchesGrouped`" + ` measures 8 × 50 files), which shares the page writes.
+  statements parsed once per database, reviews deleted and inserted per 64 files, no per-file read-back, buffers
+  reused). Schema 5 writes a file into 8 B-trees instead of 12 (indexes no query used are gone), keeps of a file's
+  raw JSON only the members its columns cannot reproduce exactly (` + "`store.ContributionRaw`" + ` rebuilds the whole
+  object), and copies the WAL into the database in the background every 8 sync commits. What is left in the profile
+  below is SQLite's inserts, the driver binding each value, and the commit's WAL writes. A sync writes the batches that
+  arrived during a commit in one transaction (` + "`WriteBatches`" + `; ` + "`BenchmarkWriteBatchesGrouped`" + ` measures 8 × 50 files).
 - **Initial sync** is bound by CPU, not by the network: the CLI (JSON decoding and the writer) and the built-in server
   (in the benchmark's own process) share the 2 cores.
 - **No-change sync**: both runs sign in with a session, as the product does by default, so there is no token round
@@ -161,5 +161,8 @@ side. Each figure's "met" or "missed" is computed by benchreport from that run.
   and the database open: SQLite's quick_check (about 0.3 s on this database) runs only when the database was not
   closed cleanly, was changed or replaced since, or was last checked a day ago (` + "`store.Open`" + `).
 - **Thumbnails**: the queue is read ahead while downloads run, and each image is fsynced once (no folder fsync: a
-  lost rename is queued again by the next downloader). Every image is still decoded whole before it is kept.
+  lost rename is queued again by the next downloader). Each image is checked by its structure (JPEG segments and
+  tables to EOI, PNG chunk CRCs to IEND, GIF blocks and frames to the trailer), not decoded to pixels; a download
+  holds a request slot only while it fetches, so checking and saving overlap the next download, and the client keeps
+  2 × 8 idle connections per host.
 `
