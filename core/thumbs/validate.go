@@ -18,7 +18,8 @@ import (
 // image.DecodeConfig (a known format with a size) and then walks the file's
 // structure without decoding pixels:
 //   - JPEG (ITU-T T.81 Annex B): SOI, marker segments by their lengths, a
-//     frame header (SOFn), each scan's entropy-coded data up to the next
+//     frame header (SOFn), each scan's entropy-coded data (with restart
+//     markers, after any fill bytes) up to the next
 //     marker, and EOI; bytes after EOI are allowed.
 //   - PNG (ISO/IEC 15948 §5): the signature, then IHDR, chunks whose
 //     lengths fit and whose CRC-32s match, at least one IDAT, and IEND.
@@ -72,7 +73,14 @@ func checkJPEG(b []byte) error {
 			return errCutShort
 		}
 		if b[i] != 0xff {
-			return errors.New("a JPEG marker is missing where one must be")
+			// Bytes between segments that are no marker: libjpeg warns and
+			// skips them (JWRN_EXTRANEOUS_DATA), and so does image/jpeg,
+			// so cameras and tools that leave them make readable files.
+			k := bytes.IndexByte(b[i:], 0xff)
+			if k < 0 {
+				return errCutShort
+			}
+			i += k
 		}
 		for i < len(b) && b[i] == 0xff {
 			i++
@@ -88,7 +96,16 @@ func checkJPEG(b []byte) error {
 				return errors.New("it ends before any image data")
 			}
 			return nil
-		case m == 0x01 || (m >= 0xd0 && m <= 0xd7): // TEM, RSTn: no length
+		case m == 0x01: // TEM: no length
+			continue
+		case m >= 0xd0 && m <= 0xd7: // RSTn (after fill bytes): the scan goes on
+			if scans == 0 {
+				return errors.New("a JPEG restart marker comes before any scan")
+			}
+			var err error
+			if i, err = skipEntropyData(b, i); err != nil {
+				return err
+			}
 			continue
 		case m == 0x00 || m == 0xd8:
 			return errors.New("a JPEG marker is invalid")
@@ -112,19 +129,37 @@ func checkJPEG(b []byte) error {
 				return errors.New("a JPEG scan comes before its frame header")
 			}
 			scans++
-			for {
-				k := bytes.IndexByte(b[i:], 0xff)
-				if k < 0 || i+k+1 >= len(b) {
-					return errNoEnd // the scan runs to the end of the body
-				}
-				i += k
-				if c := b[i+1]; c == 0x00 || (c >= 0xd0 && c <= 0xd7) {
-					i += 2 // a stuffed 0xff byte or a restart marker: still the scan
-					continue
-				}
-				break
+			var err error
+			if i, err = skipEntropyData(b, i); err != nil {
+				return err
 			}
 		}
+	}
+}
+
+// skipEntropyData returns the index of the 0xff that starts the first
+// marker after the entropy-coded data at b[i:], other than a restart
+// marker: stuffed bytes (0xff 0x00) and restart markers, each after any
+// number of 0xff fill bytes (T.81 B.1.1.2), are part of the scan.
+func skipEntropyData(b []byte, i int) (int, error) {
+	for {
+		k := bytes.IndexByte(b[i:], 0xff)
+		if k < 0 {
+			return 0, errNoEnd // the scan runs to the end of the body
+		}
+		i += k
+		j := i + 1
+		for j < len(b) && b[j] == 0xff {
+			j++
+		}
+		if j >= len(b) {
+			return 0, errNoEnd
+		}
+		if c := b[j]; c == 0x00 || (c >= 0xd0 && c <= 0xd7) {
+			i = j + 1 // a stuffed 0xff byte or a restart marker: still the scan
+			continue
+		}
+		return i, nil
 	}
 }
 

@@ -1,0 +1,105 @@
+package thumbs
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/gif"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+const corpusFiles = "../../../shared/metadata-corpus/files"
+
+func readCorpus(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(corpusFiles, name))
+	if os.IsNotExist(err) {
+		t.Skipf("metadata corpus not found at %s", corpusFiles)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// withRSTFill puts n 0xff fill bytes before every restart marker in the
+// scans of the JPEG b (T.81 B.1.1.2 allows them before any marker).
+func withRSTFill(b []byte, n int) []byte {
+	sos := 2 // the first scan's header, found by segment lengths
+	for b[sos+1] != 0xda {
+		sos += 2 + int(binary.BigEndian.Uint16(b[sos+2:]))
+	}
+	out := append([]byte(nil), b[:sos]...)
+	fill := bytes.Repeat([]byte{0xff}, n)
+	for i := sos; i < len(b); i++ {
+		if b[i] == 0xff && i+1 < len(b) && b[i+1] >= 0xd0 && b[i+1] <= 0xd7 {
+			out = append(out, fill...)
+		}
+		out = append(out, b[i])
+	}
+	return out
+}
+
+// Every image the full decode (the check before) reads is a thumbnail the
+// structural check accepts: real files from the metadata corpus (Adobe CMYK
+// and YCCK, progressive, restart intervals, EXIF and APP segments, bytes
+// between segments), and variants with fill bytes, ancillary PNG chunks and
+// an animated GIF.
+func TestCheckImageAcceptsEveryDecodableImage(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpusFiles, "*"))
+	if len(files) == 0 {
+		t.Skipf("metadata corpus not found at %s", corpusFiles)
+	}
+	cases := map[string][]byte{}
+	for _, f := range files {
+		if st, err := os.Stat(f); err != nil || st.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[filepath.Base(f)] = b
+	}
+	dri := readCorpus(t, "real-0028-Reagan.jpg")
+	cases["restart markers after one fill byte"] = withRSTFill(dri, 1)
+	cases["restart markers after three fill bytes"] = withRSTFill(dri, 3)
+	base := readCorpus(t, "real-0234-smiley1.jpg")
+	cases["fill bytes before EOI"] = append(append(append([]byte(nil), base[:len(base)-2]...), 0xff, 0xff, 0xff), base[len(base)-2:]...)
+	var anim bytes.Buffer
+	img := testImage()
+	if err := gif.EncodeAll(&anim, &gif.GIF{Image: []*image.Paletted{img, img, img}, Delay: []int{10, 10, 10}}); err != nil {
+		t.Fatal(err)
+	}
+	cases["animated GIF"] = anim.Bytes()
+	p := mustPNG(t)
+	cases["PNG with ancillary chunks"] = append(append(append([]byte(nil), p[:33]...),
+		pngChunk("tEXt", []byte("Title\x00Fog"))...), append(pngChunk("pHYs", make([]byte, 9)), p[33:]...)...)
+
+	checked := 0
+	for name, b := range cases {
+		if _, _, err := image.Decode(bytes.NewReader(b)); err != nil {
+			if _, corpus := cases[name]; !corpus || bytes.Contains([]byte(name), []byte(" ")) {
+				t.Errorf("%s: the test image does not decode: %v", name, err)
+			}
+			continue // not an image the full decode read either
+		}
+		checked++
+		if err := checkImage(b); err != nil {
+			t.Errorf("%s: a valid image was refused: %v", name, err)
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d images checked", checked)
+	}
+}
+
+// pngChunk is a PNG chunk of type typ with data and its CRC-32.
+func pngChunk(typ string, data []byte) []byte {
+	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	c = append(append(c, typ...), data...)
+	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
+}
