@@ -230,7 +230,14 @@ func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omi
 		if bytes.IndexByte(key, '\\') >= 0 {
 			return false
 		}
-		if i, mapped := rawFieldIndex[string(key)]; mapped {
+		i, mapped := rawFieldIndex[string(key)]
+		if !mapped && foldsToMapped(key) {
+			// encoding/json matches keys case-insensitively and keeps the
+			// last: moving a mapped member ahead of this one would change
+			// which value such a decoder reads.
+			return false
+		}
+		if mapped {
 			if seen&(1<<i) != 0 {
 				return false
 			}
@@ -258,6 +265,41 @@ func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omi
 		return string(raw), 0
 	}
 	return string(append(out, '}')), omitted
+}
+
+// foldsToMapped reports whether key, not itself a mapped key, equals one
+// under Unicode case folding (as encoding/json matches a member to a field:
+// "Headline", "ſtatus" with a long s).
+func foldsToMapped(key []byte) bool {
+	if !isASCII(key) {
+		for _, f := range rawFields {
+			if strings.EqualFold(string(key), f.key) {
+				return true
+			}
+		}
+		return false
+	}
+	var lower [32]byte // longer than every mapped key: none folds to one
+	if len(key) > len(lower) {
+		return false
+	}
+	for j, c := range key {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[j] = c
+	}
+	_, mapped := rawFieldIndex[string(lower[:len(key)])]
+	return mapped
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // expandRaw puts a file's JSON object back together from its stored raw,
