@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/gif"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
@@ -69,6 +70,11 @@ func TestCheckImageAcceptsEveryDecodableImage(t *testing.T) {
 	cases["restart markers after three fill bytes"] = withRSTFill(dri, 3)
 	base := readCorpus(t, "real-0234-smiley1.jpg")
 	cases["fill bytes before EOI"] = append(append(append([]byte(nil), base[:len(base)-2]...), 0xff, 0xff, 0xff), base[len(base)-2:]...)
+	// 0xff 0x00 and a restart marker between segments: extraneous bytes
+	// image/jpeg skips.
+	app := jpegSegment(base, 0xdb)
+	cases["0xff 0x00 between segments"] = splice(base, app, []byte{0xff, 0x00})
+	cases["a stray restart marker before the frame"] = splice(base, app, []byte{0xff, 0xd3})
 	var anim bytes.Buffer
 	img := testImage()
 	if err := gif.EncodeAll(&anim, &gif.GIF{Image: []*image.Paletted{img, img, img}, Delay: []int{10, 10, 10}}); err != nil {
@@ -102,4 +108,61 @@ func pngChunk(typ string, data []byte) []byte {
 	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
 	c = append(append(c, typ...), data...)
 	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
+}
+
+// jpegSegment is the offset of the first segment with marker m in the JPEG
+// b, found by segment lengths.
+func jpegSegment(b []byte, m byte) int {
+	for i := 2; i+4 <= len(b); i += 2 + int(binary.BigEndian.Uint16(b[i+2:])) {
+		if b[i+1] == m {
+			return i
+		}
+	}
+	panic("no such segment")
+}
+
+// splice is b with ins inserted at at.
+func splice(b []byte, at int, ins []byte) []byte {
+	return append(append(append([]byte(nil), b[:at]...), ins...), b[at:]...)
+}
+
+// Broken images the full decode refused and the walk of their structure
+// let through: JPEG tables with a bad class, number or length, a scan
+// using a table never defined, and a GIF whose LZW data is garbled.
+func TestCheckImageRefusesBrokenTables(t *testing.T) {
+	var jb bytes.Buffer
+	if err := jpeg.Encode(&jb, testImage(), nil); err != nil {
+		t.Fatal(err)
+	}
+	j := jb.Bytes()
+	dht, dqt, sos := jpegSegment(j, 0xc4), jpegSegment(j, 0xdb), jpegSegment(j, 0xda)
+	set := func(b []byte, at int, v byte) []byte {
+		b = append([]byte(nil), b...)
+		b[at] = v
+		return b
+	}
+	var gb bytes.Buffer
+	if err := gif.Encode(&gb, testImage(), nil); err != nil {
+		t.Fatal(err)
+	}
+	g := gb.Bytes()
+	lzw := len(g) - 8 // inside the image's LZW sub-blocks, before the trailer
+	cases := map[string][]byte{
+		"Huffman table of class 2":            set(j, dht+4, 0x20|j[dht+4]&15),
+		"Huffman table number 5":              set(j, dht+4, j[dht+4]&0xf0|5),
+		"Huffman table longer than 256 codes": set(j, dht+5+15, 255),
+		"quantization table number 7":         set(j, dqt+4, 7),
+		"scan using an undefined AC table":    set(j, sos+6, j[sos+6]&0xf0|3),
+		"scan with an invalid header":         set(j, sos+4, 0),
+		"GIF with garbled LZW data":           set(g, lzw, g[lzw]^0x5a),
+	}
+	for name, b := range cases {
+		if _, _, err := image.Decode(bytes.NewReader(b)); err == nil {
+			t.Errorf("%s: the test image decodes", name)
+			continue
+		}
+		if err := checkImage(b); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
 }
