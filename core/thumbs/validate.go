@@ -131,6 +131,12 @@ func checkJPEG(b []byte) error {
 		i += n
 		switch {
 		case m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc: // SOFn
+			if frame {
+				return errors.New("a JPEG has two frame headers")
+			}
+			if err := huff.frame(seg); err != nil {
+				return err
+			}
 			frame = true
 			progressive = m == 0xc2 || m == 0xc6 || m == 0xca || m == 0xce
 		case m == 0xc4:
@@ -162,7 +168,21 @@ var errJPEGTable = errors.New("a JPEG table is invalid")
 // jpegTables records which Huffman tables (T.81 B.2.4.2) a JPEG defined:
 // a scan that uses one never defined cannot be decoded, and neither can a
 // table with a bad class, number or length (what image/jpeg refuses).
-type jpegTables struct{ dc, ac [4]bool }
+type jpegTables struct {
+	dc, ac [4]bool
+	comps  []byte // the frame's component identifiers
+}
+
+// frame reads a frame header's (SOFn) component identifiers.
+func (h *jpegTables) frame(seg []byte) error {
+	if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) || seg[5] == 0 {
+		return errors.New("a JPEG frame header is invalid")
+	}
+	for c := range int(seg[5]) {
+		h.comps = append(h.comps, seg[6+3*c])
+	}
+	return nil
+}
 
 // define reads a DHT segment's tables.
 func (h *jpegTables) define(seg []byte) error {
@@ -196,8 +216,14 @@ func (h *jpegTables) checkScan(seg []byte, progressive bool) error {
 		return errors.New("a JPEG scan header is invalid")
 	}
 	ns := int(seg[0])
-	ss, ah := seg[1+2*ns], seg[3+2*ns]>>4
+	ss, se, ah, al := seg[1+2*ns], seg[2+2*ns], seg[3+2*ns]>>4, seg[3+2*ns]&15
+	if progressive && (ss > se || se > 63 || ss == 0 && se != 0 || ss > 0 && ns != 1 || ah > 13 || al > 13) {
+		return errors.New("a JPEG scan header is invalid")
+	}
 	for c := range ns {
+		if bytes.IndexByte(h.comps, seg[1+2*c]) < 0 {
+			return errors.New("a JPEG scan names a component the frame does not have")
+		}
 		dc, ac := seg[2+2*c]>>4, seg[2+2*c]&15
 		if dc > 3 || ac > 3 {
 			return errJPEGTable

@@ -128,19 +128,23 @@ func splice(b []byte, at int, ins []byte) []byte {
 
 // Broken images the full decode refused and the walk of their structure
 // let through: JPEG tables with a bad class, number or length, a scan
-// using a table never defined, and a GIF whose LZW data is garbled.
+// using a table never defined or a component the frame lacks, a second
+// frame header, and a GIF whose LZW data is garbled.
 func TestCheckImageRefusesBrokenTables(t *testing.T) {
 	var jb bytes.Buffer
 	if err := jpeg.Encode(&jb, testImage(), nil); err != nil {
 		t.Fatal(err)
 	}
 	j := jb.Bytes()
-	dht, dqt, sos := jpegSegment(j, 0xc4), jpegSegment(j, 0xdb), jpegSegment(j, 0xda)
+	dht, dqt, sos, sof := jpegSegment(j, 0xc4), jpegSegment(j, 0xdb), jpegSegment(j, 0xda), jpegSegment(j, 0xc0)
 	set := func(b []byte, at int, v byte) []byte {
 		b = append([]byte(nil), b...)
 		b[at] = v
 		return b
 	}
+	// image.DecodeConfig stops at the frame header of a JFIF file.
+	jfifAPP0 := []byte{0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0}
+	jfif := splice(j, 2, jfifAPP0)
 	var gb bytes.Buffer
 	if err := gif.Encode(&gb, testImage(), nil); err != nil {
 		t.Fatal(err)
@@ -148,13 +152,16 @@ func TestCheckImageRefusesBrokenTables(t *testing.T) {
 	g := gb.Bytes()
 	lzw := len(g) - 8 // inside the image's LZW sub-blocks, before the trailer
 	cases := map[string][]byte{
-		"Huffman table of class 2":            set(j, dht+4, 0x20|j[dht+4]&15),
-		"Huffman table number 5":              set(j, dht+4, j[dht+4]&0xf0|5),
-		"Huffman table longer than 256 codes": set(j, dht+5+15, 255),
-		"quantization table number 7":         set(j, dqt+4, 7),
-		"scan using an undefined AC table":    set(j, sos+6, j[sos+6]&0xf0|3),
-		"scan with an invalid header":         set(j, sos+4, 0),
-		"GIF with garbled LZW data":           set(g, lzw, g[lzw]^0x5a),
+		"Huffman table of class 2":                 set(j, dht+4, 0x20|j[dht+4]&15),
+		"Huffman table number 5":                   set(j, dht+4, j[dht+4]&0xf0|5),
+		"Huffman table longer than 256 codes":      set(j, dht+5+15, 255),
+		"quantization table number 7":              set(j, dqt+4, 7),
+		"scan using an undefined AC table":         set(j, sos+6, j[sos+6]&0xf0|3),
+		"scan with an invalid header":              set(j, sos+4, 0),
+		"GIF with garbled LZW data":                set(g, lzw, g[lzw]^0x5a),
+		"scan naming a component not in the frame": set(j, sos+5, 9),
+		"two frame headers, after a JFIF header":   splice(jfif, sof+len(jfifAPP0), j[sof:sof+2+int(binary.BigEndian.Uint16(j[sof+2:]))]),
+		"two frame headers":                        splice(j, sof, j[sof:sof+2+int(binary.BigEndian.Uint16(j[sof+2:]))]),
 	}
 	for name, b := range cases {
 		if _, _, err := image.Decode(bytes.NewReader(b)); err == nil {
