@@ -217,8 +217,10 @@ type rawScratch struct{ out, enc []byte }
 
 // compactRaw is what contributions.raw and raw_omitted store of raw (see
 // above): "" for none, and raw whole (omitted 0) when it is not an object
-// this scanner reads plainly (a key with escapes, a mapped key twice), so
-// nothing is ever lost. The result does not alias scratch.
+// this scanner reads plainly (a key with escapes, a mapped key twice, a
+// key equal to a mapped one but for case, whose order against it matters
+// to encoding/json), so nothing is ever lost. The result does not alias
+// scratch.
 func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omitted int64) {
 	if len(raw) == 0 {
 		return "", 0
