@@ -134,7 +134,7 @@ func checkJPEG(b []byte) error {
 			if frame {
 				return errors.New("a JPEG has two frame headers")
 			}
-			if err := huff.frame(seg); err != nil {
+			if err := huff.frame(seg, m == 0xc0); err != nil {
 				return err
 			}
 			frame = true
@@ -169,12 +169,14 @@ var errJPEGTable = errors.New("a JPEG table is invalid")
 // a scan that uses one never defined cannot be decoded, and neither can a
 // table with a bad class, number or length (what image/jpeg refuses).
 type jpegTables struct {
-	dc, ac [4]bool
-	comps  []byte // the frame's component identifiers
+	dc, ac   [4]bool
+	comps    []byte // the frame's component identifiers
+	baseline bool   // SOF0: tables 0 and 1 only (T.81 table B.5)
 }
 
 // frame reads a frame header's (SOFn) component identifiers.
-func (h *jpegTables) frame(seg []byte) error {
+func (h *jpegTables) frame(seg []byte, baseline bool) error {
+	h.baseline = baseline
 	if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) || seg[5] == 0 {
 		return errors.New("a JPEG frame header is invalid")
 	}
@@ -195,7 +197,7 @@ func (h *jpegTables) define(seg []byte) error {
 		for _, c := range seg[1:17] {
 			n += int(c)
 		}
-		if class > 1 || id > 3 || n == 0 || n > 256 || len(seg) < 17+n {
+		if class > 1 || id > 3 || h.baseline && id > 1 || n == 0 || n > 256 || len(seg) < 17+n {
 			return errJPEGTable
 		}
 		if class == 0 {
@@ -225,7 +227,7 @@ func (h *jpegTables) checkScan(seg []byte, progressive bool) error {
 			return errors.New("a JPEG scan names a component the frame does not have")
 		}
 		dc, ac := seg[2+2*c]>>4, seg[2+2*c]&15
-		if dc > 3 || ac > 3 {
+		if dc > 3 || ac > 3 || h.baseline && (dc > 1 || ac > 1) {
 			return errJPEGTable
 		}
 		needDC := !progressive || (ss == 0 && ah == 0)

@@ -153,6 +153,7 @@ func TestCheckImageRefusesBrokenTables(t *testing.T) {
 	lzw := len(g) - 8 // inside the image's LZW sub-blocks, before the trailer
 	cases := map[string][]byte{
 		"Huffman table of class 2":                 set(j, dht+4, 0x20|j[dht+4]&15),
+		"baseline Huffman table number 2":          set(j, dht+4, j[dht+4]&0xf0|2),
 		"Huffman table number 5":                   set(j, dht+4, j[dht+4]&0xf0|5),
 		"Huffman table longer than 256 codes":      set(j, dht+5+15, 255),
 		"quantization table number 7":              set(j, dqt+4, 7),
