@@ -2,6 +2,7 @@ package thumbs
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -84,6 +85,17 @@ func TestCheckImageAcceptsEveryDecodableImage(t *testing.T) {
 	p := mustPNG(t)
 	cases["PNG with ancillary chunks"] = append(append(append([]byte(nil), p[:33]...),
 		pngChunk("tEXt", []byte("Title\x00Fog"))...), append(pngChunk("pHYs", make([]byte, 9)), p[33:]...)...)
+
+	cases["interlaced PNG (Adam7)"] = interlacedPNG(t)
+	var gray bytes.Buffer
+	gimg := image.NewGray(image.Rect(0, 0, 40, 24))
+	for i := range gimg.Pix {
+		gimg.Pix[i] = uint8(i * 7)
+	}
+	if err := jpeg.Encode(&gray, gimg, nil); err != nil {
+		t.Fatal(err)
+	}
+	cases["grayscale JPEG"] = gray.Bytes()
 
 	checked := 0
 	for name, b := range cases {
@@ -173,4 +185,34 @@ func TestCheckImageRefusesBrokenTables(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// interlacedPNG is an 8-bit grayscale PNG of 13×11 pixels stored in Adam7's
+// seven passes (ISO/IEC 15948 §8.2), which image/png's encoder never writes.
+func interlacedPNG(t *testing.T) []byte {
+	t.Helper()
+	const w, h = 13, 11
+	passes := [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
+	var raw bytes.Buffer
+	for _, p := range passes { // x0, y0, dx, dy
+		for y := p[1]; y < h; y += p[3] {
+			if p[0] >= w {
+				break
+			}
+			raw.WriteByte(0) // filter: none
+			for x := p[0]; x < w; x += p[2] {
+				raw.WriteByte(byte(x*16 + y))
+			}
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	ihdr = append(ihdr, 8, 0, 0, 0, 1) // depth 8, grayscale, deflate, filter 0, Adam7
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, pngChunk("IHDR", ihdr)...)
+	out = append(out, pngChunk("IDAT", z.Bytes())...)
+	return append(out, pngChunk("IEND", nil)...)
 }
