@@ -217,8 +217,10 @@ type rawScratch struct{ out, enc []byte }
 
 // compactRaw is what contributions.raw and raw_omitted store of raw (see
 // above): "" for none, and raw whole (omitted 0) when it is not an object
-// this scanner reads plainly (a key with escapes, a mapped key twice), so
-// nothing is ever lost. The result does not alias scratch.
+// this scanner reads plainly (a key with escapes, a mapped key twice, a
+// key equal to a mapped one but for case, whose order against it matters
+// to encoding/json), so nothing is ever lost. The result does not alias
+// scratch.
 func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omitted int64) {
 	if len(raw) == 0 {
 		return "", 0
@@ -230,7 +232,14 @@ func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omi
 		if bytes.IndexByte(key, '\\') >= 0 {
 			return false
 		}
-		if i, mapped := rawFieldIndex[string(key)]; mapped {
+		i, mapped := rawFieldIndex[string(key)]
+		if !mapped && foldsToMapped(key) {
+			// encoding/json matches keys case-insensitively and keeps the
+			// last: moving a mapped member ahead of this one would change
+			// which value such a decoder reads.
+			return false
+		}
+		if mapped {
 			if seen&(1<<i) != 0 {
 				return false
 			}
@@ -258,6 +267,41 @@ func compactRaw(raw []byte, c *rawCols, scratch *rawScratch) (stored string, omi
 		return string(raw), 0
 	}
 	return string(append(out, '}')), omitted
+}
+
+// foldsToMapped reports whether key, not itself a mapped key, equals one
+// under Unicode case folding (as encoding/json matches a member to a field:
+// "Headline", "ſtatus" with a long s).
+func foldsToMapped(key []byte) bool {
+	if !isASCII(key) {
+		for _, f := range rawFields {
+			if strings.EqualFold(string(key), f.key) {
+				return true
+			}
+		}
+		return false
+	}
+	var lower [32]byte // longer than every mapped key: none folds to one
+	if len(key) > len(lower) {
+		return false
+	}
+	for j, c := range key {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[j] = c
+	}
+	_, mapped := rawFieldIndex[string(lower[:len(key)])]
+	return mapped
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // expandRaw puts a file's JSON object back together from its stored raw,

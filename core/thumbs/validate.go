@@ -6,7 +6,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"image"
-	_ "image/gif" // DecodeConfig of GIF thumbnails
+	"image/gif"
 	_ "image/jpeg"
 	_ "image/png"
 	"net/http"
@@ -18,13 +18,14 @@ import (
 // image.DecodeConfig (a known format with a size) and then walks the file's
 // structure without decoding pixels:
 //   - JPEG (ITU-T T.81 Annex B): SOI, marker segments by their lengths, a
-//     frame header (SOFn), each scan's entropy-coded data up to the next
+//     frame header (SOFn), each scan's entropy-coded data (with restart
+//     markers, after any fill bytes) up to the next
 //     marker, and EOI; bytes after EOI are allowed.
 //   - PNG (ISO/IEC 15948 §5): the signature, then IHDR, chunks whose
 //     lengths fit and whose CRC-32s match, at least one IDAT, and IEND.
 //   - GIF (GIF89a §17–27): the header and colour table, extension and
 //     image blocks whose sub-blocks end with a zero-length one, at least
-//     one image, and the trailer.
+//     one image, and the trailer; then every frame is decoded.
 //
 // That catches a body cut off anywhere (inside a scan, between chunks, in a
 // sub-block), HTML or JSON sent instead, and a PNG with a damaged chunk, at
@@ -45,7 +46,11 @@ func checkImage(b []byte) error {
 		case "image/png":
 			err = checkPNG(b)
 		case "image/gif":
-			err = checkGIF(b)
+			// GIFs are rare and small: decode every frame, since the LZW
+			// data of a garbled one passes a walk of its blocks.
+			if err = checkGIF(b); err == nil {
+				_, err = gif.DecodeAll(bytes.NewReader(b))
+			}
 		}
 	}
 	if err != nil {
@@ -64,7 +69,8 @@ func checkJPEG(b []byte) error {
 	if len(b) < 4 || b[0] != 0xff || b[1] != 0xd8 {
 		return errors.New("it does not start with a JPEG start-of-image marker")
 	}
-	frame, scans := false, 0
+	frame, progressive, scans := false, false, 0
+	var huff jpegTables
 	i := 2
 	for {
 		// A marker: 0xff, any number of 0xff fill bytes, then its code.
@@ -72,7 +78,14 @@ func checkJPEG(b []byte) error {
 			return errCutShort
 		}
 		if b[i] != 0xff {
-			return errors.New("a JPEG marker is missing where one must be")
+			// Bytes between segments that are no marker: libjpeg warns and
+			// skips them (JWRN_EXTRANEOUS_DATA), and so does image/jpeg,
+			// so cameras and tools that leave them make readable files.
+			k := bytes.IndexByte(b[i:], 0xff)
+			if k < 0 {
+				return errCutShort
+			}
+			i += k
 		}
 		for i < len(b) && b[i] == 0xff {
 			i++
@@ -88,9 +101,20 @@ func checkJPEG(b []byte) error {
 				return errors.New("it ends before any image data")
 			}
 			return nil
-		case m == 0x01 || (m >= 0xd0 && m <= 0xd7): // TEM, RSTn: no length
+		case m == 0x01: // TEM: no length
 			continue
-		case m == 0x00 || m == 0xd8:
+		case m >= 0xd0 && m <= 0xd7: // RSTn (after fill bytes): the scan goes on
+			if scans == 0 {
+				continue // stray, and ignored by decoders (image/jpeg)
+			}
+			var err error
+			if i, err = skipEntropyData(b, i); err != nil {
+				return err
+			}
+			continue
+		case m == 0x00: // 0xff 0x00 between segments: extraneous bytes, as above
+			continue
+		case m == 0xd8:
 			return errors.New("a JPEG marker is invalid")
 		}
 		if i+2 > len(b) {
@@ -103,28 +127,157 @@ func checkJPEG(b []byte) error {
 		if i+n > len(b) {
 			return errCutShort
 		}
+		seg := b[i+2 : i+n]
 		i += n
 		switch {
 		case m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc: // SOFn
+			if frame {
+				return errors.New("a JPEG has two frame headers")
+			}
+			if err := huff.frame(seg, m == 0xc0); err != nil {
+				return err
+			}
 			frame = true
+			progressive = m == 0xc2 || m == 0xc6 || m == 0xca || m == 0xce
+		case m == 0xc4:
+			if err := huff.define(seg); err != nil {
+				return err
+			}
+		case m == 0xdb:
+			if err := checkDQT(seg); err != nil {
+				return err
+			}
 		case m == 0xda: // SOS: entropy-coded data follows, up to the next real marker
 			if !frame {
 				return errors.New("a JPEG scan comes before its frame header")
 			}
+			if err := huff.checkScan(seg, progressive); err != nil {
+				return err
+			}
 			scans++
-			for {
-				k := bytes.IndexByte(b[i:], 0xff)
-				if k < 0 || i+k+1 >= len(b) {
-					return errNoEnd // the scan runs to the end of the body
-				}
-				i += k
-				if c := b[i+1]; c == 0x00 || (c >= 0xd0 && c <= 0xd7) {
-					i += 2 // a stuffed 0xff byte or a restart marker: still the scan
-					continue
-				}
-				break
+			var err error
+			if i, err = skipEntropyData(b, i); err != nil {
+				return err
 			}
 		}
+	}
+}
+
+var errJPEGTable = errors.New("a JPEG table is invalid")
+
+// jpegTables records which Huffman tables (T.81 B.2.4.2) a JPEG defined:
+// a scan that uses one never defined cannot be decoded, and neither can a
+// table with a bad class, number or length (what image/jpeg refuses).
+type jpegTables struct {
+	dc, ac   [4]bool
+	comps    []byte // the frame's component identifiers
+	baseline bool   // SOF0: tables 0 and 1 only (T.81 table B.5)
+}
+
+// frame reads a frame header's (SOFn) component identifiers.
+func (h *jpegTables) frame(seg []byte, baseline bool) error {
+	h.baseline = baseline
+	if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) || seg[5] == 0 {
+		return errors.New("a JPEG frame header is invalid")
+	}
+	for c := range int(seg[5]) {
+		h.comps = append(h.comps, seg[6+3*c])
+	}
+	return nil
+}
+
+// define reads a DHT segment's tables.
+func (h *jpegTables) define(seg []byte) error {
+	for len(seg) > 0 {
+		if len(seg) < 17 {
+			return errJPEGTable
+		}
+		class, id := seg[0]>>4, seg[0]&15
+		n := 0
+		for _, c := range seg[1:17] {
+			n += int(c)
+		}
+		if class > 1 || id > 3 || h.baseline && id > 1 || n == 0 || n > 256 || len(seg) < 17+n {
+			return errJPEGTable
+		}
+		if class == 0 {
+			h.dc[id] = true
+		} else {
+			h.ac[id] = true
+		}
+		seg = seg[17+n:]
+	}
+	return nil
+}
+
+// checkScan checks a scan header (SOS) and that the Huffman tables its
+// components use were defined: a progressive DC scan uses only DC tables
+// (none when refining), an AC scan only AC ones.
+func (h *jpegTables) checkScan(seg []byte, progressive bool) error {
+	if len(seg) < 1 || seg[0] == 0 || seg[0] > 4 || len(seg) != 1+2*int(seg[0])+3 {
+		return errors.New("a JPEG scan header is invalid")
+	}
+	ns := int(seg[0])
+	ss, se, ah, al := seg[1+2*ns], seg[2+2*ns], seg[3+2*ns]>>4, seg[3+2*ns]&15
+	if progressive && (ss > se || se > 63 || ss == 0 && se != 0 || ss > 0 && ns != 1 || ah > 13 || al > 13) {
+		return errors.New("a JPEG scan header is invalid")
+	}
+	for c := range ns {
+		if bytes.IndexByte(h.comps, seg[1+2*c]) < 0 {
+			return errors.New("a JPEG scan names a component the frame does not have")
+		}
+		dc, ac := seg[2+2*c]>>4, seg[2+2*c]&15
+		if dc > 3 || ac > 3 || h.baseline && (dc > 1 || ac > 1) {
+			return errJPEGTable
+		}
+		needDC := !progressive || (ss == 0 && ah == 0)
+		needAC := !progressive || ss > 0
+		if needDC && !h.dc[dc] || needAC && !h.ac[ac] {
+			return errors.New("a JPEG scan uses a table the file does not define")
+		}
+	}
+	return nil
+}
+
+// checkDQT checks a DQT segment's quantization tables (T.81 B.2.4.1).
+func checkDQT(seg []byte) error {
+	for len(seg) > 0 {
+		precision, id := seg[0]>>4, seg[0]&15
+		size := 1 + 64
+		if precision == 1 {
+			size = 1 + 128
+		}
+		if precision > 1 || id > 3 || len(seg) < size {
+			return errJPEGTable
+		}
+		seg = seg[size:]
+	}
+	return nil
+}
+
+// skipEntropyData returns the index of the 0xff that starts the first
+// marker after the entropy-coded data at b[i:], other than a restart
+// marker: stuffed bytes (0xff 0x00) and restart markers, each after any
+// number of 0xff fill bytes (T.81 B.1.1.2), are part of the scan.
+func skipEntropyData(b []byte, i int) (int, error) {
+	for {
+		k := bytes.IndexByte(b[i:], 0xff)
+		if k < 0 {
+			return 0, errNoEnd // the scan runs to the end of the body
+		}
+		i += k
+		j := i + 1
+		for j < len(b) && b[j] == 0xff {
+			j++
+		}
+		if j >= len(b) {
+			return 0, errNoEnd
+		}
+		if c := b[j]; c == 0x00 || (c >= 0xd0 && c <= 0xd7) {
+			i = j + 1 // a stuffed 0xff byte or a restart marker: still the scan
+			continue
+		}
+		return i, nil
 	}
 }
 
