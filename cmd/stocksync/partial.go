@@ -16,8 +16,11 @@ import (
 // some failed; when none was done, the failures' exit code if they share
 // one, else 1. An interruption stops at once (exit 130). what names one
 // argument for the summary ("pending upload", "snapshot"), done what doing
-// it is ("deleted").
+// it is ("deleted"). An argument given twice is done once ("pending remove
+// 3 3" removes 3 and succeeds, rather than failing on the second 3 and
+// exiting 3); the summary counts distinct arguments.
 func eachArg(ctx context.Context, args []string, errOut io.Writer, what, doneWord string, do func(arg string) error) error {
+	args = distinctArgs(args)
 	if len(args) == 1 {
 		return do(args[0])
 	}
@@ -59,4 +62,19 @@ func printArgError(w io.Writer, err error) {
 	if msg := err.Error(); msg != "" {
 		fmt.Fprintln(w, "stocksync:", errorText(joinHint(msg, hint(err))))
 	}
+}
+
+// distinctArgs is args without repeats, in their first order. Commands
+// whose arguments have several spellings (pending upload "3", "#3", "03")
+// pass them spelled one way (canonicalPendingArgs).
+func distinctArgs(args []string) []string {
+	seen := make(map[string]bool, len(args))
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -185,3 +185,27 @@ func TestBackupPruneFailureIsPartial(t *testing.T) {
 		t.Errorf("backup with pruning failing: exit %d (want %d), %q", code, exitPartial, errs)
 	}
 }
+
+// An ID named twice (or spelled two ways) is done once: not a failure on
+// its second mention, not exit 3.
+func TestRepeatedArgumentDoneOnce(t *testing.T) {
+	t.Parallel()
+	e := newAddEnv(t)
+	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg"), e.photo("leaf.png")); code != 0 {
+		t.Fatalf("add: exit %d %s", code, stderr)
+	}
+	stdout, stderr, code := e.run(t, "pending", "edit", "1", "#1", "01", "--title", "Once")
+	if code != 0 || stderr != "" || strings.Count(stdout, "changed: title") != 1 {
+		t.Errorf("pending edit 1 #1 01: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	stdout, stderr, code = e.run(t, "pending", "remove", "2", "2", "--json")
+	var rows []store.PendingUpload
+	if code != 0 || stderr != "" || json.Unmarshal([]byte(stdout), &rows) != nil || len(rows) != 1 || rows[0].ID != 2 {
+		t.Errorf("pending remove 2 2 --json: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// A repeat does not count in the summary: 1 of 2, not 2 of 3.
+	_, stderr, code = e.run(t, "pending", "remove", "1", "1", "99")
+	if code != exitPartial || !strings.Contains(stderr, "1 of 2 pending uploads removed, 1 not") {
+		t.Errorf("pending remove 1 1 99: exit %d, stderr %q", code, stderr)
+	}
+}
