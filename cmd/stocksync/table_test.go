@@ -94,3 +94,30 @@ func TestTableNeverCutsIDs(t *testing.T) {
 		t.Errorf("clipWidth wide: %q (%d columns)", got, cellWidth(got))
 	}
 }
+
+// Emoji outside U+1F300–U+1F64F and U+1F900–U+1F9FF (🚀 transport, 🫠 the
+// newer ones, ⌚ ✅ the emoji-presentation symbols) take two columns on a
+// terminal; counted as one, every cell after them was pushed out of its
+// column.
+func TestCellWidthEmoji(t *testing.T) {
+	for s, want := range map[string]int{
+		"🚀": 2, "🫠": 2, "⌚": 2, "✅": 2, "⭐": 2, "🟢": 2, "🈚": 2, "東京": 4, "é": 1, "e\u0301": 1,
+		"☺": 1, "→": 1, "✓": 1, "a🚀b": 4,
+	} {
+		if got := cellWidth(s); got != want {
+			t.Errorf("cellWidth(%q) = %d, want %d", s, got, want)
+		}
+	}
+	tb := newTable("ID", "TITLE~", "N")
+	tb.add("1", "Launch 🚀🫠 at dawn", "3")
+	tb.add("22", "plain", "4")
+	var b bytes.Buffer
+	if err := tb.write(&b, 0); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	at := func(l, s string) int { return cellWidth(l[:strings.LastIndex(l, s)]) }
+	if at(lines[1], "3") != at(lines[0], "N") || at(lines[2], "4") != at(lines[0], "N") {
+		t.Errorf("the N column is not aligned:\n%s", b.String())
+	}
+}
