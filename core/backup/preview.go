@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -40,11 +42,14 @@ type LocalOnlyChange struct {
 // fills res.LocalOnly, res.Config and res.Changes; res.Safety stays nil (the
 // real run takes a safety snapshot first).
 func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, res *RestoreResult) error {
-	tmp, err := os.MkdirTemp("", "stocksync-restore-preview-")
+	tmp, mark, err := previewFolder(dir)
 	if err != nil {
 		return fmt.Errorf("restore --dry-run: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	if mark != nil {
+		defer mark.Release()
+	}
 	copyDir := datadir.Dir{Root: filepath.Join(tmp, "data")}
 	if err := copyDir.Ensure(); err != nil {
 		return fmt.Errorf("restore --dry-run: %w", err)
@@ -73,6 +78,7 @@ func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	datadir.CrashPoint("preview:copied") // tests: a preview killed with its copy made
 	var out RestoreResult
 	if err := restoreLocalOnly(ctx, copyDir, snap, m, skip, now, now(), &out); err != nil {
 		return err
@@ -92,6 +98,26 @@ func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	}
 	res.Changes = before.changes(after)
 	return nil
+}
+
+// previewFolder makes the temporary folder the preview works in: in the
+// data folder (atomicfile.TempPrefix+"preview-…"), marked in use
+// (lockfile.CreateMarked) so that when the preview is killed the next
+// command's datadir.Recover removes the copy; in the system's temporary
+// folder only when the data folder cannot take it (read-only), with a nil
+// mark.
+func previewFolder(dir datadir.Dir) (string, *lockfile.Lock, error) {
+	tmp, mark, err := lockfile.CreateMarked(dir.Root, func() (string, error) {
+		return os.MkdirTemp(dir.Root, atomicfile.TempPrefix+"preview-")
+	})
+	if err == nil {
+		return tmp, mark, nil
+	}
+	if tmp != "" {
+		os.RemoveAll(tmp)
+	}
+	tmp, err = os.MkdirTemp("", "stocksync-restore-preview-")
+	return tmp, nil, err
 }
 
 // localOnlyNeedsDB words a current database that cannot be read, as the
