@@ -44,7 +44,7 @@ type LocalOnlyChange struct {
 func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, res *RestoreResult) error {
 	tmp, mark, err := previewFolder(dir)
 	if err != nil {
-		return fmt.Errorf("restore --dry-run: %w", err)
+		return fmt.Errorf("preview the restore: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	if mark != nil {
@@ -52,7 +52,7 @@ func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	}
 	copyDir := datadir.Dir{Root: filepath.Join(tmp, "data")}
 	if err := copyDir.Ensure(); err != nil {
-		return fmt.Errorf("restore --dry-run: %w", err)
+		return fmt.Errorf("preview the restore: %w", err)
 	}
 	before := localRows{}
 	if _, err := os.Stat(dir.DB()); err == nil {
@@ -73,7 +73,7 @@ func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	}
 	if b, err := os.ReadFile(dir.Config()); err == nil {
 		if err := os.WriteFile(copyDir.Config(), b, 0o600); err != nil {
-			return fmt.Errorf("restore --dry-run: %w", err)
+			return fmt.Errorf("preview the restore: %w", err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -120,14 +120,14 @@ func previewFolder(dir datadir.Dir) (string, *lockfile.Lock, error) {
 	return tmp, nil, err
 }
 
-// localOnlyNeedsDB words a current database that cannot be read, as the
-// real run does.
+// localOnlyNeedsDB is the error for a current database that cannot be
+// read: a damaged one is the real run's *LocalOnlyDamagedError (the same
+// words, and the same advice at the edges); anything else is wrapped.
 func localOnlyNeedsDB(err error, snap string, dir datadir.Dir) error {
 	if errors.Is(err, store.ErrCorrupt) {
-		return fmt.Errorf("%w\n--local-only needs a working database: restore everything with `stocksync restore %s`, "+
-			"or move %s away, run `stocksync sync`, then run `stocksync restore %s --local-only` again", err, snap, dir.DB(), snap)
+		return &LocalOnlyDamagedError{Snapshot: snap, DB: dir.DB(), Err: err}
 	}
-	return fmt.Errorf("restore --dry-run: read the current database: %w", err)
+	return fmt.Errorf("preview the restore: read the current database: %w", err)
 }
 
 // localRows are the local-only rows of a database, by table and key: the
