@@ -108,6 +108,12 @@ func TestPartialSuccessEditsAndPaths(t *testing.T) {
 	if out, _, _ := run("link", ids[0]); !strings.Contains(out, "No local file path is recorded") {
 		t.Errorf("after unlink, link shows %q", out)
 	}
+	// An ID that is no file says so, and where the IDs are (it said only
+	// that no path was recorded, and to ask `link`, which then said it).
+	if _, errs, code := run("unlink", "99999999"); code != exitFailure ||
+		!strings.Contains(errs, "file 99999999 is not in the local portfolio") || !strings.Contains(errs, "`stocksync list files`") {
+		t.Errorf("unlink 99999999: exit %d, errs %q", code, errs)
+	}
 }
 
 // backup delete over several names: 3 when some were deleted; and it
