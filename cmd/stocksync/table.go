@@ -13,7 +13,9 @@ import (
 // titles, file names, notes — never an ID, a status or a count) loses a
 // column, and its cut cells end with "…". Piped (cols 0) every cell is
 // printed whole, so `stocksync list files | grep` sees the full text.
-// Cells must already be terminal-safe (termSafe).
+// When even cut the columns do not fit side by side (a terminal 20 or 30
+// columns wide), each row is printed as "HEADER  value" lines instead
+// (writeRecords). Cells must already be terminal-safe (termSafe).
 type table struct {
 	header []string
 	cut    []bool // cut[i]: column i may be shortened to fit
@@ -79,10 +81,13 @@ func (t *table) write(w io.Writer, cols int) error {
 					}
 				}
 				if widest < 0 {
-					break // nothing more may be cut: the row wraps
+					break // nothing more may be cut
 				}
 				widths[widest]--
 			}
+		}
+		if total() > avail && len(t.rows) > 0 {
+			return t.writeRecords(w, avail)
 		}
 	}
 	var b strings.Builder
@@ -108,6 +113,42 @@ func (t *table) write(w io.Writer, cols int) error {
 	for _, r := range t.rows {
 		line(r)
 		if _, err := io.WriteString(w, strings.TrimRight(b.String(), " \n")+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRecords prints the table one row at a time, one "HEADER  value"
+// line per column and a blank line between rows (psql's expanded display),
+// for a terminal too narrow for the columns side by side even cut to
+// lastCut: rows that wrap across columns could not be read. A value that
+// may be cut is cut to the width left beside the header; one that may not
+// (an ID, a count) is printed whole.
+func (t *table) writeRecords(w io.Writer, avail int) error {
+	label := 0
+	for _, h := range t.header {
+		label = max(label, cellWidth(h))
+	}
+	room := max(avail-label-2, lastCut)
+	var b strings.Builder
+	for k, r := range t.rows {
+		b.Reset()
+		if k > 0 {
+			b.WriteString("\n")
+		}
+		for i, h := range t.header {
+			c := ""
+			if i < len(r) {
+				c = r[i]
+			}
+			if t.cut[i] {
+				c = clipWidth(c, room)
+			}
+			b.WriteString(strings.TrimRight(h+strings.Repeat(" ", label-cellWidth(h)+2)+c, " "))
+			b.WriteString("\n")
+		}
+		if _, err := io.WriteString(w, b.String()); err != nil {
 			return err
 		}
 	}

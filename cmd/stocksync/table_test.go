@@ -121,3 +121,39 @@ func TestCellWidthEmoji(t *testing.T) {
 		t.Errorf("the N column is not aligned:\n%s", b.String())
 	}
 }
+
+// At 20 to 26 columns the columns of a list do not fit side by side even
+// cut to 5: each row wrapped over the next lines and no column could be
+// read. Each row is then printed as "HEADER  value" lines, none wider than
+// the terminal, IDs and counts whole.
+func TestTableTooNarrowPrintsRecords(t *testing.T) {
+	t.Parallel()
+	tb := newTable("ID", "FILE~", "TITLE~", "KEYWORDS")
+	tb.add("1", "/Users/ann/Pictures/river/fog-0142.jpg", "Fog over the river at dawn 🚀 東京", "12 keywords")
+	tb.add("22", "/Users/ann/b.jpg", "", "0 keywords")
+	for _, cols := range []int{22, 26} {
+		var b bytes.Buffer
+		if err := tb.write(&b, cols); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if w := cellWidth(l); w >= cols {
+				t.Errorf("%d columns: a line %d wide: %q", cols, w, l)
+			}
+		}
+		for _, want := range []string{"ID        1\n", "KEYWORDS  12 keywords\n", "\n\nID        22\n", "TITLE\n", "FILE      /Users"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d columns: no %q in\n%s", cols, want, out)
+			}
+		}
+	}
+	// Wide enough: the usual one line per row.
+	var b bytes.Buffer
+	if err := tb.write(&b, 60); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\n"); n != 3 {
+		t.Errorf("60 columns: %d lines, want 3:\n%s", n, b.String())
+	}
+}
