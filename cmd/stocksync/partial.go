@@ -14,7 +14,8 @@ import (
 // says how it went overall, as docs/cli.md's exit-code table promises:
 // nil when every one was done; exit 3 (exitPartial) when some were done and
 // some failed; when none was done, the failures' exit code if they share
-// one, else 1. An interruption stops at once (exit 130). what names one
+// one, else 1. An interruption stops at once (exit 130), saying how many
+// were done. what names one
 // argument for the summary ("pending upload", "snapshot"), done what doing
 // it is ("deleted"). An argument given twice is done once ("pending remove
 // 3 3" removes 3 and succeeds, rather than failing on the second 3 and
@@ -26,17 +27,24 @@ func eachArg(ctx context.Context, args []string, errOut io.Writer, what, doneWor
 	}
 	var failed []error
 	done := 0
+	interrupted := func() error {
+		return &exitError{code: exitInterrupted, msg: fmt.Sprintf("interrupted: %d of %s %s, the rest not; nothing was left half-written: run the command again for the rest",
+			done, plural(len(args), what), doneWord)}
+	}
 	for _, a := range args {
 		if ctx.Err() != nil {
-			return fmt.Errorf("%d of %s %s before the interruption: %w", done, plural(len(args), what), doneWord, ctx.Err())
+			return interrupted()
 		}
 		err := do(a)
 		if err == nil {
 			done++
 			continue
 		}
-		if errors.Is(err, context.Canceled) {
-			return err
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+			// What the interrupted argument's error says besides the
+			// interruption is not so (a write rolled back, then "no such
+			// ID"): it is not printed.
+			return interrupted()
 		}
 		failed = append(failed, err)
 		printArgError(errOut, err)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,5 +216,31 @@ func TestRepeatedArgumentDoneOnce(t *testing.T) {
 	_, stderr, code = e.run(t, "pending", "remove", "1", "1", "99")
 	if code != exitPartial || !strings.Contains(stderr, "1 of 2 pending uploads removed, 1 not") {
 		t.Errorf("pending remove 1 1 99: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Interrupted (Ctrl-C) in the middle of several arguments: exit 130, how
+// many were done, and no line for the argument whose write the
+// interruption rolled back (it said "context canceled (there is no
+// pending upload 3)", which finish printed as it was).
+func TestEachArgInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errOut bytes.Buffer
+	var did []string
+	err := eachArg(ctx, []string{"1", "2", "3", "4"}, &errOut, "pending upload", "removed", func(a string) error {
+		if a == "3" {
+			cancel()
+			return fmt.Errorf("write to /d/stocksync.db not committed: %w (there is no pending upload 3)", context.Canceled)
+		}
+		did = append(did, a)
+		return nil
+	})
+	var b bytes.Buffer
+	code := finish(&b, err, true)
+	if code != exitInterrupted || errOut.Len() != 0 || len(did) != 2 ||
+		b.String() != "stocksync: interrupted: 2 of 4 pending uploads removed, the rest not; nothing was left half-written: run the command again for the rest\n" {
+		t.Errorf("exit %d, done %v, per-argument errors %q, message %q", code, did, errOut.String(), b.String())
 	}
 }
