@@ -145,3 +145,14 @@ func unsetCredentialEnv(t *testing.T) {
 		os.Unsetenv(k)
 	}
 }
+
+// A database another process keeps locked past the busy timeout is "busy"
+// (exit 4, as docs/cli.md says), like a held data-folder lock: it exited 1.
+func TestInUseExitsBusy(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	err := fmt.Errorf("begin write: %w", &store.InUseError{Path: "/d/stocksync.db"})
+	if code := finish(&b, err, false); code != exitBusy || !strings.Contains(b.String(), "quit the Stocksync app and any running stocksync command") {
+		t.Errorf("finish(%v) = %d, %q; want %d with the hint", err, code, b.String(), exitBusy)
+	}
+}
