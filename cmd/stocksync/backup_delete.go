@@ -86,7 +86,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 		folders[filepath.Dir(info.Path)] = true
 		rows = append(rows, backupDeleteJSON{Deleted: info})
 		if !o.asJSON {
-			fmt.Fprintf(gopts.stdout, "Deleted %s (taken %s).\n", info.Path, info.Created.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(gopts.stdout, "Deleted %s (taken %s).\n", termSafe(info.Path), info.Created.Local().Format("2006-01-02 15:04"))
 		}
 		return nil
 	})
