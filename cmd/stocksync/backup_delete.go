@@ -78,7 +78,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 		}
 		info, err := backup.Delete(snap, o.force)
 		if errors.Is(err, backup.ErrNewestVerified) {
-			return &exitError{code: exitUsage, msg: err.Error()}
+			return &exitError{code: exitUsage, msg: err.Error() + "; pass --force to delete it anyway"}
 		}
 		if err != nil {
 			return err

@@ -60,3 +60,29 @@ func TestBackupListSnapshotTextIsSafeAndAligned(t *testing.T) {
 		t.Errorf("columns out of line (size, verified at %v):\n%s", at, out)
 	}
 }
+
+// The newest verified snapshot is deleted only with --force: the CLI says
+// so (core's refusal names no flag, the app shows it too).
+func TestBackupDeleteNewestVerifiedSaysForce(t *testing.T) {
+	t.Parallel()
+	d := localData(t)
+	dest := filepath.Join(t.TempDir(), "Backups")
+	dd := []string{"--data-dir", d.Root}
+	if _, errs, code := runCLI(t, append(dd, "backup", "destination", dest)...); code != 0 {
+		t.Fatalf("destination: exit %d %s", code, errs)
+	}
+	if _, errs, code := runCLI(t, append(dd, "backup")...); code != 0 {
+		t.Fatalf("backup: exit %d %s", code, errs)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(dest, "stocksync-*"))
+	if len(snaps) != 1 {
+		t.Fatalf("snapshots %v", snaps)
+	}
+	_, errs, code := runCLI(t, append(dd, "backup", "delete", filepath.Base(snaps[0]))...)
+	if code != exitUsage || !strings.Contains(errs, "newest verified snapshot") || !strings.Contains(errs, "pass --force to delete it anyway") {
+		t.Errorf("backup delete newest: exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(snaps[0]); err != nil {
+		t.Errorf("the refused snapshot is gone: %v", err)
+	}
+}
