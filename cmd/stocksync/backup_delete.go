@@ -67,7 +67,16 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 	cfg, cerr := config.Load(d.Config())
 	var rows []backupDeleteJSON
 	folders := map[string]bool{}
-	err = eachArg(ctx, args, gopts.stderr, "snapshot", "deleted", func(arg string) error {
+	// A snapshot named twice (by name and by path) is deleted once: each
+	// argument that names one is spelled as its path.
+	named := make([]string, len(args))
+	for i, a := range args {
+		named[i] = a
+		if snap, err := resolveSnapshot(d, cfg, a); err == nil {
+			named[i] = snap
+		}
+	}
+	err = eachArg(ctx, named, gopts.stderr, "snapshot", "deleted", func(arg string) error {
 		snap, err := resolveSnapshot(d, cfg, arg)
 		var nf *snapshotNotFoundError
 		if cerr != nil && errors.As(err, &nf) {

@@ -86,3 +86,30 @@ func TestBackupDeleteNewestVerifiedSaysForce(t *testing.T) {
 		t.Errorf("the refused snapshot is gone: %v", err)
 	}
 }
+
+// One snapshot named twice, by its name and by its path: deleted once,
+// exit 0 (the second mention failed "no snapshot …" and the command
+// exited 3).
+func TestBackupDeleteSameSnapshotTwice(t *testing.T) {
+	t.Parallel()
+	d := localData(t)
+	dest := filepath.Join(t.TempDir(), "Backups")
+	dd := []string{"--data-dir", d.Root}
+	if _, errs, code := runCLI(t, append(dd, "backup", "destination", dest)...); code != 0 {
+		t.Fatalf("destination: exit %d %s", code, errs)
+	}
+	for range 2 {
+		if _, errs, code := runCLI(t, append(dd, "backup")...); code != 0 {
+			t.Fatalf("backup: exit %d %s", code, errs)
+		}
+	}
+	snaps, _ := filepath.Glob(filepath.Join(dest, "stocksync-*"))
+	if len(snaps) != 2 {
+		t.Fatalf("snapshots %v", snaps)
+	}
+	old := snaps[0] // the older: Glob sorts, names sort by time
+	out, errs, code := runCLI(t, append(dd, "backup", "delete", filepath.Base(old), old+"/")...)
+	if code != 0 || errs != "" || strings.Count(out, "Deleted ") != 1 {
+		t.Errorf("backup delete NAME PATH: exit %d, out %q, errs %q", code, out, errs)
+	}
+}
