@@ -104,7 +104,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 	for dir := range folders {
 		backup.CleanLeftovers(dir)
 	}
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}

@@ -244,3 +244,27 @@ func TestEachArgInterrupted(t *testing.T) {
 		t.Errorf("exit %d, done %v, per-argument errors %q, message %q", code, did, errOut.String(), b.String())
 	}
 }
+
+// --json with several arguments prints an array even when none was done
+// ("[]", beside the errors on standard error): it printed nothing, which
+// is no JSON at all for a script that reads standard output.
+func TestSeveralArgumentsJSONArrayWhenNoneDone(t *testing.T) {
+	t.Parallel()
+	e := newAddEnv(t)
+	for _, args := range [][]string{
+		{"pending", "remove", "98", "99", "--json"},
+		{"pending", "edit", "98", "99", "--title", "X", "--json"},
+		{"unlink", "98", "99", "--json"},
+		{"discard", "98", "99", "--json"},
+	} {
+		out, _, code := e.run(t, args...)
+		var rows []json.RawMessage
+		if code != exitFailure || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 0 {
+			t.Errorf("%v: exit %d, stdout %q, want []", args, code, out)
+		}
+	}
+	// One argument that fails: nothing on standard output, as before.
+	if out, _, code := e.run(t, "pending", "remove", "99", "--json"); code != exitFailure || out != "" {
+		t.Errorf("pending remove 99 --json: exit %d, stdout %q", code, out)
+	}
+}

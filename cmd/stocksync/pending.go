@@ -225,7 +225,7 @@ func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptio
 		}
 		return nil
 	})
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}
@@ -304,7 +304,7 @@ func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalO
 		}
 		return nil
 	})
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}

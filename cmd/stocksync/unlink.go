@@ -76,7 +76,7 @@ func runUnlink(ctx context.Context, o unlinkOptions, gopts globalOptions, args [
 		}
 		return nil
 	})
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}
