@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/stocksync/stocksync/core/atomicfile"
@@ -41,15 +42,38 @@ type LocalOnlyChange struct {
 // temporary folder, which is then removed; nothing of dir is changed. It
 // fills res.LocalOnly, res.Config and res.Changes; res.Safety stays nil (the
 // real run takes a safety snapshot first).
+//
+// The copy is made in the data folder (previewFolder); when that disk is
+// full, in the system's temporary folder instead.
 func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, res *RestoreResult) error {
 	tmp, mark, err := previewFolder(dir)
 	if err != nil {
 		return fmt.Errorf("preview the restore: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	err = previewIn(ctx, tmp, dir, snap, m, skip, now, res)
+	os.RemoveAll(tmp)
 	if mark != nil {
-		defer mark.Release()
+		mark.Release()
+		if diskFull(err) {
+			if tmp, err = os.MkdirTemp("", "stocksync-restore-preview-"); err != nil {
+				return fmt.Errorf("preview the restore: %w", err)
+			}
+			defer os.RemoveAll(tmp)
+			var zero RestoreResult
+			res.LocalOnly, res.Config, res.Changes = zero.LocalOnly, zero.Config, zero.Changes
+			return previewIn(ctx, tmp, dir, snap, m, skip, now, res)
+		}
 	}
+	return err
+}
+
+// diskFull reports an error of a write that found the disk full.
+func diskFull(err error) bool {
+	return errors.Is(err, store.ErrDiskFull) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// previewIn is previewLocalOnly with its copy in the folder tmp.
+func previewIn(ctx context.Context, tmp string, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, res *RestoreResult) error {
 	copyDir := datadir.Dir{Root: filepath.Join(tmp, "data")}
 	if err := copyDir.Ensure(); err != nil {
 		return fmt.Errorf("preview the restore: %w", err)
