@@ -67,7 +67,16 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 	cfg, cerr := config.Load(d.Config())
 	var rows []backupDeleteJSON
 	folders := map[string]bool{}
-	err = eachArg(ctx, args, gopts.stderr, "snapshot", "deleted", func(arg string) error {
+	// A snapshot named twice (by name and by path) is deleted once: each
+	// argument that names one is spelled as its path.
+	named := make([]string, len(args))
+	for i, a := range args {
+		named[i] = a
+		if snap, err := resolveSnapshot(d, cfg, a); err == nil {
+			named[i] = snap
+		}
+	}
+	err = eachArg(ctx, named, gopts.stderr, "snapshot", "deleted", func(arg string) error {
 		snap, err := resolveSnapshot(d, cfg, arg)
 		var nf *snapshotNotFoundError
 		if cerr != nil && errors.As(err, &nf) {
@@ -78,7 +87,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 		}
 		info, err := backup.Delete(snap, o.force)
 		if errors.Is(err, backup.ErrNewestVerified) {
-			return &exitError{code: exitUsage, msg: err.Error()}
+			return &exitError{code: exitUsage, msg: err.Error() + "; pass --force to delete it anyway"}
 		}
 		if err != nil {
 			return err
@@ -86,7 +95,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 		folders[filepath.Dir(info.Path)] = true
 		rows = append(rows, backupDeleteJSON{Deleted: info})
 		if !o.asJSON {
-			fmt.Fprintf(gopts.stdout, "Deleted %s (taken %s).\n", info.Path, info.Created.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(gopts.stdout, "Deleted %s (taken %s).\n", termSafe(info.Path), info.Created.Local().Format("2006-01-02 15:04"))
 		}
 		return nil
 	})
@@ -95,7 +104,7 @@ func runBackupDelete(ctx context.Context, o backupDeleteOptions, gopts globalOpt
 	for dir := range folders {
 		backup.CleanLeftovers(dir)
 	}
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}

@@ -129,7 +129,7 @@ func runBackupList(ctx context.Context, o backupListOptions, gopts globalOptions
 // l.Problem (when it is not also the command's error).
 func printBackupList(w io.Writer, l backupListJSON, hint bool, now time.Time) {
 	if l.Destination == "" && hint && l.Problem != "" {
-		fmt.Fprintf(w, "Backups: %s.\n", l.Problem)
+		fmt.Fprintf(w, "Backups: %s.\n", termSafe(l.Problem))
 	}
 	for i, f := range l.Folders {
 		if i > 0 || l.Destination == "" && hint && l.Problem != "" {
@@ -145,9 +145,9 @@ func printBackupList(w io.Writer, l backupListJSON, hint bool, now time.Time) {
 		if f.Recorded && !f.Configured && !f.Given {
 			what = append(what, "in the backup history")
 		}
-		fmt.Fprintf(w, "Snapshots in %s (%s):\n", f.Path, strings.Join(what, ", "))
+		fmt.Fprintf(w, "Snapshots in %s (%s):\n", termSafe(f.Path), strings.Join(what, ", "))
 		if f.Problem != "" && !f.Configured && !f.Given {
-			fmt.Fprintf(w, "  not listed: %s\n", f.Problem)
+			fmt.Fprintf(w, "  not listed: %s\n", termSafe(f.Problem))
 			continue
 		}
 		printSnapshots(w, f.Snapshots, now)
@@ -155,7 +155,7 @@ func printBackupList(w io.Writer, l backupListJSON, hint bool, now time.Time) {
 	if len(l.Folders) > 0 || l.Destination == "" && hint && l.Problem != "" {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "Safety snapshots in %s:\n", l.SafetyDir)
+	fmt.Fprintf(w, "Safety snapshots in %s:\n", termSafe(l.SafetyDir))
 	printSnapshots(w, l.Safety, now)
 }
 
@@ -196,36 +196,54 @@ func listBackupFolders(d datadir.Dir, cfg config.Config, cerr error, to string, 
 	return folders
 }
 
+// printSnapshots prints one line per snapshot, its columns aligned. Every
+// text read from a snapshot (its folder name, and the reason in its
+// manifest.json, which anyone can edit) is made terminal-safe: a reason
+// holding a line break and a made-up line printed that line as a snapshot.
 func printSnapshots(w io.Writer, list []backup.Info, now time.Time) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "  none")
 		return
 	}
-	for _, s := range list {
+	type row struct{ name, created, size, holds, verified, extra, problem string }
+	rows := make([]row, len(list))
+	nameW, holdsW := 0, 0
+	for i, s := range list {
+		r := row{name: termSafe(s.Name)}
+		nameW = max(nameW, cellWidth(r.name))
 		if s.Problem != "" {
-			fmt.Fprintf(w, "  %s  unreadable: %s\n", s.Name, s.Problem)
+			r.problem = termSafe(s.Problem)
+			rows[i] = r
 			continue
 		}
-		verified := "not verified"
+		r.verified = "not verified"
 		if !s.Verified.IsZero() {
-			verified = "verified " + ago(now, s.Verified)
+			r.verified = "verified " + ago(now, s.Verified)
 		}
-		extra := ""
 		switch {
 		case s.Raw:
-			extra = "  raw copy of a damaged database"
+			r.extra = "  raw copy of a damaged database"
 		case s.Reason != "":
-			extra = "  " + s.Reason
+			r.extra = "  " + termSafe(s.Reason)
 		}
 		if s.ThumbnailsIncluded {
-			extra += "  with thumbnails"
+			r.extra += "  with thumbnails"
 		}
-		holds := fmt.Sprintf("%s pending, %s, %s", num(int(s.LocalOnly["pending_uploads"])),
+		r.holds = fmt.Sprintf("%s pending, %s, %s", num(int(s.LocalOnly["pending_uploads"])),
 			plural(int(s.LocalOnly["local_edits"]), "edit"), plural(int(s.LocalOnly["local_paths"]), "path"))
 		if s.LocalOnlyUnknown {
-			holds = "pending, edits, paths unknown"
+			r.holds = "pending, edits, paths unknown"
 		}
-		fmt.Fprintf(w, "  %s  %s  %9s  %s  %s%s\n", s.Name,
-			s.Created.Local().Format("2006-01-02 15:04"), bytesText(s.Size), holds, verified, extra)
+		holdsW = max(holdsW, cellWidth(r.holds))
+		r.created, r.size = s.Created.Local().Format("2006-01-02 15:04"), bytesText(s.Size)
+		rows[i] = r
+	}
+	pad := func(s string, w int) string { return s + strings.Repeat(" ", max(0, w-cellWidth(s))) }
+	for _, r := range rows {
+		if r.problem != "" {
+			fmt.Fprintf(w, "  %s  unreadable: %s\n", pad(r.name, nameW), r.problem)
+			continue
+		}
+		fmt.Fprintf(w, "  %s  %s  %9s  %s  %s%s\n", pad(r.name, nameW), r.created, r.size, pad(r.holds, holdsW), r.verified, r.extra)
 	}
 }

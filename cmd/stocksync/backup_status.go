@@ -290,7 +290,7 @@ func printBackupStatus(w io.Writer, s backupStatusJSON, now time.Time) {
 	fmt.Fprintln(w)
 	safety := "none"
 	if s.NewestSafety != nil {
-		safety = fmt.Sprintf("%d, newest %s (%s)", s.SafetySnapshots, wording.Ago(now, s.NewestSafety.Created), s.NewestSafety.Reason)
+		safety = fmt.Sprintf("%d, newest %s (%s)", s.SafetySnapshots, wording.Ago(now, s.NewestSafety.Created), termSafe(s.NewestSafety.Reason))
 	}
 	fmt.Fprintf(w, "Safety snapshots:  %s\n", safety)
 	printTimeMachine(w, s.TimeMachine)

@@ -69,19 +69,20 @@ func runCheck(ctx context.Context, o checkOptions, gopts globalOptions, _ []stri
 			status := "ok"
 			switch {
 			case p.Skipped != "":
-				status = "skipped: " + p.Skipped
+				status = "skipped: " + termSafe(p.Skipped)
 			case p.Findings > 0:
 				status = fmt.Sprintf("%d finding(s)", p.Findings)
 			}
 			fmt.Fprintf(out, "%-16s %s\n", p.Name, status)
 		}
 		for _, f := range r.Findings {
-			fmt.Fprintf(out, "\n%s: %s\n", f.Severity, f.What)
+			// Findings quote paths and file contents: one line each.
+			fmt.Fprintf(out, "\n%s: %s\n", f.Severity, termSafe(f.What))
 			if fix := checkFix(f); fix != "" {
-				fmt.Fprintf(out, "  fix: %s\n", fix)
+				fmt.Fprintf(out, "  fix: %s\n", termSafe(fix))
 			}
 		}
-		fmt.Fprintf(out, "\n%d error(s), %d warning(s) in %s\n", r.Errors, r.Warnings, r.DataDir)
+		fmt.Fprintf(out, "\n%d error(s), %d warning(s) in %s\n", r.Errors, r.Warnings, termSafe(r.DataDir))
 	}
 	if !r.OK() {
 		return &exitError{code: exitPartial}

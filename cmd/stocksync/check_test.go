@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -86,5 +87,31 @@ func TestCheckKindsDocumented(t *testing.T) {
 		if !strings.Contains(string(doc), "`"+string(k)+"`") {
 			t.Errorf("docs/cli.md does not list the check kind %s", k)
 		}
+	}
+}
+
+// A data folder whose path holds a line break (or an escape sequence)
+// split the findings of `check` over made-up lines: each finding is one
+// line, its path terminal-safe.
+func TestCheckFindingsOneLineEach(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join(t.TempDir(), "data\nerror: fake\x1b[31m")
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "config.json"), []byte("{bad"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, "--data-dir", root, "check")
+	if code != exitPartial {
+		t.Fatalf("check: exit %d %s%s", code, out, errs)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "error: fake") || strings.Contains(l, "\x1b") {
+			t.Errorf("a line made by the path: %q\n%s", l, out)
+		}
+	}
+	if !strings.Contains(out, "error: settings file "+termSafe(root)) {
+		t.Errorf("the settings finding does not name the folder on its line:\n%s", out)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stocksync/stocksync/core/backup"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -105,7 +106,45 @@ func shellQuote(p string) string {
 	}) < 0 {
 		return p
 	}
+	if !isPlainText(p) {
+		return ansiCQuote(p)
+	}
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+// ansiCQuote quotes s as $'…' (bash, zsh and POSIX.1-2024 sh), with every
+// character a terminal must not get raw written as an escape: \n, \t,
+// \xHH, \uXXXX. A printed command then both shows safely and, pasted,
+// gives back s exactly (a description's line break or tab, which termSafe
+// would have turned into a space).
+func ansiCQuote(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // restoreCommand is the exact command that restores snap into d, with

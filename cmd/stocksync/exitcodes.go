@@ -58,7 +58,7 @@ func exitCodeOf(err error) int {
 		return exitInterrupted
 	}
 	var held *lockfile.HeldError
-	if errors.As(err, &held) || errors.Is(err, lockfile.ErrHeld) {
+	if errors.As(err, &held) || errors.Is(err, lockfile.ErrHeld) || errors.Is(err, store.ErrInUse) {
 		return exitBusy
 	}
 	if errors.Is(err, esp.ErrSignedOut) {

@@ -49,7 +49,7 @@ func hint(err error) string {
 	case errors.As(err, &de):
 		return destinationHint(de.Reason)
 	case errors.As(err, &cd):
-		return "fix it, or restore it with `stocksync restore SNAPSHOT --local-only`"
+		return "fix the settings file, or restore it with `stocksync restore SNAPSHOT --local-only`"
 	case errors.Is(err, config.ErrNoAPIRoot):
 		return "set it first (`stocksync config set api_root URL`), or choose another server"
 	case errors.Is(err, account.ErrDemoNotRunning):

@@ -48,7 +48,7 @@ func TestHintAddsTheCommand(t *testing.T) {
 		{backup.ErrNoDestination, "stocksync: no backup destination is set; choose one with `stocksync backup destination DIR`, or pass --to DIR\n"},
 		{&backup.VerifyError{Report: backup.Report{Snapshot: "s1"}}, "stocksync: snapshot s1 failed verification; use another snapshot (`stocksync backup list`)\n"},
 		{fmt.Errorf("load: %w", &config.DamagedError{Path: "/d/config.json", Err: errors.New("invalid character")}),
-			"stocksync: load: settings file /d/config.json is damaged (invalid character); it was left untouched; fix it, or restore it with `stocksync restore SNAPSHOT --local-only`\n"},
+			"stocksync: load: settings file /d/config.json is damaged (invalid character); it was left untouched; fix the settings file, or restore it with `stocksync restore SNAPSHOT --local-only`\n"},
 		{config.ErrNoAPIRoot, "stocksync: server \"custom\" needs api_root (and token_url for partner keys), and api_root is not set; set it first (`stocksync config set api_root URL`), or choose another server\n"},
 		{account.ErrSandboxNeedsPartnerKeys, "stocksync: the ESP sandbox takes partner keys only; a browser session signs in to production; sign in with `stocksync login --partner`\n"},
 		{errors.New("plain"), "stocksync: plain\n"},
@@ -143,5 +143,16 @@ func unsetCredentialEnv(t *testing.T) {
 	for _, k := range []string{secrets.EnvSession, secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
+	}
+}
+
+// A database another process keeps locked past the busy timeout is "busy"
+// (exit 4, as docs/cli.md says), like a held data-folder lock: it exited 1.
+func TestInUseExitsBusy(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	err := fmt.Errorf("begin write: %w", &store.InUseError{Path: "/d/stocksync.db"})
+	if code := finish(&b, err, false); code != exitBusy || !strings.Contains(b.String(), "quit the Stocksync app and any running stocksync command") {
+		t.Errorf("finish(%v) = %d, %q; want %d with the hint", err, code, b.String(), exitBusy)
 	}
 }

@@ -40,7 +40,10 @@ func finish(w io.Writer, err error, interrupted bool) int {
 		code = exitInterrupted
 	}
 	msg := err.Error()
-	if code == exitInterrupted && (msg == context.Canceled.Error() || strings.HasSuffix(msg, ": "+context.Canceled.Error())) {
+	if code == exitInterrupted && strings.Contains(msg, context.Canceled.Error()) {
+		// Go's "context canceled", wherever it ends up in the message
+		// ("write to … not committed: context canceled (…)"), is not words
+		// for the user.
 		msg = "interrupted; nothing was left half-written: run the command again to continue"
 	}
 	if strings.HasPrefix(msg, "unknown command ") {

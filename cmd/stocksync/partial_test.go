@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +111,12 @@ func TestPartialSuccessEditsAndPaths(t *testing.T) {
 	if out, _, _ := run("link", ids[0]); !strings.Contains(out, "No local file path is recorded") {
 		t.Errorf("after unlink, link shows %q", out)
 	}
+	// An ID that is no file says so, and where the IDs are (it said only
+	// that no path was recorded, and to ask `link`, which then said it).
+	if _, errs, code := run("unlink", "99999999"); code != exitFailure ||
+		!strings.Contains(errs, "file 99999999 is not in the local portfolio") || !strings.Contains(errs, "`stocksync list files`") {
+		t.Errorf("unlink 99999999: exit %d, errs %q", code, errs)
+	}
 }
 
 // backup delete over several names: 3 when some were deleted; and it
@@ -183,5 +192,79 @@ func TestBackupPruneFailureIsPartial(t *testing.T) {
 	_, errs, code = runCLI(t, append(dd, "backup")...)
 	if code != exitPartial || !strings.Contains(errs, "the snapshot is fine, but pruning old snapshots failed") {
 		t.Errorf("backup with pruning failing: exit %d (want %d), %q", code, exitPartial, errs)
+	}
+}
+
+// An ID named twice (or spelled two ways) is done once: not a failure on
+// its second mention, not exit 3.
+func TestRepeatedArgumentDoneOnce(t *testing.T) {
+	t.Parallel()
+	e := newAddEnv(t)
+	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg"), e.photo("leaf.png")); code != 0 {
+		t.Fatalf("add: exit %d %s", code, stderr)
+	}
+	stdout, stderr, code := e.run(t, "pending", "edit", "1", "#1", "01", "--title", "Once")
+	if code != 0 || stderr != "" || strings.Count(stdout, "changed: title") != 1 {
+		t.Errorf("pending edit 1 #1 01: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	stdout, stderr, code = e.run(t, "pending", "remove", "2", "2", "--json")
+	var rows []store.PendingUpload
+	if code != 0 || stderr != "" || json.Unmarshal([]byte(stdout), &rows) != nil || len(rows) != 1 || rows[0].ID != 2 {
+		t.Errorf("pending remove 2 2 --json: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// A repeat does not count in the summary: 1 of 2, not 2 of 3.
+	_, stderr, code = e.run(t, "pending", "remove", "1", "1", "99")
+	if code != exitPartial || !strings.Contains(stderr, "1 of 2 pending uploads removed, 1 not") {
+		t.Errorf("pending remove 1 1 99: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Interrupted (Ctrl-C) in the middle of several arguments: exit 130, how
+// many were done, and no line for the argument whose write the
+// interruption rolled back (it said "context canceled (there is no
+// pending upload 3)", which finish printed as it was).
+func TestEachArgInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errOut bytes.Buffer
+	var did []string
+	err := eachArg(ctx, []string{"1", "2", "3", "4"}, &errOut, "pending upload", "removed", func(a string) error {
+		if a == "3" {
+			cancel()
+			return fmt.Errorf("write to /d/stocksync.db not committed: %w (there is no pending upload 3)", context.Canceled)
+		}
+		did = append(did, a)
+		return nil
+	})
+	var b bytes.Buffer
+	code := finish(&b, err, true)
+	if code != exitInterrupted || errOut.Len() != 0 || len(did) != 2 ||
+		b.String() != "stocksync: interrupted: 2 of 4 pending uploads removed, the rest not; nothing was left half-written: run the command again for the rest\n" {
+		t.Errorf("exit %d, done %v, per-argument errors %q, message %q", code, did, errOut.String(), b.String())
+	}
+}
+
+// --json with several arguments prints an array even when none was done
+// ("[]", beside the errors on standard error): it printed nothing, which
+// is no JSON at all for a script that reads standard output.
+func TestSeveralArgumentsJSONArrayWhenNoneDone(t *testing.T) {
+	t.Parallel()
+	e := newAddEnv(t)
+	for _, args := range [][]string{
+		{"pending", "remove", "98", "99", "--json"},
+		{"pending", "edit", "98", "99", "--title", "X", "--json"},
+		{"unlink", "98", "99", "--json"},
+		{"discard", "98", "99", "--json"},
+	} {
+		out, _, code := e.run(t, args...)
+		var rows []json.RawMessage
+		if code != exitFailure || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 0 {
+			t.Errorf("%v: exit %d, stdout %q, want []", args, code, out)
+		}
+	}
+	// One argument that fails: nothing on standard output, as before.
+	if out, _, code := e.run(t, "pending", "remove", "99", "--json"); code != exitFailure || out != "" {
+		t.Errorf("pending remove 99 --json: exit %d, stdout %q", code, out)
 	}
 }

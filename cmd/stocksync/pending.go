@@ -105,6 +105,16 @@ func parsePendingIDs(args []string) ([]int64, error) {
 	return ids, nil
 }
 
+// canonicalPendingArgs spells each ID of ids as a plain number, so that
+// eachArg sees "3", "#3" and "03" as the one pending upload they name.
+func canonicalPendingArgs(ids []int64) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.FormatInt(id, 10)
+	}
+	return out
+}
+
 func parsePendingID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
 	if err != nil || id <= 0 {
@@ -195,8 +205,9 @@ func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptio
 	}
 	defer db.Close()
 	var rows []store.PendingUpload
-	err = eachArg(ctx, args, gopts.stderr, "pending upload", "changed", func(arg string) error {
-		id := ids[slices.Index(args, arg)]
+	named := canonicalPendingArgs(ids)
+	err = eachArg(ctx, named, gopts.stderr, "pending upload", "changed", func(arg string) error {
+		id := ids[slices.Index(named, arg)]
 		before, err := db.PendingUploadByID(ctx, id)
 		if err != nil {
 			return pendingErr(ctx, db, id, err)
@@ -214,7 +225,7 @@ func runPendingEdit(ctx context.Context, o pendingEditOptions, gopts globalOptio
 		}
 		return nil
 	})
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}
@@ -279,8 +290,9 @@ func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalO
 	}
 	defer db.Close()
 	var rows []store.PendingUpload
-	err = eachArg(ctx, args, gopts.stderr, "pending upload", "removed", func(arg string) error {
-		id := ids[slices.Index(args, arg)]
+	named := canonicalPendingArgs(ids)
+	err = eachArg(ctx, named, gopts.stderr, "pending upload", "removed", func(arg string) error {
+		id := ids[slices.Index(named, arg)]
 		p, err := db.RemovePendingUpload(ctx, id, gopts.clock())
 		if err != nil {
 			return pendingErr(ctx, db, id, err)
@@ -292,7 +304,7 @@ func runPendingRemove(ctx context.Context, o pendingRemoveOptions, gopts globalO
 		}
 		return nil
 	})
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}

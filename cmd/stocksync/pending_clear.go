@@ -102,15 +102,27 @@ func (o pendingEditOptions) edit() (store.PendingEdit, []string, error) {
 // field cleared that held something, what it held and the command that puts
 // it back.
 func printPendingEdit(w io.Writer, stocksync string, before, p store.PendingUpload, e store.PendingEdit, cleared []string) {
-	var changed []string
+	var changed, same []string
 	for _, f := range changedFields(e) {
-		if slices.Contains(cleared, f) {
+		switch {
+		case pendingField(before, f) == pendingField(p, f) && slices.Contains(cleared, f):
+			same = append(same, f+" already empty")
+		case pendingField(before, f) == pendingField(p, f):
+			same = append(same, f+" already so")
+		case slices.Contains(cleared, f):
 			changed = append(changed, f+" cleared")
-		} else {
+		default:
 			changed = append(changed, f)
 		}
 	}
-	fmt.Fprintf(w, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changed, ", "))
+	switch {
+	case len(changed) == 0:
+		fmt.Fprintf(w, "Pending upload %d (%s): nothing changed (%s).\n", p.ID, shownPath(p.Path), strings.Join(same, ", "))
+	case len(same) > 0:
+		fmt.Fprintf(w, "Pending upload %d (%s) changed: %s (%s).\n", p.ID, shownPath(p.Path), strings.Join(changed, ", "), strings.Join(same, ", "))
+	default:
+		fmt.Fprintf(w, "Pending upload %d (%s) changed: %s.\n", p.ID, shownPath(p.Path), strings.Join(changed, ", "))
+	}
 	for _, f := range cleared {
 		var old, flag string
 		switch f {
@@ -130,6 +142,19 @@ func printPendingEdit(w io.Writer, stocksync string, before, p store.PendingUplo
 		}
 		fmt.Fprintf(w, "  The %s %s: %s\n  To put it back: %s pending edit %d %s %s\n", f, verb, termSafe(old), stocksync, p.ID, flag, termSafe(shellQuote(old)))
 	}
+}
+
+// pendingField is field f of p as one comparable string.
+func pendingField(p store.PendingUpload, f string) string {
+	switch f {
+	case store.FieldTitle:
+		return p.Title
+	case store.FieldDescription:
+		return p.Description
+	case store.FieldKeywords:
+		return strings.Join(p.Keywords, "\x00")
+	}
+	return ""
 }
 
 // writeOneOrMany prints one row as a JSON object when one argument was

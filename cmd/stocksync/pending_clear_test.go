@@ -60,3 +60,28 @@ func TestPendingEditClear(t *testing.T) {
 		t.Errorf("keywords put back %q, want %q", p.Keywords, before.Keywords)
 	}
 }
+
+// Clearing a field already empty, or setting the value it has, changed
+// nothing but said "changed: title cleared".
+func TestPendingEditSaysWhenNothingChanged(t *testing.T) {
+	t.Parallel()
+	e := newAddEnv(t)
+	if _, stderr, code := e.run(t, "add", e.photo("maple.jpg")); code != 0 {
+		t.Fatalf("add: exit %d %s", code, stderr)
+	}
+	if out, stderr, code := e.run(t, "pending", "edit", "1", "--clear", "title"); code != 0 || !strings.Contains(out, "changed: title cleared.") {
+		t.Fatalf("first clear: exit %d %q %s", code, out, stderr)
+	}
+	out, _, code := e.run(t, "pending", "edit", "1", "--clear", "title")
+	if code != 0 || !strings.Contains(out, "nothing changed (title already empty)") || strings.Contains(out, "changed: title") {
+		t.Errorf("second clear: exit %d %q", code, out)
+	}
+	out, _, code = e.run(t, "pending", "edit", "1", "--title", "Mine", "--clear", "keywords")
+	if code != 0 || !strings.Contains(out, "changed: title, keywords cleared.") {
+		t.Errorf("title and keywords: exit %d %q", code, out)
+	}
+	out, _, code = e.run(t, "pending", "edit", "1", "--title", "Mine", "--clear", "keywords")
+	if code != 0 || !strings.Contains(out, "nothing changed (title already so, keywords already empty)") {
+		t.Errorf("the same again: exit %d %q", code, out)
+	}
+}

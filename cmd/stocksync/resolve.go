@@ -108,7 +108,7 @@ func runResolve(ctx context.Context, o resolveOptions, gopts globalOptions, args
 		}
 		return nil
 	})
-	if o.asJSON && len(rows) > 0 {
+	if o.asJSON && (len(rows) > 0 || len(args) > 1) { // several named: an array, empty when none was done
 		if jerr := writeOneOrMany(gopts.stdout, rows, len(args)); jerr != nil {
 			return jerr
 		}

@@ -179,7 +179,7 @@ func restoreExitCode(err error) int {
 func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 	taken := r.Snapshot.Created.Local().Format("2006-01-02 15:04")
 	if localOnly {
-		fmt.Fprintf(w, "Merged the local-only data of %s (taken %s):\n", r.Snapshot.Name, taken)
+		fmt.Fprintf(w, "Merged the local-only data of %s (taken %s):\n", termSafe(r.Snapshot.Name), taken)
 		for _, t := range store.LocalOnlyTables {
 			c := r.LocalOnly[t]
 			fmt.Fprintf(w, "  %-17s %s added, %s replaced, %s already here\n", localOnlyWords[t]+":", num(c.Added), num(c.Updated), num(c.Unchanged))
@@ -188,7 +188,7 @@ func printRestore(w io.Writer, r backup.RestoreResult, localOnly bool) {
 			fmt.Fprintln(w, "  Rows removed since the snapshot (e.g. uploads sent since) are back: check `stocksync list pending` and `stocksync list edits`.")
 		}
 	} else {
-		fmt.Fprintf(w, "Restored %s (taken %s).\n", r.Snapshot.Name, taken)
+		fmt.Fprintf(w, "Restored %s (taken %s).\n", termSafe(r.Snapshot.Name), taken)
 	}
 	c := r.Config
 	switch {

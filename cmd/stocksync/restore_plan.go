@@ -21,7 +21,7 @@ var localOnlyWords = map[string]string{
 // by running the merge on a copy of the data).
 func printRestorePlan(w io.Writer, r backup.RestoreResult, localOnly bool) {
 	s := r.Snapshot
-	fmt.Fprintf(w, "Snapshot %s (taken %s) can be restored; nothing was changed.\n", s.Name, s.Created.Local().Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "Snapshot %s (taken %s) can be restored; nothing was changed.\n", termSafe(s.Name), s.Created.Local().Format("2006-01-02 15:04"))
 	fmt.Fprintf(w, "  It holds %s.\n", localOnlyLine(s.LocalOnly))
 	if !localOnly {
 		fmt.Fprintln(w, "  The database would be replaced by the snapshot's (the current one is kept in a safety snapshot first).")
@@ -43,16 +43,16 @@ func printRestorePlan(w io.Writer, r backup.RestoreResult, localOnly bool) {
 	switch {
 	case c.Restored && c.DamagedKept != "":
 		base, _, _ := strings.Cut(c.DamagedKept, ".damaged-")
-		fmt.Fprintf(w, "  The settings would be restored (the current file cannot be read; it would be kept as %s.damaged-…).\n", base)
+		fmt.Fprintf(w, "  The settings would be restored (the current file cannot be read; it would be kept as %s.damaged-…).\n", termSafe(base))
 	case c.Restored:
 		fmt.Fprintln(w, "  The settings would be restored (there is no settings file now).")
 	case len(c.Differences) > 0:
 		fmt.Fprintln(w, "  Your current settings would be kept; the snapshot's differ:")
 		for _, d := range c.Differences {
-			fmt.Fprintf(w, "    %s\n", d)
+			fmt.Fprintf(w, "    %s\n", termSafe(d))
 		}
 	case c.Note != "":
-		fmt.Fprintf(w, "  Settings: %s.\n", c.Note)
+		fmt.Fprintf(w, "  Settings: %s.\n", termSafe(c.Note))
 	default:
 		fmt.Fprintln(w, "  Your current settings would be kept (the snapshot's are the same).")
 	}

@@ -92,6 +92,9 @@ func TestFinish(t *testing.T) {
 		{errors.New("boom"), false, exitFailure, "stocksync: boom\n"},
 		{fmt.Errorf("download thumbnails: %w", context.Canceled), true, exitInterrupted, "stocksync: interrupted; nothing was left half-written: run the command again to continue\n"},
 		{errors.New("read /x: connection reset"), true, exitInterrupted, "stocksync: read /x: connection reset\n"},
+		// A write rolled back by the interruption, then failing on its own.
+		{fmt.Errorf("write to /d/stocksync.db not committed: %w (there is no pending upload 5)", context.Canceled), true, exitInterrupted,
+			"stocksync: interrupted; nothing was left half-written: run the command again to continue\n"},
 		{fmt.Errorf("verify: %w", context.Canceled), false, exitInterrupted, "stocksync: interrupted; nothing was left half-written: run the command again to continue\n"},
 		{usageError("bad"), true, exitUsage, "stocksync: bad\n"},
 		{fmt.Errorf("file 8001 is not in the local portfolio (run `stocksync list files` to see IDs): %w", store.ErrNotFound), false, exitFailure,

@@ -94,3 +94,66 @@ func TestTableNeverCutsIDs(t *testing.T) {
 		t.Errorf("clipWidth wide: %q (%d columns)", got, cellWidth(got))
 	}
 }
+
+// Emoji outside U+1F300–U+1F64F and U+1F900–U+1F9FF (🚀 transport, 🫠 the
+// newer ones, ⌚ ✅ the emoji-presentation symbols) take two columns on a
+// terminal; counted as one, every cell after them was pushed out of its
+// column.
+func TestCellWidthEmoji(t *testing.T) {
+	for s, want := range map[string]int{
+		"🚀": 2, "🫠": 2, "⌚": 2, "✅": 2, "⭐": 2, "🟢": 2, "🈚": 2, "東京": 4, "é": 1, "e\u0301": 1,
+		"☺": 1, "→": 1, "✓": 1, "a🚀b": 4,
+	} {
+		if got := cellWidth(s); got != want {
+			t.Errorf("cellWidth(%q) = %d, want %d", s, got, want)
+		}
+	}
+	tb := newTable("ID", "TITLE~", "N")
+	tb.add("1", "Launch 🚀🫠 at dawn", "3")
+	tb.add("22", "plain", "4")
+	var b bytes.Buffer
+	if err := tb.write(&b, 0); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	at := func(l, s string) int { return cellWidth(l[:strings.LastIndex(l, s)]) }
+	if at(lines[1], "3") != at(lines[0], "N") || at(lines[2], "4") != at(lines[0], "N") {
+		t.Errorf("the N column is not aligned:\n%s", b.String())
+	}
+}
+
+// At 20 to 26 columns the columns of a list do not fit side by side even
+// cut to 5: each row wrapped over the next lines and no column could be
+// read. Each row is then printed as "HEADER  value" lines, none wider than
+// the terminal, IDs and counts whole.
+func TestTableTooNarrowPrintsRecords(t *testing.T) {
+	t.Parallel()
+	tb := newTable("ID", "FILE~", "TITLE~", "KEYWORDS")
+	tb.add("1", "/Users/ann/Pictures/river/fog-0142.jpg", "Fog over the river at dawn 🚀 東京", "12 keywords")
+	tb.add("22", "/Users/ann/b.jpg", "", "0 keywords")
+	for _, cols := range []int{22, 26} {
+		var b bytes.Buffer
+		if err := tb.write(&b, cols); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if w := cellWidth(l); w >= cols {
+				t.Errorf("%d columns: a line %d wide: %q", cols, w, l)
+			}
+		}
+		for _, want := range []string{"ID        1\n", "KEYWORDS  12 keywords\n", "\n\nID        22\n", "TITLE\n", "FILE      /Users"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d columns: no %q in\n%s", cols, want, out)
+			}
+		}
+	}
+	// Wide enough: the usual one line per row.
+	var b bytes.Buffer
+	if err := tb.write(&b, 60); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\n"); n != 3 {
+		t.Errorf("60 columns: %d lines, want 3:\n%s", n, b.String())
+	}
+}

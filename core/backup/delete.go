@@ -45,7 +45,7 @@ func Delete(snap string, force bool) (Info, error) {
 		return Info{}, fmt.Errorf("no snapshot %s in %s: nothing was deleted", name, dest)
 	}
 	if !force && newestVerified != nil && newestVerified.Name == name {
-		return *target, fmt.Errorf("delete %s refused: %w, the one a restore would use; pass --force to delete it anyway", abs, ErrNewestVerified)
+		return *target, fmt.Errorf("delete %s refused: %w, the one a restore would use", abs, ErrNewestVerified)
 	}
 	gone, mark, err := renameForDelete(abs)
 	if err != nil {

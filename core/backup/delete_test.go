@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -19,6 +20,8 @@ func TestDeleteRefusesTheNewestVerifiedUnlessForced(t *testing.T) {
 	}
 	if _, err := Delete(newest.Path, false); !errors.Is(err, ErrNewestVerified) {
 		t.Fatalf("deleting the newest verified snapshot: %v, want ErrNewestVerified", err)
+	} else if strings.Contains(err.Error(), "--") {
+		t.Errorf("core's error names a command-line flag (the app shows it too): %v", err)
 	}
 	if _, err := os.Stat(newest.Path); err != nil {
 		t.Fatal("the refused snapshot is gone")

@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/stocksync/stocksync/core/atomicfile"
 	"github.com/stocksync/stocksync/core/datadir"
+	"github.com/stocksync/stocksync/core/lockfile"
 	"github.com/stocksync/stocksync/core/store"
 )
 
@@ -39,15 +42,41 @@ type LocalOnlyChange struct {
 // temporary folder, which is then removed; nothing of dir is changed. It
 // fills res.LocalOnly, res.Config and res.Changes; res.Safety stays nil (the
 // real run takes a safety snapshot first).
+//
+// The copy is made in the data folder (previewFolder); when that disk is
+// full, in the system's temporary folder instead.
 func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, res *RestoreResult) error {
-	tmp, err := os.MkdirTemp("", "stocksync-restore-preview-")
+	tmp, mark, err := previewFolder(dir)
 	if err != nil {
-		return fmt.Errorf("restore --dry-run: %w", err)
+		return fmt.Errorf("preview the restore: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	err = previewIn(ctx, tmp, dir, snap, m, skip, now, res)
+	os.RemoveAll(tmp)
+	if mark != nil {
+		mark.Release()
+		if diskFull(err) {
+			if tmp, err = os.MkdirTemp("", "stocksync-restore-preview-"); err != nil {
+				return fmt.Errorf("preview the restore: %w", err)
+			}
+			defer os.RemoveAll(tmp)
+			var zero RestoreResult
+			res.LocalOnly, res.Config, res.Changes = zero.LocalOnly, zero.Config, zero.Changes
+			return previewIn(ctx, tmp, dir, snap, m, skip, now, res)
+		}
+	}
+	return err
+}
+
+// diskFull reports an error of a write that found the disk full.
+func diskFull(err error) bool {
+	return errors.Is(err, store.ErrDiskFull) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// previewIn is previewLocalOnly with its copy in the folder tmp.
+func previewIn(ctx context.Context, tmp string, dir datadir.Dir, snap string, m *Manifest, skip map[string]bool, now func() time.Time, res *RestoreResult) error {
 	copyDir := datadir.Dir{Root: filepath.Join(tmp, "data")}
 	if err := copyDir.Ensure(); err != nil {
-		return fmt.Errorf("restore --dry-run: %w", err)
+		return fmt.Errorf("preview the restore: %w", err)
 	}
 	before := localRows{}
 	if _, err := os.Stat(dir.DB()); err == nil {
@@ -68,11 +97,12 @@ func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	}
 	if b, err := os.ReadFile(dir.Config()); err == nil {
 		if err := os.WriteFile(copyDir.Config(), b, 0o600); err != nil {
-			return fmt.Errorf("restore --dry-run: %w", err)
+			return fmt.Errorf("preview the restore: %w", err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	datadir.CrashPoint("preview:copied") // tests: a preview killed with its copy made
 	var out RestoreResult
 	if err := restoreLocalOnly(ctx, copyDir, snap, m, skip, now, now(), &out); err != nil {
 		return err
@@ -94,14 +124,34 @@ func previewLocalOnly(ctx context.Context, dir datadir.Dir, snap string, m *Mani
 	return nil
 }
 
-// localOnlyNeedsDB words a current database that cannot be read, as the
-// real run does.
+// previewFolder makes the temporary folder the preview works in: in the
+// data folder (atomicfile.TempPrefix+"preview-…"), marked in use
+// (lockfile.CreateMarked) so that when the preview is killed the next
+// command's datadir.Recover removes the copy; in the system's temporary
+// folder only when the data folder cannot take it (read-only), with a nil
+// mark.
+func previewFolder(dir datadir.Dir) (string, *lockfile.Lock, error) {
+	tmp, mark, err := lockfile.CreateMarked(dir.Root, func() (string, error) {
+		return os.MkdirTemp(dir.Root, atomicfile.TempPrefix+"preview-")
+	})
+	if err == nil {
+		return tmp, mark, nil
+	}
+	if tmp != "" {
+		os.RemoveAll(tmp)
+	}
+	tmp, err = os.MkdirTemp("", "stocksync-restore-preview-")
+	return tmp, nil, err
+}
+
+// localOnlyNeedsDB is the error for a current database that cannot be
+// read: a damaged one is the real run's *LocalOnlyDamagedError (the same
+// words, and the same advice at the edges); anything else is wrapped.
 func localOnlyNeedsDB(err error, snap string, dir datadir.Dir) error {
 	if errors.Is(err, store.ErrCorrupt) {
-		return fmt.Errorf("%w\n--local-only needs a working database: restore everything with `stocksync restore %s`, "+
-			"or move %s away, run `stocksync sync`, then run `stocksync restore %s --local-only` again", err, snap, dir.DB(), snap)
+		return &LocalOnlyDamagedError{Snapshot: snap, DB: dir.DB(), Err: err}
 	}
-	return fmt.Errorf("restore --dry-run: read the current database: %w", err)
+	return fmt.Errorf("preview the restore: read the current database: %w", err)
 }
 
 // localRows are the local-only rows of a database, by table and key: the

@@ -255,6 +255,13 @@ func TestRestoreLocalOnlyIntoDamagedDatabase(t *testing.T) {
 	if !errors.Is(err, store.ErrCorrupt) || !errors.As(err, &lo) || lo.Snapshot != snap.Path || lo.DB != f.dir.DB() {
 		t.Errorf("got %v, want a *LocalOnlyDamagedError naming the snapshot and the database", err)
 	}
+	// The dry run fails the same way, in the same words (it said the
+	// advice itself, in core, joined to the error with a newline).
+	_, derr := Restore(context.Background(), f.dir, snap.Path, RestoreOptions{LocalOnly: true, DryRun: true, Now: f.clk.Now})
+	lo = nil
+	if !errors.As(derr, &lo) || lo.Snapshot != snap.Path || lo.DB != f.dir.DB() || err == nil || derr.Error() != err.Error() {
+		t.Errorf("dry run: got %v, want the real run's %v", derr, err)
+	}
 }
 
 func TestTestRestore(t *testing.T) {

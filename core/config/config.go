@@ -155,10 +155,10 @@ func (c Config) Validate() error {
 	switch c.Backup.Schedule {
 	case "off", "daily", "weekly":
 	default:
-		return fmt.Errorf("backup schedule %q is not off, daily or weekly", c.Backup.Schedule)
+		return fmt.Errorf("backup.schedule %q is not off, daily or weekly", c.Backup.Schedule)
 	}
 	if c.Backup.Keep < 1 || c.Backup.Keep > 1000 {
-		return fmt.Errorf("backup keep %d is out of range 1..1000", c.Backup.Keep)
+		return fmt.Errorf("backup.keep %d is out of range 1..1000", c.Backup.Keep)
 	}
 	return nil
 }

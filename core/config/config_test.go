@@ -103,6 +103,23 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// Errors name a setting as it is typed in `config set` (backup.keep, not
+// "backup keep").
+func TestValidateNamesTheSetting(t *testing.T) {
+	for name, mod := range map[string]func(*Config){
+		"backup.keep":     func(c *Config) { c.Backup.Keep = 1001 },
+		"backup.schedule": func(c *Config) { c.Backup.Schedule = "hourly" },
+		"concurrency":     func(c *Config) { c.Concurrency = 0 },
+		"title_order":     func(c *Config) { c.TitleOrder = "x" },
+	} {
+		c := Default()
+		mod(&c)
+		if err := c.Validate(); err == nil || !strings.HasPrefix(err.Error(), name+" ") {
+			t.Errorf("%s: %v, want an error starting with the setting's name", name, err)
+		}
+	}
+}
+
 // Issue 12: a UTF-8 byte-order mark (TextEdit, Notepad) is accepted;
 // anything after the JSON object is refused, naming where it starts, and the
 // file is left as it is.

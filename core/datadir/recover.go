@@ -177,7 +177,7 @@ func (d Dir) Recover() (Recovered, error) {
 
 // markedTemps are the temporary names whose writers create them marked
 // (lockfile.CreateMarked): they are leftovers as soon as nobody marks them.
-var markedTemps = []string{"restore-", "snapshot-", "new-", "delete-"}
+var markedTemps = []string{"restore-", "snapshot-", "new-", "delete-", "preview-"}
 
 // unmarkGrace is how long a temporary whose writer does not mark it (an
 // atomic settings write) is given to finish.

@@ -82,6 +82,10 @@ func (db *DB) wrapErr(what string, err error) error {
 		db.sawCorrupt.Store(true) // the next Open runs quick_check
 		return &CorruptError{Path: db.path, Err: err}
 	}
+	if c := sqliteCode(err); c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED {
+		// Another process held its write lock past the busy timeout.
+		return fmt.Errorf("%s: %w", what, &InUseError{Path: db.path})
+	}
 	if c := sqliteCode(err); c == sqlite3.SQLITE_FULL {
 		return fmt.Errorf("%s in %s: the disk holding the data folder is full (%w): free some space, then run again; "+
 			"nothing half-written was kept", what, db.path, ErrDiskFull)
