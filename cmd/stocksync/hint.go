@@ -60,6 +60,8 @@ func hint(err error) string {
 		return "choose one with `stocksync backup destination DIR`, or pass --to DIR"
 	case errors.As(err, &ve):
 		return "use another snapshot (`stocksync backup list`)"
+	case errors.Is(err, store.ErrDiskFull):
+		return "free some space on the disk holding the data folder, then run the command again"
 	case errors.Is(err, esp.ErrSignedOut):
 		return problemHint(store.SyncProblemSignedOut)
 	case errors.Is(err, esp.ErrBadCredentials):

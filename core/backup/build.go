@@ -50,7 +50,7 @@ func (b *builder) database(dir datadir.Dir, db *store.DB, m *Manifest) error {
 	b.meter.phase(PhaseDatabase, 1, 0)
 	if err := db.CopyTo(b.ctx, stagePath); err != nil {
 		if errors.Is(err, store.ErrDiskFull) {
-			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: free some space and try again: %w", dir.Root, err)
+			return fmt.Errorf("not enough space on the disk of the data folder %s for a temporary copy of the database: %w", dir.Root, err)
 		}
 		return fmt.Errorf("copy the database: %w", err)
 	}

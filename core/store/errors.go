@@ -96,6 +96,17 @@ func sqliteCode(err error) int {
 	return 0
 }
 
+// isDiskFull reports SQLite's own "disk full" and its failure to grow the
+// -shm index (SQLITE_IOERR_SHMSIZE, which is what opening a WAL database on a
+// full disk gives: the index cannot be allocated).
+func isDiskFull(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code()&0xff == sqlite3.SQLITE_FULL || se.Code() == sqlite3.SQLITE_IOERR_SHMSIZE
+}
+
 func isCorrupt(err error) bool {
 	c := sqliteCode(err)
 	return c == sqlite3.SQLITE_CORRUPT || c == sqlite3.SQLITE_NOTADB

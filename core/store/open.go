@@ -224,11 +224,27 @@ func probe(ctx context.Context, path string, migs fs.FS) error {
 }
 
 func (db *DB) wrapOpen(err error) error {
-	if isCorrupt(err) {
+	var oe *openError
+	switch {
+	case isCorrupt(err):
 		return &CorruptError{Path: db.path, Problem: problemOf(err), Err: err}
+	case errors.As(err, &oe):
+		return err // identify's error, wrapped once already
+	case isDiskFull(err):
+		return &openError{path: db.path, err: fmt.Errorf("%w (%v)", ErrDiskFull, err)}
 	}
-	return fmt.Errorf("open database %s: %w", db.path, err)
+	return &openError{path: db.path, err: err}
 }
+
+// openError is a failure to open the database at path for a reason other
+// than damage (*CorruptError): "open database PATH: reason".
+type openError struct {
+	path string
+	err  error
+}
+
+func (e *openError) Error() string { return fmt.Sprintf("open database %s: %v", e.path, e.err) }
+func (e *openError) Unwrap() error { return e.err }
 
 func (db *DB) checkWAL(ctx context.Context) error {
 	var mode string

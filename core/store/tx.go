@@ -87,8 +87,8 @@ func (db *DB) wrapErr(what string, err error) error {
 		return fmt.Errorf("%s: %w", what, &InUseError{Path: db.path})
 	}
 	if c := sqliteCode(err); c == sqlite3.SQLITE_FULL {
-		return fmt.Errorf("%s in %s: the disk holding the data folder is full (%w): free some space, then run again; "+
-			"nothing half-written was kept", what, db.path, ErrDiskFull)
+		return fmt.Errorf("%s in %s: the disk holding the data folder is full (%w); nothing half-written was kept",
+			what, db.path, ErrDiskFull)
 	}
 	return fmt.Errorf("%s in %s: %w", what, db.path, err)
 }
