@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stocksync/stocksync/core/config"
 	"github.com/stocksync/stocksync/core/datadir"
@@ -190,6 +191,23 @@ func TestSyncProgressSaysEachThingOnce(t *testing.T) {
 		if n := strings.Count(got, want); n != 1 {
 			t.Errorf("%q said %d times in:\n%s", want, n, got)
 		}
+	}
+}
+
+// As JSON lines (the default when not on a terminal) a report that differs
+// only in its elapsed time is not written again: a stalled ESP printed an
+// identical progress line every 250 ms, about 180 in 45 s (found by the
+// reliability suite's stall cases).
+func TestSyncProgressJSONSkipsReportsThatOnlyAge(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := &syncProgress{out: &out, json: true}
+	for i := range 10 {
+		p.report(syncer.Progress{Phase: syncer.PhaseFiles, FilesTotal: 50, FilesDone: 20, Elapsed: time.Duration(i) * 250 * time.Millisecond})
+	}
+	p.report(syncer.Progress{Phase: syncer.PhaseFiles, FilesTotal: 50, FilesDone: 21, Elapsed: 3 * time.Second})
+	if n := strings.Count(out.String(), "\n"); n != 2 {
+		t.Errorf("%d JSON lines, want 2 (one per change):\n%s", n, out.String())
 	}
 }
 

@@ -117,6 +117,9 @@ type syncProgress struct {
 	throttled bool
 	// phase is the phase of the last report: each phase's line is said once.
 	phase syncer.Phase
+	// lastJSON is the last report written as a JSON line, without its
+	// elapsed time: a report that changes nothing else is not written again.
+	lastJSON *syncer.Progress
 }
 
 func newSyncProgress(out, errw io.Writer, jsonLines bool) *syncProgress {
@@ -130,6 +133,12 @@ func (p *syncProgress) report(pr syncer.Progress) {
 		return
 	}
 	if p.json {
+		same := pr
+		same.Elapsed = 0
+		if p.lastJSON != nil && *p.lastJSON == same {
+			return // only the time moved on (a stalled ESP): no new line
+		}
+		p.lastJSON = &same
 		json.NewEncoder(p.out).Encode(struct {
 			Event string `json:"event"`
 			syncer.Progress
