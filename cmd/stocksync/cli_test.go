@@ -76,7 +76,7 @@ func TestStatusOnEmptyFolderCreatesNothing(t *testing.T) {
 }
 
 func TestSyncListEditCheck(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 5, Batches: 4, FilesPerBatch: 3, StatusMix: espfake.StatusMix{Pending: 1}})
+	srv, dir := cliServer(t, espfake.Options{Seed: 5, Batches: 4, ContributionsPerBatch: 3, StatusMix: espfake.StatusMix{Pending: 1}})
 	out, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails")
 	if code != 0 {
 		t.Fatalf("sync exit %d: %s", code, errs)
@@ -129,7 +129,7 @@ func TestSyncListEditCheck(t *testing.T) {
 }
 
 func TestSyncWithoutCredentialsSaysWhatToDo(t *testing.T) {
-	_, dir := cliServer(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 1})
+	_, dir := cliServer(t, espfake.Options{Seed: 6, Batches: 1, ContributionsPerBatch: 1})
 	t.Setenv(secrets.EnvUsername, "")
 	t.Setenv(secrets.EnvPassword, "")
 	_, errs, code := runCLI(t, "--data-dir", dir, "sync")
@@ -139,7 +139,7 @@ func TestSyncWithoutCredentialsSaysWhatToDo(t *testing.T) {
 }
 
 func TestBadPasswordExitCode(t *testing.T) {
-	_, dir := cliServer(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 1})
+	_, dir := cliServer(t, espfake.Options{Seed: 7, Batches: 1, ContributionsPerBatch: 1})
 	t.Setenv(secrets.EnvPassword, "wrong")
 	_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")
 	// docs/cli.md: 5 when ESP no longer accepts the credentials.
@@ -194,7 +194,7 @@ func TestDemoSizesAreChecked(t *testing.T) {
 }
 
 func TestLinkRecordsALocalFilePath(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 13, Batches: 1, FilesPerBatch: 2})
+	srv, dir := cliServer(t, espfake.Options{Seed: 13, Batches: 1, ContributionsPerBatch: 2})
 	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
 		t.Fatalf("sync: exit %d: %s", code, errs)
 	}
@@ -231,7 +231,7 @@ func TestLinkRecordsALocalFilePath(t *testing.T) {
 // Issue 12 item 6 (values): edit refused nothing ESP refuses later. Each
 // is now a usage error naming the limit, and nothing is stored.
 func TestEditRefusesWhatESPRefuses(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 14, Batches: 1, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}})
+	srv, dir := cliServer(t, espfake.Options{Seed: 14, Batches: 1, ContributionsPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}})
 	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
 		t.Fatalf("sync: exit %d: %s", code, errs)
 	}

@@ -96,7 +96,7 @@ func runDemo(ctx context.Context, o demoOptions, gopts globalOptions, _ []string
 	w, errw := gopts.stdout, gopts.stderr
 	batches, files, latency, keep := o.batches, o.files, o.latency, o.keep
 	opts := account.DemoOptions()
-	opts.Batches, opts.FilesPerBatch, opts.FilesPerBatchMax, opts.Latency = batches, max(1, files/2), files*3/2, latency
+	opts.Batches, opts.ContributionsPerBatch, opts.ContributionsPerBatchMax, opts.Latency = batches, max(1, files/2), files*3/2, latency
 	demo, err := account.StartDemo(opts)
 	if err != nil {
 		return err
@@ -231,7 +231,7 @@ func demoLocalWork(ctx context.Context, w io.Writer, d datadir.Dir, db *store.DB
 		return err
 	}
 	var pending string
-	db.ListFiles(ctx, store.FileFilter{Status: "pending"}, func(c store.Contribution) error {
+	db.ListContributions(ctx, store.ContributionFilter{Status: "pending"}, func(c store.Contribution) error {
 		if pending == "" {
 			pending = c.ID
 		}

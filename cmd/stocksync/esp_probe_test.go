@@ -15,7 +15,7 @@ import (
 // not tell a full report from a failed one; and signed out it said "sign in
 // again with `stocksync login`" even with the session in STOCKSYNC_ESP_SESSION.
 func TestESPProbeExitStatus(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Seed: 65, Batches: 2, FilesPerBatch: 3, NoThumbnails: true})
+	srv, dir := webServer(t, espfake.Options{Seed: 65, Batches: 2, ContributionsPerBatch: 3, NoThumbnails: true})
 	t.Setenv(secrets.EnvSession, strings.TrimPrefix(browserCookieHeader(t, srv), "Cookie: "))
 	for _, args := range [][]string{{"config", "set", "api_root", srv.URL()}, {"config", "set", "server", "custom"}} {
 		if _, errs, code := runCLIIn(t, "", append([]string{"--data-dir", dir}, args...)...); code != 0 {

@@ -33,8 +33,8 @@ func (o *espServerOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.server.ThumbAddr, "thumb-addr", "127.0.0.1:0", "thumbnail listen address, a second host (loopback only)")
 	f.Uint64Var(&o.server.Seed, "seed", 1, "seed of the generated portfolio")
 	f.IntVar(&o.server.Batches, "batches", 10, "number of batches (0..100000)")
-	f.IntVar(&o.server.FilesPerBatch, "files-per-batch", 20, "files per batch (the minimum, with --files-per-batch-max; at most 100 in web mode)")
-	f.IntVar(&o.server.FilesPerBatchMax, "files-per-batch-max", 0, "if set, batch sizes are drawn uniformly up to this")
+	f.IntVar(&o.server.ContributionsPerBatch, "files-per-batch", 20, "files per batch (the minimum, with --files-per-batch-max; at most 100 in web mode)")
+	f.IntVar(&o.server.ContributionsPerBatchMax, "files-per-batch-max", 0, "if set, batch sizes are drawn uniformly up to this")
 	f.StringVar(&o.style, "keywords", "strings", "how keywords are sent: strings, objects or mixed")
 	f.BoolVar(&o.server.NoThumbnails, "no-thumbnails", false, "send no thumbnail URLs")
 	f.DurationVar(&o.server.TokenTTL, "token-ttl", 30*time.Minute, "partner access token lifetime")
@@ -132,8 +132,8 @@ func runESPServer(ctx context.Context, o espServerOptions, gopts globalOptions, 
 	if o.server.Batches == 0 {
 		o.server.Batches = -1 // none, not the default
 	}
-	if o.server.FilesPerBatch < 1 {
-		return usage("--files-per-batch %d: must be at least 1", o.server.FilesPerBatch)
+	if o.server.ContributionsPerBatch < 1 {
+		return usage("--files-per-batch %d: must be at least 1", o.server.ContributionsPerBatch)
 	}
 	if o.server.TokenTTL < time.Second || o.server.SessionTTL < time.Second || o.server.TokenTTL > 30*24*time.Hour || o.server.SessionTTL > 30*24*time.Hour {
 		return usage("--token-ttl and --session-ttl must be between 1s and 720h")

@@ -152,7 +152,7 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 			return errs, code
 		}},
 		{"sync when ESP's batch list is not JSON", exitFailure, func(t *testing.T) (string, int) {
-			_, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 1, FilesPerBatch: 1,
+			_, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 1, ContributionsPerBatch: 1,
 				Faults: []espfake.Fault{{Endpoint: esp.EndpointBatchesList, Kind: espfake.FaultMalformedJSON, Probability: 1}}})
 			_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")
 			return errs, code
@@ -160,7 +160,7 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 		// Credentials ESP refuses are exit 5 as the table says (this was
 		// the exit-1 scenario, with exit 1).
 		{"sync with a refused password", exitSignedOut, func(t *testing.T) (string, int) {
-			_, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 1, FilesPerBatch: 1})
+			_, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 1, ContributionsPerBatch: 1})
 			t.Setenv(secrets.EnvPassword, "wrong")
 			_, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails")
 			return errs, code
@@ -170,7 +170,7 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 			return errs, code
 		}},
 		{"thumbnails during an image-host outage", exitPartial, func(t *testing.T) (string, int) {
-			srv, dir := cliServer(t, espfake.Options{Seed: 22, Batches: 1, FilesPerBatch: 3})
+			srv, dir := cliServer(t, espfake.Options{Seed: 22, Batches: 1, ContributionsPerBatch: 3})
 			if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
 				t.Fatalf("sync: %d %s", code, errs)
 			}
@@ -179,7 +179,7 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 			return errs, code
 		}},
 		{"sync while another sync holds the folder", exitBusy, func(t *testing.T) (string, int) {
-			_, dir := cliServer(t, espfake.Options{Seed: 23, Batches: 1, FilesPerBatch: 1})
+			_, dir := cliServer(t, espfake.Options{Seed: 23, Batches: 1, ContributionsPerBatch: 1})
 			l, err := lockfile.TryAcquire(datadir.Dir{Root: dir}.Lock(), "stocksync sync (test)")
 			if err != nil {
 				t.Fatal(err)
@@ -189,7 +189,7 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 			return errs, code
 		}},
 		{"sync without a sign-in", exitSignedOut, func(t *testing.T) (string, int) {
-			_, dir := cliServer(t, espfake.Options{Seed: 24, Batches: 1, FilesPerBatch: 1})
+			_, dir := cliServer(t, espfake.Options{Seed: 24, Batches: 1, ContributionsPerBatch: 1})
 			for _, v := range []string{secrets.EnvUsername, secrets.EnvPassword, secrets.EnvAPIKey, secrets.EnvAPISecret} {
 				t.Setenv(v, "")
 				os.Unsetenv(v)
@@ -214,7 +214,7 @@ func TestEveryExitCodeHasAScenario(t *testing.T) {
 			return errs, code
 		}},
 		{"sync interrupted", exitInterrupted, func(t *testing.T) (string, int) {
-			_, dir := cliServer(t, espfake.Options{Seed: 25, Batches: 2, FilesPerBatch: 2})
+			_, dir := cliServer(t, espfake.Options{Seed: 25, Batches: 2, ContributionsPerBatch: 2})
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			_, errs, code := runCLIContext(t, ctx, "--data-dir", dir, "sync", "--no-thumbnails")

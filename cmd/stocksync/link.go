@@ -86,7 +86,7 @@ func runLink(ctx context.Context, o linkOptions, gopts globalOptions, args []str
 	}
 	defer db.Close()
 	id := args[0]
-	if _, err := db.GetFile(ctx, id); errors.Is(err, store.ErrNotFound) {
+	if _, err := db.GetContribution(ctx, id); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("file %s is not in the local portfolio: run `stocksync list files` to see IDs (or `stocksync sync` first)", termSafe(id))
 	} else if err != nil {
 		return err

@@ -183,11 +183,11 @@ func statusFilter(s string) (bucket, status string) {
 
 func listFiles(ctx context.Context, db *store.DB, reviews bool, batch, status string, asJSON bool, out io.Writer, cols int) error {
 	bucket, exact := statusFilter(status)
-	f := store.FileFilter{BatchID: batch, Bucket: bucket, WithReviews: reviews}
+	f := store.ContributionFilter{BatchID: batch, Bucket: bucket, WithReviews: reviews}
 	enc := json.NewEncoder(out)
 	var t *table
 	rows := 0
-	err := db.ListFiles(ctx, f, func(c store.Contribution) error {
+	err := db.ListContributions(ctx, f, func(c store.Contribution) error {
 		if exact != "" && !strings.EqualFold(c.Status, exact) {
 			return nil
 		}

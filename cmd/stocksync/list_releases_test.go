@@ -24,7 +24,7 @@ import (
 // `list releases --json` prints one array of releases with every field,
 // the raw JSON and the document state; the table names the document.
 func TestListReleasesJSON(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 8, FilesPerBatch: 1})
+	srv, dir := cliServer(t, espfake.Options{Seed: 21, Batches: 8, ContributionsPerBatch: 1})
 	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--json", "--no-thumbnails"); code != 0 {
 		t.Fatalf("sync exit %d: %s", code, errs)
 	}
@@ -66,7 +66,7 @@ func TestListReleasesJSON(t *testing.T) {
 // `list reviews` shows the decisions a sync observed; --status takes the
 // decision in any case and refuses others as a usage error.
 func TestListReviewsFromStatusChanges(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 22, Batches: 2, FilesPerBatch: 3, StatusMix: espfake.StatusMix{Review: 1}})
+	srv, dir := cliServer(t, espfake.Options{Seed: 22, Batches: 2, ContributionsPerBatch: 3, StatusMix: espfake.StatusMix{Review: 1}})
 	if _, errs, code := runCLI(t, "--data-dir", dir, "sync", "--no-thumbnails"); code != 0 {
 		t.Fatalf("sync exit %d: %s", code, errs)
 	}
@@ -134,7 +134,7 @@ func TestSyncExitCodes(t *testing.T) {
 // exits 5 saying to run `stocksync login`, records the run as signed out,
 // and leaves the pending uploads as they were.
 func TestSyncSignedOutExits5(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 7, Batches: 5, FilesPerBatch: 2})
+	srv := espfaketest.New(t, espfake.Options{Seed: 7, Batches: 5, ContributionsPerBatch: 2})
 	dir := filepath.Join(t.TempDir(), "data")
 	c := config.Default()
 	c.Server, c.APIRoot, c.RequestsPerSecond = config.ServerCustom, srv.URL(), -1

@@ -30,7 +30,7 @@ func assertTerminalSafe(t *testing.T, what, out string) {
 // Issue 12 item 9: titles and review notes from ESP holding newlines and
 // escape sequences are shown sanitised in tables and exact in --json.
 func TestListIsTerminalSafe(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 11, Batches: 2, FilesPerBatch: 3, StatusMix: espfake.StatusMix{Pending: 1}})
+	srv, dir := cliServer(t, espfake.Options{Seed: 11, Batches: 2, ContributionsPerBatch: 3, StatusMix: espfake.StatusMix{Pending: 1}})
 	b := srv.BatchIDs()[0]
 	id := srv.ContributionIDs(b)[0]
 	title := hostile
@@ -89,7 +89,7 @@ func TestListIsTerminalSafe(t *testing.T) {
 // Issue 12: empty lists say so; filters that do not apply are usage errors;
 // --status matches in any case.
 func TestListEmptyFiltersAndCase(t *testing.T) {
-	_, dir := cliServer(t, espfake.Options{Seed: 12, Batches: 2, FilesPerBatch: 4, StatusMix: espfake.StatusMix{Processed: 1}})
+	_, dir := cliServer(t, espfake.Options{Seed: 12, Batches: 2, ContributionsPerBatch: 4, StatusMix: espfake.StatusMix{Processed: 1}})
 	for _, tc := range []struct{ list, want string }{
 		{"pending", "No pending uploads."},
 		{"reviews", "No reviews yet"},

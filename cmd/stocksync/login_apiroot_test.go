@@ -14,7 +14,7 @@ import (
 // the ESP client: esp client settings: …"; it is a usage error (exit 2)
 // naming the flag, and nothing is written.
 func TestLoginBadAPIRoot(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Seed: 66, Batches: 1, FilesPerBatch: 1, NoThumbnails: true})
+	srv, dir := webServer(t, espfake.Options{Seed: 66, Batches: 1, ContributionsPerBatch: 1, NoThumbnails: true})
 	header := browserCookieHeader(t, srv)
 	for root, want := range map[string]string{
 		srv.URL() + "?x=1":           "must not have a query or fragment",

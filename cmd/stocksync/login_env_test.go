@@ -13,7 +13,7 @@ import (
 // session made `sync` say "sign in again with `stocksync login`", which
 // cannot replace an environment variable. The hint names the variable.
 func TestSignedOutHintNamesTheEnvironmentSession(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Seed: 64, Batches: 2, FilesPerBatch: 3, NoThumbnails: true})
+	srv, dir := webServer(t, espfake.Options{Seed: 64, Batches: 2, ContributionsPerBatch: 3, NoThumbnails: true})
 	session := strings.TrimPrefix(browserCookieHeader(t, srv), "Cookie: ")
 	t.Setenv(secrets.EnvSession, session)
 	for _, args := range [][]string{{"config", "set", "api_root", srv.URL()}, {"config", "set", "server", "custom"}} {
@@ -51,7 +51,7 @@ func TestSignedOutHintNamesTheEnvironmentSession(t *testing.T) {
 // `esp probe` exit 0, where docs/cli.md says 5 for credentials ESP does not
 // accept; the message names the variables to fix.
 func TestRefusedCredentialsExit5(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Mode: espfake.ModePartner, Seed: 67, Batches: 1, FilesPerBatch: 2, NoThumbnails: true})
+	srv, dir := webServer(t, espfake.Options{Mode: espfake.ModePartner, Seed: 67, Batches: 1, ContributionsPerBatch: 2, NoThumbnails: true})
 	cr := srv.Credentials()
 	t.Setenv(secrets.EnvUsername, cr.Username)
 	t.Setenv(secrets.EnvPassword, cr.Password)

@@ -74,7 +74,7 @@ func browserCookieHeader(t *testing.T, srv *espfake.Server) string {
 // issue #10: `stocksync login --session-stdin` works against the built-in
 // server; the session lives only in the keychain; expiry is exit 5.
 func TestLoginSessionStdin(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Seed: 60, Batches: 3, FilesPerBatch: 4, NoThumbnails: true})
+	srv, dir := webServer(t, espfake.Options{Seed: 60, Batches: 3, ContributionsPerBatch: 4, NoThumbnails: true})
 	header := browserCookieHeader(t, srv)
 	out, errs, code := runCLIIn(t, header+"\n", "--data-dir", dir, "login", "--session-stdin", "--api-root", srv.URL())
 	if code != 0 || !strings.Contains(out, "Signed in to ESP") {
@@ -109,7 +109,7 @@ func TestLoginSessionStdin(t *testing.T) {
 }
 
 func TestLoginBadInput(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Seed: 61, Batches: 1, FilesPerBatch: 1})
+	srv, dir := webServer(t, espfake.Options{Seed: 61, Batches: 1, ContributionsPerBatch: 1})
 	for _, tt := range []struct {
 		stdin string
 		args  []string
@@ -140,7 +140,7 @@ func TestLoginBadInput(t *testing.T) {
 // issue #10: `stocksync esp probe --json` reports shapes and no value the
 // server sent (checked with the server's own data).
 func TestESPProbeLeaksNoValue(t *testing.T) {
-	srv, dir := webServer(t, espfake.Options{Seed: 62, Batches: 3, FilesPerBatch: 5})
+	srv, dir := webServer(t, espfake.Options{Seed: 62, Batches: 3, ContributionsPerBatch: 5})
 	header := browserCookieHeader(t, srv)
 	if _, errs, code := runCLIIn(t, header, "--data-dir", dir, "login", "--session-stdin", "--api-root", srv.URL()); code != 0 {
 		t.Fatalf("login: %d %q", code, errs)
@@ -248,7 +248,7 @@ func TestESPProbeLeaksNoValue(t *testing.T) {
 // issue #12 item 14: `login` printed "No keychain is reachable here
 // (%!s(<nil>))" when the environment was chosen without a keychain problem.
 func TestLoginFromEnvironmentMessage(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 63, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 63, Batches: 1, ContributionsPerBatch: 1})
 	cr := srv.Credentials()
 	t.Setenv(secrets.EnvSession, "x") // restored afterwards …
 	os.Unsetenv(secrets.EnvSession)   // … and unset now: a blank one is a usage error

@@ -72,7 +72,7 @@ func TestPartialSuccessExitsThree(t *testing.T) {
 
 // resolve, discard and unlink over several files: 3 when some were done.
 func TestPartialSuccessEditsAndPaths(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 15, Batches: 1, FilesPerBatch: 3, StatusMix: espfake.StatusMix{Pending: 1}})
+	srv, dir := cliServer(t, espfake.Options{Seed: 15, Batches: 1, ContributionsPerBatch: 3, StatusMix: espfake.StatusMix{Pending: 1}})
 	run := func(args ...string) (string, string, int) {
 		t.Helper()
 		return runCLI(t, append([]string{"--data-dir", dir}, args...)...)

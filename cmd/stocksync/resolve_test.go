@@ -13,7 +13,7 @@ import (
 // Issue 12 item 6: an edit stuck in conflict could not be re-queued,
 // resolved or dropped. Each way out, end to end against the built-in server.
 func TestConflictLifecycle(t *testing.T) {
-	srv, dir := cliServer(t, espfake.Options{Seed: 15, Batches: 1, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}})
+	srv, dir := cliServer(t, espfake.Options{Seed: 15, Batches: 1, ContributionsPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}})
 	run := func(args ...string) (string, string, int) {
 		t.Helper()
 		return runCLI(t, append([]string{"--data-dir", dir}, args...)...)

@@ -12,7 +12,7 @@ import (
 // A busy `sync --json` (exit 4) had no run but printed a zero one
 // ("run":{"id":0,"started_at":"0001-01-01T00:00:00Z",…}); it leaves run out.
 func TestSyncJSONBusyHasNoRun(t *testing.T) {
-	_, dir := cliServer(t, espfake.Options{Seed: 23, Batches: 1, FilesPerBatch: 1})
+	_, dir := cliServer(t, espfake.Options{Seed: 23, Batches: 1, ContributionsPerBatch: 1})
 	l, err := lockfile.TryAcquire(datadir.Dir{Root: dir}.Lock(), "stocksync sync (test)")
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func runUnlink(ctx context.Context, o unlinkOptions, gopts globalOptions, args [
 	err = eachArg(ctx, args, gopts.stderr, "file", "unlinked", func(id string) error {
 		old, err := db.RemoveLocalPath(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
-			if _, ferr := db.GetFile(ctx, id); errors.Is(ferr, store.ErrNotFound) {
+			if _, ferr := db.GetContribution(ctx, id); errors.Is(ferr, store.ErrNotFound) {
 				return &exitError{code: exitFailure, msg: fmt.Sprintf("file %s is not in the local portfolio and has no local file path: nothing was changed; run `stocksync list files` to see IDs", termSafe(id))}
 			}
 			return &exitError{code: exitFailure, msg: fmt.Sprintf("no local file path is recorded for file %s: nothing was changed (`stocksync link %s` shows it)", termSafe(id), termSafe(id))}

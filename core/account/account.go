@@ -207,7 +207,7 @@ type Demo struct {
 // DemoOptions are the generator settings of the demo portfolio: the same
 // seed every time, so the demo's files keep their IDs across launches.
 func DemoOptions() espfake.Options {
-	return espfake.Options{Seed: 2026, Batches: 40, FilesPerBatch: 10, FilesPerBatchMax: 60}
+	return espfake.Options{Seed: 2026, Batches: 40, ContributionsPerBatch: 10, ContributionsPerBatchMax: 60}
 }
 
 // StartDemo starts the built-in server on loopback.

@@ -76,7 +76,7 @@ func customConfig(srv *espfake.Server) config.Config {
 }
 
 func TestNewClientWithSession(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 1, Batches: 3, FilesPerBatch: 2})
+	srv := espfaketest.New(t, espfake.Options{Seed: 1, Batches: 3, ContributionsPerBatch: 2})
 	st := &memStore{}
 	if err := SaveSession(st, srv.NewSession()); err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestNewClientWithSession(t *testing.T) {
 // clock (a clock a year ahead) is still tried, and works while ESP accepts
 // it; ESP's 401 is what signs out.
 func TestNewClientSessionPastExpiryByLocalClock(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 3, Batches: 2, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Seed: 3, Batches: 2, ContributionsPerBatch: 1})
 	st := &memStore{}
 	if err := SaveSession(st, srv.NewSession()); err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestNewClientNotSignedIn(t *testing.T) {
 }
 
 func TestNewClientWithPartnerKeys(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 2, Batches: 2, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 2, Batches: 2, ContributionsPerBatch: 1})
 	c := srv.Credentials()
 	st := &memStore{c: secrets.Credentials{Username: c.Username, Password: secrets.NewSecret(c.Password),
 		APIKey: secrets.NewSecret(c.APIKey), APISecret: secrets.NewSecret(c.APISecret)}, set: true}

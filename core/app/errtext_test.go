@@ -67,7 +67,7 @@ func TestStoredRunTexts(t *testing.T) {
 // batches, recorded in the database by another process (the CLI), is shown
 // in the app's words: neither the stored fact nor a CLI command.
 func TestAppWordsAStoredSignedOutRun(t *testing.T) {
-	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 3, Batches: 2, FilesPerBatch: 1},
+	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 3, Batches: 2, ContributionsPerBatch: 1},
 		cfg: func(c *config.Config) { c.SyncIntervalMinutes = 0 }, start: true})
 	ctx := context.Background()
 	id, err := h.db.StartSyncRun(ctx, false, t0)

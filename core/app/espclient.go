@@ -22,7 +22,7 @@ type Demo struct {
 
 // DemoOptions is the demo portfolio: a dozen batches of a typical mix.
 func DemoOptions() espfake.Options {
-	return espfake.Options{Seed: 2026, Batches: 12, FilesPerBatch: 15, FilesPerBatchMax: 60}
+	return espfake.Options{Seed: 2026, Batches: 12, ContributionsPerBatch: 15, ContributionsPerBatchMax: 60}
 }
 
 // NewDemo returns a demo server that is not started yet.

@@ -130,7 +130,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	checker.Location = time.UTC
 	var demo *Demo
 	if o.demo {
-		demo = NewDemo(espfake.Options{Seed: 11, Batches: 3, FilesPerBatch: 5, NoThumbnails: true})
+		demo = NewDemo(espfake.Options{Seed: 11, Batches: 3, ContributionsPerBatch: 5, NoThumbnails: true})
 		t.Cleanup(demo.Close)
 	}
 	factory := NewESPFactory(demo)

@@ -31,7 +31,7 @@ func headlineOf(t *testing.T, srv *espfake.Server, id string) string {
 // reviews off, as by default), including decisions a CLI sync recorded
 // between two of the app's syncs, and none is repeated.
 func TestSyncNotifiesReviewDecisions(t *testing.T) {
-	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 5, Batches: 1, FilesPerBatch: 10, NoThumbnails: true,
+	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 5, Batches: 1, ContributionsPerBatch: 10, NoThumbnails: true,
 		StatusMix: espfake.StatusMix{Review: 1}}, start: true})
 	h.waitSync("launch sync", func(r store.SyncRun) bool { return true })
 	if n := h.notifications(); len(n) != 0 {
@@ -90,7 +90,7 @@ func TestSyncNotifiesReviewDecisions(t *testing.T) {
 // app-state.json over a database a CLI sync filled (a new install, or a
 // replaced file) notifies nothing of the portfolio's history.
 func TestReviewNewsFirstLookSetsTheMark(t *testing.T) {
-	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 9, Batches: 1, FilesPerBatch: 6, NoThumbnails: true,
+	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 9, Batches: 1, ContributionsPerBatch: 6, NoThumbnails: true,
 		StatusMix: espfake.StatusMix{Review: 1}}})
 	cliSync(t, h)
 	b := h.srv.BatchIDs()[0]

@@ -70,7 +70,7 @@ func TestSaveSettingsNeverEchoesSecrets(t *testing.T) {
 }
 
 func TestVerifyAccount(t *testing.T) {
-	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 1, Batches: 1, FilesPerBatch: 1, NoThumbnails: true},
+	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 1, Batches: 1, ContributionsPerBatch: 1, NoThumbnails: true},
 		cfg: func(c *config.Config) { c.SyncIntervalMinutes = 0 }, start: true})
 	h.settled()
 	h.c.VerifyAccount()

@@ -30,7 +30,7 @@ func (g *gatedESP) ListContributions(ctx context.Context, batchID string, expect
 }
 
 func smallServer() *espfake.Options {
-	return &espfake.Options{Seed: 7, Batches: 2, FilesPerBatch: 20, NoThumbnails: true}
+	return &espfake.Options{Seed: 7, Batches: 2, ContributionsPerBatch: 20, NoThumbnails: true}
 }
 
 // expectedPortfolio counts the server's files the way the menu does.
@@ -118,7 +118,7 @@ func TestAutomaticSyncEveryIntervalAndAfterWake(t *testing.T) {
 }
 
 func TestSyncNotifiesNewRevisableAndRejected(t *testing.T) {
-	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 3, Batches: 1, FilesPerBatch: 10, NoThumbnails: true,
+	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 3, Batches: 1, ContributionsPerBatch: 10, NoThumbnails: true,
 		StatusMix: espfake.StatusMix{Review: 1}}, start: true})
 	h.waitSync("launch sync", func(r store.SyncRun) bool { return true })
 	b := h.srv.BatchIDs()[0]

@@ -14,7 +14,7 @@ import (
 // even when no automatic sync runs: the queue lives in the database.
 func TestThumbnailQueueResumesAtLaunch(t *testing.T) {
 	h := newHarness(t, harnessOptions{
-		server: &espfake.Options{Seed: 3, Batches: 2, FilesPerBatch: 4},
+		server: &espfake.Options{Seed: 3, Batches: 2, ContributionsPerBatch: 4},
 		cfg:    func(c *config.Config) { c.SyncIntervalMinutes = 0 },
 	})
 	cr := h.srv.Credentials()

@@ -134,7 +134,7 @@ func TestClientStartsAtLearnedRate(t *testing.T) {
 
 // The app downloads release documents after the thumbnails, as the CLI does.
 func TestAppDownloadsReleaseDocuments(t *testing.T) {
-	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 4, Batches: 2, FilesPerBatch: 3}, start: true})
+	h := newHarness(t, harnessOptions{server: &espfake.Options{Seed: 4, Batches: 2, ContributionsPerBatch: 3}, start: true})
 	want := 0
 	for _, b := range h.srv.Portfolio().Batches {
 		want += len(b.Releases)

@@ -44,7 +44,7 @@ func growDB(t *testing.T, db *store.DB) {
 		files = append(files, store.Contribution{ID: "big" + strconv.Itoa(i), BatchID: "b1", Status: "pending",
 			Caption: strings.Repeat("a long caption ", 60), UpdatedAt: t0})
 	}
-	if _, err := db.WriteBatchFiles(context.Background(), "b1", "v2", files, t0); err != nil {
+	if _, err := db.WriteBatchContributions(context.Background(), "b1", "v2", files, t0); err != nil {
 		t.Fatal(err)
 	}
 }

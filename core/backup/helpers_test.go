@@ -104,7 +104,7 @@ func fillDB(t *testing.T, db *store.DB, n int) {
 			Headline: "Headline " + strconv.Itoa(i), Keywords: []string{"a", "b"}, UpdatedAt: t0,
 			ThumbnailURL: "https://example.test/t/" + strconv.Itoa(i)})
 	}
-	if _, err := db.WriteBatchFiles(ctx, "b1", "v1", files, t0); err != nil {
+	if _, err := db.WriteBatchContributions(ctx, "b1", "v1", files, t0); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {

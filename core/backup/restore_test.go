@@ -195,7 +195,7 @@ func TestRestoreLocalOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := t0.Add(time.Hour)
-	if _, err := f.db.WriteBatchFiles(ctx, "b1", "v2", []store.Contribution{{ID: "c99", BatchID: "b1", Status: "pending", UpdatedAt: later}}, later); err != nil {
+	if _, err := f.db.WriteBatchContributions(ctx, "b1", "v2", []store.Contribution{{ID: "c99", BatchID: "b1", Status: "pending", UpdatedAt: later}}, later); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := config.Update(f.dir.Config(), func(c *config.Config) error { c.Concurrency = 4; return nil }); err != nil {

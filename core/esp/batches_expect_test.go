@@ -26,7 +26,7 @@ func TestListBatchesExpecting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c := pair(t, espfake.Options{Seed: 3, Batches: tt.batches, FilesPerBatch: 1, BatchPageSizeCap: tt.cap}, nil)
+			srv, c := pair(t, espfake.Options{Seed: 3, Batches: tt.batches, ContributionsPerBatch: 1, BatchPageSizeCap: tt.cap}, nil)
 			c.VerifyCredentials(ctx(t)) // the token is not part of what is measured
 			before := c.Stats().Requests
 			got, err := c.ListBatchesExpecting(ctx(t), 10, tt.expect)

@@ -12,7 +12,7 @@ import (
 // BenchmarkListContributions measures fetching and decoding 200-file pages
 // over loopback (no added latency), reporting files per second.
 func BenchmarkListContributions(b *testing.B) {
-	srv := espfaketest.New(b, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1000})
+	srv := espfaketest.New(b, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, ContributionsPerBatch: 1000})
 	c, err := esp.New(configFor(srv))
 	if err != nil {
 		b.Fatal(err)

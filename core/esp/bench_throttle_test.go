@@ -22,7 +22,7 @@ import (
 func BenchmarkThrottledSync(b *testing.B) {
 	const qps = 5
 	for b.Loop() {
-		srv := espfaketest.New(b, espfake.Options{Seed: 80, Batches: 100, FilesPerBatch: 1, FilesPerBatchMax: 3,
+		srv := espfaketest.New(b, espfake.Options{Seed: 80, Batches: 100, ContributionsPerBatch: 1, ContributionsPerBatchMax: 3,
 			ThrottleQPS: qps, ThrottleStyle: espfake.Throttle403, NoThumbnails: true})
 		s := srv.NewSession()
 		c, err := esp.New(esp.Config{APIRoot: srv.URL(), Session: &s})

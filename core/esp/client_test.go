@@ -30,7 +30,7 @@ func TestListBatchesMatchesServer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c := pair(t, espfake.Options{Seed: 1, Batches: tt.batches, FilesPerBatch: 2, BatchPageSizeCap: tt.cap}, nil)
+			srv, c := pair(t, espfake.Options{Seed: 1, Batches: tt.batches, ContributionsPerBatch: 2, BatchPageSizeCap: tt.cap}, nil)
 			got, err := c.ListBatches(ctx(t), tt.pageSize)
 			if err != nil {
 				t.Fatal(err)
@@ -54,7 +54,7 @@ func first[T any](s []T) any {
 }
 
 func TestListBatchesPageReportsTotal(t *testing.T) {
-	_, c := pair(t, espfake.Options{Seed: 2, Batches: 12, FilesPerBatch: 1}, nil)
+	_, c := pair(t, espfake.Options{Seed: 2, Batches: 12, ContributionsPerBatch: 1}, nil)
 	items, total, err := c.ListBatchesPage(ctx(t), 2, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestListContributionsMatchesServer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c := pair(t, espfake.Options{Seed: 3, Batches: 1, FilesFunc: fixed(tt.files), ContributionPageSizeCap: tt.cap, KeywordStyle: espfake.KeywordMixed}, nil)
+			srv, c := pair(t, espfake.Options{Seed: 3, Batches: 1, ContributionsFunc: fixed(tt.files), ContributionPageSizeCap: tt.cap, KeywordStyle: espfake.KeywordMixed}, nil)
 			b := srv.Portfolio().Batches[0]
 			exp := tt.expected
 			if exp < 0 {
@@ -105,7 +105,7 @@ func TestListContributionsMatchesServer(t *testing.T) {
 func fixed(n int) func(int, *rand.Rand) int { return func(int, *rand.Rand) int { return n } }
 
 func TestGetBatchContributionAndReleases(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 4, Batches: 6, FilesPerBatch: 3}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 4, Batches: 6, ContributionsPerBatch: 3}, nil)
 	for _, b := range srv.Portfolio().Batches {
 		got, err := c.GetBatch(ctx(t), b.ID)
 		if err != nil {
@@ -134,7 +134,7 @@ func TestGetBatchContributionAndReleases(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 5, Batches: 1, FilesPerBatch: 1}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 5, Batches: 1, ContributionsPerBatch: 1}, nil)
 	b := srv.Portfolio().Batches[0]
 	calls := map[string]func() error{
 		"batch":        func() error { _, err := c.GetBatch(ctx(t), "999"); return err },
@@ -157,9 +157,9 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestForbiddenCarriesServerMessage(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 1}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 6, Batches: 1, ContributionsPerBatch: 1}, nil)
 	b := srv.Portfolio().Batches[0]
-	srv2, c2 := pair(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 1, ForbiddenTypes: []string{b.Type}}, nil)
+	srv2, c2 := pair(t, espfake.Options{Seed: 6, Batches: 1, ContributionsPerBatch: 1, ForbiddenTypes: []string{b.Type}}, nil)
 	_ = srv2
 	if _, err := c.GetBatch(ctx(t), b.ID); err != nil {
 		t.Fatalf("allowed batch: %v", err)
@@ -172,7 +172,7 @@ func TestForbiddenCarriesServerMessage(t *testing.T) {
 }
 
 func TestUpdateContribution(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 30, StatusMix: espfake.StatusMix{Pending: 1, Processed: 1}}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 7, Batches: 1, ContributionsPerBatch: 30, StatusMix: espfake.StatusMix{Pending: 1, Processed: 1}}, nil)
 	b := srv.Portfolio().Batches[0]
 	var pending, submitted *esp.Contribution
 	for i := range b.Contributions {
@@ -212,7 +212,7 @@ func TestUpdateContribution(t *testing.T) {
 }
 
 func TestUnknownStatusKept(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 8, Batches: 1, FilesPerBatch: 2}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 8, Batches: 1, ContributionsPerBatch: 2}, nil)
 	b := srv.Portfolio().Batches[0]
 	if err := srv.SetStatus(b.ID, b.Contributions[0].ID, "archived_by_getty"); err != nil {
 		t.Fatal(err)
@@ -228,7 +228,7 @@ func TestUnknownStatusKept(t *testing.T) {
 
 func TestDownloadThumbnail(t *testing.T) {
 	for _, sameHost := range []bool{false, true} {
-		srv, c := pair(t, espfake.Options{Seed: 9, Batches: 1, FilesPerBatch: 2, ThumbnailsOnAPIHost: sameHost}, nil)
+		srv, c := pair(t, espfake.Options{Seed: 9, Batches: 1, ContributionsPerBatch: 2, ThumbnailsOnAPIHost: sameHost}, nil)
 		con := srv.Portfolio().Batches[0].Contributions[0]
 		var buf, again bytes.Buffer
 		n, ctype, err := c.DownloadThumbnail(ctx(t), con.ThumbnailURL, &buf, 0)
@@ -261,7 +261,7 @@ func TestDownloadThumbnail(t *testing.T) {
 			t.Errorf("100-byte limit: err = %v, want ErrTooLarge", err)
 		}
 	}
-	_, c := pair(t, espfake.Options{Seed: 9, Batches: 1, FilesPerBatch: 1}, nil)
+	_, c := pair(t, espfake.Options{Seed: 9, Batches: 1, ContributionsPerBatch: 1}, nil)
 	for _, bad := range []string{"file:///etc/passwd", "ftp://x/y.jpg", "not a url", "http:///nohost.jpg"} {
 		var buf bytes.Buffer
 		if _, _, err := c.DownloadThumbnail(ctx(t), bad, &buf, 0); err == nil || buf.Len() != 0 {
@@ -272,7 +272,7 @@ func TestDownloadThumbnail(t *testing.T) {
 
 func TestAuthSchemes(t *testing.T) {
 	for _, scheme := range []esp.AuthScheme{esp.Bearer, esp.Token} {
-		srv, c := pair(t, espfake.Options{Seed: 10, Batches: 2, FilesPerBatch: 1}, func(c *esp.Config) { c.AuthScheme = scheme })
+		srv, c := pair(t, espfake.Options{Seed: 10, Batches: 2, ContributionsPerBatch: 1}, func(c *esp.Config) { c.AuthScheme = scheme })
 		if _, err := c.ListBatches(ctx(t), 10); err != nil {
 			t.Fatalf("%v: %v", scheme, err)
 		}
@@ -296,7 +296,7 @@ func TestBadCredentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, c := pair(t, espfake.Options{Seed: 11, Batches: 1, FilesPerBatch: 1}, tt.tweak)
+			_, c := pair(t, espfake.Options{Seed: 11, Batches: 1, ContributionsPerBatch: 1}, tt.tweak)
 			for _, err := range []error{c.VerifyCredentials(ctx(t)), func() error { _, err := c.ListBatches(ctx(t), 10); return err }()} {
 				if !errors.Is(err, esp.ErrBadCredentials) {
 					t.Errorf("err = %v, want ErrBadCredentials", err)
@@ -312,7 +312,7 @@ func TestBadCredentials(t *testing.T) {
 }
 
 func TestVerifyCredentials(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 12, Batches: 1, FilesPerBatch: 1}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 12, Batches: 1, ContributionsPerBatch: 1}, nil)
 	if err := c.VerifyCredentials(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestVerifyCredentials(t *testing.T) {
 func TestTokenExpiryMidRun(t *testing.T) {
 	srvClock := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	cliClock := &clock{now: srvClock.now}
-	srv, c := pair(t, espfake.Options{Seed: 13, Batches: 3, FilesPerBatch: 2, TokenTTL: time.Hour, Now: srvClock.Now},
+	srv, c := pair(t, espfake.Options{Seed: 13, Batches: 3, ContributionsPerBatch: 2, TokenTTL: time.Hour, Now: srvClock.Now},
 		func(cfg *esp.Config) { cfg.Now = cliClock.Now })
 	b := srv.Portfolio().Batches[0]
 	call := func() {
@@ -373,7 +373,7 @@ func TestTokenExpiryMidRun(t *testing.T) {
 }
 
 func TestTokenExpiredFaultAlways(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 14, Batches: 1, FilesPerBatch: 1,
+	srv, c := pair(t, espfake.Options{Seed: 14, Batches: 1, ContributionsPerBatch: 1,
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointBatchesGet, Kind: espfake.FaultTokenExpired, Probability: 1}}}, nil)
 	_, err := c.GetBatch(ctx(t), srv.BatchIDs()[0])
 	if !errors.Is(err, esp.ErrBadCredentials) {

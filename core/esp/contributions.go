@@ -39,9 +39,9 @@ func (c *Client) ListContributionsPage(ctx context.Context, batchID string, page
 	return c.reviewsSwitch(items), nil
 }
 
-// MaxBatchFiles is the most files an ESP batch holds (confirmed: ESP stops
+// MaxBatchContributions is the most files an ESP batch holds (confirmed: ESP stops
 // accepting uploads at 100).
-const MaxBatchFiles = 100
+const MaxBatchContributions = 100
 
 // ListContributions fetches all of a batch's contributions. It first asks
 // with no paging parameters: ESP answers the whole batch (a batch holds at
@@ -60,13 +60,13 @@ func (c *Client) ListContributions(ctx context.Context, batchID string, expected
 	var first []Contribution
 	total := -1
 	// A whole answer is bounded like a page: a batch holds at most
-	// MaxBatchFiles files, so an answer far past that (or past the batch's
+	// MaxBatchContributions files, so an answer far past that (or past the batch's
 	// own count) is refused before it fills memory.
-	limit := 2 * max(expected, MaxBatchFiles)
+	limit := 2 * max(expected, MaxBatchContributions)
 	err := c.do(ctx, c.listGet(EndpointContributionsList, contributionsPath(batchID), nil), func(_ *http.Response, body io.Reader) error {
 		var err error
 		first, total, err = decodeListTotal(body, limitItemsSaying(decodeContributionItem, limit,
-			fmt.Sprintf("more items than a batch of %d files can hold (ESP's batches hold at most %d)", max(expected, 0), MaxBatchFiles)))
+			fmt.Sprintf("more items than a batch of %d files can hold (ESP's batches hold at most %d)", max(expected, 0), MaxBatchContributions)))
 		return err
 	})
 	if err != nil {

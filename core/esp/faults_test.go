@@ -67,7 +67,7 @@ func TestFaults(t *testing.T) {
 					if persistent {
 						throttleWait = 300 * time.Millisecond
 					}
-					srv, c := pair(t, espfake.Options{Seed: 20, Batches: 6, FilesPerBatch: 3, Faults: []espfake.Fault{f}},
+					srv, c := pair(t, espfake.Options{Seed: 20, Batches: 6, ContributionsPerBatch: 3, Faults: []espfake.Fault{f}},
 						func(c *esp.Config) { c.Timeout = timeout; c.MaxRetries = 2; c.MaxThrottleWait = throttleWait })
 					err := callEndpoint(t, srv, c, ep)
 					want := error(nil)
@@ -123,7 +123,7 @@ func callEndpoint(t *testing.T, srv *espfake.Server, c *esp.Client, ep string) e
 }
 
 func TestWrongTypesNamesTheField(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 21, Batches: 1, FilesPerBatch: 1,
+	srv, c := pair(t, espfake.Options{Seed: 21, Batches: 1, ContributionsPerBatch: 1,
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointBatchesGet, Kind: espfake.FaultWrongTypes, Count: 1}}}, nil)
 	_, err := c.GetBatch(ctx(t), srv.BatchIDs()[0])
 	var e *esp.Error
@@ -136,7 +136,7 @@ func TestWrongTypesNamesTheField(t *testing.T) {
 }
 
 func TestUpdateRetriedAfterServerError(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 22, Batches: 1, FilesPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1},
+	srv, c := pair(t, espfake.Options{Seed: 22, Batches: 1, ContributionsPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1},
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointContributionUpdate, Kind: espfake.FaultUnavailable, Count: 1}}}, nil)
 	b := srv.Portfolio().Batches[0]
 	h := "New title"
@@ -151,7 +151,7 @@ func TestUpdateRetriedAfterServerError(t *testing.T) {
 
 func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
-	srv, c := pair(t, espfake.Options{Seed: 23, Batches: 1, FilesPerBatch: 1,
+	srv, c := pair(t, espfake.Options{Seed: 23, Batches: 1, ContributionsPerBatch: 1,
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointBatchesGet, Kind: espfake.FaultRateLimited, Count: 1, RetryAfter: time.Second}}}, nil)
 	if _, err := c.GetBatch(ctx(t), srv.BatchIDs()[0]); err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestRetryAfterTooLongFailsAtOnce(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 24, Batches: 1, FilesPerBatch: 1,
+	srv, c := pair(t, espfake.Options{Seed: 24, Batches: 1, ContributionsPerBatch: 1,
 		Faults: []espfake.Fault{{Kind: espfake.FaultRateLimited, Count: 1, RetryAfter: 3600 * time.Second}}},
 		func(c *esp.Config) { c.MaxRetryAfter = time.Minute })
 	srv.ResetRequests()
@@ -181,7 +181,7 @@ func TestRetryAfterTooLongFailsAtOnce(t *testing.T) {
 
 func TestServerRateLimitKnob(t *testing.T) {
 	t.Parallel()
-	srv, c := pair(t, espfake.Options{Seed: 25, Batches: 4, FilesPerBatch: 1, RateLimit: 5, RateBurst: 2}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 25, Batches: 4, ContributionsPerBatch: 1, RateLimit: 5, RateBurst: 2}, nil)
 	for _, id := range srv.BatchIDs() {
 		if _, err := c.GetBatch(ctx(t), id); err != nil {
 			t.Fatal(err)
@@ -199,7 +199,7 @@ func TestServerRateLimitKnob(t *testing.T) {
 }
 
 func TestCancellation(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 26, Batches: 30, FilesPerBatch: 1, Latency: 10 * time.Second}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 26, Batches: 30, ContributionsPerBatch: 1, Latency: 10 * time.Second}, nil)
 	_ = srv
 	cctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -218,7 +218,7 @@ func TestCancellation(t *testing.T) {
 }
 
 func TestPerRequestTimeout(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 27, Batches: 1, FilesPerBatch: 1},
+	srv, c := pair(t, espfake.Options{Seed: 27, Batches: 1, ContributionsPerBatch: 1},
 		func(c *esp.Config) { c.Timeout = 100 * time.Millisecond; c.MaxRetries = -1 })
 	if err := c.VerifyCredentials(ctx(t)); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestPerRequestTimeout(t *testing.T) {
 }
 
 func TestOversizeBody(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 28, Batches: 1, FilesPerBatch: 50},
+	srv, c := pair(t, espfake.Options{Seed: 28, Batches: 1, ContributionsPerBatch: 50},
 		func(c *esp.Config) { c.MaxResponseBytes = 4096 })
 	b := srv.Portfolio().Batches[0]
 	_, err := c.ListContributionsPage(ctx(t), b.ID, 1, 50)
@@ -261,7 +261,7 @@ func (f *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestConcurrencyBoundAndStats(t *testing.T) {
 	track := &inFlight{}
-	srv, c := pair(t, espfake.Options{Seed: 29, Batches: 40, FilesPerBatch: 3, Latency: 5 * time.Millisecond},
+	srv, c := pair(t, espfake.Options{Seed: 29, Batches: 40, ContributionsPerBatch: 3, Latency: 5 * time.Millisecond},
 		func(c *esp.Config) { c.MaxInFlight = 3; c.HTTPClient = &http.Client{Transport: track} })
 	batches, err := c.ListBatches(ctx(t), 4)
 	if err != nil {

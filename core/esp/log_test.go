@@ -15,7 +15,7 @@ func TestRequestLogRedactsCredentials(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	for _, scheme := range []esp.AuthScheme{esp.Bearer, esp.Token} {
-		srv, c := pair(t, espfake.Options{Seed: 1, Batches: 2, FilesPerBatch: 2}, func(cfg *esp.Config) {
+		srv, c := pair(t, espfake.Options{Seed: 1, Batches: 2, ContributionsPerBatch: 2}, func(cfg *esp.Config) {
 			cfg.Logger, cfg.AuthScheme = log, scheme
 		})
 		bs, err := c.ListBatches(ctx(t), 0)

@@ -17,7 +17,7 @@ import (
 // put the access token and API key into the error message (which the CLI
 // prints and the sync history stores).
 func TestEchoedCredentialsAreRedacted(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 1, Batches: 1, ContributionsPerBatch: 1})
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -52,7 +52,7 @@ func TestEchoedCredentialsAreRedacted(t *testing.T) {
 // Regression: a page holding more items than asked for was decoded whole
 // (up to 32 MiB), which drove memory into the gigabytes.
 func TestPageLargerThanAskedIsMalformed(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 2, Batches: 30, FilesPerBatch: 1}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 2, Batches: 30, ContributionsPerBatch: 1}, nil)
 	_ = srv
 	// Asking for pages of 10 from a server that ignores page_size above its cap
 	// is the normal case (fewer items); more items than asked is not.

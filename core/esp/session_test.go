@@ -62,7 +62,7 @@ func sessionClient(t *testing.T, srv *espfake.Server, s session.Session, tweak f
 // issue #10: sign in through the built-in server's sign-in page with a real
 // cookie jar, sync, and let the session expire mid-run.
 func TestSessionSignInSyncAndExpiry(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 40, Batches: 6, FilesPerBatch: 3, FilesPerBatchMax: 9})
+	srv := espfaketest.New(t, espfake.Options{Seed: 40, Batches: 6, ContributionsPerBatch: 3, ContributionsPerBatchMax: 9})
 	if _, ok := signInWithBrowser(t, srv, "wrong"); ok {
 		t.Fatal("a wrong password signed in")
 	}
@@ -181,7 +181,7 @@ func TestSessionStaysOnTheAPIHost(t *testing.T) {
 		w.Write([]byte{0xff, 0xd8, 0xff})
 	}))
 	defer other.Close()
-	srv := espfaketest.New(t, espfake.Options{Seed: 41, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Seed: 41, Batches: 1, ContributionsPerBatch: 1})
 	c := sessionClient(t, srv, srv.NewSession(), nil)
 	var sb strings.Builder
 	if _, _, err := c.DownloadThumbnail(ctx(t), other.URL+"/t.jpg", &sb, 0); err != nil {
@@ -197,7 +197,7 @@ func TestSessionStaysOnTheAPIHost(t *testing.T) {
 
 // Releases are listed whole (all fields kept in Raw) and their documents downloaded.
 func TestReleasesAndDocuments(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 42, Batches: 8, FilesPerBatch: 2})
+	srv := espfaketest.New(t, espfake.Options{Seed: 42, Batches: 8, ContributionsPerBatch: 2})
 	c := sessionClient(t, srv, srv.NewSession(), nil)
 	n := 0
 	for _, b := range srv.Portfolio().Batches {

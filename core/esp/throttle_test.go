@@ -57,7 +57,7 @@ func TestThrottled403HundredBatchesComplete(t *testing.T) {
 	if testing.Short() {
 		t.Skip("about 20 s at 5 requests per second")
 	}
-	srv := espfaketest.New(t, espfake.Options{Seed: 50, Batches: 100, FilesPerBatch: 1, FilesPerBatchMax: 3,
+	srv := espfaketest.New(t, espfake.Options{Seed: 50, Batches: 100, ContributionsPerBatch: 1, ContributionsPerBatchMax: 3,
 		ThrottleQPS: 5, ThrottleStyle: espfake.Throttle403, NoThumbnails: true})
 	// The client starts at its polite default of 20 requests/s, four times the limit.
 	c := sessionClient(t, srv, srv.NewSession(), func(cfg *esp.Config) {
@@ -79,7 +79,7 @@ func TestThrottled403HundredBatchesComplete(t *testing.T) {
 func TestThrottled429WithoutRetryAfterAndMixed(t *testing.T) {
 	for _, style := range []espfake.ThrottleStyle{espfake.Throttle429, espfake.ThrottleMixed} {
 		t.Run(fmt.Sprint(style), func(t *testing.T) {
-			srv := espfaketest.New(t, espfake.Options{Seed: 51, Batches: 30, FilesPerBatch: 2, ThrottleQPS: 40, ThrottleStyle: style, NoThumbnails: true})
+			srv := espfaketest.New(t, espfake.Options{Seed: 51, Batches: 30, ContributionsPerBatch: 2, ThrottleQPS: 40, ThrottleStyle: style, NoThumbnails: true})
 			c := sessionClient(t, srv, srv.NewSession(), func(cfg *esp.Config) { cfg.RequestsPerSecond = 200 })
 			syncAll(t, srv, c)
 			if thr, _ := throttledCount(srv); thr == 0 {
@@ -92,9 +92,9 @@ func TestThrottled429WithoutRetryAfterAndMixed(t *testing.T) {
 // A 403 that is not about a rate limit is a real refusal: it stops, with
 // the server's words, and is not retried.
 func TestReal403StillStops(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 52, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Seed: 52, Batches: 1, ContributionsPerBatch: 1})
 	b := srv.Portfolio().Batches[0]
-	srv2 := espfaketest.New(t, espfake.Options{Seed: 52, Batches: 1, FilesPerBatch: 1, ForbiddenTypes: []string{b.Type}})
+	srv2 := espfaketest.New(t, espfake.Options{Seed: 52, Batches: 1, ContributionsPerBatch: 1, ForbiddenTypes: []string{b.Type}})
 	c := sessionClient(t, srv2, srv2.NewSession(), nil)
 	_, err := c.GetBatch(ctx(t), b.ID)
 	var e *esp.Error
@@ -111,7 +111,7 @@ func TestReal403StillStops(t *testing.T) {
 
 // The learned rate seeds the next run: InitialRate starts there.
 func TestInitialRateSeedsTheAdaptiveRate(t *testing.T) {
-	srv := espfaketest.New(t, espfake.Options{Seed: 53, Batches: 1, FilesPerBatch: 1})
+	srv := espfaketest.New(t, espfake.Options{Seed: 53, Batches: 1, ContributionsPerBatch: 1})
 	c := sessionClient(t, srv, srv.NewSession(), func(cfg *esp.Config) { cfg.RequestsPerSecond = 20; cfg.InitialRate = 4.5 })
 	if thr, rps := c.Throttle(); thr || rps != 4.5 {
 		t.Errorf("Throttle() = %v, %v; want false, 4.5", thr, rps)

@@ -24,7 +24,7 @@ func TestWholeContributionListIsBounded(t *testing.T) {
 		expected int
 		wantErr  bool
 	}{
-		{"a full batch", esp.MaxBatchFiles, esp.MaxBatchFiles, false},
+		{"a full batch", esp.MaxBatchContributions, esp.MaxBatchContributions, false},
 		{"more than the batch said, within reason", 150, 100, false},
 		{"far more than any batch", 5000, 10, true},
 	} {

@@ -26,7 +26,7 @@ func fill(t *testing.T, db *DB, n int) {
 		files = append(files, Contribution{ID: "c" + strconv.Itoa(i), BatchID: "b1", Status: "pending", Headline: "h",
 			Keywords: []string{"k"}, UpdatedAt: t0, ThumbnailURL: "https://x/" + strconv.Itoa(i)})
 	}
-	if _, err := db.WriteBatchFiles(ctx, "b1", "v1", files, t0); err != nil {
+	if _, err := db.WriteBatchContributions(ctx, "b1", "v1", files, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.AddPendingUpload(ctx, PendingUpload{Path: "/p/a.jpg", Title: "A", Keywords: []string{"x", "y"}}, t0); err != nil {

@@ -36,7 +36,7 @@ func TestCrashChild(t *testing.T) {
 		now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		for i := 0; ; i++ {
 			id := fmt.Sprintf("w%d", i)
-			if _, err := db.WriteBatchFiles(ctx, id, "v", benchFiles(id, 50), now); err != nil {
+			if _, err := db.WriteBatchContributions(ctx, id, "v", benchFiles(id, 50), now); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(4)
 			}

@@ -19,7 +19,7 @@ func TestRequeueAndDiscardLocalEdit(t *testing.T) {
 	if _, err := db.UpsertBatchList(ctx, []Batch{{ID: "b1", Name: "Batch", ServerVersion: "v1"}}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.WriteBatchFiles(ctx, "b1", "v1", []Contribution{{ID: "c1", BatchID: "b1", Status: "pending", UpdatedAt: t0}}, t0); err != nil {
+	if _, err := db.WriteBatchContributions(ctx, "b1", "v1", []Contribution{{ID: "c1", BatchID: "b1", Status: "pending", UpdatedAt: t0}}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.RequeueLocalEdit(ctx, "c1", t0); !errors.Is(err, ErrNotFound) {
@@ -37,7 +37,7 @@ func TestRequeueAndDiscardLocalEdit(t *testing.T) {
 	}
 	// The file was synced again meanwhile: the edit is now based on that.
 	t1 := t0.Add(time.Hour)
-	if _, err := db.WriteBatchFiles(ctx, "b1", "v2", []Contribution{{ID: "c1", BatchID: "b1", Status: "pending", Headline: "Theirs", UpdatedAt: t1}}, t1); err != nil {
+	if _, err := db.WriteBatchContributions(ctx, "b1", "v2", []Contribution{{ID: "c1", BatchID: "b1", Status: "pending", Headline: "Theirs", UpdatedAt: t1}}, t1); err != nil {
 		t.Fatal(err)
 	}
 	e, err := db.RequeueLocalEdit(ctx, "c1", t1)

@@ -90,7 +90,7 @@ func TestMergeLocalOnly(t *testing.T) {
 	if err := db.SetLocalPath(ctx, "c2", "/photos/moved.jpg", later); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.WriteBatchFiles(ctx, "b1", "v2", []Contribution{{ID: "c9", BatchID: "b1", Status: "pending", UpdatedAt: later}}, later); err != nil {
+	if _, err := db.WriteBatchContributions(ctx, "b1", "v2", []Contribution{{ID: "c9", BatchID: "b1", Status: "pending", UpdatedAt: later}}, later); err != nil {
 		t.Fatal(err)
 	}
 	server := dumpTables(t, db, serverTables...)

@@ -40,8 +40,8 @@ func (db *DB) ListBatches(ctx context.Context, f BatchFilter) ([]Batch, error) {
 	return out, db.wrapRows("list batches", rows.Err())
 }
 
-// FileFilter narrows ListFiles. Empty fields match everything.
-type FileFilter struct {
+// ContributionFilter narrows ListContributions. Empty fields match everything.
+type ContributionFilter struct {
 	BatchID        string
 	Bucket         string // one of the Bucket* values
 	Status         string // an exact ESP status
@@ -49,9 +49,9 @@ type FileFilter struct {
 	WithReviews    bool
 }
 
-// ListFiles returns files in ID order, streaming them to fn so that memory
+// ListContributions returns files in ID order, streaming them to fn so that memory
 // does not grow with the portfolio.
-func (db *DB) ListFiles(ctx context.Context, f FileFilter, fn func(Contribution) error) error {
+func (db *DB) ListContributions(ctx context.Context, f ContributionFilter, fn func(Contribution) error) error {
 	return db.Read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, batch_id, master_id, status, file_name, mime_type, media_type,
 			image_width, image_height, thumbnail_url, headline, caption, keywords, country_of_shoot, city, province_state,
@@ -131,8 +131,8 @@ func readReviews(ctx context.Context, st *sql.Stmt, id string) ([]Review, error)
 	return out, rows.Err()
 }
 
-// GetFile returns one file with its reviews, or ErrNotFound.
-func (db *DB) GetFile(ctx context.Context, id string) (Contribution, error) {
+// GetContribution returns one file with its reviews, or ErrNotFound.
+func (db *DB) GetContribution(ctx context.Context, id string) (Contribution, error) {
 	var c Contribution
 	err := db.Read(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -88,8 +88,8 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 	return res, err
 }
 
-// FilesResult counts what WriteBatch changed.
-type FilesResult struct {
+// ContributionsResult counts what WriteBatch changed.
+type ContributionsResult struct {
 	Written, Unchanged, Removed, ThumbnailsQueued int
 	// ReviewEvents counts the review events derived from status changes.
 	ReviewEvents int
@@ -111,8 +111,8 @@ type BatchWrite struct {
 	ReleasesListed bool
 }
 
-// WriteBatchFiles is WriteBatch for a batch whose releases were not listed.
-func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, files []Contribution, now time.Time) (FilesResult, error) {
+// WriteBatchContributions is WriteBatch for a batch whose releases were not listed.
+func (db *DB) WriteBatchContributions(ctx context.Context, batchID, version string, files []Contribution, now time.Time) (ContributionsResult, error) {
 	return db.WriteBatch(ctx, BatchWrite{BatchID: batchID, Version: version, Files: files}, now)
 }
 
@@ -124,10 +124,10 @@ func (db *DB) WriteBatchFiles(ctx context.Context, batchID, version string, file
 // last sync (same updated_at and status) are not rewritten; files and
 // releases ESP no longer lists are marked removed. Local-only tables are
 // never touched.
-func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (FilesResult, error) {
+func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (ContributionsResult, error) {
 	res, err := db.WriteBatches(ctx, []BatchWrite{w}, now)
 	if err != nil {
-		return FilesResult{}, err
+		return ContributionsResult{}, err
 	}
 	return res[0], nil
 }
@@ -136,11 +136,11 @@ func (db *DB) WriteBatch(ctx context.Context, w BatchWrite, now time.Time) (File
 // commit for all, so pages they share are written once): each batch is
 // stored and marked synced exactly as WriteBatch does, and all or none of
 // them are. The results are in the order of ws.
-func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) ([]FilesResult, error) {
+func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) ([]ContributionsResult, error) {
 	if err := db.prepareWriteBatch(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]FilesResult, len(ws))
+	out := make([]ContributionsResult, len(ws))
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		for i := range ws {
 			r, err := db.writeBatchTx(ctx, tx, &ws[i], now)
@@ -158,8 +158,8 @@ func (db *DB) WriteBatches(ctx context.Context, ws []BatchWrite, now time.Time) 
 	return out, nil
 }
 
-func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now time.Time) (FilesResult, error) {
-	var res FilesResult
+func (db *DB) writeBatchTx(ctx context.Context, tx *sql.Tx, w *BatchWrite, now time.Time) (ContributionsResult, error) {
+	var res ContributionsResult
 	batchID, files := w.BatchID, w.Files
 	err := func() error {
 		type prev struct {

@@ -85,7 +85,7 @@ func BenchmarkWriteBatchFiles(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		if _, err := db.WriteBatchFiles(ctx, list[i].ID, "v", work[i], now); err != nil {
+		if _, err := db.WriteBatchContributions(ctx, list[i].ID, "v", work[i], now); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -123,7 +123,7 @@ func TestCheckpointReadersAndCopies(t *testing.T) {
 		defer close(done)
 		for i := range batches {
 			id := fmt.Sprintf("w%d", i)
-			if _, err := db.WriteBatchFiles(ctx, id, "v", benchFiles(id, 50), now); err != nil {
+			if _, err := db.WriteBatchContributions(ctx, id, "v", benchFiles(id, 50), now); err != nil {
 				werr = err
 				return
 			}
@@ -187,7 +187,7 @@ func TestCheckpointReadersAndCopies(t *testing.T) {
 		defer close(stopped)
 		for i := batches; i < 400; i++ {
 			id := fmt.Sprintf("w%d", i)
-			if _, err := db.WriteBatchFiles(ctx, id, "v", benchFiles(id, 50), now); err != nil {
+			if _, err := db.WriteBatchContributions(ctx, id, "v", benchFiles(id, 50), now); err != nil {
 				return // closed
 			}
 		}

@@ -34,7 +34,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 	st, _ := os.Stat(p)
 	before := st.Size()
 	for _, b := range list {
-		if _, err := db.WriteBatchFiles(ctx, b.ID, "v", benchFiles(b.ID, 50), now); err != nil {
+		if _, err := db.WriteBatchContributions(ctx, b.ID, "v", benchFiles(b.ID, 50), now); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -21,7 +21,7 @@ import (
 // ContributionRaw with every member ESP sent, values byte for byte.
 func TestContributionRawThroughESPClient(t *testing.T) {
 	ctx := context.Background()
-	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 7, Batches: 4, FilesPerBatch: 20})
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 7, Batches: 4, ContributionsPerBatch: 20})
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey,
 		APISecret: cr.APISecret, Username: cr.Username, Password: cr.Password, RequestsPerSecond: -1})
@@ -61,7 +61,7 @@ func TestContributionRawThroughESPClient(t *testing.T) {
 				SubmittedAt: c.SubmittedAt, SubmittedToReviewAt: c.SubmittedToReview, PublishedAt: c.PublishedAt,
 				CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Errors: c.Errors, Raw: c.Raw})
 		}
-		if _, err := db.WriteBatchFiles(ctx, b.ID, "v", rows, now); err != nil {
+		if _, err := db.WriteBatchContributions(ctx, b.ID, "v", rows, now); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range files {
@@ -134,7 +134,7 @@ func FuzzContributionRawESP(f *testing.F) {
 			CreditLine: c.CreditLine, CameraShotDate: c.CameraShotDate, Submittable: c.Submittable,
 			SubmittedAt: c.SubmittedAt, SubmittedToReviewAt: c.SubmittedToReview, PublishedAt: c.PublishedAt,
 			CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Errors: c.Errors, Raw: c.Raw}
-		if _, err := db.WriteBatchFiles(ctx, "b", "v", []Contribution{row}, now); err != nil {
+		if _, err := db.WriteBatchContributions(ctx, "b", "v", []Contribution{row}, now); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.ContributionRaw(ctx, c.ID)

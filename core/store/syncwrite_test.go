@@ -88,7 +88,7 @@ func TestWriteBatchFileListedTwice(t *testing.T) {
 		{ID: "8", Status: "pending", UpdatedAt: now},
 		{ID: "7", Status: "processed", Headline: "second", UpdatedAt: now, Reviews: []Review{{Outcome: "accepted"}}},
 	}
-	res, err := db.WriteBatchFiles(ctx, "b", "v", files, now)
+	res, err := db.WriteBatchContributions(ctx, "b", "v", files, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -422,7 +422,7 @@ func (r *run) write(ctx context.Context, f fetched) error {
 }
 
 // written counts a batch stored.
-func (r *run) written(f fetched, res store.FilesResult) {
+func (r *run) written(f fetched, res store.ContributionsResult) {
 	r.dog.bump()
 	r.mu.Lock()
 	r.res.Run.BatchesSynced++

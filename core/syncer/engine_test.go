@@ -17,7 +17,7 @@ import (
 )
 
 func TestInitialSyncEqualsServer(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 1, Batches: 25, FilesPerBatch: 3, FilesPerBatchMax: 30})
+	e := newEnv(t, espfake.Options{Seed: 1, Batches: 25, ContributionsPerBatch: 3, ContributionsPerBatchMax: 30})
 	res := e.sync(t, false)
 	assertConverged(t, e)
 	integrityOK(t, e.db)
@@ -31,7 +31,7 @@ func TestInitialSyncEqualsServer(t *testing.T) {
 }
 
 func TestNoChangeSyncOnlyListsBatches(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 2, Batches: 250, FilesPerBatch: 2})
+	e := newEnv(t, espfake.Options{Seed: 2, Batches: 250, ContributionsPerBatch: 2})
 	e.sync(t, false)
 	var res Result
 	n := e.requestsDuring(func() { res = e.sync(t, false) })
@@ -83,7 +83,7 @@ func TestIncrementalSyncConverges(t *testing.T) {
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
-			e := newEnv(t, espfake.Options{Seed: 3, Batches: 6, FilesPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1}})
+			e := newEnv(t, espfake.Options{Seed: 3, Batches: 6, ContributionsPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1}})
 			e.sync(t, false)
 			b := e.srv.BatchIDs()[2]
 			ids := e.srv.ContributionIDs(b)
@@ -100,7 +100,7 @@ func TestIncrementalSyncConverges(t *testing.T) {
 
 func TestRemovedOnServerIsMarkedNotDeleted(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, espfake.Options{Seed: 4, Batches: 3, FilesPerBatch: 3})
+	e := newEnv(t, espfake.Options{Seed: 4, Batches: 3, ContributionsPerBatch: 3})
 	e.sync(t, false)
 	b := e.srv.BatchIDs()[0]
 	gone := e.srv.ContributionIDs(b)[0]
@@ -109,7 +109,7 @@ func TestRemovedOnServerIsMarkedNotDeleted(t *testing.T) {
 	}
 	e.srv.RemoveContribution(b, gone)
 	e.sync(t, false)
-	f, err := e.db.GetFile(ctx, gone)
+	f, err := e.db.GetContribution(ctx, gone)
 	if err != nil {
 		t.Fatalf("removed file's row is gone: %v", err)
 	}
@@ -166,7 +166,7 @@ func addLocalOnly(t testing.TB, e *env) {
 }
 
 func TestSyncNeverTouchesLocalOnlyData(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 5, Batches: 8, FilesPerBatch: 6})
+	e := newEnv(t, espfake.Options{Seed: 5, Batches: 8, ContributionsPerBatch: 6})
 	e.sync(t, false)
 	addLocalOnly(t, e)
 	before := localOnlyDigest(t, e.db)
@@ -185,7 +185,7 @@ func TestSyncNeverTouchesLocalOnlyData(t *testing.T) {
 
 func TestPushSendsEditAndClearsIt(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, espfake.Options{Seed: 6, Batches: 2, FilesPerBatch: 4, StatusMix: espfake.StatusMix{Pending: 1}})
+	e := newEnv(t, espfake.Options{Seed: 6, Batches: 2, ContributionsPerBatch: 4, StatusMix: espfake.StatusMix{Pending: 1}})
 	e.sync(t, false)
 	b := e.srv.BatchIDs()[0]
 	id := e.srv.ContributionIDs(b)[1]
@@ -217,7 +217,7 @@ func TestPushSendsEditAndClearsIt(t *testing.T) {
 
 func TestPushConflictKeepsEdit(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, espfake.Options{Seed: 7, Batches: 2, FilesPerBatch: 4, StatusMix: espfake.StatusMix{Pending: 1}})
+	e := newEnv(t, espfake.Options{Seed: 7, Batches: 2, ContributionsPerBatch: 4, StatusMix: espfake.StatusMix{Pending: 1}})
 	e.sync(t, false)
 	b := e.srv.BatchIDs()[0]
 	ids := e.srv.ContributionIDs(b)
@@ -249,7 +249,7 @@ func TestPushConflictKeepsEdit(t *testing.T) {
 }
 
 func TestBadCredentialsStopAtOnce(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 8, Batches: 3, FilesPerBatch: 2, Password: "right"})
+	e := newEnv(t, espfake.Options{Seed: 8, Batches: 3, ContributionsPerBatch: 2, Password: "right"})
 	cr := e.srv.Credentials()
 	bad, _ := esp.New(esp.Config{APIRoot: e.srv.URL(), TokenURL: e.srv.TokenURL(), APIKey: cr.APIKey,
 		APISecret: cr.APISecret, Username: cr.Username, Password: "wrong"})
@@ -272,7 +272,7 @@ func TestBadCredentialsStopAtOnce(t *testing.T) {
 }
 
 func TestFailedBatchDoesNotAbortOthers(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 9, Batches: 10, FilesPerBatch: 3})
+	e := newEnv(t, espfake.Options{Seed: 9, Batches: 10, ContributionsPerBatch: 3})
 	e.client, _ = esp.New(esp.Config{APIRoot: e.srv.URL(), TokenURL: e.srv.TokenURL(), APIKey: e.srv.Credentials().APIKey,
 		APISecret: e.srv.Credentials().APISecret, Username: e.srv.Credentials().Username, Password: e.srv.Credentials().Password,
 		MaxRetries: -1, RequestsPerSecond: -1, ModeledReviews: true})
@@ -295,7 +295,7 @@ func TestFailedBatchDoesNotAbortOthers(t *testing.T) {
 }
 
 func TestSecondSyncRefusedWhileOneRuns(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 10, Batches: 20, FilesPerBatch: 2, Latency: 20 * time.Millisecond})
+	e := newEnv(t, espfake.Options{Seed: 10, Batches: 20, ContributionsPerBatch: 2, Latency: 20 * time.Millisecond})
 	started := make(chan struct{})
 	var once sync.Once
 	e.eng.Progress = func(p Progress) {
@@ -324,7 +324,7 @@ func TestCancelAnywhereThenConverge(t *testing.T) {
 	// SIGKILL campaign in docs/RELIABILITY.md runs many more trials.
 	seeds := 6
 	for seed := range seeds {
-		e := newEnv(t, espfake.Options{Seed: uint64(100 + seed), Batches: 16, FilesPerBatch: 1, FilesPerBatchMax: 12,
+		e := newEnv(t, espfake.Options{Seed: uint64(100 + seed), Batches: 16, ContributionsPerBatch: 1, ContributionsPerBatchMax: 12,
 			Latency: time.Millisecond})
 		addLocalOnly(t, e)
 		before := localOnlyDigest(t, e.db)
@@ -353,7 +353,7 @@ func TestCancelAnywhereThenConverge(t *testing.T) {
 }
 
 func TestProgressReportsReachDone(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 11, Batches: 12, FilesPerBatch: 4})
+	e := newEnv(t, espfake.Options{Seed: 11, Batches: 12, ContributionsPerBatch: 4})
 	var mu sync.Mutex
 	var got []Progress
 	e.eng.Progress = func(p Progress) { mu.Lock(); got = append(got, p); mu.Unlock() }
@@ -390,7 +390,7 @@ func toStrings(ps []Phase) []string {
 // Regression: deleting the data folder during a sync did not stop it, and
 // the run reported success for work written into a deleted file.
 func TestDataFolderRemovedDuringSync(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 12, Batches: 20, FilesPerBatch: 3})
+	e := newEnv(t, espfake.Options{Seed: 12, Batches: 20, ContributionsPerBatch: 3})
 	var once sync.Once
 	e.eng.Progress = func(p Progress) {
 		if p.Phase == PhaseFiles {

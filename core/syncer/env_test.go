@@ -105,7 +105,7 @@ func localState(t testing.TB, e *env) (batches []string, files []string) {
 		batches = append(batches, fmt.Sprintf("%s|%s|%s|%d|%d|%d|%d|%d", b.ID, b.Name, b.Status, b.Counts.Contributions,
 			b.Counts.Pending, b.Counts.Accepted, b.Counts.Revisable, b.Counts.Rejected))
 	}
-	err = e.db.ListFiles(ctx, store.FileFilter{WithReviews: true}, func(c store.Contribution) error {
+	err = e.db.ListContributions(ctx, store.ContributionFilter{WithReviews: true}, func(c store.Contribution) error {
 		var rv []string
 		for _, r := range c.Reviews {
 			rv = append(rv, r.Outcome+":"+strings.Join(r.Reasons, ",")+":"+r.Notes)

@@ -27,7 +27,7 @@ func (x *expecting) ListBatchesExpecting(ctx context.Context, pageSize, expected
 // sync knows nothing, and after a sync that did not get through the list the
 // stored batches are counted. A wrong count costs requests, never batches.
 func TestBatchListSizedFromLastSync(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 3, Batches: 250, FilesPerBatch: 2})
+	e := newEnv(t, espfake.Options{Seed: 3, Batches: 250, ContributionsPerBatch: 2})
 	x := &expecting{Client: e.client}
 	e.eng.ESP = x
 	e.sync(t, false)

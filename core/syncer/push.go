@@ -33,7 +33,7 @@ func (r *run) push(ctx context.Context) error {
 }
 
 func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
-	local, err := r.e.DB.GetFile(ctx, ed.ContributionID)
+	local, err := r.e.DB.GetContribution(ctx, ed.ContributionID)
 	if errors.Is(err, store.ErrNotFound) {
 		return r.conflict(ctx, ed, "the file is not in the local portfolio any more")
 	}

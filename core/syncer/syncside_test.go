@@ -23,7 +23,7 @@ import (
 
 // Every batch's releases are stored with all their fields.
 func TestReleasesSynced(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 21, Batches: 12, FilesPerBatch: 2})
+	e := newEnv(t, espfake.Options{Seed: 21, Batches: 12, ContributionsPerBatch: 2})
 	res := e.sync(t, false)
 	var want []string
 	docs := 0
@@ -72,7 +72,7 @@ func TestReleasesSynced(t *testing.T) {
 // Review events come from status changes between syncs, made through the
 // server's own mutation API; a file accepted carries ESP's published_at.
 func TestReviewEventsAcrossSyncs(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 22, Batches: 3, FilesPerBatch: 4,
+	e := newEnv(t, espfake.Options{Seed: 22, Batches: 3, ContributionsPerBatch: 4,
 		StatusMix: espfake.StatusMix{Review: 1}})
 	e.sync(t, false)
 	ctx := context.Background()
@@ -204,7 +204,7 @@ func rowCounts(t *testing.T, db *store.DB) string {
 // local-only data is untouched, the run is recorded as signed out, and a
 // sync after signing in again completes.
 func TestSignedOutMidSync(t *testing.T) {
-	e := webEnv(t, espfake.Options{Seed: 23, Batches: 30, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}}, nil)
+	e := webEnv(t, espfake.Options{Seed: 23, Batches: 30, ContributionsPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1}}, nil)
 	e.sync(t, false)
 	assertConverged(t, e)
 	addLocalOnly(t, e)
@@ -284,7 +284,7 @@ func (x *expiringAt) ListContributions(ctx context.Context, batchID string, expe
 // ErrNoProgress instead of hanging, in the fetch and the push phase.
 func TestStalledRunGivesUp(t *testing.T) {
 	for _, push := range []bool{false, true} {
-		e := newEnv(t, espfake.Options{Seed: 24, Batches: 6, FilesPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1},
+		e := newEnv(t, espfake.Options{Seed: 24, Batches: 6, ContributionsPerBatch: 2, StatusMix: espfake.StatusMix{Pending: 1},
 			FaultTimeout: time.Minute})
 		e.sync(t, false)
 		addLocalOnly(t, e)

@@ -20,7 +20,7 @@ func TestThrottledSyncCompletes(t *testing.T) {
 	}
 	t.Parallel()
 	// The default client settings: at most 20 requests a second, 8 at once.
-	e := webEnv(t, espfake.Options{Seed: 31, Batches: 100, FilesPerBatch: 1, ThrottleQPS: 5, ThrottleStyle: espfake.Throttle403},
+	e := webEnv(t, espfake.Options{Seed: 31, Batches: 100, ContributionsPerBatch: 1, ThrottleQPS: 5, ThrottleStyle: espfake.Throttle403},
 		func(c *esp.Config) {
 			c.RequestsPerSecond, c.RetryBaseDelay, c.RetryMaxDelay, c.ModeledReviews = 0, 0, 0, true
 		})

@@ -27,7 +27,7 @@ func BenchmarkDrainAtLatency(b *testing.B) {
 		inflight = 8
 		latency  = 50 * time.Millisecond
 	)
-	srv := espfaketest.New(b, espfake.Options{Mode: espfake.ModePartner, Seed: 42, Batches: 40, FilesPerBatch: 50,
+	srv := espfaketest.New(b, espfake.Options{Mode: espfake.ModePartner, Seed: 42, Batches: 40, ContributionsPerBatch: 50,
 		RequestLogLimit: 1})
 	cr := srv.Credentials()
 	client, err := esp.New(esp.Config{APIRoot: srv.URL(), TokenURL: srv.TokenURL(), APIKey: cr.APIKey,

@@ -125,7 +125,7 @@ func TestRunRetriesAfterPauseOnClockAndReportsErrors(t *testing.T) {
 // rename undone by a power cut: thumbnails are saved without a folder fsync)
 // is fetched again by the next downloader, and OnError says so.
 func TestMissingThumbnailIsFetchedAgain(t *testing.T) {
-	f := newFixture(t, espfake.Options{Seed: 5, Batches: 1, FilesPerBatch: 3})
+	f := newFixture(t, espfake.Options{Seed: 5, Batches: 1, ContributionsPerBatch: 3})
 	f.sync(t)
 	if err := f.downloader().Drain(context.Background()); err != nil {
 		t.Fatal(err)

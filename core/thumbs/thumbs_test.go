@@ -63,7 +63,7 @@ func (f *fixture) sync(t *testing.T) {
 }
 
 func TestDrainDownloadsEveryThumbnail(t *testing.T) {
-	f := newFixture(t, espfake.Options{Seed: 1, Batches: 3, FilesPerBatch: 5})
+	f := newFixture(t, espfake.Options{Seed: 1, Batches: 3, ContributionsPerBatch: 5})
 	f.sync(t)
 	d := f.downloader()
 	if err := d.Drain(context.Background()); err != nil {
@@ -92,7 +92,7 @@ func TestDrainDownloadsEveryThumbnail(t *testing.T) {
 // The queue is in the database: a new downloader (after a restart) picks
 // up exactly what the previous one left.
 func TestResumesAfterRestart(t *testing.T) {
-	f := newFixture(t, espfake.Options{Seed: 2, Batches: 4, FilesPerBatch: 10, Latency: 5 * time.Millisecond})
+	f := newFixture(t, espfake.Options{Seed: 2, Batches: 4, ContributionsPerBatch: 10, Latency: 5 * time.Millisecond})
 	f.sync(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	first := f.downloader()
@@ -212,7 +212,7 @@ func TestFileNameIsHashOnly(t *testing.T) {
 
 func mustJPEG(t *testing.T) []byte {
 	t.Helper()
-	f := newFixture(t, espfake.Options{Seed: 9, Batches: 1, FilesPerBatch: 1})
+	f := newFixture(t, espfake.Options{Seed: 9, Batches: 1, ContributionsPerBatch: 1})
 	f.sync(t)
 	if err := f.downloader().Drain(context.Background()); err != nil {
 		t.Fatal(err)
@@ -257,7 +257,7 @@ func TestDrainSweepsOldTempFiles(t *testing.T) {
 // Release documents follow the thumbnails into releases/, named by a hash
 // with the extension of what was found in them, and are fetched once.
 func TestReleaseDocumentsDownloaded(t *testing.T) {
-	f := newFixture(t, espfake.Options{Seed: 21, Batches: 12, FilesPerBatch: 1})
+	f := newFixture(t, espfake.Options{Seed: 21, Batches: 12, ContributionsPerBatch: 1})
 	f.sync(t)
 	ctx := context.Background()
 	rs, err := f.db.ListReleases(ctx, store.ReleaseFilter{})

@@ -34,7 +34,7 @@ func badCase(t *testing.T, name string, problems []string, message ...string) {
 // withLocalWork is a synced data folder with local-only work and one
 // verified snapshot of it in e.backups(); it returns the snapshot's path.
 func withLocalWork(t *testing.T, seed uint64) (*env, string) {
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: seed, Batches: 3, FilesPerBatch: 8, NoThumbnails: true}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: seed, Batches: 3, ContributionsPerBatch: 8, NoThumbnails: true}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	seedLocal(t, rand.New(rand.NewPCG(seed, 1)), e, 4, 3, 0)
 	e.mustRun("backup", "destination", e.backups())
@@ -134,7 +134,7 @@ func TestDamagedOrForeignDatabaseIsRefused(t *testing.T) {
 // On a read-only data folder every read path works and reports what is
 // there, not zeros; a backup elsewhere works (issue 12, item 4).
 func TestReadOnlyDataFolderStillReadsAndBacksUp(t *testing.T) {
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 42, Batches: 2, FilesPerBatch: 6, NoThumbnails: true}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 42, Batches: 2, ContributionsPerBatch: 6, NoThumbnails: true}})
 	e.mountData(t, "16m")
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	seedLocal(t, rand.New(rand.NewPCG(42, 1)), e, 3, 2, 0)
@@ -271,7 +271,7 @@ func TestBadArgumentsAndLeftovers(t *testing.T) {
 // restore --local-only from a snapshot that lacks a thumbnail and
 // config.json succeeds and names what is missing (issue 12, item 5).
 func TestRestoreWithMissingSnapshotFiles(t *testing.T) {
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 44, Batches: 2, FilesPerBatch: 6}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 44, Batches: 2, ContributionsPerBatch: 6}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	e.mustRun("thumbnails", "--wait")
 	seedLocal(t, rand.New(rand.NewPCG(44, 1)), e, 3, 2, 0)

@@ -20,7 +20,7 @@ const blankUsageExit = 2
 // TestBlankValuesAreUsageErrors (cmd/stocksync) walks every command and flag
 // of the tree; this one runs the real binary on the destructive cases.
 func TestBlankValuesChildProcesses(t *testing.T) {
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 32, Batches: 2, FilesPerBatch: 4, StatusMix: espfake.StatusMix{Pending: 1}}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 32, Batches: 2, ContributionsPerBatch: 4, StatusMix: espfake.StatusMix{Pending: 1}}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	photo := filepath.Join(e.root, "leaf.jpg")
 	if err := os.WriteFile(photo, tinyJPEGBytes(t), 0o600); err != nil {

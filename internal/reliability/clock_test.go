@@ -65,7 +65,7 @@ func TestClockSkew(t *testing.T) {
 func runSkew(t *testing.T, sc skewCase) record {
 	rec := record{Group: "clock", Name: sc.name, Counts: map[string]int{}}
 	ctx := context.Background()
-	e := newEnv(t, envOptions{web: true, server: espfake.Options{Seed: 55, Batches: 8, FilesPerBatch: 6,
+	e := newEnv(t, envOptions{web: true, server: espfake.Options{Seed: 55, Batches: 8, ContributionsPerBatch: 6,
 		StatusMix: espfake.StatusMix{Pending: 0.6, Processed: 0.3, Rejected: 0.1},
 		Now:       func() time.Time { return time.Now().Add(-sc.skew) }}})
 	r := rand.New(rand.NewPCG(55, 3))

@@ -65,7 +65,7 @@ func TestClockCorrected(t *testing.T) {
 func runJump(t *testing.T, jc jumpCase) record {
 	rec := record{Group: "clock", Name: jc.name + " (in-process)", Counts: map[string]int{}}
 	ctx := context.Background()
-	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 66, Batches: 6, FilesPerBatch: 5,
+	srv := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 66, Batches: 6, ContributionsPerBatch: 5,
 		StatusMix: espfake.StatusMix{Pending: 0.6, Processed: 0.3, Rejected: 0.1}})
 	dir := datadir.Dir{Root: t.TempDir()}
 	if err := dir.Ensure(); err != nil {
@@ -196,7 +196,7 @@ func runJump(t *testing.T, jc jumpCase) record {
 func TestBackupStatusAfterClockCorrected(t *testing.T) {
 	linuxOnly(t)
 	ctx := context.Background()
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 67, Batches: 3, FilesPerBatch: 4}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 67, Batches: 3, ContributionsPerBatch: 4}})
 	e.mustRun("sync", "--no-thumbnails")
 	if err := os.MkdirAll(e.backups(), 0o700); err != nil {
 		t.Fatal(err)

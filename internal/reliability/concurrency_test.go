@@ -25,7 +25,7 @@ func sawLocked(r result) bool {
 // fails, and none reports "database is locked".
 func TestConcurrentProcesses(t *testing.T) {
 	linuxOnly(t)
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 20, FilesPerBatch: 20, Latency: 8 * time.Millisecond,
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 20, ContributionsPerBatch: 20, Latency: 8 * time.Millisecond,
 		StatusMix: espfake.StatusMix{Pending: 0.5, Processed: 0.5}}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	seedLocal(t, rand.New(rand.NewPCG(31, 1)), e, 5, 5, 0)
@@ -121,7 +121,7 @@ func TestRacingSyncs(t *testing.T) {
 	if *flagLong {
 		rounds = 25
 	}
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 32, Batches: 10, FilesPerBatch: 20, Latency: 3 * time.Millisecond}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 32, Batches: 10, ContributionsPerBatch: 20, Latency: 3 * time.Millisecond}})
 	r := rand.New(rand.NewPCG(*flagSeed, 32))
 	var problems []string
 	refused := 0

@@ -108,11 +108,11 @@ func b2i(b bool) int {
 // crashServer is the portfolio of a trial: big enough that each kind of
 // work takes a few hundred milliseconds, so a random kill lands inside it.
 func crashServer(seed uint64, kind string) espfake.Options {
-	o := espfake.Options{Seed: seed, Batches: 40, FilesPerBatch: 10, FilesPerBatchMax: 40, Latency: 4 * time.Millisecond}
+	o := espfake.Options{Seed: seed, Batches: 40, ContributionsPerBatch: 10, ContributionsPerBatchMax: 40, Latency: 4 * time.Millisecond}
 	if !*flagLong {
 		// The fast subset runs under -race, where the in-process server is
 		// several times slower: a smaller portfolio keeps trials short.
-		o.Batches, o.FilesPerBatchMax = 15, 25
+		o.Batches, o.ContributionsPerBatchMax = 15, 25
 	}
 	if kind == crashPush {
 		o.StatusMix = espfake.StatusMix{Pending: 0.6, Review: 0.2, Processed: 0.2}

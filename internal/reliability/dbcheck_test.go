@@ -192,7 +192,7 @@ func localState(ctx context.Context, path string) (batches, files []string, err 
 		batches = append(batches, fmt.Sprintf("%s|%s|%s|%d|%d|%d|%d|%d", b.ID, b.Name, b.Status, b.Counts.Contributions,
 			b.Counts.Pending, b.Counts.Accepted, b.Counts.Revisable, b.Counts.Rejected))
 	}
-	err = db.ListFiles(ctx, store.FileFilter{WithReviews: true}, func(c store.Contribution) error {
+	err = db.ListContributions(ctx, store.ContributionFilter{WithReviews: true}, func(c store.Contribution) error {
 		var rv []string
 		for _, r := range c.Reviews {
 			rv = append(rv, r.Outcome+":"+strings.Join(r.Reasons, ",")+":"+r.Notes)

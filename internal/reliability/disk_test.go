@@ -112,7 +112,7 @@ func grow(srv *espfake.Server, batches, files int) {
 func TestDiskTrouble(t *testing.T) {
 	linuxOnly(t)
 	t.Run("data_folder_full", func(t *testing.T) {
-		e := newEnv(t, envOptions{server: espfake.Options{Seed: 21, Batches: 3, FilesPerBatch: 10}})
+		e := newEnv(t, envOptions{server: espfake.Options{Seed: 21, Batches: 3, ContributionsPerBatch: 10}})
 		e.mountData(t, "1536k")
 		e.mustRun("sync", "--json", "--no-thumbnails")
 		seedLocal(t, rand.New(rand.NewPCG(21, 1)), e, 10, 10, 3)
@@ -140,7 +140,7 @@ func TestDiskTrouble(t *testing.T) {
 	})
 
 	t.Run("data_folder_read_only", func(t *testing.T) {
-		e := newEnv(t, envOptions{server: espfake.Options{Seed: 22, Batches: 3, FilesPerBatch: 10}})
+		e := newEnv(t, envOptions{server: espfake.Options{Seed: 22, Batches: 3, ContributionsPerBatch: 10}})
 		e.mountData(t, "16m")
 		e.mustRun("sync", "--json", "--no-thumbnails")
 		seedLocal(t, rand.New(rand.NewPCG(22, 1)), e, 10, 10, 3)
@@ -168,7 +168,7 @@ func TestDiskTrouble(t *testing.T) {
 		// The folder is removed while the proxy holds the 10th of 40 batch
 		// reads, so the removal always lands mid-run: a fixed sleep did not
 		// (a 40-batch sync on loopback finishes in about 120 ms).
-		e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 23, Batches: 40, FilesPerBatch: 30}})
+		e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 23, Batches: 40, ContributionsPerBatch: 30}})
 		var (
 			mu        sync.Mutex // the proxy calls the rewrite from its handlers' goroutines
 			reads     int
@@ -213,7 +213,7 @@ func TestDiskTrouble(t *testing.T) {
 	// Backup destinations. A snapshot that fails leaves nothing in the
 	// destination but temporary folders, and never touches the data folder.
 	backupCase := func(t *testing.T, name string, trouble func(e *env, dest string) result, words ...string) {
-		e := newEnv(t, envOptions{server: espfake.Options{Seed: 24, Batches: 8, FilesPerBatch: 25}})
+		e := newEnv(t, envOptions{server: espfake.Options{Seed: 24, Batches: 8, ContributionsPerBatch: 25}})
 		e.mustRun("sync", "--json", "--no-thumbnails")
 		e.mustRun("thumbnails", "--wait")
 		seedLocal(t, rand.New(rand.NewPCG(24, 1)), e, 10, 10, 3)

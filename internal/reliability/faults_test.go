@@ -93,7 +93,7 @@ func TestFaultMatrix(t *testing.T) {
 func runCell(t *testing.T, c cell) record {
 	rec := record{Group: "matrix", Name: c.String(), Endpoint: c.endpoint, Fault: c.fault, Mode: c.mode}
 	viaProxy := slices.Contains(proxyFaults, c.fault)
-	e := newEnv(t, envOptions{proxy: viaProxy, server: espfake.Options{Seed: 77, Batches: 6, FilesPerBatch: 8,
+	e := newEnv(t, envOptions{proxy: viaProxy, server: espfake.Options{Seed: 77, Batches: 6, ContributionsPerBatch: 8,
 		StatusMix:    espfake.StatusMix{Pending: 0.5, Processed: 0.3, Rejected: 0.2},
 		FaultTimeout: 1500 * time.Millisecond}})
 	r := rand.New(rand.NewPCG(77, 1))

@@ -234,7 +234,7 @@ func FuzzThumbnailBody(f *testing.F) {
 		id := fmt.Sprintf("f%d", n%7)
 		file := store.Contribution{ID: id, BatchID: "1", Status: "pending", UpdatedAt: now.Add(time.Duration(n) * time.Second),
 			ThumbnailURL: fmt.Sprintf("%s/thumbs/%d.jpg", srv.URL, n)}
-		if _, err := db.WriteBatchFiles(ctx, "1", fmt.Sprint(n), []store.Contribution{file}, now); err != nil {
+		if _, err := db.WriteBatchContributions(ctx, "1", fmt.Sprint(n), []store.Contribution{file}, now); err != nil {
 			t.Fatal(err)
 		}
 		d := &thumbs.Downloader{DB: db, Fetch: client, Dir: dir, Workers: 1, MaxAttempts: 1}

@@ -155,7 +155,7 @@ func TestHostileServerData(t *testing.T) {
 const maxChildRSS = 512 << 20
 
 func runHostile(t *testing.T, hc hostileCase) (problems []string, peakRSS int64) {
-	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 11, Batches: 4, FilesPerBatch: 10}})
+	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 11, Batches: 4, ContributionsPerBatch: 10}})
 	outside, err := treeState(e.root, e.data)
 	if err != nil {
 		t.Fatal(err)

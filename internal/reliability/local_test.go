@@ -77,7 +77,7 @@ func seedLocal(t testing.TB, r *rand.Rand, e *env, uploads, paths, edits int) ma
 			if len(out) == edits || c.Status != esp.StatusPending {
 				continue
 			}
-			if _, err := db.GetFile(ctx, c.ID); err != nil {
+			if _, err := db.GetContribution(ctx, c.ID); err != nil {
 				continue // not synced yet
 			}
 			// Short enough for ESP (headlines up to 255 characters).

@@ -88,7 +88,7 @@ func (ip *inproc) drain(t *testing.T) thumbs.Stats {
 // Drain (a store query such as `UPDATE thumbnails SET state='queued',
 // attempts=0 WHERE state='failed' AND <temporary>`).
 func TestThumbnailsRetriedAfterOutage(t *testing.T) {
-	ip := newInproc(t, espfake.Options{Seed: 3, Batches: 2, FilesPerBatch: 4}, false)
+	ip := newInproc(t, espfake.Options{Seed: 3, Batches: 2, ContributionsPerBatch: 4}, false)
 	ip.srv.AddFault(espfake.Fault{Endpoint: esp.EndpointThumbnail, Kind: espfake.FaultUnavailable, Probability: 1})
 	ip.drain(t)
 	ip.srv.ClearFaults() // the outage is over
@@ -111,7 +111,7 @@ func TestThumbnailsRetriedAfterOutage(t *testing.T) {
 // image/jpeg, image/png, image/gif registered; x/image for webp and bmp, or
 // refuse those) before writing, and treat a failed decode like a non-image.
 func TestThumbnailNotWholeImageNotSaved(t *testing.T) {
-	ip := newInproc(t, espfake.Options{Seed: 4, Batches: 1, FilesPerBatch: 3}, true)
+	ip := newInproc(t, espfake.Options{Seed: 4, Batches: 1, ContributionsPerBatch: 3}, true)
 	whole := jpegBytes(t)
 	ip.px.setThumbBody(func(string) ([]byte, string, bool) {
 		return append(bytes.Clone(whole[:len(whole)/2]), "<!-- garbled -->"...), "image/jpeg", true
@@ -129,7 +129,7 @@ func TestThumbnailNotWholeImageNotSaved(t *testing.T) {
 	}
 }
 
-// Bug: core/store (WriteBatchFiles / UpsertBatchList mark files removed but
+// Bug: core/store (WriteBatchContributions / UpsertBatchList mark files removed but
 // leave their queued thumbnail jobs, and NextThumbnails does not skip removed
 // files) — so thumbnails of files removed from ESP are still fetched, fail
 // with 404 and are counted as failed in the status forever ("25 failed").
@@ -137,7 +137,7 @@ func TestThumbnailNotWholeImageNotSaved(t *testing.T) {
 // of removed files: in NextThumbnails `JOIN contributions c … WHERE
 // c.removed_at = ”`, and the same condition in Summary's thumbnail counts.
 func TestThumbnailsOfRemovedFiles(t *testing.T) {
-	ip := newInproc(t, espfake.Options{Seed: 5, Batches: 3, FilesPerBatch: 4}, false)
+	ip := newInproc(t, espfake.Options{Seed: 5, Batches: 3, ContributionsPerBatch: 4}, false)
 	if err := ip.srv.RemoveBatch(ip.srv.BatchIDs()[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func jpegBytes(t testing.TB) []byte {
 // for"), and give list pages a limit sized for a page (a few MiB) rather
 // than 32 MiB.
 func TestPageHoldsAtMostPageSize(t *testing.T) {
-	ip := newInproc(t, espfake.Options{Seed: 6, Batches: 1, FilesPerBatch: 3}, true)
+	ip := newInproc(t, espfake.Options{Seed: 6, Batches: 1, ContributionsPerBatch: 3}, true)
 	ctx := context.Background()
 	ip.px.setHuge(esp.EndpointContributionsList, 1<<20)
 	ip.px.setHuge(esp.EndpointBatchesList, 1<<20)
@@ -203,7 +203,7 @@ func TestPageHoldsAtMostPageSize(t *testing.T) {
 // access and refresh tokens, API key, API secret, password) in server text
 // with "[redacted]".
 func TestServerMessagesCarryNoToken(t *testing.T) {
-	ip := newInproc(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 2}, true)
+	ip := newInproc(t, espfake.Options{Seed: 7, Batches: 1, ContributionsPerBatch: 2}, true)
 	ip.px.addFault(esp.EndpointBatchesList, faultEcho, 0)
 	_, _, err := ip.client.ListBatchesPage(context.Background(), 1, 10)
 	if err == nil {
@@ -229,7 +229,7 @@ func TestServerMessagesCarryNoToken(t *testing.T) {
 // next sync or `stocksync thumbnails --wait`" with the first error of each
 // kind (store has it in thumbnails.last_error), and exit 3.
 func TestThumbnailsWaitReportsOutage(t *testing.T) {
-	e := newEnv(t, envOptions{server: espfake.Options{Seed: 8, Batches: 1, FilesPerBatch: 4}})
+	e := newEnv(t, envOptions{server: espfake.Options{Seed: 8, Batches: 1, ContributionsPerBatch: 4}})
 	e.mustRun("sync", "--json", "--no-thumbnails")
 	e.srv.AddFault(espfake.Fault{Endpoint: esp.EndpointThumbnail, Kind: espfake.FaultUnavailable, Probability: 1})
 	r := e.run("thumbnails", "--wait")

@@ -42,7 +42,7 @@ var restoreSteps = []struct {
 func TestRestoreKilledAtEveryStep(t *testing.T) {
 	for _, s := range restoreSteps {
 		t.Run(strings.ReplaceAll(s.step, ":", "_"), func(t *testing.T) {
-			e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 3, FilesPerBatch: 10, NoThumbnails: true}})
+			e := newEnv(t, envOptions{server: espfake.Options{Seed: 31, Batches: 3, ContributionsPerBatch: 10, NoThumbnails: true}})
 			e.mustRun("sync", "--json", "--no-thumbnails")
 			seedLocal(t, rand.New(rand.NewPCG(31, 1)), e, 4, 3, 0)
 			dest := e.backups()
@@ -148,7 +148,7 @@ func init() {
 func TestHotJournalIsRepairedByEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"status"}, {"list", "pending"}, {"check"}, {"backup", "status"}, {"restore", "SNAP", "--local-only"}, {"sync", "--no-thumbnails"}} {
 		t.Run(args[0], func(t *testing.T) {
-			e := newEnv(t, envOptions{server: espfake.Options{Seed: 32, Batches: 2, FilesPerBatch: 5, NoThumbnails: true}})
+			e := newEnv(t, envOptions{server: espfake.Options{Seed: 32, Batches: 2, ContributionsPerBatch: 5, NoThumbnails: true}})
 			e.mustRun("sync", "--json", "--no-thumbnails")
 			seedLocal(t, rand.New(rand.NewPCG(32, 1)), e, 3, 2, 0)
 			os.MkdirAll(e.backups(), 0o700)

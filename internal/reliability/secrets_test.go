@@ -102,7 +102,7 @@ func (w *argvWatcher) finish() map[int]string {
 // password, the API secret and every access and refresh token handed out.
 func TestSecretsNeverWritten(t *testing.T) {
 	linuxOnly(t)
-	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 41, Batches: 6, FilesPerBatch: 12,
+	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 41, Batches: 6, ContributionsPerBatch: 12,
 		Password: "pw-" + rand.Text(), APISecret: "sec-" + rand.Text(), TokenTTL: 2 * time.Second,
 		StatusMix: espfake.StatusMix{Pending: 0.5, Processed: 0.5}}})
 	argv := watchArgv()

@@ -228,7 +228,7 @@ func runStall(t *testing.T, sc stallCase) record {
 	if batches == 0 {
 		batches = 10
 	}
-	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 91, Batches: batches, FilesPerBatch: 6,
+	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 91, Batches: batches, ContributionsPerBatch: 6,
 		StatusMix: espfake.StatusMix{Pending: 0.6, Processed: 0.3, Rejected: 0.1}}})
 	r := rand.New(rand.NewPCG(91, 2))
 	e.mustRun("sync", "--json", "--no-thumbnails")

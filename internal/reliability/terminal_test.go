@@ -39,7 +39,7 @@ func rawControl(s string) string {
 // sequence or control character reaching the terminal, and exactly in
 // --json.
 func TestTerminalInjection(t *testing.T) {
-	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 31, Batches: 3, FilesPerBatch: 4,
+	e := newEnv(t, envOptions{proxy: true, server: espfake.Options{Seed: 31, Batches: 3, ContributionsPerBatch: 4,
 		StatusMix: espfake.StatusMix{Pending: 0.5, Revisable: 0.5}}})
 	e.px.setRewrite(func(endpoint string, v any) any {
 		walkJSON(v, func(m map[string]any) {

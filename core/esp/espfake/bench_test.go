@@ -14,7 +14,7 @@ func BenchmarkGenerate100k(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		s, err := espfake.New(espfake.Options{Seed: 1, Batches: 2000, FilesPerBatch: 50})
+		s, err := espfake.New(espfake.Options{Seed: 1, Batches: 2000, ContributionsPerBatch: 50})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -31,12 +31,12 @@ type generator struct {
 func (g generator) portfolio() {
 	r := rand.New(rand.NewPCG(g.opts.Seed, 0x5eed))
 	for i := range g.opts.Batches {
-		n := g.opts.FilesPerBatch
+		n := g.opts.ContributionsPerBatch
 		switch {
-		case g.opts.FilesFunc != nil:
-			n = max(0, g.opts.FilesFunc(i, r))
-		case g.opts.FilesPerBatchMax > g.opts.FilesPerBatch:
-			n = g.opts.FilesPerBatch + r.IntN(g.opts.FilesPerBatchMax-g.opts.FilesPerBatch+1)
+		case g.opts.ContributionsFunc != nil:
+			n = max(0, g.opts.ContributionsFunc(i, r))
+		case g.opts.ContributionsPerBatchMax > g.opts.ContributionsPerBatch:
+			n = g.opts.ContributionsPerBatch + r.IntN(g.opts.ContributionsPerBatchMax-g.opts.ContributionsPerBatch+1)
 		}
 		created := genEpoch + int64(i)*6*hourMS + r.Int64N(3*hourMS)
 		g.s.addBatchLocked(g.batch(r, created, n))

@@ -20,12 +20,12 @@ type Options struct {
 
 	Seed          uint64
 	Batches       int // default 10; negative means none
-	FilesPerBatch int // default 20
-	// FilesPerBatchMax, if above FilesPerBatch, draws each batch's size
-	// uniformly from [FilesPerBatch, FilesPerBatchMax].
-	FilesPerBatchMax int
-	// FilesFunc, if set, decides each generated batch's size (index from 0).
-	FilesFunc    func(batchIndex int, r *rand.Rand) int
+	ContributionsPerBatch int // default 20
+	// ContributionsPerBatchMax, if above FilesPerBatch, draws each batch's size
+	// uniformly from [FilesPerBatch, ContributionsPerBatchMax].
+	ContributionsPerBatchMax int
+	// ContributionsFunc, if set, decides each generated batch's size (index from 0).
+	ContributionsFunc    func(batchIndex int, r *rand.Rand) int
 	StatusMix    StatusMix // default DefaultStatusMix
 	KeywordStyle KeywordStyle
 	// NoThumbnails leaves thumbnail_url null and starts no second listener.
@@ -92,8 +92,8 @@ const (
 // of exhausting memory.
 const (
 	MaxBatches          = 100_000
-	MaxFilesPerBatchGen = 10_000 // partner mode; web mode batches hold at most MaxFilesPerBatch
-	MaxFiles            = 2_000_000
+	MaxContributionsPerBatchGen = 10_000 // partner mode; web mode batches hold at most MaxFilesPerBatch
+	MaxContributions            = 2_000_000
 	MaxPageSizeCap      = 10_000
 )
 
@@ -103,22 +103,22 @@ const MaxRate = 1_000_000
 
 // Validate names the first option out of bounds, with the limit.
 func (o Options) Validate() error {
-	perBatch := MaxFilesPerBatchGen
+	perBatch := MaxContributionsPerBatchGen
 	if o.Mode == ModeWeb {
-		perBatch = MaxFilesPerBatch
+		perBatch = MaxContributionsPerBatch
 	}
 	switch {
 	case o.Batches > MaxBatches:
 		return fmt.Errorf("batches %d is over the limit of %d", o.Batches, MaxBatches)
-	case o.FilesPerBatch > perBatch || o.FilesPerBatchMax > perBatch:
+	case o.ContributionsPerBatch > perBatch || o.ContributionsPerBatchMax > perBatch:
 		if o.Mode == ModeWeb {
-			return fmt.Errorf("files per batch %d is over ESP's limit of %d files per batch", max(o.FilesPerBatch, o.FilesPerBatchMax), perBatch)
+			return fmt.Errorf("files per batch %d is over ESP's limit of %d files per batch", max(o.ContributionsPerBatch, o.ContributionsPerBatchMax), perBatch)
 		}
-		return fmt.Errorf("files per batch %d is over the limit of %d", max(o.FilesPerBatch, o.FilesPerBatchMax), perBatch)
-	case o.FilesPerBatch < 0 || o.FilesPerBatchMax < 0:
+		return fmt.Errorf("files per batch %d is over the limit of %d", max(o.ContributionsPerBatch, o.ContributionsPerBatchMax), perBatch)
+	case o.ContributionsPerBatch < 0 || o.ContributionsPerBatchMax < 0:
 		return fmt.Errorf("files per batch must not be negative")
-	case int64(max(o.Batches, 0))*int64(max(o.FilesPerBatch, o.FilesPerBatchMax, 20)) > MaxFiles && o.FilesFunc == nil:
-		return fmt.Errorf("%d batches of up to %d files is over the limit of %d files in all", o.Batches, max(o.FilesPerBatch, o.FilesPerBatchMax, 20), MaxFiles)
+	case int64(max(o.Batches, 0))*int64(max(o.ContributionsPerBatch, o.ContributionsPerBatchMax, 20)) > MaxContributions && o.ContributionsFunc == nil:
+		return fmt.Errorf("%d batches of up to %d files is over the limit of %d files in all", o.Batches, max(o.ContributionsPerBatch, o.ContributionsPerBatchMax, 20), MaxContributions)
 	case o.BatchPageSizeCap > MaxPageSizeCap || o.ContributionPageSizeCap > MaxPageSizeCap:
 		return fmt.Errorf("page size caps must be at most %d", MaxPageSizeCap)
 	case !(o.RateLimit >= 0 && o.RateLimit <= MaxRate):
@@ -145,8 +145,8 @@ func (o Options) withDefaults() Options {
 	} else if o.Batches < 0 {
 		o.Batches = 0
 	}
-	if o.FilesPerBatch <= 0 {
-		o.FilesPerBatch = 20
+	if o.ContributionsPerBatch <= 0 {
+		o.ContributionsPerBatch = 20
 	}
 	if o.StatusMix == (StatusMix{}) {
 		o.StatusMix = DefaultStatusMix
@@ -170,8 +170,8 @@ func (o Options) withDefaults() Options {
 		o.SessionTTL = 12 * time.Hour
 	}
 	if o.Mode == ModeWeb {
-		o.FilesPerBatch = min(o.FilesPerBatch, MaxFilesPerBatch)
-		o.FilesPerBatchMax = min(o.FilesPerBatchMax, MaxFilesPerBatch)
+		o.ContributionsPerBatch = min(o.ContributionsPerBatch, MaxContributionsPerBatch)
+		o.ContributionsPerBatchMax = min(o.ContributionsPerBatchMax, MaxContributionsPerBatch)
 	}
 	if o.RateLimit > 0 && o.RateBurst <= 0 {
 		o.RateBurst = 1

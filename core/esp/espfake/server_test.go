@@ -116,7 +116,7 @@ var contributionFields = []string{"id", "submission_batch_id", "master_id", "sta
 	"collection_cfw_name", "reviews"}
 
 func TestWireShapes(t *testing.T) {
-	r := newRaw(t, espfake.Options{Seed: 1, Batches: 12, FilesPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1, Processed: 1, Revisable: 1}})
+	r := newRaw(t, espfake.Options{Seed: 1, Batches: 12, ContributionsPerBatch: 5, StatusMix: espfake.StatusMix{Pending: 1, Processed: 1, Revisable: 1}})
 	status, tok := r.tokenRequest(url.Values{"grant_type": {"password"}, "username": {espfake.DemoUsername}, "password": {espfake.DemoPassword}})
 	if status != 200 {
 		t.Fatalf("token status %d", status)
@@ -187,7 +187,7 @@ func TestWireShapes(t *testing.T) {
 }
 
 func TestErrorStatuses(t *testing.T) {
-	r := newRaw(t, espfake.Options{Seed: 2, Batches: 2, FilesPerBatch: 1})
+	r := newRaw(t, espfake.Options{Seed: 2, Batches: 2, ContributionsPerBatch: 1})
 	bid := r.srv.BatchIDs()[0]
 	tests := []struct {
 		name   string
@@ -235,7 +235,7 @@ func TestErrorStatuses(t *testing.T) {
 }
 
 func TestPagingSortingFiltering(t *testing.T) {
-	r := newRaw(t, espfake.Options{Seed: 3, Batches: 150, FilesPerBatch: 1})
+	r := newRaw(t, espfake.Options{Seed: 3, Batches: 150, ContributionsPerBatch: 1})
 	_, list := r.do("GET", base+"?page_size=1000", "", nil)
 	if n := len(list.(map[string]any)["items"].([]any)); n != 100 {
 		t.Errorf("page_size=1000 gave %d items, want the cap of 100", n)
@@ -287,7 +287,7 @@ func TestLoopbackOnly(t *testing.T) {
 
 func TestDeterministicFromSeed(t *testing.T) {
 	gen := func(seed uint64) espfake.Portfolio {
-		s, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: seed, Batches: 5, FilesPerBatch: 4, FilesPerBatchMax: 9})
+		s, err := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: seed, Batches: 5, ContributionsPerBatch: 4, ContributionsPerBatchMax: 9})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,7 +303,7 @@ func TestDeterministicFromSeed(t *testing.T) {
 }
 
 func TestCountsConsistent(t *testing.T) {
-	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 4, Batches: 20, FilesPerBatch: 10, FilesPerBatchMax: 40})
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 4, Batches: 20, ContributionsPerBatch: 10, ContributionsPerBatchMax: 40})
 	for _, b := range s.Portfolio().Batches {
 		byStatus := map[string]int{}
 		for _, c := range b.Contributions {
@@ -338,7 +338,7 @@ func TestCountsConsistent(t *testing.T) {
 
 func TestMutationsBumpUpdatedAt(t *testing.T) {
 	fixed := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // a stopped clock earlier than every generated time
-	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 5, Batches: 2, FilesPerBatch: 6, StatusMix: espfake.StatusMix{Pending: 1},
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 5, Batches: 2, ContributionsPerBatch: 6, StatusMix: espfake.StatusMix{Pending: 1},
 		Now: func() time.Time { return fixed }})
 	bid := s.BatchIDs()[0]
 	ids := s.ContributionIDs(bid)
@@ -389,7 +389,7 @@ func TestMutationsBumpUpdatedAt(t *testing.T) {
 }
 
 func TestAddAndRemoveBatches(t *testing.T) {
-	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 6, Batches: 3, FilesPerBatch: 2})
+	s, _ := espfake.New(espfake.Options{Mode: espfake.ModePartner, Seed: 6, Batches: 3, ContributionsPerBatch: 2})
 	id, err := s.AddBatch(espfake.BatchSpec{Name: "New trip", Type: "istock_creative_still", Files: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -430,7 +430,7 @@ func TestParseFault(t *testing.T) {
 }
 
 func TestRequestLogBounded(t *testing.T) {
-	r := newRaw(t, espfake.Options{Seed: 7, Batches: 1, FilesPerBatch: 1, RequestLogLimit: 3})
+	r := newRaw(t, espfake.Options{Seed: 7, Batches: 1, ContributionsPerBatch: 1, RequestLogLimit: 3})
 	for range 5 {
 		r.do("GET", base, "", nil)
 	}

@@ -33,8 +33,8 @@ const (
 	// a POST ends every session, as ExpireSessions does, for tests that
 	// run the server as a separate process.
 	ExpireSessionsPath = "/__espfake/expire-sessions"
-	// MaxFilesPerBatch: ESP silently stops accepting files beyond 100 (confirmed).
-	MaxFilesPerBatch = 100
+	// MaxContributionsPerBatch: ESP silently stops accepting files beyond 100 (confirmed).
+	MaxContributionsPerBatch = 100
 )
 
 // Mode is which generation of the ESP API a Server speaks.

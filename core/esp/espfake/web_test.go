@@ -34,7 +34,7 @@ func get(t *testing.T, c *http.Client, u string, header map[string]string) (int,
 // TokenRequired when signed out, session cookies with a base64-JSON ccw
 // holding sts_token, Bearer sts_token, whole contributions, ≤ 100 files.
 func TestWebMode(t *testing.T) {
-	s := espfaketest.New(t, espfake.Options{Seed: 70, Batches: 3, FilesPerBatch: 100, NoThumbnails: true})
+	s := espfaketest.New(t, espfake.Options{Seed: 70, Batches: 3, ContributionsPerBatch: 100, NoThumbnails: true})
 	if !strings.HasSuffix(s.URL(), "/api") || s.TokenURL() != "" {
 		t.Fatalf("URL %q, TokenURL %q", s.URL(), s.TokenURL())
 	}
@@ -102,7 +102,7 @@ func TestWebMode(t *testing.T) {
 	if status, _, _ := get(t, browser, list, nil); status != 401 {
 		t.Errorf("after ExpireSessions: %d", status)
 	}
-	if _, err := espfake.New(espfake.Options{Batches: 1, FilesPerBatch: 101}); err == nil || !strings.Contains(err.Error(), "100") {
+	if _, err := espfake.New(espfake.Options{Batches: 1, ContributionsPerBatch: 101}); err == nil || !strings.Contains(err.Error(), "100") {
 		t.Errorf("101 files per batch: %v", err)
 	}
 }
@@ -112,7 +112,7 @@ func TestThrottleStyles(t *testing.T) {
 		style  espfake.ThrottleStyle
 		status int
 	}{{espfake.Throttle403, 403}, {espfake.Throttle429, 429}} {
-		s := espfaketest.New(t, espfake.Options{Seed: 71, Batches: 1, FilesPerBatch: 1, ThrottleQPS: 0.001, ThrottleStyle: tt.style})
+		s := espfaketest.New(t, espfake.Options{Seed: 71, Batches: 1, ContributionsPerBatch: 1, ThrottleQPS: 0.001, ThrottleStyle: tt.style})
 		sess := s.NewSession()
 		c := &http.Client{Timeout: 10 * time.Second}
 		h := map[string]string{"Authorization": "Bearer " + sess.BearerToken}
@@ -126,7 +126,7 @@ func TestThrottleStyles(t *testing.T) {
 }
 
 func TestPartnerExpiresInIsAString(t *testing.T) {
-	s := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 72, Batches: 1, FilesPerBatch: 1})
+	s := espfaketest.New(t, espfake.Options{Mode: espfake.ModePartner, Seed: 72, Batches: 1, ContributionsPerBatch: 1})
 	resp, err := http.PostForm(s.TokenURL(), url.Values{"grant_type": {"password"}, "client_id": {espfake.DemoAPIKey},
 		"client_secret": {espfake.DemoAPISecret}, "username": {espfake.DemoUsername}, "password": {espfake.DemoPassword}})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // sign-in), so a sync sends its session with every request and makes no
 // token round trip.
 func newServer(seed uint64, batches, files int, p params) (*espfake.Server, error) {
-	srv, err := espfake.New(espfake.Options{Mode: espfake.ModeWeb, Seed: seed, Batches: batches, FilesPerBatch: files,
+	srv, err := espfake.New(espfake.Options{Mode: espfake.ModeWeb, Seed: seed, Batches: batches, ContributionsPerBatch: files,
 		Latency: p.latency, RequestLogLimit: 1})
 	if err != nil {
 		return nil, err
