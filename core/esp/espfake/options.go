@@ -18,16 +18,16 @@ type Options struct {
 	Addr      string // API listener, default "127.0.0.1:0"; must be a loopback address
 	ThumbAddr string // thumbnail listener, default "127.0.0.1:0"
 
-	Seed          uint64
-	Batches       int // default 10; negative means none
+	Seed                  uint64
+	Batches               int // default 10; negative means none
 	ContributionsPerBatch int // default 20
 	// ContributionsPerBatchMax, if above FilesPerBatch, draws each batch's size
 	// uniformly from [FilesPerBatch, ContributionsPerBatchMax].
 	ContributionsPerBatchMax int
 	// ContributionsFunc, if set, decides each generated batch's size (index from 0).
-	ContributionsFunc    func(batchIndex int, r *rand.Rand) int
-	StatusMix    StatusMix // default DefaultStatusMix
-	KeywordStyle KeywordStyle
+	ContributionsFunc func(batchIndex int, r *rand.Rand) int
+	StatusMix         StatusMix // default DefaultStatusMix
+	KeywordStyle      KeywordStyle
 	// NoThumbnails leaves thumbnail_url null and starts no second listener.
 	NoThumbnails bool
 	// ThumbnailsOnAPIHost serves thumbnails from the API listener instead of
@@ -91,10 +91,10 @@ const (
 // Bounds on the generated portfolio, so a mistyped size is refused instead
 // of exhausting memory.
 const (
-	MaxBatches          = 100_000
+	MaxBatches                  = 100_000
 	MaxContributionsPerBatchGen = 10_000 // partner mode; web mode batches hold at most MaxFilesPerBatch
 	MaxContributions            = 2_000_000
-	MaxPageSizeCap      = 10_000
+	MaxPageSizeCap              = 10_000
 )
 
 // MaxRate bounds RateLimit and ThrottleQPS (requests per second); NaN and
