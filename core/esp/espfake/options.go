@@ -21,8 +21,8 @@ type Options struct {
 	Seed                  uint64
 	Batches               int // default 10; negative means none
 	ContributionsPerBatch int // default 20
-	// ContributionsPerBatchMax, if above FilesPerBatch, draws each batch's size
-	// uniformly from [FilesPerBatch, ContributionsPerBatchMax].
+	// ContributionsPerBatchMax, if above ContributionsPerBatch, draws each batch's size
+	// uniformly from [ContributionsPerBatch, ContributionsPerBatchMax].
 	ContributionsPerBatchMax int
 	// ContributionsFunc, if set, decides each generated batch's size (index from 0).
 	ContributionsFunc func(batchIndex int, r *rand.Rand) int
@@ -92,7 +92,7 @@ const (
 // of exhausting memory.
 const (
 	MaxBatches                  = 100_000
-	MaxContributionsPerBatchGen = 10_000 // partner mode; web mode batches hold at most MaxFilesPerBatch
+	MaxContributionsPerBatchGen = 10_000 // partner mode; web mode batches hold at most MaxContributionsPerBatch
 	MaxContributions            = 2_000_000
 	MaxPageSizeCap              = 10_000
 )
