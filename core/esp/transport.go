@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/time/rate"
 )
@@ -82,7 +83,8 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr}
+	t.counts.responses.Add(1)
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr, bytes: &t.counts.bodyBytes}
 	return resp, nil
 }
 
@@ -96,10 +98,14 @@ type releasingBody struct {
 	io.ReadCloser
 	release func()
 	bodyErr *bodyError
+	bytes   *atomic.Int64 // the client's count of body bytes read
 }
 
 func (b *releasingBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.bytes.Add(int64(n))
+	}
 	if err != nil && err != io.EOF {
 		b.bodyErr.set(err)
 	}

@@ -16,7 +16,7 @@ import (
 const DefaultStallTimeout = 45 * time.Second
 
 // ErrNoProgress means ESP stopped answering: for Engine.StallTimeout no
-// request completed and nothing was written. Test with errors.Is; the error
+// response and no body byte came back from ESP and nothing was written. Test with errors.Is; the error
 // is a *StalledError.
 var ErrNoProgress = errors.New("ESP stopped answering")
 
@@ -50,9 +50,12 @@ type throttler interface {
 }
 
 // watchdog stops a run that makes no progress for limit, and reports the
-// client's throttling in progress. Progress is any new call the client
-// starts or finishes while not throttled, any request at all while ESP
-// throttles (each 429/403 is an answer), and anything the run writes.
+// client's throttling in progress. Progress is only what came back from
+// ESP (a response of any status, or body bytes: esp.Stats Responses and
+// BodyBytes), any request at all while ESP throttles, and anything the run
+// writes. Calls started or given up are not progress: when ESP is silent,
+// the client's stall detector ends an attempt every 15 s and the run starts
+// the next call, which must not reset the timer (RELIABILITY.md finding 17).
 type watchdog struct {
 	r     *run
 	limit time.Duration
@@ -94,7 +97,7 @@ func (w *watchdog) start(ctx context.Context, cancel context.CancelCauseFunc) (s
 			}
 			throttled := w.pollThrottle()
 			st := w.r.e.ESP.Stats()
-			sig := [2]int64{st.Requests - st.Retries + st.Failures + w.bumps.Load(), 0}
+			sig := [2]int64{st.Responses + st.BodyBytes + w.bumps.Load(), 0}
 			if throttled {
 				sig[1] = st.Requests
 			}
