@@ -33,10 +33,10 @@ type Stats struct {
 	Requests  int64
 	Retries   int64
 	Failures  int64
-	// Responses counts HTTP responses received (status line and headers,
-	// any status: a 429 is an answer too); BodyBytes counts response body
-	// bytes read. Together they are what came back from ESP, which is how
-	// a sync tells a slow ESP from a silent one.
+	// Responses counts HTTP responses read to their end (any status: a
+	// 429 is an answer too); BodyBytes counts response body bytes read.
+	// Together they are what came back from ESP, which is how a sync
+	// tells a slow ESP from a silent one.
 	Responses int64
 	BodyBytes int64
 }

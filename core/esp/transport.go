@@ -83,8 +83,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
-	t.counts.responses.Add(1)
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr, bytes: &t.counts.bodyBytes}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr, counts: t.counts}
 	return resp, nil
 }
 
@@ -98,13 +97,17 @@ type releasingBody struct {
 	io.ReadCloser
 	release func()
 	bodyErr *bodyError
-	bytes   *atomic.Int64 // the client's count of body bytes read
+	counts  *counters // body bytes read, responses read to the end
+	ended   atomic.Bool
 }
 
 func (b *releasingBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if n > 0 {
-		b.bytes.Add(int64(n))
+		b.counts.bodyBytes.Add(int64(n))
+	}
+	if err == io.EOF && !b.ended.Swap(true) {
+		b.counts.responses.Add(1)
 	}
 	if err != nil && err != io.EOF {
 		b.bodyErr.set(err)

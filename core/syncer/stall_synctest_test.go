@@ -173,26 +173,47 @@ func TestSlowAnsweringESPIsNeverStopped(t *testing.T) {
 	})
 }
 
-// A file list whose headers come at once and whose body trickles in, a few
-// bytes every 5 s for 3 minutes, is an ESP answering: the run completes.
+// trickleFiles is a file list whose headers come at once and whose body
+// trickles in, n bytes every 5 s for 3 minutes, answered in full at the end.
+func trickleFiles(n int64) func(ctx context.Context, e *pacedESP) error {
+	return func(ctx context.Context, e *pacedESP) error {
+		e.count(func(s *esp.Stats) { s.Requests++ })
+		for range 36 {
+			if err := sleepCtx(ctx, 5*time.Second); err != nil {
+				return err
+			}
+			e.count(func(s *esp.Stats) { s.BodyBytes += n })
+		}
+		e.count(func(s *esp.Stats) { s.Responses++ })
+		return nil
+	}
+}
+
+// A long body arriving slowly (512 bytes every 5 s, for 3 minutes) is an
+// ESP answering: the run completes.
 func TestTricklingBodyIsNeverStopped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		e := newPacedESP(2, func(ctx context.Context, e *pacedESP) error {
-			e.count(func(s *esp.Stats) { s.Requests++; s.Responses++ })
-			for range 36 {
-				if err := sleepCtx(ctx, 5*time.Second); err != nil {
-					return err
-				}
-				e.count(func(s *esp.Stats) { s.BodyBytes += 16 })
-			}
-			return nil
-		})
-		err, took := syncInBubble(t, e)
+		err, took := syncInBubble(t, newPacedESP(2, trickleFiles(512)))
 		if err != nil {
 			t.Fatalf("sync of a trickling body failed after %s: %v", took, err)
 		}
 		if took < 3*time.Minute {
 			t.Errorf("took %s, want the body's 3 minutes", took)
+		}
+	})
+}
+
+// Eight connections held open by a stuck server, a byte a second each
+// (the reliability suite's trickle case), are not ESP answering: the run
+// stops within 60 s.
+func TestByteASecondStops(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		err, took := syncInBubble(t, newPacedESP(10, trickleFiles(5)))
+		if !errors.Is(err, ErrNoProgress) {
+			t.Fatalf("sync ended with %v after %s, want ESP stopped answering", err, took)
+		}
+		if took > 60*time.Second {
+			t.Errorf("gave up after %s, want at most 60s", took)
 		}
 	})
 }
