@@ -34,9 +34,11 @@ type Stats struct {
 	Retries   int64
 	Failures  int64
 	// Responses counts HTTP responses read to their end (any status: a
-	// 429 is an answer too); BodyBytes counts response body bytes read.
-	// Together they are what came back from ESP, which is how a sync
-	// tells a slow ESP from a silent one.
+	// 429 is an answer too); BodyBytes counts the response body bytes read
+	// by first attempts (a retry's body repeats what ESP sent before, so a
+	// body that breaks off at the same place each time adds nothing).
+	// Together they are what came back from ESP, which is how a sync tells
+	// a slow ESP from a silent one.
 	Responses int64
 	BodyBytes int64
 }

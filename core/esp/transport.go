@@ -83,7 +83,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr, counts: t.counts}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr, counts: t.counts, retry: tag.retry}
 	return resp, nil
 }
 
@@ -98,12 +98,13 @@ type releasingBody struct {
 	release func()
 	bodyErr *bodyError
 	counts  *counters // body bytes read, responses read to the end
+	retry   bool      // a retry's body bytes are not counted: it repeats what ESP sent before
 	ended   atomic.Bool
 }
 
 func (b *releasingBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if n > 0 {
+	if n > 0 && !b.retry {
 		b.counts.bodyBytes.Add(int64(n))
 	}
 	if err == io.EOF && !b.ended.Swap(true) {
