@@ -55,6 +55,14 @@ func (l *fakeLogin) Disable(context.Context) error {
 type memSecrets struct {
 	mu    sync.Mutex
 	creds *secrets.Credentials
+	loads int // Load calls: each is a keychain round trip on macOS
+}
+
+// loadCount is how often the credentials were read.
+func (m *memSecrets) loadCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.loads
 }
 
 func (m *memSecrets) Save(c secrets.Credentials) error {
@@ -67,6 +75,7 @@ func (m *memSecrets) Save(c secrets.Credentials) error {
 func (m *memSecrets) Load() (secrets.Credentials, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.loads++
 	if m.creds == nil {
 		return secrets.Credentials{}, secrets.ErrNotFound
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,9 +122,11 @@ func (c *Controller) runSync(ctx context.Context, cfg config.Config) {
 	case errors.Is(err, secrets.ErrNotFound):
 		c.f.creds = credFacts{note: c.f.creds.note}
 	case errors.Is(err, esp.ErrSignedOut):
+		c.forgetClientLocked()
 		n, p := c.signedOutLocked()
 		notes, persist = append(notes, n...), persist || p
 	case errors.Is(err, esp.ErrBadCredentials):
+		c.forgetClientLocked()
 		c.f.sync.fail, c.f.sync.failedAt = failBadCredentials, now
 		if !c.f.sync.badCredsNotified {
 			c.f.sync.badCredsNotified = true
@@ -181,11 +184,22 @@ func (c *Controller) wakeThumbs() {
 
 // espClient returns the client for cfg and the stored credentials, reusing
 // the last one while neither changed (it holds the session and the request
-// rate ESP tolerates). Callers that ask at once (Start's thumbnail resume
-// and the first sync, a Verify click) share one build through a
-// singleflight group, so the app signs in once. A client built afresh
-// starts at the rate a recent sync learned (newClient).
+// rate ESP tolerates). A warm client is returned without reading the
+// keychain (a round trip to the macOS keychain each time): the credentials
+// are read only to build a client, and the client is forgotten whenever
+// the account may have changed (accountChangedLocked for the app's own
+// sign-ins and settings, forgetClientLocked when ESP refuses the sign-in
+// or ends the session, so the next sync reads the keychain again and
+// picks up a sign-in made elsewhere, such as `stocksync signin`). Callers
+// that ask at once (Start's thumbnail resume and the first sync, a Verify
+// click) share one build through a singleflight group, so the app signs in
+// once. A client built afresh starts at the rate a recent sync learned
+// (newClient).
 func (c *Controller) espClient(ctx context.Context, cfg config.Config) (ESPClient, error) {
+	ck := configKey(cfg)
+	if cl := c.cachedClient(ck); cl != nil {
+		return cl, nil
+	}
 	var creds secrets.Credentials
 	if cfg.Server != config.ServerDemo {
 		var err error
@@ -195,13 +209,14 @@ func (c *Controller) espClient(ctx context.Context, cfg config.Config) (ESPClien
 		}
 	}
 	key := clientKey(cfg, creds)
-	if cl := c.cachedClient(key); cl != nil {
-		return cl, nil
-	}
 	v, err, _ := c.clientBuild.Do(key, func() (any, error) {
-		if cl := c.cachedClient(key); cl != nil {
+		c.mu.Lock()
+		if c.client != nil && c.clientKey == key {
+			cl := c.client
+			c.mu.Unlock()
 			return cl, nil // a flight that just ended built it
 		}
+		c.mu.Unlock()
 		cl, err := c.newClient(ctx, cfg, creds)
 		if err != nil {
 			return nil, err
@@ -218,15 +233,21 @@ func (c *Controller) espClient(ctx context.Context, cfg config.Config) (ESPClien
 	return v.(ESPClient), nil
 }
 
-// cachedClient is the current client if it was built for key, else nil.
-func (c *Controller) cachedClient(key string) ESPClient {
+// cachedClient is the current client if it was built for the settings
+// configKey describes, else nil.
+func (c *Controller) cachedClient(cfgKey string) ESPClient {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.client != nil && c.clientKey == key {
+	if c.client != nil && strings.HasPrefix(c.clientKey, cfgKey+"|") {
 		return c.client
 	}
 	return nil
 }
+
+// forgetClientLocked drops the client after ESP refused its sign-in or
+// ended its session: the next sync reads the keychain again and builds a
+// client with what it holds then. c.mu is held.
+func (c *Controller) forgetClientLocked() { c.client, c.clientKey = nil, "" }
 
 // learnedRateFor is how long a learned request rate seeds a new client,
 // as in the CLI's sync.
@@ -248,14 +269,19 @@ func (c *Controller) newClient(ctx context.Context, cfg config.Config, creds sec
 	return c.deps.NewESP(cfg, creds, opts)
 }
 
-// clientKey identifies what a client was built from; secrets are compared,
-// never kept in the key in clear.
+// configKey identifies the settings a client was built for.
+func configKey(cfg config.Config) string {
+	return fmt.Sprintf("%s|%s|%s|%s", cfg.Server, cfg.APIRoot, cfg.TokenURL, cfg.AuthScheme)
+}
+
+// clientKey identifies what a client was built from: configKey, then the
+// credentials; secrets are compared, never kept in the key in clear.
 func clientKey(cfg config.Config, creds secrets.Credentials) string {
 	h := sha256.New()
 	for _, s := range []string{creds.Password.Reveal(), creds.APIKey.Reveal(), creds.APISecret.Reveal()} {
 		fmt.Fprintf(h, "%d:%s", len(s), s)
 	}
-	return fmt.Sprintf("%s|%s|%s|%s|%q|%x", cfg.Server, cfg.APIRoot, cfg.TokenURL, cfg.AuthScheme, creds.Username, h.Sum(nil))
+	return fmt.Sprintf("%s|%q|%x", configKey(cfg), creds.Username, h.Sum(nil))
 }
 
 // startThumbsLocked starts the thumbnail downloader once a client exists: jobs

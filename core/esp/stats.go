@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Endpoint names, as used in Stats and in espfake's request counts.
@@ -32,6 +33,14 @@ type Stats struct {
 	Requests  int64
 	Retries   int64
 	Failures  int64
+	// Responses counts HTTP responses read to their end (any status: a
+	// 429 is an answer too); BodyBytes counts the response body bytes read
+	// by first attempts (a retry's body repeats what ESP sent before, so a
+	// body that breaks off at the same place each time adds nothing).
+	// Together they are what came back from ESP, which is how a sync tells
+	// a slow ESP from a silent one.
+	Responses int64
+	BodyBytes int64
 }
 
 // EndpointNames returns the endpoints with counts, sorted.
@@ -47,6 +56,10 @@ func (s Stats) EndpointNames() []string {
 type counters struct {
 	mu sync.Mutex
 	m  map[string]*EndpointStats
+	// responses and bodyBytes are totals kept without the lock: bodyBytes
+	// grows on every body read.
+	responses atomic.Int64
+	bodyBytes atomic.Int64
 }
 
 func (c *counters) add(endpoint string, f func(*EndpointStats)) {
@@ -66,7 +79,8 @@ func (c *counters) add(endpoint string, f func(*EndpointStats)) {
 func (c *counters) snapshot() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := Stats{Endpoints: make(map[string]EndpointStats, len(c.m))}
+	out := Stats{Endpoints: make(map[string]EndpointStats, len(c.m)),
+		Responses: c.responses.Load(), BodyBytes: c.bodyBytes.Load()}
 	for k, v := range c.m {
 		out.Endpoints[k] = *v
 		out.Requests += v.Requests

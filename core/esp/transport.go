@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/time/rate"
 )
@@ -82,7 +83,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release, bodyErr: tag.bodyErr, counts: t.counts, retry: tag.retry}
 	return resp, nil
 }
 
@@ -96,10 +97,19 @@ type releasingBody struct {
 	io.ReadCloser
 	release func()
 	bodyErr *bodyError
+	counts  *counters // body bytes read, responses read to the end
+	retry   bool      // a retry's body bytes are not counted: it repeats what ESP sent before
+	ended   atomic.Bool
 }
 
 func (b *releasingBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
+	if n > 0 && !b.retry {
+		b.counts.bodyBytes.Add(int64(n))
+	}
+	if err == io.EOF && !b.ended.Swap(true) {
+		b.counts.responses.Add(1)
+	}
 	if err != nil && err != io.EOF {
 		b.bodyErr.set(err)
 	}

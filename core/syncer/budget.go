@@ -16,7 +16,7 @@ import (
 const DefaultStallTimeout = 45 * time.Second
 
 // ErrNoProgress means ESP stopped answering: for Engine.StallTimeout no
-// request completed and nothing was written. Test with errors.Is; the error
+// response and no body byte came back from ESP and nothing was written. Test with errors.Is; the error
 // is a *StalledError.
 var ErrNoProgress = errors.New("ESP stopped answering")
 
@@ -44,15 +44,24 @@ func phaseWords(p Phase) string {
 	return "syncing"
 }
 
+// minProgressBytes is how much of the bodies still arriving counts as
+// progress without a response ending: a large body on a slow link moves a
+// run along, a byte a second on every connection (a stuck server keeping
+// connections open) does not.
+const minProgressBytes = 1024
+
 // throttler is the optional part of ESP reporting its adaptive state (*esp.Client).
 type throttler interface {
 	Throttle() (throttled bool, requestsPerSecond float64)
 }
 
 // watchdog stops a run that makes no progress for limit, and reports the
-// client's throttling in progress. Progress is any new call the client
-// starts or finishes while not throttled, any request at all while ESP
-// throttles (each 429/403 is an answer), and anything the run writes.
+// client's throttling in progress. Progress is only what came back from
+// ESP (a response read to its end, of any status, or at least
+// minProgressBytes of body: esp.Stats Responses and BodyBytes), any request
+// at all while ESP throttles, and anything the run writes. Calls started or given up are not progress: when ESP is silent,
+// the client's stall detector ends an attempt every 15 s and the run starts
+// the next call, which must not reset the timer (RELIABILITY.md finding 17).
 type watchdog struct {
 	r     *run
 	limit time.Duration
@@ -83,6 +92,7 @@ func (w *watchdog) start(ctx context.Context, cancel context.CancelCauseFunc) (s
 		t := time.NewTicker(tick)
 		defer t.Stop()
 		var lastSig [2]int64
+		var lastBytes int64
 		lastMove := time.Now()
 		for {
 			select {
@@ -94,12 +104,12 @@ func (w *watchdog) start(ctx context.Context, cancel context.CancelCauseFunc) (s
 			}
 			throttled := w.pollThrottle()
 			st := w.r.e.ESP.Stats()
-			sig := [2]int64{st.Requests - st.Retries + st.Failures + w.bumps.Load(), 0}
+			sig := [2]int64{st.Responses + w.bumps.Load(), 0}
 			if throttled {
 				sig[1] = st.Requests
 			}
-			if sig != lastSig || time.Now().UnixNano() < w.waitingUntil.Load() {
-				lastSig, lastMove = sig, time.Now()
+			if sig != lastSig || st.BodyBytes-lastBytes >= minProgressBytes || time.Now().UnixNano() < w.waitingUntil.Load() {
+				lastSig, lastBytes, lastMove = sig, st.BodyBytes, time.Now()
 				continue
 			}
 			if w.limit > 0 && time.Since(lastMove) >= w.limit {
