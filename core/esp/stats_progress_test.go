@@ -10,7 +10,7 @@ import (
 // Responses counts answers read to their end and BodyBytes what came back:
 // the sync's no-progress budget runs on them (RELIABILITY.md finding 17).
 func TestStatsCountWhatCameBack(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 31, Batches: 1, FilesPerBatch: 2}, nil)
+	srv, c := pair(t, espfake.Options{Seed: 31, Batches: 1, ContributionsPerBatch: 2}, nil)
 	if _, err := c.GetBatch(ctx(t), srv.BatchIDs()[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestStatsCountWhatCameBack(t *testing.T) {
 // A body that breaks off is not an answer, and its retry's bytes repeat
 // what came before: only the complete retry counts as a response.
 func TestStatsBrokenBodyIsNoResponse(t *testing.T) {
-	srv, c := pair(t, espfake.Options{Seed: 32, Batches: 1, FilesPerBatch: 2,
+	srv, c := pair(t, espfake.Options{Seed: 32, Batches: 1, ContributionsPerBatch: 2,
 		Faults: []espfake.Fault{{Endpoint: esp.EndpointBatchesGet, Kind: espfake.FaultTruncated, Count: 1}}}, nil)
 	if _, err := c.GetBatch(ctx(t), srv.BatchIDs()[0]); err != nil {
 		t.Fatal(err)
