@@ -34,7 +34,7 @@ func toStoreBatch(b esp.Batch) store.Batch {
 	}
 }
 
-func toStoreFile(c esp.Contribution, batchID string) store.Contribution {
+func toStoreContribution(c esp.Contribution, batchID string) store.Contribution {
 	f := store.Contribution{
 		ID: c.ID, BatchID: batchID, MasterID: c.MasterID, Status: c.Status, FileName: c.FileName,
 		MimeType: c.MimeType, MediaType: c.MediaType, Width: c.ImageWidth, Height: c.ImageHeight,

@@ -37,8 +37,8 @@ type Engine struct {
 	// Fetchers bounds the batches fetched at once; the ESP client's own
 	// in-flight limit is what bounds requests. Default 16.
 	Fetchers int
-	// BatchPageSize and FilePageSize: 0 means the largest ESP allows.
-	BatchPageSize, FilePageSize int
+	// BatchPageSize and ContributionPageSize: 0 means the largest ESP allows.
+	BatchPageSize, ContributionPageSize int
 	// Progress receives rate-limited reports; it must not block for long.
 	Progress func(Progress)
 	// ThumbnailsQueued is called after a batch queued thumbnails or release
@@ -217,7 +217,7 @@ func (r *run) do(ctx context.Context) error {
 	r.rep.update(func(p *Progress) {
 		p.Phase, p.BatchesTotal, p.FilesTotal = PhaseFiles, len(listed.Stale), files
 	})
-	return r.fetchFiles(ctx, listed.Stale)
+	return r.fetchContributions(ctx, listed.Stale)
 }
 
 type fetched struct {
@@ -229,9 +229,9 @@ type fetched struct {
 	listed bool
 }
 
-// fetchFiles fetches stale batches in parallel and writes them on this
+// fetchContributions fetches stale batches in parallel and writes them on this
 // goroutine, one transaction each, in the order they arrive.
-func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
+func (r *run) fetchContributions(ctx context.Context, stale []store.Batch) error {
 	if len(stale) == 0 {
 		return nil
 	}
@@ -252,7 +252,7 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 			}
 			g.Go(func() error {
 				list, err := patient(gctx, r, func() ([]esp.Contribution, error) {
-					return r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.FilePageSize)
+					return r.e.ESP.ListContributions(gctx, b.ID, b.Counts.Contributions, r.e.ContributionPageSize)
 				})
 				if err != nil {
 					if stopsRun(err) {
@@ -265,7 +265,7 @@ func (r *run) fetchFiles(ctx context.Context, stale []store.Batch) error {
 				}
 				files := make([]store.Contribution, len(list))
 				for i, c := range list {
-					files[i] = toStoreFile(c, b.ID)
+					files[i] = toStoreContribution(c, b.ID)
 				}
 				f := fetched{batch: b, files: files}
 				if err := r.fetchReleases(gctx, &f); err != nil {

@@ -54,7 +54,7 @@ func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
 	}
 	if alreadyApplied(ed, server) {
 		// Sent by an earlier run that stopped before it could clear the edit.
-		_, err := r.e.DB.ApplySentEdit(ctx, toStoreFile(server, local.BatchID), ed.UpdatedAt, r.now())
+		_, err := r.e.DB.ApplySentEdit(ctx, toStoreContribution(server, local.BatchID), ed.UpdatedAt, r.now())
 		return err
 	}
 	if !server.UpdatedAt.Equal(ed.BaseUpdatedAt) {
@@ -72,7 +72,7 @@ func (r *run) pushOne(ctx context.Context, ed store.LocalEdit) error {
 	if err != nil {
 		return err
 	}
-	if _, err := r.e.DB.ApplySentEdit(ctx, toStoreFile(got, local.BatchID), ed.UpdatedAt, r.now()); err != nil {
+	if _, err := r.e.DB.ApplySentEdit(ctx, toStoreContribution(got, local.BatchID), ed.UpdatedAt, r.now()); err != nil {
 		return err
 	}
 	r.dog.bump()

@@ -433,7 +433,7 @@ func naiveSync(ctx context.Context, srv *espfake.Server, work string, p params) 
 	if err != nil {
 		return measurement{}, err
 	}
-	eng := &syncer.Engine{DB: db, ESP: naiveESP{client}, Fetchers: 1, BatchPageSize: naivePageSize, FilePageSize: naivePageSize}
+	eng := &syncer.Engine{DB: db, ESP: naiveESP{client}, Fetchers: 1, BatchPageSize: naivePageSize, ContributionPageSize: naivePageSize}
 	before := total(srv.Counts())
 	start := time.Now()
 	res, err := eng.Run(ctx, syncer.Options{})
