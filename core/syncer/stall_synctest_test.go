@@ -88,10 +88,12 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // silentFiles is a silent ESP as *esp.Client meets it: each attempt is
-// sent, gets nothing, and the client's 15-s stall detector ends it; after
-// two retries the call fails for good and the run starts the next one.
+// sent, gets nothing, and the client's 15-s stall detector ends it; here
+// after one retry (30 s, inside DefaultStallTimeout) the call fails for good
+// and the run starts the next one, so the run sees calls given up and calls
+// started while nothing comes back — neither of which is progress.
 func silentFiles(ctx context.Context, e *pacedESP) error {
-	for attempt := range 3 {
+	for attempt := range 2 {
 		e.count(func(s *esp.Stats) {
 			s.Requests++
 			if attempt > 0 {

@@ -202,7 +202,7 @@ func runHostile(t *testing.T, hc hostileCase) (problems []string, peakRSS int64)
 }
 
 // dataAllowed is every name the data folder may hold after sync and thumbnails.
-var dataAllowed = regexp.MustCompile(`^(stocksync\.db(-wal|-shm|-journal)?|config\.json|sync\.lock|thumbnails\.lock|snapshots/|thumbnails/|thumbnails/[0-9a-f]{2}/|thumbnails/[0-9a-f]{2}/[0-9a-f]{64}\.img|releases/|releases/[0-9a-f]{2}/|releases/[0-9a-f]{2}/[0-9a-f]{64}\.(pdf|jpg|png|gif|tif))$`)
+var dataAllowed = regexp.MustCompile(`^(stocksync\.db(-wal|-shm|-journal|-checked)?|config\.json|sync\.lock|thumbnails\.lock|snapshots/|thumbnails/|thumbnails/[0-9a-f]{2}/|thumbnails/[0-9a-f]{2}/[0-9a-f]{64}\.img|releases/|releases/[0-9a-f]{2}/|releases/[0-9a-f]{2}/[0-9a-f]{64}\.(pdf|jpg|png|gif|tif))$`)
 
 func unexpectedDataPaths(data string) []string {
 	st, err := treeState(data)

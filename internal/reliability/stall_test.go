@@ -20,7 +20,7 @@ import (
 // Stalled connections (issue 12): ESP accepts a request and then sends
 // nothing, stops in the middle of a body, or trickles one byte a second.
 // The sync must stop with "ESP stopped answering" (exit 1) within the
-// documented give-up (docs/cli.md: 45 s without progress; docs/esp-api.md:
+// documented give-up (docs/cli.md: 40 s without progress; docs/esp-api.md:
 // 15 s without a byte abandons a connection, 60 s per call), keep what it
 // synced before, leave the database sound, and the next sync must complete.
 
@@ -200,13 +200,13 @@ func stallCases() []stallCase {
 // TestStalledConnections stops ESP answering in each way, at the start, in
 // the middle of the file lists and while edits are sent, and measures how
 // long `stocksync sync --push` takes to give up after the first held
-// request. Each case waits out the real 45-second no-progress stop, so the
+// request. Each case waits out the real 40-second no-progress stop, so the
 // test runs only with -reliability.long (make reliability); the cases run
 // side by side, as they mostly wait.
 func TestStalledConnections(t *testing.T) {
 	linuxOnly(t)
 	if !*flagLong {
-		t.Skip("each case waits out the real 45-second no-progress stop: run with -reliability.long (make reliability does)")
+		t.Skip("each case waits out the real 40-second no-progress stop: run with -reliability.long (make reliability does)")
 	}
 	for _, sc := range stallCases() {
 		t.Run(sc.id, func(t *testing.T) {

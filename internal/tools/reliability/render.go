@@ -363,7 +363,7 @@ func renderRace(w func(string, ...any), r *report) {
 	w("CI (`.ci/run`) runs `make test`, which is `go test -race -count=1 ./...`: every test in the repository, this package's fast subset included, " +
 		"runs under the race detector on every change. The fast subset is 5 crash trials (one of each kind but snapshots), a thin fault matrix " +
 		"(13 cells: every fault, endpoint and mode at least once), the hostile-data cases that need no gigabytes, every disk case, both concurrency " +
-		"tests, the secrets scan, the clock-skew cases, the regression tests and the fuzz seed corpora (the stalled-connection cases, which wait out the real 45-second stop, run only in the long run). The children are built once per test binary without `-race`, " +
+		"tests, the secrets scan, the clock-skew cases, the regression tests and the fuzz seed corpora (the stalled-connection cases, which wait out the real 40-second stop, run only in the long run). The children are built once per test binary without `-race`, " +
 		"so what is timed and killed is the real program.\n\n")
 	w("```sh\ngo test -race -count=1 ./internal/reliability\n```\n\n")
 	if r.fast != nil {

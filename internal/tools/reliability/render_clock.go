@@ -85,7 +85,7 @@ func renderStall(w func(string, ...any), recs []record) {
 		"*trickle* (headers, then one byte of the body a second) — at the sign-in, on the batch list, on the file lists after two batches " +
 		"were answered, and while local edits are sent after one was. Each case starts from a synced folder with local-only rows, waiting " +
 		"edits and a changed file in every batch. The sync must stop with exit 1 and \"ESP stopped answering\" within the promised 60 s " +
-		"(docs/cli.md: 45 s without anything back; docs/esp-api.md: a connection silent for 15 s is abandoned and retried, 30 s per " +
+		"(docs/cli.md: 40 s without anything back; docs/esp-api.md: a connection silent for 15 s is abandoned and retried, 30 s per " +
 		"attempt, 60 s per call), measured from the first held request to the child's exit — the figure below, not a timed assertion but " +
 		"the product's promise; a sync still waiting at 120 s is killed. Every batch's files must be either all as before or all as ESP " +
 		"has them now, every batch whose file list ESP answered must be up to date, local-only rows byte-identical (edits may be gone only " +
