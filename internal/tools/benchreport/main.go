@@ -41,7 +41,7 @@ type params struct {
 type rows map[string]bool
 
 // rowNames are -only's values, in the order they run.
-var rowNames = []string{"initial", "nochange", "warm", "changed", "thumbs", "big", "naive", "backup", "store", "throttle"}
+var rowNames = []string{"initial", "nochange", "warm", "changed", "thumbs", "big", "naive", "backup", "store", "throttle", "idle"}
 
 func (r rows) has(name string) bool { return len(r) == 0 || r[name] }
 
@@ -201,10 +201,16 @@ func run(p params) error {
 			return err
 		}
 	}
+	if o.has("idle") {
+		logf("running the idle-app tests")
+		if r.idle, err = idleTests(); err != nil {
+			return err
+		}
+	}
 	var report string
 	if len(o) == 0 {
 		report = render(p, []measurement{r.initial, r.nochange, r.warm, r.onePct}, r.big, r.naive, r.thumbRate, r.thumbDone, r.backup,
-			r.store, r.throttle)
+			r.store, r.throttle, r.idle)
 	} else {
 		report = renderSome(p, r)
 	}
@@ -222,6 +228,7 @@ type results struct {
 	thumbRate                       float64
 	thumbDone                       int
 	backup, store, throttle         string
+	idle                            []idleFigure
 }
 
 func logf(format string, args ...any) {

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench, throttle string) string {
+func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench, throttle string, idle []idleFigure) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Benchmarks\n\n")
@@ -85,6 +85,9 @@ func render(p params, ms []measurement, big, naive *measurement, thumbRate float
 		float64(p.inflight)/p.latency.Seconds())
 	w("%s", backupSection(backup))
 	w("\n%s", throttleSection(throttle))
+	if s := idleSection(idle); s != "" {
+		w("\n%s", s)
+	}
 	return b.String()
 }
 

@@ -39,6 +39,9 @@ func renderSome(p params, r results) string {
 	if r.thumbDone > 0 {
 		w("thumbnails: %.0f/s, %.2f × floor\n", r.thumbRate, r.thumbRate*p.latency.Seconds()/float64(p.inflight))
 	}
+	if s := idleSection(r.idle); s != "" {
+		w("%s", s)
+	}
 	for _, out := range []string{r.backup, r.store, r.throttle} {
 		if out != "" {
 			w("%s\n", out)
