@@ -44,6 +44,9 @@ func fileError(arg string, err error) error {
 	msg := fsReason(err)
 	if errors.As(err, &se) {
 		msg = se.Error()
+		if se.Reason == "" && se.Err != nil { // a file-system error: worded here, as the image's are
+			msg = "its XMP sidecar " + shownPath(se.Path) + " cannot be read: " + fsReason(se.Err)
+		}
 	}
 	return &addError{"cannot add " + arg + ": " + msg, err}
 }
@@ -59,6 +62,8 @@ func fsReason(err error) string {
 		return "the name is too long for the file system"
 	case errors.Is(err, syscall.ENOTDIR):
 		return "a part of the path before the file name is a file, not a folder"
+	case errors.Is(err, syscall.ELOOP):
+		return "it is a symbolic link that loops back on itself"
 	case errors.Is(err, syscall.EIO):
 		return "the disk reported an input/output error while reading it (a damaged disk, or a drive or network volume that was disconnected)"
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 )
 
 // sidecarNames lists where an XMP sidecar of path may be, most specific
@@ -30,12 +29,20 @@ const MaxSidecar = 32 << 20
 // keywords the photographer's tool keeps there.
 type SidecarError struct {
 	Path   string // the sidecar file
-	Reason string // what is wrong, for the user
-	Err    error  // the cause, if any (fs.ErrPermission…)
+	Reason string // what is wrong with its content or size; "" when Err (a file-system error) says it
+	Err    error  // the cause, if any (fs.ErrPermission, syscall.ELOOP…)
 }
 
 func (e *SidecarError) Error() string {
-	return "its XMP sidecar " + e.Path + " cannot be read: " + e.Reason
+	reason := e.Reason
+	if reason == "" && e.Err != nil {
+		reason = e.Err.Error()
+		var pe *fs.PathError
+		if errors.As(e.Err, &pe) {
+			reason = pe.Err.Error() // the path is said already
+		}
+	}
+	return "its XMP sidecar " + e.Path + " cannot be read: " + reason
 }
 
 func (e *SidecarError) Unwrap() error { return e.Err }
@@ -57,7 +64,7 @@ func findSidecar(path string) (string, []byte, error) {
 		if errors.As(err, &se) {
 			return "", nil, err
 		}
-		return "", nil, &SidecarError{Path: p, Reason: describeFSError(err), Err: err}
+		return "", nil, &SidecarError{Path: p, Err: err} // worded by the frontend
 	}
 	return "", nil, nil
 }
@@ -89,23 +96,6 @@ func readSidecar(p string) ([]byte, error) {
 		return nil, &SidecarError{Path: p, Reason: fmt.Sprintf("it is more than the %d MiB Stocksync reads", MaxSidecar>>20)}
 	}
 	return b, nil
-}
-
-// describeFSError words a file-system error for the user.
-func describeFSError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied (check the file's permissions; on macOS, that Stocksync may open files in this folder)"
-	case errors.Is(err, syscall.ELOOP):
-		return "it is a symbolic link that loops back on itself"
-	case errors.Is(err, syscall.EIO):
-		return "the disk reported an input/output error"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // ImagesOf returns the files Stocksync accepts whose XMP sidecar (as Read
