@@ -239,6 +239,10 @@ func (r *run) fetchContributions(ctx context.Context, stale []store.Batch) error
 	if n <= 0 {
 		n = 16
 	}
+	// Writes use the run's context, not the fetchers': a fetcher that
+	// stops the run (signed out) stops the fetching, but the batches already
+	// fetched are still written, so the run keeps what ESP did answer.
+	wctx := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	out := make(chan fetched, n)
@@ -298,12 +302,12 @@ func (r *run) fetchContributions(ctx context.Context, stale []store.Batch) error
 				break more
 			}
 		}
-		if err := r.writeGroup(ctx, group); err != nil {
+		if err := r.writeGroup(wctx, group); err != nil {
 			cancel(err)
 			for range out { // let the fetchers finish
 			}
-			// A fetcher's run-stopping error (signed out) may have cancelled
-			// this write: the fetcher's error is the one to report.
+			// A fetcher's run-stopping error (signed out) came first: it is
+			// the one to report.
 			if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 				return cause
 			}
