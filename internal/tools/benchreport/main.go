@@ -35,6 +35,8 @@ type params struct {
 	thumbSeconds             int
 	out                      string
 	only                     rows
+	warmProfile              string
+	warmRepeat               int
 }
 
 // rows names the parts of the report to run (-only); empty means all.
@@ -80,6 +82,8 @@ func main() {
 	flag.IntVar(&p.bigFiles, "big-files", 100, "files per batch of the large-portfolio initial sync")
 	flag.IntVar(&p.thumbSeconds, "thumb-seconds", 20, "how long to measure thumbnail throughput")
 	flag.StringVar(&p.out, "out", "", "write the markdown report here (default: stdout)")
+	flag.StringVar(&p.warmProfile, "warm-profile", "", "after the warm no-change row, repeat it -warm-repeat times under the CPU profiler and write the profile here")
+	flag.IntVar(&p.warmRepeat, "warm-repeat", 40, "runs of the warm no-change sync profiled by -warm-profile")
 	flag.Var(&p.only, "only", "run only these parts, comma-separated ("+strings.Join(rowNames, ", ")+
 		"); prints their figures instead of the report (nochange, warm, changed and thumbs run the initial sync first)")
 	flag.Parse()
@@ -149,6 +153,11 @@ func run(p params) error {
 	if o.has("warm") {
 		if r.warm, err = warmNoChange(ctx, srv, data, p); err != nil {
 			return err
+		}
+		if p.warmProfile != "" {
+			if _, err := profileWarm(ctx, srv, data, p, max(p.warmRepeat, 1), p.warmProfile); err != nil {
+				return err
+			}
 		}
 	}
 	if o.has("changed") {
