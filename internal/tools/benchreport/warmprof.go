@@ -39,4 +39,3 @@ func profileWarm(ctx context.Context, srv *espfake.Server, data string, p params
 		walls[0].Round(time.Millisecond), walls[n/2].Round(time.Millisecond), walls[n-1].Round(time.Millisecond), path)
 	return walls, f.Sync()
 }
-
