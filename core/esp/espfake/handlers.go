@@ -1,7 +1,6 @@
 package espfake
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -90,37 +89,30 @@ func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.mu.RLock()
-	list := make([]*batch, 0, len(s.batches))
-	for _, b := range s.batches {
-		if b.created >= from && b.created < to {
-			list = append(list, b)
-		}
-	}
-	key := func(b *batch) int64 { return b.created }
+	column := sortCreated
 	if col == "updated_at" {
-		key = func(b *batch) int64 { return b.updated }
+		column = sortUpdated
 	}
-	slices.SortStableFunc(list, func(a, b *batch) int {
-		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.id, b.id))
-		if desc {
-			return -c
-		}
-		return c
-	})
-	start, end := pageBounds(len(list), page, size)
-	items := make([]wireBatch, 0, end-start)
-	for _, b := range list[start:end] {
-		items = append(items, s.renderBatchLocked(b))
-	}
-	total := len(list)
+	s.mu.RLock()
+	body, err := s.batchPageLocked(column, desc, from, to, page, size)
 	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "meta": map[string]int{"total_items": total}})
+	if err != nil {
+		http.Error(w, "encoding failed", http.StatusInternalServerError)
+		return
+	}
+	writeJSONBody(w, http.StatusOK, body)
 }
 
-// dateRange reads date_from and date_to (YYYY-MM-DD, inclusive) as Unix ms bounds.
+// Unix ms bounds of an open date range.
+const (
+	minTime = -1 << 62
+	maxTime = 1 << 62
+)
+
+// dateRange reads date_from and date_to (YYYY-MM-DD, inclusive) as Unix ms
+// bounds [from, to); an absent bound is minTime or maxTime.
 func dateRange(fromS, toS string) (int64, int64, error) {
-	from, to := int64(-1<<62), int64(1<<62)
+	from, to := int64(minTime), int64(maxTime)
 	if fromS != "" {
 		t, err := time.Parse("2006-01-02", fromS)
 		if err != nil {
@@ -241,37 +233,37 @@ func (s *Server) updateContribution(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", err.Error())
 		return
 	}
-	s.mu.Lock()
+	s.writeLock()
 	b, f := s.lookupFileLocked(w, r)
 	if f == nil {
-		s.mu.Unlock()
+		s.writeUnlock()
 		return
 	}
 	if fields := validateUpdate(f.status, u, kws, u.Keywords != nil); fields != nil {
-		s.mu.Unlock()
+		s.writeUnlock()
 		writeValidation(w, fields)
 		return
 	}
 	s.editLocked(b, f, u.Headline, u.Caption, kws, u.Keywords != nil)
 	out := s.renderContributionLocked(b, f)
-	s.mu.Unlock()
+	s.writeUnlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
+	s.writeLock()
 	b, f := s.lookupFileLocked(w, r)
 	if f == nil {
-		s.mu.Unlock()
+		s.writeUnlock()
 		return
 	}
 	if err := s.submitLocked(b, f); err != nil {
-		s.mu.Unlock()
+		s.writeUnlock()
 		writeValidation(w, map[string][]string{"status": {err.Error()}})
 		return
 	}
 	out := s.renderContributionLocked(b, f)
-	s.mu.Unlock()
+	s.writeUnlock()
 	writeJSON(w, http.StatusOK, out)
 }
 

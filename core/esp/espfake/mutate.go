@@ -20,8 +20,8 @@ var ErrNotFound = errors.New("espfake: no such batch or contribution")
 func (s *Server) withFile(batchID, id string, fn func(b *batch, f *file) error) error {
 	bid, err1 := strconv.ParseInt(batchID, 10, 64)
 	fid, err2 := strconv.ParseInt(id, 10, 64)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeLock()
+	defer s.writeUnlock()
 	b := s.byID[bid]
 	if err1 != nil || err2 != nil || b == nil {
 		return fmt.Errorf("%w: batch %q, contribution %q", ErrNotFound, batchID, id)
@@ -145,8 +145,8 @@ func (s *Server) AddBatch(spec BatchSpec) (string, error) {
 	if spec.Files < 0 {
 		return "", errors.New("espfake: a batch cannot have a negative number of files")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeLock()
+	defer s.writeUnlock()
 	r := rand.New(rand.NewPCG(s.opts.Seed, uint64(s.nextBatchID)))
 	t := s.stampLocked()
 	mix := s.opts
@@ -174,8 +174,8 @@ type ContributionSpec struct {
 // AddContribution adds a file, uploaded now, and returns its id.
 func (s *Server) AddContribution(batchID string, spec ContributionSpec) (string, error) {
 	bid, err := strconv.ParseInt(batchID, 10, 64)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeLock()
+	defer s.writeUnlock()
 	b := s.byID[bid]
 	if err != nil || b == nil {
 		return "", fmt.Errorf("%w: batch %q", ErrNotFound, batchID)
@@ -207,8 +207,8 @@ func (s *Server) AddContribution(batchID string, spec ContributionSpec) (string,
 // RemoveBatch deletes a batch and its files.
 func (s *Server) RemoveBatch(batchID string) error {
 	bid, err := strconv.ParseInt(batchID, 10, 64)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeLock()
+	defer s.writeUnlock()
 	if err != nil || s.byID[bid] == nil {
 		return fmt.Errorf("%w: batch %q", ErrNotFound, batchID)
 	}

@@ -1,7 +1,6 @@
 package espfake
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/stocksync/stocksync/core/esp"
@@ -25,12 +24,9 @@ type PortfolioBatch struct {
 func (s *Server) Portfolio() Portfolio {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	list := slices.Clone(s.batches)
-	slices.SortStableFunc(list, func(a, b *batch) int {
-		return -cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id))
-	})
+	list := s.sortedLocked(sortCreated)
 	out := Portfolio{Batches: make([]PortfolioBatch, 0, len(list))}
-	for _, b := range list {
+	for _, b := range slices.Backward(list) {
 		pb := PortfolioBatch{Batch: s.espBatchLocked(b)}
 		for i := range b.files {
 			pb.Contributions = append(pb.Contributions, s.espContributionLocked(b, &b.files[i]))
@@ -47,13 +43,10 @@ func (s *Server) Portfolio() Portfolio {
 func (s *Server) BatchIDs() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	list := slices.Clone(s.batches)
-	slices.SortStableFunc(list, func(a, b *batch) int {
-		return -cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id))
-	})
-	ids := make([]string, len(list))
-	for i, b := range list {
-		ids[i] = id(b.id)
+	list := s.sortedLocked(sortCreated)
+	ids := make([]string, 0, len(list))
+	for _, b := range slices.Backward(list) {
+		ids = append(ids, id(b.id))
 	}
 	return ids
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -18,8 +19,10 @@ import (
 type Server struct {
 	opts Options
 
-	mu            sync.RWMutex // guards the portfolio and the counters below
-	batches       []*batch     // in creation order
+	mu            sync.RWMutex                     // guards the portfolio and the counters below; changes go through writeLock/writeUnlock
+	version       uint64                           // bumped by every writeUnlock: the list caches' version (listcache.go)
+	sorted        [2]atomic.Pointer[sortedBatches] // by sortCreated, sortUpdated
+	batches       []*batch                         // in creation order
 	byID          map[int64]*batch
 	nextBatchID   int64
 	nextFileID    int64
@@ -88,9 +91,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.SetRateLimit(opts.RateLimit, opts.RateBurst)
 	s.SetThrottle(opts.ThrottleQPS, opts.ThrottleStyle)
-	s.mu.Lock()
+	s.writeLock()
 	generator{opts: opts, s: s}.portfolio()
-	s.mu.Unlock()
+	s.writeUnlock()
 	return s, nil
 }
 

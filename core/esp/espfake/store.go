@@ -3,6 +3,7 @@ package espfake
 import (
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/stocksync/stocksync/core/esp"
 )
@@ -21,6 +22,7 @@ type batch struct {
 	files             []file // sorted by id
 	releases          []release
 	userID, profileID int64
+	enc               atomic.Pointer[encodedBatch] // list item cache (listcache.go)
 }
 
 type file struct {
