@@ -3,6 +3,7 @@ package espfake
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,18 +140,24 @@ func generateMetadata(seed uint64, id int64) metadata {
 		kw = append(kw, pick(r, vocabulary))
 	}
 	shot := time.UnixMilli(genEpoch - r.Int64N(400*24*hourMS)).UTC()
+	headline := adj + " " + subj + " in " + place
+	day := strings.ToLower(pick(r, adjectives))
+	side := pick(r, sides)
 	return metadata{
-		headline:   fmt.Sprintf("%s %s in %s", adj, subj, place),
-		caption:    fmt.Sprintf("%s %s in %s on a %s day, seen from the %s.", adj, subj, place, strings.ToLower(pick(r, adjectives)), pick(r, []string{"north", "south", "east", "west", "air", "water"})),
+		headline:   headline,
+		caption:    headline + " on a " + day + " day, seen from the " + side + ".",
 		keywords:   normaliseKeywords(kw),
 		country:    loc.country,
 		province:   loc.province,
 		city:       loc.city,
-		copyright:  fmt.Sprintf("© %d Demo Contributor", shot.Year()),
+		copyright:  "© " + strconv.Itoa(shot.Year()) + " Demo Contributor",
 		credit:     "Demo Contributor",
 		cameraShot: shot.Format("2006:01:02 15:04:05"),
 	}
 }
+
+// sides are where a generated caption's scene is seen from.
+var sides = []string{"north", "south", "east", "west", "air", "water"}
 
 func pick[T any](r *rand.Rand, from []T) T { return from[r.IntN(len(from))] }
 

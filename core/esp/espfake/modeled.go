@@ -163,8 +163,32 @@ func formatTime(ms int64) string {
 	if ms == 0 {
 		return ""
 	}
-	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	t := time.UnixMilli(ms).UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(timeLayout)
+	}
+	hour, minute, sec := t.Clock()
+	// The layout's digits written directly: Format parses the layout every call.
+	b := []byte("0000-00-00T00:00:00.000Z")
+	put := func(at, width, v int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, 4, year)
+	put(5, 2, int(month))
+	put(8, 2, day)
+	put(11, 2, hour)
+	put(14, 2, minute)
+	put(17, 2, sec)
+	put(20, 3, t.Nanosecond()/1e6)
+	return string(b)
 }
+
+// timeLayout is how ESP writes times: UTC, milliseconds, "Z".
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // parseSortOrder accepts the forms seen: DESC/Descending and ASC/Ascending.
 func parseSortOrder(s string) (desc bool, ok bool) {

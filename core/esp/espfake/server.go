@@ -226,7 +226,7 @@ func (s *Server) thumbnailURL(batchID, fileID int64) string {
 	if s.thumbURL == "" {
 		return "" // no thumbnails, or not started yet
 	}
-	return fmt.Sprintf("%s/thumbs/%d/%d.jpg", s.thumbURL, batchID, fileID)
+	return s.thumbURL + "/thumbs/" + id(batchID) + "/" + id(fileID) + ".jpg"
 }
 
 func (s *Server) releaseURL(releaseID int64) string {

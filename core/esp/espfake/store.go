@@ -1,6 +1,7 @@
 package espfake
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -112,13 +113,18 @@ func (f *file) metadata(seed uint64) metadata {
 // (modeled: ESP stores a keyword once).
 func normaliseKeywords(in []string) []string {
 	out := make([]string, 0, len(in))
-	seen := make(map[string]bool, len(in))
+	var seen map[string]bool // for long lists; short ones are searched
+	if len(in) > 64 {
+		seen = make(map[string]bool, len(in))
+	}
 	for _, k := range in {
 		k = strings.TrimSpace(k)
-		if k == "" || seen[k] {
+		if k == "" || seen[k] || (seen == nil && slices.Contains(out, k)) {
 			continue
 		}
-		seen[k] = true
+		if seen != nil {
+			seen[k] = true
+		}
 		out = append(out, k)
 	}
 	if len(out) == 0 {

@@ -38,35 +38,35 @@ type wireBatch struct {
 }
 
 type wireContribution struct {
-	ID                       string              `json:"id"`
-	SubmissionBatchID        string              `json:"submission_batch_id"`
-	MasterID                 string              `json:"master_id"`
-	Status                   string              `json:"status"`
-	FileName                 string              `json:"file_name"`
-	MimeType                 string              `json:"mime_type"`
-	MediaType                string              `json:"media_type"`
-	ImageWidth               int                 `json:"image_width"`
-	ImageHeight              int                 `json:"image_height"`
-	ThumbnailURL             *string             `json:"thumbnail_url"`
-	Headline                 string              `json:"headline"`
-	Caption                  string              `json:"caption"`
-	Keywords                 any                 `json:"keywords"`
-	CountryOfShoot           string              `json:"country_of_shoot"`
-	City                     string              `json:"city"`
-	ProvinceState            string              `json:"province_state"`
-	Copyright                string              `json:"copyright"`
-	CreditLine               string              `json:"credit_line"`
-	CameraShotDate           string              `json:"camera_shot_date"`
-	Submittable              bool                `json:"submittable"`
-	SubmittedAt              *string             `json:"submitted_at"`
-	SubmittedToReviewAt      *string             `json:"submitted_to_review_at"`
-	PublishedAt              *string             `json:"published_at"`
-	CreatedAt                *string             `json:"created_at"`
-	UpdatedAt                *string             `json:"updated_at"`
-	Errors                   map[string][]string `json:"errors"`
-	NominateForSignaturePlus bool                `json:"nominate_for_signature_plus"`
-	CollectionCFWName        *string             `json:"collection_cfw_name"`
-	Reviews                  []modeledReview     `json:"reviews,omitzero"` // partner mode only (modeled)
+	ID                       string          `json:"id"`
+	SubmissionBatchID        string          `json:"submission_batch_id"`
+	MasterID                 string          `json:"master_id"`
+	Status                   string          `json:"status"`
+	FileName                 string          `json:"file_name"`
+	MimeType                 string          `json:"mime_type"`
+	MediaType                string          `json:"media_type"`
+	ImageWidth               int             `json:"image_width"`
+	ImageHeight              int             `json:"image_height"`
+	ThumbnailURL             *string         `json:"thumbnail_url"`
+	Headline                 string          `json:"headline"`
+	Caption                  string          `json:"caption"`
+	Keywords                 any             `json:"keywords"`
+	CountryOfShoot           string          `json:"country_of_shoot"`
+	City                     string          `json:"city"`
+	ProvinceState            string          `json:"province_state"`
+	Copyright                string          `json:"copyright"`
+	CreditLine               string          `json:"credit_line"`
+	CameraShotDate           string          `json:"camera_shot_date"`
+	Submittable              bool            `json:"submittable"`
+	SubmittedAt              *string         `json:"submitted_at"`
+	SubmittedToReviewAt      *string         `json:"submitted_to_review_at"`
+	PublishedAt              *string         `json:"published_at"`
+	CreatedAt                *string         `json:"created_at"`
+	UpdatedAt                *string         `json:"updated_at"`
+	Errors                   emptyObject     `json:"errors"`
+	NominateForSignaturePlus bool            `json:"nominate_for_signature_plus"`
+	CollectionCFWName        *string         `json:"collection_cfw_name"`
+	Reviews                  []modeledReview `json:"reviews,omitzero"` // partner mode only (modeled)
 }
 
 type wireRelease struct {
@@ -78,6 +78,14 @@ type wireRelease struct {
 	ModelDateOfBirth *string  `json:"model_date_of_birth"`
 	ModelGender      *string  `json:"model_gender"`
 	ModelEthnicities []string `json:"model_ethnicities"`
+}
+
+// emptyObject encodes as {} (a contribution's "errors" when it has none).
+type emptyObject struct{}
+
+// keywordTerm is a keyword in the object style: {"term":"harbour"}.
+type keywordTerm struct {
+	Term string `json:"term"`
 }
 
 func optTime(ms int64) *string {
@@ -131,9 +139,9 @@ func (s *Server) renderContributionLocked(b *batch, f *file) wireContribution {
 		kw = []string{}
 	}
 	if s.opts.KeywordStyle == KeywordObjects || (s.opts.KeywordStyle == KeywordMixed && f.id%2 == 0) {
-		terms := make([]map[string]string, len(m.keywords))
+		terms := make([]keywordTerm, len(m.keywords))
 		for i, k := range m.keywords {
-			terms[i] = map[string]string{"term": k}
+			terms[i] = keywordTerm{k}
 		}
 		kw = terms
 	}
@@ -169,7 +177,6 @@ func (s *Server) renderContributionLocked(b *batch, f *file) wireContribution {
 		PublishedAt:         optTime(f.published),
 		CreatedAt:           optTime(f.created),
 		UpdatedAt:           optTime(f.updated),
-		Errors:              map[string][]string{},
 		Reviews:             s.inlineReviews(f.reviews),
 	}
 }
