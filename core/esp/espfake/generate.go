@@ -14,12 +14,12 @@ import (
 var genEpoch = time.Date(2023, 1, 2, 8, 0, 0, 0, time.UTC).UnixMilli()
 
 const (
-	firstBatchID   = 1_000_001
-	firstFileID    = 80_000_001
-	firstReleaseID = 5_000_001
-	demoUserID     = 424242
-	demoProfileID  = 777
-	hourMS         = int64(time.Hour / time.Millisecond)
+	firstBatchID        = 1_000_001
+	firstContributionID = 80_000_001
+	firstReleaseID      = 5_000_001
+	demoUserID          = 424242
+	demoProfileID       = 777
+	hourMS              = int64(time.Hour / time.Millisecond)
 )
 
 // generator draws the initial portfolio. IDs come from the server's
@@ -44,7 +44,7 @@ func (g generator) portfolio() {
 	}
 }
 
-func (g generator) batch(r *rand.Rand, created int64, files int) *batch {
+func (g generator) batch(r *rand.Rand, created int64, contributions int) *batch {
 	b := &batch{
 		id:        g.s.nextBatchID,
 		typ:       pickType(r),
@@ -58,24 +58,24 @@ func (g generator) batch(r *rand.Rand, created int64, files int) *batch {
 	if r.IntN(4) == 0 {
 		b.note = "Shot on the " + strings.ToLower(pick(r, adjectives)) + " days trip"
 	}
-	for k := range files {
-		f := g.file(r, created+int64(k)*15_000+60_000)
-		b.files = append(b.files, f)
+	for k := range contributions {
+		f := g.contribution(r, created+int64(k)*15_000+60_000)
+		b.contributions = append(b.contributions, f)
 	}
 	for range r.IntN(3) {
 		b.releases = append(b.releases, g.release(r))
 	}
 	b.status = "open"
-	if files > 0 && b.counts().pending == 0 {
+	if contributions > 0 && b.counts().pending == 0 {
 		b.status = "closed"
 	}
 	b.refresh()
 	return b
 }
 
-func (g generator) file(r *rand.Rand, created int64) file {
-	f := file{id: g.s.nextFileID, created: created, status: pickStatus(r, g.opts.StatusMix)}
-	g.s.nextFileID++
+func (g generator) contribution(r *rand.Rand, created int64) contribution {
+	f := contribution{id: g.s.nextContributionID, created: created, status: pickStatus(r, g.opts.StatusMix)}
+	g.s.nextContributionID++
 	f.width, f.height = 5472, 3648
 	if r.IntN(10) < 3 {
 		f.width, f.height = f.height, f.width
@@ -128,7 +128,7 @@ func (g generator) release(r *rand.Rand) release {
 	return rel
 }
 
-// generateMetadata is a file's metadata as drawn from the seed and its id.
+// generateMetadata is a contribution's metadata as drawn from the seed and its id.
 func generateMetadata(seed uint64, id int64) metadata {
 	r := rand.New(rand.NewPCG(seed, uint64(id)))
 	adj, subj, place := pick(r, adjectives), pick(r, subjects), pick(r, places)
@@ -189,10 +189,10 @@ func pickStatus(r *rand.Rand, m StatusMix) string {
 	return esp.StatusProcessed
 }
 
-// refresh recomputes the batch's derived timestamps from its files.
+// refresh recomputes the batch's derived timestamps from its contributions.
 func (b *batch) refresh() {
-	for i := range b.files {
-		f := &b.files[i]
+	for i := range b.contributions {
+		f := &b.contributions[i]
 		b.updated = max(b.updated, f.updated)
 		b.lastSubmitted = max(b.lastSubmitted, f.submitted)
 		b.lastContribSubmit = max(b.lastContribSubmit, f.submitted)

@@ -146,7 +146,7 @@ func (s *Server) lookupLocked(w http.ResponseWriter, r *http.Request) *batch {
 	return b
 }
 
-func (s *Server) lookupFileLocked(w http.ResponseWriter, r *http.Request) (*batch, *file) {
+func (s *Server) lookupContributionLocked(w http.ResponseWriter, r *http.Request) (*batch, *contribution) {
 	b := s.lookupLocked(w, r)
 	if b == nil {
 		return nil, nil
@@ -161,7 +161,7 @@ func (s *Server) lookupFileLocked(w http.ResponseWriter, r *http.Request) (*batc
 		writeError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("Contribution %q not found in submission batch %d", clipText(raw), b.id))
 		return nil, nil
 	}
-	return b, &b.files[i]
+	return b, &b.contributions[i]
 }
 
 func clipText(s string) string {
@@ -201,10 +201,10 @@ func (s *Server) listContributions(w http.ResponseWriter, r *http.Request) {
 		s.mu.RUnlock()
 		return
 	}
-	start, end := pageBounds(len(b.files), page, size)
+	start, end := pageBounds(len(b.contributions), page, size)
 	items := make([]wireContribution, 0, end-start)
 	for i := start; i < end; i++ {
-		items = append(items, s.renderContributionLocked(b, &b.files[i]))
+		items = append(items, s.renderContributionLocked(b, &b.contributions[i]))
 	}
 	s.mu.RUnlock()
 	writeJSON(w, http.StatusOK, items)
@@ -212,7 +212,7 @@ func (s *Server) listContributions(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getContribution(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
-	b, f := s.lookupFileLocked(w, r)
+	b, f := s.lookupContributionLocked(w, r)
 	if f == nil {
 		s.mu.RUnlock()
 		return
@@ -234,7 +234,7 @@ func (s *Server) updateContribution(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeLock()
-	b, f := s.lookupFileLocked(w, r)
+	b, f := s.lookupContributionLocked(w, r)
 	if f == nil {
 		s.writeUnlock()
 		return
@@ -252,7 +252,7 @@ func (s *Server) updateContribution(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) submitContribution(w http.ResponseWriter, r *http.Request) {
 	s.writeLock()
-	b, f := s.lookupFileLocked(w, r)
+	b, f := s.lookupContributionLocked(w, r)
 	if f == nil {
 		s.writeUnlock()
 		return

@@ -16,8 +16,8 @@ var ErrNotFound = errors.New("espfake: no such batch or contribution")
 // Every mutation bumps the changed file's and its batch's updated_at, so a
 // client can sync incrementally from the batch list alone.
 
-// withFile runs fn on a file under the write lock.
-func (s *Server) withFile(batchID, id string, fn func(b *batch, f *file) error) error {
+// withContribution runs fn on a contribution under the write lock.
+func (s *Server) withContribution(batchID, id string, fn func(b *batch, f *contribution) error) error {
 	bid, err1 := strconv.ParseInt(batchID, 10, 64)
 	fid, err2 := strconv.ParseInt(id, 10, 64)
 	s.writeLock()
@@ -30,10 +30,10 @@ func (s *Server) withFile(batchID, id string, fn func(b *batch, f *file) error) 
 	if i < 0 {
 		return fmt.Errorf("%w: batch %q, contribution %q", ErrNotFound, batchID, id)
 	}
-	return fn(b, &b.files[i])
+	return fn(b, &b.contributions[i])
 }
 
-func (s *Server) touchLocked(b *batch, f *file) int64 {
+func (s *Server) touchLocked(b *batch, f *contribution) int64 {
 	t := s.stampLocked()
 	if f != nil {
 		f.updated = t
@@ -45,10 +45,10 @@ func (s *Server) touchLocked(b *batch, f *file) int64 {
 // Submit sends a pending file to review (or a revisable one back as
 // revised), as PUT …/submit does.
 func (s *Server) Submit(batchID, id string) error {
-	return s.withFile(batchID, id, func(b *batch, f *file) error { return s.submitLocked(b, f) })
+	return s.withContribution(batchID, id, func(b *batch, f *contribution) error { return s.submitLocked(b, f) })
 }
 
-func (s *Server) submitLocked(b *batch, f *file) error {
+func (s *Server) submitLocked(b *batch, f *contribution) error {
 	switch f.status {
 	case esp.StatusPending:
 		f.status = esp.StatusReview
@@ -82,7 +82,7 @@ func (s *Server) Reject(batchID, id string, reasons []string, notes string) erro
 }
 
 func (s *Server) review(batchID, id, status, outcome string, reasons []string, notes string) error {
-	return s.withFile(batchID, id, func(b *batch, f *file) error {
+	return s.withContribution(batchID, id, func(b *batch, f *contribution) error {
 		t := s.touchLocked(b, f)
 		if f.submitted == 0 {
 			f.submitted, f.toReview = t, t
@@ -99,7 +99,7 @@ func (s *Server) review(batchID, id, status, outcome string, reasons []string, n
 
 // SetStatus sets any status text, known or not (for testing unknown statuses).
 func (s *Server) SetStatus(batchID, id, status string) error {
-	return s.withFile(batchID, id, func(b *batch, f *file) error {
+	return s.withContribution(batchID, id, func(b *batch, f *contribution) error {
 		f.status = status
 		s.touchLocked(b, f)
 		return nil
@@ -109,7 +109,7 @@ func (s *Server) SetStatus(batchID, id, status string) error {
 // EditMetadata changes a file's metadata server-side, whatever its status
 // (as an ESP editor could); nil fields stay as they are.
 func (s *Server) EditMetadata(batchID, id string, u esp.ContributionUpdate) error {
-	return s.withFile(batchID, id, func(b *batch, f *file) error {
+	return s.withContribution(batchID, id, func(b *batch, f *contribution) error {
 		var kws []string
 		if u.Keywords != nil {
 			kws = *u.Keywords
@@ -119,7 +119,7 @@ func (s *Server) EditMetadata(batchID, id string, u esp.ContributionUpdate) erro
 	})
 }
 
-func (s *Server) editLocked(b *batch, f *file, headline, caption *string, keywords []string, keywordsSet bool) {
+func (s *Server) editLocked(b *batch, f *contribution, headline, caption *string, keywords []string, keywordsSet bool) {
 	m := f.metadata(s.opts.Seed)
 	if headline != nil {
 		m.headline = *headline
@@ -181,8 +181,8 @@ func (s *Server) AddContribution(batchID string, spec ContributionSpec) (string,
 		return "", fmt.Errorf("%w: batch %q", ErrNotFound, batchID)
 	}
 	t := s.stampLocked()
-	f := file{id: s.nextFileID, created: t, updated: t, status: esp.StatusPending, width: 5472, height: 3648}
-	s.nextFileID++
+	f := contribution{id: s.nextContributionID, created: t, updated: t, status: esp.StatusPending, width: 5472, height: 3648}
+	s.nextContributionID++
 	if spec.Status != "" {
 		f.status = spec.Status
 	}
@@ -199,7 +199,7 @@ func (s *Server) AddContribution(batchID string, spec ContributionSpec) (string,
 		}
 		f.meta = &m
 	}
-	b.files = append(b.files, f) // ids only grow, so the files stay sorted
+	b.contributions = append(b.contributions, f) // ids only grow, so the contributions stay sorted
 	b.updated = t
 	return id(f.id), nil
 }
@@ -219,9 +219,9 @@ func (s *Server) RemoveBatch(batchID string) error {
 
 // RemoveContribution deletes a file from its batch.
 func (s *Server) RemoveContribution(batchID, id string) error {
-	return s.withFile(batchID, id, func(b *batch, f *file) error {
+	return s.withContribution(batchID, id, func(b *batch, f *contribution) error {
 		i := b.find(f.id)
-		b.files = slices.Delete(b.files, i, i+1)
+		b.contributions = slices.Delete(b.contributions, i, i+1)
 		s.touchLocked(b, nil)
 		return nil
 	})

@@ -28,8 +28,8 @@ func (s *Server) Portfolio() Portfolio {
 	out := Portfolio{Batches: make([]PortfolioBatch, 0, len(list))}
 	for _, b := range slices.Backward(list) {
 		pb := PortfolioBatch{Batch: s.espBatchLocked(b)}
-		for i := range b.files {
-			pb.Contributions = append(pb.Contributions, s.espContributionLocked(b, &b.files[i]))
+		for i := range b.contributions {
+			pb.Contributions = append(pb.Contributions, s.espContributionLocked(b, &b.contributions[i]))
 		}
 		for _, r := range b.releases {
 			pb.Releases = append(pb.Releases, s.espReleaseLocked(r))
@@ -57,9 +57,9 @@ func (s *Server) ContributionIDs(batchID string) []string {
 	defer s.mu.RUnlock()
 	for _, b := range s.batches {
 		if id(b.id) == batchID {
-			ids := make([]string, len(b.files))
-			for i := range b.files {
-				ids[i] = id(b.files[i].id)
+			ids := make([]string, len(b.contributions))
+			for i := range b.contributions {
+				ids[i] = id(b.contributions[i].id)
 			}
 			return ids
 		}

@@ -19,15 +19,15 @@ import (
 type Server struct {
 	opts Options
 
-	mu            sync.RWMutex                     // guards the portfolio and the counters below; changes go through writeLock/writeUnlock
-	version       uint64                           // bumped by every writeUnlock: the list caches' version (listcache.go)
-	sorted        [2]atomic.Pointer[sortedBatches] // by sortCreated, sortUpdated
-	batches       []*batch                         // in creation order
-	byID          map[int64]*batch
-	nextBatchID   int64
-	nextFileID    int64
-	nextReleaseID int64
-	lastStamp     int64 // latest timestamp handed out, Unix ms
+	mu                 sync.RWMutex                     // guards the portfolio and the counters below; changes go through writeLock/writeUnlock
+	version            uint64                           // bumped by every writeUnlock: the list caches' version (listcache.go)
+	sorted             [2]atomic.Pointer[sortedBatches] // by sortCreated, sortUpdated
+	batches            []*batch                         // in creation order
+	byID               map[int64]*batch
+	nextBatchID        int64
+	nextContributionID int64
+	nextReleaseID      int64
+	lastStamp          int64 // latest timestamp handed out, Unix ms
 
 	knobMu    sync.Mutex // guards the knobs
 	latency   time.Duration
@@ -70,21 +70,21 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s := &Server{
-		opts:          opts,
-		byID:          map[int64]*batch{},
-		nextBatchID:   firstBatchID,
-		nextFileID:    firstFileID,
-		nextReleaseID: firstReleaseID,
-		latency:       opts.Latency,
-		faults:        nil,
-		faultRand:     rand.New(rand.NewPCG(opts.Seed, 0xfa17)),
-		batchCap:      opts.BatchPageSizeCap,
-		contrCap:      opts.ContributionPageSizeCap,
-		access:        map[string]int64{},
-		sessions:      map[string]int64{},
-		refresh:       map[string]bool{},
-		counts:        map[string]int{},
-		done:          make(chan struct{}),
+		opts:               opts,
+		byID:               map[int64]*batch{},
+		nextBatchID:        firstBatchID,
+		nextContributionID: firstContributionID,
+		nextReleaseID:      firstReleaseID,
+		latency:            opts.Latency,
+		faults:             nil,
+		faultRand:          rand.New(rand.NewPCG(opts.Seed, 0xfa17)),
+		batchCap:           opts.BatchPageSizeCap,
+		contrCap:           opts.ContributionPageSizeCap,
+		access:             map[string]int64{},
+		sessions:           map[string]int64{},
+		refresh:            map[string]bool{},
+		counts:             map[string]int{},
+		done:               make(chan struct{}),
 	}
 	for _, f := range opts.Faults {
 		s.AddFault(f)
@@ -222,11 +222,11 @@ func (s *Server) Credentials() Credentials {
 	return Credentials{s.opts.Username, s.opts.Password, s.opts.APIKey, s.opts.APISecret}
 }
 
-func (s *Server) thumbnailURL(batchID, fileID int64) string {
+func (s *Server) thumbnailURL(batchID, contributionID int64) string {
 	if s.thumbURL == "" {
 		return "" // no thumbnails, or not started yet
 	}
-	return s.thumbURL + "/thumbs/" + id(batchID) + "/" + id(fileID) + ".jpg"
+	return s.thumbURL + "/thumbs/" + id(batchID) + "/" + id(contributionID) + ".jpg"
 }
 
 func (s *Server) releaseURL(releaseID int64) string {

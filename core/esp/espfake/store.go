@@ -10,7 +10,7 @@ import (
 )
 
 // The portfolio, kept compactly: timestamps are Unix milliseconds (0 = none)
-// and a file's metadata is regenerated from its seed until it is edited.
+// and a contribution's metadata is regenerated from its seed until it is edited.
 // Everything here is guarded by Server.mu.
 
 type batch struct {
@@ -20,13 +20,13 @@ type batch struct {
 	created, updated  int64
 	lastSubmitted     int64
 	lastContribSubmit int64
-	files             []file // sorted by id
+	contributions     []contribution // sorted by id
 	releases          []release
 	userID, profileID int64
 	enc               atomic.Pointer[encodedBatch] // list item cache (listcache.go)
 }
 
-type file struct {
+type contribution struct {
 	id        int64
 	status    string
 	created   int64
@@ -70,9 +70,9 @@ type counts struct {
 
 func (b *batch) counts() counts {
 	var c counts
-	c.total = len(b.files)
-	for i := range b.files {
-		switch b.files[i].status {
+	c.total = len(b.contributions)
+	for i := range b.contributions {
+		switch b.contributions[i].status {
 		case esp.StatusPending:
 			c.pending++
 			continue
@@ -92,17 +92,17 @@ func (b *batch) counts() counts {
 	return c
 }
 
-// find returns the index of the file with id, or -1.
+// find returns the index of the contribution with id, or -1.
 func (b *batch) find(id int64) int {
-	i := sort.Search(len(b.files), func(i int) bool { return b.files[i].id >= id })
-	if i < len(b.files) && b.files[i].id == id {
+	i := sort.Search(len(b.contributions), func(i int) bool { return b.contributions[i].id >= id })
+	if i < len(b.contributions) && b.contributions[i].id == id {
 		return i
 	}
 	return -1
 }
 
-// metadata returns the file's metadata, generated if never edited.
-func (f *file) metadata(seed uint64) metadata {
+// metadata returns the contribution's metadata, generated if never edited.
+func (f *contribution) metadata(seed uint64) metadata {
 	if f.meta != nil {
 		return *f.meta
 	}

@@ -10,12 +10,12 @@ import (
 
 const thumbW, thumbH = 64, 48
 
-// thumbnailJPEG draws a small, deterministic picture for a file: a diagonal
-// gradient between two colours drawn from the seed and the file id, with a
+// thumbnailJPEG draws a small, deterministic picture for a contribution: a diagonal
+// gradient between two colours drawn from the seed and the contribution id, with a
 // "sun" disc, encoded as a real baseline JPEG (about 1–2 KB). Drawing one
 // takes microseconds, so nothing is cached.
-func thumbnailJPEG(seed uint64, fileID int64) ([]byte, error) {
-	r := rand.New(rand.NewPCG(seed^0x7468756d62, uint64(fileID)))
+func thumbnailJPEG(seed uint64, contributionID int64) ([]byte, error) {
+	r := rand.New(rand.NewPCG(seed^0x7468756d62, uint64(contributionID)))
 	c1 := color.RGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), uint8(r.IntN(256)), 255}
 	c2 := color.RGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), uint8(r.IntN(256)), 255}
 	sun := color.RGBA{255, uint8(200 + r.IntN(56)), uint8(r.IntN(120)), 255}

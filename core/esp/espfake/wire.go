@@ -132,7 +132,7 @@ func (s *Server) renderBatchLocked(b *batch) wireBatch {
 	}
 }
 
-func (s *Server) renderContributionLocked(b *batch, f *file) wireContribution {
+func (s *Server) renderContributionLocked(b *batch, f *contribution) wireContribution {
 	m := f.metadata(s.opts.Seed)
 	var kw any = m.keywords
 	if m.keywords == nil {
@@ -223,7 +223,7 @@ func (s *Server) espBatchLocked(b *batch) esp.Batch {
 	}
 }
 
-func (s *Server) espContributionLocked(b *batch, f *file) esp.Contribution {
+func (s *Server) espContributionLocked(b *batch, f *contribution) esp.Contribution {
 	w := s.renderContributionLocked(b, f)
 	m := f.metadata(s.opts.Seed)
 	c := esp.Contribution{
