@@ -20,6 +20,11 @@
 // add and remove batches and files, expire tokens, read the request log and
 // read the whole Portfolio.
 //
+// The server usually shares the client's CPU (benchmarks run both in one
+// process), so its hot paths are cheap: batch-list pages come from cached
+// sort orders and pre-encoded items that every change invalidates
+// (listcache.go), byte for byte what encoding them afresh would give.
+//
 // It listens on loopback addresses only. Tests, the demo, benchmarks and
 // `stocksync esp-server` all use it; modeled.go holds the parts of the
 // contract no public source confirms (see docs/esp-api.md).

@@ -220,6 +220,19 @@ func TestBatchPagesMatchUncached(t *testing.T) {
 	}
 }
 
+// An empty portfolio lists as the uncached handler did: no items, total 0.
+func TestBatchPagesEmptyPortfolio(t *testing.T) {
+	c := newListClient(t, Options{Seed: 17, Batches: -1, NoThumbnails: true})
+	c.same("start", listQueries([]string{"2023-01-02", "2023-01-02", "2024-01-01"}))
+	if _, _, body := c.get(""); body != `{"items":[],"meta":{"total_items":0}}` {
+		t.Errorf("empty portfolio: %s", body)
+	}
+	if _, err := c.s.AddBatch(BatchSpec{Files: 2}); err != nil {
+		t.Fatal(err)
+	}
+	c.same("the first batch", listQueries([]string{"2023-01-02", "2023-01-02", "2024-01-01"}))
+}
+
 func (c *listClient) put(batchID, path, body string) error {
 	req, _ := http.NewRequest("PUT", c.s.URL()+"/submission/v1/submission_batches/"+batchID+"/contributions/"+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+c.token)
