@@ -112,8 +112,8 @@ func (s *Server) batchPageLocked(column int, desc bool, from, to int64, page, si
 	list := s.createdBetweenLocked(column, from, to)
 	n := len(list)
 	start, end := pageBounds(n, page, size)
-	body := make([]byte, 0, 64+(end-start)*800)
-	body = append(body, `{"items":[`...)
+	items := make([][]byte, 0, end-start)
+	length := 64
 	for i := start; i < end; i++ {
 		b := list[i]
 		if desc {
@@ -123,7 +123,13 @@ func (s *Server) batchPageLocked(column int, desc bool, from, to int64, page, si
 		if err != nil {
 			return nil, err
 		}
-		if i > start {
+		items = append(items, j)
+		length += len(j) + 1
+	}
+	body := make([]byte, 0, length)
+	body = append(body, `{"items":[`...)
+	for i, j := range items {
+		if i > 0 {
 			body = append(body, ',')
 		}
 		body = append(body, j...)
