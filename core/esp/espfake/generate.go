@@ -134,11 +134,7 @@ func generateMetadata(seed uint64, id int64) metadata {
 	adj, subj, place := pick(r, adjectives), pick(r, subjects), pick(r, places)
 	loc := countries[r.IntN(len(countries))]
 	n := 8 + r.IntN(18)
-	kw := make([]string, 0, n+2)
-	kw = append(kw, strings.ToLower(subj), strings.ToLower(place))
-	for range n {
-		kw = append(kw, pick(r, vocabulary))
-	}
+	kw := generatedKeywords(r, strings.ToLower(subj), strings.ToLower(place), n)
 	shot := time.UnixMilli(genEpoch - r.Int64N(400*24*hourMS)).UTC()
 	headline := adj + " " + subj + " in " + place
 	day := strings.ToLower(pick(r, adjectives))
@@ -146,7 +142,7 @@ func generateMetadata(seed uint64, id int64) metadata {
 	return metadata{
 		headline:   headline,
 		caption:    headline + " on a " + day + " day, seen from the " + side + ".",
-		keywords:   normaliseKeywords(kw),
+		keywords:   kw,
 		country:    loc.country,
 		province:   loc.province,
 		city:       loc.city,
@@ -155,6 +151,32 @@ func generateMetadata(seed uint64, id int64) metadata {
 		cameraShot: shot.Format("2006:01:02 15:04:05"),
 	}
 }
+
+// generatedKeywords is normaliseKeywords of subject, place and n words
+// picked from vocabulary with r, deduplicated by the words' index instead of
+// by string: vocabulary's words are unique, trimmed and not empty, as are
+// the lowercased subjects and places (TestGeneratedKeywords).
+func generatedKeywords(r *rand.Rand, subject, place string, n int) []string {
+	kw := make([]string, 0, n+2)
+	kw = append(kw, subject)
+	if place != subject {
+		kw = append(kw, place)
+	}
+	var seen [(maxVocabulary + 63) / 64]uint64
+	for range n {
+		i := r.IntN(len(vocabulary))
+		w := vocabulary[i]
+		if seen[i/64]&(1<<(i%64)) != 0 || w == subject || w == place {
+			continue
+		}
+		seen[i/64] |= 1 << (i % 64)
+		kw = append(kw, w)
+	}
+	return kw
+}
+
+// maxVocabulary bounds vocabulary's length for generatedKeywords.
+const maxVocabulary = 256
 
 // sides are where a generated caption's scene is seen from.
 var sides = []string{"north", "south", "east", "west", "air", "water"}

@@ -202,12 +202,17 @@ func (s *Server) listContributions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start, end := pageBounds(len(b.contributions), page, size)
-	items := make([]wireContribution, 0, end-start)
+	body := make([]byte, 0, 2+(end-start)*1400)
+	body = append(body, '[')
 	for i := start; i < end; i++ {
-		items = append(items, s.renderContributionLocked(b, &b.contributions[i]))
+		if i > start {
+			body = append(body, ',')
+		}
+		c := s.renderContributionLocked(b, &b.contributions[i])
+		body = appendContributionJSON(body, &c)
 	}
 	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, items)
+	writeJSONBody(w, http.StatusOK, append(body, ']'))
 }
 
 func (s *Server) getContribution(w http.ResponseWriter, r *http.Request) {

@@ -297,17 +297,3 @@ func TestBatchPagesNeverStale(t *testing.T) {
 		}
 	}
 }
-
-// formatTime's hand-written digits equal time.Format's, including the years
-// it leaves to time.Format.
-func TestFormatTimeMatchesLayout(t *testing.T) {
-	for _, ms := range []int64{1, -1, 999, 1_000, 1_672_646_400_123, 253_402_300_799_999, 253_402_300_800_000,
-		-62_135_596_800_001, time.Date(2026, 2, 28, 23, 59, 59, 7e6, time.UTC).UnixMilli()} {
-		if got, want := formatTime(ms), time.UnixMilli(ms).UTC().Format(timeLayout); got != want {
-			t.Errorf("formatTime(%d) = %q, want %q", ms, got, want)
-		}
-	}
-	if formatTime(0) != "" {
-		t.Errorf("formatTime(0) = %q, want none", formatTime(0))
-	}
-}

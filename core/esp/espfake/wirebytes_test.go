@@ -3,10 +3,14 @@ package espfake
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +100,94 @@ func TestWireBytesUnchanged(t *testing.T) {
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != wireBytesWant {
 		t.Errorf("the responses' digest is %s, want %s: what clients receive has changed", got, wireBytesWant)
+	}
+}
+
+// formatTime's hand-written digits equal time.Format's, including the years
+// it leaves to time.Format.
+func TestFormatTimeMatchesLayout(t *testing.T) {
+	for _, ms := range []int64{1, -1, 999, 1_000, 1_672_646_400_123, 253_402_300_799_999, 253_402_300_800_000,
+		-62_135_596_800_001, time.Date(2026, 2, 28, 23, 59, 59, 7e6, time.UTC).UnixMilli()} {
+		if got, want := formatTime(ms), time.UnixMilli(ms).UTC().Format(timeLayout); got != want {
+			t.Errorf("formatTime(%d) = %q, want %q", ms, got, want)
+		}
+	}
+	if formatTime(0) != "" {
+		t.Errorf("formatTime(0) = %q, want none", formatTime(0))
+	}
+}
+
+// Generated keywords are what normaliseKeywords made of the same draws.
+func TestGeneratedKeywords(t *testing.T) {
+	if len(vocabulary) > maxVocabulary {
+		t.Fatalf("vocabulary has %d words, over maxVocabulary %d", len(vocabulary), maxVocabulary)
+	}
+	for _, list := range [][]string{vocabulary, subjects, places} {
+		if !slices.Equal(normaliseKeywords(list), list) {
+			t.Errorf("word list %v is not unique and trimmed", list[:3])
+		}
+	}
+	for seed := range uint64(3) {
+		for id := int64(80_000_001); id < 80_002_000; id++ {
+			r := rand.New(rand.NewPCG(seed, uint64(id)))
+			_, subj, place := pick(r, adjectives), pick(r, subjects), pick(r, places)
+			_ = countries[r.IntN(len(countries))]
+			n := 8 + r.IntN(18)
+			kw := []string{strings.ToLower(subj), strings.ToLower(place)}
+			for range n {
+				kw = append(kw, pick(r, vocabulary))
+			}
+			if got, want := generateMetadata(seed, id).keywords, normaliseKeywords(kw); !slices.Equal(got, want) {
+				t.Fatalf("seed %d, id %d: keywords %q, want %q", seed, id, got, want)
+			}
+		}
+	}
+}
+
+// The hand-written contribution encoder gives json.Marshal's bytes, for
+// every generated contribution in every mode and keyword style, and for text
+// json.Marshal escapes.
+func TestAppendContributionMatchesMarshal(t *testing.T) {
+	odd := []string{"", "plain", `"quoted" \ back`, "<b>bold</b>", "fish & chips", "a > b", "del\x7f", "back\\slash", "tab\there\nnew\rline\x00\x1f\x7f", "line\u2028sep\u2029",
+		"bad \xff\xfe utf8", "é ü © 写真 🙂", "\u00a0nbsp"}
+	for _, opts := range []Options{
+		{Seed: 31, Batches: 8, ContributionsPerBatch: 20},
+		{Seed: 32, Batches: 8, ContributionsPerBatch: 20, Mode: ModePartner, KeywordStyle: KeywordObjects},
+		{Seed: 33, Batches: 8, ContributionsPerBatch: 20, Mode: ModePartner, KeywordStyle: KeywordMixed},
+	} {
+		s, err := New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.thumbURL = "http://127.0.0.1:9"
+		ids := s.BatchIDs()
+		for i, text := range odd {
+			cids := s.ContributionIDs(ids[i%len(ids)])
+			kws := []string{text, "x" + text}
+			if err := s.EditMetadata(ids[i%len(ids)], cids[i], esp.ContributionUpdate{Headline: &text, Caption: &text, Keywords: &kws}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Reject(ids[i%len(ids)], cids[i+1], []string{text}, text); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.mu.RLock()
+		for _, b := range s.batches {
+			for i := range b.contributions {
+				c := s.renderContributionLocked(b, &b.contributions[i])
+				c.NominateForSignaturePlus = i%3 == 0
+				if i%4 == 0 {
+					c.CollectionCFWName = &odd[i%len(odd)]
+				}
+				want, err := json.Marshal(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := appendContributionJSON(nil, &c); string(got) != string(want) {
+					t.Fatalf("contribution %s:\n got %s\nwant %s", c.ID, got, want)
+				}
+			}
+		}
+		s.mu.RUnlock()
 	}
 }
