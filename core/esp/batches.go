@@ -30,7 +30,7 @@ func (c *Client) ListBatchesPage(ctx context.Context, page, pageSize int) ([]Bat
 	}
 	var items []Batch
 	var total int
-	err := c.do(ctx, c.listGet(EndpointBatchesList, batchesPath, q), func(_ *http.Response, body io.Reader) error {
+	err := c.do(ctx, c.listGet(EndpointBatchesList, batchesPath, q).readingFirst(), func(_ *http.Response, body io.Reader) error {
 		var err error
 		items, total, err = decodeBatchListMax(body, pageSize)
 		return err

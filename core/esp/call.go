@@ -22,6 +22,10 @@ type request struct {
 	auth     bool   // send the credentials (only ever to the API's origin)
 	accept   string
 	maxBytes int64 // response body limit; 0 means Config.MaxResponseBytes
+	// readFirst reads a 2xx body whole (within maxBytes) and frees the
+	// request's in-flight slot before handle decodes it, so the next request
+	// starts while this one is decoded. Only for bounded answers: list pages.
+	readFirst bool
 }
 
 // errBodyTooLarge marks a response that passed the size limit.
@@ -75,14 +79,15 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 			return outcome{err: err}
 		}
 	}
+	release := func() {}
 	if c.onAPI(r.url) {
 		// The adaptive rate and window are waited for outside the
 		// attempt's deadline: a slow rate is not a slow server.
-		release, err := c.adapt.acquire(ctx)
-		if err != nil {
+		var err error
+		if release, err = c.adapt.acquire(ctx); err != nil {
 			return outcome{err: err}
 		}
-		defer release()
+		defer release() // a no-op when readFirst released it already
 	}
 	tctx, cancelTimeout := context.WithTimeout(withTag(ctx, r.endpoint, retry), c.cfg.Timeout)
 	defer cancelTimeout()
@@ -162,7 +167,7 @@ func (c *Client) once(ctx context.Context, r request, retry bool, handle func(*h
 			limit = c.cfg.MaxResponseBytes
 		}
 		tr := &trackingReader{r: resp.Body, left: limit, progress: wd.kick}
-		herr := handle(resp, tr)
+		herr := c.handleBody(r, resp, tr, release, handle)
 		switch {
 		case herr == nil:
 			c.adapt.succeeded(time.Now())
@@ -298,4 +303,38 @@ func (t *trackingReader) Read(p []byte) (int, error) {
 		t.err = err
 	}
 	return n, err
+}
+
+// handleBody hands the 2xx body to handle. For a readFirst request the body
+// is read whole first (tr keeps the size limit and the stall watchdog fed),
+// then the in-flight slot is released and the bytes decoded. A body that
+// cannot be read whole (too large, broke off) is decoded as far as it goes,
+// as a streamed one is, so its outcome does not change.
+func (c *Client) handleBody(r request, resp *http.Response, tr *trackingReader, release func(), handle func(*http.Response, io.Reader) error) error {
+	if !r.readFirst {
+		return handle(resp, tr)
+	}
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 { // keep ordinary pages' buffers, not outliers'
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if _, err := buf.ReadFrom(tr); err != nil {
+		return handle(resp, io.MultiReader(bytes.NewReader(buf.Bytes()), tr))
+	}
+	release()
+	return handle(resp, bytes.NewReader(buf.Bytes()))
+}
+
+// bodyBuffers are reused for readFirst bodies.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readingFirst is r with readFirst set: for one page of a list, bounded by
+// the page size asked for and maxBytes.
+func (r request) readingFirst() request {
+	r.readFirst = true
+	return r
 }

@@ -28,7 +28,7 @@ func (c *Client) ListContributionsPage(ctx context.Context, batchID string, page
 	}
 	q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(pageSize)}}
 	var items []Contribution
-	err := c.do(ctx, c.listGet(EndpointContributionsList, contributionsPath(batchID), q), func(_ *http.Response, body io.Reader) error {
+	err := c.do(ctx, c.listGet(EndpointContributionsList, contributionsPath(batchID), q).readingFirst(), func(_ *http.Response, body io.Reader) error {
 		var err error
 		items, err = decodeContributionListMax(body, pageSize)
 		return err

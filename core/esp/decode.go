@@ -303,7 +303,7 @@ func decodeBatchItem(dec *json.Decoder) (Batch, error) {
 		return Batch{}, errors.New(describe(err))
 	}
 	var w wireBatch
-	if err := json.Unmarshal(raw, &w); err != nil {
+	if err := decodeMembers(raw, &w, batchMembers); err != nil {
 		return Batch{}, errors.New(describe(err))
 	}
 	v, err := w.batch()
@@ -317,7 +317,7 @@ func decodeContributionItem(dec *json.Decoder) (Contribution, error) {
 		return Contribution{}, errors.New(describe(err))
 	}
 	var w wireContribution
-	if err := json.Unmarshal(raw, &w); err != nil {
+	if err := decodeMembers(raw, &w, contributionMembers); err != nil {
 		return Contribution{}, errors.New(describe(err))
 	}
 	v, err := w.contribution()
@@ -331,7 +331,7 @@ func decodeReleaseItem(dec *json.Decoder) (Release, error) {
 		return Release{}, errors.New(describe(err))
 	}
 	var w wireRelease
-	if err := json.Unmarshal(raw, &w); err != nil {
+	if err := decodeMembers(raw, &w, releaseMembers); err != nil {
 		return Release{}, errors.New(describe(err))
 	}
 	v, err := w.release()
