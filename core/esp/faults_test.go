@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -179,22 +180,34 @@ func TestRetryAfterTooLongFailsAtOnce(t *testing.T) {
 	}
 }
 
+// The server's rate limit passes its burst (3: the token request and two
+// batches) and refuses the next request with a 429. At one request per
+// 1000 s the outcome does not depend on how fast the requests come (at 5 a
+// second with a burst of 2, a machine loaded enough to space the requests
+// 130 ms apart would see none refused).
 func TestServerRateLimitKnob(t *testing.T) {
 	t.Parallel()
-	srv, c := pair(t, espfake.Options{Seed: 25, Batches: 4, ContributionsPerBatch: 1, RateLimit: 5, RateBurst: 2}, nil)
-	for _, id := range srv.BatchIDs() {
+	srv, c := pair(t, espfake.Options{Seed: 25, Batches: 4, ContributionsPerBatch: 1, RateLimit: 0.001, RateBurst: 3},
+		func(c *esp.Config) { c.MaxRetries = -1 })
+	ids := srv.BatchIDs()
+	for _, id := range ids[:2] {
 		if _, err := c.GetBatch(ctx(t), id); err != nil {
-			t.Fatal(err)
+			t.Fatalf("within the burst: %v", err)
 		}
 	}
-	limited := 0
+	_, err := c.GetBatch(ctx(t), ids[2])
+	var e *esp.Error
+	if !errors.As(err, &e) || e.Kind != esp.ErrRateLimited || e.RetryAfter <= 0 {
+		t.Errorf("third request: err = %v, want ErrRateLimited with a Retry-After", err)
+	}
+	var statuses []int
 	for _, r := range srv.Requests() {
-		if r.Status == http.StatusTooManyRequests {
-			limited++
+		if r.Endpoint == esp.EndpointBatchesGet {
+			statuses = append(statuses, r.Status)
 		}
 	}
-	if limited == 0 {
-		t.Errorf("no request met the rate limit; the knob did nothing")
+	if want := []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests}; !slices.Equal(statuses, want) {
+		t.Errorf("statuses %v, want %v", statuses, want)
 	}
 }
 

@@ -295,12 +295,17 @@ func TestFailedBatchDoesNotAbortOthers(t *testing.T) {
 }
 
 func TestSecondSyncRefusedWhileOneRuns(t *testing.T) {
-	e := newEnv(t, espfake.Options{Seed: 10, Batches: 20, ContributionsPerBatch: 2, Latency: 20 * time.Millisecond})
-	started := make(chan struct{})
+	e := newEnv(t, espfake.Options{Seed: 10, Batches: 20, ContributionsPerBatch: 2})
+	// The first run holds in its listing report (sent on the run's own
+	// goroutine, with the lock held) until the second has been refused: the
+	// two overlap however the goroutines are scheduled. (With a server
+	// latency standing in for this hold, a loaded machine could delay the
+	// second start until the first had ended, and the second then ran.)
+	started, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	e.eng.Progress = func(p Progress) {
 		if p.Phase == PhaseListing {
-			once.Do(func() { close(started) })
+			once.Do(func() { close(started); <-release })
 		}
 	}
 	done := make(chan error)
@@ -308,6 +313,7 @@ func TestSecondSyncRefusedWhileOneRuns(t *testing.T) {
 	<-started
 	other := &Engine{DB: e.db, ESP: e.client, LockPath: e.eng.LockPath, Command: "second"}
 	_, err := other.Run(context.Background(), Options{})
+	close(release)
 	var he *lockfile.HeldError
 	if !errors.As(err, &he) || !strings.Contains(err.Error(), "already running") {
 		t.Errorf("second sync: err = %v, want HeldError", err)
