@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"time"
@@ -20,29 +21,38 @@ type BatchListResult struct {
 // server fields and fingerprints are updated, batches ESP no longer lists are
 // marked removed (never deleted), and the batches whose files need fetching
 // are returned. Only call it with a complete list.
+//
+// A batch ESP describes exactly as stored — same server fingerprint and the
+// same raw JSON, which every stored field comes from — is not rewritten, so
+// a no-change sync writes nothing. The raw JSON is compared through its
+// SHA-256 stored with the row (batches.raw_sha256, schema 6): 32 bytes per
+// batch are read instead of every stored raw JSON. A row whose raw was
+// written without its hash (by another program) has none and is rewritten.
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
 	var res BatchListResult
 	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
 		type prev struct {
-			synced, server, raw string
-			removed             bool
+			synced, server string
+			sha            [sha256.Size]byte
+			hasSHA         bool
+			removed        bool
 		}
-		known := map[string]prev{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, server_version, raw, removed_at FROM batches`)
+		known := make(map[string]prev, len(batches))
+		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, server_version, raw_sha256, removed_at != '' FROM batches`)
 		if err != nil {
 			return err
 		}
-		removedBefore := map[string]bool{}
 		for rows.Next() {
-			var id, rm string
+			var id string
+			var sha sql.RawBytes
 			var p prev
-			if err := rows.Scan(&id, &p.synced, &p.server, &p.raw, &rm); err != nil {
+			if err := rows.Scan(&id, &p.synced, &p.server, &sha, &p.removed); err != nil {
 				rows.Close()
 				return err
 			}
-			p.removed = rm != ""
+			p.hasSHA = len(sha) == sha256.Size
+			copy(p.sha[:], sha)
 			known[id] = p
-			removedBefore[id] = p.removed
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -53,15 +63,12 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 		for _, b := range batches {
 			seen[b.ID] = true
 			p, ok := known[b.ID]
-			// A batch ESP describes exactly as stored (same fingerprint and
-			// the same raw JSON, which every stored field comes from) is not
-			// rewritten: a no-change sync writes nothing for it.
-			if !ok || p.removed || p.server != b.ServerVersion || len(b.Raw) == 0 || p.raw != string(b.Raw) {
+			if !ok || p.removed || p.server != b.ServerVersion || len(b.Raw) == 0 || !p.hasSHA || p.sha != sha256.Sum256(b.Raw) {
 				c := b.Counts
 				up.row(b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
 					fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
 					c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
-					b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw), "")
+					b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw), "", rawSHA256(b.Raw))
 			}
 			if !ok || p.synced != b.ServerVersion || p.removed {
 				res.Stale = append(res.Stale, b)
@@ -71,8 +78,8 @@ func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Tim
 			return fmt.Errorf("store the batch list: %w", err)
 		}
 		ts := fmtTime(now)
-		for id, wasRemoved := range removedBefore {
-			if seen[id] || wasRemoved {
+		for id, p := range known {
+			if seen[id] || p.removed {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE batches SET removed_at = ?, synced_version = '' WHERE id = ?`, ts, id); err != nil {

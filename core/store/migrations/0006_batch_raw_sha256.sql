@@ -1,0 +1,23 @@
+-- Stocksync schema, version 6 (issue #15: a no-change sync at the network
+-- floor). Server data only; nothing LOCAL-ONLY is touched. Every row is kept.
+
+-- batches.raw_sha256 is the SHA-256 of batches.raw (its UTF-8 bytes exactly
+-- as ESP sent them), written with the row, so the batch list compares 32
+-- bytes per batch instead of reading every stored raw JSON (~1.6 MB for
+-- 2,000 batches). NULL = not known: the next batch list rewrites the row.
+ALTER TABLE batches ADD COLUMN raw_sha256 BLOB;
+
+-- Existing rows get theirs here, in this migration's transaction (with the
+-- user_version bump: killed midway, the database stays at schema 5 as it
+-- was). stocksync_sha256 is core/store's SQL function (Go's crypto/sha256);
+-- only Stocksync runs its migrations.
+UPDATE batches SET raw_sha256 = stocksync_sha256(raw) WHERE raw != '';
+
+-- A write of raw that does not also write its hash (another program, a hand
+-- edit) forgets the hash, so a stale one can never make a changed raw look
+-- unchanged: the next batch list rewrites that row from what ESP sends.
+CREATE TRIGGER batches_raw_sha256_forget AFTER UPDATE OF raw ON batches
+WHEN NEW.raw IS NOT OLD.raw AND NEW.raw_sha256 IS OLD.raw_sha256
+BEGIN
+    UPDATE batches SET raw_sha256 = NULL WHERE id = NEW.id;
+END;
