@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"time"
@@ -20,79 +19,10 @@ type BatchListResult struct {
 // UpsertBatchList stores the complete batch list from ESP in one transaction:
 // server fields and fingerprints are updated, batches ESP no longer lists are
 // marked removed (never deleted), and the batches whose files need fetching
-// are returned. Only call it with a complete list.
-//
-// A batch ESP describes exactly as stored — same server fingerprint and the
-// same raw JSON, which every stored field comes from — is not rewritten, so
-// a no-change sync writes nothing. The raw JSON is compared through its
-// SHA-256 stored with the row (batches.raw_sha256, schema 6): 32 bytes per
-// batch are read instead of every stored raw JSON. A row whose raw was
-// written without its hash (by another program) has none and is rewritten.
+// are returned. Only call it with a complete list. It is
+// UpsertBatchListFrom with no state read ahead.
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
-	var res BatchListResult
-	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
-		type prev struct {
-			synced, server string
-			sha            [sha256.Size]byte
-			hasSHA         bool
-			removed        bool
-		}
-		known := make(map[string]prev, len(batches))
-		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, server_version, raw_sha256, removed_at != '' FROM batches`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id string
-			var sha sql.RawBytes
-			var p prev
-			if err := rows.Scan(&id, &p.synced, &p.server, &sha, &p.removed); err != nil {
-				rows.Close()
-				return err
-			}
-			p.hasSHA = len(sha) == sha256.Size
-			copy(p.sha[:], sha)
-			known[id] = p
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		up := newBulkInsert(db, tx, batchesQuery)
-		seen := make(map[string]bool, len(batches))
-		for _, b := range batches {
-			seen[b.ID] = true
-			p, ok := known[b.ID]
-			if !ok || p.removed || p.server != b.ServerVersion || len(b.Raw) == 0 || !p.hasSHA || p.sha != sha256.Sum256(b.Raw) {
-				c := b.Counts
-				up.row(b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
-					fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
-					c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
-					b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw), "", rawSHA256(b.Raw))
-			}
-			if !ok || p.synced != b.ServerVersion || p.removed {
-				res.Stale = append(res.Stale, b)
-			}
-		}
-		if err := up.flush(ctx); err != nil {
-			return fmt.Errorf("store the batch list: %w", err)
-		}
-		ts := fmtTime(now)
-		for id, p := range known {
-			if seen[id] || p.removed {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE batches SET removed_at = ?, synced_version = '' WHERE id = ?`, ts, id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE contributions SET removed_at = ? WHERE batch_id = ? AND removed_at = ''`, ts, id); err != nil {
-				return err
-			}
-			res.Removed++
-		}
-		return nil
-	})
-	return res, err
+	return db.UpsertBatchListFrom(ctx, nil, batches, now)
 }
 
 // ContributionsResult counts what WriteBatch changed.
