@@ -20,6 +20,18 @@ type BatchListState struct {
 	known              map[string]knownBatch
 }
 
+// batchGeneration reads batches_generation.value and the schema version in
+// q's transaction; ok is false when the generation cannot prove anything
+// (its row or a trigger missing, or the query failed).
+func batchGeneration(ctx context.Context, tx *sql.Tx) (gen, schema int64, ok bool) {
+	var g sql.NullInt64
+	var triggers int
+	if err := tx.QueryRowContext(ctx, batchGenerationQuery).Scan(&g, &schema, &triggers); err != nil {
+		return 0, 0, false
+	}
+	return g.Int64, schema, g.Valid && triggers == 3
+}
+
 // knownBatch is one stored batch as the batch list compares it.
 type knownBatch struct {
 	synced, server string
@@ -45,7 +57,13 @@ func (k *knownBatch) unchanged(raw []byte) bool {
 }
 
 const (
-	batchGenerationQuery = `SELECT (SELECT value FROM batches_generation WHERE id = 1), (SELECT schema_version FROM pragma_schema_version)`
+	// The generation, the schema version, and whether the three triggers
+	// that move the generation are all there (a hand-edited database may
+	// lack them; then no state read ahead is used).
+	batchGenerationQuery = `SELECT (SELECT value FROM batches_generation WHERE id = 1),
+		(SELECT schema_version FROM pragma_schema_version),
+		(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'batches' AND name IN
+			('batches_generation_insert', 'batches_generation_update', 'batches_generation_delete'))`
 	// The in-transaction read: small columns only, from the covering index
 	// batches_list_state (schema 6).
 	knownBatchesQuery = `SELECT id, synced_version, server_version, raw_sha256, removed_at != '' FROM batches`
@@ -57,12 +75,15 @@ const (
 // ReadBatchListState reads, in one read transaction that does not block
 // writers, what UpsertBatchListFrom compares a batch list against. Call it
 // while the list is being fetched; the result is used at most once and is
-// about as large as the stored batches' raw JSON (~1.6 MB for 2,000).
+// about as large as the stored batches' raw JSON (~1.6 MB for 2,000). It is
+// nil, with no error, when the database cannot prove later that nothing
+// changed (schema 6's generation row or triggers removed by hand).
 func (db *DB) ReadBatchListState(ctx context.Context) (*BatchListState, error) {
 	st := &BatchListState{}
+	var ok bool
 	err := db.Read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, batchGenerationQuery).Scan(&st.generation, &st.schema); err != nil {
-			return err
+		if st.generation, st.schema, ok = batchGeneration(ctx, tx); !ok {
+			return nil
 		}
 		var err error
 		st.known, err = readKnownBatches(ctx, tx, true)
@@ -70,6 +91,9 @@ func (db *DB) ReadBatchListState(ctx context.Context) (*BatchListState, error) {
 	})
 	if err != nil {
 		return nil, db.wrapErr("read the stored batches", err)
+	}
+	if !ok {
+		return nil, nil
 	}
 	return st, nil
 }
@@ -120,7 +144,7 @@ func readKnownBatches(ctx context.Context, tx *sql.Tx, withRaw bool) (map[string
 // triggers give the generation a new random 64-bit value in the very
 // statement that inserts, updates or deletes any batches row, whichever
 // connection or program runs it, so it commits with the change. The same
-// generation (and schema, so the triggers are still the ones read with it)
+// generation (and schema, so the triggers found with it are all still there)
 // therefore means no transaction changed a batches row since st was read —
 // but for a 2^-64 chance per change that random() repeated g0. Otherwise
 // (any change, a restored snapshot, another database) the rows are read
@@ -132,11 +156,7 @@ func (db *DB) UpsertBatchListFrom(ctx context.Context, st *BatchListState, batch
 		res = BatchListResult{}
 		var known map[string]knownBatch
 		if st != nil {
-			var gen, schema int64
-			if err := tx.QueryRowContext(ctx, batchGenerationQuery).Scan(&gen, &schema); err != nil {
-				return err
-			}
-			if gen == st.generation && schema == st.schema {
+			if gen, schema, ok := batchGeneration(ctx, tx); ok && gen == st.generation && schema == st.schema {
 				known = st.known
 			}
 		}

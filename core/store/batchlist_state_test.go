@@ -146,3 +146,31 @@ func BenchmarkUpsertBatchListFromState(b *testing.B) {
 		}
 	}
 }
+
+// A database whose generation row or triggers were removed by hand cannot
+// prove that nothing changed: no state is read ahead (no error either), and
+// one read before the row went is not used; the list is stored as always.
+func TestBatchListStateWithoutTheGeneration(t *testing.T) {
+	list := batchList(20)
+	for _, q := range []string{`DELETE FROM batches_generation`, `DROP TRIGGER batches_generation_update`} {
+		t.Run(q, func(t *testing.T) {
+			db := openBatchList(t, list)
+			before := readState(t, db)
+			if _, err := db.w.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+			if st := readState(t, db); st != nil {
+				t.Errorf("state read ahead without a working generation")
+			}
+			k := before.known[list[5].ID]
+			k.raw = "doctored"
+			before.known[list[5].ID] = k
+			if n := rowsChanged(t, db, func() { upsertFrom(t, db, before, list) }); n != 0 {
+				t.Errorf("a state read before %q was used: %d rows changed, want 0", q, n)
+			}
+			if n := rowsChanged(t, db, func() { upsertFrom(t, db, nil, withRaw(list, 5, []byte(`{"id":"x"}`))) }); n != 1 {
+				t.Errorf("%d rows changed, want 1", n)
+			}
+		})
+	}
+}
