@@ -1,5 +1,6 @@
 -- Stocksync schema, version 6 (issue #15: a no-change sync at the network
--- floor). Server data only; nothing LOCAL-ONLY is touched. Every row is kept.
+-- floor): what the batch list compares, cheap to read and safe to read
+-- ahead. Server data only; nothing LOCAL-ONLY is touched. Every row is kept.
 
 -- batches.raw_sha256 is the SHA-256 of batches.raw (its UTF-8 bytes exactly
 -- as ESP sent them), written with the row, so the batch list compares 32
