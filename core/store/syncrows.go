@@ -34,7 +34,7 @@ var (
 	batchesQuery = &bulkQuery{head: `INSERT INTO batches (id, submission_name, submission_type, status, note,
 			created_at, updated_at, last_submitted_at, contributions_count, submitted_count, awaiting_review_count,
 			reviewed_count, revisable_count, accepted_count, rejected_count, pending_count, is_getty, is_istock,
-			istock_exclusive, server_version, raw, removed_at)`,
+			istock_exclusive, server_version, raw, removed_at, raw_sha256)`,
 		tail: `ON CONFLICT (id) DO UPDATE SET submission_name = excluded.submission_name,
 				submission_type = excluded.submission_type, status = excluded.status, note = excluded.note,
 				created_at = excluded.created_at, updated_at = excluded.updated_at,
@@ -44,7 +44,9 @@ var (
 				accepted_count = excluded.accepted_count, rejected_count = excluded.rejected_count,
 				pending_count = excluded.pending_count, is_getty = excluded.is_getty, is_istock = excluded.is_istock,
 				istock_exclusive = excluded.istock_exclusive, server_version = excluded.server_version,
-				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END, removed_at = ''`, cols: 22}
+				raw = CASE WHEN excluded.raw != '' THEN excluded.raw ELSE batches.raw END,
+				raw_sha256 = CASE WHEN excluded.raw != '' THEN excluded.raw_sha256 ELSE batches.raw_sha256 END,
+				removed_at = ''`, cols: 23}
 	filesQuery   = &bulkQuery{head: contributionColumns, tail: contributionConflict, cols: 29}
 	reviewsQuery = &bulkQuery{head: `INSERT INTO reviews (contribution_id, seq, reviewed_at, outcome, reasons, notes)`, cols: 6}
 	eventsQuery  = &bulkQuery{head: `INSERT INTO review_events (contribution_id, batch_id, from_status, to_status,

@@ -19,73 +19,10 @@ type BatchListResult struct {
 // UpsertBatchList stores the complete batch list from ESP in one transaction:
 // server fields and fingerprints are updated, batches ESP no longer lists are
 // marked removed (never deleted), and the batches whose files need fetching
-// are returned. Only call it with a complete list.
+// are returned. Only call it with a complete list. It is
+// UpsertBatchListFrom with no state read ahead.
 func (db *DB) UpsertBatchList(ctx context.Context, batches []Batch, now time.Time) (BatchListResult, error) {
-	var res BatchListResult
-	err := db.writeRefetchable(ctx, func(tx *sql.Tx) error {
-		type prev struct {
-			synced, server, raw string
-			removed             bool
-		}
-		known := map[string]prev{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, synced_version, server_version, raw, removed_at FROM batches`)
-		if err != nil {
-			return err
-		}
-		removedBefore := map[string]bool{}
-		for rows.Next() {
-			var id, rm string
-			var p prev
-			if err := rows.Scan(&id, &p.synced, &p.server, &p.raw, &rm); err != nil {
-				rows.Close()
-				return err
-			}
-			p.removed = rm != ""
-			known[id] = p
-			removedBefore[id] = p.removed
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		up := newBulkInsert(db, tx, batchesQuery)
-		seen := make(map[string]bool, len(batches))
-		for _, b := range batches {
-			seen[b.ID] = true
-			p, ok := known[b.ID]
-			// A batch ESP describes exactly as stored (same fingerprint and
-			// the same raw JSON, which every stored field comes from) is not
-			// rewritten: a no-change sync writes nothing for it.
-			if !ok || p.removed || p.server != b.ServerVersion || len(b.Raw) == 0 || p.raw != string(b.Raw) {
-				c := b.Counts
-				up.row(b.ID, b.Name, b.Type, b.Status, b.Note, fmtTime(b.CreatedAt),
-					fmtTime(b.UpdatedAt), fmtTime(b.LastSubmitted), c.Contributions, c.Submitted, c.AwaitingReview,
-					c.Reviewed, c.Revisable, c.Accepted, c.Rejected, c.Pending, b2i(b.IsGetty), b2i(b.IsIStock),
-					b2i(b.IStockExclusive), b.ServerVersion, string(b.Raw), "")
-			}
-			if !ok || p.synced != b.ServerVersion || p.removed {
-				res.Stale = append(res.Stale, b)
-			}
-		}
-		if err := up.flush(ctx); err != nil {
-			return fmt.Errorf("store the batch list: %w", err)
-		}
-		ts := fmtTime(now)
-		for id, wasRemoved := range removedBefore {
-			if seen[id] || wasRemoved {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE batches SET removed_at = ?, synced_version = '' WHERE id = ?`, ts, id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE contributions SET removed_at = ? WHERE batch_id = ? AND removed_at = ''`, ts, id); err != nil {
-				return err
-			}
-			res.Removed++
-		}
-		return nil
-	})
-	return res, err
+	return db.UpsertBatchListFrom(ctx, nil, batches, now)
 }
 
 // ContributionsResult counts what WriteBatch changed.

@@ -205,7 +205,7 @@ func (r *run) do(ctx context.Context) error {
 	for i, b := range batches {
 		sb[i] = toStoreBatch(b)
 	}
-	listed, err := r.e.DB.UpsertBatchList(ctx, sb, r.now())
+	listed, err := r.e.DB.UpsertBatchListFrom(ctx, l.stored, sb, r.now())
 	if err != nil {
 		return fmt.Errorf("store batch list: %w", err)
 	}

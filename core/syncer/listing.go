@@ -11,7 +11,10 @@ import (
 // listResult is the batch list, or why it could not be had.
 type listResult struct {
 	batches []esp.Batch
-	err     error
+	// stored is the stored batches read while the list was on the network
+	// (store.ReadBatchListState); nil if that failed.
+	stored *store.BatchListState
+	err    error
 }
 
 // startListing fetches the batch list in the background.
@@ -22,18 +25,30 @@ func (r *run) startListing(ctx context.Context) <-chan listResult {
 }
 
 // listBatches fetches every batch, waiting out ESP's throttling (patient).
+// Meanwhile it reads what the list will be compared against, so that after
+// the last page only the comparison is left (store.UpsertBatchListFrom uses
+// that read only if no batch changed since).
 func (r *run) listBatches(ctx context.Context) listResult {
 	known, err := r.expectedBatches(ctx)
 	if err != nil {
 		return listResult{err: err}
 	}
+	stored := make(chan *store.BatchListState, 1)
+	go func() {
+		st, err := r.e.DB.ReadBatchListState(ctx)
+		if err != nil {
+			st = nil // the write reads them itself
+		}
+		stored <- st
+	}()
 	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
 		return r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
 	})
+	st := <-stored
 	if err != nil {
 		return listResult{err: fmt.Errorf("list batches: %w", err)}
 	}
-	return listResult{batches: batches}
+	return listResult{batches: batches, stored: st}
 }
 
 // lastListed is the number of batches the last sync listed, 0 when there
