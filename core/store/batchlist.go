@@ -72,10 +72,16 @@ const (
 	knownBatchesRawQuery = `SELECT id, synced_version, server_version, raw_sha256, removed_at != '', raw FROM batches`
 )
 
+// readAheadRawMax bounds the batches whose raw JSON ReadBatchListState
+// holds (about 8 MB at ESP's typical 800 bytes each); above it, the state
+// keeps only each raw's stored SHA-256 and the incoming raws are hashed.
+var readAheadRawMax = 10_000
+
 // ReadBatchListState reads, in one read transaction that does not block
 // writers, what UpsertBatchListFrom compares a batch list against. Call it
 // while the list is being fetched; the result is used at most once and is
-// about as large as the stored batches' raw JSON (~1.6 MB for 2,000). It is
+// about as large as the stored batches' raw JSON (~1.6 MB for 2,000; above
+// readAheadRawMax batches only their hashes are held). It is
 // nil, with no error, when the database cannot prove later that nothing
 // changed (schema 6's generation row or triggers removed by hand).
 func (db *DB) ReadBatchListState(ctx context.Context) (*BatchListState, error) {
@@ -85,8 +91,12 @@ func (db *DB) ReadBatchListState(ctx context.Context) (*BatchListState, error) {
 		if st.generation, st.schema, ok = batchGeneration(ctx, tx); !ok {
 			return nil
 		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM batches`).Scan(&n); err != nil {
+			return err
+		}
 		var err error
-		st.known, err = readKnownBatches(ctx, tx, true)
+		st.known, err = readKnownBatches(ctx, tx, n <= readAheadRawMax)
 		return err
 	})
 	if err != nil {

@@ -174,3 +174,32 @@ func TestBatchListStateWithoutTheGeneration(t *testing.T) {
 		})
 	}
 }
+
+// Above readAheadRawMax stored batches the state holds hashes, not raw
+// JSON (its memory stays bounded for the largest portfolios), and still
+// finds one changed byte.
+func TestBatchListStateOfManyBatchesHoldsHashes(t *testing.T) {
+	defer func(n int) { readAheadRawMax = n }(readAheadRawMax)
+	readAheadRawMax = 100
+	list := batchList(101)
+	db := openBatchList(t, list)
+	st := readState(t, db)
+	for id, k := range st.known {
+		if k.hasRaw || k.raw != "" || !k.hasSHA {
+			t.Fatalf("batch %s: raw held %v (%d bytes), hash %v; want the hash only", id, k.hasRaw, len(k.raw), k.hasSHA)
+		}
+	}
+	if n := rowsChanged(t, db, func() { upsertFrom(t, db, st, list) }); n != 0 {
+		t.Fatalf("unchanged list changed %d rows, want 0", n)
+	}
+	raw := append([]byte(nil), list[77].Raw...)
+	raw[len(raw)/2] ^= 0x01
+	st = readState(t, db)
+	if n := rowsChanged(t, db, func() { upsertFrom(t, db, st, withRaw(list, 77, raw)) }); n != 1 {
+		t.Errorf("one changed byte changed %d rows, want 1", n)
+	}
+	readAheadRawMax = 101
+	if k := readState(t, db).known[list[0].ID]; !k.hasRaw {
+		t.Error("at the bound the raw JSON is not held")
+	}
+}
