@@ -3,6 +3,8 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"net/http/httptrace"
+	"sync"
 
 	"github.com/stocksync/stocksync/core/esp"
 	"github.com/stocksync/stocksync/core/store"
@@ -33,17 +35,25 @@ func (r *run) listBatches(ctx context.Context) listResult {
 	if err != nil {
 		return listResult{err: err}
 	}
+	// The read starts when ESP's first answer arrives: by then the first
+	// wave of requests is on the wire. Started at once, its few ms of CPU
+	// delayed that wave (measured: 2–6 ms later on 2 cores, every round
+	// after it shifting too).
 	stored := make(chan *store.BatchListState, 1)
-	go func() {
-		st, err := r.e.DB.ReadBatchListState(ctx)
-		if err != nil {
-			st = nil // the write reads them itself
-		}
-		stored <- st
-	}()
-	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
-		return r.e.ESP.ListBatchesExpecting(ctx, r.e.BatchPageSize, known)
+	readAhead := sync.OnceFunc(func() {
+		go func() {
+			st, err := r.e.DB.ReadBatchListState(ctx)
+			if err != nil {
+				st = nil // the write reads them itself
+			}
+			stored <- st
+		}()
 	})
+	lctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: readAhead})
+	batches, err := patient(ctx, r, func() ([]esp.Batch, error) {
+		return r.e.ESP.ListBatchesExpecting(lctx, r.e.BatchPageSize, known)
+	})
+	readAhead() // no HTTP answer came (an error, or an ESP without HTTP)
 	st := <-stored
 	if err != nil {
 		return listResult{err: fmt.Errorf("list batches: %w", err)}
