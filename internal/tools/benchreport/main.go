@@ -100,6 +100,7 @@ type measurement struct {
 	wall     time.Duration
 	files    int
 	peakRSS  int64 // bytes
+	runs     int   // > 1: the median of this many runs
 }
 
 func (m measurement) floor(latency time.Duration, inflight int) time.Duration {
@@ -146,17 +147,28 @@ func run(p params) error {
 		}
 	}
 	if o.has("nochange") {
-		if r.nochange, err = sync("No-change sync"); err != nil {
+		// One no-change run is a few hundred ms on a shared machine: the
+		// row is the median of several, each a new process.
+		if r.nochange, err = medianOf(noChangeRuns, func() (measurement, error) { return sync("No-change sync") }); err != nil {
 			return err
 		}
 	}
 	if o.has("warm") {
-		if r.warm, err = warmNoChange(ctx, srv, data, p); err != nil {
+		if r.warm, err = medianOf(warmRuns, func() (measurement, error) { return warmNoChange(ctx, srv, data, p) }); err != nil {
 			return err
 		}
-		if p.warmProfile != "" {
-			if _, err := profileWarm(ctx, srv, data, p, max(p.warmRepeat, 1), p.warmProfile); err != nil {
+		prof := p.warmProfile
+		if prof == "" && len(o) == 0 {
+			prof = filepath.Join(work, "warm.prof")
+		}
+		if prof != "" {
+			if _, err := profileWarm(ctx, srv, data, p, max(p.warmRepeat, 1), prof); err != nil {
 				return err
+			}
+			if len(o) == 0 {
+				if r.warmProfile, err = warmProfileTop(prof, max(p.warmRepeat, 1)); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -219,7 +231,7 @@ func run(p params) error {
 	var report string
 	if len(o) == 0 {
 		report = render(p, []measurement{r.initial, r.nochange, r.warm, r.onePct}, r.big, r.naive, r.thumbRate, r.thumbDone, r.backup,
-			r.store, r.throttle, r.idle)
+			r.store, r.throttle, r.idle, r.warmProfile)
 	} else {
 		report = renderSome(p, r)
 	}
@@ -238,6 +250,8 @@ type results struct {
 	thumbDone                       int
 	backup, store, throttle         string
 	idle                            []idleFigure
+	// warmProfile is the top of the warm no-change runs' CPU profile.
+	warmProfile string
 }
 
 func logf(format string, args ...any) {

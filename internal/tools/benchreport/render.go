@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench, throttle string, idle []idleFigure) string {
+func render(p params, ms []measurement, big, naive *measurement, thumbRate float64, thumbDone int, backup, storeBench, throttle string, idle []idleFigure, warmProfile string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Benchmarks\n\n")
@@ -32,7 +32,11 @@ func render(p params, ms []measurement, big, naive *measurement, thumbRate float
 		if m.peakRSS > 0 {
 			rss = fmt.Sprintf("%.0f MB", float64(m.peakRSS)/(1<<20))
 		}
-		w("| %s | %s | %s | %s | %.2f | %s | %s | %s |\n", m.name, comma(int(m.requests)), dur(m.wall), dur(fl), ratio(m.wall, fl),
+		name := m.name
+		if m.runs > 1 {
+			name += fmt.Sprintf(" — median of %d runs", m.runs)
+		}
+		w("| %s | %s | %s | %s | %.2f | %s | %s | %s |\n", name, comma(int(m.requests)), dur(m.wall), dur(fl), ratio(m.wall, fl),
 			comma(m.files), comma(int(float64(m.files)/m.wall.Seconds())), rss)
 	}
 	if big != nil {
@@ -79,6 +83,11 @@ func render(p params, ms []measurement, big, naive *measurement, thumbRate float
 		"(`go test -run=^$ -bench=. -benchtime=300x ./core/store`, part of the same command), then the top of its CPU profile "+
 		"(the store's and SQLite's lines). Server data commits without an fsync per transaction (WAL, synchronous=NORMAL; "+
 		"see docs/architecture.md):\n\n```\n%s\n```\n", storeBench)
+	if warmProfile != "" {
+		w("\nThe no-change sync as the app runs it, profiled over repeated runs in one process (`-warm-profile`; the built-in "+
+			"server's lines are its cost on the same 2 cores). Over three round trips of 50 ms, what is left is CPU: "+
+			"decoding the pages, the server rendering them, comparing the list with the stored batches, recording the run:\n\n```\n%s\n```\n", warmProfile)
+	}
 	w("\n## Thumbnails\n\n")
 	w("The background downloader, %d workers, same server and latency, measured for %d s: **%.0f thumbnails/s** (%s downloaded); "+
 		"the floor is %d ÷ %s = %.0f/s.\n\n", p.inflight, p.thumbSeconds, thumbRate, comma(thumbDone), p.inflight, p.latency,
