@@ -139,12 +139,40 @@ func (p *pageDecoder) expectDelim(want jsontext.Kind, what string) error {
 func (p *pageDecoder) objectKey() (string, error) {
 	tok, err := p.dec.ReadToken()
 	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			if at, ok := p.notAName(); ok {
+				return "", fmt.Errorf("invalid JSON at byte %d", at) // v1 judged the byte first
+			}
+		}
 		return "", p.fail(err)
 	}
 	if tok.Kind() != '"' { // jsontext refuses anything else as a name
 		return "", fmt.Errorf("%s where an object key belongs", tokenKind(tok.Kind()))
 	}
 	return tok.String(), nil
+}
+
+// notAName finds, after a body cut short where an object's member name
+// belongs, the offset of the byte that cannot begin a name (a literal or
+// number cut short: jsontext reads it to its end first, v1 refused its
+// first byte, so the error was a syntax error, not an early end).
+func (p *pageDecoder) notAName() (int64, bool) {
+	b := p.dec.UnreadBuffer()
+	i := skipSpace(b, 0)
+	if i < len(b) && b[i] == ',' {
+		i = skipSpace(b, i+1)
+	}
+	if i < len(b) && b[i] != '"' {
+		return p.dec.InputOffset() + int64(i), true
+	}
+	return 0, false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
 }
 
 func (p *pageDecoder) skipValue() error {
