@@ -1,16 +1,18 @@
 package esp
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Streaming decoders of server data. Lists are read item by item with a
-// json.Decoder, so memory is bounded by one item plus the result. Each
+// jsontext.Decoder (pages.go), so memory is bounded by one item plus the
+// result. Each
 // returns an error describing what was wrong; the caller turns it into an
 // *Error of kind ErrMalformed (or a transport error, if the body broke off).
 
@@ -169,7 +171,10 @@ func (w *wireRelease) release() (Release, error) {
 func describe(err error) string {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
+	var jse *jsontext.SyntacticError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the JSON ends too early" // jsontext wraps it in a SyntacticError
 	case errors.As(err, &te):
 		if te.Field != "" {
 			return fmt.Sprintf("field %q has a %s where a %s belongs", te.Field, te.Value, kindName(te))
@@ -177,8 +182,8 @@ func describe(err error) string {
 		return fmt.Sprintf("a %s where a %s belongs", te.Value, kindName(te))
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return "the JSON ends too early"
+	case errors.As(err, &jse):
+		return fmt.Sprintf("invalid JSON at byte %d", jse.ByteOffset)
 	}
 	return err.Error()
 }
@@ -212,41 +217,36 @@ func decodeBatchList(r io.Reader) (items []Batch, total int, err error) {
 // limit): a page holds at most the page size asked for, so a server that
 // sends more is wrong, and stopping early keeps memory bounded.
 func decodeBatchListMax(r io.Reader, max int) (items []Batch, total int, err error) {
-	dec := json.NewDecoder(r)
+	p := newPageDecoder(r)
+	defer p.free()
 	total = -1
 	sawItems := false
-	if err := expectDelim(dec, '{', "an object with items"); err != nil {
+	if err := p.expectDelim('{', "an object with items"); err != nil {
 		return nil, 0, err
 	}
-	for dec.More() {
-		key, err := objectKey(dec)
+	for p.more() {
+		key, err := p.objectKey()
 		if err != nil {
 			return nil, 0, err
 		}
 		switch key {
 		case "items":
 			sawItems = true
-			items, err = decodeArray(dec, limitItems(decodeBatchItem, max))
+			items, err = decodeArray(p, limitItems(decodeBatchItem, max))
 			if err != nil {
 				return nil, 0, err
 			}
 		case "meta":
-			var meta struct {
-				TotalItems *count `json:"total_items"`
-			}
-			if err := dec.Decode(&meta); err != nil {
-				return nil, 0, fmt.Errorf("meta: %s", describe(err))
-			}
-			if meta.TotalItems != nil {
-				total = int(*meta.TotalItems)
+			if total, err = p.meta(total); err != nil {
+				return nil, 0, err
 			}
 		default:
-			if err := skipValue(dec); err != nil {
+			if err := p.skipValue(); err != nil {
 				return nil, 0, err
 			}
 		}
 	}
-	if err := endOfDocument(dec, '}'); err != nil {
+	if err := p.endOfDocument('}'); err != nil {
 		return nil, 0, err
 	}
 	if !sawItems {
@@ -267,20 +267,22 @@ func decodeContributionListMax(r io.Reader, max int) ([]Contribution, error) {
 }
 
 // limitItems makes item fail from the (max+1)th call on (max 0: never).
-func limitItems[T any](item func(*json.Decoder) (T, error), max int) func(*json.Decoder) (T, error) {
+func limitItems[T any](item itemFunc[T], max int) itemFunc[T] {
 	return limitItemsSaying(item, max, fmt.Sprintf("more items than the page size of %d asked for", max))
 }
 
-// limitItemsSaying is limitItems with the refusal's words.
-func limitItemsSaying[T any](item func(*json.Decoder) (T, error), max int, why string) func(*json.Decoder) (T, error) {
+// limitItemsSaying is limitItems with the refusal's words. The count is
+// checked before the item is read, so the refusal comes before any error
+// in the item's own bytes.
+func limitItemsSaying[T any](item itemFunc[T], max int, why string) itemFunc[T] {
 	n := 0
-	return func(dec *json.Decoder) (T, error) {
+	return func(p *pageDecoder) (T, error) {
 		n++
 		if max > 0 && n > max {
 			var zero T
 			return zero, errors.New(why)
 		}
-		return item(dec)
+		return item(p)
 	}
 }
 
@@ -290,18 +292,40 @@ func decodeReleaseList(r io.Reader) ([]Release, error) {
 }
 
 func decodeBatchObject(r io.Reader) (Batch, error) {
-	return decodeOne(r, modeledBatchWrapper, decodeBatchItem)
+	return decodeOne(r, modeledBatchWrapper, batchFromRaw)
 }
 
 func decodeContributionObject(r io.Reader) (Contribution, error) {
-	return decodeOne(r, modeledContributionWrapper, decodeContributionItem)
+	return decodeOne(r, modeledContributionWrapper, contributionFromRaw)
 }
 
-func decodeBatchItem(dec *json.Decoder) (Batch, error) {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return Batch{}, errors.New(describe(err))
+func decodeBatchItem(p *pageDecoder) (Batch, error) {
+	raw, err := p.item()
+	if err != nil {
+		return Batch{}, err
 	}
+	return batchFromRaw(raw)
+}
+
+func decodeContributionItem(p *pageDecoder) (Contribution, error) {
+	raw, err := p.item()
+	if err != nil {
+		return Contribution{}, err
+	}
+	return contributionFromRaw(raw)
+}
+
+func decodeReleaseItem(p *pageDecoder) (Release, error) {
+	raw, err := p.item()
+	if err != nil {
+		return Release{}, err
+	}
+	return releaseFromRaw(raw)
+}
+
+// batchFromRaw decodes one batch from raw, one JSON value the caller owns
+// (it becomes the batch's Raw).
+func batchFromRaw(raw json.RawMessage) (Batch, error) {
 	var w wireBatch
 	if err := decodeMembers(raw, &w, batchMembers); err != nil {
 		return Batch{}, errors.New(describe(err))
@@ -311,11 +335,8 @@ func decodeBatchItem(dec *json.Decoder) (Batch, error) {
 	return v, err
 }
 
-func decodeContributionItem(dec *json.Decoder) (Contribution, error) {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return Contribution{}, errors.New(describe(err))
-	}
+// contributionFromRaw is batchFromRaw for a contribution.
+func contributionFromRaw(raw json.RawMessage) (Contribution, error) {
 	var w wireContribution
 	if err := decodeMembers(raw, &w, contributionMembers); err != nil {
 		return Contribution{}, errors.New(describe(err))
@@ -325,11 +346,8 @@ func decodeContributionItem(dec *json.Decoder) (Contribution, error) {
 	return v, err
 }
 
-func decodeReleaseItem(dec *json.Decoder) (Release, error) {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return Release{}, errors.New(describe(err))
-	}
+// releaseFromRaw is batchFromRaw for a release.
+func releaseFromRaw(raw json.RawMessage) (Release, error) {
 	var w wireRelease
 	if err := decodeMembers(raw, &w, releaseMembers); err != nil {
 		return Release{}, errors.New(describe(err))
@@ -339,32 +357,32 @@ func decodeReleaseItem(dec *json.Decoder) (Release, error) {
 	return v, err
 }
 
-func decodeArray[T any](dec *json.Decoder, item func(*json.Decoder) (T, error)) ([]T, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, errors.New(describe(err))
-	}
-	if tok == nil {
-		return nil, nil
-	}
-	if tok != json.Delim('[') {
-		return nil, fmt.Errorf("items: %s where a list belongs", tokenKind(tok))
-	}
-	out, err := decodeArrayBody(dec, item)
+func decodeArray[T any](p *pageDecoder, item itemFunc[T]) ([]T, error) {
+	kind, err := p.token()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != nil { // the closing ]
-		return nil, errors.New(describe(err))
+	if kind == 'n' {
+		return nil, nil
+	}
+	if kind != '[' {
+		return nil, fmt.Errorf("items: %s where a list belongs", tokenKind(kind))
+	}
+	out, err := decodeArrayBody(p, item)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.token(); err != nil { // the closing ]
+		return nil, err
 	}
 	return out, nil
 }
 
 // decodeArrayBody reads items up to, not including, the closing bracket.
-func decodeArrayBody[T any](dec *json.Decoder, item func(*json.Decoder) (T, error)) ([]T, error) {
+func decodeArrayBody[T any](p *pageDecoder, item itemFunc[T]) ([]T, error) {
 	var out []T
-	for i := 0; dec.More(); i++ {
-		v, err := item(dec)
+	for i := 0; p.more(); i++ {
+		v, err := item(p)
 		if err != nil {
 			return nil, fmt.Errorf("item %d: %w", i, err)
 		}
@@ -372,78 +390,3 @@ func decodeArrayBody[T any](dec *json.Decoder, item func(*json.Decoder) (T, erro
 	}
 	return out, nil
 }
-
-func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return errors.New(describe(err))
-	}
-	if tok != want {
-		return fmt.Errorf("%s where %s belongs", tokenKind(tok), what)
-	}
-	return nil
-}
-
-func objectKey(dec *json.Decoder) (string, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return "", errors.New(describe(err))
-	}
-	key, ok := tok.(string)
-	if !ok {
-		return "", fmt.Errorf("%s where an object key belongs", tokenKind(tok))
-	}
-	return key, nil
-}
-
-func skipValue(dec *json.Decoder) error {
-	var discard json.RawMessage
-	if err := dec.Decode(&discard); err != nil {
-		return errors.New(describe(err))
-	}
-	return nil
-}
-
-// endOfDocument consumes the closing delimiter (if close is not 0) and checks
-// that nothing but white space follows.
-func endOfDocument(dec *json.Decoder, close json.Delim) error {
-	if close != 0 {
-		tok, err := dec.Token()
-		if err != nil {
-			return errors.New(describe(err))
-		}
-		if tok != close {
-			return fmt.Errorf("%s where %q belongs", tokenKind(tok), string(close))
-		}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return errors.New(describe(err))
-		}
-		return errors.New("more data after the end of the JSON document")
-	}
-	return nil
-}
-
-func tokenKind(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '[', ']':
-			return "a list"
-		case '{', '}':
-			return "an object"
-		}
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return "something"
-}
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

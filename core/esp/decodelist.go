@@ -7,53 +7,50 @@ import (
 	"io"
 )
 
-func decodeList[T any](r io.Reader, item func(*json.Decoder) (T, error)) ([]T, error) {
+func decodeList[T any](r io.Reader, item itemFunc[T]) ([]T, error) {
 	out, _, err := decodeListTotal(r, item)
 	return out, err
 }
 
 // decodeListTotal is decodeList also returning the total an envelope's
 // "meta":{"total_items":N} gives (-1: none, as for a plain array).
-func decodeListTotal[T any](r io.Reader, item func(*json.Decoder) (T, error)) ([]T, int, error) {
+func decodeListTotal[T any](r io.Reader, item itemFunc[T]) ([]T, int, error) {
 	total := -1
-	dec := json.NewDecoder(r)
-	tok, err := dec.Token()
+	p := newPageDecoder(r)
+	defer p.free()
+	kind, err := p.token()
 	if err != nil {
-		return nil, total, errors.New(describe(err))
+		return nil, total, err
 	}
-	switch tok {
-	case json.Delim('['):
-		out, err := decodeArrayBody(dec, item)
+	switch kind {
+	case '[':
+		out, err := decodeArrayBody(p, item)
 		if err != nil {
 			return nil, total, err
 		}
-		return out, total, endOfDocument(dec, ']')
-	case json.Delim('{'):
+		return out, total, p.endOfDocument(']')
+	case '{':
 		var out []T
 		saw := false
-		for dec.More() {
-			key, err := objectKey(dec)
+		for p.more() {
+			key, err := p.objectKey()
 			if err != nil {
 				return nil, total, err
 			}
 			switch key {
 			case "items":
 				saw = true
-				if out, err = decodeArray(dec, item); err != nil {
+				if out, err = decodeArray(p, item); err != nil {
 					return nil, total, err
 				}
 			case "meta":
-				var meta struct {
-					TotalItems *count `json:"total_items"`
+				t, err := p.meta(total)
+				if err != nil {
+					return nil, total, err
 				}
-				if err := dec.Decode(&meta); err != nil {
-					return nil, total, fmt.Errorf("meta: %s", describe(err))
-				}
-				if meta.TotalItems != nil {
-					total = int(*meta.TotalItems)
-				}
+				total = t
 			default:
-				if err := skipValue(dec); err != nil {
+				if err := p.skipValue(); err != nil {
 					return nil, total, err
 				}
 			}
@@ -61,21 +58,22 @@ func decodeListTotal[T any](r io.Reader, item func(*json.Decoder) (T, error)) ([
 		if !saw {
 			return nil, total, errors.New("an object without an items list where a list belongs")
 		}
-		return out, total, endOfDocument(dec, '}')
+		return out, total, p.endOfDocument('}')
 	}
-	return nil, total, fmt.Errorf("%s where a list belongs", tokenKind(tok))
+	return nil, total, fmt.Errorf("%s where a list belongs", tokenKind(kind))
 }
 
 // decodeOne reads one object, unwrapping {"<wrapper>":{…}} if the server
 // wrapped it. The object is small, so it is read whole (within the limit).
-func decodeOne[T any](r io.Reader, wrapper string, item func(*json.Decoder) (T, error)) (T, error) {
+func decodeOne[T any](r io.Reader, wrapper string, fromRaw func(json.RawMessage) (T, error)) (T, error) {
 	var zero T
-	var raw json.RawMessage
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&raw); err != nil {
-		return zero, errors.New(describe(err))
+	p := newPageDecoder(r)
+	defer p.free()
+	raw, err := p.item()
+	if err != nil {
+		return zero, err
 	}
-	if err := endOfDocument(dec, 0); err != nil {
+	if err := p.endOfDocument(0); err != nil {
 		return zero, err
 	}
 	if jsonKind(raw) != "object" {
@@ -87,5 +85,5 @@ func decodeOne[T any](r io.Reader, wrapper string, item func(*json.Decoder) (T, 
 			raw = inner
 		}
 	}
-	return item(json.NewDecoder(bytesReader(raw)))
+	return fromRaw(raw)
 }

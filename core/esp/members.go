@@ -12,7 +12,7 @@ import (
 )
 
 // One-pass decoding of a list item's members (issue 15). The item's raw
-// bytes have already been read and validated by the page's json.Decoder;
+// bytes have already been read and validated by the page's reader (pages.go);
 // instead of json.Unmarshal (which scans them again and finds every field by
 // reflection) a jsontext tokenizer walks the members once and hands each
 // member's raw value to its field's UnmarshalJSON directly. The outcome —
