@@ -326,7 +326,7 @@ func (c *Client) handleBody(r request, resp *http.Response, tr *trackingReader, 
 		return handle(resp, io.MultiReader(bytes.NewReader(buf.Bytes()), tr))
 	}
 	release()
-	return handle(resp, bytes.NewReader(buf.Bytes()))
+	return handle(resp, buf)
 }
 
 // bodyBuffers are reused for readFirst bodies.

@@ -1,6 +1,7 @@
 package esp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,6 +48,13 @@ var pageDecoders = sync.Pool{New: func() any { return new(pageDecoder) }}
 
 func newPageDecoder(r io.Reader) *pageDecoder {
 	p := pageDecoders.Get().(*pageDecoder)
+	if bb, ok := r.(*bytes.Buffer); ok {
+		// A page read whole (call.go, readFirst): jsontext parses the
+		// buffer in place instead of copying it; it has no read errors.
+		p.rd = errReader{}
+		p.dec.Reset(bb, memberOptions...)
+		return p
+	}
 	p.rd = errReader{r: r}
 	p.dec.Reset(&p.rd, memberOptions...)
 	return p
