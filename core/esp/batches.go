@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -79,10 +80,14 @@ func (c *Client) ListBatchesExpecting(ctx context.Context, pageSize, expected in
 // listAttempts bounds the reads of a batch list that changed while read.
 const listAttempts = 3
 
+// maxPagesAtOnce bounds the pages asked for at once from a total (200,000
+// batches at 100 a page); a longer list is read on page by page.
+const maxPagesAtOnce = 2000
+
 // listBatchesOnce reads the batch list once; minTotal and maxTotal are the
 // smallest and largest total the pages reported (-1 if none did).
 func (c *Client) listBatchesOnce(ctx context.Context, pageSize, expected int) (_ []Batch, minTotal, maxTotal int, _ error) {
-	pages, totals, err := c.batchPages(ctx, 1, pagesFor(expected, pageSize), pageSize)
+	pages, totals, err := c.batchPages(ctx, 1, pagesFor(expected, pageSize), pageSize, false)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -112,8 +117,8 @@ func (c *Client) listBatchesOnce(ctx context.Context, pageSize, expected int) (_
 		return dedupe(pages, batchID), -1, -1, nil
 	}
 	per := effectivePageSize(len(pages[0]), pageSize, total)
-	if n := pagesFor(total, per); n > len(pages) {
-		more, ts, err := c.batchPages(ctx, len(pages)+1, n, pageSize)
+	if n := min(pagesFor(total, per), len(pages)+maxPagesAtOnce); n > len(pages) {
+		more, ts, err := c.batchPages(ctx, len(pages)+1, n, pageSize, true)
 		if err != nil {
 			return nil, 0, 0, err
 		}
@@ -134,16 +139,33 @@ func (c *Client) listBatchesOnce(ctx context.Context, pageSize, expected int) (_
 }
 
 // batchPages fetches pages from..to at once, bounded by the shared limit.
-func (c *Client) batchPages(ctx context.Context, from, to, pageSize int) ([][]Batch, []int, error) {
+// With stopAtEmpty (pages counted from ESP's total, not from the caller's
+// own guess) no page is asked for once one came back empty.
+func (c *Client) batchPages(ctx context.Context, from, to, pageSize int, stopAtEmpty bool) ([][]Batch, []int, error) {
 	n := to - from + 1
 	pages := make([][]Batch, n)
 	totals := make([]int, n)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.cfg.MaxInFlight)
+	// An empty page ends the list: the pages after it are not asked for
+	// (they stay empty), so a total far above what ESP holds costs a few
+	// requests, not one per page it claims.
+	var ended atomic.Bool
 	for i := range n {
+		if ended.Load() {
+			totals[i] = -1
+			continue
+		}
 		g.Go(func() error {
+			if ended.Load() {
+				totals[i] = -1
+				return nil
+			}
 			items, t, err := c.ListBatchesPage(gctx, from+i, pageSize)
 			pages[i], totals[i] = items, t
+			if err == nil && len(items) == 0 && stopAtEmpty {
+				ended.Store(true)
+			}
 			return err
 		})
 	}
