@@ -3,10 +3,12 @@ package esp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -53,20 +55,54 @@ func (c *Client) ListBatches(ctx context.Context, pageSize int) ([]Batch, error)
 // many batches fill at once, instead of waiting for page 1 to give the
 // total, saving a round trip. A wrong guess costs at most a few empty pages
 // or one more round; the result is the same.
+//
+// A batch removed on ESP while the pages are read shifts later items up a
+// page, so one that still exists can be in no page read: when the pages'
+// totals disagree, the list is read again (listAttempts in all), then
+// refused with an error rather than handed on incomplete (the syncer marks
+// batches missing from a list removed).
 func (c *Client) ListBatchesExpecting(ctx context.Context, pageSize, expected int) ([]Batch, error) {
 	if pageSize <= 0 {
 		pageSize = DefaultBatchPageSize
 	}
-	pages, totals, err := c.batchPages(ctx, 1, pagesFor(expected, pageSize), pageSize)
-	if err != nil {
-		return nil, err
+	var lo, hi int
+	for range listAttempts {
+		list, minTotal, maxTotal, err := c.listBatchesOnce(ctx, pageSize, expected)
+		if err != nil || minTotal == maxTotal {
+			return list, err
+		}
+		lo, hi = minTotal, maxTotal
+		expected = maxTotal
 	}
-	total := -1
-	for _, t := range totals {
+	return nil, fmt.Errorf("the batch list changed on ESP while it was read (%d, then %d batches), %d times in a row", hi, lo, listAttempts)
+}
+
+// listAttempts bounds the reads of a batch list that changed while read.
+const listAttempts = 3
+
+// maxPagesAtOnce bounds the pages asked for at once from a total (200,000
+// batches at 100 a page); a longer list is read on page by page.
+const maxPagesAtOnce = 2000
+
+// listBatchesOnce reads the batch list once; minTotal and maxTotal are the
+// smallest and largest total the pages reported (-1 if none did).
+func (c *Client) listBatchesOnce(ctx context.Context, pageSize, expected int) (_ []Batch, minTotal, maxTotal int, _ error) {
+	pages, totals, err := c.batchPages(ctx, 1, pagesFor(expected, pageSize), pageSize, false)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	total, least := -1, -1
+	seenTotal := func(t int) {
 		total = max(total, t)
+		if t >= 0 && (least < 0 || t < least) {
+			least = t
+		}
+	}
+	for _, t := range totals {
+		seenTotal(t)
 	}
 	if total < 0 {
-		// No total: walk pages until a short one.
+		// No total (a shift cannot be seen): walk pages until a short one.
 		per := pageSize
 		if len(pages[0]) > 0 && len(pages[0]) < pageSize {
 			per = len(pages[0])
@@ -74,45 +110,62 @@ func (c *Client) ListBatchesExpecting(ctx context.Context, pageSize, expected in
 		for p := len(pages) + 1; len(pages[len(pages)-1]) >= per && !repeats(pages, batchID); p++ {
 			items, _, err := c.ListBatchesPage(ctx, p, pageSize)
 			if err != nil {
-				return nil, err
+				return nil, 0, 0, err
 			}
 			pages = append(pages, items)
 		}
-		return dedupe(pages, batchID), nil
+		return dedupe(pages, batchID), -1, -1, nil
 	}
 	per := effectivePageSize(len(pages[0]), pageSize, total)
-	if n := pagesFor(total, per); n > len(pages) {
-		more, ts, err := c.batchPages(ctx, len(pages)+1, n, pageSize)
+	if n := min(pagesFor(total, per), len(pages)+maxPagesAtOnce); n > len(pages) {
+		more, ts, err := c.batchPages(ctx, len(pages)+1, n, pageSize, true)
 		if err != nil {
-			return nil, err
+			return nil, 0, 0, err
 		}
 		pages = append(pages, more...)
 		for _, t := range ts {
-			total = max(total, t)
+			seenTotal(t)
 		}
 	}
 	for p := len(pages) + 1; len(pages[len(pages)-1]) >= per && (p-1)*per < total && !repeats(pages, batchID); p++ {
 		items, t, err := c.ListBatchesPage(ctx, p, pageSize)
 		if err != nil {
-			return nil, err
+			return nil, 0, 0, err
 		}
 		pages = append(pages, items)
-		total = max(total, t)
+		seenTotal(t)
 	}
-	return dedupe(pages, batchID), nil
+	return dedupe(pages, batchID), least, total, nil
 }
 
 // batchPages fetches pages from..to at once, bounded by the shared limit.
-func (c *Client) batchPages(ctx context.Context, from, to, pageSize int) ([][]Batch, []int, error) {
+// With stopAtEmpty (pages counted from ESP's total, not from the caller's
+// own guess) no page is asked for once one came back empty.
+func (c *Client) batchPages(ctx context.Context, from, to, pageSize int, stopAtEmpty bool) ([][]Batch, []int, error) {
 	n := to - from + 1
 	pages := make([][]Batch, n)
 	totals := make([]int, n)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.cfg.MaxInFlight)
+	// An empty page ends the list: the pages after it are not asked for
+	// (they stay empty), so a total far above what ESP holds costs a few
+	// requests, not one per page it claims.
+	var ended atomic.Bool
 	for i := range n {
+		if ended.Load() {
+			totals[i] = -1
+			continue
+		}
 		g.Go(func() error {
+			if ended.Load() {
+				totals[i] = -1
+				return nil
+			}
 			items, t, err := c.ListBatchesPage(gctx, from+i, pageSize)
 			pages[i], totals[i] = items, t
+			if err == nil && len(items) == 0 && stopAtEmpty {
+				ended.Store(true)
+			}
 			return err
 		})
 	}
