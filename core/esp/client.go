@@ -118,3 +118,7 @@ func (c *Client) endpointURL(path string, query url.Values) string {
 	}
 	return u
 }
+
+// InFlightLimit is the most requests the client has in flight at once
+// (Config.MaxInFlight, before any cut by throttling).
+func (c *Client) InFlightLimit() int { return c.cfg.MaxInFlight }
