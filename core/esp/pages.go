@@ -185,9 +185,22 @@ func skipSpace(b []byte, i int) int {
 
 func (p *pageDecoder) skipValue() error {
 	if err := p.dec.SkipValue(); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) && p.atName() {
+			if at, ok := p.notAName(); ok {
+				return fmt.Errorf("invalid JSON at byte %d", at) // v1 judged the byte first
+			}
+		}
 		return p.fail(err)
 	}
 	return nil
+}
+
+// atName reports whether the decoder stopped inside an object where a
+// member name belongs (its names and values so far are even in number):
+// within a value being skipped, as objectKey's case is at the page's level.
+func (p *pageDecoder) atName() bool {
+	k, n := p.dec.StackIndex(p.dec.StackDepth())
+	return k == '{' && n%2 == 0
 }
 
 // meta reads an envelope's "meta" value and returns its total_items (total

@@ -21,6 +21,10 @@ import (
 // server sends, is now refused as invalid JSON.)
 
 var hostilePages = []string{
+	// Cut short inside a skipped member's value where a name belongs: v1
+	// refused the byte, not the early end (make reliability's fuzz finding).
+	`{"":{t`, `{"":[{t`, `{"":{"a":1,t`, `{"":{ t`, `{"" : {t`, `{"":{"a":1} , "b":{t`, `{"":{"a":{"b":[{"c":1,n`,
+	`{"":{"a":tr`, `{"":{"a":1,"b`, `{"":[1,x`,
 	`{"items":[{"id":"1","contributions_count":2}],"meta":{"total_items":1}}`,
 	`{"meta":{"total_items":42,"x":1},"extra":[1,{"a":2}],"items":[{"id":"1"},{"id":"2"}]}`,
 	`{"items":[]}`, `{"items":null}`, `{"items":{}}`, `{"items":5}`, `{"items":"x"}`, `{"items":true}`,
