@@ -21,10 +21,6 @@ import (
 // server sends, is now refused as invalid JSON.)
 
 var hostilePages = []string{
-	// Cut short inside a skipped member's value where a name belongs: v1
-	// refused the byte, not the early end (make reliability's fuzz finding).
-	`{"":{t`, `{"":[{t`, `{"":{"a":1,t`, `{"":{ t`, `{"" : {t`, `{"":{"a":1} , "b":{t`, `{"":{"a":{"b":[{"c":1,n`,
-	`{"":{"a":tr`, `{"":{"a":1,"b`, `{"":[1,x`,
 	`{"items":[{"id":"1","contributions_count":2}],"meta":{"total_items":1}}`,
 	`{"meta":{"total_items":42,"x":1},"extra":[1,{"a":2}],"items":[{"id":"1"},{"id":"2"}]}`,
 	`{"items":[]}`, `{"items":null}`, `{"items":{}}`, `{"items":5}`, `{"items":"x"}`, `{"items":true}`,
@@ -47,6 +43,10 @@ var hostilePages = []string{
 	strings.Repeat("[", 500) + strings.Repeat("]", 500),
 	`{"items":[{"id":"1","x":` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `}]}`,
 	`{"items":[` + strings.Repeat(`{"id":"1","keywords":["a","b"]},`, 300) + `{"id":"x"}]}`,
+	// Cut short inside a skipped member's value where a name belongs: v1
+	// refused the byte, not the early end (make reliability's fuzz finding).
+	`{"":{t`, `{"":[{t`, `{"":{"a":1,t`, `{"":{ t`, `{"" : {t`, `{"":{"a":1} , "b":{t`, `{"":{"a":{"b":[{"c":1,n`,
+	`{"":{"a":tr`, `{"":{"a":1,"b`, `{"":[1,x`,
 }
 
 // pageLimit is the page size the tests ask for: the hostile pages' longer
